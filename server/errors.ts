@@ -1,0 +1,54 @@
+/**
+ * The one error type of Schakel. Services throw it; the API turns it into
+ * `{ error: { code, message, fields? } }` and Remix actions into a message next to the field.
+ * `message` is English (API, command line); `fields` hold one message per field.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RULE_VIOLATION: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly fields: Record<string, string> | undefined;
+  /** A key into the translation files for the message a person reads, when it differs from `message`. */
+  readonly userMessageKey: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { fields?: Record<string, string>; userMessageKey?: string } = {}) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.fields = options.fields;
+    this.userMessageKey = options.userMessageKey;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toJSON() {
+    return { error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) } };
+  }
+}
+
+export const notFound = (what = "Record") => new AppError("NOT_FOUND", `${what} not found`);
+export const forbidden = () => new AppError("FORBIDDEN", "You may not do this");
+
+/** Turns a zod error into field messages: the first message per top-level field. */
+export function fieldErrors(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path.length ? issue.path.map(String).join(".") : "_";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}

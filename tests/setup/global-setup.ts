@@ -1,0 +1,40 @@
+import path from "node:path";
+import { sql } from "kysely";
+import type { TestProject } from "vitest/node";
+import { createDatabase } from "../../server/db/database";
+import { startEmbeddedPostgres } from "../../server/db/embedded-postgres";
+import { migrateToLatest } from "../../server/db/migrate";
+
+/**
+ * One embedded PostgreSQL for the whole run (its cluster kept in tests/.tmp between runs, so only
+ * the first run pays for initdb). The migrations build one template database; each test file
+ * copies it (tests/support/database.ts), which takes milliseconds.
+ */
+export const TEMPLATE_DATABASE = "schakel_template";
+
+export default async function setup(project: TestProject) {
+  const dataDir = path.resolve("tests/.tmp/postgres");
+  const server = await startEmbeddedPostgres(dataDir);
+  const adminUrl = server.url.replace(/\/[^/]*$/, "/postgres");
+  const admin = createDatabase(adminUrl, { max: 1 });
+  await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname like 'test_%' or datname = ${TEMPLATE_DATABASE}`.execute(admin);
+  const leftovers = await sql<{ datname: string }>`select datname from pg_database where datname like 'test_%'`.execute(admin);
+  for (const { datname } of leftovers.rows) await sql.raw(`drop database if exists "${datname}"`).execute(admin);
+  await sql.raw(`drop database if exists ${TEMPLATE_DATABASE}`).execute(admin);
+  await sql.raw(`create database ${TEMPLATE_DATABASE}`).execute(admin);
+  const template = createDatabase(server.url.replace(/\/[^/]*$/, `/${TEMPLATE_DATABASE}`), { max: 1 });
+  await migrateToLatest(template);
+  await template.destroy();
+  await admin.destroy();
+
+  project.provide("databaseServerUrl", server.url);
+  return async () => {
+    await server.stop();
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseServerUrl: string;
+  }
+}

@@ -1,0 +1,27 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
+import { inject } from "vitest";
+import { createDatabase, type Database } from "../../server/db/database";
+
+const TEMPLATE_DATABASE = "schakel_template";
+
+export type TestDatabase = { db: Database; url: string; drop(): Promise<void> };
+
+/** A fresh copy of the migrated template database, for one test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = inject("databaseServerUrl");
+  const name = `test_${randomBytes(6).toString("hex")}`;
+  const admin = createDatabase(serverUrl.replace(/\/[^/]*$/, "/postgres"), { max: 1 });
+  await sql.raw(`create database ${name} template ${TEMPLATE_DATABASE}`).execute(admin);
+  const url = serverUrl.replace(/\/[^/]*$/, `/${name}`);
+  const db = createDatabase(url, { max: 5 });
+  return {
+    db,
+    url,
+    async drop() {
+      await db.destroy();
+      await sql.raw(`drop database if exists ${name} with (force)`).execute(admin);
+      await admin.destroy();
+    },
+  };
+}
