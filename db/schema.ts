@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, Insertable, RawBuilder, Selectable, Updateable } from "kysely";
 
 /**
  * The Kysely view of the database, written by hand next to the migrations in db/migrations.
@@ -6,7 +6,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "
  * 'YYYY-MM-DD' strings (see server/db/database.ts).
  */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type Json = ColumnType<unknown, string, string>;
+/** jsonb: written only through `jsonb(value)` from server/db/json.ts, read as parsed JSON. */
+type Json = ColumnType<unknown, RawBuilder<unknown>, RawBuilder<unknown>>;
 
 export const ROLES = ["admin", "penvoerder", "accounthouder", "partner"] as const;
 export type Role = (typeof ROLES)[number];
@@ -17,7 +18,7 @@ export interface RegionsTable {
   id: Generated<string>;
   slug: string;
   name: string;
-  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  settings: ColumnType<Record<string, unknown>, RawBuilder<unknown> | undefined, RawBuilder<unknown>>;
   version: Generated<number>;
   created_at: Generated<Date>;
 }

@@ -1,7 +1,10 @@
-import { Algorithm, hash, verify } from "@node-rs/argon2";
+import { type Algorithm, hash, verify } from "@node-rs/argon2";
+
+// Algorithm is an ambient const enum, unusable under isolatedModules: 2 is Argon2id.
+const ARGON2ID = 2 as Algorithm;
 
 // OWASP's recommended argon2id parameters (19 MiB, 2 iterations, 1 lane).
-const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);

@@ -1,0 +1,57 @@
+import { Form, NavLink } from "@remix-run/react";
+import type { ReactNode } from "react";
+import type { Role } from "../../db/schema";
+import { useT } from "../utils/i18n";
+
+export type ShellUser = { name: string; role: Role; regionName: string };
+
+type NavItem = { to: string; label: string; roles: Role[] };
+
+/** The frame of every signed-in page: skip link, header with the navigation, main landmark. */
+export function AppShell({ user, children }: { user: ShellUser | null; children: ReactNode }) {
+  const t = useT();
+  // Only pages that exist are listed; each area adds its entry when its page lands.
+  const items: NavItem[] = [
+    { to: "/", label: t("nav.dashboard"), roles: ["admin", "penvoerder", "accounthouder", "partner"] },
+    { to: "/admin/users", label: t("nav.users"), roles: ["admin"] },
+    { to: "/admin/outbox", label: t("nav.outbox"), roles: ["admin"] },
+    { to: "/profile", label: t("nav.profile"), roles: ["admin", "penvoerder", "accounthouder", "partner"] },
+  ];
+  const visible = user ? items.filter((item) => item.roles.includes(user.role)) : [];
+  return (
+    <>
+      <a className="skip-link" href="#main">{t("app.skipToContent")}</a>
+      <header className="site-header">
+        <div className="site-header-inner">
+          <a className="brand" href="/">
+            <span className="brand-mark" aria-hidden="true">S</span>
+            <span>{t("app.name")}</span>
+            {user ? <span className="brand-region">{user.regionName}</span> : null}
+          </a>
+          {user ? (
+            <div className="site-user">
+              <span className="nav-user">{user.name} · {t(`roles.${user.role}`)}</span>
+              <Form method="post" action="/sign-out">
+                <button type="submit" className="button button-quiet">{t("app.signOut")}</button>
+              </Form>
+            </div>
+          ) : null}
+        </div>
+        {user ? (
+          <nav className="site-nav" aria-label={t("app.menu")}>
+            <ul>
+              {visible.map((item) => (
+                <li key={item.to}>
+                  <NavLink to={item.to} end={item.to === "/"}>{item.label}</NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

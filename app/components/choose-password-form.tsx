@@ -1,0 +1,20 @@
+import { Form } from "@remix-run/react";
+import type { FormErrors } from "../utils/forms.server";
+import { useT } from "../utils/i18n";
+import { Alert } from "./ui/alert";
+import { TextField } from "./ui/field";
+
+/** The new-password form shared by the invitation and the password reset. */
+export function ChoosePasswordForm({ errors, submitLabel }: { errors: FormErrors | undefined; submitLabel: string }) {
+  const t = useT();
+  return (
+    <>
+      {errors?.formError ? <Alert tone="error">{errors.formError}</Alert> : null}
+      <Form method="post" className="card" noValidate>
+        <TextField label={t("resetPassword.newPassword")} hint={t("validation.passwordTooShort")} name="password" type="password" autoComplete="new-password" required error={errors?.fields?.password} />
+        <TextField label={t("resetPassword.confirm")} name="confirm" type="password" autoComplete="new-password" required error={errors?.fields?.confirm} />
+        <button type="submit" className="button">{submitLabel}</button>
+      </Form>
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Links,
+  LiveReload,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { getRegion } from "./services.server";
+import { AppShell, type ShellUser } from "./components/app-shell";
+import { DEFAULT_LOCALE, type Locale } from "./i18n";
+import stylesheet from "./styles.css";
+import { useT } from "./utils/i18n";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.ico" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Schakel" }];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const user = context.user;
+  let shellUser: ShellUser | null = null;
+  if (user) {
+    const region = await getRegion(context.db, user.regionId);
+    shellUser = { name: user.name, role: user.role, regionName: region.name };
+  }
+  return json({ locale: (user?.locale ?? DEFAULT_LOCALE) as Locale, user: shellUser, nonce: context.nonce });
+}
+
+function Document({ children, locale, nonce }: { children: ReactNode; locale: Locale; nonce: string }) {
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+        <LiveReload nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const { locale, user, nonce } = useLoaderData<typeof loader>();
+  return (
+    <Document locale={locale} nonce={nonce}>
+      <AppShell user={user}>
+        <Outlet />
+      </AppShell>
+    </Document>
+  );
+}
+
+/** The one error boundary: a calm page for 403, 404 and the unexpected, inside the usual frame. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const data = useRouteLoaderData<typeof loader>("root");
+  const t = useT();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const [title, message] =
+    status === 404
+      ? [t("errors.notFoundTitle"), t("errors.notFound")]
+      : status === 403
+        ? [t("errors.forbiddenTitle"), t("errors.forbidden")]
+        : [t("errors.unexpectedTitle"), t("errors.unexpected")];
+  return (
+    <Document locale={data?.locale ?? DEFAULT_LOCALE} nonce={data?.nonce ?? ""}>
+      <AppShell user={data?.user ?? null}>
+        <div className="page page-narrow">
+          <h1>{title}</h1>
+          <p>{message}</p>
+          <p>
+            <a href="/">{t("errors.backHome")}</a>
+          </p>
+        </div>
+      </AppShell>
+    </Document>
+  );
+}

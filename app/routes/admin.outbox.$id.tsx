@@ -1,0 +1,36 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { findOutboxEmail } from "../services.server";
+import { requireRole } from "../utils/auth.server";
+import { formatMoment, useLocale, useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "E-mail · Schakel" }];
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const admin = requireRole(context, request, "admin");
+  const id = z.uuid().safeParse(params.id);
+  const email = id.success ? await findOutboxEmail(context.db, admin.regionId, id.data) : undefined;
+  if (!email) throw new Response("Not found", { status: 404 });
+  return { email };
+}
+
+/**
+ * Shows the plain-text version: it carries the same content and links as the HTML, and showing the
+ * HTML would need a frame or inline styles that the Content-Security-Policy rightly forbids.
+ */
+export default function OutboxEmailPage() {
+  const t = useT();
+  const locale = useLocale();
+  const { email } = useLoaderData<typeof loader>();
+  return (
+    <div className="page">
+      <p><Link to="/admin/outbox">← {t("outbox.title")}</Link></p>
+      <h1>{email.subject}</h1>
+      <p className="lead">
+        {t("outbox.to")}: {email.toAddress} · {t(`outbox.statuses.${email.status}`)} · {formatMoment(email.createdAt, locale)}
+      </p>
+      <pre className="card" style={{ whiteSpace: "pre-wrap" }} data-testid="email-text">{email.text}</pre>
+    </div>
+  );
+}

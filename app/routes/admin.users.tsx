@@ -1,0 +1,144 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { ROLES } from "../../db/schema";
+import { ChangeRoleInput, InviteUserInput, ListInput } from "../../server/domains/users/users.schemas";
+import { changeUserRole, createUser, deactivateUser, listUsers, parseInput } from "../services.server";
+import { Alert } from "../components/ui/alert";
+import { SelectField, TextField } from "../components/ui/field";
+import { translator } from "../i18n";
+import { requireRole } from "../utils/auth.server";
+import { type FormErrors, formError, parseForm } from "../utils/forms.server";
+import { useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Gebruikers · Schakel" }];
+
+const UserTarget = z.object({ userId: z.uuid() });
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const admin = requireRole(context, request, "admin");
+  const { limit, cursor } = parseInput(ListInput, Object.fromEntries(new URL(request.url).searchParams));
+  const page = await listUsers(context.db, admin.regionId, { limit, cursor });
+  return { users: page.items, nextCursor: page.nextCursor, currentUserId: admin.id };
+}
+
+type ActionData = FormErrors & { intent?: string; userId?: string; success?: string };
+
+export async function action({ context, request }: ActionFunctionArgs) {
+  const admin = requireRole(context, request, "admin");
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  const t = translator(admin.locale);
+  const meta = { actor: admin, now: context.clock.now(), appUrl: context.appUrl };
+  try {
+    if (intent === "invite") {
+      const input = parseForm(InviteUserInput, formData, admin.locale);
+      await context.db.transaction().execute((trx) => createUser(trx, { ...input, regionId: admin.regionId }, meta));
+      await context.notifyEmailQueued();
+      return json<ActionData>({ intent, success: t("users.invited", { email: input.email }) });
+    }
+    const { userId } = parseForm(UserTarget, formData, admin.locale);
+    if (intent === "change-role") {
+      const input = parseForm(ChangeRoleInput, formData, admin.locale);
+      const user = await context.db.transaction().execute((trx) => changeUserRole(trx, admin.regionId, { userId, ...input }, meta));
+      return json<ActionData>({ intent, userId, success: t("users.roleChanged", { name: user.name }) });
+    }
+    if (intent === "deactivate") {
+      const user = await context.db.transaction().execute((trx) => deactivateUser(trx, admin.regionId, userId, meta));
+      return json<ActionData>({ intent, userId, success: t("users.deactivated", { name: user.name }) });
+    }
+    return json<ActionData>({ formError: "Unknown action" }, { status: 400 });
+  } catch (error) {
+    const response = formError(error, admin.locale);
+    const body = (await response.clone().json()) as ActionData;
+    return json<ActionData>({ ...body, intent, userId: String(formData.get("userId") ?? "") }, { status: response.status });
+  }
+}
+
+export default function UsersPage() {
+  const t = useT();
+  const { users, nextCursor, currentUserId } = useLoaderData<typeof loader>();
+  const data = useActionData<ActionData>();
+  const inviteErrors = data?.intent === "invite" ? data : undefined;
+  return (
+    <div className="page">
+      <h1>{t("users.title")}</h1>
+      <p className="lead">{t("users.intro")}</p>
+      {data?.success ? <Alert tone="success">{data.success}</Alert> : null}
+      {data?.formError && data.intent !== "invite" ? <Alert tone="error">{data.formError}</Alert> : null}
+
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>{t("common.name")}</th>
+              <th>{t("common.email")}</th>
+              <th>{t("common.role")}</th>
+              <th>{t("common.status")}</th>
+              <th><span className="visually-hidden">{t("common.actions")}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.length === 0 ? (
+              <tr><td colSpan={5}>{t("users.none")}</td></tr>
+            ) : (
+              users.map((user) => (
+                <tr key={user.id} data-testid={`user-${user.email}`}>
+                  <td>{user.name}</td>
+                  <td>{user.email}</td>
+                  <td>
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="intent" value="change-role" />
+                      <input type="hidden" name="userId" value={user.id} />
+                      <input type="hidden" name="version" value={user.version} />
+                      <label className="visually-hidden" htmlFor={`role-${user.id}`}>{t("users.changeRole")}</label>
+                      <select id={`role-${user.id}`} name="role" defaultValue={user.role} disabled={!user.active}>
+                        {ROLES.map((role) => <option key={role} value={role}>{t(`roles.${role}`)}</option>)}
+                      </select>
+                      {user.active ? <button type="submit" className="button button-quiet button-small">{t("common.save")}</button> : null}
+                    </Form>
+                  </td>
+                  <td>
+                    <span className={`badge ${user.active ? (user.invited ? "" : "badge-success") : "badge-danger"}`}>
+                      {user.active ? (user.invited ? t("common.invited") : t("common.active")) : t("common.inactive")}
+                    </span>
+                  </td>
+                  <td>
+                    {user.active && user.id !== currentUserId ? (
+                      <Form
+                        method="post"
+                        onSubmit={(event) => {
+                          if (!window.confirm(t("users.confirmDeactivate", { name: user.name }))) event.preventDefault();
+                        }}
+                      >
+                        <input type="hidden" name="intent" value="deactivate" />
+                        <input type="hidden" name="userId" value={user.id} />
+                        <button type="submit" className="button button-danger button-small">{t("users.deactivate")}</button>
+                      </Form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      {nextCursor ? <p><Link to={`?cursor=${encodeURIComponent(nextCursor)}`}>→</Link></p> : null}
+
+      <section className="card" aria-labelledby="invite" style={{ marginTop: "2rem", maxWidth: "36rem" }}>
+        <h2 id="invite">{t("users.invite")}</h2>
+        {inviteErrors?.formError ? <Alert tone="error">{inviteErrors.formError}</Alert> : null}
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="invite" />
+          <TextField label={t("common.name")} name="name" required error={inviteErrors?.fields?.name} />
+          <TextField label={t("common.email")} name="email" type="email" required error={inviteErrors?.fields?.email} />
+          <SelectField label={t("common.role")} name="role" defaultValue="accounthouder" error={inviteErrors?.fields?.role}>
+            {ROLES.map((role) => <option key={role} value={role}>{t(`roles.${role}`)}</option>)}
+          </SelectField>
+          <TextField label={t("users.organisationId")} name="organisationId" error={inviteErrors?.fields?.organisationId} />
+          <button type="submit" className="button">{t("users.inviteSubmit")}</button>
+        </Form>
+      </section>
+    </div>
+  );
+}

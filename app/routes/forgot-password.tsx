@@ -1,0 +1,45 @@
+import { json, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData } from "@remix-run/react";
+import { ForgotPasswordInput } from "../../server/domains/users/users.schemas";
+import { requestPasswordReset } from "../services.server";
+import { Alert } from "../components/ui/alert";
+import { TextField } from "../components/ui/field";
+import { DEFAULT_LOCALE } from "../i18n";
+import { type FormErrors, formError, parseForm } from "../utils/forms.server";
+import { useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Wachtwoord vergeten · Schakel" }];
+
+export async function action({ context, request }: ActionFunctionArgs) {
+  const locale = context.user?.locale ?? DEFAULT_LOCALE;
+  try {
+    const { email } = parseForm(ForgotPasswordInput, await request.formData(), locale);
+    await context.db.transaction().execute((trx) => requestPasswordReset(trx, email, { now: context.clock.now(), appUrl: context.appUrl }));
+    await context.notifyEmailQueued();
+    // The same answer whether or not the address has an account: nothing to learn by trying.
+    return json<FormErrors & { sent?: boolean }>({ sent: true });
+  } catch (error) {
+    return formError(error, locale);
+  }
+}
+
+export default function ForgotPasswordPage() {
+  const t = useT();
+  const data = useActionData<FormErrors & { sent?: boolean }>();
+  return (
+    <div className="page page-narrow">
+      <h1>{t("forgotPassword.title")}</h1>
+      {data?.sent ? (
+        <Alert tone="success">{t("forgotPassword.sent")}</Alert>
+      ) : (
+        <>
+          <p className="lead">{t("forgotPassword.intro")}</p>
+          <Form method="post" className="card" noValidate>
+            <TextField label={t("common.email")} name="email" type="email" autoComplete="email" required error={data?.fields?.email} />
+            <button type="submit" className="button">{t("forgotPassword.submit")}</button>
+          </Form>
+        </>
+      )}
+    </div>
+  );
+}

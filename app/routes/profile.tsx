@@ -1,0 +1,127 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { createApiToken, listApiTokens, revokeApiToken, setUserLocale } from "../services.server";
+import { LocaleInput } from "../../server/domains/users/users.schemas";
+import { Alert } from "../components/ui/alert";
+import { SelectField, TextField } from "../components/ui/field";
+import { translator } from "../i18n";
+import { requireUser } from "../utils/auth.server";
+import { type FormErrors, formError, parseForm } from "../utils/forms.server";
+import { formatMoment, useLocale, useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Profiel · Schakel" }];
+
+const CreateTokenInput = z.object({ name: z.string().trim().min(1).max(100) });
+const RevokeTokenInput = z.object({ tokenId: z.uuid() });
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const user = requireUser(context, request);
+  return { user: { name: user.name, email: user.email, role: user.role, locale: user.locale }, tokens: await listApiTokens(context.db, user.id) };
+}
+
+type ActionData = FormErrors & { intent?: string; success?: string; token?: string };
+
+export async function action({ context, request }: ActionFunctionArgs) {
+  const user = requireUser(context, request);
+  const formData = await request.formData();
+  const intent = formData.get("intent");
+  const now = context.clock.now();
+  try {
+    if (intent === "locale") {
+      const { locale } = parseForm(LocaleInput, formData, user.locale);
+      await setUserLocale(context.db, user.id, locale, now);
+      return json<ActionData>({ intent, success: translator(locale)("profile.languageSaved") });
+    }
+    if (intent === "create-token") {
+      const { name } = parseForm(CreateTokenInput, formData, user.locale);
+      const created = await createApiToken(context.db, { userId: user.id, name, now });
+      return json<ActionData>({ intent, token: created.token });
+    }
+    if (intent === "revoke-token") {
+      const { tokenId } = parseForm(RevokeTokenInput, formData, user.locale);
+      await revokeApiToken(context.db, { userId: user.id, tokenId, now });
+      return json<ActionData>({ intent, success: translator(user.locale)("profile.revoked") });
+    }
+    return json<ActionData>({ formError: "Unknown action" }, { status: 400 });
+  } catch (error) {
+    return formError(error, user.locale);
+  }
+}
+
+export default function ProfilePage() {
+  const t = useT();
+  const locale = useLocale();
+  const { user, tokens } = useLoaderData<typeof loader>();
+  const data = useActionData<ActionData>();
+  return (
+    <div className="page">
+      <h1>{t("profile.title")}</h1>
+      <div className="grid-2">
+        <section className="card" aria-labelledby="details">
+          <h2 id="details">{t("profile.details")}</h2>
+          <p>
+            {user.name}
+            <br />
+            {user.email}
+            <br />
+            {t(`roles.${user.role}`)}
+          </p>
+          {data?.intent === "locale" && data.success ? <Alert tone="success">{data.success}</Alert> : null}
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="locale" />
+            <SelectField label={t("app.language")} name="locale" defaultValue={user.locale}>
+              <option value="nl">{t("locales.nl")}</option>
+              <option value="en">{t("locales.en")}</option>
+            </SelectField>
+            <button type="submit" className="button button-small">{t("common.save")}</button>
+          </Form>
+        </section>
+        <section className="card" aria-labelledby="tokens">
+          <h2 id="tokens">{t("profile.tokens")}</h2>
+          <p className="lead">{t("profile.tokensIntro")}</p>
+          {data?.token ? (
+            <Alert tone="success">
+              <p>{t("profile.tokenCreated")}</p>
+              <p className="secret" data-testid="new-token">{data.token}</p>
+            </Alert>
+          ) : null}
+          {data?.intent === "revoke-token" && data.success ? <Alert tone="success">{data.success}</Alert> : null}
+          {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="create-token" />
+            <TextField label={t("profile.tokenName")} name="name" required maxLength={100} error={data?.intent === "create-token" ? data.fields?.name : undefined} />
+            <button type="submit" className="button">{t("profile.createToken")}</button>
+          </Form>
+          {tokens.length === 0 ? (
+            <p>{t("profile.noTokens")}</p>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr><th>{t("common.name")}</th><th>{t("common.created")}</th><th>{t("profile.lastUsed")}</th><th><span className="visually-hidden">{t("common.actions")}</span></th></tr>
+                </thead>
+                <tbody>
+                  {tokens.map((token) => (
+                    <tr key={token.id}>
+                      <td>{token.name} <code>{token.prefix}…</code></td>
+                      <td>{formatMoment(token.createdAt, locale)}</td>
+                      <td>{token.lastUsedAt ? formatMoment(token.lastUsedAt, locale) : t("common.never")}</td>
+                      <td>
+                        <Form method="post">
+                          <input type="hidden" name="intent" value="revoke-token" />
+                          <input type="hidden" name="tokenId" value={token.id} />
+                          <button type="submit" className="button button-danger button-small">{t("profile.revoke")}</button>
+                        </Form>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}

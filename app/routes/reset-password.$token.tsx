@@ -1,0 +1,48 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { ChoosePasswordInput } from "../../server/domains/users/users.schemas";
+import { findUserByToken, setPasswordWithToken } from "../services.server";
+import { ChoosePasswordForm } from "../components/choose-password-form";
+import { Alert } from "../components/ui/alert";
+import { DEFAULT_LOCALE } from "../i18n";
+import { type FormErrors, formError, parseForm } from "../utils/forms.server";
+import { useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Nieuw wachtwoord · Schakel" }];
+
+export async function loader({ context, params }: LoaderFunctionArgs) {
+  const user = await findUserByToken(context.db, params.token ?? "", "password_reset", context.clock.now());
+  return { isValid: Boolean(user) };
+}
+
+export async function action({ context, params, request }: ActionFunctionArgs) {
+  const locale = DEFAULT_LOCALE;
+  try {
+    const { password } = parseForm(ChoosePasswordInput, await request.formData(), locale);
+    await context.db.transaction().execute((trx) =>
+      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "password_reset", password }, context.clock.now()),
+    );
+    return redirect("/sign-in?passwordSet=1");
+  } catch (error) {
+    return formError(error, locale);
+  }
+}
+
+export default function ResetPasswordPage() {
+  const t = useT();
+  const { isValid } = useLoaderData<typeof loader>();
+  const errors = useActionData<FormErrors>();
+  return (
+    <div className="page page-narrow">
+      <h1>{t("resetPassword.title")}</h1>
+      {isValid ? (
+        <ChoosePasswordForm errors={errors} submitLabel={t("resetPassword.submit")} />
+      ) : (
+        <>
+          <Alert tone="error">{t("resetPassword.invalidLink")}</Alert>
+          <Link to="/forgot-password">{t("resetPassword.requestNew")}</Link>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { signIn } from "../services.server";
+import { SignInInput } from "../../server/domains/users/users.schemas";
+import { Alert } from "../components/ui/alert";
+import { TextField } from "../components/ui/field";
+import { DEFAULT_LOCALE, translator } from "../i18n";
+import { safeRedirectTo } from "../utils/auth.server";
+import { type FormErrors, formError, parseForm } from "../utils/forms.server";
+import { useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Inloggen · Schakel" }];
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  if (context.user) throw redirect(safeRedirectTo(new URL(request.url).searchParams.get("redirectTo")));
+  return null;
+}
+
+export async function action({ context, request }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const locale = DEFAULT_LOCALE;
+  const t = translator(locale);
+  try {
+    const input = parseForm(SignInInput, formData, locale);
+    const result = await signIn(context.db, context.sessions, {
+      ...input,
+      ip: context.ip,
+      userAgent: request.headers.get("user-agent"),
+      secure: context.isSecure,
+      now: context.clock.now(),
+    });
+    if (result.status === "locked") {
+      return json<FormErrors>({ formError: t("signIn.rateLimited", { minutes: result.retryAfterMinutes }) }, { status: 429 });
+    }
+    if (result.status === "invalid") return json<FormErrors>({ formError: t("signIn.invalid") }, { status: 400 });
+    // A session that existed before signing in is ended: the new one gets a fresh id.
+    if (context.sessionId) await context.sessions.invalidate(context.sessionId, context.isSecure);
+    return redirect(safeRedirectTo(formData.get("redirectTo")), { headers: { "Set-Cookie": result.setCookie } });
+  } catch (error) {
+    return formError(error, locale);
+  }
+}
+
+export default function SignInPage() {
+  const t = useT();
+  const data = useActionData<FormErrors>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <div className="page page-narrow">
+      <h1>{t("signIn.title")}</h1>
+      <p className="lead">{t("signIn.intro")}</p>
+      {params.get("signedOut") ? <Alert tone="success">{t("signIn.signedOut")}</Alert> : null}
+      {params.get("passwordSet") ? <Alert tone="success">{t("signIn.passwordChanged")}</Alert> : null}
+      {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
+      <Form method="post" className="card" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <TextField label={t("common.email")} name="email" type="email" autoComplete="username" required autoFocus error={data?.fields?.email} />
+        <TextField label={t("common.password")} name="password" type="password" autoComplete="current-password" required error={data?.fields?.password} />
+        <div className="actions">
+          <button type="submit" className="button" disabled={busy}>{t("signIn.submit")}</button>
+          <Link to="/forgot-password">{t("signIn.forgot")}</Link>
+        </div>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import { json } from "@remix-run/node";
+import type { z } from "zod";
+import { type Locale, translator } from "../i18n";
+import { AppError, parseInput } from "../services.server";
+
+export type FormErrors = { fields?: Record<string, string>; formError?: string };
+
+/** Form data as a plain object (the last value of a repeated name wins), for the shared zod schemas. */
+export function formValues(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of formData) if (typeof value === "string") values[key] = value;
+  return values;
+}
+
+export function parseForm<S extends z.ZodType>(schema: S, formData: FormData, locale: Locale): z.infer<S> {
+  return parseInput(schema, formValues(formData), locale);
+}
+
+/**
+ * Expected failures are returned to the form (a message next to each field, or one above the
+ * form) with their status; anything else is rethrown to the error boundary.
+ */
+export function formError(error: unknown, locale: Locale) {
+  if (!(error instanceof AppError) || error.status >= 500 || error.status === 401) throw error;
+  const t = translator(locale);
+  const body: FormErrors = error.fields
+    ? { fields: error.fields }
+    : { formError: error.userMessageKey ? t(error.userMessageKey) : error.message };
+  return json(body, { status: error.status });
+}

@@ -1,0 +1,18 @@
+import { useRouteLoaderData } from "@remix-run/react";
+import { DEFAULT_LOCALE, type Locale, translator } from "../i18n";
+
+/** The translate function for the current page, in the signed-in user's language (Dutch otherwise). */
+export function useT() {
+  const data = useRouteLoaderData<{ locale?: Locale }>("root");
+  return translator(data?.locale ?? DEFAULT_LOCALE);
+}
+
+export function useLocale(): Locale {
+  return useRouteLoaderData<{ locale?: Locale }>("root")?.locale ?? DEFAULT_LOCALE;
+}
+
+/** Dates as people in the Netherlands write them: 23 november 2026, 14:05. */
+export function formatMoment(value: string | Date | null | undefined, locale: Locale): string {
+  if (!value) return "";
+  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Amsterdam" }).format(new Date(value));
+}

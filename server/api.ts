@@ -1,0 +1,23 @@
+import { Hono } from "hono";
+import { AppError } from "./errors";
+import { requireApiUser } from "./http/api-auth";
+import { apiErrorResponse } from "./http/api-errors";
+import type { HonoEnv } from "./http/env";
+import { usersApi } from "./domains/users/users.routes";
+import { openApiDocument } from "./openapi";
+
+/** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
+export function createApi() {
+  const api = new Hono<HonoEnv>();
+  api.onError((error, c) => apiErrorResponse(c, error, c.get("services").log));
+  api.notFound((c) => c.json(new AppError("NOT_FOUND", `No such endpoint: ${c.req.method} ${c.req.path}`).toJSON(), 404));
+
+  api.get("/openapi.json", (c) => c.json(openApiDocument()));
+  api.use("*", requireApiUser);
+  api.get("/me", (c) => {
+    const user = c.get("user")!;
+    return c.json({ id: user.id, email: user.email, name: user.name, role: user.role, regionId: user.regionId, organisationId: user.organisationId, locale: user.locale });
+  });
+  api.route("/users", usersApi);
+  return api;
+}

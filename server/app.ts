@@ -1,0 +1,150 @@
+import path from "node:path";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { serveStatic } from "@hono/node-server/serve-static";
+import type { AppLoadContext, ServerBuild } from "@remix-run/server-runtime";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { csrf } from "hono/csrf";
+import { requestId } from "hono/request-id";
+import { NONCE, secureHeaders } from "hono/secure-headers";
+import { createApi } from "./api";
+import { authenticateApiToken } from "./auth/api-tokens";
+import type { AppServices } from "./context";
+import { AppError } from "./errors";
+import { appUrlFor } from "./http/app-url";
+import type { HonoEnv } from "./http/env";
+
+export type RemixHandler = (request: Request, loadContext: AppLoadContext) => Promise<Response>;
+
+const PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../public");
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The Hono app: request id and access log, security headers, CSRF protection, who is asking,
+ * then /healthz, /api/v1, static assets and, last, Remix. `getRemixHandler` is absent in API tests.
+ */
+export function createApp(services: AppServices, getRemixHandler?: () => Promise<RemixHandler>) {
+  const app = new Hono<HonoEnv>();
+  const { log, config } = services;
+
+  app.use("*", requestId());
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    c.set("services", services);
+    await next();
+    if (!c.req.path.startsWith("/build/")) {
+      log.info("request", {
+        requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status,
+        ms: Math.round(performance.now() - started), userId: c.get("user")?.id,
+      });
+    }
+  });
+
+  // Long-lived, fingerprinted assets first: no session lookup, no security middleware cost.
+  app.use("/build/*", async (c, next) => {
+    await next();
+    if (c.res.status === 200) c.res.headers.set("Cache-Control", "public, max-age=31536000, immutable");
+  });
+  app.use("/build/*", serveStatic({ root: path.relative(process.cwd(), PUBLIC_DIR) || "." }));
+
+  app.get("/healthz", async (c) => {
+    try {
+      await services.db.selectNoFrom((eb) => eb.lit(1).as("ok")).execute();
+      return c.json({ status: "ok" });
+    } catch {
+      return c.json({ status: "unavailable", error: { code: "UNAVAILABLE", message: "The database does not answer" } }, 503);
+    }
+  });
+
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", NONCE],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'", ...(config.isProduction ? [] : ["ws://localhost:*"])],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: "same-origin",
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  // State-changing browser requests must come from our own pages (Origin or Sec-Fetch-Site).
+  app.use(
+    "*",
+    csrf({
+      origin: (origin, c) => origin === appUrlFor(config, c.req.url) || origin === new URL(c.req.url).origin,
+    }),
+  );
+  app.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(new AppError("VALIDATION_FAILED", "The request body is too large").toJSON(), 413) }));
+
+  // Who is asking: an API token (API only) or the session cookie.
+  app.use("*", async (c, next) => {
+    const isSecure = isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto"));
+    const authorization = c.req.header("authorization");
+    let sessionCookie: string | null = null;
+    if (authorization && c.req.path.startsWith("/api/")) {
+      const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? "";
+      const user = await authenticateApiToken(services.db, token, services.clock.now());
+      if (!user) return c.json(new AppError("UNAUTHENTICATED", "The API token is not valid").toJSON(), 401);
+      c.set("user", user);
+      c.set("sessionId", null);
+    } else {
+      const session = await services.sessions.validate(c.req.header("cookie"), isSecure);
+      c.set("user", session.user);
+      c.set("sessionId", session.sessionId);
+      sessionCookie = session.setCookie;
+    }
+    await next();
+    if (sessionCookie) c.res.headers.append("Set-Cookie", sessionCookie);
+  });
+
+  app.route("/api/v1", createApi());
+  app.all("/api/*", (c) => c.json(new AppError("NOT_FOUND", "Unknown API version or path").toJSON(), 404));
+
+  app.use("*", async (c, next) => {
+    await next();
+    if (c.res.status === 200 && !c.res.headers.has("Cache-Control") && /\.(ico|png|svg|css|txt)$/.test(c.req.path)) {
+      c.res.headers.set("Cache-Control", "public, max-age=3600");
+    }
+  });
+  app.use("*", serveStatic({ root: path.relative(process.cwd(), PUBLIC_DIR) || "." }));
+
+  if (getRemixHandler) {
+    app.all("*", async (c) => {
+      const handler = await getRemixHandler();
+      const context: AppLoadContext = {
+        ...services,
+        user: c.get("user"),
+        sessionId: c.get("sessionId"),
+        requestId: c.get("requestId"),
+        nonce: c.get("secureHeadersNonce") ?? "",
+        ip: clientAddress(c),
+        isSecure: isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto")),
+        appUrl: appUrlFor(config, c.req.url),
+      };
+      return handler(c.req.raw, context);
+    });
+  }
+  return app;
+}
+
+function isSecureRequest(services: AppServices, url: string, forwardedProto: string | undefined) {
+  if (services.config.appUrl) return services.config.appUrl.startsWith("https:");
+  return new URL(url).protocol === "https:" || forwardedProto === "https";
+}
+
+function clientAddress(c: Parameters<typeof getConnInfo>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+export type { ServerBuild };

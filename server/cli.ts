@@ -1,0 +1,144 @@
+import { Command, CommanderError } from "commander";
+import { loadDemo } from "../db/seed/demo";
+import { createApiToken } from "./auth/api-tokens";
+import { createClock } from "./clock";
+import { type Config, readConfig } from "./config";
+import { connectDatabaseServer } from "./db/connect";
+import { createDatabase, type Database } from "./db/database";
+import { migrateToLatest } from "./db/migrate";
+import { AppError } from "./errors";
+import { CreateRegionInput } from "./domains/regions/regions.schemas";
+import { createRegion, findRegionBySlug } from "./domains/regions/regions.service";
+import { CreateUserInput } from "./domains/users/users.schemas";
+import { createUser } from "./domains/users/users.service";
+import { runServerUntilSignalled } from "./index";
+import { parseInput } from "./validation";
+
+/**
+ * `npx schakel <command>` (API.md). Commands share the running server's embedded database when
+ * there is one, and start it for the duration of the command otherwise. Failures exit non-zero
+ * with one line on standard error.
+ */
+async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
+  const server = await connectDatabaseServer(config, () => {});
+  const db = createDatabase(server.url, { max: 3 });
+  try {
+    await migrateToLatest(db);
+    return await work(db);
+  } finally {
+    await db.destroy();
+    await server.stop();
+  }
+}
+
+function appUrl(config: Config) {
+  return config.appUrl ?? `http://localhost:${config.port}`;
+}
+
+const program = new Command()
+  .name("schakel")
+  .description("Schakel: the partner and relationship CRM of a Sterk Techniekonderwijs region")
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command("start")
+  .description("apply migrations, then serve (PORT, DATABASE_URL or the embedded PostgreSQL in DATA_DIR)")
+  .action(async () => {
+    await runServerUntilSignalled(readConfig());
+  });
+
+program
+  .command("migrate")
+  .description("apply pending migrations and exit")
+  .action(async () => {
+    const config = readConfig();
+    const server = await connectDatabaseServer(config, () => {});
+    const db = createDatabase(server.url, { max: 1 });
+    try {
+      const applied = await migrateToLatest(db);
+      console.log(applied.length ? `Applied: ${applied.join(", ")}` : "The database is up to date.");
+    } finally {
+      await db.destroy();
+      await server.stop();
+    }
+  });
+
+const region = program.command("region").description("regions");
+region
+  .command("create")
+  .description("create a region; prints its id")
+  .requiredOption("--name <name>", 'the region\'s name, e.g. "STO Twente"')
+  .requiredOption("--slug <slug>", "short name used in addresses and commands, e.g. twente")
+  .option("--subregion <name...>", "subregions to create with it")
+  .action(async (options: { name: string; slug: string; subregion?: string[] }) => {
+    const config = readConfig();
+    const input = parseInput(CreateRegionInput, { name: options.name, slug: options.slug, subregions: options.subregion ?? [] });
+    const created = await withDatabase(config, (db) =>
+      db.transaction().execute((trx) => createRegion(trx, input, { actorId: null, now: createClock(config.now).now() })),
+    );
+    console.log(created.id);
+  });
+
+const user = program.command("user").description("users");
+user
+  .command("create")
+  .description("create a user; prints the id. Without --password an invitation email is queued")
+  .requiredOption("--email <email>", "sign-in address")
+  .requiredOption("--name <name>", "full name")
+  .requiredOption("--role <role>", "admin | penvoerder | accounthouder | partner")
+  .requiredOption("--region <slug>", "the region's slug")
+  .option("--organisation <id>", "the organisation a partner user belongs to")
+  .option("--password <password>", "set a password now (at least 10 characters) instead of inviting")
+  .action(async (options: { email: string; name: string; role: string; region: string; organisation?: string; password?: string }) => {
+    const config = readConfig();
+    const input = parseInput(CreateUserInput, {
+      email: options.email, name: options.name, role: options.role, organisationId: options.organisation, password: options.password,
+    });
+    const created = await withDatabase(config, async (db) => {
+      const found = await findRegionBySlug(db, options.region);
+      if (!found) throw new AppError("NOT_FOUND", `Unknown region "${options.region}"; create it with: schakel region create`);
+      const now = createClock(config.now).now();
+      return db.transaction().execute((trx) => createUser(trx, { ...input, regionId: found.id }, { actor: null, now, appUrl: appUrl(config) }));
+    });
+    if (!options.password) console.error(`An invitation to ${created.email} is in the email outbox.`);
+    console.log(created.id);
+  });
+
+const token = program.command("token").description("API tokens");
+token
+  .command("create")
+  .description("create an API token for a user; prints it (shown once) on the last line")
+  .requiredOption("--email <email>", "the user's email address")
+  .option("--name <name>", "what the token is for", "command line")
+  .action(async (options: { email: string; name: string }) => {
+    const config = readConfig();
+    const created = await withDatabase(config, async (db) => {
+      const owner = await db.selectFrom("users").select(["id", "active"]).where("email", "=", options.email.trim().toLowerCase()).executeTakeFirst();
+      if (!owner) throw new AppError("NOT_FOUND", `No user with email ${options.email}`);
+      if (!owner.active) throw new AppError("RULE_VIOLATION", `The user ${options.email} is deactivated`);
+      return createApiToken(db, { userId: owner.id, name: options.name.slice(0, 100), now: createClock(config.now).now() });
+    });
+    console.error(`Token "${created.name}" created; it is shown once:`);
+    console.log(created.token);
+  });
+
+program
+  .command("demo")
+  .description("load the demo data set (STO Twente) into the configured database")
+  .option("--scale <scale>", "region | national", "region")
+  .action(async (options: { scale: string }) => {
+    if (options.scale !== "region") throw new AppError("VALIDATION_FAILED", `Unknown or not yet available scale "${options.scale}"; use --scale region`);
+    const config = readConfig();
+    const result = await withDatabase(config, (db) => db.transaction().execute((trx) => loadDemo(trx, { now: createClock(config.now).now(), appUrl: appUrl(config) })));
+    console.log(result.alreadyLoaded ? "The demo region STO Twente was already loaded. Sign in with:" : "Loaded STO Twente. Sign in with:");
+    for (const account of result.accounts) console.log(`  ${account.role.padEnd(14)} ${account.email}  ${account.password}`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  process.stderr.write(`schakel: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

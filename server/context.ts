@@ -1,0 +1,34 @@
+import type { CurrentUser } from "./auth/current-user";
+import type { Sessions } from "./auth/sessions";
+import type { Clock } from "./clock";
+import type { Config } from "./config";
+import type { Database } from "./db/database";
+import type { Logger } from "./logger";
+
+/** What the process creates once and every request shares (STACK.md pitfall 6: never in a route module). */
+export type AppServices = {
+  db: Database;
+  clock: Clock;
+  config: Config;
+  sessions: Sessions;
+  log: Logger;
+  /** Wakes the email delivery job after a transaction queued mail; a no-op when jobs do not run. */
+  notifyEmailQueued(): Promise<void>;
+};
+
+/** The Remix load context: the services plus who is asking and how. */
+export type RequestContext = AppServices & {
+  user: CurrentUser | null;
+  sessionId: string | null;
+  requestId: string;
+  nonce: string;
+  ip: string;
+  isSecure: boolean;
+  /** The address people reach Schakel at, for links in emails. */
+  appUrl: string;
+};
+
+declare module "@remix-run/server-runtime" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends RequestContext {}
+}

@@ -1,0 +1,55 @@
+import { sql } from "kysely";
+import { generateSecret, hashSecret } from "../../auth/secrets";
+import type { Database } from "../../db/database";
+import { jsonb } from "../../db/json";
+import { AppError } from "../../errors";
+import { createRegion } from "../regions/regions.service";
+import { createUser } from "../users/users.service";
+
+const SETUP_KEY = "setup_token_hash";
+
+async function hasUsers(db: Database) {
+  return Boolean(await db.selectFrom("users").select("id").limit(1).executeTakeFirst());
+}
+
+/**
+ * With no users yet, makes a new one-time setup token (replacing any earlier one) and returns it, so
+ * the start-up can print the setup address. Returns undefined once Schakel has users.
+ */
+export async function prepareSetupToken(db: Database, now: Date): Promise<string | undefined> {
+  if (await hasUsers(db)) return undefined;
+  const token = generateSecret(24);
+  await db
+    .insertInto("instance_settings")
+    .values({ key: SETUP_KEY, value: jsonb(hashSecret(token)), updated_at: now })
+    .onConflict((oc) => oc.column("key").doUpdateSet({ value: jsonb(hashSecret(token)), updated_at: now }))
+    .execute();
+  return token;
+}
+
+export async function isSetupTokenValid(db: Database, token: string): Promise<boolean> {
+  if (!token || token.length > 200 || (await hasUsers(db))) return false;
+  const row = await db.selectFrom("instance_settings").select("value").where("key", "=", SETUP_KEY).executeTakeFirst();
+  return row?.value === hashSecret(token);
+}
+
+/** Creates the first region and its admin in one transaction the caller owns; the token is spent. */
+export async function completeSetup(
+  db: Database,
+  input: { token: string; regionName: string; regionSlug: string; adminName: string; adminEmail: string; password: string },
+  meta: { now: Date; appUrl: string },
+) {
+  // Serialise concurrent submissions: the second waits here and then finds a user.
+  await sql`select pg_advisory_xact_lock(hashtext('schakel.setup'))`.execute(db);
+  if (!(await isSetupTokenValid(db, input.token))) {
+    throw new AppError("FORBIDDEN", "This setup link is no longer valid", { userMessageKey: "setup.invalidToken" });
+  }
+  const region = await createRegion(db, { name: input.regionName, slug: input.regionSlug, subregions: [] }, { actorId: null, now: meta.now });
+  const user = await createUser(
+    db,
+    { regionId: region.id, email: input.adminEmail, name: input.adminName, role: "admin", password: input.password },
+    { actor: null, now: meta.now, appUrl: meta.appUrl },
+  );
+  await db.deleteFrom("instance_settings").where("key", "=", SETUP_KEY).execute();
+  return { region, user };
+}

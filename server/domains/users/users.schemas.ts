@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { LOCALES, ROLES } from "../../../db/schema";
+
+export const EmailAddress = z.string().trim().toLowerCase().min(1).max(254).pipe(z.email());
+export const UserRole = z.enum(ROLES);
+export const UserName = z.string().trim().min(1).max(200);
+export const NewPassword = z.string().min(10, "validation.passwordTooShort").max(200);
+
+export const InviteUserInput = z.object({
+  email: EmailAddress,
+  name: UserName,
+  role: UserRole,
+  organisationId: z.uuid().nullish(),
+});
+export type InviteUserInput = z.infer<typeof InviteUserInput>;
+
+/** Creating a user directly (command line, setup): with a password it is active at once, without one it is invited. */
+export const CreateUserInput = InviteUserInput.extend({ password: NewPassword.optional() });
+export type CreateUserInput = z.infer<typeof CreateUserInput>;
+
+export const ChangeRoleInput = z.object({ role: UserRole, version: z.coerce.number().int().min(1) });
+export type ChangeRoleInput = z.infer<typeof ChangeRoleInput>;
+
+export const SignInInput = z.object({
+  email: z.string().trim().toLowerCase().min(1).max(254),
+  password: z.string().min(1).max(200),
+});
+export type SignInInput = z.infer<typeof SignInInput>;
+
+export const ChoosePasswordInput = z
+  .object({ password: NewPassword, confirm: z.string().max(200) })
+  .refine((value) => value.password === value.confirm, { message: "validation.passwordsDiffer", path: ["confirm"] });
+export type ChoosePasswordInput = z.infer<typeof ChoosePasswordInput>;
+
+export const ForgotPasswordInput = z.object({ email: EmailAddress });
+
+export const LocaleInput = z.object({ locale: z.enum(LOCALES) });
+
+export const ListInput = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});

@@ -1,0 +1,231 @@
+import { sql } from "kysely";
+import { translator } from "../../../app/i18n";
+import type { Locale, Role } from "../../../db/schema";
+import { renderInvitationEmail, renderPasswordResetEmail } from "../../../emails/render";
+import { hashPassword } from "../../auth/passwords";
+import { generateSecret, hashSecret } from "../../auth/secrets";
+import type { Database } from "../../db/database";
+import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { AppError, notFound } from "../../errors";
+import { validationFailed } from "../../validation";
+import { recordAudit } from "../audit/audit";
+import { queueEmail } from "../email/outbox.service";
+import { getRegion } from "../regions/regions.service";
+
+const INVITATION_VALID_DAYS = 7;
+const PASSWORD_RESET_VALID_MINUTES = 60;
+
+export type Actor = { id: string; name: string } | null;
+/** What a service needs to write links into emails and stamp the records. */
+export type ChangeMeta = { actor: Actor; now: Date; appUrl: string };
+
+export type UserSummary = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  regionId: string;
+  organisationId: string | null;
+  active: boolean;
+  invited: boolean;
+  locale: Locale;
+  version: number;
+  createdAt: Date;
+};
+
+const summaryColumns = [
+  "id", "email", "name", "role", "region_id as regionId", "organisation_id as organisationId", "active",
+  "locale", "version", "created_at as createdAt",
+  sql<boolean>`password_hash is null and active`.as("invited"),
+] as const;
+
+/**
+ * Creates a user in a region. With a password the account is ready; without one an invitation
+ * email with a single-use link is queued in the same transaction.
+ */
+export async function createUser(
+  db: Database,
+  input: { regionId: string; email: string; name: string; role: Role; organisationId?: string | null; password?: string | undefined },
+  meta: ChangeMeta,
+): Promise<UserSummary> {
+  const existing = await db.selectFrom("users").select("id").where("email", "=", input.email).executeTakeFirst();
+  if (existing) throw validationFailed({ email: "validation.emailTaken" });
+  const user = await db
+    .insertInto("users")
+    .values({
+      region_id: input.regionId,
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      organisation_id: input.organisationId ?? null,
+      password_hash: input.password ? await hashPassword(input.password) : null,
+      created_at: meta.now,
+      updated_at: meta.now,
+    })
+    .returning(summaryColumns)
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, {
+    regionId: input.regionId, actorId: meta.actor?.id ?? null, action: input.password ? "user.create" : "user.invite",
+    entityType: "user", entityId: user.id, after: { email: user.email, name: user.name, role: user.role, organisationId: user.organisationId }, now: meta.now,
+  });
+  if (!input.password) await sendInvitation(db, user, meta);
+  return user;
+}
+
+async function sendInvitation(db: Database, user: UserSummary, meta: ChangeMeta) {
+  const token = await createUserToken(db, user.id, "invitation", new Date(meta.now.getTime() + INVITATION_VALID_DAYS * 86_400_000), meta.now);
+  const region = await getRegion(db, user.regionId);
+  const message = await renderInvitationEmail({
+    locale: user.locale,
+    name: user.name,
+    inviterName: meta.actor?.name ?? region.name,
+    regionName: region.name,
+    roleLabel: translator(user.locale)(`roles.${user.role}`),
+    url: `${meta.appUrl}/invitation/${token}`,
+  });
+  await queueEmail(db, { regionId: user.regionId, template: "invitation", to: user.email, toName: user.name, message, now: meta.now });
+}
+
+async function createUserToken(db: Database, userId: string, purpose: "invitation" | "password_reset", expiresAt: Date, now: Date) {
+  const token = generateSecret();
+  // A new link replaces any earlier unused one of the same kind.
+  await db.updateTable("user_tokens").set({ used_at: now }).where("user_id", "=", userId).where("purpose", "=", purpose).where("used_at", "is", null).execute();
+  await db.insertInto("user_tokens").values({ user_id: userId, purpose, token_hash: hashSecret(token), expires_at: expiresAt, created_at: now }).execute();
+  return token;
+}
+
+/** The user a single-use link belongs to, if the link is unused, unexpired and the account active. */
+export async function findUserByToken(db: Database, token: string, purpose: "invitation" | "password_reset", now: Date) {
+  if (!token || token.length > 200) return undefined;
+  return db
+    .selectFrom("user_tokens")
+    .innerJoin("users", "users.id", "user_tokens.user_id")
+    .select(["user_tokens.id as tokenId", "users.id", "users.name", "users.email", "users.password_hash as passwordHash"])
+    .where("user_tokens.token_hash", "=", hashSecret(token))
+    .where("user_tokens.purpose", "=", purpose)
+    .where("user_tokens.used_at", "is", null)
+    .where("user_tokens.expires_at", ">", now)
+    .where("users.active", "=", true)
+    .executeTakeFirst();
+}
+
+/**
+ * Sets the password through a single-use link (an invitation or a reset). The link is spent, and
+ * every existing session of the account ends, so a reset locks out whoever knew the old password.
+ */
+export async function setPasswordWithToken(
+  db: Database,
+  input: { token: string; purpose: "invitation" | "password_reset"; password: string },
+  now: Date,
+): Promise<{ userId: string }> {
+  const found = await findUserByToken(db, input.token, input.purpose, now);
+  if (!found || (input.purpose === "invitation" && found.passwordHash)) {
+    throw new AppError("RULE_VIOLATION", "This link has expired or was already used", { userMessageKey: input.purpose === "invitation" ? "invitation.invalidLink" : "resetPassword.invalidLink" });
+  }
+  const spent = await db
+    .updateTable("user_tokens")
+    .set({ used_at: now })
+    .where("id", "=", found.tokenId)
+    .where("used_at", "is", null)
+    .executeTakeFirst();
+  // Two submissions of one link race here: only the one that spent it may continue.
+  if (Number(spent.numUpdatedRows) !== 1) throw new AppError("RULE_VIOLATION", "This link was already used", { userMessageKey: "resetPassword.invalidLink" });
+  await db
+    .updateTable("users")
+    .set({ password_hash: await hashPassword(input.password), updated_at: now, version: sql`version + 1` })
+    .where("id", "=", found.id)
+    .execute();
+  await db.deleteFrom("sessions").where("user_id", "=", found.id).execute();
+  const region = await db.selectFrom("users").select("region_id").where("id", "=", found.id).executeTakeFirstOrThrow();
+  await recordAudit(db, { regionId: region.region_id, actorId: found.id, action: input.purpose === "invitation" ? "user.accept_invitation" : "user.reset_password", entityType: "user", entityId: found.id, now });
+  return { userId: found.id };
+}
+
+/** Queues a reset link when the address belongs to an active account; says nothing either way. */
+export async function requestPasswordReset(db: Database, email: string, meta: { now: Date; appUrl: string }): Promise<void> {
+  const user = await db
+    .selectFrom("users")
+    .select(["id", "name", "email", "region_id", "locale"])
+    .where("email", "=", email)
+    .where("active", "=", true)
+    .executeTakeFirst();
+  if (!user) return;
+  const token = await createUserToken(db, user.id, "password_reset", new Date(meta.now.getTime() + PASSWORD_RESET_VALID_MINUTES * 60_000), meta.now);
+  const region = await getRegion(db, user.region_id);
+  const message = await renderPasswordResetEmail({ locale: user.locale, name: user.name, regionName: region.name, url: `${meta.appUrl}/reset-password/${token}` });
+  await queueEmail(db, { regionId: user.region_id, template: "password_reset", to: user.email, toName: user.name, message, now: meta.now });
+}
+
+export async function listUsers(db: Database, regionId: string, options: { limit: number; cursor?: string | undefined }) {
+  const after = options.cursor ? decodeCursor(options.cursor, 2) : undefined;
+  let query = db
+    .selectFrom("users")
+    .select(summaryColumns)
+    .where("region_id", "=", regionId)
+    .orderBy("name")
+    .orderBy("id")
+    .limit(options.limit + 1);
+  if (after) query = query.where((eb) => eb(eb.refTuple("name", "id"), ">", eb.tuple(String(after[0]), String(after[1]))));
+  const rows = await query.execute();
+  const items = rows.slice(0, options.limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > options.limit && last ? encodeCursor([last.name, last.id]) : null };
+}
+
+export async function getUser(db: Database, regionId: string, userId: string): Promise<UserSummary> {
+  const user = await db.selectFrom("users").select(summaryColumns).where("id", "=", userId).where("region_id", "=", regionId).executeTakeFirst();
+  if (!user) throw notFound("User");
+  return user;
+}
+
+async function assertAnotherActiveAdmin(db: Database, regionId: string, userId: string) {
+  const other = await db
+    .selectFrom("users")
+    .select("id")
+    .where("region_id", "=", regionId)
+    .where("role", "=", "admin")
+    .where("active", "=", true)
+    .where("id", "<>", userId)
+    .executeTakeFirst();
+  if (!other) throw new AppError("RULE_VIOLATION", "The region must keep at least one active administrator", { userMessageKey: "users.lastAdmin" });
+}
+
+/** Changes a user's role; a stale `version` is a conflict, and the last active admin keeps the role. */
+export async function changeUserRole(db: Database, regionId: string, input: { userId: string; role: Role; version: number }, meta: ChangeMeta) {
+  const before = await getUser(db, regionId, input.userId);
+  if (before.version !== input.version) throw new AppError("CONFLICT", "The user was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
+  if (before.role === "admin" && input.role !== "admin") await assertAnotherActiveAdmin(db, regionId, input.userId);
+  const after = await db
+    .updateTable("users")
+    .set({ role: input.role, updated_at: meta.now, version: sql`version + 1` })
+    .where("id", "=", input.userId)
+    .where("region_id", "=", regionId)
+    .where("version", "=", input.version)
+    .returning(summaryColumns)
+    .executeTakeFirst();
+  if (!after) throw new AppError("CONFLICT", "The user was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
+  await recordAudit(db, { regionId, actorId: meta.actor?.id ?? null, action: "user.change_role", entityType: "user", entityId: input.userId, before: { role: before.role }, after: { role: after.role }, now: meta.now });
+  return after;
+}
+
+/** Deactivates an account: it can no longer sign in, and its sessions and API tokens stop working. */
+export async function deactivateUser(db: Database, regionId: string, userId: string, meta: ChangeMeta) {
+  if (meta.actor?.id === userId) throw new AppError("RULE_VIOLATION", "You cannot deactivate your own account", { userMessageKey: "users.cannotDeactivateSelf" });
+  const before = await getUser(db, regionId, userId);
+  if (!before.active) return before;
+  if (before.role === "admin") await assertAnotherActiveAdmin(db, regionId, userId);
+  const after = await db
+    .updateTable("users")
+    .set({ active: false, deactivated_at: meta.now, updated_at: meta.now, version: sql`version + 1` })
+    .where("id", "=", userId)
+    .where("region_id", "=", regionId)
+    .returning(summaryColumns)
+    .executeTakeFirstOrThrow();
+  await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
+  await recordAudit(db, { regionId, actorId: meta.actor?.id ?? null, action: "user.deactivate", entityType: "user", entityId: userId, before: { active: true }, after: { active: false }, now: meta.now });
+  return after;
+}
+
+export async function setUserLocale(db: Database, userId: string, locale: Locale, now: Date) {
+  await db.updateTable("users").set({ locale, updated_at: now }).where("id", "=", userId).execute();
+}

@@ -1,0 +1,16 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { AppError } from "../errors";
+import type { Logger } from "../logger";
+
+/** The one error shape of the API: `{ error: { code, message, fields? } }` (API.md). */
+export function apiErrorResponse(c: Context, error: unknown, log: Logger) {
+  if (error instanceof AppError) return c.json(error.toJSON(), error.status as 400);
+  if (error instanceof HTTPException) {
+    const code = error.status === 403 ? "FORBIDDEN" : error.status === 413 ? "VALIDATION_FAILED" : "VALIDATION_FAILED";
+    return c.json({ error: { code, message: error.message || "Bad request" } }, error.status);
+  }
+  if (error instanceof SyntaxError) return c.json({ error: { code: "VALIDATION_FAILED", message: "The body is not valid JSON" } }, 400);
+  log.error("Unhandled API error", { error: error instanceof Error ? error.stack : String(error), requestId: c.get("requestId") });
+  return c.json({ error: { code: "INTERNAL", message: "Something went wrong; the error has been logged" } }, 500);
+}

@@ -1,0 +1,13 @@
+import type { Context } from "hono";
+import { AppError } from "../errors";
+
+/** Reads a JSON body; anything else is a 400 in the error shape, never a 500. */
+export async function readJson(c: Context): Promise<unknown> {
+  const type = c.req.header("content-type") ?? "";
+  if (!type.includes("application/json")) throw new AppError("VALIDATION_FAILED", "Send a JSON body with Content-Type: application/json");
+  try {
+    return await c.req.json();
+  } catch {
+    throw new AppError("VALIDATION_FAILED", "The body is not valid JSON");
+  }
+}

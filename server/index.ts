@@ -1,0 +1,130 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { serve } from "@hono/node-server";
+import type { ServerBuild } from "@remix-run/server-runtime";
+import { broadcastDevReady, createRequestHandler } from "@remix-run/server-runtime";
+import { createApp, type RemixHandler } from "./app";
+import { createSessions } from "./auth/sessions";
+import { createClock } from "./clock";
+import { type Config, readConfig } from "./config";
+import type { AppServices } from "./context";
+import { connectDatabaseServer } from "./db/connect";
+import { createDatabase } from "./db/database";
+import { migrateToLatest } from "./db/migrate";
+import { prepareSetupToken } from "./domains/setup/setup.service";
+import { startJobs } from "./jobs/jobs";
+import { createLogger } from "./logger";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const BUILD_PATH = path.join(ROOT, "build/index.js");
+const SHUTDOWN_GRACE_MS = 15_000;
+
+export type RunningServer = { url: string; stop(): Promise<void> };
+
+/**
+ * The process: database (embedded or DATABASE_URL), migrations, jobs, HTTP server, and a graceful
+ * shutdown that undoes them in reverse order.
+ */
+export async function startServer(config: Config = readConfig()): Promise<RunningServer> {
+  const log = createLogger(config.logLevel);
+  const say = (line: string) => config.logLevel !== "silent" && process.stdout.write(`${line}\n`);
+  const clock = createClock(config.now);
+
+  const databaseServer = await connectDatabaseServer(config, say);
+  const db = createDatabase(databaseServer.url);
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
+  } catch (error) {
+    await db.destroy();
+    await databaseServer.stop();
+    throw error;
+  }
+
+  const jobs = await startJobs({
+    connectionString: databaseServer.url,
+    db,
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
+    now: clock.now,
+    log: say,
+  });
+  const services: AppServices = {
+    db, clock, config, log, sessions: createSessions(db),
+    notifyEmailQueued: () => jobs.notifyEmailQueued(),
+  };
+
+  const app = createApp(services, remixHandlerLoader(config));
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = config.appUrl ?? `http://localhost:${port}`;
+  say(`Schakel is running at ${url}`);
+
+  const setupToken = await prepareSetupToken(db, clock.now());
+  if (setupToken) say(`No users yet. Set up Schakel once at: ${url}/setup?token=${setupToken}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      say("Stopping: finishing running requests");
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
+      const timer = setTimeout(() => "closeAllConnections" in server && server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(timer);
+      await jobs.stop();
+      await db.destroy();
+      await databaseServer.stop();
+      say("Stopped");
+    })());
+  return { url, stop };
+}
+
+/** Production: the build is loaded once. Development (`npm run dev`): reloaded when it changes. */
+function remixHandlerLoader(config: Config): () => Promise<RemixHandler> {
+  if (!fs.existsSync(BUILD_PATH)) throw new Error(`No Remix build at ${BUILD_PATH}: run "npm run build" first.`);
+  const mode = config.isProduction ? "production" : "development";
+  let cached: { mtime: number; handler: RemixHandler } | undefined;
+  return async () => {
+    const mtime = config.isProduction && cached ? cached.mtime : fs.statSync(BUILD_PATH).mtimeMs;
+    if (!cached || cached.mtime !== mtime) {
+      const build = (await import(`${pathToFileURL(BUILD_PATH).href}?t=${mtime}`)) as ServerBuild;
+      cached = { mtime, handler: createRequestHandler(build, mode) };
+      if (!config.isProduction && process.env.REMIX_DEV_ORIGIN) await broadcastDevReady(build);
+    }
+    return cached.handler;
+  };
+}
+
+/** Runs the server until SIGTERM or SIGINT, then shuts down gracefully. */
+export async function runServerUntilSignalled(config: Config = readConfig()) {
+  const running = await startServer(config);
+  let signalled = false;
+  const onSignal = (signal: string) => {
+    if (signalled) return;
+    signalled = true;
+    process.stdout.write(`Received ${signal}\n`);
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+  process.on("SIGINT", () => onSignal("SIGINT"));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runServerUntilSignalled().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
