@@ -148,6 +148,7 @@ export const en: Messages = {
   },
   email: {
     footer: "This email was sent by Schakel, the partner administration of {region}.",
+    linkFallback: "Does the button not work? Copy this link into your browser:",
     invitation: {
       subject: "Invitation to Schakel ({region})",
       greeting: "Dear {name},",

@@ -158,6 +158,7 @@ export const nl = {
   },
   email: {
     footer: "Deze e-mail is verstuurd door Schakel, het partnerbeheer van {region}.",
+    linkFallback: "Werkt de knop niet? Kopieer dan deze link naar uw browser:",
     invitation: {
       subject: "Uitnodiging voor Schakel ({region})",
       greeting: "Beste {name},",

@@ -3,7 +3,7 @@ import type { Database } from "../db/database";
 
 /**
  * Failed sign-ins are counted in PostgreSQL, so every app process sees the same count
- * (docs/decisions/003-sign-in-rate-limit-in-postgres.md). An account is locked for the window after
+ * (docs/decisions/002-sign-in-rate-limit-in-postgres.md). An account is locked for the window after
  * `perAccount` failures since its last success; an address after `perAddress` failures.
  */
 export const SIGN_IN_LIMITS = { windowMinutes: 15, perAccount: 5, perAddress: 30 } as const;

