@@ -1,0 +1,24 @@
+import { render } from "@react-email/render";
+import { createElement, type ReactElement } from "react";
+import { translator } from "../app/i18n";
+import { InvitationEmail, type InvitationEmailProps } from "./invitation";
+import { PasswordResetEmail, type PasswordResetEmailProps } from "./password-reset";
+
+/** A rendered email, ready for the outbox: the same message as HTML and as plain text. */
+export type EmailMessage = { subject: string; html: string; text: string };
+
+export async function renderInvitationEmail(p: InvitationEmailProps): Promise<EmailMessage> {
+  const subject = translator(p.locale)("email.invitation.subject", { region: p.regionName });
+  return renderMessage(subject, createElement(InvitationEmail, p));
+}
+
+export async function renderPasswordResetEmail(p: PasswordResetEmailProps): Promise<EmailMessage> {
+  const subject = translator(p.locale)("email.passwordReset.subject");
+  return renderMessage(subject, createElement(PasswordResetEmail, p));
+}
+
+async function renderMessage(subject: string, element: ReactElement): Promise<EmailMessage> {
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  // A subject is one header line; a region name pasted with a line break must not split it.
+  return { subject: subject.replace(/\s+/g, " ").trim(), html, text };
+}

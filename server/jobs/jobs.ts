@@ -1,0 +1,96 @@
+import PgBoss from "pg-boss";
+import type { Database } from "../db/database";
+import { createSmtpTransport, deliverDueEmails } from "../domains/email/delivery";
+
+export type Jobs = {
+  /** Asks for a delivery run now instead of at the next minute. Call it after the email's transaction commits. */
+  notifyEmailQueued(): Promise<void>;
+  /** Stops taking jobs, waits for running ones, and closes pg-boss's own connections (not `db`). */
+  stop(): Promise<void>;
+};
+
+const EMAIL_DELIVER = "email-deliver";
+const EMAIL_BATCH_SIZE = 50;
+const STOP_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts pg-boss in its own schema (`pgboss`) of the application database, with its own small
+ * connection pool, and the workers and schedules of Schakel.
+ */
+export async function startJobs(opts: {
+  connectionString: string;
+  db: Database;
+  smtpUrl?: string;
+  mailFrom: string;
+  now: () => Date;
+  log: (line: string) => void;
+}): Promise<Jobs> {
+  const boss = new PgBoss({ connectionString: opts.connectionString, schema: "pgboss", max: 4, application_name: "schakel-jobs" });
+  // pg-boss reports failed polls and maintenance as events; an unhandled 'error' event would end the process.
+  boss.on("error", (error) => opts.log(`jobs: ${error.message}`));
+  await boss.start();
+
+  const transport = opts.smtpUrl ? createSmtpTransport(opts.smtpUrl) : undefined;
+  try {
+    // "stately" keeps at most one waiting and one running delivery job: a burst of notifications
+    // collapses into one job, and an email queued while a run is busy still gets the next one.
+    // No pg-boss retries: the outbox keeps its own per-email retries, and the schedule runs every minute.
+    await boss.createQueue(EMAIL_DELIVER, { name: EMAIL_DELIVER, policy: "stately", retryLimit: 0 });
+    let isStopping = false;
+    let running: Promise<unknown> = Promise.resolve();
+    const deliverOutbox = async () => {
+      // Without SMTP the mail stays pending in the outbox, where an admin page shows it.
+      if (!transport) return;
+      const total = { sent: 0, failed: 0 };
+      try {
+        // Batch after batch until the due mail is done, or until stop() asks to finish early.
+        while (!isStopping) {
+          const batch = await deliverDueEmails(opts.db, transport, { now: opts.now(), from: opts.mailFrom, batchSize: EMAIL_BATCH_SIZE });
+          total.sent += batch.sent;
+          total.failed += batch.failed;
+          if (batch.sent + batch.failed < EMAIL_BATCH_SIZE) break;
+        }
+      } catch (error) {
+        // pg-boss records a failed job silently; say it where the operator looks.
+        opts.log(`email: delivery run failed: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      } finally {
+        if (total.sent || total.failed) opts.log(`email: ${total.sent} sent, ${total.failed} failed`);
+      }
+    };
+    const workerId = await boss.work(EMAIL_DELIVER, { pollingIntervalSeconds: 5 }, () => {
+      const run = deliverOutbox();
+      running = run.catch(() => {});
+      return run;
+    });
+    // The same singleton key as notifyEmailQueued, so a scheduled run and a nudge do not queue twice.
+    await boss.schedule(EMAIL_DELIVER, "* * * * *", {}, { singletonKey: EMAIL_DELIVER });
+    if (!transport) opts.log("email: SMTP_URL is not set; email is kept in the outbox and not sent");
+
+    return {
+      async notifyEmailQueued() {
+        try {
+          await boss.send(EMAIL_DELIVER, {}, { singletonKey: EMAIL_DELIVER });
+          boss.notifyWorker(workerId);
+        } catch (error) {
+          // The email is safe in the outbox and the schedule sends it within a minute, so a failed
+          // nudge must not fail the request that queued it.
+          opts.log(`jobs: could not queue ${EMAIL_DELIVER}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+      async stop() {
+        isStopping = true;
+        // `close` ends only the pool pg-boss opened from the connection string; `db` belongs to the caller.
+        await boss.stop({ graceful: true, wait: true, close: true, timeout: STOP_TIMEOUT_MS });
+        // pg-boss stops waiting after its timeout; the caller may close `db` once this returns, so
+        // a delivery still using it must end first.
+        await running;
+        transport?.close();
+      },
+    };
+  } catch (error) {
+    await boss.stop({ graceful: false, close: true });
+    transport?.close();
+    throw error;
+  }
+}
