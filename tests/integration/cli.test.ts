@@ -1,0 +1,146 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSecret } from "../../server/auth/secrets";
+import { createTestApp, TEST_APP_URL } from "../support/app";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { makeRegion, makeUser, TEST_NOW } from "../support/factories";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const BIN = path.resolve("bin/schakel.js");
+
+type Run = { code: number; stdout: string; stderr: string };
+
+/** Lines of output without the empty one a final newline leaves. */
+const linesOf = (text: string) => text.split("\n").filter((line) => line.trim() !== "");
+
+describe("the command line", () => {
+  let t: TestDatabase;
+  let regionSlug: string;
+  let adminEmail: string;
+
+  /** `npx schakel ...` against the test database (DATABASE_URL set, so no embedded server starts). */
+  const schakel = (...args: string[]) =>
+    new Promise<Run>((resolve) => {
+      execFile(
+        process.execPath,
+        [BIN, ...args],
+        {
+          cwd: path.resolve("."),
+          env: { ...process.env, DATABASE_URL: t.url, APP_URL: TEST_APP_URL, SCHAKEL_NOW: TEST_NOW.toISOString(), LOG_LEVEL: "silent" },
+          timeout: 20_000,
+        },
+        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
+      );
+    });
+
+  const counts = async () => {
+    const count = async (table: "regions" | "users" | "email_outbox" | "api_tokens" | "audit_log") =>
+      Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+    return { regions: await count("regions"), users: await count("users"), emails: await count("email_outbox"), tokens: await count("api_tokens"), audit: await count("audit_log") };
+  };
+
+  // The refused commands run side by side (each process costs about a second); each test reads its own.
+  let refused: { unknownRole: Run; unknownRegion: Run; malformedEmail: Run; unknownTokenOwner: Run };
+  let countsBeforeRefused: Awaited<ReturnType<typeof counts>>;
+  let countsAfterRefused: Awaited<ReturnType<typeof counts>>;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    const region = await makeRegion(t.db);
+    regionSlug = region.slug;
+    adminEmail = (await makeUser(t.db, { regionId: region.id, role: "admin" })).email;
+
+    countsBeforeRefused = await counts();
+    const [unknownRole, unknownRegion, malformedEmail, unknownTokenOwner] = await Promise.all([
+      schakel("user", "create", "--email", "rol@example.nl", "--name", "Rol", "--role", "beheerder", "--region", regionSlug),
+      schakel("user", "create", "--email", "regio@example.nl", "--name", "Regio", "--role", "accounthouder", "--region", "atlantis"),
+      schakel("user", "create", "--email", "not-an-address", "--name", "Mail", "--role", "accounthouder", "--region", regionSlug),
+      schakel("token", "create", "--email", "nobody@example.nl"),
+    ]);
+    refused = { unknownRole, unknownRegion, malformedEmail, unknownTokenOwner };
+    countsAfterRefused = await counts();
+  });
+  afterAll(() => t.drop());
+
+  it("creates a region and prints its id", async () => {
+    const run = await schakel("region", "create", "--name", "STO Achterhoek", "--slug", "achterhoek");
+
+    expect(run.code).toBe(0);
+    const id = linesOf(run.stdout).at(-1);
+    expect(id).toMatch(UUID);
+    const region = await t.db.selectFrom("regions").select(["name", "slug"]).where("id", "=", id!).executeTakeFirst();
+    expect(region).toEqual({ name: "STO Achterhoek", slug: "achterhoek" });
+  });
+
+  it("refuses an unknown role with one line on stderr that names the allowed roles, and writes nothing", () => {
+    const run = refused.unknownRole;
+
+    expect(run.code).toBe(1);
+    expect(linesOf(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/role/i);
+    expect(run.stderr).toMatch(/admin.*penvoerder.*accounthouder.*partner/);
+    expect(run.stdout).toBe("");
+    expect(countsAfterRefused).toEqual(countsBeforeRefused);
+  });
+
+  it("refuses an unknown region with one line on stderr naming it, and writes nothing", () => {
+    const run = refused.unknownRegion;
+
+    expect(run.code).toBe(1);
+    expect(linesOf(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain('Unknown region "atlantis"');
+    expect(run.stdout).toBe("");
+    expect(countsAfterRefused).toEqual(countsBeforeRefused);
+  });
+
+  it("refuses a malformed email address with one line on stderr, and writes nothing", () => {
+    const run = refused.malformedEmail;
+
+    expect(run.code).toBe(1);
+    expect(linesOf(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/email/i);
+    expect(run.stdout).toBe("");
+    expect(countsAfterRefused).toEqual(countsBeforeRefused);
+  });
+
+  it("refuses a token for an unknown email with one line on stderr, and writes nothing", () => {
+    const run = refused.unknownTokenOwner;
+
+    expect(run.code).toBe(1);
+    expect(linesOf(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain("nobody@example.nl");
+    expect(run.stdout).toBe("");
+    expect(countsAfterRefused).toEqual(countsBeforeRefused);
+  });
+
+  it("creates a user without --password as invited and queues the invitation email", async () => {
+    const run = await schakel("user", "create", "--email", "Nieuw@Example.nl", "--name", "Nina Nieuw", "--role", "penvoerder", "--region", regionSlug);
+
+    expect(run.code).toBe(0);
+    const id = linesOf(run.stdout).at(-1);
+    expect(id).toMatch(UUID);
+    const user = await t.db.selectFrom("users").select(["email", "name", "role", "password_hash", "active"]).where("id", "=", id!).executeTakeFirstOrThrow();
+    expect(user).toEqual({ email: "nieuw@example.nl", name: "Nina Nieuw", role: "penvoerder", password_hash: null, active: true });
+    const emails = await t.db.selectFrom("email_outbox").select(["template", "text"]).where("to_address", "=", "nieuw@example.nl").execute();
+    expect(emails).toHaveLength(1);
+    expect(emails[0]!.template).toBe("invitation");
+    expect(emails[0]!.text).toMatch(/http:\/\/schakel\.test\/invitation\/[\w-]{40,}/);
+  });
+
+  it("prints a new API token on the last line, stores only its hash, and the token works against the API", async () => {
+    const run = await schakel("token", "create", "--email", adminEmail, "--name", "reporting script");
+
+    expect(run.code).toBe(0);
+    const token = linesOf(run.stdout).at(-1) ?? "";
+    expect(token).toMatch(/^skl_\S{20,}$/);
+    const stored = await t.db.selectFrom("api_tokens").select(["name", "token_hash"]).where("name", "=", "reporting script").executeTakeFirstOrThrow();
+    expect(stored.token_hash).toBe(hashSecret(token));
+    expect(stored.token_hash).not.toContain(token);
+
+    const api = createTestApp(t.db, { now: TEST_NOW });
+    const response = await api.request("/api/v1/users", { token });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { items: Array<{ email: string }> }).items.map((user) => user.email)).toContain(adminEmail);
+  });
+});
