@@ -5,12 +5,15 @@ import type { AppLoadContext, ServerBuild } from "@remix-run/server-runtime";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { NONCE, secureHeaders } from "hono/secure-headers";
 import { createApi } from "./api";
 import { authenticateApiToken } from "./auth/api-tokens";
+import { SESSION_COOKIE } from "./auth/sessions";
 import type { AppServices } from "./context";
 import { AppError } from "./errors";
+import { apiErrorResponse } from "./http/api-errors";
 import { appUrlFor } from "./http/app-url";
 import type { HonoEnv } from "./http/env";
 
@@ -26,6 +29,13 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
 export function createApp(services: AppServices, getRemixHandler?: () => Promise<RemixHandler>) {
   const app = new Hono<HonoEnv>();
   const { log, config } = services;
+  // Errors outside the API's own handler (a refused CSRF check, a middleware failure) keep the API's shape.
+  app.onError((error, c) => {
+    if (c.req.path.startsWith("/api/")) return apiErrorResponse(c, error, log);
+    if (error instanceof HTTPException) return error.getResponse();
+    log.error("Unhandled error", { error: error instanceof Error ? error.stack : String(error), requestId: c.get("requestId") });
+    return c.text("Er ging iets mis. / Something went wrong.", 500);
+  });
 
   app.use("*", requestId());
   app.use("*", async (c, next) => {
@@ -72,15 +82,22 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
       },
       referrerPolicy: "same-origin",
       crossOriginEmbedderPolicy: false,
+      // Sent only over HTTPS (below): over plain http it means nothing and misleads.
+      strictTransportSecurity: false,
     }),
   );
-  // State-changing browser requests must come from our own pages (Origin or Sec-Fetch-Site).
-  app.use(
-    "*",
-    csrf({
-      origin: (origin, c) => origin === appUrlFor(config, c.req.url) || origin === new URL(c.req.url).origin,
-    }),
-  );
+  app.use("*", async (c, next) => {
+    await next();
+    if (isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto"))) {
+      c.res.headers.set("Strict-Transport-Security", "max-age=15552000; includeSubDomains");
+    }
+  });
+  // State-changing browser requests must come from our own pages (Origin or Sec-Fetch-Site). A
+  // request with a bearer token carries no ambient credential a browser would add, so it is exempt.
+  const csrfCheck = csrf({
+    origin: (origin, c) => origin === appUrlFor(config, c.req.url) || origin === new URL(c.req.url).origin,
+  });
+  app.use("*", (c, next) => (isBearerApiRequest(c.req.path, c.req.header("authorization")) ? next() : csrfCheck(c, next)));
   app.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(new AppError("VALIDATION_FAILED", "The request body is too large").toJSON(), 413) }));
 
   // Who is asking: an API token (API only) or the session cookie.
@@ -88,8 +105,8 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     const isSecure = isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto"));
     const authorization = c.req.header("authorization");
     let sessionCookie: string | null = null;
-    if (authorization && c.req.path.startsWith("/api/")) {
-      const token = /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] ?? "";
+    if (isBearerApiRequest(c.req.path, authorization)) {
+      const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1] ?? "";
       const user = await authenticateApiToken(services.db, token, services.clock.now());
       if (!user) return c.json(new AppError("UNAUTHENTICATED", "The API token is not valid").toJSON(), 401);
       c.set("user", user);
@@ -101,7 +118,9 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
       sessionCookie = session.setCookie;
     }
     await next();
-    if (sessionCookie) c.res.headers.append("Set-Cookie", sessionCookie);
+    // The renewed or cleared cookie must not override a session the response itself sets (sign-in).
+    const setsSession = (c.res.headers.getSetCookie?.() ?? []).some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`));
+    if (sessionCookie && !setsSession) c.res.headers.append("Set-Cookie", sessionCookie);
   });
 
   app.route("/api/v1", createApi());
@@ -132,6 +151,10 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     });
   }
   return app;
+}
+
+function isBearerApiRequest(path: string, authorization: string | undefined) {
+  return path.startsWith("/api/") && /^Bearer\s/i.test(authorization ?? "");
 }
 
 function isSecureRequest(services: AppServices, url: string, forwardedProto: string | undefined) {

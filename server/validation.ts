@@ -43,7 +43,7 @@ function issueKey(issue: z.core.$ZodRawIssue): string {
     case "invalid_format":
       return issue.format === "email" ? "validation.email" : "validation.invalid";
     case "invalid_value":
-      return "validation.choice";
+      return `validation.choice|${JSON.stringify({ options: issue.values.map(String).join(", ") })}`;
     default:
       return "validation.invalid";
   }

@@ -45,7 +45,7 @@ export const en: Messages = {
     tooShort: "Use at least {minimum} characters.",
     tooLong: "Use at most {maximum} characters.",
     email: "Enter a valid email address, such as name@school.nl.",
-    choice: "Choose one of the options.",
+    choice: "Choose one of: {options}.",
     number: "Enter a number.",
     invalid: "This value is not valid.",
     slug: "Use lowercase letters, digits and hyphens (2 to 63 characters).",

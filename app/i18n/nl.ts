@@ -55,7 +55,7 @@ export const nl = {
     tooShort: "Gebruik minstens {minimum} tekens.",
     tooLong: "Gebruik hoogstens {maximum} tekens.",
     email: "Vul een geldig e-mailadres in, bijvoorbeeld naam@school.nl.",
-    choice: "Kies een van de mogelijkheden.",
+    choice: "Kies een van: {options}.",
     number: "Vul een getal in.",
     invalid: "Deze waarde is niet geldig.",
     slug: "Gebruik kleine letters, cijfers en streepjes (2 tot 63 tekens).",

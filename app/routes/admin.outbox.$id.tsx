@@ -30,7 +30,7 @@ export default function OutboxEmailPage() {
       <p className="lead">
         {t("outbox.to")}: {email.toAddress} · {t(`outbox.statuses.${email.status}`)} · {formatMoment(email.createdAt, locale)}
       </p>
-      <pre className="card" style={{ whiteSpace: "pre-wrap" }} data-testid="email-text">{email.text}</pre>
+      <pre className="card email-text" data-testid="email-text">{email.text}</pre>
     </div>
   );
 }

@@ -125,7 +125,7 @@ export default function UsersPage() {
       </div>
       {nextCursor ? <p><Link to={`?cursor=${encodeURIComponent(nextCursor)}`}>→</Link></p> : null}
 
-      <section className="card" aria-labelledby="invite" style={{ marginTop: "2rem", maxWidth: "36rem" }}>
+      <section className="card section-form" aria-labelledby="invite">
         <h2 id="invite">{t("users.invite")}</h2>
         {inviteErrors?.formError ? <Alert tone="error">{inviteErrors.formError}</Alert> : null}
         <Form method="post" noValidate>

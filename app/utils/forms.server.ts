@@ -5,10 +5,13 @@ import { AppError, parseInput } from "../services.server";
 
 export type FormErrors = { fields?: Record<string, string>; formError?: string };
 
-/** Form data as a plain object (the last value of a repeated name wins), for the shared zod schemas. */
+/**
+ * Form data as a plain object for the shared zod schemas (the last value of a repeated name wins).
+ * An empty field is left out: for a form, empty means "not given", as an absent key does in JSON.
+ */
 export function formValues(formData: FormData): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const [key, value] of formData) if (typeof value === "string") values[key] = value;
+  for (const [key, value] of formData) if (typeof value === "string" && value !== "") values[key] = value;
   return values;
 }
 

@@ -7,7 +7,7 @@ import type { Logger } from "../logger";
 export function apiErrorResponse(c: Context, error: unknown, log: Logger) {
   if (error instanceof AppError) return c.json(error.toJSON(), error.status as 400);
   if (error instanceof HTTPException) {
-    const code = error.status === 403 ? "FORBIDDEN" : error.status === 413 ? "VALIDATION_FAILED" : "VALIDATION_FAILED";
+    const code = error.status === 403 ? "FORBIDDEN" : error.status === 401 ? "UNAUTHENTICATED" : "VALIDATION_FAILED";
     return c.json({ error: { code, message: error.message || "Bad request" } }, error.status);
   }
   if (error instanceof SyntaxError) return c.json({ error: { code: "VALIDATION_FAILED", message: "The body is not valid JSON" } }, 400);
