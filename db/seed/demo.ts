@@ -5,7 +5,7 @@ import { createUser } from "../../server/domains/users/users.service";
 
 /**
  * The demo region: STO Twente with its five subregions and one user per role. Fixed data, so it is
- * the same every time; later areas add their records here. Loading twice changes nothing.
+ * the same every time; later areas add their records here.
  */
 export const DEMO_PASSWORD = "schakel-demo-2026";
 
@@ -18,12 +18,20 @@ const ACCOUNTS: Array<{ role: Role; email: string; name: string }> = [
   { role: "partner", email: "partner@sto-twente.demo", name: "Henk Wessels" },
 ];
 
+/** Creates what is missing of the demo set (the region, each account), so loading twice changes nothing. */
 export async function loadDemo(db: Database, meta: { now: Date; appUrl: string }) {
   const accounts = ACCOUNTS.map((account) => ({ ...account, password: DEMO_PASSWORD }));
-  if (await findRegionBySlug(db, "twente")) return { alreadyLoaded: true, accounts };
-  const region = await createRegion(db, { name: "STO Twente", slug: "twente", subregions: SUBREGIONS }, { actorId: null, now: meta.now });
-  for (const account of ACCOUNTS) {
-    await createUser(db, { regionId: region.id, email: account.email, name: account.name, role: account.role, password: DEMO_PASSWORD }, { actor: null, now: meta.now, appUrl: meta.appUrl });
+  let created = 0;
+  let region = await findRegionBySlug(db, "twente");
+  if (!region) {
+    region = await createRegion(db, { name: "STO Twente", slug: "twente", subregions: SUBREGIONS }, { actorId: null, now: meta.now });
+    created += 1;
   }
-  return { alreadyLoaded: false, accounts };
+  for (const account of ACCOUNTS) {
+    const existing = await db.selectFrom("users").select("region_id").where("email", "=", account.email).executeTakeFirst();
+    if (existing) continue;
+    await createUser(db, { regionId: region.id, email: account.email, name: account.name, role: account.role, password: DEMO_PASSWORD }, { actor: null, now: meta.now, appUrl: meta.appUrl });
+    created += 1;
+  }
+  return { alreadyLoaded: created === 0, accounts };
 }

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD, loadDemo } from "../../db/seed/demo";
+import { verifyPassword } from "../../server/auth/passwords";
+import { createRegion } from "../../server/domains/regions/regions.service";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { TEST_NOW } from "../support/factories";
+
+describe("npx schakel demo", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  });
+  afterAll(() => t.drop());
+
+  it("adds the demo accounts to an existing STO Twente, then changes nothing the second time", async () => {
+    // A region set up by hand with the same slug: the demo must still give working sign-ins.
+    await createRegion(t.db, { name: "STO Twente", slug: "twente", subregions: [] }, { actorId: null, now: TEST_NOW });
+    const first = await loadDemo(t.db, { now: TEST_NOW, appUrl: "http://schakel.test" });
+    expect(first.alreadyLoaded).toBe(false);
+    expect(first.accounts.map((a) => a.role)).toEqual(["admin", "penvoerder", "accounthouder", "partner"]);
+
+    const users = await t.db.selectFrom("users").select(["email", "role", "password_hash"]).orderBy("email").execute();
+    expect(users).toHaveLength(4);
+    for (const user of users) expect(await verifyPassword(user.password_hash, DEMO_PASSWORD)).toBe(true);
+
+    const second = await loadDemo(t.db, { now: TEST_NOW, appUrl: "http://schakel.test" });
+    expect(second.alreadyLoaded).toBe(true);
+    const count = await t.db.selectFrom("users").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(4);
+  });
+
+  it("gives STO Twente its five subregions when it creates the region", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      await loadDemo(fresh.db, { now: TEST_NOW, appUrl: "http://schakel.test" });
+      const subregions = await fresh.db.selectFrom("subregions").select("name").orderBy("name").execute();
+      expect(subregions.map((s) => s.name)).toHaveLength(5);
+    } finally {
+      await fresh.drop();
+    }
+  });
+});
