@@ -122,6 +122,127 @@ export interface InstanceSettingsTable {
   updated_at: Generated<Date>;
 }
 
+export const ORGANISATION_KINDS = ["company", "trade_school", "mbo", "vmbo", "primary", "partner"] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+export const TIERS = ["strategic", "regular", "occasional"] as const;
+export type Tier = (typeof TIERS)[number];
+export const ORGANISATION_STATUSES = ["prospect", "active", "paused", "ended"] as const;
+export type OrganisationStatus = (typeof ORGANISATION_STATUSES)[number];
+export const END_REASONS = ["left_organisation", "other_role", "retired", "other"] as const;
+export type EndReason = (typeof END_REASONS)[number];
+export const INTERACTION_KINDS = ["meeting", "call", "email", "visit", "event"] as const;
+export type InteractionKind = (typeof INTERACTION_KINDS)[number];
+export const LAWFUL_BASES = ["legitimate_interest", "consent", "contract", "public_task"] as const;
+export type LawfulBasis = (typeof LAWFUL_BASES)[number];
+export type TaskStatus = "open" | "done";
+export type TaskSource = "manual" | "handover" | "health";
+/** A `date` column: a calendar day as 'YYYY-MM-DD'. */
+type CalendarDay = string;
+type TextArray = ColumnType<string[], string[] | undefined, string[]>;
+
+export interface OrganisationsTable {
+  id: Generated<string>;
+  region_id: string;
+  kind: OrganisationKind;
+  name: string;
+  kvk_number: string | null;
+  kvk_branch_number: string | null;
+  brin_code: string | null;
+  sector: string | null;
+  street: string | null;
+  postal_code: string | null;
+  city: string | null;
+  website: string | null;
+  subregion_id: string | null;
+  tier: Generated<Tier>;
+  status: Generated<OrganisationStatus>;
+  tags: TextArray;
+  vmbo_profiles: TextArray;
+  learning_paths: TextArray;
+  sbb_recognised: Generated<boolean>;
+  crebo_numbers: TextArray;
+  account_holder_id: string | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  archived_at: Timestamp | null;
+}
+
+export interface PeopleTable {
+  id: Generated<string>;
+  region_id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  lawful_basis: Generated<LawfulBasis>;
+  source: string | null;
+  opt_out: Generated<boolean>;
+  review_date: CalendarDay | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  archived_at: Timestamp | null;
+  anonymised_at: Timestamp | null;
+}
+
+export interface AffiliationsTable {
+  id: Generated<string>;
+  region_id: string;
+  person_id: string;
+  organisation_id: string;
+  role: string | null;
+  is_primary: Generated<boolean>;
+  start_date: CalendarDay;
+  end_date: CalendarDay | null;
+  end_reason: EndReason | null;
+  created_at: Generated<Date>;
+  ended_at: Timestamp | null;
+}
+
+export interface AccountHolderPeriodsTable {
+  id: Generated<string>;
+  region_id: string;
+  organisation_id: string;
+  user_id: string;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  assigned_by: string | null;
+}
+
+export interface InteractionsTable {
+  id: Generated<string>;
+  region_id: string;
+  organisation_id: string;
+  kind: InteractionKind;
+  date: CalendarDay;
+  user_id: string | null;
+  summary: string;
+  next_step: string | null;
+  created_at: Generated<Date>;
+  archived_at: Timestamp | null;
+}
+
+export interface InteractionPeopleTable {
+  interaction_id: string;
+  person_id: string;
+}
+
+export interface TasksTable {
+  id: Generated<string>;
+  region_id: string;
+  organisation_id: string | null;
+  assignee_id: string;
+  title: string;
+  due_date: CalendarDay;
+  status: Generated<TaskStatus>;
+  source: Generated<TaskSource>;
+  interaction_id: string | null;
+  created_by: string | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  completed_at: Timestamp | null;
+}
+
 export interface DB {
   regions: RegionsTable;
   subregions: SubregionsTable;
@@ -133,6 +254,13 @@ export interface DB {
   audit_log: AuditLogTable;
   email_outbox: EmailOutboxTable;
   instance_settings: InstanceSettingsTable;
+  organisations: OrganisationsTable;
+  people: PeopleTable;
+  affiliations: AffiliationsTable;
+  account_holder_periods: AccountHolderPeriodsTable;
+  interactions: InteractionsTable;
+  interaction_people: InteractionPeopleTable;
+  tasks: TasksTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -3,6 +3,7 @@ import { AppError } from "./errors";
 import { requireApiUser } from "./http/api-auth";
 import { apiErrorResponse } from "./http/api-errors";
 import type { HonoEnv } from "./http/env";
+import { organisationsApi } from "./domains/organisations/organisations.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { openApiDocument } from "./openapi";
 
@@ -19,5 +20,6 @@ export function createApi() {
     return c.json({ id: user.id, email: user.email, name: user.name, role: user.role, regionId: user.regionId, organisationId: user.organisationId, locale: user.locale });
   });
   api.route("/users", usersApi);
+  api.route("/organisations", organisationsApi);
   return api;
 }

@@ -22,13 +22,20 @@ export class AppError extends Error {
   readonly fields: Record<string, string> | undefined;
   /** A key into the translation files for the message a person reads, when it differs from `message`. */
   readonly userMessageKey: string | undefined;
+  /** Facts a client can act on, such as the id of the record a duplicate clashes with. */
+  readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { fields?: Record<string, string>; userMessageKey?: string } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { fields?: Record<string, string>; userMessageKey?: string; details?: Record<string, unknown> } = {},
+  ) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.fields = options.fields;
     this.userMessageKey = options.userMessageKey;
+    this.details = options.details;
   }
 
   get status(): number {
@@ -36,7 +43,9 @@ export class AppError extends Error {
   }
 
   toJSON() {
-    return { error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) } };
+    return {
+      error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}), ...(this.details ? { details: this.details } : {}) },
+    };
   }
 }
 

@@ -54,6 +54,13 @@ export const en: Messages = {
     emailTaken: "A user with this email address already exists.",
     slugTaken: "A region with this short name already exists.",
     unknownRegion: "This region does not exist.",
+    kvk: "A KvK number has 8 digits.",
+    kvkBranch: "A branch number has 12 digits.",
+    brin: "A BRIN code is 2 digits and 2 letters, optionally followed by 2 digits (for example 12AB or 12AB01).",
+    postalCode: "Enter a postal code such as 1234 AB.",
+    kvkTaken: "An organisation with this KvK number already exists in this region.",
+    unknownSubregion: "This subregion does not belong to your region.",
+    unknownAccountHolder: "Choose an active colleague from your region.",
     organisationRequired: "A partner belongs to an organisation.",
   },
   signIn: {

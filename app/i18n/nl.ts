@@ -64,6 +64,13 @@ export const nl = {
     emailTaken: "Er is al een gebruiker met dit e-mailadres.",
     slugTaken: "Er is al een regio met deze korte naam.",
     unknownRegion: "Deze regio bestaat niet.",
+    kvk: "Een KvK-nummer heeft 8 cijfers.",
+    kvkBranch: "Een vestigingsnummer heeft 12 cijfers.",
+    brin: "Een BRIN-code is 2 cijfers en 2 letters, eventueel gevolgd door 2 cijfers (bijvoorbeeld 12AB of 12AB01).",
+    postalCode: "Vul een postcode in als 1234 AB.",
+    kvkTaken: "Er is al een organisatie met dit KvK-nummer in deze regio.",
+    unknownSubregion: "Deze subregio hoort niet bij uw regio.",
+    unknownAccountHolder: "Kies een actieve collega uit uw regio.",
     organisationRequired: "Een partner hoort bij een organisatie.",
   },
   signIn: {

@@ -1,0 +1,61 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { scopeOf } from "../../auth/current-user";
+import { apiUser, requireApiRole } from "../../http/api-auth";
+import { readJson } from "../../http/body";
+import type { HonoEnv } from "../../http/env";
+import { parseInput } from "../../validation";
+import { CreateOrganisationInput, ListOrganisationsInput, UpdateOrganisationInput } from "./organisations.schemas";
+import {
+  archiveOrganisation,
+  createOrganisation,
+  getOrganisation,
+  listAccountHolderHistory,
+  listOrganisations,
+  updateOrganisation,
+} from "./organisations.service";
+
+const OrganisationId = z.object({ id: z.uuid() });
+const STAFF = ["admin", "penvoerder", "accounthouder"] as const;
+const EDITORS = ["admin", "accounthouder"] as const;
+
+/**
+ * /api/v1/organisations. Everyone reads within their scope (a partner user only its own
+ * organisation); admins and account holders change them.
+ */
+export const organisationsApi = new Hono<HonoEnv>()
+  .get("/", async (c) => {
+    const user = apiUser(c);
+    const filters = parseInput(ListOrganisationsInput, c.req.query());
+    return c.json(await listOrganisations(c.get("services").db, scopeOf(user), filters));
+  })
+  .post("/", requireApiRole(...EDITORS), async (c) => {
+    const user = apiUser(c);
+    const input = parseInput(CreateOrganisationInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    const created = await db.transaction().execute((trx) => createOrganisation(trx, scopeOf(user), input, { actor: user, now: clock.now() }));
+    return c.json(created, 201);
+  })
+  .get("/:id", async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(OrganisationId, c.req.param());
+    return c.json(await getOrganisation(c.get("services").db, scopeOf(user), id));
+  })
+  .get("/:id/account-holders", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(OrganisationId, c.req.param());
+    return c.json({ items: await listAccountHolderHistory(c.get("services").db, scopeOf(user), id), nextCursor: null });
+  })
+  .patch("/:id", requireApiRole(...EDITORS), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(OrganisationId, c.req.param());
+    const input = parseInput(UpdateOrganisationInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => updateOrganisation(trx, scopeOf(user), id, input, { actor: user, now: clock.now() })));
+  })
+  .delete("/:id", requireApiRole(...EDITORS), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(OrganisationId, c.req.param());
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => archiveOrganisation(trx, scopeOf(user), id, { actor: user, now: clock.now() })));
+  });

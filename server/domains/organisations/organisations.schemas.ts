@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../../db/schema";
+
+const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((value) => value || null);
+
+export const KvkNumber = z.string().trim().regex(/^[0-9]{8}$/, "validation.kvk");
+export const KvkBranchNumber = z.string().trim().regex(/^[0-9]{12}$/, "validation.kvkBranch");
+export const BrinCode = z.string().trim().toUpperCase().regex(/^[0-9]{2}[A-Z]{2}([0-9]{2})?$/, "validation.brin");
+
+const OrganisationFields = {
+  kind: z.enum(ORGANISATION_KINDS),
+  name: z.string().trim().min(1).max(200),
+  kvkNumber: KvkNumber.nullish().or(z.literal("").transform(() => null)),
+  kvkBranchNumber: KvkBranchNumber.nullish().or(z.literal("").transform(() => null)),
+  brinCode: BrinCode.nullish().or(z.literal("").transform(() => null)),
+  sector: optionalText(200),
+  street: optionalText(200),
+  postalCode: z.string().trim().toUpperCase().regex(/^[1-9][0-9]{3} ?[A-Z]{2}$/, "validation.postalCode").nullish(),
+  city: optionalText(100),
+  website: z.url().max(300).nullish(),
+  subregionId: z.uuid().nullish(),
+  tier: z.enum(TIERS).default("regular"),
+  status: z.enum(ORGANISATION_STATUSES).default("active"),
+  tags: z.array(z.string().trim().min(1).max(50)).max(30).default([]),
+  accountHolderId: z.uuid().nullish(),
+};
+
+export const CreateOrganisationInput = z.object(OrganisationFields);
+export type CreateOrganisationInput = z.infer<typeof CreateOrganisationInput>;
+
+export const UpdateOrganisationInput = z
+  .object({
+    kind: OrganisationFields.kind,
+    name: OrganisationFields.name,
+    kvkNumber: OrganisationFields.kvkNumber,
+    kvkBranchNumber: OrganisationFields.kvkBranchNumber,
+    brinCode: OrganisationFields.brinCode,
+    sector: OrganisationFields.sector,
+    street: OrganisationFields.street,
+    postalCode: OrganisationFields.postalCode,
+    city: OrganisationFields.city,
+    website: OrganisationFields.website,
+    subregionId: OrganisationFields.subregionId,
+    tier: z.enum(TIERS),
+    status: z.enum(ORGANISATION_STATUSES),
+    tags: z.array(z.string().trim().min(1).max(50)).max(30),
+    accountHolderId: OrganisationFields.accountHolderId,
+  })
+  .partial()
+  .extend({ version: z.coerce.number().int().min(1) });
+export type UpdateOrganisationInput = z.infer<typeof UpdateOrganisationInput>;
+
+export const ListOrganisationsInput = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(300).optional(),
+  q: z.string().trim().max(200).optional(),
+  kind: z.enum(ORGANISATION_KINDS).optional(),
+  tier: z.enum(TIERS).optional(),
+  status: z.enum(ORGANISATION_STATUSES).optional(),
+  subregionId: z.uuid().optional(),
+  accountHolderId: z.uuid().optional(),
+  tag: z.string().trim().max(50).optional(),
+});
+export type ListOrganisationsInput = z.infer<typeof ListOrganisationsInput>;

@@ -1,0 +1,251 @@
+import { sql } from "kysely";
+import type { OrganisationKind, OrganisationStatus, Tier } from "../../../db/schema";
+import type { Scope } from "../../auth/current-user";
+import type { Database } from "../../db/database";
+import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { AppError, notFound } from "../../errors";
+import { validationFailed } from "../../validation";
+import { recordAudit } from "../audit/audit";
+import type { Actor } from "../users/users.service";
+import type { CreateOrganisationInput, ListOrganisationsInput, UpdateOrganisationInput } from "./organisations.schemas";
+
+export type ChangeMeta = { actor: Actor; now: Date };
+
+export type Organisation = {
+  id: string;
+  kind: OrganisationKind;
+  name: string;
+  kvkNumber: string | null;
+  kvkBranchNumber: string | null;
+  brinCode: string | null;
+  sector: string | null;
+  street: string | null;
+  postalCode: string | null;
+  city: string | null;
+  website: string | null;
+  subregionId: string | null;
+  tier: Tier;
+  status: OrganisationStatus;
+  tags: string[];
+  accountHolderId: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  archivedAt: Date | null;
+};
+
+const columns = [
+  "organisations.id", "organisations.kind", "organisations.name", "organisations.kvk_number as kvkNumber",
+  "organisations.kvk_branch_number as kvkBranchNumber", "organisations.brin_code as brinCode", "organisations.sector",
+  "organisations.street", "organisations.postal_code as postalCode", "organisations.city", "organisations.website",
+  "organisations.subregion_id as subregionId", "organisations.tier", "organisations.status", "organisations.tags",
+  "organisations.account_holder_id as accountHolderId", "organisations.version", "organisations.created_at as createdAt",
+  "organisations.updated_at as updatedAt", "organisations.archived_at as archivedAt",
+] as const;
+
+/**
+ * The organisations a caller may see: those of their region, and for a partner user only their own
+ * organisation. Every read in this area starts here, so no query can forget the scope.
+ */
+function visibleOrganisations(db: Database, scope: Scope) {
+  let query = db.selectFrom("organisations").where("organisations.region_id", "=", scope.regionId);
+  if (scope.role === "partner") query = query.where("organisations.id", "=", scope.organisationId ?? "00000000-0000-0000-0000-000000000000");
+  return query;
+}
+
+async function assertReferencesInRegion(db: Database, regionId: string, input: { subregionId?: string | null; accountHolderId?: string | null }) {
+  const problems: Record<string, string> = {};
+  if (input.subregionId) {
+    const found = await db.selectFrom("subregions").select("id").where("id", "=", input.subregionId).where("region_id", "=", regionId).where("archived_at", "is", null).executeTakeFirst();
+    if (!found) problems.subregionId = "validation.unknownSubregion";
+  }
+  if (input.accountHolderId) {
+    const found = await db
+      .selectFrom("users")
+      .select("id")
+      .where("id", "=", input.accountHolderId)
+      .where("region_id", "=", regionId)
+      .where("active", "=", true)
+      .where("role", "<>", "partner")
+      .executeTakeFirst();
+    if (!found) problems.accountHolderId = "validation.unknownAccountHolder";
+  }
+  if (Object.keys(problems).length) throw validationFailed(problems);
+}
+
+/** A second organisation with the same KvK number is refused, naming the first. */
+async function assertKvkFree(db: Database, regionId: string, kvkNumber: string | null | undefined, exceptId?: string) {
+  if (!kvkNumber) return;
+  let query = db
+    .selectFrom("organisations")
+    .select(["id", "name"])
+    .where("region_id", "=", regionId)
+    .where("kvk_number", "=", kvkNumber)
+    .where("archived_at", "is", null);
+  if (exceptId) query = query.where("id", "<>", exceptId);
+  const existing = await query.executeTakeFirst();
+  if (existing) {
+    throw new AppError("CONFLICT", `An organisation with KvK number ${kvkNumber} already exists: ${existing.name}`, {
+      fields: { kvkNumber: "validation.kvkTaken" },
+      details: { existingId: existing.id, existingName: existing.name },
+    });
+  }
+}
+
+/** Opens a new account-holder period and closes the previous one, so ownership keeps its history. */
+async function changeAccountHolder(db: Database, regionId: string, organisationId: string, userId: string | null, meta: ChangeMeta) {
+  await db
+    .updateTable("account_holder_periods")
+    .set({ ended_at: meta.now })
+    .where("organisation_id", "=", organisationId)
+    .where("ended_at", "is", null)
+    .execute();
+  if (userId) {
+    await db
+      .insertInto("account_holder_periods")
+      .values({ region_id: regionId, organisation_id: organisationId, user_id: userId, started_at: meta.now, assigned_by: meta.actor?.id ?? null })
+      .execute();
+  }
+}
+
+export async function createOrganisation(db: Database, scope: Scope, input: CreateOrganisationInput, meta: ChangeMeta): Promise<Organisation> {
+  await assertReferencesInRegion(db, scope.regionId, input);
+  await assertKvkFree(db, scope.regionId, input.kvkNumber);
+  const { id } = await db
+    .insertInto("organisations")
+    .values({
+      region_id: scope.regionId,
+      kind: input.kind,
+      name: input.name,
+      kvk_number: input.kvkNumber ?? null,
+      kvk_branch_number: input.kvkBranchNumber ?? null,
+      brin_code: input.brinCode ?? null,
+      sector: input.sector,
+      street: input.street,
+      postal_code: input.postalCode ?? null,
+      city: input.city,
+      website: input.website ?? null,
+      subregion_id: input.subregionId ?? null,
+      tier: input.tier,
+      status: input.status,
+      tags: input.tags,
+      account_holder_id: input.accountHolderId ?? null,
+      created_at: meta.now,
+      updated_at: meta.now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (input.accountHolderId) await changeAccountHolder(db, scope.regionId, id, input.accountHolderId, meta);
+  const created = await getOrganisation(db, scope, id);
+  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.create", entityType: "organisation", entityId: id, after: created, now: meta.now });
+  return created;
+}
+
+export async function getOrganisation(db: Database, scope: Scope, id: string): Promise<Organisation> {
+  const organisation = await visibleOrganisations(db, scope).select(columns).where("organisations.id", "=", id).executeTakeFirst();
+  if (!organisation) throw notFound("Organisation");
+  return organisation;
+}
+
+/** A page of organisations, filtered, sorted by name, with a keyset cursor so page 500 costs what page 1 does. */
+export async function listOrganisations(db: Database, scope: Scope, filters: ListOrganisationsInput) {
+  let query = visibleOrganisations(db, scope)
+    .select(columns)
+    .select(sql<string>`lower(organisations.name)`.as("sortName"))
+    .where("organisations.archived_at", "is", null)
+    .orderBy(sql`lower(organisations.name)`)
+    .orderBy("organisations.id")
+    .limit(filters.limit + 1);
+  if (filters.kind) query = query.where("organisations.kind", "=", filters.kind);
+  if (filters.tier) query = query.where("organisations.tier", "=", filters.tier);
+  if (filters.status) query = query.where("organisations.status", "=", filters.status);
+  if (filters.subregionId) query = query.where("organisations.subregion_id", "=", filters.subregionId);
+  if (filters.accountHolderId) query = query.where("organisations.account_holder_id", "=", filters.accountHolderId);
+  if (filters.tag) query = query.where(sql<boolean>`organisations.tags @> array[${filters.tag}]::text[]`);
+  if (filters.q) {
+    query = query.where(sql<boolean>`immutable_unaccent(lower(organisations.name)) like ${`%${escapeLike(filters.q.toLowerCase())}%`}`);
+  }
+  if (filters.cursor) {
+    const [name, id] = decodeCursor(filters.cursor, 2);
+    query = query.where(sql<boolean>`(lower(organisations.name), organisations.id) > (${String(name)}, ${String(id)}::uuid)`);
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, filters.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ sortName: _sortName, ...organisation }) => organisation),
+    nextCursor: rows.length > filters.limit && last ? encodeCursor([last.sortName, last.id]) : null,
+  };
+}
+
+function escapeLike(value: string) {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Changes the fields given; a stale `version` answers 409 and changes nothing. */
+export async function updateOrganisation(db: Database, scope: Scope, id: string, input: UpdateOrganisationInput, meta: ChangeMeta): Promise<Organisation> {
+  const before = await getOrganisation(db, scope, id);
+  if (before.archivedAt) throw notFound("Organisation");
+  if (before.version !== input.version) throw staleVersion();
+  await assertReferencesInRegion(db, scope.regionId, input);
+  if (input.kvkNumber !== undefined) await assertKvkFree(db, scope.regionId, input.kvkNumber, id);
+  const result = await db
+    .updateTable("organisations")
+    .set({
+      ...(input.kind !== undefined && { kind: input.kind }),
+      ...(input.name !== undefined && { name: input.name }),
+      ...(input.kvkNumber !== undefined && { kvk_number: input.kvkNumber }),
+      ...(input.kvkBranchNumber !== undefined && { kvk_branch_number: input.kvkBranchNumber }),
+      ...(input.brinCode !== undefined && { brin_code: input.brinCode }),
+      ...(input.sector !== undefined && { sector: input.sector }),
+      ...(input.street !== undefined && { street: input.street }),
+      ...(input.postalCode !== undefined && { postal_code: input.postalCode }),
+      ...(input.city !== undefined && { city: input.city }),
+      ...(input.website !== undefined && { website: input.website }),
+      ...(input.subregionId !== undefined && { subregion_id: input.subregionId }),
+      ...(input.tier !== undefined && { tier: input.tier }),
+      ...(input.status !== undefined && { status: input.status }),
+      ...(input.tags !== undefined && { tags: input.tags }),
+      ...(input.accountHolderId !== undefined && { account_holder_id: input.accountHolderId }),
+      updated_at: meta.now,
+      version: sql`version + 1`,
+    })
+    .where("id", "=", id)
+    .where("region_id", "=", scope.regionId)
+    .where("version", "=", input.version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
+  if (input.accountHolderId !== undefined && input.accountHolderId !== before.accountHolderId) {
+    await changeAccountHolder(db, scope.regionId, id, input.accountHolderId ?? null, meta);
+  }
+  const after = await getOrganisation(db, scope, id);
+  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.update", entityType: "organisation", entityId: id, before, after, now: meta.now });
+  return after;
+}
+
+/** Deletes archive: the organisation leaves the lists but keeps its history, and can be restored. */
+export async function archiveOrganisation(db: Database, scope: Scope, id: string, meta: ChangeMeta): Promise<Organisation> {
+  const before = await getOrganisation(db, scope, id);
+  if (before.archivedAt) return before;
+  await db.updateTable("organisations").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
+  const after = await getOrganisation(db, scope, id);
+  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.archive", entityType: "organisation", entityId: id, before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now });
+  return after;
+}
+
+/** Who owned the relationship when, newest first. */
+export async function listAccountHolderHistory(db: Database, scope: Scope, organisationId: string) {
+  await getOrganisation(db, scope, organisationId);
+  return db
+    .selectFrom("account_holder_periods")
+    .innerJoin("users", "users.id", "account_holder_periods.user_id")
+    .select(["account_holder_periods.id", "users.id as userId", "users.name as userName", "account_holder_periods.started_at as startedAt", "account_holder_periods.ended_at as endedAt"])
+    .where("account_holder_periods.organisation_id", "=", organisationId)
+    .where("account_holder_periods.region_id", "=", scope.regionId)
+    .orderBy("account_holder_periods.started_at", "desc")
+    .execute();
+}
+
+function staleVersion() {
+  return new AppError("CONFLICT", "The organisation was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
+}
