@@ -4,6 +4,7 @@ import { requireApiUser } from "./http/api-auth";
 import { apiErrorResponse } from "./http/api-errors";
 import type { HonoEnv } from "./http/env";
 import { organisationsApi } from "./domains/organisations/organisations.routes";
+import { affiliationsApi, peopleApi } from "./domains/people/people.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { openApiDocument } from "./openapi";
 
@@ -20,6 +21,8 @@ export function createApi() {
     return c.json({ id: user.id, email: user.email, name: user.name, role: user.role, regionId: user.regionId, organisationId: user.organisationId, locale: user.locale });
   });
   api.route("/users", usersApi);
+  api.route("/people", peopleApi);
+  api.route("/affiliations", affiliationsApi);
   api.route("/organisations", organisationsApi);
   return api;
 }

@@ -1,0 +1,81 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Role } from "../../../db/schema";
+import { apiUser, requireApiRole } from "../../http/api-auth";
+import { readJson } from "../../http/body";
+import type { HonoEnv } from "../../http/env";
+import { parseInput } from "../../validation";
+import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, ListPeopleInput, MoveToOrganisationInput, UpdatePersonInput } from "./people.schemas";
+import { addAffiliation, archivePerson, createPerson, endAffiliation, getPerson, listPeople, moveToOrganisation, updatePerson } from "./people.service";
+
+const RecordId = z.object({ id: z.uuid() });
+
+// The region's staff read and write people (a penvoerder sees and keeps the whole region). Partners
+// are refused for now: their portal, limited to their own organisation, comes later.
+const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
+
+/** /api/v1/people: contact persons of the caller's region and their jobs. */
+export const peopleApi = new Hono<HonoEnv>()
+  .get("/", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { limit, cursor, q } = parseInput(ListPeopleInput, c.req.query());
+    return c.json(await listPeople(c.get("services").db, user.regionId, { limit, cursor, q }));
+  })
+  .post("/", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const input = parseInput(CreatePersonInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    const created = await db.transaction().execute((trx) => createPerson(trx, user.regionId, input, { actor: user, now: clock.now() }));
+    return c.json(created, 201);
+  })
+  .get("/:id", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(RecordId, c.req.param());
+    return c.json(await getPerson(c.get("services").db, user.regionId, id));
+  })
+  .patch("/:id", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(RecordId, c.req.param());
+    const input = parseInput(UpdatePersonInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => updatePerson(trx, user.regionId, id, input, { actor: user, now: clock.now() })));
+  })
+  .delete("/:id", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(RecordId, c.req.param());
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => archivePerson(trx, user.regionId, id, { actor: user, now: clock.now() })));
+  })
+  .post("/:id/affiliations", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(RecordId, c.req.param());
+    const input = parseInput(AddAffiliationInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    const created = await db.transaction().execute((trx) =>
+      addAffiliation(trx, user.regionId, id, { ...input, startDate: input.startDate ?? clock.today() }, { actor: user, now: clock.now() }),
+    );
+    return c.json(created, 201);
+  })
+  .post("/:id/move", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(RecordId, c.req.param());
+    const input = parseInput(MoveToOrganisationInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    const moved = await db.transaction().execute((trx) =>
+      moveToOrganisation(trx, user.regionId, id, { ...input, date: input.date ?? clock.today() }, { actor: user, now: clock.now() }),
+    );
+    return c.json(moved, 201);
+  });
+
+/** /api/v1/affiliations: a job is ended, never deleted. */
+export const affiliationsApi = new Hono<HonoEnv>().post("/:id/end", requireApiRole(...STAFF), async (c) => {
+  const user = apiUser(c);
+  const { id } = parseInput(RecordId, c.req.param());
+  const input = parseInput(EndAffiliationInput, await readJson(c));
+  const { db, clock } = c.get("services");
+  return c.json(
+    await db.transaction().execute((trx) =>
+      endAffiliation(trx, user.regionId, id, { endDate: input.endDate ?? clock.today(), endReason: input.endReason }, { actor: user, now: clock.now() }),
+    ),
+  );
+});

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { END_REASONS, LAWFUL_BASES } from "../../../db/schema";
+
+/** An empty form field means "not given": it clears an optional value rather than failing validation. */
+const blankIsNull = <S extends z.ZodType>(schema: S) =>
+  z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? null : value), schema.nullable()).optional();
+
+/** A calendar day as YYYY-MM-DD (a real date: 2026-02-30 is refused). */
+export const CalendarDay = z.iso.date();
+
+export const PersonEmail = z.string().trim().toLowerCase().max(254).pipe(z.email());
+
+// No defaults here: the update schema is these fields made partial, and a default there would
+// silently overwrite a value the client did not send.
+const PersonFields = {
+  name: z.string().trim().min(1).max(200),
+  email: blankIsNull(PersonEmail),
+  phone: blankIsNull(z.string().trim().max(50)),
+  lawfulBasis: z.enum(LAWFUL_BASES),
+  source: blankIsNull(z.string().trim().max(200)),
+  optOut: z.boolean(),
+  reviewDate: blankIsNull(CalendarDay),
+};
+
+export const CreatePersonInput = z.object({
+  ...PersonFields,
+  lawfulBasis: PersonFields.lawfulBasis.default("legitimate_interest"),
+  optOut: PersonFields.optOut.default(false),
+});
+export type CreatePersonInput = z.infer<typeof CreatePersonInput>;
+
+export const UpdatePersonInput = z
+  .object(PersonFields)
+  .partial()
+  .extend({ version: z.coerce.number().int().min(1) });
+export type UpdatePersonInput = z.infer<typeof UpdatePersonInput>;
+
+export const ListPeopleInput = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(600).optional(),
+  q: z.string().trim().max(200).optional(),
+});
+export type ListPeopleInput = z.infer<typeof ListPeopleInput>;
+
+/** A new job. Without `startDate` the caller fills in today (the clock's, so SCHAKEL_NOW holds). */
+export const AddAffiliationInput = z.object({
+  organisationId: z.uuid(),
+  role: blankIsNull(z.string().trim().max(200)),
+  isPrimary: z.boolean().default(false),
+  startDate: CalendarDay.optional(),
+});
+export type AddAffiliationInput = z.infer<typeof AddAffiliationInput>;
+
+/** Ending a job. Without `endDate` the caller fills in today. */
+export const EndAffiliationInput = z.object({
+  endDate: CalendarDay.optional(),
+  endReason: z.enum(END_REASONS),
+});
+export type EndAffiliationInput = z.infer<typeof EndAffiliationInput>;
+
+/** Someone changes employer: their job at `fromOrganisationId` ends on `date` and one at `toOrganisationId` starts that day. */
+export const MoveToOrganisationInput = z
+  .object({
+    fromOrganisationId: z.uuid(),
+    toOrganisationId: z.uuid(),
+    date: CalendarDay.optional(),
+    role: blankIsNull(z.string().trim().max(200)),
+    isPrimary: z.boolean().default(false),
+  })
+  .refine((value) => value.fromOrganisationId !== value.toOrganisationId, { message: "validation.invalid", path: ["toOrganisationId"] });
+export type MoveToOrganisationInput = z.infer<typeof MoveToOrganisationInput>;

@@ -1,0 +1,358 @@
+import { sql } from "kysely";
+import type { EndReason, LawfulBasis } from "../../../db/schema";
+import type { Database } from "../../db/database";
+import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { AppError, notFound } from "../../errors";
+import { validationFailed } from "../../validation";
+import { recordAudit } from "../audit/audit";
+import type { Actor } from "../users/users.service";
+import type { CreatePersonInput, UpdatePersonInput } from "./people.schemas";
+
+/** Who changes something, and when (the clock's now; SCHAKEL_NOW holds). */
+export type PeopleChangeMeta = { actor: Actor; now: Date };
+
+export type PersonSummary = {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  lawfulBasis: LawfulBasis;
+  source: string | null;
+  optOut: boolean;
+  reviewDate: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+  archivedAt: Date | null;
+};
+
+export type AffiliationSummary = {
+  id: string;
+  personId: string;
+  organisationId: string;
+  organisationName: string;
+  role: string | null;
+  isPrimary: boolean;
+  startDate: string;
+  endDate: string | null;
+  endReason: EndReason | null;
+  endedAt: Date | null;
+};
+
+export type PersonWithAffiliations = PersonSummary & { affiliations: AffiliationSummary[] };
+
+const personColumns = [
+  "people.id", "people.name", "people.email", "people.phone", "people.lawful_basis as lawfulBasis", "people.source",
+  "people.opt_out as optOut", "people.review_date as reviewDate", "people.version", "people.created_at as createdAt",
+  "people.updated_at as updatedAt", "people.archived_at as archivedAt",
+] as const;
+
+const affiliationColumns = [
+  "affiliations.id", "affiliations.person_id as personId", "affiliations.organisation_id as organisationId",
+  "organisations.name as organisationName", "affiliations.role", "affiliations.is_primary as isPrimary",
+  "affiliations.start_date as startDate", "affiliations.end_date as endDate", "affiliations.end_reason as endReason",
+  "affiliations.ended_at as endedAt",
+] as const;
+
+const conflict = () => new AppError("CONFLICT", "The person was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
+
+/**
+ * What the audit log keeps of a person. Name, email and phone are personal data that an erasure
+ * must remove; copies in the audit log would survive it, so the log names those fields, not their values.
+ */
+function auditView(person: Partial<PersonSummary>) {
+  return {
+    lawfulBasis: person.lawfulBasis,
+    source: person.source,
+    optOut: person.optOut,
+    reviewDate: person.reviewDate,
+  };
+}
+
+export async function createPerson(db: Database, regionId: string, input: CreatePersonInput, meta: PeopleChangeMeta): Promise<PersonSummary> {
+  const inserted = await db
+    .insertInto("people")
+    .values({
+      region_id: regionId,
+      name: input.name,
+      email: input.email ?? null,
+      phone: input.phone ?? null,
+      lawful_basis: input.lawfulBasis,
+      source: input.source ?? null,
+      opt_out: input.optOut,
+      review_date: input.reviewDate ?? null,
+      created_at: meta.now,
+      updated_at: meta.now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const person = await findPerson(db, regionId, inserted.id);
+  if (!person) throw notFound("Person");
+  await recordAudit(db, {
+    regionId, actorId: meta.actor?.id ?? null, action: "person.create", entityType: "person", entityId: person.id,
+    after: auditView(person), now: meta.now,
+  });
+  return person;
+}
+
+function findPerson(db: Database, regionId: string, personId: string) {
+  return db.selectFrom("people").select(personColumns).where("people.id", "=", personId).where("people.region_id", "=", regionId).executeTakeFirst();
+}
+
+async function requirePerson(db: Database, regionId: string, personId: string, options: { lock?: boolean } = {}): Promise<PersonSummary> {
+  let query = db.selectFrom("people").select(personColumns).where("people.id", "=", personId).where("people.region_id", "=", regionId);
+  if (options.lock) query = query.forUpdate();
+  const person = await query.executeTakeFirst();
+  if (!person) throw notFound("Person");
+  return person;
+}
+
+/** A person of the region with every job they held, newest first, each with the organisation's name. An archived person is still shown, with `archivedAt`. */
+export async function getPerson(db: Database, regionId: string, personId: string): Promise<PersonWithAffiliations> {
+  const person = await requirePerson(db, regionId, personId);
+  const affiliations = await db
+    .selectFrom("affiliations")
+    .innerJoin("organisations", "organisations.id", "affiliations.organisation_id")
+    .select(affiliationColumns)
+    .where("affiliations.person_id", "=", personId)
+    .where("affiliations.region_id", "=", regionId)
+    .orderBy("affiliations.start_date", "desc")
+    .orderBy("affiliations.created_at", "desc")
+    .orderBy("affiliations.id", "desc")
+    .execute();
+  return { ...person, affiliations };
+}
+
+/** The region's people who are not archived, by name (keyset pagination); `q` filters on the name, ignoring case and accents. */
+export async function listPeople(
+  db: Database,
+  regionId: string,
+  options: { limit: number; cursor?: string | undefined; q?: string | undefined },
+): Promise<{ items: PersonSummary[]; nextCursor: string | null }> {
+  const after = options.cursor ? decodeCursor(options.cursor, 2) : undefined;
+  let query = db
+    .selectFrom("people")
+    .select([...personColumns, sql<string>`lower(people.name)`.as("sortName")])
+    .where("people.region_id", "=", regionId)
+    .where("people.archived_at", "is", null)
+    .orderBy(sql`lower(people.name)`)
+    .orderBy("people.id")
+    .limit(options.limit + 1);
+  if (options.q) {
+    const pattern = `%${options.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where(sql<boolean>`immutable_unaccent(lower(people.name)) like immutable_unaccent(lower(${pattern}))`);
+  }
+  if (after) {
+    const [sortName, id] = after;
+    if (typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id)) throw validationFailed({ cursor: "validation.invalid" });
+    query = query.where(sql<boolean>`(lower(people.name), people.id) > (${String(sortName)}, ${id}::uuid)`);
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ sortName: _sortName, ...person }) => person),
+    nextCursor: rows.length > options.limit && last ? encodeCursor([last.sortName, last.id]) : null,
+  };
+}
+
+/** Changes the fields given; a stale `version` is a conflict and changes nothing. */
+export async function updatePerson(
+  db: Database,
+  regionId: string,
+  personId: string,
+  input: UpdatePersonInput,
+  meta: PeopleChangeMeta,
+): Promise<PersonSummary> {
+  const before = await requirePerson(db, regionId, personId);
+  if (before.version !== input.version) throw conflict();
+  const changes = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.email !== undefined ? { email: input.email } : {}),
+    ...(input.phone !== undefined ? { phone: input.phone } : {}),
+    ...(input.lawfulBasis !== undefined ? { lawful_basis: input.lawfulBasis } : {}),
+    ...(input.source !== undefined ? { source: input.source } : {}),
+    ...(input.optOut !== undefined ? { opt_out: input.optOut } : {}),
+    ...(input.reviewDate !== undefined ? { review_date: input.reviewDate } : {}),
+  };
+  if (Object.keys(changes).length === 0) return before;
+  const updated = await db
+    .updateTable("people")
+    .set({ ...changes, updated_at: meta.now, version: sql`version + 1` })
+    .where("id", "=", personId)
+    .where("region_id", "=", regionId)
+    .where("version", "=", input.version)
+    .returning("id")
+    .executeTakeFirst();
+  // Someone else saved between our read and this write.
+  if (!updated) throw conflict();
+  const after = await requirePerson(db, regionId, personId);
+  const changed = (["name", "email", "phone", "lawfulBasis", "source", "optOut", "reviewDate"] as const).filter((field) => before[field] !== after[field]);
+  await recordAudit(db, {
+    regionId, actorId: meta.actor?.id ?? null, action: "person.update", entityType: "person", entityId: personId,
+    before: { ...auditView(before), version: before.version }, after: { ...auditView(after), version: after.version, changed }, now: meta.now,
+  });
+  return after;
+}
+
+/** Archives a person (a soft delete): they leave the lists but keep their history. Archiving twice changes nothing. */
+export async function archivePerson(db: Database, regionId: string, personId: string, meta: PeopleChangeMeta): Promise<PersonSummary> {
+  const before = await requirePerson(db, regionId, personId, { lock: true });
+  if (before.archivedAt) return before;
+  await db
+    .updateTable("people")
+    .set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` })
+    .where("id", "=", personId)
+    .where("region_id", "=", regionId)
+    .execute();
+  const after = await requirePerson(db, regionId, personId);
+  await recordAudit(db, {
+    regionId, actorId: meta.actor?.id ?? null, action: "person.archive", entityType: "person", entityId: personId,
+    before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now,
+  });
+  return after;
+}
+
+async function requireAffiliation(db: Database, regionId: string, affiliationId: string): Promise<AffiliationSummary> {
+  const affiliation = await db
+    .selectFrom("affiliations")
+    .innerJoin("organisations", "organisations.id", "affiliations.organisation_id")
+    .select(affiliationColumns)
+    .where("affiliations.id", "=", affiliationId)
+    .where("affiliations.region_id", "=", regionId)
+    .executeTakeFirst();
+  if (!affiliation) throw notFound("Affiliation");
+  return affiliation;
+}
+
+/**
+ * Starts a job for a person at an organisation of the same region that is not archived. Making it
+ * primary takes the flag from the organisation's current primary contact, in the same transaction.
+ */
+export async function addAffiliation(
+  db: Database,
+  regionId: string,
+  personId: string,
+  input: { organisationId: string; role?: string | null | undefined; isPrimary: boolean; startDate: string },
+  meta: PeopleChangeMeta,
+): Promise<AffiliationSummary> {
+  const person = await requirePerson(db, regionId, personId);
+  if (person.archivedAt) throw new AppError("RULE_VIOLATION", "An archived person cannot start a new job; restore them first");
+  // The lock serialises primary changes per organisation, so two at once cannot both win.
+  const organisation = await db
+    .selectFrom("organisations")
+    .select("id")
+    .where("id", "=", input.organisationId)
+    .where("region_id", "=", regionId)
+    .where("archived_at", "is", null)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!organisation) throw notFound("Organisation");
+  if (input.isPrimary) {
+    const previous = await db
+      .updateTable("affiliations")
+      .set({ is_primary: false })
+      .where("organisation_id", "=", input.organisationId)
+      .where("region_id", "=", regionId)
+      .where("is_primary", "=", true)
+      .where("end_date", "is", null)
+      .returning("id")
+      .execute();
+    for (const { id } of previous) {
+      await recordAudit(db, {
+        regionId, actorId: meta.actor?.id ?? null, action: "affiliation.unset_primary", entityType: "affiliation", entityId: id,
+        before: { isPrimary: true }, after: { isPrimary: false }, now: meta.now,
+      });
+    }
+  }
+  const inserted = await db
+    .insertInto("affiliations")
+    .values({
+      region_id: regionId,
+      person_id: personId,
+      organisation_id: input.organisationId,
+      role: input.role ?? null,
+      is_primary: input.isPrimary,
+      start_date: input.startDate,
+      created_at: meta.now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const affiliation = await requireAffiliation(db, regionId, inserted.id);
+  await recordAudit(db, {
+    regionId, actorId: meta.actor?.id ?? null, action: "affiliation.start", entityType: "affiliation", entityId: affiliation.id,
+    after: {
+      personId, organisationId: affiliation.organisationId, role: affiliation.role, isPrimary: affiliation.isPrimary, startDate: affiliation.startDate,
+    },
+    now: meta.now,
+  });
+  return affiliation;
+}
+
+/** Ends a job with a date and a reason; the job stays in the person's history. Ending it twice is refused. */
+export async function endAffiliation(
+  db: Database,
+  regionId: string,
+  affiliationId: string,
+  input: { endDate: string; endReason: EndReason },
+  meta: PeopleChangeMeta,
+): Promise<AffiliationSummary> {
+  const current = await db
+    .selectFrom("affiliations")
+    .select(["id", "start_date", "end_date"])
+    .where("id", "=", affiliationId)
+    .where("region_id", "=", regionId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!current) throw notFound("Affiliation");
+  if (current.end_date !== null) throw new AppError("RULE_VIOLATION", "This job has already ended");
+  // Calendar days as YYYY-MM-DD compare correctly as strings.
+  if (input.endDate < current.start_date) throw validationFailed({ endDate: "validation.endBeforeStart" });
+  await db
+    .updateTable("affiliations")
+    .set({ end_date: input.endDate, end_reason: input.endReason, ended_at: meta.now })
+    .where("id", "=", affiliationId)
+    .where("region_id", "=", regionId)
+    .execute();
+  const affiliation = await requireAffiliation(db, regionId, affiliationId);
+  await recordAudit(db, {
+    regionId, actorId: meta.actor?.id ?? null, action: "affiliation.end", entityType: "affiliation", entityId: affiliationId,
+    before: { endDate: null, endReason: null }, after: { endDate: affiliation.endDate, endReason: affiliation.endReason }, now: meta.now,
+  });
+  return affiliation;
+}
+
+/**
+ * One step for a change of employer: every open job of the person at `fromOrganisationId` ends on
+ * `date` with reason 'left_organisation', and a job at `toOrganisationId` starts that same day.
+ */
+export async function moveToOrganisation(
+  db: Database,
+  regionId: string,
+  personId: string,
+  input: { fromOrganisationId: string; toOrganisationId: string; date: string; role?: string | null | undefined; isPrimary: boolean },
+  meta: PeopleChangeMeta,
+): Promise<{ ended: AffiliationSummary[]; started: AffiliationSummary }> {
+  await requirePerson(db, regionId, personId);
+  const open = await db
+    .selectFrom("affiliations")
+    .select(["id", "start_date"])
+    .where("person_id", "=", personId)
+    .where("organisation_id", "=", input.fromOrganisationId)
+    .where("region_id", "=", regionId)
+    .where("end_date", "is", null)
+    .orderBy("start_date")
+    .execute();
+  if (open.length === 0) throw new AppError("RULE_VIOLATION", "This person has no current job at that organisation");
+  if (open.some((job) => input.date < job.start_date)) throw validationFailed({ date: "validation.endBeforeStart" });
+  const ended: AffiliationSummary[] = [];
+  for (const { id } of open) {
+    ended.push(await endAffiliation(db, regionId, id, { endDate: input.date, endReason: "left_organisation" }, meta));
+  }
+  const started = await addAffiliation(
+    db, regionId, personId,
+    { organisationId: input.toOrganisationId, role: input.role ?? null, isPrimary: input.isPrimary, startDate: input.date },
+    meta,
+  );
+  return { ended, started };
+}
