@@ -6,17 +6,27 @@
 export { createApiToken, listApiTokens, revokeApiToken } from "../server/auth/api-tokens";
 export { signIn } from "../server/auth/sign-in";
 export { findOutboxEmail, listOutbox } from "../server/domains/email/outbox.service";
-export { getRegion } from "../server/domains/regions/regions.service";
+export {
+  archiveOrganisation,
+  createOrganisation,
+  getOrganisation,
+  listAccountHolderHistory,
+  listOrganisations,
+  updateOrganisation,
+} from "../server/domains/organisations/organisations.service";
+export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
 export { completeSetup, isSetupTokenValid } from "../server/domains/setup/setup.service";
 export {
   changeUserRole,
   createUser,
   deactivateUser,
   findUserByToken,
+  listAssignableUsers,
   listUsers,
   requestPasswordReset,
   setPasswordWithToken,
   setUserLocale,
 } from "../server/domains/users/users.service";
+export { scopeOf } from "../server/auth/current-user";
 export { AppError } from "../server/errors";
-export { parseInput } from "../server/validation";
+export { parseInput, translateFields } from "../server/validation";

@@ -24,11 +24,18 @@ export class AppError extends Error {
   readonly userMessageKey: string | undefined;
   /** Facts a client can act on, such as the id of the record a duplicate clashes with. */
   readonly details: Record<string, unknown> | undefined;
+  /** The translation keys behind `fields`, so a page can show them in its reader's language. */
+  readonly fieldKeys: Record<string, string> | undefined;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { fields?: Record<string, string>; userMessageKey?: string; details?: Record<string, unknown> } = {},
+    options: {
+      fields?: Record<string, string>;
+      fieldKeys?: Record<string, string> | undefined;
+      userMessageKey?: string;
+      details?: Record<string, unknown> | undefined;
+    } = {},
   ) {
     super(message);
     this.name = "AppError";
@@ -36,6 +43,7 @@ export class AppError extends Error {
     this.fields = options.fields;
     this.userMessageKey = options.userMessageKey;
     this.details = options.details;
+    this.fieldKeys = options.fieldKeys;
   }
 
   get status(): number {

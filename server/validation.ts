@@ -19,15 +19,29 @@ export function parseInput<S extends z.ZodType>(schema: S, data: unknown, locale
   throw validationFailed(Object.fromEntries(messages), locale);
 }
 
-/** A VALIDATION_FAILED error from field → message key (optionally `key|{"param":1}`), in `locale`. */
-export function validationFailed(keys: Record<string, string>, locale: Locale = "en"): AppError {
-  const translate = (raw: string, language: Locale) => {
-    const [key = "validation.invalid", params] = raw.split("|");
-    return hasMessage(key) ? translator(language)(key, params ? JSON.parse(params) : undefined) : raw;
-  };
-  const fields = Object.fromEntries(Object.entries(keys).map(([field, raw]) => [field, translate(raw, locale)]));
-  const summary = Object.entries(keys).map(([field, raw]) => `${field}: ${translate(raw, "en")}`).join("; ");
-  return new AppError("VALIDATION_FAILED", `Invalid input (${summary})`, { fields });
+/**
+ * An error with one message per field, from field → message key (optionally `key|{"param":1}`).
+ * The messages are in `locale` (English for the API); the keys travel along, so a form can show
+ * them in its reader's language (app/utils/forms.server.ts).
+ */
+export function validationFailed(
+  keys: Record<string, string>,
+  locale: Locale = "en",
+  options: { code?: "VALIDATION_FAILED" | "CONFLICT" | "RULE_VIOLATION"; message?: string; details?: Record<string, unknown> } = {},
+): AppError {
+  const fields = translateFields(keys, locale);
+  const summary = Object.entries(translateFields(keys, "en")).map(([field, text]) => `${field}: ${text}`).join("; ");
+  return new AppError(options.code ?? "VALIDATION_FAILED", options.message ?? `Invalid input (${summary})`, { fields, fieldKeys: keys, details: options.details });
+}
+
+/** Field messages from their keys, in a language. */
+export function translateFields(keys: Record<string, string>, locale: Locale): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(keys).map(([field, raw]) => {
+      const [key = "validation.invalid", params] = raw.split("|");
+      return [field, hasMessage(key) ? translator(locale)(key, params ? JSON.parse(params) : undefined) : raw];
+    }),
+  );
 }
 
 function issueKey(issue: z.core.$ZodRawIssue): string {

@@ -1,7 +1,7 @@
 import { json } from "@remix-run/node";
 import type { z } from "zod";
 import { type Locale, translator } from "../i18n";
-import { AppError, parseInput } from "../services.server";
+import { AppError, parseInput, translateFields } from "../services.server";
 
 export type FormErrors = { fields?: Record<string, string>; formError?: string };
 
@@ -27,7 +27,7 @@ export function formError(error: unknown, locale: Locale) {
   if (!(error instanceof AppError) || error.status >= 500 || error.status === 401) throw error;
   const t = translator(locale);
   const body: FormErrors = error.fields
-    ? { fields: error.fields }
+    ? { fields: error.fieldKeys ? translateFields(error.fieldKeys, locale) : error.fields }
     : { formError: error.userMessageKey ? t(error.userMessageKey) : error.message };
   return json(body, { status: error.status });
 }

@@ -85,8 +85,9 @@ async function assertKvkFree(db: Database, regionId: string, kvkNumber: string |
   if (exceptId) query = query.where("id", "<>", exceptId);
   const existing = await query.executeTakeFirst();
   if (existing) {
-    throw new AppError("CONFLICT", `An organisation with KvK number ${kvkNumber} already exists: ${existing.name}`, {
-      fields: { kvkNumber: "validation.kvkTaken" },
+    throw validationFailed({ kvkNumber: "validation.kvkTaken" }, "en", {
+      code: "CONFLICT",
+      message: `An organisation with KvK number ${kvkNumber} already exists: ${existing.name}`,
       details: { existingId: existing.id, existingName: existing.name },
     });
   }

@@ -229,3 +229,15 @@ export async function deactivateUser(db: Database, regionId: string, userId: str
 export async function setUserLocale(db: Database, userId: string, locale: Locale, now: Date) {
   await db.updateTable("users").set({ locale, updated_at: now }).where("id", "=", userId).execute();
 }
+
+/** Colleagues who can own relationships: active staff of the region (not partner users). */
+export async function listAssignableUsers(db: Database, regionId: string) {
+  return db
+    .selectFrom("users")
+    .select(["id", "name"])
+    .where("region_id", "=", regionId)
+    .where("active", "=", true)
+    .where("role", "<>", "partner")
+    .orderBy("name")
+    .execute();
+}

@@ -1,0 +1,135 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
+import { OrganisationForm } from "../components/organisation-form";
+import { Alert } from "../components/ui/alert";
+import {
+  AppError,
+  archiveOrganisation,
+  getOrganisation,
+  listAccountHolderHistory,
+  listAssignableUsers,
+  listSubregions,
+  parseInput,
+  scopeOf,
+  updateOrganisation,
+} from "../services.server";
+import { requireRole } from "../utils/auth.server";
+import { formatMoment, useLocale, useT } from "../utils/i18n";
+import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organisation.name ?? "Organisatie"} · Schakel` }];
+
+const Params = z.object({ id: z.uuid() });
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const parsed = Params.safeParse(params);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const scope = scopeOf(user);
+  const organisation = await getOrganisation(context.db, scope, parsed.data.id).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === "NOT_FOUND") return null;
+    throw error;
+  });
+  if (!organisation || organisation.archivedAt) throw new Response("Not found", { status: 404 });
+  const [history, subregions, accountHolders] = await Promise.all([
+    listAccountHolderHistory(context.db, scope, organisation.id),
+    listSubregions(context.db, user.regionId),
+    listAssignableUsers(context.db, user.regionId),
+  ]);
+  return { organisation, history, subregions, accountHolders, canEdit: user.role !== "penvoerder" };
+}
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const user = requireRole(context, request, "admin", "accounthouder");
+  const { id } = Params.parse(params);
+  const formData = await request.formData();
+  const meta = { actor: user, now: context.clock.now() };
+  try {
+    if (formData.get("intent") === "archive") {
+      await context.db.transaction().execute((trx) => archiveOrganisation(trx, scopeOf(user), id, meta));
+      return redirect("/organisations");
+    }
+    const input = parseInput(UpdateOrganisationInput, organisationFormInput(formData, { isUpdate: true }), user.locale);
+    await context.db.transaction().execute((trx) => updateOrganisation(trx, scopeOf(user), id, input, meta));
+    return json({ saved: true as const });
+  } catch (error) {
+    return organisationFormError(error, user.locale);
+  }
+}
+
+export default function OrganisationPage() {
+  const t = useT();
+  const locale = useLocale();
+  const { organisation: o, history, subregions, accountHolders, canEdit } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const saved = (result && "saved" in result) || params.get("saved");
+  const errors = result && !("saved" in result) ? result : undefined;
+  const subregion = subregions.find((s) => s.id === o.subregionId)?.name;
+  return (
+    <div className="page">
+      <p><Link to="/organisations">← {t("organisations.title")}</Link></p>
+      <h1>{o.name}</h1>
+      <p className="lead">
+        {t(`organisations.kinds.${o.kind}`)} · {t(`organisations.tiers.${o.tier}`)} · {t(`organisations.statuses.${o.status}`)}
+        {subregion ? ` · ${subregion}` : ""}
+      </p>
+      {saved ? <Alert tone="success">{params.get("saved") && !result ? t("organisations.created") : t("organisations.updated")}</Alert> : null}
+      <div className="grid-2">
+        <section className="card" aria-labelledby="overview">
+          <h2 id="overview">{t("organisations.overview")}</h2>
+          <dl className="details">
+            {o.kvkNumber ? <><dt>{t("organisations.fields.kvkNumber")}</dt><dd>{o.kvkNumber}</dd></> : null}
+            {o.brinCode ? <><dt>{t("organisations.fields.brinCode")}</dt><dd>{o.brinCode}</dd></> : null}
+            {o.sector ? <><dt>{t("organisations.fields.sector")}</dt><dd>{o.sector}</dd></> : null}
+            {o.street || o.city ? <><dt>{t("organisations.fields.street")}</dt><dd>{[o.street, [o.postalCode, o.city].filter(Boolean).join(" ")].filter(Boolean).join(", ")}</dd></> : null}
+            {o.website ? <><dt>{t("organisations.fields.website")}</dt><dd><a href={o.website} rel="noopener noreferrer">{o.website}</a></dd></> : null}
+            {o.tags.length ? <><dt>{t("organisations.fields.tags").replace(/ \(.*\)$/, "")}</dt><dd>{o.tags.map((tag) => <span key={tag} className="badge">{tag}</span>)}</dd></> : null}
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="owners">
+          <h2 id="owners">{t("organisations.accountHolders")}</h2>
+          {history.length === 0 ? (
+            <p>{t("organisations.noAccountHolder")}</p>
+          ) : (
+            <ul className="plain-list">
+              {history.map((period) => (
+                <li key={period.id}>
+                  <strong>{period.userName}</strong>{" "}
+                  {period.endedAt
+                    ? t("organisations.period", { from: formatMoment(period.startedAt, locale), until: formatMoment(period.endedAt, locale) })
+                    : t("organisations.since", { date: formatMoment(period.startedAt, locale) })}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+      {canEdit ? (
+        <>
+          <h2>{t("organisations.edit")}</h2>
+          <OrganisationForm
+            key={o.version}
+            values={o}
+            errors={errors}
+            subregions={subregions}
+            accountHolders={accountHolders}
+            submitLabel={t("common.save")}
+          />
+          <Form
+            method="post"
+            className="danger-zone"
+            onSubmit={(event) => {
+              if (!window.confirm(t("organisations.confirmArchive", { name: o.name }))) event.preventDefault();
+            }}
+          >
+            <input type="hidden" name="intent" value="archive" />
+            <button type="submit" className="button button-danger">{t("organisations.archive")}</button>
+          </Form>
+        </>
+      ) : null}
+    </div>
+  );
+}

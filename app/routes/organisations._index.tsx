@@ -1,0 +1,117 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../db/schema";
+import { ListOrganisationsInput } from "../../server/domains/organisations/organisations.schemas";
+import { SelectField, TextField } from "../components/ui/field";
+import { requireRole } from "../utils/auth.server";
+import { listAssignableUsers, listOrganisations, listSubregions, parseInput, scopeOf } from "../services.server";
+import { useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Organisaties · Schakel" }];
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
+  const filters = parseInput(ListOrganisationsInput, params, user.locale);
+  const [page, subregions, accountHolders] = await Promise.all([
+    listOrganisations(context.db, scopeOf(user), filters),
+    listSubregions(context.db, user.regionId),
+    listAssignableUsers(context.db, user.regionId),
+  ]);
+  const names = new Map([...subregions, ...accountHolders].map((o) => [o.id, o.name]));
+  return {
+    organisations: page.items.map((o) => ({
+      id: o.id, name: o.name, kind: o.kind, city: o.city, tier: o.tier, status: o.status, tags: o.tags,
+      subregion: o.subregionId ? names.get(o.subregionId) ?? "" : "",
+      accountHolder: o.accountHolderId ? names.get(o.accountHolderId) ?? "" : "",
+    })),
+    nextCursor: page.nextCursor,
+    subregions,
+    accountHolders,
+    canCreate: user.role !== "penvoerder",
+  };
+}
+
+export default function OrganisationsPage() {
+  const t = useT();
+  const { organisations, nextCursor, subregions, accountHolders, canCreate } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const nextParams = new URLSearchParams(params);
+  if (nextCursor) nextParams.set("cursor", nextCursor);
+  const firstParams = new URLSearchParams(params);
+  firstParams.delete("cursor");
+  return (
+    <div className="page">
+      <div className="actions page-title">
+        <h1>{t("organisations.title")}</h1>
+        {canCreate ? <Link className="button" to="/organisations/new">{t("organisations.new")}</Link> : null}
+      </div>
+      <p className="lead">{t("organisations.intro")}</p>
+      <Form method="get" className="card filters" role="search">
+        <TextField label={t("organisations.search")} name="q" type="search" defaultValue={params.get("q") ?? ""} />
+        <SelectField label={t("organisations.fields.kind")} name="kind" defaultValue={params.get("kind") ?? ""}>
+          <option value="">{t("organisations.all")}</option>
+          {ORGANISATION_KINDS.map((kind) => <option key={kind} value={kind}>{t(`organisations.kinds.${kind}`)}</option>)}
+        </SelectField>
+        <SelectField label={t("organisations.fields.subregion")} name="subregionId" defaultValue={params.get("subregionId") ?? ""}>
+          <option value="">{t("organisations.all")}</option>
+          {subregions.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+        </SelectField>
+        <SelectField label={t("organisations.fields.tier")} name="tier" defaultValue={params.get("tier") ?? ""}>
+          <option value="">{t("organisations.all")}</option>
+          {TIERS.map((tier) => <option key={tier} value={tier}>{t(`organisations.tiers.${tier}`)}</option>)}
+        </SelectField>
+        <SelectField label={t("organisations.fields.status")} name="status" defaultValue={params.get("status") ?? ""}>
+          <option value="">{t("organisations.all")}</option>
+          {ORGANISATION_STATUSES.map((status) => <option key={status} value={status}>{t(`organisations.statuses.${status}`)}</option>)}
+        </SelectField>
+        <SelectField label={t("organisations.fields.accountHolder")} name="accountHolderId" defaultValue={params.get("accountHolderId") ?? ""}>
+          <option value="">{t("organisations.all")}</option>
+          {accountHolders.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+        </SelectField>
+        <TextField label={t("organisations.fields.tags").replace(/ \(.*\)$/, "")} name="tag" defaultValue={params.get("tag") ?? ""} />
+        <div className="actions">
+          <button type="submit" className="button">{t("organisations.filter")}</button>
+          <Link to="/organisations">{t("organisations.clear")}</Link>
+        </div>
+      </Form>
+      {organisations.length === 0 ? (
+        <p>{t("organisations.none")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>{t("organisations.fields.name")}</th>
+                <th>{t("organisations.fields.kind")}</th>
+                <th>{t("organisations.fields.city")}</th>
+                <th>{t("organisations.fields.subregion")}</th>
+                <th>{t("organisations.fields.tier")}</th>
+                <th>{t("organisations.fields.accountHolder")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {organisations.map((o) => (
+                <tr key={o.id}>
+                  <td>
+                    <Link to={`/organisations/${o.id}`}>{o.name}</Link>
+                    {o.status !== "active" ? <> <span className="badge">{t(`organisations.statuses.${o.status}`)}</span></> : null}
+                  </td>
+                  <td>{t(`organisations.kinds.${o.kind}`)}</td>
+                  <td>{o.city}</td>
+                  <td>{o.subregion}</td>
+                  <td>{t(`organisations.tiers.${o.tier}`)}</td>
+                  <td>{o.accountHolder}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p className="actions">
+        {params.get("cursor") ? <Link to={`?${firstParams}`}>{t("organisations.first")}</Link> : null}
+        {nextCursor ? <Link to={`?${nextParams}`}>{t("organisations.next")} →</Link> : null}
+      </p>
+    </div>
+  );
+}

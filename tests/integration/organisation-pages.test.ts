@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { alertsOf, CookieJar, createTestApp, fieldErrorOf, type TestApp } from "../support/app";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { makeRegion, makeUser, TEST_NOW, TEST_PASSWORD } from "../support/factories";
+
+describe("the organisation pages", () => {
+  let t: TestDatabase;
+  let web: TestApp;
+  const holder = new CookieJar();
+  const penvoerder = new CookieJar();
+  const partner = new CookieJar();
+
+  const form = (fields: Record<string, string>) => ({ intent: "save", kind: "company", tier: "regular", status: "active", tags: "", ...fields });
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    web = createTestApp(t.db, { remix: true, now: TEST_NOW });
+    const region = await makeRegion(t.db);
+    const accounts: Array<[CookieJar, "accounthouder" | "penvoerder" | "partner"]> = [[holder, "accounthouder"], [penvoerder, "penvoerder"], [partner, "partner"]];
+    for (const [jar, role] of accounts) {
+      const user = await makeUser(t.db, { regionId: region.id, role, name: `Test ${role}` });
+      await web.postForm("/sign-in", { email: user.email, password: TEST_PASSWORD, redirectTo: "/" }, { jar });
+    }
+  });
+  afterAll(() => t.drop());
+
+  it("creates an organisation from the form and shows it with its account holder", async () => {
+    const response = await web.postForm("/organisations/new", form({ name: "Hulshof Installatietechniek", kvkNumber: "12345678", city: "Hengelo", accountHolderId: "" }), { jar: holder });
+    expect(response.status).toBe(302);
+    const location = response.headers.get("location") ?? "";
+    expect(location).toMatch(/^\/organisations\/[0-9a-f-]{36}\?saved=1$/);
+    const page = await (await web.get(location, { jar: holder })).text();
+    expect(page).toContain("<h1>Hulshof Installatietechniek</h1>");
+    expect(alertsOf(page)).toContain("De organisatie is opgeslagen.");
+
+    const list = await (await web.get("/organisations?q=hulshof", { jar: holder })).text();
+    expect(list).toContain("Hulshof Installatietechniek");
+  });
+
+  it("shows the KvK rule next to the field and a link to the organisation that already has the number", async () => {
+    const bad = await web.postForm("/organisations/new", form({ name: "Fout BV", kvkNumber: "123" }), { jar: holder });
+    expect(bad.status).toBe(400);
+    expect(fieldErrorOf(await bad.text(), "kvkNumber")).toBe("Een KvK-nummer heeft 8 cijfers.");
+
+    const duplicate = await web.postForm("/organisations/new", form({ name: "Hulshof BV", kvkNumber: "12345678" }), { jar: holder });
+    expect(duplicate.status).toBe(409);
+    const html = await duplicate.text();
+    expect(fieldErrorOf(html, "kvkNumber")).toBe("Er is al een organisatie met dit KvK-nummer in deze regio.");
+    expect(html).toContain("Bekijk Hulshof Installatietechniek");
+  });
+
+  it("tells the second of two people editing at once that someone else changed it", async () => {
+    const created = await web.postForm("/organisations/new", form({ name: "Twentse Metaal" }), { jar: holder });
+    const path = (created.headers.get("location") ?? "").replace(/\?.*$/, "");
+    const first = await web.postForm(path, form({ name: "Twentse Metaal BV", version: "1" }), { jar: holder });
+    expect(first.status).toBe(200);
+    const second = await web.postForm(path, form({ name: "Twentse Metaalunie", version: "1" }), { jar: holder });
+    expect(second.status).toBe(409);
+    expect(alertsOf(await second.text())).toContain("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw en probeer het nog eens.");
+    const row = await t.db.selectFrom("organisations").select(["name", "version"]).where("id", "=", path.split("/")[2]!).executeTakeFirstOrThrow();
+    expect(row).toEqual({ name: "Twentse Metaal BV", version: 2 });
+  });
+
+  it("lets a penvoerder read but not change, and refuses a partner the list", async () => {
+    const list = await web.get("/organisations", { jar: penvoerder });
+    expect(list.status).toBe(200);
+    expect(await list.text()).not.toContain("Nieuwe organisatie");
+    expect((await web.postForm("/organisations/new", form({ name: "Niet Toegestaan" }), { jar: penvoerder })).status).toBe(403);
+    expect((await web.get("/organisations", { jar: partner })).status).toBe(403);
+  });
+});
