@@ -61,6 +61,7 @@ export const en: Messages = {
     kvkTaken: "An organisation with this KvK number already exists in this region.",
     unknownSubregion: "This subregion does not belong to your region.",
     unknownAccountHolder: "Choose an active colleague from your region.",
+    endBeforeStart: "The end date cannot be before the start date.",
     organisationRequired: "A partner belongs to an organisation.",
   },
   signIn: {

@@ -72,6 +72,7 @@ export const nl = {
     kvkTaken: "Er is al een organisatie met dit KvK-nummer in deze regio.",
     unknownSubregion: "Deze subregio hoort niet bij uw regio.",
     unknownAccountHolder: "Kies een actieve collega uit uw regio.",
+    endBeforeStart: "De einddatum kan niet voor de begindatum liggen.",
     organisationRequired: "Een partner hoort bij een organisatie.",
   },
   signIn: {
