@@ -14,6 +14,7 @@ export {
   listOrganisations,
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
+export { addAffiliation, createPerson, endAffiliation, listOrganisationContacts } from "../server/domains/people/people.service";
 export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
 export { completeSetup, isSetupTokenValid } from "../server/domains/setup/setup.service";
 export {
@@ -28,5 +29,6 @@ export {
   setUserLocale,
 } from "../server/domains/users/users.service";
 export { scopeOf } from "../server/auth/current-user";
+export { toLocalDate } from "../server/clock";
 export { AppError } from "../server/errors";
 export { parseInput, translateFields } from "../server/validation";

@@ -2,11 +2,18 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
+import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
+import { ContactsSection } from "../components/contacts-section";
 import { OrganisationForm } from "../components/organisation-form";
 import { Alert } from "../components/ui/alert";
 import {
+  addAffiliation,
   AppError,
   archiveOrganisation,
+  createPerson,
+  endAffiliation,
+  listOrganisationContacts,
+  toLocalDate,
   getOrganisation,
   listAccountHolderHistory,
   listAssignableUsers,
@@ -16,6 +23,7 @@ import {
   updateOrganisation,
 } from "../services.server";
 import { requireRole } from "../utils/auth.server";
+import type { FormErrors } from "../utils/forms.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
 import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
 
@@ -33,12 +41,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     throw error;
   });
   if (!organisation || organisation.archivedAt) throw new Response("Not found", { status: 404 });
-  const [history, subregions, accountHolders] = await Promise.all([
+  const [contacts, history, subregions, accountHolders] = await Promise.all([
+    listOrganisationContacts(context.db, user.regionId, organisation.id),
     listAccountHolderHistory(context.db, scope, organisation.id),
     listSubregions(context.db, user.regionId),
     listAssignableUsers(context.db, user.regionId),
   ]);
-  return { organisation, history, subregions, accountHolders, canEdit: user.role !== "penvoerder" };
+  return { organisation, contacts, history, subregions, accountHolders, today: toLocalDate(context.clock.now()), canEdit: user.role !== "penvoerder" };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -47,26 +56,46 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const meta = { actor: user, now: context.clock.now() };
   try {
-    if (formData.get("intent") === "archive") {
+    const intent = formData.get("intent");
+    if (intent === "add-contact") {
+      const values = Object.fromEntries([...formData].filter(([key]) => key !== "intent" && key !== "isPrimary"));
+      const input = parseInput(AddContactInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
+      await context.db.transaction().execute(async (trx) => {
+        const person = await createPerson(trx, user.regionId, { name: input.name, email: input.email, phone: input.phone, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta);
+        await addAffiliation(trx, user.regionId, person.id, { organisationId: id, role: input.role, isPrimary: input.isPrimary, startDate: toLocalDate(meta.now) }, meta);
+      });
+      return json({ saved: true as const, intent: "add-contact" as const });
+    }
+    if (intent === "end-contact") {
+      const affiliationId = z.uuid().parse(formData.get("affiliationId"));
+      const input = parseInput(EndAffiliationInput, { endReason: formData.get("endReason"), endDate: formData.get("endDate") || undefined }, user.locale);
+      await context.db.transaction().execute((trx) =>
+        endAffiliation(trx, user.regionId, affiliationId, { endReason: input.endReason, endDate: input.endDate ?? toLocalDate(meta.now) }, meta),
+      );
+      return json({ saved: true as const, intent: "end-contact" as const });
+    }
+    if (intent === "archive") {
       await context.db.transaction().execute((trx) => archiveOrganisation(trx, scopeOf(user), id, meta));
       return redirect("/organisations");
     }
     const input = parseInput(UpdateOrganisationInput, organisationFormInput(formData, { isUpdate: true }), user.locale);
     await context.db.transaction().execute((trx) => updateOrganisation(trx, scopeOf(user), id, input, meta));
-    return json({ saved: true as const });
+    return json({ saved: true as const, intent: "save" as const });
   } catch (error) {
-    return organisationFormError(error, user.locale);
+    const response = organisationFormError(error, user.locale);
+    const body = (await response.clone().json()) as Record<string, unknown>;
+    return json({ ...body, intent: String(formData.get("intent") ?? "save") }, { status: response.status });
   }
 }
 
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { organisation: o, history, subregions, accountHolders, canEdit } = useLoaderData<typeof loader>();
+  const { organisation: o, contacts, history, subregions, accountHolders, today, canEdit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const saved = (result && "saved" in result) || params.get("saved");
-  const errors = result && !("saved" in result) ? result : undefined;
+  const errors = result && !("saved" in result) ? (result as FormErrors & { intent?: string; duplicate?: { id: string; name: string } }) : undefined;
   const subregion = subregions.find((s) => s.id === o.subregionId)?.name;
   return (
     <div className="page">
@@ -107,13 +136,14 @@ export default function OrganisationPage() {
           )}
         </section>
       </div>
+      <ContactsSection contacts={contacts} today={today} canEdit={canEdit} errors={errors?.intent === "add-contact" || errors?.intent === "end-contact" ? errors : undefined} />
       {canEdit ? (
         <>
           <h2>{t("organisations.edit")}</h2>
           <OrganisationForm
             key={o.version}
             values={o}
-            errors={errors}
+            errors={errors?.intent === "save" ? errors : undefined}
             subregions={subregions}
             accountHolders={accountHolders}
             submitLabel={t("common.save")}

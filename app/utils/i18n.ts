@@ -16,3 +16,9 @@ export function formatMoment(value: string | Date | null | undefined, locale: Lo
   if (!value) return "";
   return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Amsterdam" }).format(new Date(value));
 }
+
+/** A calendar day ('YYYY-MM-DD') as people write it: 23 nov 2026. Read at noon UTC, so no time zone shifts the day. */
+export function formatDay(value: string | null | undefined, locale: Locale): string {
+  if (!value) return "";
+  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${value}T12:00:00Z`));
+}

@@ -68,4 +68,28 @@ describe("the organisation pages", () => {
     expect((await web.postForm("/organisations/new", form({ name: "Niet Toegestaan" }), { jar: penvoerder })).status).toBe(403);
     expect((await web.get("/organisations", { jar: partner })).status).toBe(403);
   });
+
+  it("adds a contact person from the organisation page and records when they leave, keeping them as a former contact", async () => {
+    const created = await web.postForm("/organisations/new", form({ name: "Bouwbedrijf Wessels" }), { jar: holder });
+    const path = (created.headers.get("location") ?? "").replace(/\?.*$/, "");
+
+    const bad = await web.postForm(path, { intent: "add-contact", name: "Jan de Vries", email: "jan@" }, { jar: holder });
+    expect(bad.status).toBe(400);
+    expect(fieldErrorOf(await bad.text(), "email")).toBe("Vul een geldig e-mailadres in, bijvoorbeeld naam@school.nl.");
+    expect(await t.db.selectFrom("people").select("id").where("name", "=", "Jan de Vries").execute()).toEqual([]);
+
+    const added = await web.postForm(path, { intent: "add-contact", name: "Jan de Vries", email: "jan@wessels.nl", role: "Opleidingscoördinator", isPrimary: "on" }, { jar: holder });
+    expect(added.status).toBe(200);
+    let page = await (await web.get(path, { jar: holder })).text();
+    expect(page).toContain("Jan de Vries");
+    expect(page).toContain("Primair contact</span>");
+
+    const affiliation = await t.db.selectFrom("affiliations").select("id").where("organisation_id", "=", path.split("/")[2]!).executeTakeFirstOrThrow();
+    const ended = await web.postForm(path, { intent: "end-contact", affiliationId: affiliation.id, endDate: "2026-11-23", endReason: "left_organisation" }, { jar: holder });
+    expect(ended.status).toBe(200);
+    page = await (await web.get(path, { jar: holder })).text();
+    expect(page).toContain("Eerdere contactpersonen");
+    expect(page).toContain("tot 23 nov 2026 (vertrokken bij de organisatie)");
+    expect(page).toContain("Er is geen actieve contactpersoon.");
+  });
 });

@@ -69,3 +69,13 @@ export const MoveToOrganisationInput = z
   })
   .refine((value) => value.fromOrganisationId !== value.toOrganisationId, { message: "validation.invalid", path: ["toOrganisationId"] });
 export type MoveToOrganisationInput = z.infer<typeof MoveToOrganisationInput>;
+
+/** A new contact person at an organisation in one step (the organisation page's form). */
+export const AddContactInput = z.object({
+  name: PersonFields.name,
+  email: PersonFields.email,
+  phone: PersonFields.phone,
+  role: blankIsNull(z.string().trim().max(200)),
+  isPrimary: z.boolean().default(false),
+});
+export type AddContactInput = z.infer<typeof AddContactInput>;

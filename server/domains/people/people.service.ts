@@ -356,3 +356,36 @@ export async function moveToOrganisation(
   );
   return { ended, started };
 }
+
+export type OrganisationContact = {
+  affiliationId: string;
+  personId: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  role: string | null;
+  isPrimary: boolean;
+  startDate: string;
+  endDate: string | null;
+  endReason: EndReason | null;
+};
+
+/** The people of an organisation: current contacts first (primary on top), then those who left, latest first. */
+export async function listOrganisationContacts(db: Database, regionId: string, organisationId: string): Promise<OrganisationContact[]> {
+  return db
+    .selectFrom("affiliations")
+    .innerJoin("people", "people.id", "affiliations.person_id")
+    .select([
+      "affiliations.id as affiliationId", "people.id as personId", "people.name", "people.email", "people.phone",
+      "affiliations.role", "affiliations.is_primary as isPrimary", "affiliations.start_date as startDate",
+      "affiliations.end_date as endDate", "affiliations.end_reason as endReason",
+    ])
+    .where("affiliations.organisation_id", "=", organisationId)
+    .where("affiliations.region_id", "=", regionId)
+    .where("people.archived_at", "is", null)
+    .orderBy(sql`affiliations.end_date is not null`)
+    .orderBy("affiliations.is_primary", "desc")
+    .orderBy("affiliations.end_date", (ob) => ob.desc().nullsFirst())
+    .orderBy("people.name")
+    .execute();
+}
