@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { CreateOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
+import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, MoveToOrganisationInput, UpdatePersonInput } from "./domains/people/people.schemas";
 import { ChangeRoleInput, InviteUserInput } from "./domains/users/users.schemas";
 
 /**
@@ -27,6 +29,15 @@ const errors = Object.fromEntries(
 );
 const list = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 const idParam = [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }];
+const pageParams = [
+  { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
+  { name: "cursor", in: "query", schema: { type: "string" } },
+  { name: "q", in: "query", schema: { type: "string" } },
+];
+// Responses of the CRM areas are described by name; their request bodies by the validating schemas.
+const record = (description: string) => ({ "200": { description, content: { "application/json": { schema: { type: "object" } } } }, ...errors });
+const created = (description: string) => ({ "201": { description, content: { "application/json": { schema: { type: "object" } } } }, ...errors });
+const body = (schema: z.ZodType) => ({ required: true, content: json(schema) });
 
 export function openApiDocument() {
   return {
@@ -60,6 +71,43 @@ export function openApiDocument() {
           requestBody: { required: true, content: json(ChangeRoleInput) },
           responses: { "200": { description: "The changed user", content: json(User) }, ...errors },
         },
+      },
+      "/organisations": {
+        get: {
+          summary: "Organisations of the caller's region (a partner user: only its own), filtered",
+          parameters: [
+            ...pageParams,
+            ...["kind", "tier", "status", "subregionId", "accountHolderId", "tag"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
+          ],
+          responses: record("A page: { items, nextCursor }"),
+        },
+        post: { summary: "Create an organisation (admin, accounthouder); a taken KvK number answers 409 with details.existingId", requestBody: body(CreateOrganisationInput), responses: created("The organisation") },
+      },
+      "/organisations/{id}": {
+        get: { summary: "One organisation", parameters: idParam, responses: record("The organisation") },
+        patch: { summary: "Change fields, with the version read (409 when stale)", parameters: idParam, requestBody: body(UpdateOrganisationInput), responses: record("The organisation") },
+        delete: { summary: "Archive (never deleted)", parameters: idParam, responses: record("The archived organisation") },
+      },
+      "/organisations/{id}/account-holders": {
+        get: { summary: "Who owned the relationship when, newest first", parameters: idParam, responses: record("{ items, nextCursor: null }") },
+      },
+      "/people": {
+        get: { summary: "People of the caller's region", parameters: pageParams, responses: record("A page: { items, nextCursor }") },
+        post: { summary: "Create a person", requestBody: body(CreatePersonInput), responses: created("The person") },
+      },
+      "/people/{id}": {
+        get: { summary: "A person with their jobs, newest first", parameters: idParam, responses: record("The person") },
+        patch: { summary: "Change fields, with the version read (409 when stale)", parameters: idParam, requestBody: body(UpdatePersonInput), responses: record("The person") },
+        delete: { summary: "Archive the person", parameters: idParam, responses: record("The archived person") },
+      },
+      "/people/{id}/affiliations": {
+        post: { summary: "Start a job at an organisation of the region", parameters: idParam, requestBody: body(AddAffiliationInput), responses: created("The affiliation") },
+      },
+      "/people/{id}/move": {
+        post: { summary: "Move to another organisation in one step", parameters: idParam, requestBody: body(MoveToOrganisationInput), responses: record("{ ended, started }") },
+      },
+      "/affiliations/{id}/end": {
+        post: { summary: "End a job with a date and a reason (kept, never deleted)", parameters: idParam, requestBody: body(EndAffiliationInput), responses: record("The affiliation") },
       },
       "/users/{id}/deactivate": {
         post: { summary: "Deactivate a user (admin)", parameters: idParam, responses: { "200": { description: "The user", content: json(User) }, ...errors } },
