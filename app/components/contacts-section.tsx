@@ -72,7 +72,8 @@ export function ContactsSection({ contacts, today, canEdit, errors }: { contacts
         </>
       ) : null}
       {canEdit ? (
-        <details className="add-contact" open={Boolean(errors?.fields)}>
+        // Keyed on the number of contacts: after a contact is added the form starts empty and closed again.
+        <details key={contacts.length} className="add-contact" open={Boolean(errors?.fields)}>
           <summary>{t("contacts.add")}</summary>
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="add-contact" />
