@@ -1,21 +1,12 @@
 import { Form } from "@remix-run/react";
 import { END_REASONS } from "../../db/schema";
+import type { OrganisationContact } from "../../server/domains/people/people.service";
 import type { FormErrors } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { Alert } from "./ui/alert";
 import { SelectField, TextField } from "./ui/field";
 
-type Contact = {
-  affiliationId: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  role: string | null;
-  isPrimary: boolean;
-  startDate: string;
-  endDate: string | null;
-  endReason: string | null;
-};
+type Contact = OrganisationContact;
 
 /**
  * The organisation's people: who works there now, who left (kept, with date and reason), a form

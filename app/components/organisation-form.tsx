@@ -1,27 +1,15 @@
 import { Form } from "@remix-run/react";
 import { ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../db/schema";
+import type { Organisation } from "../../server/domains/organisations/organisations.service";
 import type { FormErrors } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 import { Alert } from "./ui/alert";
 import { SelectField, TextField } from "./ui/field";
 
-export type OrganisationFormValues = {
-  kind: string;
-  name: string;
-  kvkNumber: string | null;
-  brinCode: string | null;
-  sector: string | null;
-  street: string | null;
-  postalCode: string | null;
-  city: string | null;
-  website: string | null;
-  subregionId: string | null;
-  tier: string;
-  status: string;
-  tags: string[];
-  accountHolderId: string | null;
-  version?: number;
-};
+export type OrganisationFormValues = Pick<
+  Organisation,
+  "kind" | "name" | "kvkNumber" | "brinCode" | "sector" | "street" | "postalCode" | "city" | "website" | "subregionId" | "tier" | "status" | "tags" | "accountHolderId"
+> & { version?: number };
 
 type Option = { id: string; name: string };
 
