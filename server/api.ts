@@ -3,8 +3,10 @@ import { AppError } from "./errors";
 import { requireApiUser } from "./http/api-auth";
 import { apiErrorResponse } from "./http/api-errors";
 import type { HonoEnv } from "./http/env";
+import { interactionsApi, organisationTimelineApi } from "./domains/interactions/interactions.routes";
 import { organisationsApi } from "./domains/organisations/organisations.routes";
 import { affiliationsApi, peopleApi } from "./domains/people/people.routes";
+import { tasksApi } from "./domains/tasks/tasks.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { openApiDocument } from "./openapi";
 
@@ -23,6 +25,9 @@ export function createApi() {
   api.route("/users", usersApi);
   api.route("/people", peopleApi);
   api.route("/affiliations", affiliationsApi);
+  api.route("/organisations", organisationTimelineApi);
   api.route("/organisations", organisationsApi);
+  api.route("/interactions", interactionsApi);
+  api.route("/tasks", tasksApi);
   return api;
 }

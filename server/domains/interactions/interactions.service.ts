@@ -1,0 +1,212 @@
+import { sql } from "kysely";
+import type { EndReason, InteractionKind } from "../../../db/schema";
+import type { Scope } from "../../auth/current-user";
+import type { Database } from "../../db/database";
+import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { AppError, notFound } from "../../errors";
+import { validationFailed } from "../../validation";
+import { recordAudit } from "../audit/audit";
+import { getOrganisation } from "../organisations/organisations.service";
+import { insertTask, type Task } from "../tasks/tasks.service";
+import type { Actor } from "../users/users.service";
+import type { ListInteractionsInput } from "./interactions.schemas";
+
+export type InteractionChangeMeta = { actor: Actor; now: Date };
+
+export type Interaction = {
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  kind: InteractionKind;
+  date: string;
+  userId: string | null;
+  userName: string | null;
+  personIds: string[];
+  summary: string;
+  nextStep: string | null;
+  createdAt: Date;
+};
+
+/** What the service needs; the route fills in `date` (today) when the client leaves it out. */
+export type LogInteraction = {
+  organisationId: string;
+  kind: InteractionKind;
+  summary: string;
+  date: string;
+  personIds: string[];
+  nextStep: string | null;
+  nextStepDate: string | null;
+};
+
+export type TimelineItem =
+  | { type: "interaction"; date: string; at: Date | null; id: string; kind: InteractionKind; summary: string; userName: string | null; personNames: string[] }
+  | { type: "affiliation_started"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null }
+  | { type: "affiliation_ended"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null; endReason: EndReason | null }
+  | { type: "owner_changed"; date: string; at: Date | null; id: string; userId: string; userName: string };
+
+function interactionsOfRegion(db: Database, regionId: string) {
+  return db
+    .selectFrom("interactions")
+    .innerJoin("organisations", "organisations.id", "interactions.organisation_id")
+    .leftJoin("users", "users.id", "interactions.user_id")
+    .select([
+      "interactions.id", "interactions.organisation_id as organisationId", "organisations.name as organisationName", "interactions.kind",
+      "interactions.date", "interactions.user_id as userId", "users.name as userName", "interactions.summary",
+      "interactions.next_step as nextStep", "interactions.created_at as createdAt",
+      sql<string[]>`coalesce((select array_agg(ip.person_id::text order by ip.person_id) from interaction_people ip where ip.interaction_id = interactions.id), '{}'::text[])`.as("personIds"),
+    ])
+    .where("interactions.region_id", "=", regionId)
+    .where("interactions.archived_at", "is", null);
+}
+
+export async function getInteraction(db: Database, scope: Scope, id: string): Promise<Interaction> {
+  const interaction = await interactionsOfRegion(db, scope.regionId).where("interactions.id", "=", id).executeTakeFirst();
+  if (!interaction) throw notFound("Interaction");
+  return interaction;
+}
+
+/** Everyone named in a contact moment works or worked at the organisation (and so is of the region). */
+async function assertPeopleConnected(db: Database, regionId: string, organisationId: string, personIds: string[]) {
+  if (personIds.length === 0) return;
+  const connected = await db
+    .selectFrom("affiliations")
+    .innerJoin("people", "people.id", "affiliations.person_id")
+    .select("affiliations.person_id")
+    .distinct()
+    .where("affiliations.organisation_id", "=", organisationId)
+    .where("affiliations.region_id", "=", regionId)
+    .where("people.region_id", "=", regionId)
+    .where("affiliations.person_id", "in", personIds)
+    .execute();
+  if (connected.length !== personIds.length) throw validationFailed({ personIds: "validation.invalid" });
+}
+
+/**
+ * Logs a contact moment with the people who took part; a next step with a date becomes an open
+ * task for the logger. The caller owns the transaction, so the moment and its task stand or fall together.
+ */
+export async function logInteraction(
+  db: Database,
+  scope: Scope,
+  input: LogInteraction,
+  meta: InteractionChangeMeta,
+): Promise<Interaction & { task: Task | null }> {
+  const organisation = await getOrganisation(db, scope, input.organisationId);
+  if (organisation.archivedAt) throw new AppError("RULE_VIOLATION", "This organisation is archived; restore it before logging contact moments");
+  const personIds = [...new Set(input.personIds)];
+  await assertPeopleConnected(db, scope.regionId, organisation.id, personIds);
+  const { id } = await db
+    .insertInto("interactions")
+    .values({
+      region_id: scope.regionId,
+      organisation_id: organisation.id,
+      kind: input.kind,
+      date: input.date,
+      user_id: meta.actor?.id ?? null,
+      summary: input.summary,
+      next_step: input.nextStep,
+      created_at: meta.now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  if (personIds.length) {
+    await db.insertInto("interaction_people").values(personIds.map((personId) => ({ interaction_id: id, person_id: personId }))).execute();
+  }
+  const interaction = await getInteraction(db, scope, id);
+  await recordAudit(db, {
+    regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "interaction.create", entityType: "interaction", entityId: id,
+    after: { organisationId: interaction.organisationId, kind: interaction.kind, date: interaction.date, personIds: interaction.personIds, hasNextStep: interaction.nextStep !== null },
+    now: meta.now,
+  });
+  let task: Task | null = null;
+  if (input.nextStep && input.nextStepDate && meta.actor) {
+    task = await insertTask(
+      db, scope,
+      { title: input.nextStep, dueDate: input.nextStepDate, assigneeId: meta.actor.id, organisationId: organisation.id, source: "manual", interactionId: id },
+      meta,
+    );
+  }
+  return { ...interaction, task };
+}
+
+/** The region's contact moments, newest day first (keyset pagination), optionally of one organisation. */
+export async function listInteractions(db: Database, scope: Scope, filters: ListInteractionsInput): Promise<{ items: Interaction[]; nextCursor: string | null }> {
+  if (filters.organisationId) await getOrganisation(db, scope, filters.organisationId);
+  let query = interactionsOfRegion(db, scope.regionId)
+    .orderBy("interactions.date", "desc")
+    .orderBy("interactions.id", "desc")
+    .limit(filters.limit + 1);
+  if (filters.organisationId) query = query.where("interactions.organisation_id", "=", filters.organisationId);
+  if (filters.cursor) {
+    const [date, id] = decodeCursor(filters.cursor, 2);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date)) || !/^[0-9a-f-]{36}$/i.test(String(id))) throw validationFailed({ cursor: "validation.invalid" });
+    query = query.where(sql<boolean>`(interactions.date, interactions.id) < (${String(date)}::date, ${String(id)}::uuid)`);
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, filters.limit);
+  const last = page[page.length - 1];
+  return { items: page, nextCursor: rows.length > filters.limit && last ? encodeCursor([last.date, last.id]) : null };
+}
+
+type TimelineRow = {
+  type: TimelineItem["type"];
+  date: string;
+  at: Date | null;
+  id: string;
+  kind: InteractionKind | null;
+  summary: string | null;
+  user_id: string | null;
+  user_name: string | null;
+  person_id: string | null;
+  person_name: string | null;
+  person_names: string[] | null;
+  role: string | null;
+  end_reason: EndReason | null;
+};
+
+/**
+ * What happened with an organisation, newest first: its contact moments, people starting and
+ * leaving, and changes of account holder. One query, so the limit holds across all three.
+ */
+export async function getTimeline(db: Database, scope: Scope, organisationId: string, options: { limit: number }): Promise<{ items: TimelineItem[]; nextCursor: null }> {
+  const organisation = await getOrganisation(db, scope, organisationId);
+  const { rows } = await sql<TimelineRow>`
+    select * from (
+      select 'interaction' as type, i.date, i.created_at as at, i.id, i.kind, i.summary, i.user_id, u.name as user_name,
+             null::uuid as person_id, null::text as person_name,
+             coalesce((select array_agg(p.name order by p.name) from interaction_people ip join people p on p.id = ip.person_id where ip.interaction_id = i.id), '{}'::text[]) as person_names,
+             null::text as role, null::text as end_reason
+        from interactions i left join users u on u.id = i.user_id
+       where i.organisation_id = ${organisation.id} and i.region_id = ${scope.regionId} and i.archived_at is null
+      union all
+      select 'affiliation_started', a.start_date, a.created_at, a.id, null, null, null, null, p.id, p.name, null, a.role, null
+        from affiliations a join people p on p.id = a.person_id
+       where a.organisation_id = ${organisation.id} and a.region_id = ${scope.regionId}
+      union all
+      select 'affiliation_ended', a.end_date, a.ended_at, a.id, null, null, null, null, p.id, p.name, null, a.role, a.end_reason
+        from affiliations a join people p on p.id = a.person_id
+       where a.organisation_id = ${organisation.id} and a.region_id = ${scope.regionId} and a.end_date is not null
+      union all
+      select 'owner_changed', (h.started_at at time zone 'Europe/Amsterdam')::date, h.started_at, h.id, null, null, h.user_id, u.name, null, null, null, null, null
+        from account_holder_periods h join users u on u.id = h.user_id
+       where h.organisation_id = ${organisation.id} and h.region_id = ${scope.regionId}
+    ) timeline
+    order by date desc, at desc nulls last, id
+    limit ${options.limit}
+  `.execute(db);
+  return { items: rows.map(toTimelineItem), nextCursor: null };
+}
+
+function toTimelineItem(row: TimelineRow): TimelineItem {
+  const base = { date: row.date, at: row.at, id: row.id };
+  switch (row.type) {
+    case "interaction":
+      return { type: row.type, ...base, kind: row.kind as InteractionKind, summary: row.summary ?? "", userName: row.user_name, personNames: row.person_names ?? [] };
+    case "affiliation_started":
+      return { type: row.type, ...base, personId: row.person_id ?? "", personName: row.person_name ?? "", role: row.role };
+    case "affiliation_ended":
+      return { type: row.type, ...base, personId: row.person_id ?? "", personName: row.person_name ?? "", role: row.role, endReason: row.end_reason };
+    case "owner_changed":
+      return { type: row.type, ...base, userId: row.user_id ?? "", userName: row.user_name ?? "" };
+  }
+}

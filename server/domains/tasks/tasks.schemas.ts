@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+/** A calendar day as YYYY-MM-DD (a real date: 2026-02-30 is refused). */
+const CalendarDay = z.iso.date();
+
+export const TASK_STATUSES = ["open", "done"] as const;
+
+/** A follow-up. Without `assigneeId` it is the creator's own. */
+export const CreateTaskInput = z.object({
+  title: z.string().trim().min(1).max(500),
+  dueDate: CalendarDay,
+  assigneeId: z.uuid().optional(),
+  organisationId: z.uuid().optional(),
+});
+export type CreateTaskInput = z.infer<typeof CreateTaskInput>;
+
+/** Marking a task done or open again; a stale `version` is a conflict. */
+export const UpdateTaskInput = z.object({
+  status: z.enum(TASK_STATUSES),
+  version: z.coerce.number().int().min(1),
+});
+export type UpdateTaskInput = z.infer<typeof UpdateTaskInput>;
+
+export const ListTasksInput = z.object({
+  status: z.enum(TASK_STATUSES).default("open"),
+});
+export type ListTasksInput = z.infer<typeof ListTasksInput>;
