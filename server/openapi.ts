@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { LogInteractionInput } from "./domains/interactions/interactions.schemas";
 import { CreateOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
 import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, MoveToOrganisationInput, UpdatePersonInput } from "./domains/people/people.schemas";
+import { CreateTaskInput, UpdateTaskInput } from "./domains/tasks/tasks.schemas";
 import { ChangeRoleInput, InviteUserInput } from "./domains/users/users.schemas";
 
 /**
@@ -90,6 +92,32 @@ export function openApiDocument() {
       },
       "/organisations/{id}/account-holders": {
         get: { summary: "Who owned the relationship when, newest first", parameters: idParam, responses: record("{ items, nextCursor: null }") },
+      },
+      "/organisations/{id}/timeline": {
+        get: {
+          summary: "Contact moments, people who started or left, and owner changes, newest first",
+          parameters: [...idParam, { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } }],
+          responses: record("{ items: [{ type, date, at, ... }], nextCursor: null }"),
+        },
+      },
+      "/interactions": {
+        get: {
+          summary: "Contact moments of the region, newest first",
+          parameters: [...pageParams.slice(0, 2), { name: "organisationId", in: "query", schema: { type: "string", format: "uuid" } }],
+          responses: record("A page: { items, nextCursor }"),
+        },
+        post: { summary: "Log a contact moment; a next step with a date becomes a task", requestBody: body(LogInteractionInput), responses: created("The contact moment with its task (or null)") },
+      },
+      "/tasks": {
+        get: {
+          summary: "The caller's own tasks, by due date, with isOverdue",
+          parameters: [{ name: "status", in: "query", schema: { type: "string", enum: ["open", "done"], default: "open" } }],
+          responses: record("{ items, nextCursor: null }"),
+        },
+        post: { summary: "Create a task", requestBody: body(CreateTaskInput), responses: created("The task") },
+      },
+      "/tasks/{id}": {
+        patch: { summary: "Mark done or open again, with the version read (409 when stale)", parameters: idParam, requestBody: body(UpdateTaskInput), responses: record("The task") },
       },
       "/people": {
         get: { summary: "People of the caller's region", parameters: pageParams, responses: record("A page: { items, nextCursor }") },
