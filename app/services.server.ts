@@ -15,6 +15,8 @@ export {
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
 export { addAffiliation, createPerson, endAffiliation, listOrganisationContacts } from "../server/domains/people/people.service";
+export { getTimeline, logInteraction } from "../server/domains/interactions/interactions.service";
+export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
 export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
 export { completeSetup, isSetupTokenValid } from "../server/domains/setup/setup.service";
 export {

@@ -4,6 +4,9 @@ import { z } from "zod";
 import { UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { ContactsSection } from "../components/contacts-section";
+import { InteractionForm } from "../components/interaction-form";
+import { Timeline } from "../components/timeline";
+import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
 import { OrganisationForm } from "../components/organisation-form";
 import { Alert } from "../components/ui/alert";
 import {
@@ -12,6 +15,8 @@ import {
   archiveOrganisation,
   createPerson,
   endAffiliation,
+  getTimeline,
+  logInteraction,
   listOrganisationContacts,
   toLocalDate,
   getOrganisation,
@@ -41,13 +46,14 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     throw error;
   });
   if (!organisation || organisation.archivedAt) throw new Response("Not found", { status: 404 });
-  const [contacts, history, subregions, accountHolders] = await Promise.all([
+  const [timeline, contacts, history, subregions, accountHolders] = await Promise.all([
+    getTimeline(context.db, scope, organisation.id, { limit: 50 }),
     listOrganisationContacts(context.db, user.regionId, organisation.id),
     listAccountHolderHistory(context.db, scope, organisation.id),
     listSubregions(context.db, user.regionId),
     listAssignableUsers(context.db, user.regionId),
   ]);
-  return { organisation, contacts, history, subregions, accountHolders, today: toLocalDate(context.clock.now()), canEdit: user.role !== "penvoerder" };
+  return { organisation, timeline: timeline.items, contacts, history, subregions, accountHolders, today: toLocalDate(context.clock.now()), canEdit: user.role !== "penvoerder" };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -57,6 +63,14 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const meta = { actor: user, now: context.clock.now() };
   try {
     const intent = formData.get("intent");
+    if (intent === "log-interaction") {
+      const values = Object.fromEntries([...formData].filter(([key]) => key !== "intent" && key !== "personIds"));
+      const input = parseInput(LogInteractionInput, { ...values, organisationId: id, personIds: formData.getAll("personIds") }, user.locale);
+      const logged = await context.db.transaction().execute((trx) =>
+        logInteraction(trx, scopeOf(user), { ...input, date: input.date ?? toLocalDate(meta.now) }, meta),
+      );
+      return json({ saved: true as const, intent: "log-interaction" as const, withTask: Boolean(logged.task) });
+    }
     if (intent === "add-contact") {
       const values = Object.fromEntries([...formData].filter(([key]) => key !== "intent" && key !== "isPrimary"));
       const input = parseInput(AddContactInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
@@ -91,7 +105,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { organisation: o, contacts, history, subregions, accountHolders, today, canEdit } = useLoaderData<typeof loader>();
+  const { organisation: o, timeline, contacts, history, subregions, accountHolders, today, canEdit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const saved = (result && "saved" in result) || params.get("saved");
@@ -105,7 +119,15 @@ export default function OrganisationPage() {
         {t(`organisations.kinds.${o.kind}`)} · {t(`organisations.tiers.${o.tier}`)} · {t(`organisations.statuses.${o.status}`)}
         {subregion ? ` · ${subregion}` : ""}
       </p>
-      {saved ? <Alert tone="success">{params.get("saved") && !result ? t("organisations.created") : t("organisations.updated")}</Alert> : null}
+      {saved ? (
+        <Alert tone="success">
+          {result && "withTask" in result
+            ? t(result.withTask ? "interactions.loggedWithTask" : "interactions.logged")
+            : params.get("saved") && !result
+              ? t("organisations.created")
+              : t("organisations.updated")}
+        </Alert>
+      ) : null}
       <div className="grid-2">
         <section className="card" aria-labelledby="overview">
           <h2 id="overview">{t("organisations.overview")}</h2>
@@ -136,7 +158,16 @@ export default function OrganisationPage() {
           )}
         </section>
       </div>
+      {canEdit ? (
+        <InteractionForm
+          people={contacts.filter((c) => !c.endDate)}
+          today={today}
+          errors={errors?.intent === "log-interaction" ? errors : undefined}
+          formKey={timeline.length}
+        />
+      ) : null}
       <ContactsSection contacts={contacts} today={today} canEdit={canEdit} errors={errors?.intent === "add-contact" || errors?.intent === "end-contact" ? errors : undefined} />
+      <Timeline items={timeline} />
       {canEdit ? (
         <>
           <h2>{t("organisations.edit")}</h2>

@@ -1,0 +1,39 @@
+import type { TimelineItem } from "../../server/domains/interactions/interactions.service";
+import { formatDay, useLocale, useT } from "../utils/i18n";
+
+// As loader data the moment `at` arrives as a string; distributed so each kind keeps its fields.
+type TimelineEntry = TimelineItem extends infer T ? (T extends TimelineItem ? Omit<T, "at"> & { at: string | Date | null } : never) : never;
+
+/** The organisation's history, newest first: contact moments, people who came and went, owner changes. */
+export function Timeline({ items }: { items: TimelineEntry[] }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <section className="card section-contacts" aria-labelledby="timeline">
+      <h2 id="timeline">{t("timeline.title")}</h2>
+      {items.length === 0 ? <p>{t("timeline.empty")}</p> : null}
+      <ol className="timeline">
+        {items.map((item) => (
+          <li key={`${item.type}-${item.id}`}>
+            <span className="timeline-date">{formatDay(item.date, locale)}</span>
+            {item.type === "interaction" ? (
+              <>
+                <strong>{t(`interactions.kinds.${item.kind}`)}</strong>
+                {item.userName ? <> {t("timeline.by", { name: item.userName })}</> : null}
+                {item.personNames.length ? <> {t("timeline.with", { names: item.personNames.join(", ") })}</> : null}
+                <br />
+                {item.summary}
+              </>
+            ) : item.type === "affiliation_started" ? (
+              item.role ? t("timeline.started", { name: item.personName, role: item.role }) : t("timeline.startedNoRole", { name: item.personName })
+            ) : item.type === "affiliation_ended" ? (
+              t("timeline.ended", { name: item.personName, reason: t(`contacts.reasons.${item.endReason ?? "other"}`) })
+            ) : (
+              t("timeline.ownerChanged", { name: item.userName })
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
