@@ -17,6 +17,7 @@ export {
 export { addAffiliation, createPerson, endAffiliation, listOrganisationContacts } from "../server/domains/people/people.service";
 export { getTimeline, logInteraction } from "../server/domains/interactions/interactions.service";
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
+export { searchEverything } from "../server/domains/search/search.service";
 export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
 export { completeSetup, isSetupTokenValid } from "../server/domains/setup/setup.service";
 export {

@@ -7,6 +7,7 @@ import { interactionsApi, organisationTimelineApi } from "./domains/interactions
 import { organisationsApi } from "./domains/organisations/organisations.routes";
 import { affiliationsApi, peopleApi } from "./domains/people/people.routes";
 import { tasksApi } from "./domains/tasks/tasks.routes";
+import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { openApiDocument } from "./openapi";
 
@@ -23,6 +24,7 @@ export function createApi() {
     return c.json({ id: user.id, email: user.email, name: user.name, role: user.role, regionId: user.regionId, organisationId: user.organisationId, locale: user.locale });
   });
   api.route("/users", usersApi);
+  api.route("/search", searchApi);
   api.route("/people", peopleApi);
   api.route("/affiliations", affiliationsApi);
   api.route("/organisations", organisationTimelineApi);

@@ -119,6 +119,13 @@ export function openApiDocument() {
       "/tasks/{id}": {
         patch: { summary: "Mark done or open again, with the version read (409 when stale)", parameters: idParam, requestBody: body(UpdateTaskInput), responses: record("The task") },
       },
+      "/search": {
+        get: {
+          summary: "Organisations and people by name: case- and accent-blind, tolerant of typos",
+          parameters: [{ name: "q", in: "query", schema: { type: "string" } }, { name: "limit", in: "query", schema: { type: "integer", maximum: 50, default: 8 } }],
+          responses: record("{ organisations: [{ id, name, kind, city }], people: [{ id, name, organisationName }] }"),
+        },
+      },
       "/people": {
         get: { summary: "People of the caller's region", parameters: pageParams, responses: record("A page: { items, nextCursor }") },
         post: { summary: "Create a person", requestBody: body(CreatePersonInput), responses: created("The person") },

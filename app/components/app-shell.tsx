@@ -15,6 +15,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
     { to: "/", label: t("nav.dashboard"), roles: ["admin", "penvoerder", "accounthouder", "partner"] },
     { to: "/organisations", label: t("nav.organisations"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/tasks", label: t("nav.tasks"), roles: ["admin", "penvoerder", "accounthouder"] },
+    { to: "/search", label: t("nav.search"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/admin/users", label: t("nav.users"), roles: ["admin"] },
     { to: "/admin/outbox", label: t("nav.outbox"), roles: ["admin"] },
     { to: "/profile", label: t("nav.profile"), roles: ["admin", "penvoerder", "accounthouder", "partner"] },

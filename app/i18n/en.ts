@@ -9,7 +9,7 @@ export const en: Messages = {
     signOut: "Sign out",
     language: "Language",
   },
-  nav: { dashboard: "Overview", users: "Users", outbox: "Email", organisations: "Organisations", tasks: "My tasks", profile: "Profile", admin: "Administration" },
+  nav: { dashboard: "Overview", users: "Users", outbox: "Email", organisations: "Organisations", tasks: "My tasks", search: "Search", profile: "Profile", admin: "Administration" },
   roles: { admin: "Administrator", penvoerder: "Penvoerder (lead school board)", accounthouder: "Account holder", partner: "Partner" },
   locales: { nl: "Nederlands", en: "English" },
   common: {
@@ -234,6 +234,14 @@ export const en: Messages = {
     completed: "The task is done.",
     organisation: "Organisation",
     sources: { manual: "Manual", handover: "Handover", health: "Relationship signal" },
+  },
+  search: {
+    title: "Search",
+    label: "Search organisations and people",
+    placeholder: "Name of an organisation or person",
+    submit: "Search",
+    none: "Nothing found for “{q}”.",
+    people: "People",
   },
   profile: {
     title: "Profile",

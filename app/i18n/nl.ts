@@ -14,6 +14,7 @@ export const nl = {
     outbox: "E-mail",
     organisations: "Organisaties",
     tasks: "Mijn acties",
+    search: "Zoeken",
     profile: "Profiel",
     admin: "Beheer",
   },
@@ -246,6 +247,14 @@ export const nl = {
     completed: "De actie is afgerond.",
     organisation: "Organisatie",
     sources: { manual: "Handmatig", handover: "Overdracht", health: "Relatie-signaal" },
+  },
+  search: {
+    title: "Zoeken",
+    label: "Zoek organisaties en personen",
+    placeholder: "Naam van een organisatie of persoon",
+    submit: "Zoeken",
+    none: "Niets gevonden voor “{q}”.",
+    people: "Personen",
   },
   profile: {
     title: "Profiel",

@@ -28,7 +28,7 @@ import {
   updateOrganisation,
 } from "../services.server";
 import { requireRole } from "../utils/auth.server";
-import type { FormErrors } from "../utils/forms.server";
+import { type FormErrors, formValues } from "../utils/forms.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
 import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
 
@@ -64,7 +64,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   try {
     const intent = formData.get("intent");
     if (intent === "log-interaction") {
-      const values = Object.fromEntries([...formData].filter(([key]) => key !== "intent" && key !== "personIds"));
+      const { intent: _intent, personIds: _personIds, ...values } = formValues(formData);
       const input = parseInput(LogInteractionInput, { ...values, organisationId: id, personIds: formData.getAll("personIds") }, user.locale);
       const logged = await context.db.transaction().execute((trx) =>
         logInteraction(trx, scopeOf(user), { ...input, date: input.date ?? toLocalDate(meta.now) }, meta),
@@ -72,7 +72,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       return json({ saved: true as const, intent: "log-interaction" as const, withTask: Boolean(logged.task) });
     }
     if (intent === "add-contact") {
-      const values = Object.fromEntries([...formData].filter(([key]) => key !== "intent" && key !== "isPrimary"));
+      const { intent: _intent, isPrimary: _isPrimary, ...values } = formValues(formData);
       const input = parseInput(AddContactInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
       await context.db.transaction().execute(async (trx) => {
         const person = await createPerson(trx, user.regionId, { name: input.name, email: input.email, phone: input.phone, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta);

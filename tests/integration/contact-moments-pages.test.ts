@@ -30,7 +30,7 @@ describe("logging contact moments and Mijn acties", () => {
     expect(await t.db.selectFrom("interactions").select("id").execute()).toEqual([]);
 
     const person = await t.db.selectFrom("people").select("id").where("name", "=", "Jan de Vries").executeTakeFirstOrThrow();
-    const logged = await web.postForm(path, { intent: "log-interaction", kind: "call", summary: "Stageplekken voor volgend jaar besproken", personIds: person.id }, { jar: holder });
+    const logged = await web.postForm(path, { intent: "log-interaction", kind: "call", date: "", summary: "Stageplekken voor volgend jaar besproken", personIds: person.id, nextStep: "", nextStepDate: "" }, { jar: holder });
     expect(logged.status).toBe(200);
     const row = await t.db.selectFrom("interactions").select(["date", "kind"]).executeTakeFirstOrThrow();
     expect(row).toEqual({ date: "2026-03-04", kind: "call" });

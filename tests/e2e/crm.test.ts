@@ -1,0 +1,58 @@
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createOrganisation } from "../../server/domains/organisations/organisations.service";
+import { launchBrowser, type TestBrowser } from "../support/browser";
+import { makeRegion, makeUser, TEST_NOW, TEST_PASSWORD } from "../support/factories";
+import { startTestServer, type TestServer } from "../support/server";
+import { signIn } from "./journeys";
+
+describe("an account holder at work", () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let context: BrowserContext;
+  let page: Page;
+  let email: string;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    const region = await makeRegion(server.db, { name: "STO Twente" });
+    const user = await makeUser(server.db, { regionId: region.id, role: "accounthouder", name: "Fatima El Amrani" });
+    email = user.email;
+    const scope = { regionId: region.id, userId: user.id, role: user.role, organisationId: null };
+    for (const name of ["Hulshof Installatietechniek", "Café De Zwaan", "Bakkerij Jansen"]) {
+      await createOrganisation(server.db, scope, { kind: "company", name, tier: "regular", status: "active", tags: [], sector: null, street: null, city: null }, { actor: null, now: TEST_NOW });
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  beforeEach(async () => {
+    context = await browser.newContext({ baseURL: server.url });
+    page = await context.newPage();
+    await signIn(page, email, TEST_PASSWORD);
+    await page.getByRole("heading", { name: "Welkom, Fatima El Amrani" }).waitFor();
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  it("sees search results appear while typing, typo and all, without pressing enter", async () => {
+    await page.getByRole("link", { name: "Zoeken" }).click();
+    await page.getByLabel("Zoek organisaties en personen").pressSequentially("hulshf", { delay: 30 });
+    await page.getByRole("link", { name: "Hulshof Installatietechniek" }).waitFor();
+    expect(new URL(page.url()).search).toBe("");
+  });
+
+  it("logs a contact moment on a phone-sized screen and sees it on the timeline", async () => {
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.goto("/organisations");
+    await page.getByRole("link", { name: "Bakkerij Jansen" }).click();
+    await page.getByRole("heading", { name: "Contactmoment vastleggen" }).waitFor();
+    await page.getByLabel("Samenvatting").fill("Kennismaking: interesse in een gastles brood en banket");
+    await page.getByRole("button", { name: "Vastleggen" }).click();
+    await page.getByText("Het contactmoment is vastgelegd.").waitFor();
+    const timeline = page.getByRole("region", { name: "Tijdlijn" });
+    await timeline.getByText("Kennismaking: interesse in een gastles brood en banket").waitFor();
+  });
+});
