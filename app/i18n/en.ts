@@ -9,7 +9,7 @@ export const en: Messages = {
     signOut: "Sign out",
     language: "Language",
   },
-  nav: { dashboard: "Overview", users: "Users", outbox: "Email", organisations: "Organisations", tasks: "My tasks", search: "Search", profile: "Profile", admin: "Administration" },
+  nav: { dashboard: "Overview", users: "Users", outbox: "Email", organisations: "Organisations", myPartners: "My partners", tasks: "My tasks", search: "Search", profile: "Profile", admin: "Administration" },
   roles: { admin: "Administrator", penvoerder: "Penvoerder (lead school board)", accounthouder: "Account holder", partner: "Partner" },
   locales: { nl: "Nederlands", en: "English" },
   common: {
@@ -242,6 +242,13 @@ export const en: Messages = {
     submit: "Search",
     none: "Nothing found for “{q}”.",
     people: "People",
+  },
+  myPartners: {
+    title: "My partners",
+    intro: "The organisations you are the account holder of.",
+    none: "You are not yet the account holder of any organisation.",
+    openTasks: "Open tasks",
+    all: "View all my organisations",
   },
   profile: {
     title: "Profile",

@@ -13,6 +13,7 @@ export const nl = {
     users: "Gebruikers",
     outbox: "E-mail",
     organisations: "Organisaties",
+    myPartners: "Mijn partners",
     tasks: "Mijn acties",
     search: "Zoeken",
     profile: "Profiel",
@@ -255,6 +256,13 @@ export const nl = {
     submit: "Zoeken",
     none: "Niets gevonden voor “{q}”.",
     people: "Personen",
+  },
+  myPartners: {
+    title: "Mijn partners",
+    intro: "De organisaties waarvan u accounthouder bent.",
+    none: "U bent nog van geen enkele organisatie accounthouder.",
+    openTasks: "Open acties",
+    all: "Alle organisaties van mij bekijken",
   },
   profile: {
     title: "Profiel",

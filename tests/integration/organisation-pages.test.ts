@@ -92,4 +92,13 @@ describe("the organisation pages", () => {
     expect(page).toContain("tot 23 nov 2026 (vertrokken bij de organisatie)");
     expect(page).toContain("Er is geen actieve contactpersoon.");
   });
+
+  it("lists under Mijn partners only the organisations the user owns", async () => {
+    const me = await t.db.selectFrom("users").select("id").where("name", "=", "Test accounthouder").executeTakeFirstOrThrow();
+    await web.postForm("/organisations/new", form({ name: "Mijn Eigen Partner", accountHolderId: me.id }), { jar: holder });
+    await web.postForm("/organisations/new", form({ name: "Zonder Eigenaar" }), { jar: holder });
+    const page = await (await web.get("/my-partners", { jar: holder })).text();
+    expect(page).toContain("Mijn Eigen Partner");
+    expect(page).not.toContain("Zonder Eigenaar");
+  });
 });
