@@ -1,4 +1,5 @@
-import { Form } from "@remix-run/react";
+import { Form, useFetcher } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../db/schema";
 import type { Organisation } from "../../server/domains/organisations/organisations.service";
 import type { FormErrors } from "../utils/forms.server";
@@ -20,8 +21,14 @@ export function OrganisationForm(props: {
   subregions: Option[];
   accountHolders: Option[];
   submitLabel: string;
+  /** On a new organisation: offer existing ones with a similar name while the name is typed. */
+  suggestSimilar?: boolean;
 }) {
   const t = useT();
+  const similar = useFetcher<{ results: { organisations: Array<{ id: string; name: string; city: string | null }> } }>();
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const matches = props.suggestSimilar ? similar.data?.results.organisations ?? [] : [];
   const v = props.values;
   const e = props.errors?.fields ?? {};
   return (
@@ -31,7 +38,32 @@ export function OrganisationForm(props: {
       {props.errors?.formError ? <Alert tone="error">{props.errors.formError}</Alert> : null}
       <div className="grid-2">
         <div>
-          <TextField label={t("organisations.fields.name")} name="name" required defaultValue={v?.name} error={e.name} />
+          <TextField
+            label={t("organisations.fields.name")}
+            name="name"
+            required
+            defaultValue={v?.name}
+            error={e.name}
+            onChange={(event) => {
+              if (!props.suggestSimilar) return;
+              const name = event.currentTarget.value;
+              clearTimeout(timer.current);
+              timer.current = setTimeout(() => name.trim().length >= 3 && similar.load(`/search?q=${encodeURIComponent(name)}`), 250);
+            }}
+          />
+          {matches.length ? (
+            <div className="alert alert-info" role="status">
+              {t("organisations.similar")}
+              <ul>
+                {matches.map((o) => (
+                  <li key={o.id}>
+                    <a href={`/organisations/${o.id}`}>{o.name}</a>
+                    {o.city ? ` · ${o.city}` : ""}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           <SelectField label={t("organisations.fields.kind")} name="kind" defaultValue={v?.kind ?? "company"} error={e.kind}>
             {ORGANISATION_KINDS.map((kind) => <option key={kind} value={kind}>{t(`organisations.kinds.${kind}`)}</option>)}
           </SelectField>

@@ -157,6 +157,7 @@ export const en: Messages = {
     none: "No organisations found.",
     next: "Next page",
     first: "First page",
+    similar: "Does this organisation exist already? These names are similar:",
     duplicateOf: "View {name}",
     overview: "Overview",
     edit: "Change details",

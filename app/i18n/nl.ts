@@ -171,6 +171,7 @@ export const nl = {
     none: "Geen organisaties gevonden.",
     next: "Volgende pagina",
     first: "Eerste pagina",
+    similar: "Bestaat deze organisatie al? Deze namen lijken erop:",
     duplicateOf: "Bekijk {name}",
     overview: "Overzicht",
     edit: "Gegevens wijzigen",

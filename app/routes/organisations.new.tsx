@@ -38,6 +38,7 @@ export default function NewOrganisationPage() {
         accountHolders={accountHolders}
         errors={errors}
         submitLabel={t("organisations.create")}
+        suggestSimilar
         values={{ kind: "company", name: "", kvkNumber: null, brinCode: null, sector: null, street: null, postalCode: null, city: null, website: null, subregionId: null, tier: "regular", status: "active", tags: [], accountHolderId: currentUserId }}
       />
     </div>

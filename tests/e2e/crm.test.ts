@@ -55,4 +55,11 @@ describe("an account holder at work", () => {
     const timeline = page.getByRole("region", { name: "Tijdlijn" });
     await timeline.getByText("Kennismaking: interesse in een gastles brood en banket").waitFor();
   });
+
+  it("is offered existing organisations with a similar name before creating a new one", async () => {
+    await page.goto("/organisations/new");
+    await page.getByLabel("Naam", { exact: true }).pressSequentially("Bakkerij Janssen", { delay: 20 });
+    const hint = page.getByRole("status").filter({ hasText: "Bestaat deze organisatie al?" });
+    await hint.getByRole("link", { name: "Bakkerij Jansen" }).waitFor();
+  });
 });
