@@ -15,6 +15,7 @@ export {
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
 export { addAffiliation, createPerson, endAffiliation, listOrganisationContacts } from "../server/domains/people/people.service";
+export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
 export { getTimeline, logInteraction } from "../server/domains/interactions/interactions.service";
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
 export { searchEverything } from "../server/domains/search/search.service";

@@ -158,6 +158,8 @@ export const en: Messages = {
     next: "Next page",
     first: "First page",
     similar: "Does this organisation exist already? These names are similar:",
+    exportCsv: "Export as CSV",
+    exportXlsx: "Export as Excel",
     duplicateOf: "View {name}",
     overview: "Overview",
     edit: "Change details",

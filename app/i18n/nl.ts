@@ -172,6 +172,8 @@ export const nl = {
     next: "Volgende pagina",
     first: "Eerste pagina",
     similar: "Bestaat deze organisatie al? Deze namen lijken erop:",
+    exportCsv: "Exporteren als CSV",
+    exportXlsx: "Exporteren als Excel",
     duplicateOf: "Bekijk {name}",
     overview: "Overzicht",
     edit: "Gegevens wijzigen",

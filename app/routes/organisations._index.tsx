@@ -38,6 +38,12 @@ export default function OrganisationsPage() {
   const [params] = useSearchParams();
   const nextParams = new URLSearchParams(params);
   if (nextCursor) nextParams.set("cursor", nextCursor);
+  const exportParams = (format: string) => {
+    const all = new URLSearchParams(params);
+    all.delete("cursor");
+    all.set("format", format);
+    return all;
+  };
   const firstParams = new URLSearchParams(params);
   firstParams.delete("cursor");
   return (
@@ -109,6 +115,8 @@ export default function OrganisationsPage() {
         </div>
       )}
       <p className="actions">
+        <a href={`/organisations/export?${exportParams("csv")}`} download>{t("organisations.exportCsv")}</a>
+        <a href={`/organisations/export?${exportParams("xlsx")}`} download>{t("organisations.exportXlsx")}</a>
         {params.get("cursor") ? <Link to={`?${firstParams}`}>{t("organisations.first")}</Link> : null}
         {nextCursor ? <Link to={`?${nextParams}`}>{t("organisations.next")} →</Link> : null}
       </p>

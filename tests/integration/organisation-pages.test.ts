@@ -101,4 +101,12 @@ describe("the organisation pages", () => {
     expect(page).toContain("Mijn Eigen Partner");
     expect(page).not.toContain("Zonder Eigenaar");
   });
+
+  it("downloads the filtered list from the page as CSV", async () => {
+    const response = await web.get("/organisations/export?format=csv&q=hulshof", { jar: penvoerder });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toContain("organisaties.csv");
+    const lines = (await response.text()).replace(/^\uFEFF/, "").trim().split("\n");
+    expect(lines.slice(1).map((line) => line.split(";")[0])).toEqual(["Hulshof Installatietechniek"]);
+  });
 });

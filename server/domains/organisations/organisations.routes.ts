@@ -5,7 +5,8 @@ import { apiUser, requireApiRole } from "../../http/api-auth";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
-import { CreateOrganisationInput, ListOrganisationsInput, UpdateOrganisationInput } from "./organisations.schemas";
+import { EXPORT_CONTENT_TYPES, exportOrganisations } from "./organisations.export";
+import { CreateOrganisationInput, ExportFormatInput, ListOrganisationsInput, UpdateOrganisationInput } from "./organisations.schemas";
 import {
   archiveOrganisation,
   createOrganisation,
@@ -26,7 +27,16 @@ const EDITORS = ["admin", "accounthouder"] as const;
 export const organisationsApi = new Hono<HonoEnv>()
   .get("/", async (c) => {
     const user = apiUser(c);
-    const filters = parseInput(ListOrganisationsInput, c.req.query());
+    const { format, ...query } = c.req.query();
+    const filters = parseInput(ListOrganisationsInput, query);
+    // ?format=csv|xlsx: the whole filtered list as a streamed file instead of a page.
+    const exportAs = parseInput(ExportFormatInput, { format }).format;
+    if (exportAs) {
+      const { limit: _limit, cursor: _cursor, ...allRows } = filters;
+      return new Response(exportOrganisations(c.get("services").db, scopeOf(user), allRows, exportAs, user.locale), {
+        headers: { "Content-Type": EXPORT_CONTENT_TYPES[exportAs], "Content-Disposition": `attachment; filename="organisaties.${exportAs}"` },
+      });
+    }
     return c.json(await listOrganisations(c.get("services").db, scopeOf(user), filters));
   })
   .post("/", requireApiRole(...EDITORS), async (c) => {

@@ -62,3 +62,5 @@ export const ListOrganisationsInput = z.object({
   tag: z.string().trim().max(50).optional(),
 });
 export type ListOrganisationsInput = z.infer<typeof ListOrganisationsInput>;
+
+export const ExportFormatInput = z.object({ format: z.enum(["csv", "xlsx"]).optional() });
