@@ -26,7 +26,7 @@ export function ContactsSection({ contacts, today, canEdit, errors }: { contacts
         {current.map((c) => (
           <li key={c.affiliationId} className="contact">
             <div>
-              <strong>{c.name}</strong>
+              <strong><a href={`/people/${c.personId}`}>{c.name}</a></strong>
               {c.isPrimary ? <> <span className="badge badge-success">{t("contacts.primary")}</span></> : null}
               {c.role ? <> · {c.role}</> : null}
               <br />
@@ -55,7 +55,7 @@ export function ContactsSection({ contacts, today, canEdit, errors }: { contacts
           <ul className="plain-list">
             {former.map((c) => (
               <li key={c.affiliationId}>
-                {c.name}
+                <a href={`/people/${c.personId}`}>{c.name}</a>
                 {c.role ? <> · {c.role}</> : null} — {t("contacts.leftOn", { date: formatDay(c.endDate, locale), reason: t(`contacts.reasons.${c.endReason}`) })}
               </li>
             ))}

@@ -253,6 +253,15 @@ export const en: Messages = {
     openTasks: "Open tasks",
     all: "View all my organisations",
   },
+  people: {
+    jobs: "Jobs, now and before",
+    move: "Move to another organisation",
+    from: "Leaves",
+    to: "Joins",
+    moveDate: "As of",
+    moveSubmit: "Record the move",
+    moved: "The move is recorded: the old job has ended and the new one has started.",
+  },
   profile: {
     title: "Profile",
     details: "Your details",

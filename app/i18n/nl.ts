@@ -267,6 +267,15 @@ export const nl = {
     openTasks: "Open acties",
     all: "Alle organisaties van mij bekijken",
   },
+  people: {
+    jobs: "Functies, nu en eerder",
+    move: "Overstap naar een andere organisatie",
+    from: "Vertrekt bij",
+    to: "Gaat werken bij",
+    moveDate: "Per",
+    moveSubmit: "Overstap vastleggen",
+    moved: "De overstap is vastgelegd: de oude functie is beëindigd en de nieuwe begonnen.",
+  },
   profile: {
     title: "Profiel",
     details: "Uw gegevens",

@@ -63,7 +63,7 @@ export default function SearchPage() {
             <ul className="plain-list">
               {results.people.map((p) => (
                 <li key={p.id}>
-                  {p.name}
+                  <Link to={`/people/${p.id}`}>{p.name}</Link>
                   {p.organisationName ? ` · ${p.organisationName}` : ""}
                 </li>
               ))}

@@ -109,4 +109,24 @@ describe("the organisation pages", () => {
     const lines = (await response.text()).replace(/^\uFEFF/, "").trim().split("\n");
     expect(lines.slice(1).map((line) => line.split(";")[0])).toEqual(["Hulshof Installatietechniek"]);
   });
+
+  it("moves a contact to another organisation in one step from the person's page, keeping the old job", async () => {
+    const from = await web.postForm("/organisations/new", form({ name: "Oude Werkgever" }), { jar: holder });
+    const to = await web.postForm("/organisations/new", form({ name: "Nieuwe Werkgever" }), { jar: holder });
+    const fromPath = (from.headers.get("location") ?? "").replace(/\?.*$/, "");
+    const toId = (to.headers.get("location") ?? "").replace(/\?.*$/, "").split("/")[2]!;
+    await web.postForm(fromPath, { intent: "add-contact", name: "Wim Overstapper", role: "Monteur" }, { jar: holder });
+    const person = await t.db.selectFrom("people").select("id").where("name", "=", "Wim Overstapper").executeTakeFirstOrThrow();
+
+    const missing = await web.postForm(`/people/${person.id}`, { fromOrganisationId: fromPath.split("/")[2]!, toOrganisationId: "" }, { jar: holder });
+    expect(missing.status).toBe(400);
+    expect(fieldErrorOf(await missing.text(), "toOrganisationId")).toBe("Vul dit veld in.");
+
+    const moved = await web.postForm(`/people/${person.id}`, { fromOrganisationId: fromPath.split("/")[2]!, toOrganisationId: toId, date: "2026-11-23", role: "Werkvoorbereider" }, { jar: holder });
+    expect(alertsOf(await moved.text())).toContain("De overstap is vastgelegd: de oude functie is beëindigd en de nieuwe begonnen.");
+    const page = await (await web.get(`/people/${person.id}`, { jar: holder })).text();
+    expect(page).toContain("Nieuwe Werkgever");
+    expect(page).toContain("Oude Werkgever");
+    expect(page).toContain("vertrokken bij de organisatie");
+  });
 });

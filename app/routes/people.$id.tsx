@@ -1,0 +1,104 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { MoveToOrganisationInput } from "../../server/domains/people/people.schemas";
+import { Alert } from "../components/ui/alert";
+import { SelectField, TextField } from "../components/ui/field";
+import { translator } from "../i18n";
+import { AppError, getPerson, listOrganisations, moveToOrganisation, parseInput, scopeOf, toLocalDate } from "../services.server";
+import { requireRole } from "../utils/auth.server";
+import { type FormErrors, formError, formValues } from "../utils/forms.server";
+import { formatDay, useLocale, useT } from "../utils/i18n";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Persoon"} · Schakel` }];
+
+const Params = z.object({ id: z.uuid() });
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const parsed = Params.safeParse(params);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const person = await getPerson(context.db, user.regionId, parsed.data.id).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
+    throw error;
+  });
+  const organisations = await listOrganisations(context.db, scopeOf(user), { limit: 200 });
+  return {
+    person,
+    organisations: organisations.items.map((o) => ({ id: o.id, name: o.name })),
+    today: toLocalDate(context.clock.now()),
+  };
+}
+
+/** Moving someone to another employer is one step: the old job ends, the new one starts that day. */
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const { id } = Params.parse(params);
+  const formData = await request.formData();
+  try {
+    const { isPrimary: _isPrimary, ...values } = formValues(formData);
+    const input = parseInput(MoveToOrganisationInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
+    const now = context.clock.now();
+    await context.db.transaction().execute((trx) =>
+      moveToOrganisation(trx, user.regionId, id, { ...input, date: input.date ?? toLocalDate(now) }, { actor: user, now }),
+    );
+    return json<FormErrors & { success?: string }>({ success: translator(user.locale)("people.moved") });
+  } catch (error) {
+    return formError(error, user.locale);
+  }
+}
+
+export default function PersonPage() {
+  const t = useT();
+  const locale = useLocale();
+  const { person, organisations, today } = useLoaderData<typeof loader>();
+  const result = useActionData<FormErrors & { success?: string }>();
+  const current = person.affiliations.filter((a) => !a.endDate);
+  return (
+    <div className="page">
+      <h1>{person.name}</h1>
+      <p className="lead">{[person.email, person.phone].filter(Boolean).join(" · ")}</p>
+      {result?.success ? <Alert tone="success">{result.success}</Alert> : null}
+      {result?.formError ? <Alert tone="error">{result.formError}</Alert> : null}
+      <section className="card" aria-labelledby="jobs">
+        <h2 id="jobs">{t("people.jobs")}</h2>
+        <ul className="plain-list">
+          {person.affiliations.map((a) => (
+            <li key={a.id}>
+              <Link to={`/organisations/${a.organisationId}`}>{a.organisationName}</Link>
+              {a.role ? ` · ${a.role}` : ""}
+              {a.isPrimary && !a.endDate ? <> <span className="badge badge-success">{t("contacts.primary")}</span></> : null}
+              <br />
+              <span className="task-meta">
+                {a.endDate
+                  ? t("organisations.period", { from: formatDay(a.startDate, locale), until: formatDay(a.endDate, locale) }) + ` (${t(`contacts.reasons.${a.endReason ?? "other"}`)})`
+                  : t("organisations.since", { date: formatDay(a.startDate, locale) })}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      {current.length ? (
+        <section className="card section-contacts" aria-labelledby="move">
+          <h2 id="move">{t("people.move")}</h2>
+          <Form method="post" noValidate key={person.affiliations.length}>
+            <SelectField label={t("people.from")} name="fromOrganisationId" defaultValue={current[0]?.organisationId} error={result?.fields?.fromOrganisationId}>
+              {current.map((a) => <option key={a.id} value={a.organisationId}>{a.organisationName}</option>)}
+            </SelectField>
+            <SelectField label={t("people.to")} name="toOrganisationId" defaultValue="" error={result?.fields?.toOrganisationId}>
+              <option value="">—</option>
+              {organisations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
+            </SelectField>
+            <TextField label={t("people.moveDate")} name="date" type="date" defaultValue={today} error={result?.fields?.date} />
+            <TextField label={t("contacts.role")} name="role" error={result?.fields?.role} />
+            <div className="checkbox">
+              <input id="isPrimary" type="checkbox" name="isPrimary" />
+              <label htmlFor="isPrimary">{t("contacts.makePrimary")}</label>
+            </div>
+            <button type="submit" className="button">{t("people.moveSubmit")}</button>
+          </Form>
+        </section>
+      ) : null}
+    </div>
+  );
+}
