@@ -12,6 +12,7 @@ export {
   getOrganisation,
   listAccountHolderHistory,
   listOrganisations,
+  mergeOrganisations,
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
 export { addAffiliation, createPerson, endAffiliation, getPerson, listOrganisationContacts, moveToOrganisation } from "../server/domains/people/people.service";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LogInteractionInput } from "./domains/interactions/interactions.schemas";
-import { CreateOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
+import { CreateOrganisationInput, MergeOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
 import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, MoveToOrganisationInput, UpdatePersonInput } from "./domains/people/people.schemas";
 import { CreateTaskInput, UpdateTaskInput } from "./domains/tasks/tasks.schemas";
 import { ChangeRoleInput, InviteUserInput } from "./domains/users/users.schemas";
@@ -89,6 +89,14 @@ export function openApiDocument() {
         get: { summary: "One organisation", parameters: idParam, responses: record("The organisation") },
         patch: { summary: "Change fields, with the version read (409 when stale)", parameters: idParam, requestBody: body(UpdateOrganisationInput), responses: record("The organisation") },
         delete: { summary: "Archive (never deleted)", parameters: idParam, responses: record("The archived organisation") },
+      },
+      "/organisations/{id}/merge": {
+        post: {
+          summary: "Merge a duplicate into this organisation: its people, contact moments, tasks and history move over; the duplicate is archived",
+          parameters: idParam,
+          requestBody: body(MergeOrganisationInput),
+          responses: record("The surviving organisation"),
+        },
       },
       "/organisations/{id}/account-holders": {
         get: { summary: "Who owned the relationship when, newest first", parameters: idParam, responses: record("{ items, nextCursor: null }") },

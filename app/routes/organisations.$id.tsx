@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
+import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { ContactsSection } from "../components/contacts-section";
 import { InteractionForm } from "../components/interaction-form";
@@ -9,6 +9,7 @@ import { Timeline } from "../components/timeline";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
 import { OrganisationForm } from "../components/organisation-form";
 import { Alert } from "../components/ui/alert";
+import { SelectField } from "../components/ui/field";
 import {
   addAffiliation,
   AppError,
@@ -17,6 +18,8 @@ import {
   endAffiliation,
   getTimeline,
   logInteraction,
+  mergeOrganisations,
+  listOrganisations,
   listOrganisationContacts,
   toLocalDate,
   getOrganisation,
@@ -46,14 +49,16 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     throw error;
   });
   if (!organisation || organisation.archivedAt) throw new Response("Not found", { status: 404 });
-  const [timeline, contacts, history, subregions, accountHolders] = await Promise.all([
+  const [others, timeline, contacts, history, subregions, accountHolders] = await Promise.all([
+    listOrganisations(context.db, scope, { limit: 200 }),
     getTimeline(context.db, scope, organisation.id, { limit: 50 }),
     listOrganisationContacts(context.db, user.regionId, organisation.id),
     listAccountHolderHistory(context.db, scope, organisation.id),
     listSubregions(context.db, user.regionId),
     listAssignableUsers(context.db, user.regionId),
   ]);
-  return { organisation, timeline: timeline.items, contacts, history, subregions, accountHolders, today: toLocalDate(context.clock.now()), canEdit: user.role !== "penvoerder" };
+  const mergeCandidates = others.items.filter((o) => o.id !== organisation.id).map((o) => ({ id: o.id, name: o.name }));
+  return { organisation, mergeCandidates, timeline: timeline.items, contacts, history, subregions, accountHolders, today: toLocalDate(context.clock.now()), canEdit: user.role !== "penvoerder" };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -88,6 +93,11 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       );
       return json({ saved: true as const, intent: "end-contact" as const });
     }
+    if (intent === "merge") {
+      const { duplicateId } = parseInput(MergeOrganisationInput, { duplicateId: formData.get("duplicateId") || undefined }, user.locale);
+      await context.db.transaction().execute((trx) => mergeOrganisations(trx, scopeOf(user), { keepId: id, duplicateId }, meta));
+      return json({ saved: true as const, intent: "merge" as const });
+    }
     if (intent === "archive") {
       await context.db.transaction().execute((trx) => archiveOrganisation(trx, scopeOf(user), id, meta));
       return redirect("/organisations");
@@ -105,7 +115,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { organisation: o, timeline, contacts, history, subregions, accountHolders, today, canEdit } = useLoaderData<typeof loader>();
+  const { organisation: o, mergeCandidates, timeline, contacts, history, subregions, accountHolders, today, canEdit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const saved = (result && "saved" in result) || params.get("saved");
@@ -179,6 +189,20 @@ export default function OrganisationPage() {
             accountHolders={accountHolders}
             submitLabel={t("common.save")}
           />
+          {mergeCandidates.length ? (
+            <section className="card section-contacts" aria-labelledby="merge">
+              <h2 id="merge">{t("organisations.merge")}</h2>
+              <p>{t("organisations.mergeIntro", { name: o.name })}</p>
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="intent" value="merge" />
+                <SelectField label={t("organisations.mergeWhich")} name="duplicateId" defaultValue="" error={errors?.intent === "merge" ? errors.fields?.duplicateId : undefined}>
+                  <option value="">—</option>
+                  {mergeCandidates.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+                </SelectField>
+                <button type="submit" className="button button-small">{t("organisations.mergeSubmit")}</button>
+              </Form>
+            </section>
+          ) : null}
           <Form
             method="post"
             className="danger-zone"

@@ -129,4 +129,20 @@ describe("the organisation pages", () => {
     expect(page).toContain("Oude Werkgever");
     expect(page).toContain("vertrokken bij de organisatie");
   });
+
+  it("merges a duplicate from the organisation page: its contacts appear here and it leaves the list", async () => {
+    const keep = await web.postForm("/organisations/new", form({ name: "Samen Installatie" }), { jar: holder });
+    const dup = await web.postForm("/organisations/new", form({ name: "Samen Installatie BV" }), { jar: holder });
+    const keepPath = (keep.headers.get("location") ?? "").replace(/\?.*$/, "");
+    const dupPath = (dup.headers.get("location") ?? "").replace(/\?.*$/, "");
+    await web.postForm(dupPath, { intent: "add-contact", name: "Sietse Samen" }, { jar: holder });
+
+    const missing = await web.postForm(keepPath, { intent: "merge" }, { jar: holder });
+    expect(missing.status).toBe(400);
+
+    const merged = await web.postForm(keepPath, { intent: "merge", duplicateId: dupPath.split("/")[2]! }, { jar: holder });
+    expect(merged.status).toBe(200);
+    expect(await (await web.get(keepPath, { jar: holder })).text()).toContain("Sietse Samen");
+    expect((await web.get(dupPath, { jar: holder })).status).toBe(404);
+  });
 });

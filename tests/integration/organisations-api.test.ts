@@ -133,4 +133,38 @@ describe("/api/v1/organisations", () => {
     expect((await api.request(`/api/v1/organisations/${foreign.id}`, { token })).status).toBe(404);
     expect((await api.request("/api/v1/organisations", { method: "POST", body: JSON.stringify({ kind: "company", name: "Nieuw" }), token })).status).toBe(403);
   });
+
+  it("merges a duplicate: its people, contact moments and tasks move over, the survivor keeps its primary contact, the duplicate is archived", async () => {
+    const keep = await json(await post({ kind: "company", name: "Wessels Bouw", city: "Rijssen" }));
+    const duplicate = await json(await post({ kind: "company", name: "Wessels Bouw B.V.", kvkNumber: "55554444", tags: ["bouw"] }));
+    const personBody = (name: string) => ({ method: "POST", body: JSON.stringify({ name }), token: holderToken });
+    const kept = await json(await api.request("/api/v1/people", personBody("Karin Keep")));
+    const moved = await json(await api.request("/api/v1/people", personBody("Dirk Duplicate")));
+    const job = (personId: unknown, organisationId: unknown) =>
+      api.request(`/api/v1/people/${personId}/affiliations`, { method: "POST", body: JSON.stringify({ organisationId, isPrimary: true }), token: holderToken });
+    await job(kept.id, keep.id);
+    await job(moved.id, duplicate.id);
+    await api.request("/api/v1/interactions", { method: "POST", body: JSON.stringify({ organisationId: duplicate.id, kind: "call", summary: "Gebeld" }), token: holderToken });
+
+    const response = await api.request(`/api/v1/organisations/${keep.id}/merge`, { method: "POST", body: JSON.stringify({ duplicateId: duplicate.id }), token: holderToken });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toMatchObject({ name: "Wessels Bouw", kvkNumber: "55554444", city: "Rijssen", tags: ["bouw"] });
+
+    const jobs = await t.db.selectFrom("affiliations").select(["person_id", "is_primary"]).where("organisation_id", "=", String(keep.id)).orderBy("is_primary", "desc").execute();
+    expect(jobs).toEqual([{ person_id: kept.id, is_primary: true }, { person_id: moved.id, is_primary: false }]);
+    const moments = await t.db.selectFrom("interactions").select("organisation_id").execute();
+    expect(moments.every((m) => m.organisation_id === keep.id)).toBe(true);
+    expect((await json(await api.request(`/api/v1/organisations/${duplicate.id}`, { token: holderToken }))).archivedAt).not.toBeNull();
+    const audit = await t.db.selectFrom("audit_log").select("action").where("entity_id", "=", String(keep.id)).where("action", "=", "organisation.merge").execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it("refuses to merge an organisation into itself or one of another region", async () => {
+    const one = await json(await post({ kind: "company", name: "Enkelvoud" }));
+    const self = await api.request(`/api/v1/organisations/${one.id}/merge`, { method: "POST", body: JSON.stringify({ duplicateId: one.id }), token: holderToken });
+    expect(self.status).toBe(400);
+    const foreign = await json(await api.request("/api/v1/organisations", { method: "POST", body: JSON.stringify({ kind: "company", name: "Elders" }), token: otherRegionToken }));
+    const cross = await api.request(`/api/v1/organisations/${one.id}/merge`, { method: "POST", body: JSON.stringify({ duplicateId: foreign.id }), token: holderToken });
+    expect(cross.status).toBe(404);
+  });
 });

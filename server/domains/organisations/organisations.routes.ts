@@ -6,13 +6,14 @@ import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
 import { EXPORT_CONTENT_TYPES, exportOrganisations } from "./organisations.export";
-import { CreateOrganisationInput, ExportFormatInput, ListOrganisationsInput, UpdateOrganisationInput } from "./organisations.schemas";
+import { CreateOrganisationInput, ExportFormatInput, ListOrganisationsInput, MergeOrganisationInput, UpdateOrganisationInput } from "./organisations.schemas";
 import {
   archiveOrganisation,
   createOrganisation,
   getOrganisation,
   listAccountHolderHistory,
   listOrganisations,
+  mergeOrganisations,
   updateOrganisation,
 } from "./organisations.service";
 
@@ -62,6 +63,13 @@ export const organisationsApi = new Hono<HonoEnv>()
     const input = parseInput(UpdateOrganisationInput, await readJson(c));
     const { db, clock } = c.get("services");
     return c.json(await db.transaction().execute((trx) => updateOrganisation(trx, scopeOf(user), id, input, { actor: user, now: clock.now() })));
+  })
+  .post("/:id/merge", requireApiRole(...EDITORS), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(OrganisationId, c.req.param());
+    const { duplicateId } = parseInput(MergeOrganisationInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => mergeOrganisations(trx, scopeOf(user), { keepId: id, duplicateId }, { actor: user, now: clock.now() })));
   })
   .delete("/:id", requireApiRole(...EDITORS), async (c) => {
     const user = apiUser(c);

@@ -64,3 +64,6 @@ export const ListOrganisationsInput = z.object({
 export type ListOrganisationsInput = z.infer<typeof ListOrganisationsInput>;
 
 export const ExportFormatInput = z.object({ format: z.enum(["csv", "xlsx"]).optional() });
+
+/** Merging: the organisation in the path stays, `duplicateId` is merged into it and archived. */
+export const MergeOrganisationInput = z.object({ duplicateId: z.uuid() });

@@ -250,3 +250,55 @@ export async function listAccountHolderHistory(db: Database, scope: Scope, organ
 function staleVersion() {
   return new AppError("CONFLICT", "The organisation was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
 }
+
+/**
+ * Merges a duplicate into the organisation that stays: its people's jobs, contact moments, tasks,
+ * ownership history and partner users move over, empty fields of the survivor are filled from the
+ * duplicate, tags are combined, and the duplicate is archived. One transaction, audited.
+ */
+export async function mergeOrganisations(db: Database, scope: Scope, input: { keepId: string; duplicateId: string }, meta: ChangeMeta): Promise<Organisation> {
+  if (input.keepId === input.duplicateId) throw validationFailed({ duplicateId: "validation.invalid" });
+  const keep = await getOrganisation(db, scope, input.keepId);
+  const duplicate = await getOrganisation(db, scope, input.duplicateId);
+  if (keep.archivedAt || duplicate.archivedAt) throw notFound("Organisation");
+  const moved = { organisation_id: input.keepId };
+
+  // One open primary contact per organisation: the survivor's primary stays primary.
+  const keepHasPrimary = await db.selectFrom("affiliations").select("id").where("organisation_id", "=", input.keepId).where("is_primary", "=", true).where("end_date", "is", null).executeTakeFirst();
+  if (keepHasPrimary) await db.updateTable("affiliations").set({ is_primary: false }).where("organisation_id", "=", input.duplicateId).where("end_date", "is", null).execute();
+  await db.updateTable("affiliations").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+  await db.updateTable("interactions").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+  await db.updateTable("tasks").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+  // The duplicate's ownership periods become history of the survivor; only the survivor's own period stays open.
+  await db.updateTable("account_holder_periods").set({ ended_at: meta.now }).where("organisation_id", "=", input.duplicateId).where("ended_at", "is", null).execute();
+  await db.updateTable("account_holder_periods").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+  await db.updateTable("users").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+
+  await db.updateTable("organisations").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", input.duplicateId).execute();
+  await db
+    .updateTable("organisations")
+    .set({
+      kvk_number: keep.kvkNumber ?? duplicate.kvkNumber,
+      kvk_branch_number: keep.kvkBranchNumber ?? duplicate.kvkBranchNumber,
+      brin_code: keep.brinCode ?? duplicate.brinCode,
+      sector: keep.sector ?? duplicate.sector,
+      street: keep.street ?? duplicate.street,
+      postal_code: keep.postalCode ?? duplicate.postalCode,
+      city: keep.city ?? duplicate.city,
+      website: keep.website ?? duplicate.website,
+      subregion_id: keep.subregionId ?? duplicate.subregionId,
+      account_holder_id: keep.accountHolderId ?? duplicate.accountHolderId,
+      tags: [...new Set([...keep.tags, ...duplicate.tags])],
+      updated_at: meta.now,
+      version: sql`version + 1`,
+    })
+    .where("id", "=", input.keepId)
+    .execute();
+  if (!keep.accountHolderId && duplicate.accountHolderId) await changeAccountHolder(db, scope.regionId, input.keepId, duplicate.accountHolderId, meta);
+  const after = await getOrganisation(db, scope, input.keepId);
+  await recordAudit(db, {
+    regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.merge", entityType: "organisation", entityId: input.keepId,
+    before: { keep, duplicate }, after, now: meta.now,
+  });
+  return after;
+}
