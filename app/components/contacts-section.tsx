@@ -4,7 +4,7 @@ import type { OrganisationContact } from "../../server/domains/people/people.ser
 import type { FormErrors } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { Alert } from "./ui/alert";
-import { SelectField, TextField } from "./ui/field";
+import { CheckboxField, SelectField, TextField } from "./ui/field";
 
 type Contact = OrganisationContact;
 
@@ -72,10 +72,7 @@ export function ContactsSection({ contacts, today, canEdit, errors }: { contacts
             <TextField label={t("contacts.role")} name="role" error={errors?.fields?.role} />
             <TextField label={t("common.email")} name="email" type="email" error={errors?.fields?.email} />
             <TextField label={t("contacts.phone")} name="phone" type="tel" error={errors?.fields?.phone} />
-            <div className="checkbox">
-              <input id="isPrimary" type="checkbox" name="isPrimary" />
-              <label htmlFor="isPrimary">{t("contacts.makePrimary")}</label>
-            </div>
+            <CheckboxField label={t("contacts.makePrimary")} name="isPrimary" />
             <button type="submit" className="button">{t("contacts.addSubmit")}</button>
           </Form>
         </details>

@@ -3,7 +3,7 @@ import { useId } from "react";
 import { INTERACTION_KINDS } from "../../db/schema";
 import type { FormErrors } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
-import { SelectField, TextField } from "./ui/field";
+import { CheckboxField, SelectField, TextField } from "./ui/field";
 
 /** Logging a contact moment takes seconds: kind and summary, today's date already filled in. */
 export function InteractionForm({ people, today, errors, formKey }: { people: Array<{ personId: string; name: string }>; today: string; errors: FormErrors | undefined; formKey: number }) {
@@ -29,10 +29,7 @@ export function InteractionForm({ people, today, errors, formKey }: { people: Ar
           <fieldset className="checkbox-group">
             <legend>{t("interactions.people")}</legend>
             {people.map((person) => (
-              <div className="checkbox" key={person.personId}>
-                <input id={`person-${person.personId}`} type="checkbox" name="personIds" value={person.personId} />
-                <label htmlFor={`person-${person.personId}`}>{person.name}</label>
-              </div>
+              <CheckboxField key={person.personId} label={person.name} name="personIds" value={person.personId} />
             ))}
             {errors?.fields?.personIds ? <p className="field-error" role="alert">{errors.fields.personIds}</p> : null}
           </fieldset>

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { MoveToOrganisationInput } from "../../server/domains/people/people.schemas";
 import { Alert } from "../components/ui/alert";
-import { SelectField, TextField } from "../components/ui/field";
+import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../i18n";
 import { AppError, getPerson, listOrganisations, moveToOrganisation, parseInput, scopeOf, toLocalDate } from "../services.server";
 import { requireRole } from "../utils/auth.server";
@@ -91,10 +91,7 @@ export default function PersonPage() {
             </SelectField>
             <TextField label={t("people.moveDate")} name="date" type="date" defaultValue={today} error={result?.fields?.date} />
             <TextField label={t("contacts.role")} name="role" error={result?.fields?.role} />
-            <div className="checkbox">
-              <input id="isPrimary" type="checkbox" name="isPrimary" />
-              <label htmlFor="isPrimary">{t("contacts.makePrimary")}</label>
-            </div>
+            <CheckboxField label={t("contacts.makePrimary")} name="isPrimary" />
             <button type="submit" className="button">{t("people.moveSubmit")}</button>
           </Form>
         </section>

@@ -33,3 +33,14 @@ export function SelectField({ label, error, hint, children, ...select }: FieldPr
     </div>
   );
 }
+
+/** A checkbox with its label after it; the form sends "on" when it is ticked. */
+export function CheckboxField({ label, ...input }: { label: string } & Omit<InputHTMLAttributes<HTMLInputElement>, "type">) {
+  const id = useId();
+  return (
+    <div className="checkbox">
+      <input id={id} type="checkbox" {...input} />
+      <label htmlFor={id}>{label}</label>
+    </div>
+  );
+}
