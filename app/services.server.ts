@@ -15,7 +15,7 @@ export {
   mergeOrganisations,
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
-export { addAffiliation, createPerson, endAffiliation, getPerson, listOrganisationContacts, moveToOrganisation } from "../server/domains/people/people.service";
+export { addAffiliation, createPerson, endAffiliation, getPerson, listOrganisationContacts, listPeople, moveToOrganisation } from "../server/domains/people/people.service";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
 export { getTimeline, logInteraction } from "../server/domains/interactions/interactions.service";
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";

@@ -14,6 +14,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
   const items: NavItem[] = [
     { to: "/", label: t("nav.dashboard"), roles: ["admin", "penvoerder", "accounthouder", "partner"] },
     { to: "/organisations", label: t("nav.organisations"), roles: ["admin", "penvoerder", "accounthouder"] },
+    { to: "/people", label: t("nav.people"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/my-partners", label: t("nav.myPartners"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/tasks", label: t("nav.tasks"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/search", label: t("nav.search"), roles: ["admin", "penvoerder", "accounthouder"] },

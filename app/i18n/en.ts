@@ -9,7 +9,7 @@ export const en: Messages = {
     signOut: "Sign out",
     language: "Language",
   },
-  nav: { dashboard: "Overview", users: "Users", outbox: "Email", organisations: "Organisations", myPartners: "My partners", tasks: "My tasks", search: "Search", profile: "Profile", admin: "Administration" },
+  nav: { dashboard: "Overview", users: "Users", outbox: "Email", organisations: "Organisations", people: "People", myPartners: "My partners", tasks: "My tasks", search: "Search", profile: "Profile", admin: "Administration" },
   roles: { admin: "Administrator", penvoerder: "Penvoerder (lead school board)", accounthouder: "Account holder", partner: "Partner" },
   locales: { nl: "Nederlands", en: "English" },
   common: {
@@ -258,6 +258,9 @@ export const en: Messages = {
     all: "View all my organisations",
   },
   people: {
+    title: "People",
+    none: "No people found.",
+    optOut: "Opted out",
     jobs: "Jobs, now and before",
     move: "Move to another organisation",
     from: "Leaves",

@@ -13,6 +13,7 @@ export const nl = {
     users: "Gebruikers",
     outbox: "E-mail",
     organisations: "Organisaties",
+    people: "Personen",
     myPartners: "Mijn partners",
     tasks: "Mijn acties",
     search: "Zoeken",
@@ -272,6 +273,9 @@ export const nl = {
     all: "Alle organisaties van mij bekijken",
   },
   people: {
+    title: "Personen",
+    none: "Geen personen gevonden.",
+    optOut: "Wil geen contact",
     jobs: "Functies, nu en eerder",
     move: "Overstap naar een andere organisatie",
     from: "Vertrekt bij",

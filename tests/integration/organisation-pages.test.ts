@@ -145,4 +145,11 @@ describe("the organisation pages", () => {
     expect(await (await web.get(keepPath, { jar: holder })).text()).toContain("Sietse Samen");
     expect((await web.get(dupPath, { jar: holder })).status).toBe(404);
   });
+
+  it("lists the region's people by name, filtered as typed in the box", async () => {
+    const page = await (await web.get(`/people?q=${encodeURIComponent("samen")}`, { jar: penvoerder })).text();
+    expect(page).toContain("Sietse Samen");
+    expect(page).not.toContain("Wim Overstapper");
+    expect((await web.get("/people", { jar: partner })).status).toBe(403);
+  });
 });
