@@ -243,6 +243,27 @@ export interface TasksTable {
   completed_at: Timestamp | null;
 }
 
+export type ImportStatus = "staged" | "committing" | "committed";
+export interface ImportsTable {
+  id: Generated<string>;
+  region_id: string;
+  user_id: string | null;
+  kind: Generated<"organisations">;
+  file_name: string;
+  status: Generated<ImportStatus>;
+  headers: Json;
+  rows: Json | null;
+  mapping: Json | null;
+  mapping_confirmed: Generated<boolean>;
+  row_count: number;
+  progress_done: Generated<number>;
+  progress_total: Generated<number>;
+  counts: Json | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  committed_at: Timestamp | null;
+}
+
 export interface DB {
   regions: RegionsTable;
   subregions: SubregionsTable;
@@ -261,6 +282,7 @@ export interface DB {
   interactions: InteractionsTable;
   interaction_people: InteractionPeopleTable;
   tasks: TasksTable;
+  imports: ImportsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -152,6 +152,32 @@ export function openApiDocument() {
       "/affiliations/{id}/end": {
         post: { summary: "End a job with a date and a reason (kept, never deleted)", parameters: idParam, requestBody: body(EndAffiliationInput), responses: record("The affiliation") },
       },
+      "/imports/organisations": {
+        post: {
+          summary:
+            "Import organisations with their contact person (admin, accounthouder), all or nothing. The body is the file: text/csv (';' or ',', UTF-8 with or without BOM) or XLSX. Headers are matched by name (Naam/name, KvK/kvkNumber, Plaats/city, Soort/kind, Subregio, Tier/Prioriteit, Status, Tags, Contactpersoon, Functie, E-mail, Telefoon, ...). A refused import answers 400 with error.details.rejectedRows: [{ row, reasons: [{ column, columnLetter, field, message }] }].",
+          parameters: [
+            { name: "dryRun", in: "query", schema: { type: "string", enum: ["true", "false"] }, description: "Only analyse; the import is kept staged (24 h) for POST /imports/{id}/commit" },
+            { name: "mapping", in: "query", schema: { type: "string" }, description: 'JSON object from column header to field, or null to leave a column out: {"Bedrijf":"name","Opmerking":null}' },
+            { name: "fileName", in: "query", schema: { type: "string" } },
+          ],
+          requestBody: {
+            required: true,
+            content: { "text/csv": { schema: { type: "string" } }, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: { type: "string", format: "binary" } } },
+          },
+          responses: {
+            "200": { description: "Dry run: { id, status: 'staged', counts: { new, update, duplicate, error, contacts }, rows: [{ row, name, outcome, reasons }] }", content: { "application/json": { schema: { type: "object" } } } },
+            "201": { description: "Imported: { id, status: 'committed', counts, rows }", content: { "application/json": { schema: { type: "object" } } } },
+            ...errors,
+          },
+        },
+      },
+      "/imports/{id}": {
+        get: { summary: "A staged or committed import of the region with its rows' outcomes (staged) or counts (committed)", parameters: idParam, responses: record("The import") },
+      },
+      "/imports/{id}/commit": {
+        post: { summary: "Commit a staged import, all or nothing (400 with error.details.rejectedRows when a row has an error)", parameters: idParam, responses: record("The committed import with its counts") },
+      },
       "/users/{id}/deactivate": {
         post: { summary: "Deactivate a user (admin)", parameters: idParam, responses: { "200": { description: "The user", content: json(User) }, ...errors } },
       },
