@@ -17,6 +17,18 @@ export {
 } from "../server/domains/organisations/organisations.service";
 export { addAffiliation, createPerson, endAffiliation, getPerson, listOrganisationContacts, listPeople, moveToOrganisation } from "../server/domains/people/people.service";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
+export { readImportFile, MAX_IMPORT_BYTES } from "../server/domains/imports/imports.parse";
+export { guessMapping } from "../server/domains/imports/imports.mapping";
+export {
+  commitImport,
+  describeRows,
+  getImport,
+  getImportSample,
+  importProgress,
+  previewImport,
+  setImportMapping,
+  stageImport,
+} from "../server/domains/imports/imports.service";
 export { getTimeline, logInteraction } from "../server/domains/interactions/interactions.service";
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
 export { searchEverything } from "../server/domains/search/search.service";

@@ -51,6 +51,7 @@ export default function OrganisationsPage() {
       <div className="actions page-title">
         <h1>{t("organisations.title")}</h1>
         {canCreate ? <Link className="button" to="/organisations/new">{t("organisations.new")}</Link> : null}
+        {canCreate ? <Link className="button button-quiet" to="/imports/organisations">{t("organisations.import")}</Link> : null}
       </div>
       <p className="lead">{t("organisations.intro")}</p>
       <Form method="get" className="card filters" role="search">

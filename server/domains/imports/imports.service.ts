@@ -608,3 +608,11 @@ export async function importProgress(db: Database, scope: Scope, id: string, now
   const record = await getImport(db, scope.regionId, id, now);
   return { status: record.status, done: record.progressDone, total: record.progressTotal };
 }
+
+/** The first rows of a staged file, so the mapping step can show an example value per column. */
+export async function getImportSample(db: Database, regionId: string, id: string, count = 5): Promise<string[][]> {
+  const found = await sql<{ sample: Array<[number, string[]]> | null }>`
+    select (select jsonb_agg(r order by n) from jsonb_array_elements(rows) with ordinality as e(r, n) where n <= ${count}) as sample
+    from imports where id = ${id} and region_id = ${regionId}`.execute(db);
+  return (found.rows[0]?.sample ?? []).map(([, cells]) => cells);
+}
