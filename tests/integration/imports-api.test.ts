@@ -133,6 +133,13 @@ describe("POST /api/v1/imports/organisations", () => {
     expect(updated).toEqual({ city: "Almelo Centrum", version: 2 });
   });
 
+  it("reads Windows-1252 text as older Excel versions save it", async () => {
+    const body = Uint8Array.from([...Buffer.from("Naam;Plaats\nCaf"), 0xe9, ...Buffer.from(" Het Hoekje;Borne\n")]);
+    const response = await api.request("/api/v1/imports/organisations?dryRun=true", { method: "POST", token, body, headers: { "content-type": "text/csv" } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { rows: Array<{ name: string }> }).rows[0]!.name).toBe("Café Het Hoekje");
+  });
+
   it("refuses a column it cannot map, naming the column, and writes nothing", async () => {
     const response = await csv("Naam;Opmerking\nOnbekend BV;hallo\n");
     expect(response.status).toBe(400);

@@ -512,7 +512,8 @@ export async function setImportMapping(db: Database, regionId: string, id: strin
 /** The preview: every row's outcome with the mapping as it stands. */
 export async function previewImport(db: Database, regionId: string, id: string, now: Date) {
   const record = await getImport(db, regionId, id, now);
-  if (record.status === "committed") return { record, analysis: null };
+  // Until someone has confirmed the columns there is nothing to preview: an undecided column would only be refused.
+  if (record.status === "committed" || !record.mappingConfirmed) return { record, analysis: null };
   const mapping = checkMapping(record.headers, record.mapping ?? guessMapping(record.headers));
   const analysis = await analyseImport(db, regionId, await stagedTable(db, regionId, id), mapping);
   return { record, analysis };
