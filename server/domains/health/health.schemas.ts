@@ -40,3 +40,8 @@ export const HolidayInput = z
 export type HolidayInput = z.infer<typeof HolidayInput>;
 
 export const RecomputeInput = z.object({ organisationId: z.uuid().optional() });
+
+/** The chart's range; by default the current school year up to today is asked for by the page. */
+export const TrendInput = z
+  .object({ from: CalendarDay, to: CalendarDay })
+  .refine((value) => value.to >= value.from, { path: ["to"], message: "validation.endBeforeStart" });

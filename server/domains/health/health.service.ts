@@ -20,14 +20,27 @@ export type HealthChangeMeta = { actor: Actor; now: Date };
  * someone picks up each relationship that just turned cold through turnover: a follow-up task for
  * its owner, or for the region's coordinator when there is no owner.
  */
-export async function recomputeHealth(db: Database, target: RecomputeTarget, now: Date) {
+export async function recomputeHealth(db: Database, target: RecomputeTarget, now: Date, options: { followUps?: boolean } = {}) {
   const run = async (trx: Database) => {
     const today = toLocalDate(now);
     const { organisations, changes } = await computeHealth(trx, target, today, now);
-    const tasksCreated = await createTurnoverTasks(trx, changes, today, now);
+    const tasksCreated = options.followUps === false ? 0 : await createTurnoverTasks(trx, changes, today, now);
     return { organisations, changed: changes.length, tasksCreated };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/**
+ * Replays the region's health week by week from `from` up to today, so a freshly loaded region (the
+ * demo, an import of years of history) has a trend from the start. Follow-up tasks are made only
+ * for today's picture, not for states long past.
+ */
+export async function backfillHealthHistory(db: Database, regionId: string, from: string, now: Date) {
+  const today = toLocalDate(now);
+  for (let day = new Date(`${from}T12:00:00Z`); toLocalDate(day) < today; day = new Date(day.getTime() + 7 * 86_400_000)) {
+    await recomputeHealth(db, { regionId }, day, { followUps: false });
+  }
+  return recomputeHealth(db, { regionId }, now);
 }
 
 /** The one-line hook the other services call after a change that affects these organisations. */
