@@ -45,10 +45,10 @@ try {
   const sheet = workbook.addWorksheet("Partners");
   sheet.addRow(HEADER);
   for (let i = 0; i < ROWS; i++) sheet.addRow(row(i, 50_000_000));
-  const xlsx = Buffer.from(await workbook.xlsx.writeBuffer());
+  const xlsx = Buffer.from(await workbook.xlsx.writeBuffer()) as Buffer<ArrayBuffer>;
 
   const results: string[] = [];
-  const run = async (label: string, body: string | Buffer, contentType: string, query = "") => {
+  const run = async (label: string, body: string | Buffer<ArrayBuffer>, contentType: string, query = "") => {
     const started = performance.now();
     const response = await request(`/api/v1/imports/organisations${query}`, { method: "POST", token, body, headers: { "content-type": contentType } });
     const answer = (await response.json()) as { counts?: Record<string, number>; error?: { message: string } };

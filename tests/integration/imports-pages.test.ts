@@ -10,7 +10,7 @@ describe("the import pages", () => {
   const penvoerder = new CookieJar();
   const stranger = new CookieJar();
 
-  const upload = (jar: CookieJar, name: string, content: string | Uint8Array, type = "text/csv") => {
+  const upload = (jar: CookieJar, name: string, content: string | Uint8Array<ArrayBuffer>, type = "text/csv") => {
     const form = new FormData();
     form.set("file", new File([content], name, { type }));
     return web.request("/imports/organisations?index", { method: "POST", body: form, headers: { origin: TEST_APP_URL }, jar });
