@@ -104,6 +104,10 @@ describe("POST /api/v1/imports/organisations", () => {
       .executeTakeFirstOrThrow();
     expect(one).toEqual({ kvk_number: "10000007", tags: ["techniek"], subregion: "Noord", name: "Contact 7", email: "contact7@a.nl", source: "Import: partners.csv", role: "HR", is_primary: true, start_date: "2026-11-23" });
 
+    // Their relationship health is computed at once, as after any other change.
+    const healthy = await t.db.selectFrom("organisation_health").innerJoin("organisations", "organisations.id", "organisation_health.organisation_id").select((eb) => eb.fn.countAll().as("n")).where("organisations.name", "like", "A Bedrijf%").executeTakeFirstOrThrow();
+    expect(Number(healthy.n)).toBe(1000);
+
     // One audit entry for the import, and each organisation's own entry says which import made it.
     const audit = await t.db.selectFrom("audit_log").select(["action", "after"]).where("entity_id", "=", result.id).execute();
     expect(audit).toEqual([{ action: "import.commit", after: { fileName: "partners.csv", counts: result.counts } }]);

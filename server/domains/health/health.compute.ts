@@ -180,6 +180,8 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
           order by r.severity desc, r.since, r.code) filter (where r.code is not null), '[]'::jsonb) as reasons,
         coalesce(array_agg(r.code order by r.severity desc, r.since, r.code) filter (where r.code is not null), '{}') as reason_codes,
         max(r.severity) as top,
+        -- The earliest reason of the top severity, aggregated here rather than looked up per organisation (that was quadratic).
+        (array_agg(r.since order by r.severity desc, r.since) filter (where r.code is not null))[1] as top_since,
         coalesce(bool_or(r.code = 'account_holder_left' or (r.code = 'contact_left' and r.params->>'successorName' is null)), false) as turnover
       from contact c
       left join ranked r on r.organisation_id = c.organisation_id
@@ -189,7 +191,7 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
       -- A troubled state dates from its earliest reason of that severity; healthy from when it became so.
       select cp.*, p.state as previous_state,
         case
-          when cp.top is not null then (select min(r.since) from ranked r where r.organisation_id = cp.organisation_id and r.severity = cp.top)
+          when cp.top is not null then cp.top_since
           when p.state = 'healthy' then p.state_since
           else ${day}
         end as state_since
