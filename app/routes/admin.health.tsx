@@ -121,7 +121,7 @@ export default function HealthSettingsPage() {
 
       <section className="card section-form" aria-labelledby="cadences">
         <h2 id="cadences">{t("healthSettings.cadences")}</h2>
-        <p className="field-hint">{t("healthSettings.cadencesIntro")}</p>
+        <p className="lead">{t("healthSettings.cadencesIntro")}</p>
         {settingsErrors?.formError ? <Alert tone="error">{settingsErrors.formError}</Alert> : null}
         {/* Keyed by version: after a save the fields show what is stored now, also when hydrated. */}
         <Form method="post" noValidate key={`settings-${settings.version}`}>
