@@ -49,5 +49,6 @@ export {
 } from "../server/domains/users/users.service";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
+export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../server/school-year";
 export { AppError } from "../server/errors";
 export { parseInput, translateFields } from "../server/validation";
