@@ -96,7 +96,7 @@ async function loadDemoInTransaction(db: Database, meta: { now: Date; appUrl: st
   if (existingOrganisations.length === 0) {
     created += await loadDemoOrganisations(db, region.id, meta.now, meta.seed ?? DEMO_SEED);
   }
-  return { alreadyLoaded: created === 0, accounts, accountHolders: DEMO_ACCOUNT_HOLDERS.map((holder) => holder.email) };
+  return { alreadyLoaded: created === 0, accounts, accountHolders: DEMO_ACCOUNT_HOLDERS.filter((holder) => !("deactivatedDaysAgo" in holder)).map((holder) => holder.email) };
 }
 
 /** The extra account holders in one insert; argon2 is slow on purpose, so they share one hash of the demo password. */

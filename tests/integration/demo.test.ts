@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNT_HOLDERS, DEMO_PASSWORD, loadDemo } from "../../db/seed/demo";
@@ -9,6 +11,7 @@ import type { Database } from "../../server/db/database";
 import { listOrganisations } from "../../server/domains/organisations/organisations.service";
 import { createRegion } from "../../server/domains/regions/regions.service";
 import { searchEverything } from "../../server/domains/search/search.service";
+import { TEST_APP_URL } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { TEST_NOW } from "../support/factories";
 
@@ -309,4 +312,39 @@ describe("npx schakel demo", () => {
     expect(names(1)).toEqual(names(1));
     expect(names(2)).not.toEqual(names(1));
   });
+
+  it("the command loads the region once, names the sign-ins, and refuses the national scale with one line", async () => {
+    const target = await createTestDatabase();
+    const schakel = (...args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [path.resolve("bin/schakel.js"), ...args],
+          { env: { ...process.env, DATABASE_URL: target.url, APP_URL: TEST_APP_URL, SCHAKEL_NOW: TEST_NOW.toISOString(), LOG_LEVEL: "silent" }, timeout: 30_000 },
+          (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
+        );
+      });
+    try {
+      const national = await schakel("demo", "--scale", "national");
+      expect(national.code).toBe(1);
+      expect(national.stderr.trim().split("\n")).toEqual(["schakel: The national demo data set (--scale national) is not available yet; use --scale region"]);
+      expect(await target.db.selectFrom("regions").select("id").execute()).toEqual([]);
+
+      const first = await schakel("demo");
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain("Loaded STO Twente. Sign in with:");
+      expect(first.stdout).toContain(`accounthouder@sto-twente.demo  ${DEMO_PASSWORD}`);
+      expect(first.stdout).toContain("koen.vos@sto-twente.demo");
+      expect(first.stdout).not.toContain("ingrid.haverkate");
+      const loaded = await countRows(target.db);
+      expect(loaded.organisations).toBeGreaterThan(350);
+
+      const again = await schakel("demo", "--scale", "region");
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain("already loaded");
+      expect(await countRows(target.db)).toEqual(loaded);
+    } finally {
+      await target.drop();
+    }
+  }, 60_000);
 });
