@@ -492,7 +492,8 @@ export function buildDemoRegion(context: DemoContext): DemoRows {
       const byColleague = chance(0.08);
       const userId = byColleague ? rng.pick([users.penvoerder, users.admin]) : owner;
       const kind = byColleague && chance(0.5) ? "event" : weighted<InteractionKind>([["email", 30], ["call", 25], ["meeting", 20], ["visit", 15], ["event", 10]]);
-      const present = org.affiliations.filter((a) => a.start <= day && (a.end === null || a.end >= day));
+      // On the day of a change of role a person holds both jobs; name them once.
+      const present = org.affiliations.filter((a, index, all) => a.start <= day && (a.end === null || a.end >= day) && all.findIndex((b) => b.personId === a.personId && b.start <= day && (b.end === null || b.end >= day)) === index);
       const wanted = weighted([[0, 10], [1, 60], [2, 25], [3, 5]] as const);
       // The primary contact is usually the one spoken to.
       const shuffled = shuffle(present);
@@ -516,7 +517,7 @@ export function buildDemoRegion(context: DemoContext): DemoRows {
       const due = day + rng.int(5, 28);
       const departed = userId === users.departed.id;
       // Recent follow-ups are mostly still open, a few of them overdue; an old one rarely is.
-      const open = !departed && (due >= t - 7 ? chance(0.8) : day >= t - 45 ? chance(0.3) : chance(0.012));
+      const open = !departed && (due >= t ? chance(0.85) : due >= t - 14 ? chance(0.5) : day >= t - 45 ? chance(0.15) : chance(0.012));
       rows.tasks.push({
         id: newId(), region_id: regionId, organisation_id: org.id, assignee_id: userId, title: nextStep, due_date: dateOf(due), status: open ? "open" : "done",
         source: "manual", interaction_id: id, created_by: userId, created_at: createdAt,
