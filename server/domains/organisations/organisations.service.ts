@@ -8,6 +8,7 @@ import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../users/users.service";
 import type { CreateOrganisationInput, ListOrganisationsInput, UpdateOrganisationInput } from "./organisations.schemas";
+import { recomputeOrganisations } from "../health/health.service";
 
 export type ChangeMeta = { actor: Actor; now: Date };
 
@@ -139,6 +140,7 @@ export async function createOrganisation(db: Database, scope: Scope, input: Crea
   if (input.accountHolderId) await changeAccountHolder(db, scope.regionId, id, input.accountHolderId, meta);
   const created = await getOrganisation(db, scope, id);
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.create", entityType: "organisation", entityId: id, after: created, now: meta.now });
+  await recomputeOrganisations(db, [id], meta.now);
   return created;
 }
 
@@ -163,6 +165,9 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Lis
   if (filters.subregionId) query = query.where("organisations.subregion_id", "=", filters.subregionId);
   if (filters.accountHolderId) query = query.where("organisations.account_holder_id", "=", filters.accountHolderId);
   if (filters.tag) query = query.where(sql<boolean>`organisations.tags @> array[${filters.tag}]::text[]`);
+  if (filters.health) {
+    query = query.where(sql<boolean>`exists (select 1 from organisation_health h where h.organisation_id = organisations.id and h.state = ${filters.health})`);
+  }
   if (filters.q) {
     query = query.where(sql<boolean>`immutable_unaccent(lower(organisations.name)) like ${`%${escapeLike(filters.q.toLowerCase())}%`}`);
   }
@@ -221,6 +226,7 @@ export async function updateOrganisation(db: Database, scope: Scope, id: string,
   }
   const after = await getOrganisation(db, scope, id);
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.update", entityType: "organisation", entityId: id, before, after, now: meta.now });
+  await recomputeOrganisations(db, [id], meta.now);
   return after;
 }
 
@@ -231,6 +237,7 @@ export async function archiveOrganisation(db: Database, scope: Scope, id: string
   await db.updateTable("organisations").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
   const after = await getOrganisation(db, scope, id);
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.archive", entityType: "organisation", entityId: id, before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now });
+  await recomputeOrganisations(db, [id], meta.now);
   return after;
 }
 
@@ -300,5 +307,6 @@ export async function mergeOrganisations(db: Database, scope: Scope, input: { ke
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.merge", entityType: "organisation", entityId: input.keepId,
     before: { keep, duplicate }, after, now: meta.now,
   });
+  await recomputeOrganisations(db, [input.keepId, input.duplicateId], meta.now);
   return after;
 }
