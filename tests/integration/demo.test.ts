@@ -8,6 +8,7 @@ import { verifyPassword } from "../../server/auth/passwords";
 import { scopeOf } from "../../server/auth/current-user";
 import { toLocalDate } from "../../server/clock";
 import type { Database } from "../../server/db/database";
+import { computeHealth } from "../../server/domains/health/health.compute";
 import { listOrganisations } from "../../server/domains/organisations/organisations.service";
 import { createRegion } from "../../server/domains/regions/regions.service";
 import { searchEverything } from "../../server/domains/search/search.service";
@@ -271,6 +272,24 @@ describe("npx schakel demo", () => {
         where (select max(date) from interactions i where i.organisation_id = o.id) >= ${TODAY}::date - 30
           and (select count(*) from affiliations a where a.organisation_id = o.id and a.end_date is null) >= 3`);
       expect(healthy.length).toBeGreaterThanOrEqual(40);
+    });
+
+    it("shows every health story once health is computed", async () => {
+      const region = await fresh.db.selectFrom("regions").select("id").where("slug", "=", "twente").executeTakeFirstOrThrow();
+      await computeHealth(fresh.db, { regionId: region.id }, TODAY, TEST_NOW);
+      const reasons = Object.fromEntries(
+        (await rows<{ reason: string; n: number }>(fresh.db, sql`
+          select (r->>'code') || ':' || (r->>'state') as reason, count(*)::int as n
+          from organisation_health, jsonb_array_elements(reasons) r group by 1`)).map((r) => [r.reason, r.n]),
+      );
+      expect(reasons["account_holder_left:cold"]).toBe(12);
+      expect((reasons["contact_left:cold"] ?? 0) + (reasons["contact_left:cooling"] ?? 0)).toBe(12);
+      expect(reasons["contact_left:cold"]).toBeGreaterThanOrEqual(6);
+      expect(reasons["new_owner_no_contact:cooling"]).toBeGreaterThanOrEqual(8);
+      expect(reasons["no_recent_contact:cooling"]).toBeGreaterThanOrEqual(20);
+      expect(reasons["no_recent_contact:cold"]).toBeGreaterThanOrEqual(10);
+      const healthy = await fresh.db.selectFrom("organisation_health").select("organisation_id").where("state", "=", "healthy").execute();
+      expect(healthy.length).toBeGreaterThan(200);
     });
 
     it("is found by the list and the accent-blind search", async () => {
