@@ -1,27 +1,53 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { getRegion } from "../services.server";
+import { Link, useLoaderData } from "@remix-run/react";
+import { HealthBadge } from "../components/health";
+import { HealthTrendChart } from "../components/health-trend-chart";
+import { getRegion, healthCounts, regionHealthTrend, schoolYearEnd, schoolYearStart, scopeOf, toLocalDate } from "../services.server";
 import { requireUser } from "../utils/auth.server";
-import { useT } from "../utils/i18n";
+import { useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Overzicht · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const region = await getRegion(context.db, user.regionId);
-  return { name: user.name, role: user.role, regionName: region.name };
+  // Health is the school's view of its relationships: partners do not see it.
+  const today = toLocalDate(context.clock.now());
+  const schoolYear = { from: schoolYearStart(today), to: schoolYearEnd(today) };
+  const staff = user.role !== "partner";
+  const counts = staff ? await healthCounts(context.db, scopeOf(user), today) : null;
+  const trend = staff ? await regionHealthTrend(context.db, scopeOf(user), { from: schoolYear.from, to: today }) : [];
+  return { name: user.name, role: user.role, regionName: region.name, counts, trend, schoolYear };
 }
 
 export default function DashboardPage() {
   const t = useT();
-  const { name, role, regionName } = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  const { name, role, regionName, counts, trend, schoolYear } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("dashboard.welcome", { name })}</h1>
       <p className="lead">{t("dashboard.roleInRegion", { role: t(`roles.${role}`), region: regionName })}</p>
-      <div className="card">
-        <p>{t("dashboard.comingSoon")}</p>
-      </div>
+      {counts ? (
+        <section className="card" aria-labelledby="health-heading">
+          <h2 id="health-heading">{t("dashboard.health")}</h2>
+          <ul className="health-tiles">
+            {(["cold", "cooling", "watch", "healthy"] as const).map((state) => (
+              <li key={state} className={`health-tile health-banner-${state}`}>
+                <span className="health-tile-count">{counts[state]}</span> <HealthBadge state={state} />
+              </li>
+            ))}
+          </ul>
+          <HealthTrendChart rows={trend} from={schoolYear.from} to={schoolYear.to} locale={locale} />
+          <p>
+            <Link className="button" to="/attention">{t("dashboard.toAttention", { count: counts.cold + counts.cooling })}</Link>
+          </p>
+        </section>
+      ) : (
+        <div className="card">
+          <p>{t("dashboard.comingSoon")}</p>
+        </div>
+      )}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
 import { IMPORT_FIELDS, ImportId, mappingFromForm } from "../../server/domains/imports/imports.schemas";
 import { Alert } from "../components/ui/alert";
@@ -150,6 +150,12 @@ function PreviewStep({ data }: { data: Extract<LoaderData, { step: "preview" }> 
     // progress.load is stable enough for polling; restarting the timer on every answer would skip beats.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [busy, data.id]);
+  // A commit started elsewhere (another tab, a colleague) that finishes: show its result.
+  const revalidator = useRevalidator();
+  const finishedElsewhere = data.committing && commit.state === "idle" && progress.data?.status === "committed";
+  useEffect(() => {
+    if (finishedElsewhere && revalidator.state === "idle") revalidator.revalidate();
+  }, [finishedElsewhere, revalidator]);
   const { counts } = data;
   const hasErrors = counts.error > 0;
   return (
