@@ -1,5 +1,6 @@
 import PgBoss from "pg-boss";
 import type { Database } from "../db/database";
+import { queueWeeklyDigests } from "../domains/digest/digest.service";
 import { createSmtpTransport, deliverDueEmails } from "../domains/email/delivery";
 
 export type Jobs = {
@@ -11,6 +12,7 @@ export type Jobs = {
 
 const EMAIL_DELIVER = "email-deliver";
 const EMAIL_BATCH_SIZE = 50;
+const WEEKLY_DIGEST = "weekly-digest";
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
@@ -24,6 +26,8 @@ export async function startJobs(opts: {
   mailFrom: string;
   now: () => Date;
   log: (line: string) => void;
+  /** The address links in scheduled emails (the weekly digest) point to. */
+  appUrl?: string | undefined;
 }): Promise<Jobs> {
   const boss = new PgBoss({ connectionString: opts.connectionString, schema: "pgboss", max: 4, application_name: "schakel-jobs" });
   // pg-boss reports failed polls and maintenance as events; an unhandled 'error' event would end the process.
@@ -66,6 +70,22 @@ export async function startJobs(opts: {
     // The same singleton key as notifyEmailQueued, so a scheduled run and a nudge do not queue twice.
     await boss.schedule(EMAIL_DELIVER, "* * * * *", {}, { singletonKey: EMAIL_DELIVER });
     if (!transport) opts.log("email: SMTP_URL is not set; email is kept in the outbox and not sent");
+
+    // The weekly digest: every morning, for the users whose day it is. pg-boss retries a failed run
+    // (with backoff); digest_runs makes a retry queue only the digests still missing, never one twice.
+    await boss.createQueue(WEEKLY_DIGEST, { name: WEEKLY_DIGEST, policy: "singleton", retryLimit: 5, retryDelay: 300, retryBackoff: true });
+    await boss.work(WEEKLY_DIGEST, async () => {
+      const result = await queueWeeklyDigests(opts.db, { now: opts.now(), appUrl: opts.appUrl ?? "http://localhost:3000" }).catch((error: unknown) => {
+        opts.log(`digest: run failed, pg-boss retries it: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      });
+      if (result.queued) {
+        opts.log(`digest: ${result.queued} weekly digest(s) queued`);
+        await boss.send(EMAIL_DELIVER, {}, { singletonKey: EMAIL_DELIVER });
+        boss.notifyWorker(workerId);
+      }
+    });
+    await boss.schedule(WEEKLY_DIGEST, "0 6 * * *", {}, { tz: "Europe/Amsterdam" });
 
     return {
       async notifyEmailQueued() {
