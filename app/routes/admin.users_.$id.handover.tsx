@@ -68,7 +68,7 @@ export default function HandoverPage() {
   return (
     <div className="page">
       <p><Link to="/admin/users">← {t("handover.back")}</Link></p>
-      <h1>{t("handover.title")}: {user.name}</h1>
+      <h1>{`${t("handover.title")}: ${user.name}`}</h1>
       {data?.success ? <Alert tone="success">{data.success}</Alert> : null}
       {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
       {organisations.length === 0 ? (
