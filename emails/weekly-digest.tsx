@@ -1,3 +1,4 @@
+import { Link } from "@react-email/components";
 import { type Locale, translator } from "../app/i18n";
 import type { Tier } from "../db/schema";
 import { ActionLink, EmailLayout, Paragraph } from "./layout";
@@ -60,7 +61,9 @@ export function WeeklyDigestEmail(props: WeeklyDigestEmailProps) {
       <Lines items={[...props.openTasks.map(task), ...more(props.openTasks.length, props.openCount)]} empty={t("email.digest.noOpen")} />
 
       <ActionLink locale={props.locale} href={props.tasksUrl} label={t("email.digest.action")} />
-      <Paragraph muted>{t("email.digest.settings", { day: t(`weekdays.${props.weekday}`), url: props.profileUrl })}</Paragraph>
+      <Paragraph muted>
+        {t("email.digest.settings", { day: t(`weekdays.${props.weekday}`) })} <Link href={props.profileUrl}>{props.profileUrl}</Link>
+      </Paragraph>
     </EmailLayout>
   );
 }

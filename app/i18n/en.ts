@@ -397,7 +397,7 @@ export const en: Messages = {
       due: "due {date}",
       more: "and {count} more",
       action: "View my tasks",
-      settings: "You get this digest every {day}. Switch it off or choose another day on your profile: {url}",
+      settings: "You get this digest every {day}. Switch it off or choose another day on your profile:",
     },
   },
 };

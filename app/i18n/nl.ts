@@ -412,7 +412,7 @@ export const nl = {
       due: "uiterlijk {date}",
       more: "en nog {count} meer",
       action: "Mijn acties bekijken",
-      settings: "U krijgt deze samenvatting elke {day}. Uitzetten of een andere dag kiezen kan op uw profiel: {url}",
+      settings: "U krijgt deze samenvatting elke {day}. Uitzetten of een andere dag kiezen kan op uw profiel:",
     },
   },
 };

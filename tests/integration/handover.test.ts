@@ -109,7 +109,7 @@ describe("handing relationships over when an account holder leaves", () => {
     expect(email!.subject).toBe("2 relaties van Ruud Brinkman zijn nu van u");
     expect(email!.text).toContain("Marieke Nijhuis heeft de relaties van Ruud Brinkman aan u overgedragen (2).");
     for (const name of ["Bouwbedrijf Te Lintelo", "Autobedrijf Oude Egbrink"]) {
-      expect(email!.text).toContain(name);
+      expect(email!.html).toContain(`>${name}</a>`);
       expect(email!.text).toContain(`Contact ${name} (Bedrijfsleider) · primair contact · contact@bedrijf.example`);
       expect(email!.text).toContain(`2 september 2026 · Bezoek · Rondleiding bij ${name} · door Ruud Brinkman`);
       expect(email!.text).toContain(`Stageplekken nabellen bij ${name}, uiterlijk 20 september 2026 (Joris Lammertink)`);
@@ -138,14 +138,14 @@ describe("handing relationships over when an account holder leaves", () => {
 
     const toJoris = (await emailsTo(joris.email)).find((e) => e.subject.includes("Petra Wolters"))!;
     expect(toJoris.subject).toBe("2 relaties van Petra Wolters zijn nu van u");
-    expect(toJoris.text).toContain("Kapsalon Knip");
-    expect(toJoris.text).toContain("Drukkerij Roosdom");
-    expect(toJoris.text).not.toContain("Garage Nijenhuis");
+    expect(toJoris.html).toContain(">Kapsalon Knip</a>");
+    expect(toJoris.html).toContain(">Drukkerij Roosdom</a>");
+    expect(toJoris.html).not.toContain("Garage Nijenhuis");
     const toSanne = await emailsTo(sanne.email);
     expect(toSanne).toHaveLength(1);
     expect(toSanne[0]!.subject).toBe("Garage Nijenhuis is now your relationship (handed over from Petra Wolters)");
     expect(toSanne[0]!.text).toContain("Latest contact moments");
-    expect(toSanne[0]!.text).not.toContain("Kapsalon Knip");
+    expect(toSanne[0]!.html).not.toContain("Kapsalon Knip");
   });
 
   it("refuses a partner, a deactivated or another region's colleague as new owner, with a clear message and nothing changed", async () => {

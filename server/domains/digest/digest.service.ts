@@ -27,7 +27,7 @@ export function isoWeek(day: string): string {
   const date = new Date(`${day}T12:00:00Z`);
   date.setUTCDate(date.getUTCDate() + 4 - isoWeekday(day));
   const year = date.getUTCFullYear();
-  const week = Math.ceil(((date.getTime() - Date.UTC(year, 0, 1)) / 86_400_000 + 1) / 7);
+  const week = Math.floor(Math.round((date.getTime() - Date.UTC(year, 0, 1, 12)) / 86_400_000) / 7) + 1;
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
 
