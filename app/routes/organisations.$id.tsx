@@ -4,6 +4,7 @@ import { z } from "zod";
 import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { ContactsSection } from "../components/contacts-section";
+import { HealthBadge, HealthReasons } from "../components/health";
 import { InteractionForm } from "../components/interaction-form";
 import { Timeline } from "../components/timeline";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
@@ -11,6 +12,7 @@ import { OrganisationForm } from "../components/organisation-form";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import {
+  getOrganisationHealth,
   addAffiliation,
   AppError,
   archiveOrganisation,
@@ -32,7 +34,7 @@ import {
 } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formValues } from "../utils/forms.server";
-import { formatMoment, useLocale, useT } from "../utils/i18n";
+import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organisation.name ?? "Organisatie"} · Schakel` }];
@@ -49,16 +51,18 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     throw error;
   });
   if (!organisation || organisation.archivedAt) throw new Response("Not found", { status: 404 });
-  const [others, timeline, contacts, history, subregions, accountHolders] = await Promise.all([
+  const today = toLocalDate(context.clock.now());
+  const [others, timeline, contacts, history, subregions, accountHolders, health] = await Promise.all([
     listOrganisations(context.db, scope, { limit: 200 }),
     getTimeline(context.db, scope, organisation.id, { limit: 50 }),
     listOrganisationContacts(context.db, user.regionId, organisation.id),
     listAccountHolderHistory(context.db, scope, organisation.id),
     listSubregions(context.db, user.regionId),
     listAssignableUsers(context.db, user.regionId),
+    getOrganisationHealth(context.db, scope, organisation.id, { locale: user.locale, today }),
   ]);
   const mergeCandidates = others.items.filter((o) => o.id !== organisation.id).map((o) => ({ id: o.id, name: o.name }));
-  return { organisation, mergeCandidates, timeline: timeline.items, contacts, history, subregions, accountHolders, today: toLocalDate(context.clock.now()), canEdit: user.role !== "penvoerder" };
+  return { organisation, mergeCandidates, timeline: timeline.items, contacts, history, subregions, accountHolders, health, today, canEdit: user.role !== "penvoerder" };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -87,9 +91,10 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     }
     if (intent === "end-contact") {
       const affiliationId = z.uuid().parse(formData.get("affiliationId"));
-      const input = parseInput(EndAffiliationInput, { endReason: formData.get("endReason"), endDate: formData.get("endDate") || undefined }, user.locale);
+      const { intent: _intent, affiliationId: _affiliationId, ...values } = formValues(formData);
+      const input = parseInput(EndAffiliationInput, values, user.locale);
       await context.db.transaction().execute((trx) =>
-        endAffiliation(trx, user.regionId, affiliationId, { endReason: input.endReason, endDate: input.endDate ?? toLocalDate(meta.now) }, meta),
+        endAffiliation(trx, user.regionId, affiliationId, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta),
       );
       return json({ saved: true as const, intent: "end-contact" as const });
     }
@@ -115,7 +120,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { organisation: o, mergeCandidates, timeline, contacts, history, subregions, accountHolders, today, canEdit } = useLoaderData<typeof loader>();
+  const { organisation: o, mergeCandidates, timeline, contacts, history, subregions, accountHolders, health, today, canEdit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const saved = (result && "saved" in result) || params.get("saved");
@@ -129,6 +134,11 @@ export default function OrganisationPage() {
         {t(`organisations.kinds.${o.kind}`)} · {t(`organisations.tiers.${o.tier}`)} · {t(`organisations.statuses.${o.status}`)}
         {subregion ? ` · ${subregion}` : ""}
       </p>
+      <section className={`card health-banner health-banner-${health.state}`} aria-labelledby="health">
+        <h2 id="health">{t("organisations.health")} <HealthBadge state={health.state} /></h2>
+        {health.reasons.length ? <HealthReasons reasons={health.reasons} /> : <p>{t("organisations.healthy")}</p>}
+        {health.snooze ? <p className="task-meta">{t("organisations.snoozedUntil", { date: formatDay(health.snooze.until, locale), reason: health.snooze.reason })}</p> : null}
+      </section>
       {saved ? (
         <Alert tone="success">
           {result && "withTask" in result

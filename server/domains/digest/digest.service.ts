@@ -8,7 +8,6 @@ import { recordAudit } from "../audit/audit";
 import { queueEmail } from "../email/outbox.service";
 import type { StoredReason } from "../health/health.compute";
 import { describeReason, type HealthReason } from "../health/health.messages";
-import { recomputeHealth } from "../health/health.service";
 import { getRegion } from "../regions/regions.service";
 import type { DigestPreferencesInput } from "./digest.schemas";
 
@@ -125,9 +124,7 @@ export async function queueWeeklyDigests(db: Database, opts: { now: Date; appUrl
     .where(sql<boolean>`not exists (select 1 from digest_runs r where r.user_id = users.id and r.iso_week = ${week})`)
     .orderBy("id")
     .execute();
-  // The digest reports health as of today, not as of the last change in each relationship.
-  for (const regionId of new Set(recipients.map((r) => r.regionId))) await recomputeHealth(db, { regionId }, opts.now);
-
+  // Health is as the nightly recompute (02:30, before this 06:00 run) and every change since left it.
   const result: DigestRunResult = { queued: 0, empty: 0, alreadyQueued: 0, failed: 0 };
   let firstError: unknown;
   for (const recipient of recipients) {

@@ -20,14 +20,27 @@ export type HealthChangeMeta = { actor: Actor; now: Date };
  * someone picks up each relationship that just turned cold through turnover: a follow-up task for
  * its owner, or for the region's coordinator when there is no owner.
  */
-export async function recomputeHealth(db: Database, target: RecomputeTarget, now: Date) {
+export async function recomputeHealth(db: Database, target: RecomputeTarget, now: Date, options: { followUps?: boolean } = {}) {
   const run = async (trx: Database) => {
     const today = toLocalDate(now);
     const { organisations, changes } = await computeHealth(trx, target, today, now);
-    const tasksCreated = await createTurnoverTasks(trx, changes, today, now);
+    const tasksCreated = options.followUps === false ? 0 : await createTurnoverTasks(trx, changes, today, now);
     return { organisations, changed: changes.length, tasksCreated };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/**
+ * Replays the region's health week by week from `from` up to today, so a freshly loaded region (the
+ * demo, an import of years of history) has a trend from the start. Follow-up tasks are made only
+ * for today's picture, not for states long past.
+ */
+export async function backfillHealthHistory(db: Database, regionId: string, from: string, now: Date) {
+  const today = toLocalDate(now);
+  for (let day = new Date(`${from}T12:00:00Z`); toLocalDate(day) < today; day = new Date(day.getTime() + 7 * 86_400_000)) {
+    await recomputeHealth(db, { regionId }, day, { followUps: false });
+  }
+  return recomputeHealth(db, { regionId }, now);
 }
 
 /** The one-line hook the other services call after a change that affects these organisations. */
@@ -128,6 +141,8 @@ export type HealthListItem = {
   name: string;
   kind: OrganisationKind;
   tier: Tier;
+  /** The organisation's version, for an owner assigned straight from the list. */
+  version: number;
   subregionName: string | null;
   accountHolderId: string | null;
   accountHolderName: string | null;
@@ -151,7 +166,7 @@ export async function listHealth(db: Database, scope: Scope, filters: ListHealth
     .leftJoin("subregions", "subregions.id", "organisations.subregion_id")
     .leftJoin("users as holder", "holder.id", "organisations.account_holder_id")
     .select([
-      "organisations.id as organisationId", "organisations.name", "organisations.kind", "organisations.tier",
+      "organisations.id as organisationId", "organisations.name", "organisations.kind", "organisations.tier", "organisations.version",
       "subregions.name as subregionName", "organisations.account_holder_id as accountHolderId", "holder.name as accountHolderName",
       "organisation_health.state", "organisation_health.state_since as since", "organisation_health.last_contact_date as lastContactDate",
       "organisation_health.reasons",
@@ -183,6 +198,15 @@ export async function listHealth(db: Database, scope: Scope, filters: ListHealth
     })),
     nextCursor: rows.length > filters.limit && last ? encodeCursor([last.tierRank, last.since, last.organisationId]) : null,
   };
+}
+
+/** The states of a page of organisations, for the list's badges (unwatched ones are absent). */
+export async function healthStatesOf(db: Database, scope: Scope, organisationIds: string[]): Promise<Record<string, HealthState>> {
+  assertStaff(scope);
+  if (!organisationIds.length) return {};
+  const rows = await db.selectFrom("organisation_health").select(["organisation_id", "state"])
+    .where("region_id", "=", scope.regionId).where("organisation_id", "in", organisationIds).execute();
+  return Object.fromEntries(rows.map((row) => [row.organisation_id, row.state]));
 }
 
 export type HealthCounts = Record<HealthState, number> & { snoozed: number };
