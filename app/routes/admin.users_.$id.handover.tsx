@@ -33,7 +33,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   return handover;
 }
 
-type ActionData = FormErrors & { success?: string };
+type ActionData = FormErrors & { success?: string; values?: { toUserId?: string | undefined; assignments: Record<string, string> } };
 
 /**
  * One submit for the whole screen: "Alles naar" for every organisation, and a per-row choice where
@@ -54,7 +54,10 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     if (result.emailsQueued) await context.notifyEmailQueued();
     return json<ActionData>({ success: translator(admin.locale)("handover.done", { count: result.organisations.length, emails: result.emailsQueued }) });
   } catch (error) {
-    return formError(error, admin.locale);
+    // A refused choice comes back with what was chosen, so the admin corrects one row, not all.
+    const response = formError(error, admin.locale);
+    const body = (await response.clone().json()) as ActionData;
+    return json<ActionData>({ ...body, values: { toUserId, assignments } }, { status: response.status });
   }
 }
 
@@ -76,7 +79,7 @@ export default function HandoverPage() {
       ) : (
         <Form method="post" noValidate>
           <p className="lead">{t("handover.intro", { name: user.name })}</p>
-          <SelectField label={t("handover.allTo")} name="toUserId" defaultValue="" error={data?.fields?.toUserId}>
+          <SelectField label={t("handover.allTo")} name="toUserId" defaultValue={data?.values?.toUserId ?? ""} error={data?.fields?.toUserId}>
             <option value="">{t("handover.choose")}</option>
             {options}
           </SelectField>
@@ -108,7 +111,7 @@ export default function HandoverPage() {
                         <select
                           id={`assign-${organisation.organisationId}`}
                           name={`${ASSIGN_PREFIX}${organisation.organisationId}`}
-                          defaultValue=""
+                          defaultValue={data?.values?.assignments[organisation.organisationId] ?? ""}
                           aria-invalid={error ? true : undefined}
                         >
                           <option value="">{t("handover.sameAsAll")}</option>

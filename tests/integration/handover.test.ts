@@ -217,9 +217,12 @@ describe("handing relationships over when an account holder leaves", () => {
       expect(screen).toContain("Accounthouder Bram Nijhof is vertrokken en niemand heeft de relatie overgenomen");
 
       const [kuipers, mensink] = organisations.map((o) => o.id) as [string, string];
-      const refused = await web.postForm(`/admin/users/${leaver.id}/handover`, { toUserId: partnerUser.id }, { jar: browser });
+      const refused = await web.postForm(`/admin/users/${leaver.id}/handover`, { toUserId: partnerUser.id, [`assign:${mensink}`]: sanne.id }, { jar: browser });
       expect(refused.status).toBe(400);
-      expect(await refused.text()).toContain("Kies een actieve collega uit deze regio (geen partner).");
+      const refusedHtml = await refused.text();
+      expect(refusedHtml).toContain("Kies een actieve collega uit deze regio (geen partner).");
+      expect(refusedHtml).toContain(`<option value="${sanne.id}" selected="">`);
+      expect(await ownersOf([kuipers, mensink])).toEqual({ [kuipers]: leaver.id, [mensink]: leaver.id });
 
       const done = await web.postForm(`/admin/users/${leaver.id}/handover`, { toUserId: joris.id, [`assign:${mensink}`]: sanne.id, [`assign:${kuipers}`]: "" }, { jar: browser });
       expect(done.status).toBe(200);
