@@ -5,6 +5,7 @@ import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/do
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { ContactsSection } from "../components/contacts-section";
 import { HealthBadge, HealthReasons } from "../components/health";
+import { HealthHistoryStrip } from "../components/health-trend-chart";
 import { InteractionForm } from "../components/interaction-form";
 import { Timeline } from "../components/timeline";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
@@ -13,6 +14,8 @@ import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import {
   getOrganisationHealth,
+  organisationHealthHistory,
+  schoolYearStart,
   addAffiliation,
   AppError,
   archiveOrganisation,
@@ -52,7 +55,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   });
   if (!organisation || organisation.archivedAt) throw new Response("Not found", { status: 404 });
   const today = toLocalDate(context.clock.now());
-  const [others, timeline, contacts, history, subregions, accountHolders, health] = await Promise.all([
+  const [others, timeline, contacts, history, subregions, accountHolders, health, healthHistory] = await Promise.all([
     listOrganisations(context.db, scope, { limit: 200 }),
     getTimeline(context.db, scope, organisation.id, { limit: 50 }),
     listOrganisationContacts(context.db, user.regionId, organisation.id),
@@ -60,9 +63,10 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     listSubregions(context.db, user.regionId),
     listAssignableUsers(context.db, user.regionId),
     getOrganisationHealth(context.db, scope, organisation.id, { locale: user.locale, today }),
+    organisationHealthHistory(context.db, scope, organisation.id),
   ]);
   const mergeCandidates = others.items.filter((o) => o.id !== organisation.id).map((o) => ({ id: o.id, name: o.name }));
-  return { organisation, mergeCandidates, timeline: timeline.items, contacts, history, subregions, accountHolders, health, today, canEdit: user.role !== "penvoerder" };
+  return { organisation, mergeCandidates, timeline: timeline.items, contacts, history, subregions, accountHolders, health, healthHistory, healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder" };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -120,7 +124,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { organisation: o, mergeCandidates, timeline, contacts, history, subregions, accountHolders, health, today, canEdit } = useLoaderData<typeof loader>();
+  const { organisation: o, mergeCandidates, timeline, contacts, history, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const saved = (result && "saved" in result) || params.get("saved");
@@ -137,6 +141,7 @@ export default function OrganisationPage() {
       <section className={`card health-banner health-banner-${health.state}`} aria-labelledby="health">
         <h2 id="health">{t("organisations.health")} <HealthBadge state={health.state} /></h2>
         {health.reasons.length ? <HealthReasons reasons={health.reasons} /> : <p>{t("organisations.healthy")}</p>}
+        <HealthHistoryStrip history={healthHistory} from={healthFrom} to={today} locale={locale} />
         {health.snooze ? <p className="task-meta">{t("organisations.snoozedUntil", { date: formatDay(health.snooze.until, locale), reason: health.snooze.reason })}</p> : null}
       </section>
       {saved ? (
