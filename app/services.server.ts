@@ -47,6 +47,8 @@ export {
   setPasswordWithToken,
   setUserLocale,
 } from "../server/domains/users/users.service";
+export { countOwnedOrganisations, getHandover, handOverOrganisations } from "../server/domains/handover/handover.service";
+export { getDigestPreferences, updateDigestPreferences } from "../server/domains/digest/digest.service";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
 export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../server/school-year";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
 import { LogInteractionInput } from "./domains/interactions/interactions.schemas";
 import { CreateOrganisationInput, MergeOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
@@ -199,6 +200,12 @@ export function openApiDocument() {
       },
       "/users/{id}/deactivate": {
         post: { summary: "Deactivate a user (admin)", parameters: idParam, responses: { "200": { description: "The user", content: json(User) }, ...errors } },
+      },
+      "/users/{id}/handover": {
+        post: {
+          summary: "Hand a user's organisations over to colleagues (admin): all to `toUserId`, or per organisation through `assignments`; each new owner gets one summary email",
+          parameters: idParam, requestBody: body(HandoverInput), responses: record("The organisations handed over, tasks moved and emails queued"),
+        },
       },
     },
   };

@@ -95,7 +95,7 @@ async function assertKvkFree(db: Database, regionId: string, kvkNumber: string |
 }
 
 /** Opens a new account-holder period and closes the previous one, so ownership keeps its history. */
-async function changeAccountHolder(db: Database, regionId: string, organisationId: string, userId: string | null, meta: ChangeMeta) {
+export async function changeAccountHolder(db: Database, regionId: string, organisationId: string, userId: string | null, meta: ChangeMeta) {
   await db
     .updateTable("account_holder_periods")
     .set({ ended_at: meta.now })
