@@ -60,6 +60,8 @@ export const ListOrganisationsInput = z.object({
   subregionId: z.uuid().optional(),
   accountHolderId: z.uuid().optional(),
   tag: z.string().trim().max(50).optional(),
+  /** `true` lists the archived organisations instead (to find one again and restore it). */
+  archived: z.enum(["true", "false"]).transform((value) => value === "true").optional(),
 });
 export type ListOrganisationsInput = z.infer<typeof ListOrganisationsInput>;
 

@@ -60,7 +60,7 @@ const conflict = () => new AppError("CONFLICT", "The person was changed by someo
  * What the audit log keeps of a person. Name, email and phone are personal data that an erasure
  * must remove; copies in the audit log would survive it, so the log names those fields, not their values.
  */
-function auditView(person: Partial<PersonSummary>) {
+export function auditView(person: Partial<PersonSummary>) {
   return {
     lawfulBasis: person.lawfulBasis,
     source: person.source,
@@ -99,7 +99,7 @@ function findPerson(db: Database, regionId: string, personId: string) {
   return db.selectFrom("people").select(personColumns).where("people.id", "=", personId).where("people.region_id", "=", regionId).executeTakeFirst();
 }
 
-async function requirePerson(db: Database, regionId: string, personId: string, options: { lock?: boolean } = {}): Promise<PersonSummary> {
+export async function requirePerson(db: Database, regionId: string, personId: string, options: { lock?: boolean } = {}): Promise<PersonSummary> {
   let query = db.selectFrom("people").select(personColumns).where("people.id", "=", personId).where("people.region_id", "=", regionId);
   if (options.lock) query = query.forUpdate();
   const person = await query.executeTakeFirst();
@@ -209,6 +209,24 @@ export async function archivePerson(db: Database, regionId: string, personId: st
   await recordAudit(db, {
     regionId, actorId: meta.actor?.id ?? null, action: "person.archive", entityType: "person", entityId: personId,
     before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now,
+  });
+  return after;
+}
+
+/** Undoes an archive: the person is back in the lists. Restoring someone who is not archived changes nothing. */
+export async function restorePerson(db: Database, regionId: string, personId: string, meta: PeopleChangeMeta): Promise<PersonSummary> {
+  const before = await requirePerson(db, regionId, personId, { lock: true });
+  if (!before.archivedAt) return before;
+  await db
+    .updateTable("people")
+    .set({ archived_at: null, updated_at: meta.now, version: sql`version + 1` })
+    .where("id", "=", personId)
+    .where("region_id", "=", regionId)
+    .execute();
+  const after = await requirePerson(db, regionId, personId);
+  await recordAudit(db, {
+    regionId, actorId: meta.actor?.id ?? null, action: "person.restore", entityType: "person", entityId: personId,
+    before: { archivedAt: before.archivedAt }, after: { archivedAt: null }, now: meta.now,
   });
   return after;
 }
