@@ -21,7 +21,16 @@ export type HistoryEntry = {
 };
 
 /** Bookkeeping that changes with every write and says nothing to a reader. */
-const IGNORED = new Set(["id", "version", "createdAt", "updatedAt", "changed", "mergedFrom", "mergedInto", "movedAffiliations", "foldedAffiliations"]);
+const IGNORED = new Set([
+  "id", "version", "createdAt", "updatedAt", "changed", "mergedFrom", "mergedInto", "movedAffiliations", "foldedAffiliations",
+  // A job's person and organisation are shown as `affiliation`, by name.
+  "personId", "organisationId", "affiliationId",
+]);
+
+/** An empty list and no value read the same to a person, so `[]` → `null` is no change. */
+function comparable(value: unknown) {
+  return Array.isArray(value) && value.length === 0 ? null : value ?? null;
+}
 
 /**
  * A person's audit entries name the fields that changed, never their values: an erasure must remove
@@ -81,7 +90,8 @@ export async function listHistory(
       entityType: row.entityType,
       entityId: row.entityId,
       actor: row.actorId ? { id: row.actorId, name: row.actorName ?? "" } : null,
-      changes: changesOf(row.entityType, row.before, row.after, names),
+      // A new person's entry would only name the fields they were created with: nothing a reader needs.
+      changes: row.action === "person.create" ? [] : changesOf(row.entityType, row.before, row.after, names),
       affiliation: row.entityType === "affiliation" ? affiliations.get(row.entityId) ?? null : null,
       mergedWith: mergedWithId ? { id: mergedWithId, name: names.get(mergedWithId) ?? "" } : null,
     };
@@ -106,9 +116,9 @@ function changesOf(entityType: string, beforeValue: unknown, afterValue: unknown
   const after = asRecord(afterValue);
   if ("keep" in before && "duplicate" in before) before = asRecord(before.keep);
   const explicit = Array.isArray(after.changed) ? after.changed.filter((f): f is string => typeof f === "string") : null;
-  const fields = explicit ?? [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((field) => !IGNORED.has(field) && JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null));
+  const fields = explicit ?? [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((field) => !IGNORED.has(field) && JSON.stringify(comparable(before[field])) !== JSON.stringify(comparable(after[field])));
   if (FIELDS_ONLY.has(entityType)) return fields.map((field) => ({ field }));
-  const readable = (field: string, value: unknown) => ((field === "accountHolderId" || field === "subregionId") && typeof value === "string" ? names.get(value) ?? value : value ?? null);
+  const readable = (field: string, value: unknown) => ((field === "accountHolderId" || field === "subregionId") && typeof value === "string" ? names.get(value) ?? value : comparable(value));
   return fields.map((field) => ({ field, before: readable(field, before[field]), after: readable(field, after[field]) }));
 }
 

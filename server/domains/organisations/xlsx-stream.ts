@@ -61,7 +61,6 @@ export function columnName(index: number): string {
 }
 
 // Characters XML 1.0 does not allow at all are dropped; a spreadsheet cell cannot hold them either.
-// eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 export function escapeXml(value: string): string {
