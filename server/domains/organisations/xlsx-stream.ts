@@ -3,9 +3,9 @@ import ZipStream from "zip-stream";
 
 /**
  * A one-sheet XLSX workbook written as a stream. We write the sheet XML ourselves (inline strings,
- * no shared-string table, no styles) into a streaming zip, one row at a time and only as fast as the
- * reader takes it: ExcelJS's streaming writer buffered the whole sheet (about 0.9 MB per 1,000 rows)
- * because it ignores backpressure. See docs/decisions/018-xlsx-export-written-by-hand.md.
+ * no shared-string table, one plain style) into a streaming zip, only as fast as the reader takes
+ * it: ExcelJS's streaming writer grew by about 0.9 MB per 1,000 rows whatever its options.
+ * See docs/decisions/018-xlsx-export-written-by-hand.md and docs/performance.md.
  */
 export function streamXlsx(sheetName: string, rows: AsyncIterable<readonly string[]>): Readable {
   const output = new PassThrough();
