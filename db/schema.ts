@@ -197,6 +197,7 @@ export interface AffiliationsTable {
   end_reason: EndReason | null;
   created_at: Generated<Date>;
   ended_at: Timestamp | null;
+  successor_person_id: string | null;
 }
 
 export interface AccountHolderPeriodsTable {
@@ -243,6 +244,69 @@ export interface TasksTable {
   completed_at: Timestamp | null;
 }
 
+export const HEALTH_STATES = ["healthy", "watch", "cooling", "cold"] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+export interface RegionHealthSettingsTable {
+  region_id: string;
+  cadence_strategic_days: Generated<number>;
+  cadence_regular_days: Generated<number>;
+  cadence_occasional_days: Generated<number>;
+  coordinator_user_id: string | null;
+  version: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface SchoolHolidaysTable {
+  id: Generated<string>;
+  region_id: string;
+  name: string;
+  start_date: CalendarDay;
+  end_date: CalendarDay;
+  created_at: Generated<Date>;
+}
+
+export interface OrganisationHealthTable {
+  organisation_id: string;
+  region_id: string;
+  state: HealthState;
+  reasons: Json;
+  state_since: CalendarDay;
+  last_contact_date: CalendarDay | null;
+  computed_at: Timestamp;
+}
+
+export interface HealthHistoryTable {
+  id: Generated<string>;
+  region_id: string;
+  organisation_id: string;
+  state: HealthState;
+  previous_state: HealthState | null;
+  reason_codes: TextArray;
+  changed_on: CalendarDay;
+  created_at: Generated<Date>;
+}
+
+export interface HealthDailyCountsTable {
+  region_id: string;
+  day: CalendarDay;
+  healthy: number;
+  watch: number;
+  cooling: number;
+  cold: number;
+}
+
+export interface HealthSnoozesTable {
+  id: Generated<string>;
+  region_id: string;
+  organisation_id: string;
+  until: CalendarDay;
+  reason: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
 export interface DB {
   regions: RegionsTable;
   subregions: SubregionsTable;
@@ -261,6 +325,12 @@ export interface DB {
   interactions: InteractionsTable;
   interaction_people: InteractionPeopleTable;
   tasks: TasksTable;
+  region_health_settings: RegionHealthSettingsTable;
+  school_holidays: SchoolHolidaysTable;
+  organisation_health: OrganisationHealthTable;
+  health_history: HealthHistoryTable;
+  health_daily_counts: HealthDailyCountsTable;
+  health_snoozes: HealthSnoozesTable;
 }
 
 export type User = Selectable<UsersTable>;

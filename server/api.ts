@@ -3,6 +3,7 @@ import { AppError } from "./errors";
 import { requireApiUser } from "./http/api-auth";
 import { apiErrorResponse } from "./http/api-errors";
 import type { HonoEnv } from "./http/env";
+import { healthApi, organisationHealthApi } from "./domains/health/health.routes";
 import { interactionsApi, organisationTimelineApi } from "./domains/interactions/interactions.routes";
 import { organisationsApi } from "./domains/organisations/organisations.routes";
 import { affiliationsApi, peopleApi } from "./domains/people/people.routes";
@@ -28,8 +29,10 @@ export function createApi() {
   api.route("/people", peopleApi);
   api.route("/affiliations", affiliationsApi);
   api.route("/organisations", organisationTimelineApi);
+  api.route("/organisations", organisationHealthApi);
   api.route("/organisations", organisationsApi);
   api.route("/interactions", interactionsApi);
   api.route("/tasks", tasksApi);
+  api.route("/health", healthApi);
   return api;
 }

@@ -1,12 +1,14 @@
 import { Command, CommanderError } from "commander";
 import { loadDemo } from "../db/seed/demo";
 import { createApiToken } from "./auth/api-tokens";
-import { createClock } from "./clock";
+import { createClock, toLocalDate } from "./clock";
 import { type Config, readConfig } from "./config";
 import { connectDatabaseServer } from "./db/connect";
 import { createDatabase, type Database } from "./db/database";
 import { migrateToLatest } from "./db/migrate";
 import { AppError } from "./errors";
+import { backfillHealthHistory, recomputeHealth } from "./domains/health/health.service";
+import { schoolYearStart } from "./school-year";
 import { CreateRegionInput } from "./domains/regions/regions.schemas";
 import { createRegion, findRegionBySlug } from "./domains/regions/regions.service";
 import { CreateUserInput } from "./domains/users/users.schemas";
@@ -130,9 +132,33 @@ program
   .action(async (options: { scale: string }) => {
     if (options.scale !== "region") throw new AppError("VALIDATION_FAILED", `Unknown or not yet available scale "${options.scale}"; use --scale region`);
     const config = readConfig();
-    const result = await withDatabase(config, (db) => db.transaction().execute((trx) => loadDemo(trx, { now: createClock(config.now).now(), appUrl: appUrl(config) })));
+    const now = createClock(config.now).now();
+    const result = await withDatabase(config, async (db) => {
+      const loaded = await db.transaction().execute((trx) => loadDemo(trx, { now, appUrl: appUrl(config) }));
+      // Health with a history from the start of last school year, so the trend chart has a story.
+      const twente = await findRegionBySlug(db, "twente");
+      if (twente && !loaded.alreadyLoaded) await backfillHealthHistory(db, twente.id, schoolYearStart(toLocalDate(now), -1), now);
+      return loaded;
+    });
     console.log(result.alreadyLoaded ? "The demo region STO Twente was already loaded. Sign in with:" : "Loaded STO Twente. Sign in with:");
     for (const account of result.accounts) console.log(`  ${account.role.padEnd(14)} ${account.email}  ${account.password}`);
+  });
+
+const health = program.command("health").description("relationship health");
+health
+  .command("recompute")
+  .description("recompute relationship health now, for every region or one")
+  .option("--region <slug>", "only this region")
+  .action(async (options: { region?: string }) => {
+    const config = readConfig();
+    const result = await withDatabase(config, async (db) => {
+      const found = options.region ? await findRegionBySlug(db, options.region) : undefined;
+      if (options.region && !found) throw new AppError("NOT_FOUND", `No region with slug "${options.region}"`);
+      const started = performance.now();
+      const outcome = await recomputeHealth(db, found ? { regionId: found.id } : { all: true }, createClock(config.now).now());
+      return { ...outcome, milliseconds: Math.round(performance.now() - started) };
+    });
+    console.log(`Recomputed ${result.organisations} organisations in ${result.milliseconds} ms: ${result.changed} changed state, ${result.tasksCreated} follow-up tasks created.`);
   });
 
 try {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
 import { LogInteractionInput } from "./domains/interactions/interactions.schemas";
 import { CreateOrganisationInput, MergeOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
 import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, MergePersonInput, MoveToOrganisationInput, UpdatePersonInput } from "./domains/people/people.schemas";
@@ -113,6 +114,50 @@ export function openApiDocument() {
       "/organisations/{id}/account-holders": {
         get: { summary: "Who owned the relationship when, newest first", parameters: idParam, responses: record("{ items, nextCursor: null }") },
       },
+      "/organisations/{id}/health": {
+        get: {
+          summary: "The organisation's health: state (healthy, watch, cooling, cold), since, and its reasons, each { code, state, message, since, nextStep } in the caller's language",
+          parameters: idParam, responses: record("{ organisationId, state, since, lastContactDate, reasons, snooze }"),
+        },
+      },
+      "/organisations/{id}/health/history": {
+        get: { summary: "Each change of the organisation's health state, oldest first", parameters: idParam, responses: record("{ items: [{ state, previousState, reasonCodes, changedOn }], nextCursor: null }") },
+      },
+      "/organisations/{id}/snooze": {
+        post: { summary: "Take the relationship off 'Aandacht nodig' for some weeks, with a reason", parameters: idParam, requestBody: body(SnoozeInput), responses: created("{ until, reason }") },
+        delete: { summary: "End the snooze", parameters: idParam, responses: { "204": { description: "Ended" }, ...errors } },
+      },
+      "/health": {
+        get: {
+          summary: "Relationships by health, most important first (tier, then longest in that state)",
+          parameters: [
+            { name: "state", in: "query", schema: { type: "string", enum: ["healthy", "watch", "cooling", "cold"] }, description: "repeatable" },
+            { name: "accountHolderId", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "subregionId", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "kind", in: "query", schema: { type: "string" } },
+            { name: "includeSnoozed", in: "query", schema: { type: "boolean", default: true } },
+            ...pageParams.slice(0, 2),
+          ],
+          responses: record("{ items: [{ organisationId, name, kind, tier, state, since, lastContactDate, reasons, snoozedUntil, ... }], nextCursor }"),
+        },
+      },
+      "/health/counts": { get: { summary: "How many relationships are healthy, watch, cooling and cold (and snoozed)", responses: record("{ healthy, watch, cooling, cold, snoozed }") } },
+      "/health/trend": {
+        get: {
+          summary: "The region's counts per day, for the chart over the school year",
+          parameters: [{ name: "from", in: "query", required: true, schema: { type: "string", format: "date" } }, { name: "to", in: "query", required: true, schema: { type: "string", format: "date" } }],
+          responses: record("{ items: [{ day, healthy, watch, cooling, cold }], nextCursor: null }"),
+        },
+      },
+      "/health/recompute": {
+        post: { summary: "Recompute the region's health now, or one organisation's (admin)", requestBody: { required: false, content: json(RecomputeInput) }, responses: record("{ organisations, changed, tasksCreated, milliseconds }") },
+      },
+      "/health/settings": {
+        get: { summary: "The region's cadences per tier, coordinator and school holidays", responses: record("{ cadenceStrategicDays, cadenceRegularDays, cadenceOccasionalDays, coordinatorUserId, version, holidays }") },
+        patch: { summary: "Change the cadences and coordinator (admin; stale version: 409)", requestBody: body(UpdateHealthSettingsInput), responses: record("The settings") },
+      },
+      "/health/settings/holidays": { post: { summary: "Add a school holiday (admin)", requestBody: body(HolidayInput), responses: created("The holiday") } },
+      "/health/settings/holidays/{id}": { delete: { summary: "Remove a school holiday (admin)", parameters: idParam, responses: { "204": { description: "Removed" }, ...errors } } },
       "/organisations/{id}/timeline": {
         get: {
           summary: "Contact moments, people who started or left, and owner changes, newest first",

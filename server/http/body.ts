@@ -1,8 +1,12 @@
 import type { Context } from "hono";
 import { AppError } from "../errors";
 
-/** Reads a JSON body; anything else is a 400 in the error shape, never a 500. */
-export async function readJson(c: Context): Promise<unknown> {
+/**
+ * Reads a JSON body; anything else is a 400 in the error shape, never a 500. With `optional`, an
+ * empty body reads as `{}` (for actions whose every field is optional).
+ */
+export async function readJson(c: Context, options: { optional?: boolean } = {}): Promise<unknown> {
+  if (options.optional && !(await c.req.text()).trim()) return {};
   const type = c.req.header("content-type") ?? "";
   if (!type.includes("application/json")) throw new AppError("VALIDATION_FAILED", "Send a JSON body with Content-Type: application/json");
   try {

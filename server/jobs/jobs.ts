@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import type { Database } from "../db/database";
 import { createSmtpTransport, deliverDueEmails } from "../domains/email/delivery";
+import { recomputeHealth } from "../domains/health/health.service";
 
 export type Jobs = {
   /** Asks for a delivery run now instead of at the next minute. Call it after the email's transaction commits. */
@@ -10,6 +11,7 @@ export type Jobs = {
 };
 
 const EMAIL_DELIVER = "email-deliver";
+const HEALTH_RECOMPUTE = "health-recompute";
 const EMAIL_BATCH_SIZE = 50;
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -37,7 +39,13 @@ export async function startJobs(opts: {
     // No pg-boss retries: the outbox keeps its own per-email retries, and the schedule runs every minute.
     await boss.createQueue(EMAIL_DELIVER, { name: EMAIL_DELIVER, policy: "stately", retryLimit: 0 });
     let isStopping = false;
-    let running: Promise<unknown> = Promise.resolve();
+    // Runs in progress, so stop() can wait for them before the caller closes `db`.
+    const running = new Set<Promise<unknown>>();
+    const track = (run: Promise<unknown>) => {
+      const settled = run.catch(() => {}).finally(() => running.delete(settled));
+      running.add(settled);
+      return run;
+    };
     const deliverOutbox = async () => {
       // Without SMTP the mail stays pending in the outbox, where an admin page shows it.
       if (!transport) return;
@@ -59,13 +67,20 @@ export async function startJobs(opts: {
       }
     };
     const workerId = await boss.work(EMAIL_DELIVER, { pollingIntervalSeconds: 5 }, () => {
-      const run = deliverOutbox();
-      running = run.catch(() => {});
-      return run;
+      return track(deliverOutbox());
     });
     // The same singleton key as notifyEmailQueued, so a scheduled run and a nudge do not queue twice.
     await boss.schedule(EMAIL_DELIVER, "* * * * *", {}, { singletonKey: EMAIL_DELIVER });
     if (!transport) opts.log("email: SMTP_URL is not set; email is kept in the outbox and not sent");
+
+    // Every night the whole country: silence grows by itself, without any change to trigger it.
+    await boss.createQueue(HEALTH_RECOMPUTE, { name: HEALTH_RECOMPUTE, policy: "singleton", retryLimit: 2, retryDelay: 300 });
+    await boss.work(HEALTH_RECOMPUTE, async () => {
+      return track(recomputeHealth(opts.db, { all: true }, opts.now()).then((result) => {
+        opts.log(`health: ${result.organisations} organisations recomputed, ${result.changed} changed, ${result.tasksCreated} follow-ups`);
+      }));
+    });
+    await boss.schedule(HEALTH_RECOMPUTE, "30 2 * * *", {}, { tz: "Europe/Amsterdam" });
 
     return {
       async notifyEmailQueued() {
@@ -84,7 +99,7 @@ export async function startJobs(opts: {
         await boss.stop({ graceful: true, wait: true, close: true, timeout: STOP_TIMEOUT_MS });
         // pg-boss stops waiting after its timeout; the caller may close `db` once this returns, so
         // a delivery still using it must end first.
-        await running;
+        await Promise.all([...running]);
         transport?.close();
       },
     };

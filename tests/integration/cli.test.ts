@@ -128,6 +128,22 @@ describe("the command line", () => {
     expect(emails[0]!.text).toMatch(/http:\/\/schakel\.test\/invitation\/[\w-]{40,}/);
   });
 
+  it("recomputes relationship health for one region and says how many organisations it saw; an unknown region is one line on stderr", async () => {
+    const region = await t.db.selectFrom("regions").select("id").where("slug", "=", regionSlug).executeTakeFirstOrThrow();
+    await t.db.insertInto("organisations").values({ region_id: region.id, kind: "company", name: "Stille Partner BV", created_at: new Date("2025-01-01T10:00:00Z"), updated_at: TEST_NOW }).execute();
+    const run = await schakel("health", "recompute", "--region", regionSlug);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Recomputed 1 organisations in \d+ ms: 1 changed state, 0 follow-up tasks created\.\n$/);
+    const health = await t.db.selectFrom("organisation_health").select("state").where("region_id", "=", region.id).execute();
+    expect(health).toEqual([{ state: "cold" }]);
+
+    const unknown = await schakel("health", "recompute", "--region", "atlantis");
+    expect(unknown.code).not.toBe(0);
+    expect(linesOf(unknown.stderr)).toHaveLength(1);
+    expect(unknown.stderr).toContain("atlantis");
+  });
+
   it("prints a new API token on the last line, stores only its hash, and the token works against the API", async () => {
     const run = await schakel("token", "create", "--email", adminEmail, "--name", "reporting script");
 

@@ -10,6 +10,7 @@ import { getOrganisation } from "../organisations/organisations.service";
 import { insertTask, type Task } from "../tasks/tasks.service";
 import type { Actor } from "../users/users.service";
 import type { ListInteractionsInput } from "./interactions.schemas";
+import { recomputeOrganisations } from "../health/health.service";
 
 export type InteractionChangeMeta = { actor: Actor; now: Date };
 
@@ -126,6 +127,7 @@ export async function logInteraction(
       meta,
     );
   }
+  await recomputeOrganisations(db, [organisation.id], meta.now);
   return { ...interaction, task };
 }
 

@@ -8,6 +8,7 @@ import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../users/users.service";
 import type { CreateOrganisationInput, ListOrganisationsInput, UpdateOrganisationInput } from "./organisations.schemas";
+import { recomputeOrganisations } from "../health/health.service";
 
 export type ChangeMeta = { actor: Actor; now: Date };
 
@@ -139,6 +140,7 @@ export async function createOrganisation(db: Database, scope: Scope, input: Crea
   if (input.accountHolderId) await changeAccountHolder(db, scope.regionId, id, input.accountHolderId, meta);
   const created = await getOrganisation(db, scope, id);
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.create", entityType: "organisation", entityId: id, after: created, now: meta.now });
+  await recomputeOrganisations(db, [id], meta.now);
   return created;
 }
 
@@ -221,6 +223,7 @@ export async function updateOrganisation(db: Database, scope: Scope, id: string,
   }
   const after = await getOrganisation(db, scope, id);
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.update", entityType: "organisation", entityId: id, before, after, now: meta.now });
+  await recomputeOrganisations(db, [id], meta.now);
   return after;
 }
 
@@ -231,6 +234,7 @@ export async function archiveOrganisation(db: Database, scope: Scope, id: string
   await db.updateTable("organisations").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
   const after = await getOrganisation(db, scope, id);
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.archive", entityType: "organisation", entityId: id, before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now });
+  await recomputeOrganisations(db, [id], meta.now);
   return after;
 }
 
@@ -252,6 +256,7 @@ export async function restoreOrganisation(db: Database, scope: Scope, id: string
   await db.updateTable("organisations").set({ archived_at: null, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
   const after = await getOrganisation(db, scope, id);
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.restore", entityType: "organisation", entityId: id, before: { archivedAt: before.archivedAt }, after: { archivedAt: null }, now: meta.now });
+  await recomputeOrganisations(db, [id], meta.now);
   return after;
 }
 
@@ -326,5 +331,6 @@ export async function mergeOrganisations(db: Database, scope: Scope, input: { ke
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.merged_into", entityType: "organisation", entityId: input.duplicateId,
     before: { archivedAt: null }, after: { archivedAt: meta.now, mergedInto: input.keepId }, now: meta.now,
   });
+  await recomputeOrganisations(db, [input.keepId, input.duplicateId], meta.now);
   return after;
 }

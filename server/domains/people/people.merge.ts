@@ -4,7 +4,8 @@ import { toLocalDate } from "../../clock";
 import { AppError } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import { auditView, getPerson, type PeopleChangeMeta, type PersonWithAffiliations, requirePerson } from "./people.service";
+import { recomputeOrganisations } from "../health/health.service";
+import { auditView, getPerson, organisationsOfPerson, type PeopleChangeMeta, type PersonWithAffiliations, requirePerson } from "./people.service";
 
 const FILLABLE = ["email", "phone", "source", "reviewDate"] as const;
 const COLUMN = { email: "email", phone: "phone", source: "source", reviewDate: "review_date" } as const;
@@ -126,6 +127,9 @@ export async function mergePeople(
     regionId, actorId: meta.actor?.id ?? null, action: "person.merged_into", entityType: "person", entityId: input.duplicateId,
     before: { archivedAt: null }, after: { archivedAt: meta.now, mergedInto: input.keepId }, now: meta.now,
   });
+  // Contacts moved between people, so the health of every organisation either worked at is recomputed.
+  const organisations = [...new Set([...(await organisationsOfPerson(db, input.keepId)), ...(await organisationsOfPerson(db, input.duplicateId))])];
+  await recomputeOrganisations(db, organisations, meta.now);
   return getPerson(db, regionId, input.keepId);
 }
 

@@ -99,7 +99,7 @@ export const affiliationsApi = new Hono<HonoEnv>().post("/:id/end", requireApiRo
   const { db, clock } = c.get("services");
   return c.json(
     await db.transaction().execute((trx) =>
-      endAffiliation(trx, user.regionId, id, { endDate: input.endDate ?? clock.today(), endReason: input.endReason }, { actor: user, now: clock.now() }),
+      endAffiliation(trx, user.regionId, id, { ...input, endDate: input.endDate ?? clock.today() }, { actor: user, now: clock.now() }),
     ),
   );
 });

@@ -52,10 +52,16 @@ export const AddAffiliationInput = z.object({
 export type AddAffiliationInput = z.infer<typeof AddAffiliationInput>;
 
 /** Ending a job. Without `endDate` the caller fills in today. */
-export const EndAffiliationInput = z.object({
-  endDate: CalendarDay.optional(),
-  endReason: z.enum(END_REASONS),
-});
+export const EndAffiliationInput = z
+  .object({
+    endDate: CalendarDay.optional(),
+    endReason: z.enum(END_REASONS),
+    // Who takes over: a person already known (`successorPersonId`), a new one (`successorName`), or
+    // neither: "not known yet", which gives the owner a follow-up when the primary or last contact leaves.
+    successorPersonId: blankIsNull(z.uuid()),
+    successorName: blankIsNull(z.string().trim().min(1).max(200)),
+  })
+  .refine((value) => !(value.successorPersonId && value.successorName), { path: ["successorName"], message: "validation.oneSuccessor" });
 export type EndAffiliationInput = z.infer<typeof EndAffiliationInput>;
 
 /** Someone changes employer: their job at `fromOrganisationId` ends on `date` and one at `toOrganisationId` starts that day. */

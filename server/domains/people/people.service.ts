@@ -7,6 +7,9 @@ import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../users/users.service";
 import type { CreatePersonInput, UpdatePersonInput } from "./people.schemas";
+import { insertFollowUpTasks, recomputeOrganisations } from "../health/health.service";
+import { translator } from "../../../app/i18n";
+import { toLocalDate } from "../../clock";
 
 /** Who changes something, and when (the clock's now; SCHAKEL_NOW holds). */
 export type PeopleChangeMeta = { actor: Actor; now: Date };
@@ -192,6 +195,8 @@ export async function updatePerson(
     regionId, actorId: meta.actor?.id ?? null, action: "person.update", entityType: "person", entityId: personId,
     before: { ...auditView(before), version: before.version }, after: { ...auditView(after), version: after.version, changed }, now: meta.now,
   });
+  // A reason names the person ("Jan de Vries is vertrokken"), so their organisations are recomputed.
+  await recomputeOrganisations(db, await organisationsOfPerson(db, personId), meta.now);
   return after;
 }
 
@@ -210,6 +215,7 @@ export async function archivePerson(db: Database, regionId: string, personId: st
     regionId, actorId: meta.actor?.id ?? null, action: "person.archive", entityType: "person", entityId: personId,
     before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now,
   });
+  await recomputeOrganisations(db, await organisationsOfPerson(db, personId), meta.now);
   return after;
 }
 
@@ -228,7 +234,13 @@ export async function restorePerson(db: Database, regionId: string, personId: st
     regionId, actorId: meta.actor?.id ?? null, action: "person.restore", entityType: "person", entityId: personId,
     before: { archivedAt: before.archivedAt }, after: { archivedAt: null }, now: meta.now,
   });
+  await recomputeOrganisations(db, await organisationsOfPerson(db, personId), meta.now);
   return after;
+}
+
+export async function organisationsOfPerson(db: Database, personId: string) {
+  const rows = await db.selectFrom("affiliations").select("organisation_id").distinct().where("person_id", "=", personId).execute();
+  return rows.map((row) => row.organisation_id);
 }
 
 async function requireAffiliation(db: Database, regionId: string, affiliationId: string): Promise<AffiliationSummary> {
@@ -304,20 +316,25 @@ export async function addAffiliation(
     },
     now: meta.now,
   });
+  await recomputeOrganisations(db, [affiliation.organisationId], meta.now);
   return affiliation;
 }
 
-/** Ends a job with a date and a reason; the job stays in the person's history. Ending it twice is refused. */
+/**
+ * Ends a job with a date and a reason; the job stays in the person's history. Ending it twice is
+ * refused. A successor (known or new) takes over the job's place at the organisation, including the
+ * primary flag; without one, the owner gets a follow-up when the primary or last contact leaves.
+ */
 export async function endAffiliation(
   db: Database,
   regionId: string,
   affiliationId: string,
-  input: { endDate: string; endReason: EndReason },
+  input: { endDate: string; endReason: EndReason; successorPersonId?: string | null | undefined; successorName?: string | null | undefined },
   meta: PeopleChangeMeta,
 ): Promise<AffiliationSummary> {
   const current = await db
     .selectFrom("affiliations")
-    .select(["id", "start_date", "end_date"])
+    .select(["id", "start_date", "end_date", "organisation_id", "person_id", "is_primary", "role"])
     .where("id", "=", affiliationId)
     .where("region_id", "=", regionId)
     .forUpdate()
@@ -326,18 +343,59 @@ export async function endAffiliation(
   if (current.end_date !== null) throw new AppError("RULE_VIOLATION", "This job has already ended");
   // Calendar days as YYYY-MM-DD compare correctly as strings.
   if (input.endDate < current.start_date) throw validationFailed({ endDate: "validation.endBeforeStart" });
+  let successorId = input.successorPersonId ?? null;
+  if (successorId) {
+    const successor = await requirePerson(db, regionId, successorId).catch(() => null);
+    if (!successor || successor.archivedAt || successorId === current.person_id) throw validationFailed({ successorPersonId: "validation.unknownSuccessor" });
+  } else if (input.successorName) {
+    successorId = (await createPerson(db, regionId, { name: input.successorName, lawfulBasis: "legitimate_interest", optOut: false }, meta)).id;
+  }
   await db
     .updateTable("affiliations")
-    .set({ end_date: input.endDate, end_reason: input.endReason, ended_at: meta.now })
+    .set({ end_date: input.endDate, end_reason: input.endReason, ended_at: meta.now, successor_person_id: successorId })
     .where("id", "=", affiliationId)
     .where("region_id", "=", regionId)
     .execute();
   const affiliation = await requireAffiliation(db, regionId, affiliationId);
   await recordAudit(db, {
     regionId, actorId: meta.actor?.id ?? null, action: "affiliation.end", entityType: "affiliation", entityId: affiliationId,
-    before: { endDate: null, endReason: null }, after: { endDate: affiliation.endDate, endReason: affiliation.endReason }, now: meta.now,
+    before: { endDate: null, endReason: null }, after: { endDate: affiliation.endDate, endReason: affiliation.endReason, successorPersonId: successorId }, now: meta.now,
   });
+  if (successorId) {
+    await takeOverJob(db, regionId, current, successorId, input.endDate, meta);
+  } else {
+    const remaining = await db.selectFrom("affiliations").select("id").where("organisation_id", "=", current.organisation_id)
+      .where((eb) => eb.or([eb("end_date", "is", null), eb("end_date", ">", input.endDate)])).executeTakeFirst();
+    if (current.is_primary || !remaining) {
+      const [person, organisation] = await Promise.all([
+        requirePerson(db, regionId, current.person_id),
+        db.selectFrom("organisations").select("name").where("id", "=", current.organisation_id).executeTakeFirstOrThrow(),
+      ]);
+      const title = translator("nl")("health.successorTaskTitle", { person: person.name, organisation: organisation.name });
+      await insertFollowUpTasks(db, [current.organisation_id], sql<string>`${title}`, toLocalDate(meta.now), meta.now);
+    }
+  }
+  await recomputeOrganisations(db, [current.organisation_id], meta.now);
   return affiliation;
+}
+
+/** The successor holds a job at the organisation from the leaving day on, primary if the leaver was. */
+async function takeOverJob(
+  db: Database,
+  regionId: string,
+  leaving: { organisation_id: string; is_primary: boolean; role: string | null },
+  successorId: string,
+  startDate: string,
+  meta: PeopleChangeMeta,
+) {
+  const existing = await db.selectFrom("affiliations").select("id").where("person_id", "=", successorId)
+    .where("organisation_id", "=", leaving.organisation_id).where("end_date", "is", null).executeTakeFirst();
+  if (!existing) {
+    await addAffiliation(db, regionId, successorId, { organisationId: leaving.organisation_id, role: leaving.role, isPrimary: leaving.is_primary, startDate }, meta);
+  } else if (leaving.is_primary) {
+    await db.updateTable("affiliations").set({ is_primary: false }).where("organisation_id", "=", leaving.organisation_id).where("is_primary", "=", true).where("end_date", "is", null).execute();
+    await db.updateTable("affiliations").set({ is_primary: true }).where("id", "=", existing.id).execute();
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Database } from "../../db/database";
 import { AppError } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
+import { insertDefaultHealthSettings } from "../health/holidays";
 import type { CreateRegionInput } from "./regions.schemas";
 
 export type RegionSummary = { id: string; slug: string; name: string };
@@ -21,6 +22,7 @@ export async function createRegion(db: Database, input: CreateRegionInput, meta:
       .values(input.subregions.map((name) => ({ region_id: region.id, name, created_at: meta.now })))
       .execute();
   }
+  await insertDefaultHealthSettings(db, region.id, meta.now);
   await recordAudit(db, { regionId: region.id, actorId: meta.actorId, action: "region.create", entityType: "region", entityId: region.id, after: input, now: meta.now });
   return region;
 }

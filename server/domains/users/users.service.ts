@@ -11,6 +11,7 @@ import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { queueEmail } from "../email/outbox.service";
 import { getRegion } from "../regions/regions.service";
+import { recomputeOrganisations } from "../health/health.service";
 
 const INVITATION_VALID_DAYS = 7;
 const PASSWORD_RESET_VALID_MINUTES = 60;
@@ -223,6 +224,9 @@ export async function deactivateUser(db: Database, regionId: string, userId: str
     .executeTakeFirstOrThrow();
   await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
   await recordAudit(db, { regionId, actorId: meta.actor?.id ?? null, action: "user.deactivate", entityType: "user", entityId: userId, before: { active: true }, after: { active: false }, now: meta.now });
+  // Their relationships now have no one: each turns cold with account_holder_left until handed over.
+  const owned = await db.selectFrom("organisations").select("id").where("account_holder_id", "=", userId).where("archived_at", "is", null).execute();
+  await recomputeOrganisations(db, owned.map((o) => o.id), meta.now);
   return after;
 }
 

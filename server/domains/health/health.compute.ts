@@ -1,0 +1,252 @@
+import { sql } from "kysely";
+import type { HealthState } from "../../../db/schema";
+import type { Database } from "../../db/database";
+
+/**
+ * Relationship health, computed set-based in one SQL statement (DESIGN.md, "Relationship health").
+ *
+ * Only active organisations are watched: a prospect has no relationship to lose yet, and a paused or
+ * ended one is cold on purpose. Contact means a live contact moment on or before `today` (done
+ * activities join this when activities exist). Every rule reads dates up to `today` only, so a
+ * recompute "as of" an earlier day gives that day's picture: the demo builds its history that way.
+ */
+export const REASON_CODES = [
+  "no_recent_contact", "contact_left", "no_contact_person", "single_threaded",
+  "account_holder_left", "new_owner_no_contact", "activity_stopped", "commitment_at_risk",
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** A reason as stored: the sentence is made when it is shown, in the reader's language. */
+export type StoredReason = { code: ReasonCode; state: Exclude<HealthState, "healthy">; since: string; params: Record<string, unknown> };
+
+
+export type RecomputeTarget = { all: true } | { regionId: string } | { organisationIds: string[] };
+
+/**
+ * `turnover`: people left, on either side, and nobody is known to take over — the owner was
+ * deactivated or taken off, or a contact left without a named successor. Then Schakel itself makes
+ * sure someone picks the relationship up. (No contact person alone is not turnover: a new
+ * organisation starts without one.)
+ */
+export type StateChange = { organisationId: string; regionId: string; state: HealthState; previousState: HealthState | null; reasonCodes: string[]; turnover: boolean };
+
+// Whole-run serialisation: a nightly full run and a request's one-organisation run never interleave
+// their history rows. The key is arbitrary but fixed.
+const HEALTH_LOCK_KEY = 7_361_201;
+
+/**
+ * Recomputes the health of the target's organisations as of `today` and returns the state changes.
+ * Unchanged rows are not rewritten, so a nightly run over a quiet country writes almost nothing.
+ */
+export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<{ organisations: number; changes: StateChange[] }> {
+  if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changes: [] };
+  const scopeFilter =
+    "all" in target
+      ? sql`true`
+      : "regionId" in target
+        ? sql`o.region_id = ${target.regionId}::uuid`
+        : sql`o.id = any(${target.organisationIds}::uuid[])`;
+  const day = sql`${today}::date`;
+
+  await sql`select pg_advisory_xact_lock(${HEALTH_LOCK_KEY})`.execute(db);
+
+  // Organisations in the target that are no longer watched lose their row (no stale warnings).
+  await sql`
+    delete from organisation_health h
+    using organisations o
+    where o.id = h.organisation_id and ${scopeFilter} and (o.archived_at is not null or o.status <> 'active')`.execute(db);
+
+  const result = await sql<{ organisation_id: string; region_id: string; state: HealthState; previous_state: HealthState | null; reason_codes: string[]; turnover: boolean; watched: number }>`
+    with
+    watched as (
+      select o.id, o.region_id, o.tier, (o.created_at at time zone 'Europe/Amsterdam')::date as created_on
+      from organisations o
+      where ${scopeFilter} and o.archived_at is null and o.status = 'active'
+    ),
+    contact as (
+      select w.id as organisation_id, w.region_id, w.created_on,
+        (select max(i.date) from interactions i
+          where i.organisation_id = w.id and i.archived_at is null and i.date <= ${day}) as last_date,
+        case w.tier
+          when 'strategic' then coalesce(s.cadence_strategic_days, 60)
+          when 'regular' then coalesce(s.cadence_regular_days, 120)
+          else coalesce(s.cadence_occasional_days, 240)
+        end as cadence
+      from watched w
+      left join region_health_settings s on s.region_id = w.region_id
+    ),
+    -- Silent days: calendar days since the last contact (or since the organisation was added),
+    -- minus the region's school holidays in between.
+    silence as (
+      select c.organisation_id, c.last_date, c.cadence,
+        greatest(0, (${day} - b.base) - coalesce((
+          select sum(greatest(0, least(h.end_date, ${day}) - greatest(h.start_date, b.base + 1) + 1))
+          from school_holidays h
+          where h.region_id = c.region_id and h.end_date > b.base and h.start_date <= ${day}
+        ), 0))::int as silent_days
+      from contact c
+      cross join lateral (select least(coalesce(c.last_date, c.created_on), ${day}) as base) b
+    ),
+    jobs as (
+      select a.organisation_id, a.person_id, a.is_primary, a.start_date, a.end_date, a.end_reason,
+        a.successor_person_id, p.name as person_name,
+        (a.end_date is null or a.end_date > ${day}) as active
+      from affiliations a
+      join people p on p.id = a.person_id and p.archived_at is null
+      where a.organisation_id in (select id from watched) and a.start_date <= ${day}
+    ),
+    staffing as (
+      select organisation_id,
+        count(*) filter (where active)::int as active_count,
+        min(person_name) filter (where active) as active_name,
+        max(start_date) filter (where active) as latest_start,
+        max(end_date) filter (where not active) as latest_end
+      from jobs group by organisation_id
+    ),
+    owners as (
+      select ap.organisation_id, ap.user_id, u.name as user_name, u.active, u.deactivated_at,
+        (ap.started_at at time zone 'Europe/Amsterdam')::date as started_on,
+        (ap.ended_at at time zone 'Europe/Amsterdam')::date as ended_on,
+        row_number() over (partition by ap.organisation_id order by ap.started_at desc) as recency
+      from account_holder_periods ap
+      join users u on u.id = ap.user_id
+      where ap.organisation_id in (select id from watched)
+        and (ap.started_at at time zone 'Europe/Amsterdam')::date <= ${day}
+    ),
+    reasons as (
+      select s.organisation_id, 'no_recent_contact' as code,
+        case when s.silent_days > 2 * s.cadence then 'cold' else 'cooling' end as state,
+        (${day} - (s.silent_days - s.cadence)) as since,
+        jsonb_build_object('lastContactDate', s.last_date, 'silentDays', s.silent_days, 'cadenceDays', s.cadence) as params
+      from silence s
+      where s.silent_days > s.cadence
+      union all
+      -- A contact who left in the last twelve months with no contact since; not when they merely
+      -- changed roles within the organisation (they still hold a job there).
+      select j.organisation_id, 'contact_left',
+        case when j.is_primary or coalesce(st.active_count, 0) = 0 then 'cold' else 'cooling' end,
+        j.end_date,
+        jsonb_build_object('personId', j.person_id, 'personName', j.person_name, 'wasPrimary', j.is_primary,
+          'wasLast', coalesce(st.active_count, 0) = 0, 'endDate', j.end_date, 'endReason', j.end_reason,
+          'successorName', successor.name)
+      from jobs j
+      join contact c on c.organisation_id = j.organisation_id
+      left join staffing st on st.organisation_id = j.organisation_id
+      left join people successor on successor.id = j.successor_person_id
+      where not j.active and j.end_date > ${day} - 365
+        and (c.last_date is null or c.last_date < j.end_date)
+        and not exists (select 1 from jobs still where still.active and still.person_id = j.person_id and still.organisation_id = j.organisation_id)
+      union all
+      select c.organisation_id, 'no_contact_person', 'cold',
+        greatest(coalesce(st.latest_end, c.created_on), c.created_on), '{}'::jsonb
+      from contact c
+      left join staffing st on st.organisation_id = c.organisation_id
+      where coalesce(st.active_count, 0) = 0
+      union all
+      select st.organisation_id, 'single_threaded', 'watch',
+        greatest(st.latest_start, coalesce(st.latest_end, st.latest_start)),
+        jsonb_build_object('personName', st.active_name)
+      from staffing st
+      join watched w on w.id = st.organisation_id
+      where st.active_count = 1 and w.tier in ('strategic', 'regular')
+      union all
+      -- The owner left (deactivated) or was taken off, and nobody took over.
+      select ow.organisation_id, 'account_holder_left', 'cold',
+        case when ow.ended_on is not null and ow.ended_on <= ${day} then ow.ended_on
+             else (ow.deactivated_at at time zone 'Europe/Amsterdam')::date end,
+        jsonb_build_object('userId', ow.user_id, 'userName', ow.user_name)
+      from owners ow
+      where ow.recency = 1 and (
+        (ow.ended_on is not null and ow.ended_on <= ${day})
+        or (not ow.active and ow.deactivated_at is not null and (ow.deactivated_at at time zone 'Europe/Amsterdam')::date <= ${day}))
+      union all
+      -- A new owner (there was one before) who has had the relationship for 30 days without contact.
+      select ow.organisation_id, 'new_owner_no_contact', 'cooling', ow.started_on + 30,
+        jsonb_build_object('userId', ow.user_id, 'userName', ow.user_name, 'ownerSince', ow.started_on)
+      from owners ow
+      join contact c on c.organisation_id = ow.organisation_id
+      where ow.recency = 1 and (ow.ended_on is null or ow.ended_on > ${day}) and ow.active
+        and ow.started_on + 30 < ${day}
+        and exists (select 1 from owners earlier where earlier.organisation_id = ow.organisation_id and earlier.recency = 2)
+        and (c.last_date is null or c.last_date < ow.started_on)
+    ),
+    ranked as (
+      select r.*, case r.state when 'cold' then 3 when 'cooling' then 2 else 1 end as severity from reasons r
+    ),
+    computed as (
+      select c.organisation_id, c.region_id, c.last_date,
+        case max(r.severity) when 3 then 'cold' when 2 then 'cooling' when 1 then 'watch' else 'healthy' end as state,
+        coalesce(jsonb_agg(jsonb_build_object('code', r.code, 'state', r.state, 'since', r.since, 'params', r.params)
+          order by r.severity desc, r.since, r.code) filter (where r.code is not null), '[]'::jsonb) as reasons,
+        coalesce(array_agg(r.code order by r.severity desc, r.since, r.code) filter (where r.code is not null), '{}') as reason_codes,
+        max(r.severity) as top,
+        coalesce(bool_or(r.code = 'account_holder_left' or (r.code = 'contact_left' and r.params->>'successorName' is null)), false) as turnover
+      from contact c
+      left join ranked r on r.organisation_id = c.organisation_id
+      group by c.organisation_id, c.region_id, c.last_date
+    ),
+    dated as (
+      -- A troubled state dates from its earliest reason of that severity; healthy from when it became so.
+      select cp.*, p.state as previous_state,
+        case
+          when cp.top is not null then (select min(r.since) from ranked r where r.organisation_id = cp.organisation_id and r.severity = cp.top)
+          when p.state = 'healthy' then p.state_since
+          else ${day}
+        end as state_since
+      from computed cp
+      left join organisation_health p on p.organisation_id = cp.organisation_id
+    ),
+    saved as (
+      insert into organisation_health as h (organisation_id, region_id, state, reasons, state_since, last_contact_date, computed_at)
+      select organisation_id, region_id, state, reasons, state_since, last_date, ${now}
+      from dated
+      on conflict (organisation_id) do update
+        set state = excluded.state, reasons = excluded.reasons, state_since = excluded.state_since,
+            last_contact_date = excluded.last_contact_date, computed_at = excluded.computed_at
+        where h.state is distinct from excluded.state or h.reasons is distinct from excluded.reasons
+           or h.last_contact_date is distinct from excluded.last_contact_date
+      returning 1
+    ),
+    history as (
+      insert into health_history (region_id, organisation_id, state, previous_state, reason_codes, changed_on)
+      select region_id, organisation_id, state, previous_state, reason_codes, ${day}
+      from dated
+      where previous_state is distinct from state
+      returning organisation_id, region_id, state, previous_state, reason_codes
+    )
+    select h.*, d.turnover, (select count(*) from dated)::int as watched
+    from history h join dated d on d.organisation_id = h.organisation_id
+    union all
+    -- Always one row, so the caller learns how many were watched even when nothing changed.
+    select null, null, null, null, null, null, (select count(*) from dated)::int
+  `.execute(db);
+
+  const rows = result.rows.filter((row) => row.organisation_id !== null);
+  const watched = result.rows[0]?.watched ?? 0;
+  await recountRegions(db, target, today);
+  return {
+    organisations: watched,
+    changes: rows.map((row) => ({ organisationId: row.organisation_id, regionId: row.region_id, state: row.state, previousState: row.previous_state, reasonCodes: row.reason_codes, turnover: row.turnover })),
+  };
+}
+
+/** The region's counts for today, kept per day for the chart over the school year. */
+async function recountRegions(db: Database, target: RecomputeTarget, today: string) {
+  const regionFilter =
+    "all" in target
+      ? sql`true`
+      : "regionId" in target
+        ? sql`r.id = ${target.regionId}::uuid`
+        : sql`r.id in (select region_id from organisations where id = any(${target.organisationIds}::uuid[]))`;
+  await sql`
+    insert into health_daily_counts (region_id, day, healthy, watch, cooling, cold)
+    select r.id, ${today}::date,
+      count(h.*) filter (where h.state = 'healthy'), count(h.*) filter (where h.state = 'watch'),
+      count(h.*) filter (where h.state = 'cooling'), count(h.*) filter (where h.state = 'cold')
+    from regions r
+    left join organisation_health h on h.region_id = r.id
+    where ${regionFilter}
+    group by r.id
+    on conflict (region_id, day) do update
+      set healthy = excluded.healthy, watch = excluded.watch, cooling = excluded.cooling, cold = excluded.cold`.execute(db);
+}

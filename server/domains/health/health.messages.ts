@@ -1,0 +1,50 @@
+import { type Locale, translator } from "../../../app/i18n";
+import type { HealthState } from "../../../db/schema";
+import type { ReasonCode, StoredReason } from "./health.compute";
+
+export type HealthReason = {
+  code: ReasonCode;
+  state: Exclude<HealthState, "healthy">;
+  since: string;
+  message: string;
+  nextStep: string;
+};
+
+/** "3 maart 2026": how people write a day in a sentence. Read at noon UTC so no time zone shifts it. */
+function spokenDay(day: string, locale: Locale) {
+  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+}
+
+/**
+ * The plain sentence and next step of a stored reason, in the reader's language. Reasons are stored
+ * as a code with its facts, not as text, so a name corrected later or a reader's language is honoured.
+ */
+export function describeReason(reason: StoredReason, locale: Locale): HealthReason {
+  const t = translator(locale);
+  const p = reason.params as Record<string, string | number | boolean | null>;
+  const base = { code: reason.code, state: reason.state, since: reason.since };
+  switch (reason.code) {
+    case "no_recent_contact": {
+      const values = { days: Number(p.silentDays), cadence: Number(p.cadenceDays), date: p.lastContactDate ? spokenDay(String(p.lastContactDate), locale) : "" };
+      return { ...base, message: t(p.lastContactDate ? "health.reasons.no_recent_contact" : "health.reasons.no_recent_contact_never", values), nextStep: t("health.nextSteps.no_recent_contact") };
+    }
+    case "contact_left": {
+      const role = t(p.wasPrimary ? "health.contactRoles.primary" : p.wasLast ? "health.contactRoles.last" : "health.contactRoles.contact");
+      const values = {
+        name: String(p.personName), role, date: spokenDay(String(p.endDate), locale),
+        left: t(`health.leftHow.${String(p.endReason ?? "other")}`), successor: String(p.successorName ?? ""),
+      };
+      return p.successorName
+        ? { ...base, message: t("health.reasons.contact_left_successor", values), nextStep: t("health.nextSteps.contact_left_successor", values) }
+        : { ...base, message: t("health.reasons.contact_left", values), nextStep: t("health.nextSteps.contact_left") };
+    }
+    case "single_threaded":
+      return { ...base, message: t("health.reasons.single_threaded", { name: String(p.personName) }), nextStep: t("health.nextSteps.single_threaded") };
+    case "account_holder_left":
+      return { ...base, message: t("health.reasons.account_holder_left", { name: String(p.userName) }), nextStep: t("health.nextSteps.account_holder_left") };
+    case "new_owner_no_contact":
+      return { ...base, message: t("health.reasons.new_owner_no_contact", { name: String(p.userName), date: spokenDay(String(p.ownerSince), locale) }), nextStep: t("health.nextSteps.new_owner_no_contact") };
+    default:
+      return { ...base, message: t(`health.reasons.${reason.code}`), nextStep: t(`health.nextSteps.${reason.code}`) };
+  }
+}

@@ -1,0 +1,349 @@
+import { type RawBuilder, sql } from "kysely";
+import type { HealthState, Locale, OrganisationKind, Tier } from "../../../db/schema";
+import { translator } from "../../../app/i18n";
+import type { Scope } from "../../auth/current-user";
+import { toLocalDate } from "../../clock";
+import type { Database } from "../../db/database";
+import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { AppError, notFound } from "../../errors";
+import { validationFailed } from "../../validation";
+import { recordAudit } from "../audit/audit";
+import type { Actor } from "../users/users.service";
+import { computeHealth, type RecomputeTarget, type StateChange, type StoredReason } from "./health.compute";
+import { describeReason, type HealthReason } from "./health.messages";
+import type { HolidayInput, ListHealthInput, SnoozeInput, UpdateHealthSettingsInput } from "./health.schemas";
+
+export type HealthChangeMeta = { actor: Actor; now: Date };
+
+/**
+ * Recomputes health (for one organisation after a change, a region, or everything) and makes sure
+ * someone picks up each relationship that just turned cold through turnover: a follow-up task for
+ * its owner, or for the region's coordinator when there is no owner.
+ */
+export async function recomputeHealth(db: Database, target: RecomputeTarget, now: Date, options: { followUps?: boolean } = {}) {
+  const run = async (trx: Database) => {
+    const today = toLocalDate(now);
+    const { organisations, changes } = await computeHealth(trx, target, today, now);
+    const tasksCreated = options.followUps === false ? 0 : await createTurnoverTasks(trx, changes, today, now);
+    return { organisations, changed: changes.length, tasksCreated };
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/**
+ * Replays the region's health week by week from `from` up to today, so a freshly loaded region (the
+ * demo, an import of years of history) has a trend from the start. Follow-up tasks are made only
+ * for today's picture, not for states long past.
+ */
+export async function backfillHealthHistory(db: Database, regionId: string, from: string, now: Date) {
+  const today = toLocalDate(now);
+  for (let day = new Date(`${from}T12:00:00Z`); toLocalDate(day) < today; day = new Date(day.getTime() + 7 * 86_400_000)) {
+    await recomputeHealth(db, { regionId }, day, { followUps: false });
+  }
+  return recomputeHealth(db, { regionId }, now);
+}
+
+/** The one-line hook the other services call after a change that affects these organisations. */
+export async function recomputeOrganisations(db: Database, organisationIds: Array<string | null | undefined>, now: Date) {
+  const ids = [...new Set(organisationIds.filter((id): id is string => Boolean(id)))];
+  if (ids.length) await recomputeHealth(db, { organisationIds: ids }, now);
+}
+
+async function createTurnoverTasks(db: Database, changes: StateChange[], today: string, now: Date) {
+  const turnedCold = changes
+    .filter((change) => change.state === "cold" && change.previousState !== "cold" && change.turnover)
+    .map((change) => change.organisationId);
+  // Stored in the region's language (Dutch): a task title is shared text, not one reader's.
+  const [before = "", after = ""] = translator("nl")("health.taskTitle", { name: "\u0000" }).split("\u0000");
+  return insertFollowUpTasks(db, turnedCold, sql<string>`${before} || o.name || ${after}`, today, now);
+}
+
+/**
+ * A follow-up task per organisation for whoever should pick the relationship up: its owner, else the
+ * region's coordinator, else the region's longest-serving admin. Never a second one while an
+ * earlier Schakel follow-up is still open.
+ */
+export async function insertFollowUpTasks(db: Database, organisationIds: string[], title: RawBuilder<string>, today: string, now: Date) {
+  if (!organisationIds.length) return 0;
+  const created = await sql<{ id: string }>`
+    insert into tasks (region_id, organisation_id, assignee_id, title, due_date, status, source, created_at)
+    select o.region_id, o.id, coalesce(owner.id, coordinator.id, admin.id), left(${title}, 500), ${today}::date + 7, 'open', 'health', ${now}
+    from organisations o
+    left join users owner on owner.id = o.account_holder_id and owner.active
+    left join region_health_settings s on s.region_id = o.region_id
+    left join users coordinator on coordinator.id = s.coordinator_user_id and coordinator.active
+    left join lateral (
+      select u.id from users u where u.region_id = o.region_id and u.role = 'admin' and u.active order by u.created_at limit 1
+    ) admin on true
+    where o.id = any(${organisationIds}::uuid[])
+      and coalesce(owner.id, coordinator.id, admin.id) is not null
+      and not exists (select 1 from tasks t where t.organisation_id = o.id and t.status = 'open' and t.source = 'health')
+    returning id`.execute(db);
+  return created.rows.length;
+}
+
+export type OrganisationHealth = {
+  organisationId: string;
+  state: HealthState;
+  since: string;
+  lastContactDate: string | null;
+  reasons: HealthReason[];
+  computedAt: Date;
+  snooze: { until: string; reason: string } | null;
+};
+
+function assertStaff(scope: Scope) {
+  // Health is the school's judgement of a relationship; the partner itself does not see it.
+  if (scope.role === "partner") throw new AppError("FORBIDDEN", "Partners cannot see relationship health");
+}
+
+async function assertOrganisation(db: Database, scope: Scope, organisationId: string) {
+  const found = await db.selectFrom("organisations").select("id").where("id", "=", organisationId).where("region_id", "=", scope.regionId).executeTakeFirst();
+  if (!found) throw notFound("Organisation");
+}
+
+const activeSnooze = (today: string) => sql<boolean>`exists (
+  select 1 from health_snoozes hs where hs.organisation_id = organisation_health.organisation_id and hs.ended_at is null and hs.until > ${today}::date)`;
+
+/**
+ * The organisation's state with its reasons in the reader's language. An organisation that is not
+ * watched (not active, or archived) is healthy without reasons.
+ */
+export async function getOrganisationHealth(db: Database, scope: Scope, organisationId: string, opts: { locale: Locale; today: string }): Promise<OrganisationHealth> {
+  assertStaff(scope);
+  await assertOrganisation(db, scope, organisationId);
+  const row = await db
+    .selectFrom("organisation_health")
+    .select(["state", "state_since", "last_contact_date", "reasons", "computed_at"])
+    .where("organisation_id", "=", organisationId)
+    .executeTakeFirst();
+  const snooze = await db
+    .selectFrom("health_snoozes")
+    .select(["until", "reason"])
+    .where("organisation_id", "=", organisationId)
+    .where("ended_at", "is", null)
+    .where("until", ">", opts.today)
+    .orderBy("created_at", "desc")
+    .executeTakeFirst();
+  return {
+    organisationId,
+    state: row?.state ?? "healthy",
+    since: row?.state_since ?? opts.today,
+    lastContactDate: row?.last_contact_date ?? null,
+    reasons: ((row?.reasons ?? []) as StoredReason[]).map((reason) => describeReason(reason, opts.locale)),
+    computedAt: row?.computed_at ?? new Date(0),
+    snooze: snooze ?? null,
+  };
+}
+
+export type HealthListItem = {
+  organisationId: string;
+  name: string;
+  kind: OrganisationKind;
+  tier: Tier;
+  subregionName: string | null;
+  accountHolderId: string | null;
+  accountHolderName: string | null;
+  state: HealthState;
+  since: string;
+  lastContactDate: string | null;
+  reasons: HealthReason[];
+  snoozedUntil: string | null;
+};
+
+/**
+ * Relationships by health, most important first: strategic before regular before occasional, then
+ * the longest in that state. Snoozed ones are left out unless asked for. Keyset-paginated.
+ */
+export async function listHealth(db: Database, scope: Scope, filters: ListHealthInput, opts: { locale: Locale; today: string }) {
+  assertStaff(scope);
+  const tierRank = sql<number>`case organisations.tier when 'strategic' then 0 when 'regular' then 1 else 2 end`;
+  let query = db
+    .selectFrom("organisation_health")
+    .innerJoin("organisations", "organisations.id", "organisation_health.organisation_id")
+    .leftJoin("subregions", "subregions.id", "organisations.subregion_id")
+    .leftJoin("users as holder", "holder.id", "organisations.account_holder_id")
+    .select([
+      "organisations.id as organisationId", "organisations.name", "organisations.kind", "organisations.tier",
+      "subregions.name as subregionName", "organisations.account_holder_id as accountHolderId", "holder.name as accountHolderName",
+      "organisation_health.state", "organisation_health.state_since as since", "organisation_health.last_contact_date as lastContactDate",
+      "organisation_health.reasons",
+      sql<string | null>`(select max(hs.until) from health_snoozes hs where hs.organisation_id = organisations.id and hs.ended_at is null and hs.until > ${opts.today}::date)`.as("snoozedUntil"),
+      tierRank.as("tierRank"),
+    ])
+    .where("organisation_health.region_id", "=", scope.regionId)
+    .where("organisations.archived_at", "is", null)
+    .orderBy(tierRank)
+    .orderBy("organisation_health.state_since")
+    .orderBy("organisations.id")
+    .limit(filters.limit + 1);
+  if (filters.state?.length) query = query.where("organisation_health.state", "in", filters.state);
+  if (filters.accountHolderId) query = query.where("organisations.account_holder_id", "=", filters.accountHolderId);
+  if (filters.subregionId) query = query.where("organisations.subregion_id", "=", filters.subregionId);
+  if (filters.kind) query = query.where("organisations.kind", "=", filters.kind);
+  if (!filters.includeSnoozed) query = query.where((eb) => eb.not(activeSnooze(opts.today)));
+  if (filters.cursor) {
+    const [rank, since, id] = decodeCursor(filters.cursor, 3);
+    query = query.where(sql<boolean>`(${tierRank}, organisation_health.state_since, organisations.id) > (${Number(rank)}, ${String(since)}::date, ${String(id)}::uuid)`);
+  }
+  const rows = await query.execute();
+  const page = rows.slice(0, filters.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(({ tierRank: _rank, reasons, ...item }): HealthListItem => ({
+      ...item,
+      reasons: (reasons as StoredReason[]).map((reason) => describeReason(reason, opts.locale)),
+    })),
+    nextCursor: rows.length > filters.limit && last ? encodeCursor([last.tierRank, last.since, last.organisationId]) : null,
+  };
+}
+
+export type HealthCounts = Record<HealthState, number> & { snoozed: number };
+
+/** The dashboard's counts of the region (snoozed relationships still count in their state). */
+export async function healthCounts(db: Database, scope: Scope, today: string): Promise<HealthCounts> {
+  assertStaff(scope);
+  const rows = await db
+    .selectFrom("organisation_health")
+    .innerJoin("organisations", "organisations.id", "organisation_health.organisation_id")
+    .select(["organisation_health.state", sql<number>`count(*)::int`.as("count"), sql<number>`(count(*) filter (where ${activeSnooze(today)}))::int`.as("snoozed")])
+    .where("organisation_health.region_id", "=", scope.regionId)
+    .where("organisations.archived_at", "is", null)
+    .groupBy("organisation_health.state")
+    .execute();
+  const counts: HealthCounts = { healthy: 0, watch: 0, cooling: 0, cold: 0, snoozed: 0 };
+  for (const row of rows) {
+    counts[row.state] = row.count;
+    counts.snoozed += row.snoozed;
+  }
+  return counts;
+}
+
+/** The region's counts per day between two days, for the chart over the school year. */
+export async function regionHealthTrend(db: Database, scope: Scope, range: { from: string; to: string }) {
+  assertStaff(scope);
+  return db
+    .selectFrom("health_daily_counts")
+    .select(["day", "healthy", "watch", "cooling", "cold"])
+    .where("region_id", "=", scope.regionId)
+    .where("day", ">=", range.from)
+    .where("day", "<=", range.to)
+    .orderBy("day")
+    .execute();
+}
+
+/** Each state change of one organisation, oldest first: its trend. */
+export async function organisationHealthHistory(db: Database, scope: Scope, organisationId: string) {
+  assertStaff(scope);
+  await assertOrganisation(db, scope, organisationId);
+  return db
+    .selectFrom("health_history")
+    .select(["state", "previous_state as previousState", "reason_codes as reasonCodes", "changed_on as changedOn"])
+    .where("organisation_id", "=", organisationId)
+    .orderBy("changed_on")
+    .orderBy("id")
+    .execute();
+}
+
+/** Takes a relationship off "Aandacht nodig" for some weeks, with a reason; audited. */
+export async function snoozeOrganisation(db: Database, scope: Scope, organisationId: string, input: SnoozeInput, meta: HealthChangeMeta) {
+  assertStaff(scope);
+  await assertOrganisation(db, scope, organisationId);
+  const today = toLocalDate(meta.now);
+  await db.updateTable("health_snoozes").set({ ended_at: meta.now }).where("organisation_id", "=", organisationId).where("ended_at", "is", null).execute();
+  const snooze = await db
+    .insertInto("health_snoozes")
+    .values({
+      region_id: scope.regionId, organisation_id: organisationId, until: sql<string>`${today}::date + ${input.weeks * 7}::int`,
+      reason: input.reason, created_by: meta.actor?.id ?? null, created_at: meta.now,
+    })
+    .returning(["id", "until", "reason"])
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, {
+    regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.snooze", entityType: "organisation", entityId: organisationId,
+    after: { until: snooze.until, reason: snooze.reason }, now: meta.now,
+  });
+  return { until: snooze.until, reason: snooze.reason };
+}
+
+export async function endSnooze(db: Database, scope: Scope, organisationId: string, meta: HealthChangeMeta) {
+  assertStaff(scope);
+  await assertOrganisation(db, scope, organisationId);
+  const ended = await db.updateTable("health_snoozes").set({ ended_at: meta.now }).where("organisation_id", "=", organisationId).where("ended_at", "is", null).returning("id").execute();
+  if (ended.length) {
+    await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.unsnooze", entityType: "organisation", entityId: organisationId, now: meta.now });
+  }
+}
+
+export type HealthSettings = {
+  cadenceStrategicDays: number;
+  cadenceRegularDays: number;
+  cadenceOccasionalDays: number;
+  coordinatorUserId: string | null;
+  version: number;
+  holidays: Array<{ id: string; name: string; startDate: string; endDate: string }>;
+};
+
+export async function getHealthSettings(db: Database, regionId: string): Promise<HealthSettings> {
+  await db.insertInto("region_health_settings").values({ region_id: regionId }).onConflict((oc) => oc.column("region_id").doNothing()).execute();
+  const settings = await db
+    .selectFrom("region_health_settings")
+    .select(["cadence_strategic_days as cadenceStrategicDays", "cadence_regular_days as cadenceRegularDays", "cadence_occasional_days as cadenceOccasionalDays", "coordinator_user_id as coordinatorUserId", "version"])
+    .where("region_id", "=", regionId)
+    .executeTakeFirstOrThrow();
+  const holidays = await db
+    .selectFrom("school_holidays")
+    .select(["id", "name", "start_date as startDate", "end_date as endDate"])
+    .where("region_id", "=", regionId)
+    .orderBy("start_date")
+    .execute();
+  return { ...settings, holidays };
+}
+
+/** Cadences and the coordinator (who gets the follow-ups of relationships without an owner). Admins only. */
+export async function updateHealthSettings(db: Database, scope: Scope, input: UpdateHealthSettingsInput, meta: HealthChangeMeta): Promise<HealthSettings> {
+  if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can change the health settings");
+  const before = await getHealthSettings(db, scope.regionId);
+  if (input.coordinatorUserId) {
+    const coordinator = await db.selectFrom("users").select("id").where("id", "=", input.coordinatorUserId).where("region_id", "=", scope.regionId)
+      .where("active", "=", true).where("role", "<>", "partner").executeTakeFirst();
+    if (!coordinator) throw validationFailed({ coordinatorUserId: "validation.unknownCoordinator" });
+  }
+  const updated = await db
+    .updateTable("region_health_settings")
+    .set({
+      cadence_strategic_days: input.cadenceStrategicDays, cadence_regular_days: input.cadenceRegularDays, cadence_occasional_days: input.cadenceOccasionalDays,
+      ...(input.coordinatorUserId !== undefined && { coordinator_user_id: input.coordinatorUserId }),
+      version: sql`version + 1`, updated_at: meta.now,
+    })
+    .where("region_id", "=", scope.regionId)
+    .where("version", "=", input.version)
+    .returning("region_id")
+    .executeTakeFirst();
+  if (!updated) throw new AppError("CONFLICT", "The settings were changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
+  const { holidays: _h, version: _v, ...beforeValues } = before;
+  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.settings", entityType: "region", entityId: scope.regionId, before: beforeValues, after: input, now: meta.now });
+  await recomputeHealth(db, { regionId: scope.regionId }, meta.now);
+  return getHealthSettings(db, scope.regionId);
+}
+
+export async function addHoliday(db: Database, scope: Scope, input: HolidayInput, meta: HealthChangeMeta) {
+  if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can change the school holidays");
+  const holiday = await db
+    .insertInto("school_holidays")
+    .values({ region_id: scope.regionId, name: input.name, start_date: input.startDate, end_date: input.endDate, created_at: meta.now })
+    .returning(["id", "name", "start_date as startDate", "end_date as endDate"])
+    .executeTakeFirstOrThrow();
+  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.holiday.add", entityType: "region", entityId: scope.regionId, after: input, now: meta.now });
+  await recomputeHealth(db, { regionId: scope.regionId }, meta.now);
+  return holiday;
+}
+
+export async function removeHoliday(db: Database, scope: Scope, holidayId: string, meta: HealthChangeMeta) {
+  if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can change the school holidays");
+  const removed = await db.deleteFrom("school_holidays").where("id", "=", holidayId).where("region_id", "=", scope.regionId)
+    .returning(["name", "start_date as startDate", "end_date as endDate"]).executeTakeFirst();
+  if (!removed) throw notFound("Holiday");
+  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.holiday.remove", entityType: "region", entityId: scope.regionId, before: removed, now: meta.now });
+  await recomputeHealth(db, { regionId: scope.regionId }, meta.now);
+}

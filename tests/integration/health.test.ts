@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scopeOf, type CurrentUser, type Scope } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
+import { CreateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
+import { createOrganisation, getOrganisation, updateOrganisation } from "../../server/domains/organisations/organisations.service";
+import { logInteraction } from "../../server/domains/interactions/interactions.service";
+import { addAffiliation, createPerson, endAffiliation } from "../../server/domains/people/people.service";
+import { deactivateUser } from "../../server/domains/users/users.service";
+import { UpdateHealthSettingsInput } from "../../server/domains/health/health.schemas";
+import {
+  getHealthSettings, getOrganisationHealth, healthCounts, listHealth, organisationHealthHistory, recomputeHealth,
+  regionHealthTrend, snoozeOrganisation, updateHealthSettings,
+} from "../../server/domains/health/health.service";
+import { parseInput } from "../../server/validation";
+import { createTestDatabase, type TestDatabase } from "../support/database";
+import { makeRegion, makeUser } from "../support/factories";
+
+/**
+ * The relationship-health rules of DESIGN.md, each proven by moving the clock: nothing sleeps, every
+ * step passes its own "now" to the services and to the recompute, as SCHAKEL_NOW does for the app.
+ */
+describe("relationship health", () => {
+  let t: TestDatabase;
+  let regionId: string;
+  let admin: CurrentUser;
+  let holder: CurrentUser;
+  let colleague: CurrentUser;
+  let scope: Scope;
+
+  const at = (day: string) => new Date(`${day}T10:00:00Z`);
+  const meta = (day: string, actor: CurrentUser = holder) => ({ actor, now: at(day), appUrl: "http://schakel.test" });
+  const asUser = (user: { id: string; regionId: string; email: string; name: string; role: CurrentUser["role"]; organisationId: string | null }): CurrentUser => ({ ...user, locale: "nl" });
+
+  async function organisation(name: string, day: string, extra: Partial<CreateOrganisationInput> = {}) {
+    const input = parseInput(CreateOrganisationInput, { kind: "company", name, accountHolderId: holder.id, ...extra });
+    return createOrganisation(t.db, scope, input, meta(day));
+  }
+  async function contact(name: string, organisationId: string, day: string, isPrimary = false) {
+    const person = await createPerson(t.db, regionId, { name, lawfulBasis: "legitimate_interest", optOut: false }, meta(day));
+    const job = await addAffiliation(t.db, regionId, person.id, { organisationId, role: "Bedrijfsleider", isPrimary, startDate: day }, meta(day));
+    return { personId: person.id, affiliationId: job.id };
+  }
+  const talk = (organisationId: string, day: string, personIds: string[] = []) =>
+    logInteraction(t.db, scope, { organisationId, kind: "call", summary: "Gebeld over stageplaatsen", date: day, personIds, nextStep: null, nextStepDate: null }, meta(day));
+  const healthOn = async (organisationId: string, day: string) => {
+    await recomputeHealth(t.db, { regionId }, at(day));
+    return getOrganisationHealth(t.db, scope, organisationId, { locale: "nl", today: day });
+  };
+  const codes = (health: { reasons: Array<{ code: string }> }) => health.reasons.map((reason) => reason.code).sort();
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    const region = await makeRegion(t.db);
+    regionId = region.id;
+    admin = asUser(await makeUser(t.db, { regionId, role: "admin", name: "Marieke Nijhuis" }));
+    holder = asUser(await makeUser(t.db, { regionId, role: "accounthouder", name: "Fatima El Amrani" }));
+    colleague = asUser(await makeUser(t.db, { regionId, role: "accounthouder", name: "Joris Lammertink" }));
+    scope = scopeOf(holder);
+  });
+  afterAll(async () => t?.drop());
+
+  it("an organisation whose only contact leaves turns cold, and is healthy again after a new contact and a contact moment", async () => {
+    const org = await organisation("Bakkerij Sjöberg", "2026-01-05", { tier: "occasional" });
+    const jan = await contact("Jan de Vries", org.id, "2026-01-05", true);
+    await talk(org.id, "2026-02-10", [jan.personId]);
+    expect((await healthOn(org.id, "2026-02-11")).state).toBe("healthy");
+
+    await endAffiliation(t.db, regionId, jan.affiliationId, { endDate: "2026-03-03", endReason: "left_organisation" }, meta("2026-03-04"));
+    const cold = await healthOn(org.id, "2026-03-04");
+    expect(cold.state).toBe("cold");
+    expect(codes(cold)).toEqual(["contact_left", "no_contact_person"]);
+    const left = cold.reasons.find((reason) => reason.code === "contact_left")!;
+    expect(left.message).toBe("Jan de Vries (primair contact) is op 3 maart 2026 vertrokken; sindsdien geen contact");
+    expect(left.since).toBe("2026-03-03");
+    expect(left.nextStep).toMatch(/voeg die als contactpersoon toe/);
+
+    const anna = await contact("Anna Bosch", org.id, "2026-03-10", true);
+    expect(codes(await healthOn(org.id, "2026-03-10"))).toEqual(["contact_left"]);
+    await talk(org.id, "2026-03-11", [anna.personId]);
+    const healthy = await healthOn(org.id, "2026-03-11");
+    expect(healthy).toMatchObject({ state: "healthy", reasons: [], lastContactDate: "2026-03-11" });
+  });
+
+  it("silence beyond the tier's cadence cools a relationship, and twice the cadence makes it cold, school holidays not counted", async () => {
+    const org = await organisation("Elektro Kamphuis", "2026-01-05", { tier: "strategic" });
+    await contact("Joost Kamphuis", org.id, "2026-01-05", true);
+    await contact("Eva Kamphuis", org.id, "2026-01-05");
+    await talk(org.id, "2026-05-04");
+    // 60 silent days after 4 May is 3 July; the summer holiday (4 July - 16 August) does not count.
+    expect((await healthOn(org.id, "2026-07-03")).state).toBe("healthy");
+    expect((await healthOn(org.id, "2026-08-16")).state).toBe("healthy");
+    const cooling = await healthOn(org.id, "2026-08-17");
+    expect(cooling.state).toBe("cooling");
+    expect(cooling.reasons[0]).toMatchObject({ code: "no_recent_contact", state: "cooling", since: "2026-08-16" });
+    expect(cooling.reasons[0]!.message).toBe("Al 61 dagen geen contact, sinds 4 mei 2026 (richttijd 60 dagen; schoolvakanties tellen niet mee)");
+    expect(cooling.reasons[0]!.nextStep).toBe("Bel of bezoek de organisatie en leg het contactmoment vast.");
+    // Over twice the cadence (120 silent days) it is cold: 16 October, the day before the autumn holiday.
+    expect((await healthOn(org.id, "2026-10-15")).state).toBe("cooling");
+    expect((await healthOn(org.id, "2026-10-16")).state).toBe("cold");
+  });
+
+  it("a single contact at a strategic partner is worth watching, at an occasional one it is not", async () => {
+    const strategic = await organisation("Hulshof Installatietechniek", "2026-09-01", { tier: "strategic" });
+    const occasional = await organisation("Schilders Lansink", "2026-09-01", { tier: "occasional" });
+    await contact("Henk Wessels", strategic.id, "2026-09-01", true);
+    await contact("Mieke Lansink", occasional.id, "2026-09-01", true);
+    await talk(strategic.id, "2026-09-02");
+    await talk(occasional.id, "2026-09-02");
+    const watch = await healthOn(strategic.id, "2026-09-03");
+    expect(watch.state).toBe("watch");
+    expect(watch.reasons[0]!.message).toBe("Alleen Henk Wessels is contactpersoon: vertrekt die, dan is de relatie weg");
+    expect((await healthOn(occasional.id, "2026-09-03")).state).toBe("healthy");
+  });
+
+  it("deactivating the account holder makes each of their organisations cold, and a new owner without contact cools it after 30 days", async () => {
+    const leaving = asUser(await makeUser(t.db, { regionId, role: "accounthouder", name: "Ruud Brinkman" }));
+    const input = parseInput(CreateOrganisationInput, { kind: "company", name: "Bouwbedrijf Te Lintelo", tier: "occasional", accountHolderId: leaving.id });
+    const org = await createOrganisation(t.db, scope, input, meta("2026-01-05"));
+    await contact("Gerrit Te Lintelo", org.id, "2026-01-05", true);
+    await talk(org.id, "2026-09-01");
+
+    await deactivateUser(t.db, regionId, leaving.id, meta("2026-09-10", admin));
+    const cold = await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-09-10" });
+    expect(cold.state).toBe("cold");
+    expect(cold.reasons[0]).toMatchObject({ code: "account_holder_left", since: "2026-09-10" });
+    expect(cold.reasons[0]!.message).toBe("Accounthouder Ruud Brinkman is vertrokken en niemand heeft de relatie overgenomen");
+    // Schakel makes sure someone picks it up: a follow-up for the region's admin, since the owner left.
+    const tasks = await t.db.selectFrom("tasks").select(["assignee_id", "title", "source"]).where("organisation_id", "=", org.id).execute();
+    expect(tasks).toEqual([{ assignee_id: admin.id, title: "Relatie oppakken: Bouwbedrijf Te Lintelo", source: "health" }]);
+
+    const current = await getOrganisation(t.db, scope, org.id);
+    await updateOrganisation(t.db, scopeOf(admin), org.id, { version: current.version, accountHolderId: colleague.id }, meta("2026-09-14", admin));
+    expect((await healthOn(org.id, "2026-10-14")).state).toBe("healthy");
+    const cooling = await healthOn(org.id, "2026-10-15");
+    expect(cooling.state).toBe("cooling");
+    expect(cooling.reasons.map((r) => r.code)).toEqual(["new_owner_no_contact"]);
+    expect(cooling.reasons[0]!.message).toBe("Joris Lammertink is sinds 14 september 2026 accounthouder, maar heeft nog geen contact gehad");
+    // A second recompute makes no second task, and the history shows each change once.
+    await recomputeHealth(t.db, { regionId }, at("2026-10-15"));
+    expect(await t.db.selectFrom("tasks").select("id").where("organisation_id", "=", org.id).execute()).toHaveLength(1);
+    const history = await organisationHealthHistory(t.db, scope, org.id);
+    expect(history.map((h) => [h.changedOn, h.state])).toEqual([
+      ["2026-01-05", "cold"], ["2026-01-05", "healthy"], ["2026-09-10", "cold"], ["2026-09-14", "healthy"], ["2026-10-15", "cooling"],
+    ]);
+  });
+
+  it("when the primary contact leaves without a successor the owner gets a follow-up; with a successor, the successor becomes primary", async () => {
+    const org = await organisation("Twentse Metaalunie", "2026-02-01", { tier: "occasional" });
+    const ayse = await contact("Ayşe Demir", org.id, "2026-02-01", true);
+    const bart = await contact("Bart Oude Vrielink", org.id, "2026-02-01");
+    await endAffiliation(t.db, regionId, ayse.affiliationId, { endDate: "2026-04-01", endReason: "retired" }, meta("2026-04-01"));
+    const followUps = await t.db.selectFrom("tasks").select(["assignee_id", "title"]).where("organisation_id", "=", org.id).execute();
+    expect(followUps).toEqual([{ assignee_id: holder.id, title: "Opvolger zoeken voor Ayşe Demir bij Twentse Metaalunie" }]);
+
+    const other = await organisation("Machinefabriek Nijhuis", "2026-02-01", { tier: "occasional" });
+    const piet = await contact("Piet Nijhuis", other.id, "2026-02-01", true);
+    await endAffiliation(t.db, regionId, piet.affiliationId, { endDate: "2026-04-01", endReason: "left_organisation", successorName: "Sanne Mulder" }, meta("2026-04-01"));
+    expect(await t.db.selectFrom("tasks").select("id").where("organisation_id", "=", other.id).execute()).toEqual([]);
+    const jobs = await t.db.selectFrom("affiliations").innerJoin("people", "people.id", "affiliations.person_id")
+      .select(["people.name", "affiliations.is_primary", "affiliations.end_date"]).where("organisation_id", "=", other.id).orderBy("people.name").execute();
+    expect(jobs).toEqual([{ name: "Piet Nijhuis", is_primary: true, end_date: "2026-04-01" }, { name: "Sanne Mulder", is_primary: true, end_date: null }]);
+    const health = await healthOn(other.id, "2026-04-02");
+    expect(health.reasons[0]!.message).toBe("Piet Nijhuis (primair contact) is op 1 april 2026 vertrokken; opvolger Sanne Mulder, sindsdien geen contact");
+    expect(health.reasons[0]!.nextStep).toBe("Maak kennis met Sanne Mulder en leg het contactmoment vast.");
+    expect(bart).toBeDefined();
+  });
+
+  it("'Aandacht nodig' lists cold and cooling relationships by tier, then longest first, without snoozed ones", async () => {
+    const day = "2026-11-23";
+    await recomputeHealth(t.db, { regionId }, at(day));
+    const list = await listHealth(t.db, scope, { state: ["cold", "cooling"], limit: 50 }, { locale: "nl", today: day });
+    const tiers = list.items.map((item) => item.tier);
+    expect(tiers).toEqual([...tiers].sort((a, b) => ["strategic", "regular", "occasional"].indexOf(a) - ["strategic", "regular", "occasional"].indexOf(b)));
+    expect(list.items.every((item) => item.state === "cold" || item.state === "cooling")).toBe(true);
+    const first = list.items[0]!;
+    await expect(snoozeOrganisation(t.db, scope, first.organisationId, parseInput((await import("../../server/domains/health/health.schemas")).SnoozeInput, { weeks: 4, reason: "Directeur is met verlof tot januari" }), meta(day))).resolves.toMatchObject({ until: "2026-12-21" });
+    const after = await listHealth(t.db, scope, { state: ["cold", "cooling"], limit: 50 }, { locale: "nl", today: day });
+    expect(after.items.map((item) => item.organisationId)).not.toContain(first.organisationId);
+    const counts = await healthCounts(t.db, scope, day);
+    expect(counts.cold + counts.cooling).toBe(list.items.length);
+    expect(counts.snoozed).toBe(1);
+    // Four weeks on, the snooze has run out and the relationship is back on the list.
+    const later = await listHealth(t.db, scope, { state: ["cold", "cooling"], limit: 50 }, { locale: "nl", today: "2026-12-21" });
+    expect(later.items.map((item) => item.organisationId)).toContain(first.organisationId);
+    const trend = await regionHealthTrend(t.db, scope, { from: "2026-08-01", to: day });
+    expect(trend.at(-1)).toMatchObject({ day, cold: counts.cold, cooling: counts.cooling, healthy: counts.healthy, watch: counts.watch });
+  });
+
+  it("a cadence of zero days is refused and changes nothing; a longer cadence is applied at once", async () => {
+    const before = await getHealthSettings(t.db, regionId);
+    expect(before).toMatchObject({ cadenceStrategicDays: 60, cadenceRegularDays: 120, cadenceOccasionalDays: 240 });
+    expect(before.holidays.some((h) => h.name === "Zomervakantie 2026")).toBe(true);
+    expect(() => parseInput(UpdateHealthSettingsInput, { version: before.version, cadenceStrategicDays: 0, cadenceRegularDays: 120, cadenceOccasionalDays: -5 }, "nl"))
+      .toThrow(expect.objectContaining({ fields: { cadenceStrategicDays: "Vul een aantal dagen in van 1 tot 3650.", cadenceOccasionalDays: "Vul een aantal dagen in van 1 tot 3650." } }));
+    await expect(updateHealthSettings(t.db, scope, { version: before.version, cadenceStrategicDays: 90, cadenceRegularDays: 120, cadenceOccasionalDays: 240 }, meta("2026-11-23")))
+      .rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(updateHealthSettings(t.db, scopeOf(admin), { version: before.version, cadenceStrategicDays: 90, cadenceRegularDays: 120, cadenceOccasionalDays: 240, coordinatorUserId: holder.organisationId ?? "00000000-0000-4000-8000-000000000000" }, meta("2026-11-23", admin)))
+      .rejects.toMatchObject({ fields: { coordinatorUserId: expect.any(String) } });
+    expect(await getHealthSettings(t.db, regionId)).toEqual(before);
+    const after = await updateHealthSettings(t.db, scopeOf(admin), { version: before.version, cadenceStrategicDays: 3650, cadenceRegularDays: 3650, cadenceOccasionalDays: 3650, coordinatorUserId: colleague.id }, meta("2026-11-23", admin));
+    expect(after).toMatchObject({ cadenceStrategicDays: 3650, coordinatorUserId: colleague.id, version: before.version + 1 });
+    const silent = await t.db.selectFrom("organisation_health").select("reasons").where("region_id", "=", regionId).execute();
+    expect(silent.flatMap((row) => (row.reasons as Array<{ code: string }>).map((r) => r.code))).not.toContain("no_recent_contact");
+    await expect(updateHealthSettings(t.db, scopeOf(admin), { version: before.version, cadenceStrategicDays: 60, cadenceRegularDays: 120, cadenceOccasionalDays: 240 }, meta("2026-11-23", admin)))
+      .rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("a recompute as of an earlier day sees only what was known then", async () => {
+    const org = await organisation("Constructie Bosch", "2025-09-01", { tier: "occasional" });
+    await contact("Wim Bosch", org.id, "2025-09-01", true);
+    await talk(org.id, "2026-06-01");
+    await recomputeHealth(t.db, { organisationIds: [org.id] }, at("2026-05-01"));
+    const then = await t.db.selectFrom("organisation_health").select(["last_contact_date", "state"]).where("organisation_id", "=", org.id).executeTakeFirstOrThrow();
+    expect(then.last_contact_date).toBeNull();
+    expect(toLocalDate(at("2026-05-01"))).toBe("2026-05-01");
+  });
+});
