@@ -244,6 +244,9 @@ export const en: Messages = {
       affiliation_end: "Job ended",
       affiliation_unset_primary: "No longer the primary contact",
       affiliation_fold: "Duplicate job merged",
+      health_snooze: "Health signals paused",
+      health_unsnooze: "Health signals resumed",
+      affiliation_set_primary: "Became the primary contact",
     },
     fields: {
       name: "name",
@@ -273,6 +276,9 @@ export const en: Messages = {
       startDate: "start date",
       endDate: "end date",
       endReason: "reason",
+      successorPersonId: "successor",
+      until: "until",
+      reason: "reason",
     },
   },
   personMerge: {

@@ -259,6 +259,9 @@ export const nl = {
       affiliation_end: "Functie beëindigd",
       affiliation_unset_primary: "Niet langer primair contact",
       affiliation_fold: "Dubbele functie samengevoegd",
+      health_snooze: "Gezondheidssignalen tijdelijk uitgezet",
+      health_unsnooze: "Gezondheidssignalen weer aangezet",
+      affiliation_set_primary: "Primair contact geworden",
     },
     fields: {
       name: "naam",
@@ -288,6 +291,9 @@ export const nl = {
       startDate: "begindatum",
       endDate: "einddatum",
       endReason: "reden",
+      successorPersonId: "opvolger",
+      until: "tot",
+      reason: "reden",
     },
   },
   personMerge: {

@@ -80,6 +80,20 @@ describe("the history of an organisation and of a person", () => {
     expect(JSON.stringify(page)).not.toContain("petra@historie.nl");
   });
 
+  it("names a successor and a primary flag passed on when a contact leaves", async () => {
+    const workplace = (await send<{ id: string }>("/api/v1/organisations", "POST", { kind: "company", name: "Opvolging BV" }, 201)).id;
+    const leaver = await send<{ id: string }>("/api/v1/people", "POST", { name: "Lars Vertrekker" }, 201);
+    const successor = await send<{ id: string }>("/api/v1/people", "POST", { name: "Sanne Opvolger" }, 201);
+    const leaving = await send<{ id: string }>(`/api/v1/people/${leaver.id}/affiliations`, "POST", { organisationId: workplace, isPrimary: true, startDate: "2025-01-01" }, 201);
+    const staying = await send<{ id: string }>(`/api/v1/people/${successor.id}/affiliations`, "POST", { organisationId: workplace, startDate: "2025-06-01" }, 201);
+    await send(`/api/v1/affiliations/${leaving.id}/end`, "POST", { endDate: "2026-11-20", endReason: "left_organisation", successorPersonId: successor.id });
+
+    const page = await send<Page>(`/api/v1/organisations/${workplace}/history?limit=2`, "GET");
+    expect(page.items[0]).toMatchObject({ action: "affiliation.set_primary", entityId: staying.id, changes: [{ field: "isPrimary", before: false, after: true }] });
+    expect(page.items[1]).toMatchObject({ action: "affiliation.end", entityId: leaving.id });
+    expect(page.items[1]!.changes).toContainEqual({ field: "successorPersonId", before: null, after: "Sanne Opvolger" });
+  });
+
   it("pages with a keyset cursor and refuses a forged one", async () => {
     const first = await send<Page>(`/api/v1/organisations/${organisationId}/history?limit=3`, "GET");
     expect(first.items).toHaveLength(3);

@@ -27,6 +27,9 @@ const IGNORED = new Set([
   "personId", "organisationId", "affiliationId",
 ]);
 
+/** Fields that hold the id of a user, subregion or person: shown by that record's current name. */
+const NAMED = new Set(["accountHolderId", "subregionId", "successorPersonId"]);
+
 /** An empty list and no value read the same to a person, so `[]` → `null` is no change. */
 function comparable(value: unknown) {
   return Array.isArray(value) && value.length === 0 ? null : value ?? null;
@@ -118,7 +121,7 @@ function changesOf(entityType: string, beforeValue: unknown, afterValue: unknown
   const explicit = Array.isArray(after.changed) ? after.changed.filter((f): f is string => typeof f === "string") : null;
   const fields = explicit ?? [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((field) => !IGNORED.has(field) && JSON.stringify(comparable(before[field])) !== JSON.stringify(comparable(after[field])));
   if (FIELDS_ONLY.has(entityType)) return fields.map((field) => ({ field }));
-  const readable = (field: string, value: unknown) => ((field === "accountHolderId" || field === "subregionId") && typeof value === "string" ? names.get(value) ?? value : comparable(value));
+  const readable = (field: string, value: unknown) => (NAMED.has(field) && typeof value === "string" ? names.get(value) ?? value : comparable(value));
   return fields.map((field) => ({ field, before: readable(field, before[field]), after: readable(field, after[field]) }));
 }
 
@@ -128,7 +131,7 @@ async function namesOf(db: Database, regionId: string, rows: Array<{ before: unk
   for (const row of rows) {
     for (const side of [asRecord(row.before), asRecord(row.before).keep, row.after]) {
       const record = asRecord(side);
-      for (const field of ["accountHolderId", "subregionId", "mergedFrom", "mergedInto"]) {
+      for (const field of [...NAMED, "mergedFrom", "mergedInto"]) {
         if (typeof record[field] === "string") ids.add(record[field] as string);
       }
     }

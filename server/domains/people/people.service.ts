@@ -393,8 +393,19 @@ async function takeOverJob(
   if (!existing) {
     await addAffiliation(db, regionId, successorId, { organisationId: leaving.organisation_id, role: leaving.role, isPrimary: leaving.is_primary, startDate }, meta);
   } else if (leaving.is_primary) {
-    await db.updateTable("affiliations").set({ is_primary: false }).where("organisation_id", "=", leaving.organisation_id).where("is_primary", "=", true).where("end_date", "is", null).execute();
+    const previous = await db.updateTable("affiliations").set({ is_primary: false }).where("organisation_id", "=", leaving.organisation_id).where("is_primary", "=", true).where("end_date", "is", null).returning("id").execute();
     await db.updateTable("affiliations").set({ is_primary: true }).where("id", "=", existing.id).execute();
+    // Every change is in the audit log, also a primary flag passed on.
+    for (const { id } of previous) {
+      await recordAudit(db, {
+        regionId, actorId: meta.actor?.id ?? null, action: "affiliation.unset_primary", entityType: "affiliation", entityId: id,
+        before: { isPrimary: true }, after: { isPrimary: false }, now: meta.now,
+      });
+    }
+    await recordAudit(db, {
+      regionId, actorId: meta.actor?.id ?? null, action: "affiliation.set_primary", entityType: "affiliation", entityId: existing.id,
+      before: { isPrimary: false }, after: { isPrimary: true }, now: meta.now,
+    });
   }
 }
 
