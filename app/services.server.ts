@@ -24,6 +24,16 @@ export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/org
 export { getTimeline, logInteraction } from "../server/domains/interactions/interactions.service";
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
 export { searchEverything } from "../server/domains/search/search.service";
+export {
+  getOrganisationHealth,
+  healthCounts,
+  healthStatesOf,
+  listHealth,
+  organisationHealthHistory,
+  regionHealthTrend,
+  snoozeOrganisation,
+  endSnooze,
+} from "../server/domains/health/health.service";
 export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
 export { completeSetup, isSetupTokenValid } from "../server/domains/setup/setup.service";
 export {

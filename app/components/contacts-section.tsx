@@ -42,6 +42,12 @@ export function ContactsSection({ contacts, today, canEdit, errors }: { contacts
                   <SelectField label={t("contacts.endReason")} name="endReason" defaultValue="left_organisation">
                     {END_REASONS.map((reason) => <option key={reason} value={reason}>{t(`contacts.reasons.${reason}`)}</option>)}
                   </SelectField>
+                  {/* Who takes over feeds the health rules: without a successor the owner gets a follow-up. */}
+                  <SelectField label={t("contacts.successor")} name="successorPersonId" defaultValue="" hint={t("contacts.successorHint")}>
+                    <option value="">{t("contacts.successorUnknown")}</option>
+                    {current.filter((other) => other.personId !== c.personId).map((other) => <option key={other.personId} value={other.personId}>{other.name}</option>)}
+                  </SelectField>
+                  <TextField label={t("contacts.successorNew")} name="successorName" />
                   <button type="submit" className="button button-small">{t("common.save")}</button>
                 </Form>
               </details>

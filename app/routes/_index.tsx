@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { getRegion } from "../services.server";
+import { Link, useLoaderData } from "@remix-run/react";
+import { HealthBadge } from "../components/health";
+import { getRegion, healthCounts, scopeOf, toLocalDate } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { useT } from "../utils/i18n";
 
@@ -9,19 +10,37 @@ export const meta: MetaFunction = () => [{ title: "Overzicht · Schakel" }];
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const region = await getRegion(context.db, user.regionId);
-  return { name: user.name, role: user.role, regionName: region.name };
+  // Health is the school's view of its relationships: partners do not see it.
+  const counts = user.role === "partner" ? null : await healthCounts(context.db, scopeOf(user), toLocalDate(context.clock.now()));
+  return { name: user.name, role: user.role, regionName: region.name, counts };
 }
 
 export default function DashboardPage() {
   const t = useT();
-  const { name, role, regionName } = useLoaderData<typeof loader>();
+  const { name, role, regionName, counts } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("dashboard.welcome", { name })}</h1>
       <p className="lead">{t("dashboard.roleInRegion", { role: t(`roles.${role}`), region: regionName })}</p>
-      <div className="card">
-        <p>{t("dashboard.comingSoon")}</p>
-      </div>
+      {counts ? (
+        <section className="card" aria-labelledby="health-heading">
+          <h2 id="health-heading">{t("dashboard.health")}</h2>
+          <ul className="health-tiles">
+            {(["cold", "cooling", "watch", "healthy"] as const).map((state) => (
+              <li key={state} className={`health-tile health-banner-${state}`}>
+                <span className="health-tile-count">{counts[state]}</span> <HealthBadge state={state} />
+              </li>
+            ))}
+          </ul>
+          <p>
+            <Link className="button" to="/attention">{t("dashboard.toAttention", { count: counts.cold + counts.cooling })}</Link>
+          </p>
+        </section>
+      ) : (
+        <div className="card">
+          <p>{t("dashboard.comingSoon")}</p>
+        </div>
+      )}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/do
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { ContactsSection } from "../components/contacts-section";
 import { HistorySection } from "../components/history-section";
+import { HealthBadge, HealthReasons } from "../components/health";
 import { InteractionForm } from "../components/interaction-form";
 import { Timeline } from "../components/timeline";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
@@ -12,6 +13,7 @@ import { OrganisationForm } from "../components/organisation-form";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import {
+  getOrganisationHealth,
   addAffiliation,
   AppError,
   archiveOrganisation,
@@ -35,7 +37,7 @@ import {
 } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formValues } from "../utils/forms.server";
-import { formatMoment, useLocale, useT } from "../utils/i18n";
+import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organisation.name ?? "Organisatie"} · Schakel` }];
@@ -53,17 +55,19 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   });
   if (!organisation) throw new Response("Not found", { status: 404 });
   const historyCursor = new URL(request.url).searchParams.get("historyCursor") || undefined;
-  const [others, timeline, contacts, history, subregions, accountHolders, changes] = await Promise.all([
+  const today = toLocalDate(context.clock.now());
+  const [others, timeline, contacts, history, subregions, accountHolders, health, changes] = await Promise.all([
     listOrganisations(context.db, scope, { limit: 200 }),
     getTimeline(context.db, scope, organisation.id, { limit: 50 }),
     listOrganisationContacts(context.db, user.regionId, organisation.id),
     listAccountHolderHistory(context.db, scope, organisation.id),
     listSubregions(context.db, user.regionId),
     listAssignableUsers(context.db, user.regionId),
+    getOrganisationHealth(context.db, scope, organisation.id, { locale: user.locale, today }),
     listHistory(context.db, user.regionId, { type: "organisation", id: organisation.id }, { limit: 25, cursor: historyCursor }),
   ]);
   const mergeCandidates = others.items.filter((o) => o.id !== organisation.id).map((o) => ({ id: o.id, name: o.name }));
-  return { organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, today: toLocalDate(context.clock.now()), canEdit: user.role !== "penvoerder" };
+  return { organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, today, canEdit: user.role !== "penvoerder" };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -92,9 +96,10 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     }
     if (intent === "end-contact") {
       const affiliationId = z.uuid().parse(formData.get("affiliationId"));
-      const input = parseInput(EndAffiliationInput, { endReason: formData.get("endReason"), endDate: formData.get("endDate") || undefined }, user.locale);
+      const { intent: _intent, affiliationId: _affiliationId, ...values } = formValues(formData);
+      const input = parseInput(EndAffiliationInput, values, user.locale);
       await context.db.transaction().execute((trx) =>
-        endAffiliation(trx, user.regionId, affiliationId, { endReason: input.endReason, endDate: input.endDate ?? toLocalDate(meta.now) }, meta),
+        endAffiliation(trx, user.regionId, affiliationId, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta),
       );
       return json({ saved: true as const, intent: "end-contact" as const });
     }
@@ -125,7 +130,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, today, canEdit: mayEdit } = useLoaderData<typeof loader>();
+  const { organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, today, canEdit: mayEdit } = useLoaderData<typeof loader>();
   // An archived organisation is shown to read (and to restore), not to change.
   const canEdit = mayEdit && !o.archivedAt;
   const result = useActionData<typeof action>();
@@ -160,6 +165,13 @@ export default function OrganisationPage() {
         </Alert>
       ) : null}
       {params.get("restored") && !result ? <Alert tone="success">{t("archive.restored")}</Alert> : null}
+      {o.archivedAt ? null : (
+        <section className={`card health-banner health-banner-${health.state}`} aria-labelledby="health">
+          <h2 id="health">{t("organisations.health")} <HealthBadge state={health.state} /></h2>
+          {health.reasons.length ? <HealthReasons reasons={health.reasons} /> : <p>{t("organisations.healthy")}</p>}
+          {health.snooze ? <p className="task-meta">{t("organisations.snoozedUntil", { date: formatDay(health.snooze.until, locale), reason: health.snooze.reason })}</p> : null}
+        </section>
+      )}
       {saved ? (
         <Alert tone="success">
           {result && "withTask" in result

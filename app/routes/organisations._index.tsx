@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../db/schema";
+import { HEALTH_STATES, ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../db/schema";
+import { HealthBadge } from "../components/health";
 import { ListOrganisationsInput } from "../../server/domains/organisations/organisations.schemas";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { requireRole } from "../utils/auth.server";
-import { AppError, getOrganisation, listAssignableUsers, listOrganisations, listSubregions, parseInput, scopeOf } from "../services.server";
+import { AppError, getOrganisation, healthStatesOf, listAssignableUsers, listOrganisations, listSubregions, parseInput, scopeOf } from "../services.server";
 import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Organisaties · Schakel" }];
@@ -29,11 +30,13 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
       })
     : null;
   const names = new Map([...subregions, ...accountHolders].map((o) => [o.id, o.name]));
+  const health = await healthStatesOf(context.db, scopeOf(user), page.items.map((o) => o.id));
   return {
     organisations: page.items.map((o) => ({
       id: o.id, name: o.name, kind: o.kind, city: o.city, tier: o.tier, status: o.status, tags: o.tags,
       subregion: o.subregionId ? names.get(o.subregionId) ?? "" : "",
       accountHolder: o.accountHolderId ? names.get(o.accountHolderId) ?? "" : "",
+      health: health[o.id] ?? null,
     })),
     nextCursor: page.nextCursor,
     subregions,
@@ -91,6 +94,10 @@ export default function OrganisationsPage() {
           <option value="">{t("organisations.all")}</option>
           {TIERS.map((tier) => <option key={tier} value={tier}>{t(`organisations.tiers.${tier}`)}</option>)}
         </SelectField>
+        <SelectField label={t("organisations.health")} name="health" defaultValue={params.get("health") ?? ""}>
+          <option value="">{t("organisations.all")}</option>
+          {HEALTH_STATES.map((state) => <option key={state} value={state}>{t(`health.states.${state}`)}</option>)}
+        </SelectField>
         <SelectField label={t("organisations.fields.status")} name="status" defaultValue={params.get("status") ?? ""}>
           <option value="">{t("organisations.all")}</option>
           {ORGANISATION_STATUSES.map((status) => <option key={status} value={status}>{t(`organisations.statuses.${status}`)}</option>)}
@@ -122,6 +129,7 @@ export default function OrganisationsPage() {
                 <th>{t("organisations.fields.subregion")}</th>
                 <th>{t("organisations.fields.tier")}</th>
                 <th>{t("organisations.fields.accountHolder")}</th>
+                <th>{t("organisations.health")}</th>
               </tr>
             </thead>
             <tbody>
@@ -136,6 +144,7 @@ export default function OrganisationsPage() {
                   <td>{o.subregion}</td>
                   <td>{t(`organisations.tiers.${o.tier}`)}</td>
                   <td>{o.accountHolder}</td>
+                  <td>{o.health ? <HealthBadge state={o.health} /> : null}</td>
                 </tr>
               ))}
             </tbody>

@@ -19,7 +19,7 @@ export type ListHealthInput = z.infer<typeof ListHealthInput>;
 /** Snoozing takes a reason: a relationship is not silenced without someone saying why. */
 export const SnoozeInput = z.object({
   weeks: z.coerce.number().int().min(1, "validation.snoozeWeeks").max(52, "validation.snoozeWeeks"),
-  reason: z.string().trim().min(1, "validation.snoozeReason").max(1000),
+  reason: z.string({ error: "validation.snoozeReason" }).trim().min(1, "validation.snoozeReason").max(1000),
 });
 export type SnoozeInput = z.infer<typeof SnoozeInput>;
 

@@ -141,6 +141,8 @@ export type HealthListItem = {
   name: string;
   kind: OrganisationKind;
   tier: Tier;
+  /** The organisation's version, for an owner assigned straight from the list. */
+  version: number;
   subregionName: string | null;
   accountHolderId: string | null;
   accountHolderName: string | null;
@@ -164,7 +166,7 @@ export async function listHealth(db: Database, scope: Scope, filters: ListHealth
     .leftJoin("subregions", "subregions.id", "organisations.subregion_id")
     .leftJoin("users as holder", "holder.id", "organisations.account_holder_id")
     .select([
-      "organisations.id as organisationId", "organisations.name", "organisations.kind", "organisations.tier",
+      "organisations.id as organisationId", "organisations.name", "organisations.kind", "organisations.tier", "organisations.version",
       "subregions.name as subregionName", "organisations.account_holder_id as accountHolderId", "holder.name as accountHolderName",
       "organisation_health.state", "organisation_health.state_since as since", "organisation_health.last_contact_date as lastContactDate",
       "organisation_health.reasons",
@@ -196,6 +198,15 @@ export async function listHealth(db: Database, scope: Scope, filters: ListHealth
     })),
     nextCursor: rows.length > filters.limit && last ? encodeCursor([last.tierRank, last.since, last.organisationId]) : null,
   };
+}
+
+/** The states of a page of organisations, for the list's badges (unwatched ones are absent). */
+export async function healthStatesOf(db: Database, scope: Scope, organisationIds: string[]): Promise<Record<string, HealthState>> {
+  assertStaff(scope);
+  if (!organisationIds.length) return {};
+  const rows = await db.selectFrom("organisation_health").select(["organisation_id", "state"])
+    .where("region_id", "=", scope.regionId).where("organisation_id", "in", organisationIds).execute();
+  return Object.fromEntries(rows.map((row) => [row.organisation_id, row.state]));
 }
 
 export type HealthCounts = Record<HealthState, number> & { snoozed: number };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../../db/schema";
+import { HEALTH_STATES, ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../../db/schema";
 
 const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((value) => value || null);
 
@@ -60,6 +60,8 @@ export const ListOrganisationsInput = z.object({
   subregionId: z.uuid().optional(),
   accountHolderId: z.uuid().optional(),
   tag: z.string().trim().max(50).optional(),
+  /** Only organisations in this health state (watched, i.e. active, organisations only). */
+  health: z.enum(HEALTH_STATES).optional(),
   /** `true` lists the archived organisations instead (to find one again and restore it). */
   archived: z.enum(["true", "false"]).transform((value) => value === "true").optional(),
 });

@@ -165,6 +165,9 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Lis
   if (filters.subregionId) query = query.where("organisations.subregion_id", "=", filters.subregionId);
   if (filters.accountHolderId) query = query.where("organisations.account_holder_id", "=", filters.accountHolderId);
   if (filters.tag) query = query.where(sql<boolean>`organisations.tags @> array[${filters.tag}]::text[]`);
+  if (filters.health) {
+    query = query.where(sql<boolean>`exists (select 1 from organisation_health h where h.organisation_id = organisations.id and h.state = ${filters.health})`);
+  }
   if (filters.q) {
     query = query.where(sql<boolean>`immutable_unaccent(lower(organisations.name)) like ${`%${escapeLike(filters.q.toLowerCase())}%`}`);
   }

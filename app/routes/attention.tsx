@@ -1,0 +1,224 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { INTERACTION_KINDS, ORGANISATION_KINDS } from "../../db/schema";
+import { ListHealthInput, SnoozeInput } from "../../server/domains/health/health.schemas";
+import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
+import { AddContactInput } from "../../server/domains/people/people.schemas";
+import { HealthBadge, HealthReasons } from "../components/health";
+import { Alert } from "../components/ui/alert";
+import { SelectField, TextField } from "../components/ui/field";
+import { translator } from "../i18n";
+import {
+  addAffiliation, createPerson, healthCounts, listAssignableUsers, listHealth, listSubregions, logInteraction, parseInput, scopeOf,
+  snoozeOrganisation, toLocalDate, updateOrganisation,
+} from "../services.server";
+import { requireRole } from "../utils/auth.server";
+import { type FormErrors, formError, formValues } from "../utils/forms.server";
+import { formatDay, useLocale, useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Aandacht nodig · Schakel" }];
+
+const STAFF = ["admin", "penvoerder", "accounthouder"] as const;
+const Target = z.object({ organisationId: z.uuid() });
+const AssignOwner = z.object({ accountHolderId: z.uuid(), version: z.coerce.number().int().min(1) });
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const user = requireRole(context, request, ...STAFF);
+  const url = new URL(request.url);
+  const filters = parseInput(ListHealthInput, {
+    accountHolderId: url.searchParams.get("accountHolderId") || undefined,
+    subregionId: url.searchParams.get("subregionId") || undefined,
+    kind: url.searchParams.get("kind") || undefined,
+    cursor: url.searchParams.get("cursor") || undefined,
+  }, user.locale);
+  const today = toLocalDate(context.clock.now());
+  const scope = scopeOf(user);
+  const [page, counts, owners, subregions] = await Promise.all([
+    listHealth(context.db, scope, { ...filters, state: ["cold", "cooling"], includeSnoozed: false }, { locale: user.locale, today }),
+    healthCounts(context.db, scope, today),
+    listAssignableUsers(context.db, user.regionId),
+    listSubregions(context.db, user.regionId),
+  ]);
+  return { page, counts, owners, subregions, filters: { accountHolderId: filters.accountHolderId ?? "", subregionId: filters.subregionId ?? "", kind: filters.kind ?? "" }, today, canAct: user.role !== "penvoerder" };
+}
+
+type ActionResult = FormErrors & { organisationId?: string; intent?: string; saved?: string };
+
+export async function action({ context, request }: ActionFunctionArgs) {
+  const user = requireRole(context, request, "admin", "accounthouder");
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  const t = translator(user.locale);
+  const meta = { actor: user, now: context.clock.now() };
+  const scope = scopeOf(user);
+  let organisationId: string | undefined;
+  try {
+    ({ organisationId } = parseInput(Target, { organisationId: formData.get("organisationId") }, user.locale));
+    const { intent: _intent, organisationId: _id, ...values } = formValues(formData);
+    const today = toLocalDate(meta.now);
+    if (intent === "log-interaction") {
+      const input = parseInput(LogInteractionInput, { ...values, organisationId }, user.locale);
+      await context.db.transaction().execute((trx) => logInteraction(trx, scope, { ...input, date: input.date ?? today }, meta));
+      return json<ActionResult>({ organisationId, intent, saved: t("attention.logged") });
+    }
+    if (intent === "assign-owner") {
+      const input = parseInput(AssignOwner, values, user.locale);
+      await context.db.transaction().execute((trx) => updateOrganisation(trx, scope, organisationId!, { version: input.version, accountHolderId: input.accountHolderId }, meta));
+      return json<ActionResult>({ organisationId, intent, saved: t("attention.assigned") });
+    }
+    if (intent === "add-contact") {
+      const input = parseInput(AddContactInput, values, user.locale);
+      await context.db.transaction().execute(async (trx) => {
+        const person = await createPerson(trx, user.regionId, { name: input.name, email: input.email, phone: input.phone, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta);
+        await addAffiliation(trx, user.regionId, person.id, { organisationId: organisationId!, role: input.role, isPrimary: false, startDate: today }, meta);
+      });
+      return json<ActionResult>({ organisationId, intent, saved: t("attention.contactAdded") });
+    }
+    if (intent === "snooze") {
+      const input = parseInput(SnoozeInput, values, user.locale);
+      const snooze = await context.db.transaction().execute((trx) => snoozeOrganisation(trx, scope, organisationId!, input, meta));
+      return json<ActionResult>({ organisationId, intent, saved: t("attention.snoozed", { until: snooze.until }) });
+    }
+    throw new Response("Unknown action", { status: 400 });
+  } catch (error) {
+    const response = formError(error, user.locale);
+    const body = (await response.clone().json()) as FormErrors;
+    return json<ActionResult>({ ...body, organisationId, intent }, { status: response.status });
+  }
+}
+
+/**
+ * "Aandacht nodig": every cold and cooling relationship, most important first (tier, then the
+ * longest in that state), each with its reasons and the one-click ways to pick it up.
+ */
+export default function AttentionPage() {
+  const t = useT();
+  const locale = useLocale();
+  const { page, counts, owners, subregions, filters, today, canAct } = useLoaderData<typeof loader>();
+  const result = useActionData<ActionResult>();
+  return (
+    <div className="page">
+      <h1>{t("attention.title")}</h1>
+      <p className="lead">{t("attention.intro")}</p>
+      <p className="health-counts" aria-label={t("attention.countsLabel")}>
+        <HealthBadge state="cold" /> {counts.cold} · <HealthBadge state="cooling" /> {counts.cooling} · <HealthBadge state="watch" /> {counts.watch} · <HealthBadge state="healthy" /> {counts.healthy}
+        {counts.snoozed ? <> · {t("attention.snoozedCount", { count: counts.snoozed })}</> : null}
+      </p>
+      {result?.saved && !page.items.some((item) => item.organisationId === result.organisationId) ? <Alert tone="success">{result.saved} {t("attention.leftList")}</Alert> : null}
+      <Form method="get" className="filters card">
+        <SelectField label={t("attention.owner")} name="accountHolderId" defaultValue={filters.accountHolderId}>
+          <option value="">{t("attention.all")}</option>
+          {owners.map((owner) => <option key={owner.id} value={owner.id}>{owner.name}</option>)}
+        </SelectField>
+        <SelectField label={t("organisations.fields.subregion")} name="subregionId" defaultValue={filters.subregionId}>
+          <option value="">{t("attention.all")}</option>
+          {subregions.map((subregion) => <option key={subregion.id} value={subregion.id}>{subregion.name}</option>)}
+        </SelectField>
+        <SelectField label={t("organisations.fields.kind")} name="kind" defaultValue={filters.kind}>
+          <option value="">{t("attention.all")}</option>
+          {ORGANISATION_KINDS.map((kind) => <option key={kind} value={kind}>{t(`organisations.kinds.${kind}`)}</option>)}
+        </SelectField>
+        <button type="submit" className="button button-secondary">{t("attention.filter")}</button>
+      </Form>
+      {page.items.length === 0 ? <p className="card">{t("attention.none")}</p> : null}
+      <ul className="attention-list">
+        {page.items.map((item) => {
+          const mine = result?.organisationId === item.organisationId ? result : undefined;
+          return (
+            <li key={item.organisationId} className={`card attention attention-${item.state}`}>
+              <div className="attention-head">
+                <h2><Link to={`/organisations/${item.organisationId}`}>{item.name}</Link></h2>
+                <HealthBadge state={item.state} />
+              </div>
+              <p className="task-meta">
+                {t(`organisations.kinds.${item.kind}`)} · {t(`organisations.tiers.${item.tier}`)}
+                {item.subregionName ? <> · {item.subregionName}</> : null}
+                {" · "}{item.accountHolderName ? t("attention.ownedBy", { name: item.accountHolderName }) : t("attention.noOwner")}
+                {" · "}{item.lastContactDate ? t("attention.lastContact", { date: formatDay(item.lastContactDate, locale) }) : t("attention.neverContacted")}
+              </p>
+              <HealthReasons reasons={item.reasons} />
+              {mine?.saved ? <Alert tone="success">{mine.saved}</Alert> : null}
+              {mine?.formError ? <Alert tone="error">{mine.formError}</Alert> : null}
+              {canAct ? <AttentionActions item={item} owners={owners} today={today} errors={mine} /> : null}
+            </li>
+          );
+        })}
+      </ul>
+      {page.nextCursor ? (
+        <p><Link className="button button-secondary" to={`?${new URLSearchParams({ ...filters, cursor: page.nextCursor }).toString()}`}>{t("attention.more")}</Link></p>
+      ) : null}
+    </div>
+  );
+}
+
+type Item = ReturnType<typeof useLoaderData<typeof loader>>["page"]["items"][number];
+
+/** The four ways to act, each a small form that opens in place; errors stay with their form. */
+function AttentionActions({ item, owners, today, errors }: { item: Item; owners: Array<{ id: string; name: string }>; today: string; errors: ActionResult | undefined }) {
+  const t = useT();
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle" && navigation.formData?.get("organisationId") === item.organisationId;
+  const fieldsOf = (intent: string) => (errors?.intent === intent && !errors.saved ? errors.fields : undefined);
+  const hidden = (intent: string) => (
+    <>
+      <input type="hidden" name="intent" value={intent} />
+      <input type="hidden" name="organisationId" value={item.organisationId} />
+    </>
+  );
+  const open = (intent: string) => Boolean(fieldsOf(intent));
+  return (
+    <div className="attention-actions">
+      <details open={open("log-interaction")}>
+        <summary>{t("attention.actions.log")}</summary>
+        <Form method="post" noValidate>
+          {hidden("log-interaction")}
+          <div className="grid-2">
+            <SelectField label={t("interactions.kind")} name="kind" defaultValue="call" error={fieldsOf("log-interaction")?.kind}>
+              {INTERACTION_KINDS.map((kind) => <option key={kind} value={kind}>{t(`interactions.kinds.${kind}`)}</option>)}
+            </SelectField>
+            <TextField label={t("interactions.date")} name="date" type="date" defaultValue={today} max={today} error={fieldsOf("log-interaction")?.date} />
+          </div>
+          <TextField label={t("interactions.summary")} name="summary" error={fieldsOf("log-interaction")?.summary} />
+          <button type="submit" className="button" disabled={busy}>{t("attention.actions.logSubmit")}</button>
+        </Form>
+      </details>
+      <details open={open("assign-owner")}>
+        <summary>{t("attention.actions.assign")}</summary>
+        <Form method="post" noValidate>
+          {hidden("assign-owner")}
+          <input type="hidden" name="version" value={item.version} />
+          <SelectField label={t("organisations.fields.accountHolder")} name="accountHolderId" defaultValue={item.accountHolderId ?? ""} error={fieldsOf("assign-owner")?.accountHolderId}>
+            <option value="">{t("attention.choose")}</option>
+            {owners.map((owner) => <option key={owner.id} value={owner.id}>{owner.name}</option>)}
+          </SelectField>
+          <button type="submit" className="button" disabled={busy}>{t("attention.actions.assignSubmit")}</button>
+        </Form>
+      </details>
+      <details open={open("add-contact")}>
+        <summary>{t("attention.actions.contact")}</summary>
+        <Form method="post" noValidate>
+          {hidden("add-contact")}
+          <div className="grid-2">
+            <TextField label={t("common.name")} name="name" error={fieldsOf("add-contact")?.name} />
+            <TextField label={t("contacts.role")} name="role" error={fieldsOf("add-contact")?.role} />
+            <TextField label={t("common.email")} name="email" type="email" error={fieldsOf("add-contact")?.email} />
+            <TextField label={t("contacts.phone")} name="phone" error={fieldsOf("add-contact")?.phone} />
+          </div>
+          <button type="submit" className="button" disabled={busy}>{t("attention.actions.contactSubmit")}</button>
+        </Form>
+      </details>
+      <details open={open("snooze")}>
+        <summary>{t("attention.actions.snooze")}</summary>
+        <Form method="post" noValidate>
+          {hidden("snooze")}
+          <div className="grid-2">
+            <TextField label={t("attention.weeks")} name="weeks" type="number" min={1} max={52} defaultValue="4" error={fieldsOf("snooze")?.weeks} />
+            <TextField label={t("attention.reason")} name="reason" error={fieldsOf("snooze")?.reason} />
+          </div>
+          <button type="submit" className="button button-secondary" disabled={busy}>{t("attention.actions.snoozeSubmit")}</button>
+        </Form>
+      </details>
+    </div>
+  );
+}
