@@ -25,14 +25,18 @@ export { getTimeline, logInteraction } from "../server/domains/interactions/inte
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
 export { searchEverything } from "../server/domains/search/search.service";
 export {
+  addHoliday,
+  getHealthSettings,
   getOrganisationHealth,
   healthCounts,
   healthStatesOf,
   listHealth,
   organisationHealthHistory,
   regionHealthTrend,
+  removeHoliday,
   snoozeOrganisation,
   endSnooze,
+  updateHealthSettings,
 } from "../server/domains/health/health.service";
 export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
 export { completeSetup, isSetupTokenValid } from "../server/domains/setup/setup.service";
@@ -49,5 +53,6 @@ export {
 } from "../server/domains/users/users.service";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
+export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../server/school-year";
 export { AppError } from "../server/errors";
 export { parseInput, translateFields } from "../server/validation";

@@ -296,6 +296,11 @@ export interface HealthDailyCountsTable {
   cold: number;
 }
 
+export interface OrganisationLastContactTable {
+  organisation_id: string;
+  last_date: CalendarDay;
+}
+
 export interface HealthSnoozesTable {
   id: Generated<string>;
   region_id: string;
@@ -331,6 +336,7 @@ export interface DB {
   health_history: HealthHistoryTable;
   health_daily_counts: HealthDailyCountsTable;
   health_snoozes: HealthSnoozesTable;
+  organisation_last_contact: OrganisationLastContactTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -21,6 +21,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
     { to: "/search", label: t("nav.search"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/admin/users", label: t("nav.users"), roles: ["admin"] },
     { to: "/admin/outbox", label: t("nav.outbox"), roles: ["admin"] },
+    { to: "/admin/health", label: t("healthSettings.nav"), roles: ["admin"] },
     { to: "/profile", label: t("nav.profile"), roles: ["admin", "penvoerder", "accounthouder", "partner"] },
   ];
   const visible = user ? items.filter((item) => item.roles.includes(user.role)) : [];

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { HealthBadge } from "../components/health";
-import { getRegion, healthCounts, scopeOf, toLocalDate } from "../services.server";
+import { HealthTrendChart } from "../components/health-trend-chart";
+import { getRegion, healthCounts, regionHealthTrend, schoolYearEnd, schoolYearStart, scopeOf, toLocalDate } from "../services.server";
 import { requireUser } from "../utils/auth.server";
-import { useT } from "../utils/i18n";
+import { useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Overzicht · Schakel" }];
 
@@ -11,13 +12,18 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const region = await getRegion(context.db, user.regionId);
   // Health is the school's view of its relationships: partners do not see it.
-  const counts = user.role === "partner" ? null : await healthCounts(context.db, scopeOf(user), toLocalDate(context.clock.now()));
-  return { name: user.name, role: user.role, regionName: region.name, counts };
+  const today = toLocalDate(context.clock.now());
+  const schoolYear = { from: schoolYearStart(today), to: schoolYearEnd(today) };
+  const staff = user.role !== "partner";
+  const counts = staff ? await healthCounts(context.db, scopeOf(user), today) : null;
+  const trend = staff ? await regionHealthTrend(context.db, scopeOf(user), { from: schoolYear.from, to: today }) : [];
+  return { name: user.name, role: user.role, regionName: region.name, counts, trend, schoolYear };
 }
 
 export default function DashboardPage() {
   const t = useT();
-  const { name, role, regionName, counts } = useLoaderData<typeof loader>();
+  const locale = useLocale();
+  const { name, role, regionName, counts, trend, schoolYear } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("dashboard.welcome", { name })}</h1>
@@ -32,6 +38,7 @@ export default function DashboardPage() {
               </li>
             ))}
           </ul>
+          <HealthTrendChart rows={trend} from={schoolYear.from} to={schoolYear.to} locale={locale} />
           <p>
             <Link className="button" to="/attention">{t("dashboard.toAttention", { count: counts.cold + counts.cooling })}</Link>
           </p>

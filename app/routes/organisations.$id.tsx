@@ -6,6 +6,7 @@ import { AddContactInput, EndAffiliationInput } from "../../server/domains/peopl
 import { ContactsSection } from "../components/contacts-section";
 import { HistorySection } from "../components/history-section";
 import { HealthBadge, HealthReasons } from "../components/health";
+import { HealthHistoryStrip } from "../components/health-trend-chart";
 import { InteractionForm } from "../components/interaction-form";
 import { Timeline } from "../components/timeline";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
@@ -14,6 +15,8 @@ import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import {
   getOrganisationHealth,
+  organisationHealthHistory,
+  schoolYearStart,
   addAffiliation,
   AppError,
   archiveOrganisation,
@@ -56,7 +59,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!organisation) throw new Response("Not found", { status: 404 });
   const historyCursor = new URL(request.url).searchParams.get("historyCursor") || undefined;
   const today = toLocalDate(context.clock.now());
-  const [others, timeline, contacts, history, subregions, accountHolders, health, changes] = await Promise.all([
+  const [others, timeline, contacts, history, subregions, accountHolders, health, healthHistory, changes] = await Promise.all([
     listOrganisations(context.db, scope, { limit: 200 }),
     getTimeline(context.db, scope, organisation.id, { limit: 50 }),
     listOrganisationContacts(context.db, user.regionId, organisation.id),
@@ -64,10 +67,14 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     listSubregions(context.db, user.regionId),
     listAssignableUsers(context.db, user.regionId),
     getOrganisationHealth(context.db, scope, organisation.id, { locale: user.locale, today }),
+    organisationHealthHistory(context.db, scope, organisation.id),
     listHistory(context.db, user.regionId, { type: "organisation", id: organisation.id }, { limit: 25, cursor: historyCursor }),
   ]);
   const mergeCandidates = others.items.filter((o) => o.id !== organisation.id).map((o) => ({ id: o.id, name: o.name }));
-  return { organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, today, canEdit: user.role !== "penvoerder" };
+  return {
+    organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
+    healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder",
+  };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -130,7 +137,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, today, canEdit: mayEdit } = useLoaderData<typeof loader>();
+  const { organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit: mayEdit } = useLoaderData<typeof loader>();
   // An archived organisation is shown to read (and to restore), not to change.
   const canEdit = mayEdit && !o.archivedAt;
   const result = useActionData<typeof action>();
@@ -169,6 +176,7 @@ export default function OrganisationPage() {
         <section className={`card health-banner health-banner-${health.state}`} aria-labelledby="health">
           <h2 id="health">{t("organisations.health")} <HealthBadge state={health.state} /></h2>
           {health.reasons.length ? <HealthReasons reasons={health.reasons} /> : <p>{t("organisations.healthy")}</p>}
+          <HealthHistoryStrip history={healthHistory} from={healthFrom} to={today} locale={locale} />
           {health.snooze ? <p className="task-meta">{t("organisations.snoozedUntil", { date: formatDay(health.snooze.until, locale), reason: health.snooze.reason })}</p> : null}
         </section>
       )}

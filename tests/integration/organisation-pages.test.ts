@@ -93,6 +93,23 @@ describe("the organisation pages", () => {
     expect(page).toContain("Er is geen actieve contactpersoon.");
   });
 
+  it("asks who takes over when a contact leaves: a new successor becomes the primary contact, and the state shows why", async () => {
+    const created = await web.postForm("/organisations/new", form({ name: "Constructiebedrijf Lansink", tier: "occasional" }), { jar: holder });
+    const path = (created.headers.get("location") ?? "").replace(/\?.*$/, "");
+    await web.postForm(path, { intent: "add-contact", name: "Gerard Lansink", role: "Directeur", isPrimary: "on" }, { jar: holder });
+    const job = await t.db.selectFrom("affiliations").select("id").where("organisation_id", "=", path.split("/")[2]!).executeTakeFirstOrThrow();
+    let page = await (await web.get(path, { jar: holder })).text();
+    expect(page).toContain("Wie neemt het over?");
+
+    const ended = await web.postForm(path, { intent: "end-contact", affiliationId: job.id, endDate: "2026-11-23", endReason: "retired", successorPersonId: "", successorName: "Iris Lansink" }, { jar: holder });
+    expect(ended.status).toBe(200);
+    page = await (await web.get(path, { jar: holder })).text();
+    expect(page).toMatch(/Iris Lansink<\/a><\/strong> <span class="badge badge-success">Primair contact<\/span>/);
+    expect(page).toContain("Gerard Lansink (primair contact) is op 23 november 2026 met pensioen gegaan; opvolger Iris Lansink, sindsdien geen contact");
+    const tasks = await t.db.selectFrom("tasks").select("title").where("organisation_id", "=", path.split("/")[2]!).execute();
+    expect(tasks).toEqual([]);
+  });
+
   it("lists under Mijn partners only the organisations the user owns", async () => {
     const me = await t.db.selectFrom("users").select("id").where("name", "=", "Test accounthouder").executeTakeFirstOrThrow();
     await web.postForm("/organisations/new", form({ name: "Mijn Eigen Partner", accountHolderId: me.id }), { jar: holder });

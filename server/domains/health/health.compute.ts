@@ -63,55 +63,76 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
       from organisations o
       where ${scopeFilter} and o.archived_at is null and o.status = 'active'
     ),
-    contact as (
-      select w.id as organisation_id, w.region_id, w.created_on,
-        (select max(i.date) from interactions i
-          where i.organisation_id = w.id and i.archived_at is null and i.date <= ${day}) as last_date,
+    -- The latest live contact moment, from the table the interaction triggers keep. As of an
+    -- earlier day (a replayed history) a later contact does not count: look up the one before.
+    contact as materialized (
+      select w.id as organisation_id, w.region_id, w.created_on, lc.last_date,
+        least(coalesce(lc.last_date, w.created_on), ${day}) as base,
         case w.tier
           when 'strategic' then coalesce(s.cadence_strategic_days, 60)
           when 'regular' then coalesce(s.cadence_regular_days, 120)
           else coalesce(s.cadence_occasional_days, 240)
         end as cadence
       from watched w
+      left join organisation_last_contact olc on olc.organisation_id = w.id
+      cross join lateral (
+        select case when olc.last_date is null or olc.last_date <= ${day} then olc.last_date
+          else (select max(i.date) from interactions i where i.organisation_id = w.id and i.archived_at is null and i.date <= ${day})
+        end as last_date
+      ) lc
       left join region_health_settings s on s.region_id = w.region_id
     ),
     -- Silent days: calendar days since the last contact (or since the organisation was added),
-    -- minus the region's school holidays in between.
-    silence as (
-      select c.organisation_id, c.last_date, c.cadence,
-        greatest(0, (${day} - b.base) - coalesce((
-          select sum(greatest(0, least(h.end_date, ${day}) - greatest(h.start_date, b.base + 1) + 1))
-          from school_holidays h
-          where h.region_id = c.region_id and h.end_date > b.base and h.start_date <= ${day}
-        ), 0))::int as silent_days
+    -- minus the region's school holidays in between. Holidays only shorten silence, so only the
+    -- organisations silent for longer than their cadence in calendar days need the holiday sum.
+    overdue as (
+      select c.organisation_id, c.region_id, c.last_date, c.cadence, c.base, ${day} - c.base as calendar_days
       from contact c
-      cross join lateral (select least(coalesce(c.last_date, c.created_on), ${day}) as base) b
+      where ${day} - c.base > c.cadence
     ),
+    holiday_days as (
+      select o.organisation_id, sum(least(h.end_date, ${day}) - greatest(h.start_date, o.base + 1) + 1)::int as days
+      from overdue o
+      join school_holidays h on h.region_id = o.region_id and h.end_date > o.base and h.start_date <= ${day}
+      group by o.organisation_id
+    ),
+    silence as (
+      select o.organisation_id, o.last_date, o.cadence, greatest(0, o.calendar_days - coalesce(hd.days, 0)) as silent_days
+      from overdue o
+      left join holiday_days hd on hd.organisation_id = o.organisation_id
+    ),
+    -- Jobs at the watched organisations as of the day; archived people do not count.
     jobs as (
-      select a.organisation_id, a.person_id, a.is_primary, a.start_date, a.end_date, a.end_reason,
-        a.successor_person_id, p.name as person_name,
+      select a.organisation_id, a.person_id, a.is_primary, a.start_date, a.end_date, a.end_reason, a.successor_person_id,
         (a.end_date is null or a.end_date > ${day}) as active
       from affiliations a
-      join people p on p.id = a.person_id and p.archived_at is null
       where a.organisation_id in (select id from watched) and a.start_date <= ${day}
+        and not exists (select 1 from people p where p.id = a.person_id and p.archived_at is not null)
     ),
     staffing as (
       select organisation_id,
         count(*) filter (where active)::int as active_count,
-        min(person_name) filter (where active) as active_name,
+        (array_agg(person_id) filter (where active))[1] as active_person_id,
         max(start_date) filter (where active) as latest_start,
         max(end_date) filter (where not active) as latest_end
       from jobs group by organisation_id
     ),
-    owners as (
-      select ap.organisation_id, ap.user_id, u.name as user_name, u.active, u.deactivated_at,
+    periods as (
+      select ap.organisation_id, ap.user_id,
         (ap.started_at at time zone 'Europe/Amsterdam')::date as started_on,
         (ap.ended_at at time zone 'Europe/Amsterdam')::date as ended_on,
-        row_number() over (partition by ap.organisation_id order by ap.started_at desc) as recency
+        row_number() over (partition by ap.organisation_id order by ap.started_at desc) as recency,
+        count(*) over (partition by ap.organisation_id) as periods
       from account_holder_periods ap
-      join users u on u.id = ap.user_id
       where ap.organisation_id in (select id from watched)
         and (ap.started_at at time zone 'Europe/Amsterdam')::date <= ${day}
+    ),
+    -- The latest ownership period of each organisation, with its owner.
+    owners as (
+      select pr.organisation_id, pr.user_id, u.name as user_name, u.active, u.deactivated_at, pr.started_on, pr.ended_on, pr.periods
+      from periods pr
+      join users u on u.id = pr.user_id
+      where pr.recency = 1
     ),
     reasons as (
       select s.organisation_id, 'no_recent_contact' as code,
@@ -126,16 +147,19 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
       select j.organisation_id, 'contact_left',
         case when j.is_primary or coalesce(st.active_count, 0) = 0 then 'cold' else 'cooling' end,
         j.end_date,
-        jsonb_build_object('personId', j.person_id, 'personName', j.person_name, 'wasPrimary', j.is_primary,
+        jsonb_build_object('personId', j.person_id, 'personName', person.name, 'wasPrimary', j.is_primary,
           'wasLast', coalesce(st.active_count, 0) = 0, 'endDate', j.end_date, 'endReason', j.end_reason,
           'successorName', successor.name)
       from jobs j
       join contact c on c.organisation_id = j.organisation_id
       left join staffing st on st.organisation_id = j.organisation_id
+      join people person on person.id = j.person_id
       left join people successor on successor.id = j.successor_person_id
       where not j.active and j.end_date > ${day} - 365
         and (c.last_date is null or c.last_date < j.end_date)
-        and not exists (select 1 from jobs still where still.active and still.person_id = j.person_id and still.organisation_id = j.organisation_id)
+        and not exists (
+          select 1 from affiliations still where still.person_id = j.person_id and still.organisation_id = j.organisation_id
+            and still.start_date <= ${day} and (still.end_date is null or still.end_date > ${day}))
       union all
       select c.organisation_id, 'no_contact_person', 'cold',
         greatest(coalesce(st.latest_end, c.created_on), c.created_on), '{}'::jsonb
@@ -145,9 +169,10 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
       union all
       select st.organisation_id, 'single_threaded', 'watch',
         greatest(st.latest_start, coalesce(st.latest_end, st.latest_start)),
-        jsonb_build_object('personName', st.active_name)
+        jsonb_build_object('personName', person.name)
       from staffing st
       join watched w on w.id = st.organisation_id
+      join people person on person.id = st.active_person_id
       where st.active_count = 1 and w.tier in ('strategic', 'regular')
       union all
       -- The owner left (deactivated) or was taken off, and nobody took over.
@@ -156,7 +181,7 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
              else (ow.deactivated_at at time zone 'Europe/Amsterdam')::date end,
         jsonb_build_object('userId', ow.user_id, 'userName', ow.user_name)
       from owners ow
-      where ow.recency = 1 and (
+      where (
         (ow.ended_on is not null and ow.ended_on <= ${day})
         or (not ow.active and ow.deactivated_at is not null and (ow.deactivated_at at time zone 'Europe/Amsterdam')::date <= ${day}))
       union all
@@ -165,46 +190,62 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
         jsonb_build_object('userId', ow.user_id, 'userName', ow.user_name, 'ownerSince', ow.started_on)
       from owners ow
       join contact c on c.organisation_id = ow.organisation_id
-      where ow.recency = 1 and (ow.ended_on is null or ow.ended_on > ${day}) and ow.active
+      where (ow.ended_on is null or ow.ended_on > ${day}) and ow.active
         and ow.started_on + 30 < ${day}
-        and exists (select 1 from owners earlier where earlier.organisation_id = ow.organisation_id and earlier.recency = 2)
+        and ow.periods > 1
         and (c.last_date is null or c.last_date < ow.started_on)
     ),
     ranked as (
       select r.*, case r.state when 'cold' then 3 when 'cooling' then 2 else 1 end as severity from reasons r
     ),
+    -- Reasons per organisation that has any (the few), then every watched organisation (the many).
+    grouped as (
+      select r.organisation_id,
+        max(r.severity) as top,
+        jsonb_agg(jsonb_build_object('code', r.code, 'state', r.state, 'since', r.since, 'params', r.params)
+          order by r.severity desc, r.since, r.code) as reasons,
+        array_agg(r.code order by r.severity desc, r.since, r.code) as reason_codes,
+        min(r.since) filter (where r.severity = 3) as since_cold,
+        min(r.since) filter (where r.severity = 2) as since_cooling,
+        min(r.since) filter (where r.severity = 1) as since_watch,
+        bool_or(r.code = 'account_holder_left' or (r.code = 'contact_left' and r.params->>'successorName' is null)) as turnover
+      from ranked r
+      group by r.organisation_id
+    ),
     computed as (
       select c.organisation_id, c.region_id, c.last_date,
-        case max(r.severity) when 3 then 'cold' when 2 then 'cooling' when 1 then 'watch' else 'healthy' end as state,
-        coalesce(jsonb_agg(jsonb_build_object('code', r.code, 'state', r.state, 'since', r.since, 'params', r.params)
-          order by r.severity desc, r.since, r.code) filter (where r.code is not null), '[]'::jsonb) as reasons,
-        coalesce(array_agg(r.code order by r.severity desc, r.since, r.code) filter (where r.code is not null), '{}') as reason_codes,
-        max(r.severity) as top,
-        coalesce(bool_or(r.code = 'account_holder_left' or (r.code = 'contact_left' and r.params->>'successorName' is null)), false) as turnover
+        case g.top when 3 then 'cold' when 2 then 'cooling' when 1 then 'watch' else 'healthy' end as state,
+        coalesce(g.reasons, '[]'::jsonb) as reasons,
+        coalesce(g.reason_codes, '{}') as reason_codes,
+        g.top, g.since_cold, g.since_cooling, g.since_watch,
+        coalesce(g.turnover, false) as turnover
       from contact c
-      left join ranked r on r.organisation_id = c.organisation_id
-      group by c.organisation_id, c.region_id, c.last_date
+      left join grouped g on g.organisation_id = c.organisation_id
     ),
     dated as (
       -- A troubled state dates from its earliest reason of that severity; healthy from when it became so.
       select cp.*, p.state as previous_state,
         case
-          when cp.top is not null then (select min(r.since) from ranked r where r.organisation_id = cp.organisation_id and r.severity = cp.top)
+          when cp.top = 3 then cp.since_cold
+          when cp.top = 2 then cp.since_cooling
+          when cp.top = 1 then cp.since_watch
           when p.state = 'healthy' then p.state_since
           else ${day}
-        end as state_since
+        end as state_since,
+        (p.organisation_id is null or p.state is distinct from cp.state or p.reasons is distinct from cp.reasons
+          or p.last_contact_date is distinct from cp.last_date) as differs
       from computed cp
       left join organisation_health p on p.organisation_id = cp.organisation_id
     ),
+    -- Only what changed is written: a nightly run over a quiet country writes almost nothing.
     saved as (
       insert into organisation_health as h (organisation_id, region_id, state, reasons, state_since, last_contact_date, computed_at)
       select organisation_id, region_id, state, reasons, state_since, last_date, ${now}
       from dated
+      where differs
       on conflict (organisation_id) do update
         set state = excluded.state, reasons = excluded.reasons, state_since = excluded.state_since,
             last_contact_date = excluded.last_contact_date, computed_at = excluded.computed_at
-        where h.state is distinct from excluded.state or h.reasons is distinct from excluded.reasons
-           or h.last_contact_date is distinct from excluded.last_contact_date
       returning 1
     ),
     history as (
