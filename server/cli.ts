@@ -130,6 +130,8 @@ program
   .description("load the demo data set (STO Twente) into the configured database")
   .option("--scale <scale>", "region | national", "region")
   .action(async (options: { scale: string }) => {
+    // The national data set (78 regions, for the performance bars) comes later; refuse it plainly until then.
+    if (options.scale === "national") throw new AppError("VALIDATION_FAILED", "The national demo data set (--scale national) is not available yet; use --scale region");
     if (options.scale !== "region") throw new AppError("VALIDATION_FAILED", `Unknown or not yet available scale "${options.scale}"; use --scale region`);
     const config = readConfig();
     const now = createClock(config.now).now();
@@ -142,6 +144,7 @@ program
     });
     console.log(result.alreadyLoaded ? "The demo region STO Twente was already loaded. Sign in with:" : "Loaded STO Twente. Sign in with:");
     for (const account of result.accounts) console.log(`  ${account.role.padEnd(14)} ${account.email}  ${account.password}`);
+    console.log(`  and with the same password the account holders ${result.accountHolders.join(", ")}`);
   });
 
 const health = program.command("health").description("relationship health");
