@@ -13,9 +13,13 @@ export {
   listAccountHolderHistory,
   listOrganisations,
   mergeOrganisations,
+  restoreOrganisation,
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
 export { addAffiliation, createPerson, endAffiliation, getPerson, listOrganisationContacts, listPeople, moveToOrganisation } from "../server/domains/people/people.service";
+export { archivePerson, restorePerson } from "../server/domains/people/people.service";
+export { findMergeCandidates, mergePeople } from "../server/domains/people/people.merge";
+export { listHistory } from "../server/domains/audit/history";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
 export { getTimeline, logInteraction } from "../server/domains/interactions/interactions.service";
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
