@@ -13,9 +13,13 @@ export {
   listAccountHolderHistory,
   listOrganisations,
   mergeOrganisations,
+  restoreOrganisation,
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
 export { addAffiliation, createPerson, endAffiliation, getPerson, listOrganisationContacts, listPeople, moveToOrganisation } from "../server/domains/people/people.service";
+export { archivePerson, restorePerson } from "../server/domains/people/people.service";
+export { findMergeCandidates, mergePeople } from "../server/domains/people/people.merge";
+export { listHistory } from "../server/domains/audit/history";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
 export { readImportFile, MAX_IMPORT_BYTES } from "../server/domains/imports/imports.parse";
 export { guessMapping } from "../server/domains/imports/imports.mapping";
@@ -59,6 +63,8 @@ export {
   setPasswordWithToken,
   setUserLocale,
 } from "../server/domains/users/users.service";
+export { countOwnedOrganisations, getHandover, handOverOrganisations } from "../server/domains/handover/handover.service";
+export { getDigestPreferences, updateDigestPreferences } from "../server/domains/digest/digest.service";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
 export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../server/school-year";

@@ -45,6 +45,9 @@ export interface UsersTable {
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** The weekly digest: whether it comes, and on which ISO weekday (1 = Monday). */
+  digest_enabled: Generated<boolean>;
+  digest_weekday: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -333,6 +336,14 @@ export interface HealthSnoozesTable {
   ended_at: Timestamp | null;
 }
 
+/** One row per user and ISO week ("2026-W48") whose digest was queued: never a second one that week. */
+export interface DigestRunsTable {
+  user_id: string;
+  iso_week: string;
+  email_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
   regions: RegionsTable;
   subregions: SubregionsTable;
@@ -359,6 +370,7 @@ export interface DB {
   health_daily_counts: HealthDailyCountsTable;
   health_snoozes: HealthSnoozesTable;
   organisation_last_contact: OrganisationLastContactTable;
+  digest_runs: DigestRunsTable;
 }
 
 export type User = Selectable<UsersTable>;

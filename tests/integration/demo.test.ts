@@ -376,6 +376,14 @@ describe("npx schakel demo", () => {
       expect(first.stdout).toContain("koen.vos@sto-twente.demo");
       expect(first.stdout).not.toContain("ingrid.haverkate");
       expect((await countRows(target.db)).organisations).toBeGreaterThan(350);
+      // A visitor sees the point at once: relationships cold through turnover, each with a
+      // follow-up for whoever must pick it up, and a trend over the school year for the chart.
+      const states = await target.db.selectFrom("organisation_health").select(["state", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("state").execute();
+      expect(Number(states.find((row) => row.state === "cold")?.n)).toBeGreaterThan(10);
+      const followUps = await target.db.selectFrom("tasks").select("id").where("source", "=", "health").where("status", "=", "open").execute();
+      expect(followUps.length).toBeGreaterThanOrEqual(12);
+      const days = await target.db.selectFrom("health_daily_counts").select("day").where("day", ">=", "2026-08-01").execute();
+      expect(days.length).toBeGreaterThan(5);
     } finally {
       await target.drop();
     }

@@ -31,16 +31,24 @@ export async function recomputeHealth(db: Database, target: RecomputeTarget, now
 }
 
 /**
- * Replays the region's health week by week from `from` up to today, so a freshly loaded region (the
- * demo, an import of years of history) has a trend from the start. Follow-up tasks are made only
- * for today's picture, not for states long past.
+ * Replays the region's health every `stepDays` from `from` up to today, so a freshly loaded region
+ * (the demo, an import of years of history) has a trend from the start. Follow-up tasks are made
+ * only for today's picture, not for states long past.
  */
-export async function backfillHealthHistory(db: Database, regionId: string, from: string, now: Date) {
+export async function backfillHealthHistory(db: Database, regionId: string, from: string, now: Date, stepDays = 7) {
   const today = toLocalDate(now);
-  for (let day = new Date(`${from}T12:00:00Z`); toLocalDate(day) < today; day = new Date(day.getTime() + 7 * 86_400_000)) {
+  for (let day = new Date(`${from}T12:00:00Z`); toLocalDate(day) < today; day = new Date(day.getTime() + stepDays * 86_400_000)) {
     await recomputeHealth(db, { regionId }, day, { followUps: false });
   }
-  return recomputeHealth(db, { regionId }, now);
+  const result = await recomputeHealth(db, { regionId }, now);
+  // The replay made no follow-ups; today's relationships that are cold through turnover get theirs now.
+  const cold = await sql<{ organisation_id: string }>`
+    select organisation_id from organisation_health
+    where region_id = ${regionId} and state = 'cold' and exists (
+      select 1 from jsonb_array_elements(reasons) r
+      where r->>'code' = 'account_holder_left' or (r->>'code' = 'contact_left' and r->'params'->>'successorName' is null))`.execute(db);
+  const tasksCreated = await insertFollowUpTasks(db, cold.rows.map((row) => row.organisation_id), pickUpTitle(), today, now);
+  return { ...result, tasksCreated: result.tasksCreated + tasksCreated };
 }
 
 /** The one-line hook the other services call after a change that affects these organisations. */
@@ -53,9 +61,13 @@ async function createTurnoverTasks(db: Database, changes: StateChange[], today: 
   const turnedCold = changes
     .filter((change) => change.state === "cold" && change.previousState !== "cold" && change.turnover)
     .map((change) => change.organisationId);
-  // Stored in the region's language (Dutch): a task title is shared text, not one reader's.
+  return insertFollowUpTasks(db, turnedCold, pickUpTitle(), today, now);
+}
+
+/** "Relatie oppakken: <name>", in the region's language (Dutch): a task title is shared text, not one reader's. */
+function pickUpTitle() {
   const [before = "", after = ""] = translator("nl")("health.taskTitle", { name: "\u0000" }).split("\u0000");
-  return insertFollowUpTasks(db, turnedCold, sql<string>`${before} || o.name || ${after}`, today, now);
+  return sql<string>`${before} || o.name || ${after}`;
 }
 
 /**
