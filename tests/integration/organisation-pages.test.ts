@@ -43,7 +43,7 @@ describe("the organisation pages", () => {
     expect(fieldErrorOf(await bad.text(), "kvkNumber")).toBe("Een KvK-nummer heeft 8 cijfers.");
 
     const duplicate = await web.postForm("/organisations/new", form({ name: "Hulshof BV", kvkNumber: "12345678" }), { jar: holder });
-    expect(duplicate.status).toBe(409);
+    expect(duplicate.status).toBe(422);
     const html = await duplicate.text();
     expect(fieldErrorOf(html, "kvkNumber")).toBe("Er is al een organisatie met dit KvK-nummer in deze regio.");
     expect(html).toContain("Bekijk Hulshof Installatietechniek");

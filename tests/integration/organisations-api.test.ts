@@ -46,7 +46,7 @@ describe("/api/v1/organisations", () => {
   it("refuses a second organisation with the same KvK number and names the first", async () => {
     const first = await json(await post({ kind: "company", name: "Bouwbedrijf Oldenzaal", kvkNumber: "87654321" }));
     const response = await post({ kind: "company", name: "Bouwbedrijf Oldenzaal BV", kvkNumber: "87654321" });
-    expect(response.status).toBe(409);
+    expect(response.status).toBe(422);
     const body = await json(response);
     expect(body.error?.fields?.kvkNumber).toBeDefined();
     expect(body.error?.details?.existingId).toBe(first.id);

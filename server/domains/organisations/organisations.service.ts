@@ -86,8 +86,9 @@ async function assertKvkFree(db: Database, regionId: string, kvkNumber: string |
   if (exceptId) query = query.where("id", "<>", exceptId);
   const existing = await query.executeTakeFirst();
   if (existing) {
+    // 422, not 409: API.md keeps 409 for a stale version; a taken number is a rule that refuses it.
     throw validationFailed({ kvkNumber: "validation.kvkTaken" }, "en", {
-      code: "CONFLICT",
+      code: "RULE_VIOLATION",
       message: `An organisation with KvK number ${kvkNumber} already exists: ${existing.name}`,
       details: { existingId: existing.id, existingName: existing.name },
     });
