@@ -17,6 +17,7 @@ export {
 } from "../server/domains/organisations/organisations.service";
 export { addAffiliation, createPerson, endAffiliation, getPerson, listOrganisationContacts, listPeople, moveToOrganisation } from "../server/domains/people/people.service";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
+export { activityChoices, archiveActivity, createActivity, getActivity, listActivities, listOrganisationActivities, updateActivity } from "../server/domains/activities/activities.service";
 export { getTimeline, logInteraction } from "../server/domains/interactions/interactions.service";
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
 export { searchEverything } from "../server/domains/search/search.service";

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
+import { ActivitiesSection } from "../components/activities-section";
 import { ContactsSection } from "../components/contacts-section";
 import { HealthBadge, HealthReasons } from "../components/health";
 import { HealthHistoryStrip } from "../components/health-trend-chart";
@@ -14,6 +15,7 @@ import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import {
   getOrganisationHealth,
+  listOrganisationActivities,
   organisationHealthHistory,
   schoolYearStart,
   addAffiliation,
@@ -65,8 +67,9 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     getOrganisationHealth(context.db, scope, organisation.id, { locale: user.locale, today }),
     organisationHealthHistory(context.db, scope, organisation.id),
   ]);
+  const activities = await listOrganisationActivities(context.db, scope, organisation.id);
   const mergeCandidates = others.items.filter((o) => o.id !== organisation.id).map((o) => ({ id: o.id, name: o.name }));
-  return { organisation, mergeCandidates, timeline: timeline.items, contacts, history, subregions, accountHolders, health, healthHistory, healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder" };
+  return { activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, subregions, accountHolders, health, healthHistory, healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder" };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -124,7 +127,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { organisation: o, mergeCandidates, timeline, contacts, history, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit } = useLoaderData<typeof loader>();
+  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const saved = (result && "saved" in result) || params.get("saved");
@@ -192,6 +195,7 @@ export default function OrganisationPage() {
         />
       ) : null}
       <ContactsSection contacts={contacts} today={today} canEdit={canEdit} errors={errors?.intent === "add-contact" || errors?.intent === "end-contact" ? errors : undefined} />
+      <ActivitiesSection organisationId={o.id} activities={activities} canEdit={canEdit} />
       <Timeline items={timeline} />
       {canEdit ? (
         <>
