@@ -13,11 +13,27 @@ export {
   listAccountHolderHistory,
   listOrganisations,
   mergeOrganisations,
+  restoreOrganisation,
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
 export { addAffiliation, createPerson, endAffiliation, getPerson, listOrganisationContacts, listPeople, moveToOrganisation } from "../server/domains/people/people.service";
+export { archivePerson, restorePerson } from "../server/domains/people/people.service";
+export { findMergeCandidates, mergePeople } from "../server/domains/people/people.merge";
+export { listHistory } from "../server/domains/audit/history";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
 export { activityChoices, archiveActivity, createActivity, getActivity, listActivities, listOrganisationActivities, updateActivity } from "../server/domains/activities/activities.service";
+export { readImportFile, MAX_IMPORT_BYTES } from "../server/domains/imports/imports.parse";
+export { guessMapping } from "../server/domains/imports/imports.mapping";
+export {
+  commitImport,
+  describeRows,
+  getImport,
+  getImportSample,
+  importProgress,
+  previewImport,
+  setImportMapping,
+  stageImport,
+} from "../server/domains/imports/imports.service";
 export { getTimeline, logInteraction } from "../server/domains/interactions/interactions.service";
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
 export { searchEverything } from "../server/domains/search/search.service";
@@ -48,6 +64,8 @@ export {
   setPasswordWithToken,
   setUserLocale,
 } from "../server/domains/users/users.service";
+export { countOwnedOrganisations, getHandover, handOverOrganisations } from "../server/domains/handover/handover.service";
+export { getDigestPreferences, updateDigestPreferences } from "../server/domains/digest/digest.service";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
 export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../server/school-year";

@@ -45,6 +45,9 @@ export interface UsersTable {
   version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** The weekly digest: whether it comes, and on which ISO weekday (1 = Monday). */
+  digest_enabled: Generated<boolean>;
+  digest_weekday: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -244,6 +247,27 @@ export interface TasksTable {
   completed_at: Timestamp | null;
 }
 
+export type ImportStatus = "staged" | "committing" | "committed";
+export interface ImportsTable {
+  id: Generated<string>;
+  region_id: string;
+  user_id: string | null;
+  kind: Generated<"organisations">;
+  file_name: string;
+  status: Generated<ImportStatus>;
+  headers: Json;
+  rows: Json | null;
+  mapping: Json | null;
+  mapping_confirmed: Generated<boolean>;
+  row_count: number;
+  progress_done: Generated<number>;
+  progress_total: Generated<number>;
+  counts: Json | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  committed_at: Timestamp | null;
+}
+
 export const HEALTH_STATES = ["healthy", "watch", "cooling", "cold"] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
@@ -352,6 +376,14 @@ export interface ActivityOrganisationsTable {
   role: ActivityOrganisationRole;
 }
 
+/** One row per user and ISO week ("2026-W48") whose digest was queued: never a second one that week. */
+export interface DigestRunsTable {
+  user_id: string;
+  iso_week: string;
+  email_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface DB {
   regions: RegionsTable;
   subregions: SubregionsTable;
@@ -370,6 +402,7 @@ export interface DB {
   interactions: InteractionsTable;
   interaction_people: InteractionPeopleTable;
   tasks: TasksTable;
+  imports: ImportsTable;
   region_health_settings: RegionHealthSettingsTable;
   school_holidays: SchoolHolidaysTable;
   organisation_health: OrganisationHealthTable;
@@ -379,6 +412,7 @@ export interface DB {
   organisation_last_contact: OrganisationLastContactTable;
   activities: ActivitiesTable;
   activity_organisations: ActivityOrganisationsTable;
+  digest_runs: DigestRunsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,8 +1,10 @@
 import { render } from "@react-email/render";
 import { createElement, type ReactElement } from "react";
 import { translator } from "../app/i18n";
+import { HandoverSummaryEmail, type HandoverSummaryEmailProps } from "./handover-summary";
 import { InvitationEmail, type InvitationEmailProps } from "./invitation";
 import { PasswordResetEmail, type PasswordResetEmailProps } from "./password-reset";
+import { WeeklyDigestEmail, type WeeklyDigestEmailProps } from "./weekly-digest";
 
 /** A rendered email, ready for the outbox: the same message as HTML and as plain text. */
 export type EmailMessage = { subject: string; html: string; text: string };
@@ -15,6 +17,23 @@ export async function renderInvitationEmail(p: InvitationEmailProps): Promise<Em
 export async function renderPasswordResetEmail(p: PasswordResetEmailProps): Promise<EmailMessage> {
   const subject = translator(p.locale)("email.passwordReset.subject");
   return renderMessage(subject, createElement(PasswordResetEmail, p));
+}
+
+export async function renderHandoverSummaryEmail(p: HandoverSummaryEmailProps): Promise<EmailMessage> {
+  const t = translator(p.locale);
+  const [only] = p.organisations;
+  const subject = p.organisations.length === 1 && only
+    ? t("email.handover.subjectOne", { name: only.name, from: p.fromName })
+    : t("email.handover.subjectMany", { count: p.organisations.length, from: p.fromName });
+  return renderMessage(subject, createElement(HandoverSummaryEmail, p));
+}
+
+export async function renderWeeklyDigestEmail(p: WeeklyDigestEmailProps): Promise<EmailMessage> {
+  const t = translator(p.locale);
+  const subject = p.relationships.length
+    ? t("email.digest.subjectAttention", { count: p.relationships.length })
+    : t("email.digest.subject");
+  return renderMessage(subject, createElement(WeeklyDigestEmail, p));
 }
 
 async function renderMessage(subject: string, element: ReactElement): Promise<EmailMessage> {

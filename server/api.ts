@@ -11,6 +11,7 @@ import { affiliationsApi, peopleApi } from "./domains/people/people.routes";
 import { tasksApi } from "./domains/tasks/tasks.routes";
 import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
+import { importsApi } from "./domains/imports/imports.routes";
 import { openApiDocument } from "./openapi";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
@@ -34,6 +35,7 @@ export function createApi() {
   api.route("/organisations", organisationsApi);
   api.route("/interactions", interactionsApi);
   api.route("/tasks", tasksApi);
+  api.route("/imports", importsApi);
   api.route("/health", healthApi);
   api.route("/activities", activitiesApi);
   return api;

@@ -12,6 +12,7 @@ import { createApi } from "./api";
 import { authenticateApiToken } from "./auth/api-tokens";
 import { SESSION_COOKIE } from "./auth/sessions";
 import type { AppServices } from "./context";
+import { MAX_IMPORT_BYTES } from "./domains/imports/imports.parse";
 import { AppError } from "./errors";
 import { apiErrorResponse } from "./http/api-errors";
 import { appUrlFor } from "./http/app-url";
@@ -21,6 +22,7 @@ export type RemixHandler = (request: Request, loadContext: AppLoadContext) => Pr
 
 const PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../public");
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const IMPORT_UPLOAD_PATHS = new Set(["/api/v1/imports/organisations", "/imports/organisations"]);
 
 /**
  * The Hono app: request id and access log, security headers, CSRF protection, who is asking,
@@ -98,7 +100,17 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     origin: (origin, c) => origin === appUrlFor(config, c.req.url) || origin === new URL(c.req.url).origin,
   });
   app.use("*", (c, next) => (isBearerApiRequest(c.req.path, c.req.header("authorization")) ? next() : csrfCheck(c, next)));
-  app.use("*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(new AppError("VALIDATION_FAILED", "The request body is too large").toJSON(), 413) }));
+  const defaultBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(new AppError("VALIDATION_FAILED", "The request body is too large").toJSON(), 413) });
+  // Import files may be up to 50 MB, on their two upload addresses only; the page's form is told why in its own words.
+  const uploadBodyLimit = bodyLimit({
+    // The multipart envelope of the page's form comes on top of the file itself; the file's own size is checked exactly when it is read.
+    maxSize: MAX_IMPORT_BYTES + 64 * 1024,
+    onError: (c) =>
+      c.req.path.startsWith("/api/")
+        ? c.json(new AppError("VALIDATION_FAILED", "The file is larger than 50 MB; split it into smaller files").toJSON(), 413)
+        : c.redirect("/imports/organisations?error=tooLarge", 303),
+  });
+  app.use("*", (c, next) => (c.req.method === "POST" && IMPORT_UPLOAD_PATHS.has(c.req.path) ? uploadBodyLimit(c, next) : defaultBodyLimit(c, next)));
 
   // Who is asking: an API token (API only) or the session cookie.
   app.use("*", async (c, next) => {

@@ -49,6 +49,7 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
     mailFrom: config.mailFrom,
     now: clock.now,
     log: say,
+    appUrl: config.appUrl ?? `http://localhost:${config.port}`,
   });
   const services: AppServices = {
     db, clock, config, log, sessions: createSessions(db),

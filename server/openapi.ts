@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { CreateActivityInput, UpdateActivityInput } from "./domains/activities/activities.schemas";
+import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
 import { LogInteractionInput } from "./domains/interactions/interactions.schemas";
 import { CreateOrganisationInput, MergeOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
-import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, MoveToOrganisationInput, UpdatePersonInput } from "./domains/people/people.schemas";
+import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, MergePersonInput, MoveToOrganisationInput, UpdatePersonInput } from "./domains/people/people.schemas";
 import { CreateTaskInput, UpdateTaskInput } from "./domains/tasks/tasks.schemas";
 import { ChangeRoleInput, InviteUserInput } from "./domains/users/users.schemas";
 
@@ -38,6 +39,7 @@ const pageParams = [
   { name: "cursor", in: "query", schema: { type: "string" } },
   { name: "q", in: "query", schema: { type: "string" } },
 ];
+const historyPage = pageParams.slice(0, 2);
 // Responses of the CRM areas are described by name; their request bodies by the validating schemas.
 const record = (description: string) => ({ "200": { description, content: { "application/json": { schema: { type: "object" } } } }, ...errors });
 const created = (description: string) => ({ "201": { description, content: { "application/json": { schema: { type: "object" } } } }, ...errors });
@@ -82,6 +84,7 @@ export function openApiDocument() {
           parameters: [
             ...pageParams,
             ...["kind", "tier", "status", "subregionId", "accountHolderId", "tag"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
+            { name: "archived", in: "query", schema: { type: "string", enum: ["true", "false"] }, description: "true: the archived organisations instead" },
           ],
           responses: record("A page: { items, nextCursor }"),
         },
@@ -98,6 +101,16 @@ export function openApiDocument() {
           parameters: idParam,
           requestBody: body(MergeOrganisationInput),
           responses: record("The surviving organisation"),
+        },
+      },
+      "/organisations/{id}/restore": {
+        post: { summary: "Undo an archive (422 naming kvkNumber when another active organisation has its KvK number now)", parameters: idParam, responses: record("The restored organisation") },
+      },
+      "/organisations/{id}/history": {
+        get: {
+          summary: "The audit log of the organisation and its jobs, newest first: who, when, which fields from what to what",
+          parameters: [...idParam, ...historyPage],
+          responses: record("A page: { items: [{ id, at, action, entityType, entityId, actor, changes: [{ field, before, after }], affiliation, mergedWith }], nextCursor }"),
         },
       },
       "/organisations/{id}/account-holders": {
@@ -209,6 +222,24 @@ export function openApiDocument() {
         patch: { summary: "Change fields, with the version read (409 when stale)", parameters: idParam, requestBody: body(UpdatePersonInput), responses: record("The person") },
         delete: { summary: "Archive the person", parameters: idParam, responses: record("The archived person") },
       },
+      "/people/{id}/restore": {
+        post: { summary: "Undo an archive", parameters: idParam, responses: record("The restored person") },
+      },
+      "/people/{id}/merge": {
+        post: {
+          summary: "Merge a duplicate into this person: jobs (a current job at the same organisation counted once), contact moments and empty fields move over; the duplicate is archived. 422 for the person themselves",
+          parameters: idParam,
+          requestBody: body(MergePersonInput),
+          responses: record("The surviving person with their jobs"),
+        },
+      },
+      "/people/{id}/history": {
+        get: {
+          summary: "The audit log of the person and their jobs, newest first; changes name the fields only (no personal data in the log)",
+          parameters: [...idParam, ...historyPage],
+          responses: record("A page: { items: [{ id, at, action, entityType, entityId, actor, changes: [{ field }], affiliation, mergedWith }], nextCursor }"),
+        },
+      },
       "/people/{id}/affiliations": {
         post: { summary: "Start a job at an organisation of the region", parameters: idParam, requestBody: body(AddAffiliationInput), responses: created("The affiliation") },
       },
@@ -218,8 +249,40 @@ export function openApiDocument() {
       "/affiliations/{id}/end": {
         post: { summary: "End a job with a date and a reason (kept, never deleted)", parameters: idParam, requestBody: body(EndAffiliationInput), responses: record("The affiliation") },
       },
+      "/imports/organisations": {
+        post: {
+          summary:
+            "Import organisations with their contact person (admin, accounthouder), all or nothing. The body is the file: text/csv (';' or ',', UTF-8 with or without BOM) or XLSX. Headers are matched by name (Naam/name, KvK/kvkNumber, Plaats/city, Soort/kind, Subregio, Tier/Prioriteit, Status, Tags, Contactpersoon, Functie, E-mail, Telefoon, ...). A refused import answers 400 with error.details.rejectedRows: [{ row, reasons: [{ column, columnLetter, field, message }] }].",
+          parameters: [
+            { name: "dryRun", in: "query", schema: { type: "string", enum: ["true", "false"] }, description: "Only analyse; the import is kept staged (24 h) for POST /imports/{id}/commit" },
+            { name: "mapping", in: "query", schema: { type: "string" }, description: 'JSON object from column header to field, or null to leave a column out: {"Bedrijf":"name","Opmerking":null}' },
+            { name: "fileName", in: "query", schema: { type: "string" } },
+          ],
+          requestBody: {
+            required: true,
+            content: { "text/csv": { schema: { type: "string" } }, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: { type: "string", format: "binary" } } },
+          },
+          responses: {
+            "200": { description: "Dry run: { id, status: 'staged', counts: { new, update, duplicate, error, contacts }, rows: [{ row, name, outcome, reasons }] }", content: { "application/json": { schema: { type: "object" } } } },
+            "201": { description: "Imported: { id, status: 'committed', counts, rows }", content: { "application/json": { schema: { type: "object" } } } },
+            ...errors,
+          },
+        },
+      },
+      "/imports/{id}": {
+        get: { summary: "A staged or committed import of the region with its rows' outcomes (staged) or counts (committed)", parameters: idParam, responses: record("The import") },
+      },
+      "/imports/{id}/commit": {
+        post: { summary: "Commit a staged import, all or nothing (400 with error.details.rejectedRows when a row has an error)", parameters: idParam, responses: record("The committed import with its counts") },
+      },
       "/users/{id}/deactivate": {
         post: { summary: "Deactivate a user (admin)", parameters: idParam, responses: { "200": { description: "The user", content: json(User) }, ...errors } },
+      },
+      "/users/{id}/handover": {
+        post: {
+          summary: "Hand a user's organisations over to colleagues (admin): all to `toUserId`, or per organisation through `assignments`; each new owner gets one summary email",
+          parameters: idParam, requestBody: body(HandoverInput), responses: record("The organisations handed over, tasks moved and emails queued"),
+        },
       },
     },
   };

@@ -1,9 +1,9 @@
-import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ROLES } from "../../db/schema";
 import { ChangeRoleInput, InviteUserInput, ListInput } from "../../server/domains/users/users.schemas";
-import { changeUserRole, createUser, deactivateUser, listUsers, parseInput } from "../services.server";
+import { changeUserRole, countOwnedOrganisations, createUser, deactivateUser, listUsers, parseInput } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { translator } from "../i18n";
@@ -19,7 +19,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const admin = requireRole(context, request, "admin");
   const { limit, cursor } = parseInput(ListInput, Object.fromEntries(new URL(request.url).searchParams));
   const page = await listUsers(context.db, admin.regionId, { limit, cursor });
-  return { users: page.items, nextCursor: page.nextCursor, currentUserId: admin.id };
+  const owned = await countOwnedOrganisations(context.db, admin.regionId, page.items.filter((user) => !user.active).map((user) => user.id));
+  return { users: page.items, nextCursor: page.nextCursor, currentUserId: admin.id, owned };
 }
 
 type ActionData = FormErrors & { intent?: string; userId?: string; success?: string };
@@ -45,6 +46,9 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "deactivate") {
       const user = await context.db.transaction().execute((trx) => deactivateUser(trx, admin.regionId, userId, meta));
+      // Their relationships are cold until someone takes them over: go straight to the handover.
+      const owned = await countOwnedOrganisations(context.db, admin.regionId, [userId]);
+      if (owned[userId]) return redirect(`/admin/users/${userId}/handover`);
       return json<ActionData>({ intent, userId, success: t("users.deactivated", { name: user.name }) });
     }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });
@@ -57,7 +61,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 
 export default function UsersPage() {
   const t = useT();
-  const { users, nextCursor, currentUserId } = useLoaderData<typeof loader>();
+  const { users, nextCursor, currentUserId, owned } = useLoaderData<typeof loader>();
   const data = useActionData<ActionData>();
   const inviteErrors = data?.intent === "invite" ? data : undefined;
   return (
@@ -115,6 +119,9 @@ export default function UsersPage() {
                         <input type="hidden" name="userId" value={user.id} />
                         <button type="submit" className="button button-danger button-small">{t("users.deactivate")}</button>
                       </Form>
+                    ) : null}
+                    {!user.active && owned[user.id] ? (
+                      <Link to={`/admin/users/${user.id}/handover`} className="button button-quiet button-small">{t("users.handOver", { count: owned[user.id] ?? 0 })}</Link>
                     ) : null}
                   </td>
                 </tr>

@@ -5,6 +5,7 @@ import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/do
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { ActivitiesSection } from "../components/activities-section";
 import { ContactsSection } from "../components/contacts-section";
+import { HistorySection } from "../components/history-section";
 import { HealthBadge, HealthReasons } from "../components/health";
 import { HealthHistoryStrip } from "../components/health-trend-chart";
 import { InteractionForm } from "../components/interaction-form";
@@ -32,8 +33,10 @@ import {
   getOrganisation,
   listAccountHolderHistory,
   listAssignableUsers,
+  listHistory,
   listSubregions,
   parseInput,
+  restoreOrganisation,
   scopeOf,
   updateOrganisation,
 } from "../services.server";
@@ -55,9 +58,10 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     if (error instanceof AppError && error.code === "NOT_FOUND") return null;
     throw error;
   });
-  if (!organisation || organisation.archivedAt) throw new Response("Not found", { status: 404 });
+  if (!organisation) throw new Response("Not found", { status: 404 });
+  const historyCursor = new URL(request.url).searchParams.get("historyCursor") || undefined;
   const today = toLocalDate(context.clock.now());
-  const [others, timeline, contacts, history, subregions, accountHolders, health, healthHistory] = await Promise.all([
+  const [others, timeline, contacts, history, subregions, accountHolders, health, healthHistory, changes] = await Promise.all([
     listOrganisations(context.db, scope, { limit: 200 }),
     getTimeline(context.db, scope, organisation.id, { limit: 50 }),
     listOrganisationContacts(context.db, user.regionId, organisation.id),
@@ -66,10 +70,14 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     listAssignableUsers(context.db, user.regionId),
     getOrganisationHealth(context.db, scope, organisation.id, { locale: user.locale, today }),
     organisationHealthHistory(context.db, scope, organisation.id),
+    listHistory(context.db, user.regionId, { type: "organisation", id: organisation.id }, { limit: 25, cursor: historyCursor }),
   ]);
   const activities = await listOrganisationActivities(context.db, scope, organisation.id);
   const mergeCandidates = others.items.filter((o) => o.id !== organisation.id).map((o) => ({ id: o.id, name: o.name }));
-  return { activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, subregions, accountHolders, health, healthHistory, healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder" };
+  return {
+    activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
+    healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder",
+  };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -112,7 +120,12 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     }
     if (intent === "archive") {
       await context.db.transaction().execute((trx) => archiveOrganisation(trx, scopeOf(user), id, meta));
-      return redirect("/organisations");
+      // The list says what was archived and offers to undo it.
+      return redirect(`/organisations?undo=${id}`);
+    }
+    if (intent === "restore") {
+      await context.db.transaction().execute((trx) => restoreOrganisation(trx, scopeOf(user), id, meta));
+      return redirect(`/organisations/${id}?restored=1`);
     }
     const input = parseInput(UpdateOrganisationInput, organisationFormInput(formData, { isUpdate: true }), user.locale);
     await context.db.transaction().execute((trx) => updateOrganisation(trx, scopeOf(user), id, input, meta));
@@ -127,11 +140,14 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit } = useLoaderData<typeof loader>();
+  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit: mayEdit } = useLoaderData<typeof loader>();
+  // An archived organisation is shown to read (and to restore), not to change.
+  const canEdit = mayEdit && !o.archivedAt;
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const saved = (result && "saved" in result) || params.get("saved");
   const errors = result && !("saved" in result) ? (result as FormErrors & { intent?: string; duplicate?: { id: string; name: string } }) : undefined;
+  const restoreErrors = errors?.intent === "restore" ? errors : undefined;
   const subregion = subregions.find((s) => s.id === o.subregionId)?.name;
   return (
     <div className="page">
@@ -141,12 +157,32 @@ export default function OrganisationPage() {
         {t(`organisations.kinds.${o.kind}`)} · {t(`organisations.tiers.${o.tier}`)} · {t(`organisations.statuses.${o.status}`)}
         {subregion ? ` · ${subregion}` : ""}
       </p>
-      <section className={`card health-banner health-banner-${health.state}`} aria-labelledby="health">
-        <h2 id="health">{t("organisations.health")} <HealthBadge state={health.state} /></h2>
-        {health.reasons.length ? <HealthReasons reasons={health.reasons} /> : <p>{t("organisations.healthy")}</p>}
-        <HealthHistoryStrip history={healthHistory} from={healthFrom} to={today} locale={locale} />
-        {health.snooze ? <p className="task-meta">{t("organisations.snoozedUntil", { date: formatDay(health.snooze.until, locale), reason: health.snooze.reason })}</p> : null}
-      </section>
+      {o.archivedAt ? (
+        <Alert tone="info">
+          {t("archive.archivedSince", { date: formatMoment(o.archivedAt, locale) })}
+          {mayEdit ? (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="restore" />
+              <button type="submit" className="button button-small">{t("archive.restore")}</button>
+            </Form>
+          ) : null}
+        </Alert>
+      ) : null}
+      {restoreErrors ? (
+        <Alert tone="error">
+          {restoreErrors.formError ?? restoreErrors.fields?.kvkNumber}
+          {restoreErrors.duplicate ? <> <Link to={`/organisations/${restoreErrors.duplicate.id}`}>{t("organisations.duplicateOf", { name: restoreErrors.duplicate.name })}</Link></> : null}
+        </Alert>
+      ) : null}
+      {params.get("restored") && !result ? <Alert tone="success">{t("archive.restored")}</Alert> : null}
+      {o.archivedAt ? null : (
+        <section className={`card health-banner health-banner-${health.state}`} aria-labelledby="health">
+          <h2 id="health">{t("organisations.health")} <HealthBadge state={health.state} /></h2>
+          {health.reasons.length ? <HealthReasons reasons={health.reasons} /> : <p>{t("organisations.healthy")}</p>}
+          <HealthHistoryStrip history={healthHistory} from={healthFrom} to={today} locale={locale} />
+          {health.snooze ? <p className="task-meta">{t("organisations.snoozedUntil", { date: formatDay(health.snooze.until, locale), reason: health.snooze.reason })}</p> : null}
+        </section>
+      )}
       {saved ? (
         <Alert tone="success">
           {result && "withTask" in result
@@ -197,6 +233,7 @@ export default function OrganisationPage() {
       <ContactsSection contacts={contacts} today={today} canEdit={canEdit} errors={errors?.intent === "add-contact" || errors?.intent === "end-contact" ? errors : undefined} />
       <ActivitiesSection organisationId={o.id} activities={activities} canEdit={canEdit} />
       <Timeline items={timeline} />
+      <HistorySection items={changes.items} nextCursor={changes.nextCursor} of="organisation" />
       {canEdit ? (
         <>
           <h2>{t("organisations.edit")}</h2>

@@ -1,11 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
 import { HEALTH_STATES, ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../db/schema";
 import { HealthBadge } from "../components/health";
 import { ListOrganisationsInput } from "../../server/domains/organisations/organisations.schemas";
+import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { requireRole } from "../utils/auth.server";
-import { healthStatesOf, listAssignableUsers, listOrganisations, listSubregions, parseInput, scopeOf } from "../services.server";
+import { AppError, getOrganisation, healthStatesOf, listAssignableUsers, listOrganisations, listSubregions, parseInput, scopeOf } from "../services.server";
 import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Organisaties · Schakel" }];
@@ -19,6 +21,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     listSubregions(context.db, user.regionId),
     listAssignableUsers(context.db, user.regionId),
   ]);
+  // Just archived from its page: name it here and offer to undo (only while it is still archived).
+  const undoId = z.uuid().safeParse(params.undo);
+  const justArchived = undoId.success
+    ? await getOrganisation(context.db, scopeOf(user), undoId.data).catch((error: unknown) => {
+        if (error instanceof AppError && error.code === "NOT_FOUND") return null;
+        throw error;
+      })
+    : null;
   const names = new Map([...subregions, ...accountHolders].map((o) => [o.id, o.name]));
   const health = await healthStatesOf(context.db, scopeOf(user), page.items.map((o) => o.id));
   return {
@@ -32,14 +42,16 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     subregions,
     accountHolders,
     canCreate: user.role !== "penvoerder",
+    justArchived: justArchived?.archivedAt ? { id: justArchived.id, name: justArchived.name } : null,
   };
 }
 
 export default function OrganisationsPage() {
   const t = useT();
-  const { organisations, nextCursor, subregions, accountHolders, canCreate } = useLoaderData<typeof loader>();
+  const { organisations, nextCursor, subregions, accountHolders, canCreate, justArchived } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const nextParams = new URLSearchParams(params);
+  nextParams.delete("undo");
   if (nextCursor) nextParams.set("cursor", nextCursor);
   const exportParams = (format: string) => {
     const all = new URLSearchParams(params);
@@ -49,13 +61,26 @@ export default function OrganisationsPage() {
   };
   const firstParams = new URLSearchParams(params);
   firstParams.delete("cursor");
+  firstParams.delete("undo");
   return (
     <div className="page">
       <div className="actions page-title">
         <h1>{t("organisations.title")}</h1>
         {canCreate ? <Link className="button" to="/organisations/new">{t("organisations.new")}</Link> : null}
+        {canCreate ? <Link className="button button-quiet" to="/imports/organisations">{t("organisations.import")}</Link> : null}
       </div>
       <p className="lead">{t("organisations.intro")}</p>
+      {justArchived ? (
+        <Alert tone="success">
+          {t("archive.archivedOrganisation", { name: justArchived.name })}
+          {canCreate ? (
+            <Form method="post" action={`/organisations/${justArchived.id}`} className="inline-form">
+              <input type="hidden" name="intent" value="restore" />
+              <button type="submit" className="button button-small">{t("archive.undo")}</button>
+            </Form>
+          ) : null}
+        </Alert>
+      ) : null}
       <Form method="get" className="card filters" role="search">
         <TextField label={t("organisations.search")} name="q" type="search" defaultValue={params.get("q") ?? ""} />
         <SelectField label={t("organisations.fields.kind")} name="kind" defaultValue={params.get("kind") ?? ""}>
@@ -83,6 +108,10 @@ export default function OrganisationsPage() {
           {accountHolders.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
         </SelectField>
         <TextField label={t("organisations.fields.tags").replace(/ \(.*\)$/, "")} name="tag" defaultValue={params.get("tag") ?? ""} />
+        <SelectField label={t("archive.show")} name="archived" defaultValue={params.get("archived") ?? ""}>
+          <option value="">{t("archive.current")}</option>
+          <option value="true">{t("archive.archivedOnly")}</option>
+        </SelectField>
         <div className="actions">
           <button type="submit" className="button">{t("organisations.filter")}</button>
           <Link to="/organisations">{t("organisations.clear")}</Link>

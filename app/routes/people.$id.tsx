@@ -1,14 +1,28 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { MoveToOrganisationInput } from "../../server/domains/people/people.schemas";
+import { MergePersonInput, MoveToOrganisationInput } from "../../server/domains/people/people.schemas";
+import { HistorySection } from "../components/history-section";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../i18n";
-import { AppError, getPerson, listOrganisations, moveToOrganisation, parseInput, scopeOf, toLocalDate } from "../services.server";
+import {
+  AppError,
+  archivePerson,
+  findMergeCandidates,
+  getPerson,
+  listHistory,
+  listOrganisations,
+  mergePeople,
+  moveToOrganisation,
+  parseInput,
+  restorePerson,
+  scopeOf,
+  toLocalDate,
+} from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
-import { formatDay, useLocale, useT } from "../utils/i18n";
+import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Persoon"} · Schakel` }];
 
@@ -22,20 +36,49 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
     throw error;
   });
-  const organisations = await listOrganisations(context.db, scopeOf(user), { limit: 200 });
+  const search = new URL(request.url).searchParams;
+  const mergeQuery = search.get("mergeQ")?.trim().slice(0, 200) || undefined;
+  const [organisations, history, candidates] = await Promise.all([
+    listOrganisations(context.db, scopeOf(user), { limit: 200 }),
+    listHistory(context.db, user.regionId, { type: "person", id: person.id }, { limit: 25, cursor: search.get("historyCursor") || undefined }),
+    // Who might be the same person: similar names, or the names typed in the merge box.
+    findMergeCandidates(context.db, user.regionId, person.id, { q: mergeQuery }),
+  ]);
   return {
     person,
     organisations: organisations.items.map((o) => ({ id: o.id, name: o.name })),
+    history,
+    candidates,
+    mergeQuery: mergeQuery ?? "",
     today: toLocalDate(context.clock.now()),
   };
 }
 
-/** Moving someone to another employer is one step: the old job ends, the new one starts that day. */
+/**
+ * Moving someone to another employer is one step: the old job ends, the new one starts that day.
+ * Also: merging a duplicate into this person, archiving (with undo) and restoring.
+ */
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
   const { id } = Params.parse(params);
   const formData = await request.formData();
+  const t = translator(user.locale);
+  const meta = { actor: user, now: context.clock.now() };
   try {
+    const intent = formData.get("intent");
+    if (intent === "merge") {
+      const { duplicateId } = parseInput(MergePersonInput, { duplicateId: formData.get("duplicateId") || undefined }, user.locale);
+      await context.db.transaction().execute((trx) => mergePeople(trx, user.regionId, { keepId: id, duplicateId }, meta));
+      return json<FormErrors & { success?: string }>({ success: t("personMerge.merged") });
+    }
+    if (intent === "archive") {
+      const archived = await context.db.transaction().execute((trx) => archivePerson(trx, user.regionId, id, meta));
+      return json<FormErrors & { success?: string }>({ success: t("archive.archivedPerson", { name: archived.name }) });
+    }
+    if (intent === "restore") {
+      await context.db.transaction().execute((trx) => restorePerson(trx, user.regionId, id, meta));
+      return json<FormErrors & { success?: string }>({ success: t("archive.restored") });
+    }
     const { isPrimary: _isPrimary, ...values } = formValues(formData);
     const input = parseInput(MoveToOrganisationInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
     const now = context.clock.now();
@@ -51,15 +94,26 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function PersonPage() {
   const t = useT();
   const locale = useLocale();
-  const { person, organisations, today } = useLoaderData<typeof loader>();
+  const { person, organisations, history, candidates, mergeQuery, today } = useLoaderData<typeof loader>();
   const result = useActionData<FormErrors & { success?: string }>();
-  const current = person.affiliations.filter((a) => !a.endDate);
+  const archived = Boolean(person.archivedAt);
+  // An archived person is shown to read and to restore, not to change.
+  const current = archived ? [] : person.affiliations.filter((a) => !a.endDate);
   return (
     <div className="page">
       <h1>{person.name}</h1>
       <p className="lead">{[person.email, person.phone].filter(Boolean).join(" · ")}</p>
       {result?.success ? <Alert tone="success">{result.success}</Alert> : null}
       {result?.formError ? <Alert tone="error">{result.formError}</Alert> : null}
+      {archived ? (
+        <Alert tone="info">
+          {t("archive.archivedSince", { date: formatMoment(person.archivedAt, locale) })}
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="restore" />
+            <button type="submit" className="button button-small">{t(result?.success ? "archive.undo" : "archive.restore")}</button>
+          </Form>
+        </Alert>
+      ) : null}
       <section className="card" aria-labelledby="jobs">
         <h2 id="jobs">{t("people.jobs")}</h2>
         <ul className="plain-list">
@@ -95,6 +149,43 @@ export default function PersonPage() {
             <button type="submit" className="button">{t("people.moveSubmit")}</button>
           </Form>
         </section>
+      ) : null}
+      {!archived ? (
+        <section className="card section-contacts" aria-labelledby="merge">
+          <h2 id="merge">{t("personMerge.title")}</h2>
+          <p>{t("personMerge.intro", { name: person.name })}</p>
+          <Form method="get" className="inline-form">
+            <TextField label={t("personMerge.search")} name="mergeQ" type="search" defaultValue={mergeQuery} />
+            <button type="submit" className="button button-small">{t("personMerge.searchSubmit")}</button>
+          </Form>
+          {candidates.length || result?.fields?.duplicateId ? (
+            <Form method="post" className="inline-form" noValidate>
+              <input type="hidden" name="intent" value="merge" />
+              <SelectField label={t("personMerge.which")} name="duplicateId" defaultValue="" error={result?.fields?.duplicateId}>
+                <option value="">—</option>
+                {candidates.map((c) => (
+                  <option key={c.id} value={c.id}>{[c.name, c.organisationName, c.email].filter(Boolean).join(" · ")}</option>
+                ))}
+              </SelectField>
+              <button type="submit" className="button button-small">{t("personMerge.submit")}</button>
+            </Form>
+          ) : (
+            <p>{t("personMerge.none")}</p>
+          )}
+        </section>
+      ) : null}
+      <HistorySection items={history.items} nextCursor={history.nextCursor} of="person" />
+      {!archived ? (
+        <Form
+          method="post"
+          className="danger-zone"
+          onSubmit={(event) => {
+            if (!window.confirm(t("archive.confirmArchivePerson", { name: person.name }))) event.preventDefault();
+          }}
+        >
+          <input type="hidden" name="intent" value="archive" />
+          <button type="submit" className="button button-danger">{t("archive.archivePerson")}</button>
+        </Form>
       ) : null}
     </div>
   );

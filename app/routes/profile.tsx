@@ -1,10 +1,11 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { createApiToken, listApiTokens, revokeApiToken, setUserLocale } from "../services.server";
+import { createApiToken, getDigestPreferences, listApiTokens, revokeApiToken, setUserLocale, updateDigestPreferences } from "../services.server";
+import { DigestPreferencesInput } from "../../server/domains/digest/digest.schemas";
 import { LocaleInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
-import { SelectField, TextField } from "../components/ui/field";
+import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../i18n";
 import { requireUser } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
@@ -17,7 +18,11 @@ const RevokeTokenInput = z.object({ tokenId: z.uuid() });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
-  return { user: { name: user.name, email: user.email, role: user.role, locale: user.locale }, tokens: await listApiTokens(context.db, user.id) };
+  return {
+    user: { name: user.name, email: user.email, role: user.role, locale: user.locale },
+    tokens: await listApiTokens(context.db, user.id),
+    digest: user.role === "partner" ? null : await getDigestPreferences(context.db, user.id),
+  };
 }
 
 type ActionData = FormErrors & { intent?: string; success?: string; token?: string };
@@ -32,6 +37,11 @@ export async function action({ context, request }: ActionFunctionArgs) {
       const { locale } = parseForm(LocaleInput, formData, user.locale);
       await setUserLocale(context.db, user.id, locale, now);
       return json<ActionData>({ intent, success: translator(locale)("profile.languageSaved") });
+    }
+    if (intent === "digest") {
+      const input = parseForm(DigestPreferencesInput, formData, user.locale);
+      await updateDigestPreferences(context.db, user.id, input, now);
+      return json<ActionData>({ intent, success: translator(user.locale)("profile.digestSaved") });
     }
     if (intent === "create-token") {
       const { name } = parseForm(CreateTokenInput, formData, user.locale);
@@ -52,7 +62,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function ProfilePage() {
   const t = useT();
   const locale = useLocale();
-  const { user, tokens } = useLoaderData<typeof loader>();
+  const { user, tokens, digest } = useLoaderData<typeof loader>();
   const data = useActionData<ActionData>();
   return (
     <div className="page">
@@ -76,6 +86,21 @@ export default function ProfilePage() {
             </SelectField>
             <button type="submit" className="button button-small">{t("common.save")}</button>
           </Form>
+          {digest ? (
+            <>
+              <h3 id="digest">{t("profile.digest")}</h3>
+              <p className="lead">{t("profile.digestIntro")}</p>
+              {data?.intent === "digest" && data.success ? <Alert tone="success">{data.success}</Alert> : null}
+              <Form method="post" aria-labelledby="digest">
+                <input type="hidden" name="intent" value="digest" />
+                <CheckboxField label={t("profile.digestEnabled")} name="enabled" defaultChecked={digest.enabled} />
+                <SelectField label={t("profile.digestWeekday")} name="weekday" defaultValue={String(digest.weekday)} error={data?.intent === "digest" ? data.fields?.weekday : undefined}>
+                  {[1, 2, 3, 4, 5, 6, 7].map((day) => <option key={day} value={day}>{t(`weekdays.${day}`)}</option>)}
+                </SelectField>
+                <button type="submit" className="button button-small">{t("common.save")}</button>
+              </Form>
+            </>
+          ) : null}
         </section>
         <section className="card" aria-labelledby="tokens">
           <h2 id="tokens">{t("profile.tokens")}</h2>

@@ -1,5 +1,6 @@
 import PgBoss from "pg-boss";
 import type { Database } from "../db/database";
+import { queueWeeklyDigests } from "../domains/digest/digest.service";
 import { createSmtpTransport, deliverDueEmails } from "../domains/email/delivery";
 import { recomputeHealth } from "../domains/health/health.service";
 
@@ -13,6 +14,7 @@ export type Jobs = {
 const EMAIL_DELIVER = "email-deliver";
 const HEALTH_RECOMPUTE = "health-recompute";
 const EMAIL_BATCH_SIZE = 50;
+const WEEKLY_DIGEST = "weekly-digest";
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
@@ -26,6 +28,8 @@ export async function startJobs(opts: {
   mailFrom: string;
   now: () => Date;
   log: (line: string) => void;
+  /** The address links in scheduled emails (the weekly digest) point to. */
+  appUrl?: string | undefined;
 }): Promise<Jobs> {
   const boss = new PgBoss({ connectionString: opts.connectionString, schema: "pgboss", max: 4, application_name: "schakel-jobs" });
   // pg-boss reports failed polls and maintenance as events; an unhandled 'error' event would end the process.
@@ -81,6 +85,25 @@ export async function startJobs(opts: {
       }));
     });
     await boss.schedule(HEALTH_RECOMPUTE, "30 2 * * *", {}, { tz: "Europe/Amsterdam" });
+
+    // The weekly digest: every morning after the nightly recompute, for the users whose day it is.
+    // pg-boss retries a failed run (with backoff); digest_runs makes a retry queue only the digests
+    // still missing, never one twice.
+    await boss.createQueue(WEEKLY_DIGEST, { name: WEEKLY_DIGEST, policy: "singleton", retryLimit: 5, retryDelay: 300, retryBackoff: true });
+    await boss.work(WEEKLY_DIGEST, async () => {
+      const run = queueWeeklyDigests(opts.db, { now: opts.now(), appUrl: opts.appUrl ?? "http://localhost:3000" }).catch((error: unknown) => {
+        opts.log(`digest: run failed, pg-boss retries it: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      });
+      track(run);
+      const result = await run;
+      if (result.queued) {
+        opts.log(`digest: ${result.queued} weekly digest(s) queued`);
+        await boss.send(EMAIL_DELIVER, {}, { singletonKey: EMAIL_DELIVER });
+        boss.notifyWorker(workerId);
+      }
+    });
+    await boss.schedule(WEEKLY_DIGEST, "0 6 * * *", {}, { tz: "Europe/Amsterdam" });
 
     return {
       async notifyEmailQueued() {

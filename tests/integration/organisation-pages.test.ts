@@ -160,7 +160,10 @@ describe("the organisation pages", () => {
     const merged = await web.postForm(keepPath, { intent: "merge", duplicateId: dupPath.split("/")[2]! }, { jar: holder });
     expect(merged.status).toBe(200);
     expect(await (await web.get(keepPath, { jar: holder })).text()).toContain("Sietse Samen");
-    expect((await web.get(dupPath, { jar: holder })).status).toBe(404);
+    // The duplicate stays reachable, archived, to read its history or restore it; it has left the list.
+    const duplicatePage = await (await web.get(dupPath, { jar: holder })).text();
+    expect(duplicatePage).toContain("Gearchiveerd op");
+    expect(await (await web.get("/organisations?q=samen", { jar: holder })).text()).not.toContain(`href="${dupPath}"`);
   });
 
   it("lists the region's people by name, filtered as typed in the box", async () => {

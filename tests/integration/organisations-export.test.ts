@@ -46,6 +46,19 @@ describe("exporting the organisation list", () => {
     expect(sheet.getRow(9).getCell(13).value).toBe("café");
   });
 
+  it("keeps characters that mean something in XML intact in the XLSX, and drops control characters a cell cannot hold", async () => {
+    const region = await t.db.selectFrom("organisations").select("region_id").limit(1).executeTakeFirstOrThrow();
+    await t.db.insertInto("organisations").values({ region_id: region.region_id, kind: "vmbo", name: `Bakker & Zn "De <Oven>"\u0007`, city: "  Hengelo" }).execute();
+    const response = await api.request("/api/v1/organisations?format=xlsx&kind=vmbo", { token });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.name).toBe("Organisaties");
+    expect(sheet.rowCount).toBe(2);
+    expect(sheet.getRow(2).getCell(1).value).toBe('Bakker & Zn "De <Oven>"');
+    expect(sheet.getRow(2).getCell(8).value).toBe("  Hengelo");
+  });
+
   it("exports nothing of another region and refuses an unknown format", async () => {
     const text = await (await api.request("/api/v1/organisations?format=csv", { token: otherToken })).text();
     expect(text.replace(/^\uFEFF/, "").trim().split("\n")).toHaveLength(1);

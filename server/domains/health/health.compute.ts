@@ -19,7 +19,6 @@ export type ReasonCode = (typeof REASON_CODES)[number];
 /** A reason as stored: the sentence is made when it is shown, in the reader's language. */
 export type StoredReason = { code: ReasonCode; state: Exclude<HealthState, "healthy">; since: string; params: Record<string, unknown> };
 
-
 export type RecomputeTarget = { all: true } | { regionId: string } | { organisationIds: string[] };
 
 /**

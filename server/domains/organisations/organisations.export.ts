@@ -1,11 +1,11 @@
-import { PassThrough, Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { stringify } from "csv-stringify";
-import ExcelJS from "exceljs";
 import { type Locale, translator } from "../../../app/i18n";
 import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
 import type { ListOrganisationsInput } from "./organisations.schemas";
 import { listOrganisations } from "./organisations.service";
+import { streamXlsx } from "./xlsx-stream";
 
 export type ExportFormat = "csv" | "xlsx";
 export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -46,8 +46,8 @@ function headers(locale: Locale) {
 
 /**
  * The filtered organisation list as CSV or XLSX, streamed: rows are read a page at a time and
- * written as they come (csv-stringify; ExcelJS's streaming workbook writer), so a 100,000-row
- * export keeps memory flat.
+ * written as they come (csv-stringify; our own sheet XML in a streaming zip, see xlsx-stream.ts),
+ * both only as fast as the client reads, so a 100,000-row export keeps memory flat.
  */
 export function exportOrganisations(
   db: Database,
@@ -66,18 +66,10 @@ export function exportOrganisations(
       .pipe(csv);
     return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
   }
-  const output = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: false, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(translator(locale)("organisations.title"));
-  void (async () => {
-    try {
-      sheet.addRow(headers(locale)).commit();
-      for await (const row of rows) sheet.addRow(row).commit();
-      sheet.commit();
-      await workbook.commit();
-    } catch (error) {
-      output.destroy(error as Error);
-    }
-  })();
+  async function* withHeaders() {
+    yield headers(locale);
+    yield* rows;
+  }
+  const output = streamXlsx(translator(locale)("organisations.title"), withHeaders());
   return Readable.toWeb(output) as ReadableStream<Uint8Array>;
 }

@@ -5,6 +5,8 @@ import { apiUser, requireApiRole } from "../../http/api-auth";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
+import { HistoryPageInput } from "../audit/audit.schemas";
+import { listHistory } from "../audit/history";
 import { EXPORT_CONTENT_TYPES, exportOrganisations } from "./organisations.export";
 import { CreateOrganisationInput, ExportFormatInput, ListOrganisationsInput, MergeOrganisationInput, UpdateOrganisationInput } from "./organisations.schemas";
 import {
@@ -14,6 +16,7 @@ import {
   listAccountHolderHistory,
   listOrganisations,
   mergeOrganisations,
+  restoreOrganisation,
   updateOrganisation,
 } from "./organisations.service";
 
@@ -56,6 +59,21 @@ export const organisationsApi = new Hono<HonoEnv>()
     const user = apiUser(c);
     const { id } = parseInput(OrganisationId, c.req.param());
     return c.json({ items: await listAccountHolderHistory(c.get("services").db, scopeOf(user), id), nextCursor: null });
+  })
+  // Everyone who may read the organisation may read its history (a partner user only its own).
+  .get("/:id/history", async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(OrganisationId, c.req.param());
+    const page = parseInput(HistoryPageInput, c.req.query());
+    const { db } = c.get("services");
+    await getOrganisation(db, scopeOf(user), id);
+    return c.json(await listHistory(db, user.regionId, { type: "organisation", id }, page));
+  })
+  .post("/:id/restore", requireApiRole(...EDITORS), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(OrganisationId, c.req.param());
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => restoreOrganisation(trx, scopeOf(user), id, { actor: user, now: clock.now() })));
   })
   .patch("/:id", requireApiRole(...EDITORS), async (c) => {
     const user = apiUser(c);

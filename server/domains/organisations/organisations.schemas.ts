@@ -62,6 +62,8 @@ export const ListOrganisationsInput = z.object({
   tag: z.string().trim().max(50).optional(),
   /** Only organisations in this health state (watched, i.e. active, organisations only). */
   health: z.enum(HEALTH_STATES).optional(),
+  /** `true` lists the archived organisations instead (to find one again and restore it). */
+  archived: z.enum(["true", "false"]).transform((value) => value === "true").optional(),
 });
 export type ListOrganisationsInput = z.infer<typeof ListOrganisationsInput>;
 

@@ -95,7 +95,7 @@ async function assertKvkFree(db: Database, regionId: string, kvkNumber: string |
 }
 
 /** Opens a new account-holder period and closes the previous one, so ownership keeps its history. */
-async function changeAccountHolder(db: Database, regionId: string, organisationId: string, userId: string | null, meta: ChangeMeta) {
+export async function changeAccountHolder(db: Database, regionId: string, organisationId: string, userId: string | null, meta: ChangeMeta) {
   await db
     .updateTable("account_holder_periods")
     .set({ ended_at: meta.now })
@@ -155,7 +155,7 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Lis
   let query = visibleOrganisations(db, scope)
     .select(columns)
     .select(sql<string>`lower(organisations.name)`.as("sortName"))
-    .where("organisations.archived_at", "is", null)
+    .where("organisations.archived_at", filters.archived ? "is not" : "is", null)
     .orderBy(sql`lower(organisations.name)`)
     .orderBy("organisations.id")
     .limit(filters.limit + 1);
@@ -241,6 +241,28 @@ export async function archiveOrganisation(db: Database, scope: Scope, id: string
   return after;
 }
 
+/**
+ * Undoes an archive. Refused (422, naming kvkNumber) when another organisation took the KvK number
+ * meanwhile: two active organisations with one number are exactly the duplicates the rule prevents.
+ */
+export async function restoreOrganisation(db: Database, scope: Scope, id: string, meta: ChangeMeta): Promise<Organisation> {
+  const before = await getOrganisation(db, scope, id);
+  if (!before.archivedAt) return before;
+  try {
+    await assertKvkFree(db, scope.regionId, before.kvkNumber, id);
+  } catch (error) {
+    if (error instanceof AppError && error.fieldKeys) {
+      throw validationFailed({ kvkNumber: "validation.kvkTaken" }, "en", { code: "RULE_VIOLATION", message: `${error.message}; change its KvK number or archive it first`, details: error.details });
+    }
+    throw error;
+  }
+  await db.updateTable("organisations").set({ archived_at: null, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
+  const after = await getOrganisation(db, scope, id);
+  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.restore", entityType: "organisation", entityId: id, before: { archivedAt: before.archivedAt }, after: { archivedAt: null }, now: meta.now });
+  await recomputeOrganisations(db, [id], meta.now);
+  return after;
+}
+
 /** Who owned the relationship when, newest first. */
 export async function listAccountHolderHistory(db: Database, scope: Scope, organisationId: string) {
   await getOrganisation(db, scope, organisationId);
@@ -305,7 +327,12 @@ export async function mergeOrganisations(db: Database, scope: Scope, input: { ke
   const after = await getOrganisation(db, scope, input.keepId);
   await recordAudit(db, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.merge", entityType: "organisation", entityId: input.keepId,
-    before: { keep, duplicate }, after, now: meta.now,
+    before: { keep, duplicate }, after: { ...after, mergedFrom: input.duplicateId }, now: meta.now,
+  });
+  // The duplicate's own history ends with where it went.
+  await recordAudit(db, {
+    regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.merged_into", entityType: "organisation", entityId: input.duplicateId,
+    before: { archivedAt: null }, after: { archivedAt: meta.now, mergedInto: input.keepId }, now: meta.now,
   });
   await recomputeOrganisations(db, [input.keepId, input.duplicateId], meta.now);
   return after;

@@ -5,8 +5,11 @@ import { apiUser, requireApiRole } from "../../http/api-auth";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
-import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, ListPeopleInput, MoveToOrganisationInput, UpdatePersonInput } from "./people.schemas";
-import { addAffiliation, archivePerson, createPerson, endAffiliation, getPerson, listPeople, moveToOrganisation, updatePerson } from "./people.service";
+import { HistoryPageInput } from "../audit/audit.schemas";
+import { listHistory } from "../audit/history";
+import { mergePeople } from "./people.merge";
+import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, ListPeopleInput, MergePersonInput, MoveToOrganisationInput, UpdatePersonInput } from "./people.schemas";
+import { addAffiliation, archivePerson, createPerson, endAffiliation, getPerson, listPeople, moveToOrganisation, requirePerson, restorePerson, updatePerson } from "./people.service";
 
 const RecordId = z.object({ id: z.uuid() });
 
@@ -45,6 +48,27 @@ export const peopleApi = new Hono<HonoEnv>()
     const { id } = parseInput(RecordId, c.req.param());
     const { db, clock } = c.get("services");
     return c.json(await db.transaction().execute((trx) => archivePerson(trx, user.regionId, id, { actor: user, now: clock.now() })));
+  })
+  .post("/:id/restore", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(RecordId, c.req.param());
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => restorePerson(trx, user.regionId, id, { actor: user, now: clock.now() })));
+  })
+  .post("/:id/merge", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(RecordId, c.req.param());
+    const { duplicateId } = parseInput(MergePersonInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => mergePeople(trx, user.regionId, { keepId: id, duplicateId }, { actor: user, now: clock.now() })));
+  })
+  .get("/:id/history", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(RecordId, c.req.param());
+    const page = parseInput(HistoryPageInput, c.req.query());
+    const { db } = c.get("services");
+    await requirePerson(db, user.regionId, id);
+    return c.json(await listHistory(db, user.regionId, { type: "person", id }, page));
   })
   .post("/:id/affiliations", requireApiRole(...STAFF), async (c) => {
     const user = apiUser(c);

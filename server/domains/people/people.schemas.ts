@@ -85,3 +85,7 @@ export const AddContactInput = z.object({
   isPrimary: z.boolean().default(false),
 });
 export type AddContactInput = z.infer<typeof AddContactInput>;
+
+/** Merging: the person in the path stays, `duplicateId` is merged into them and archived. */
+export const MergePersonInput = z.object({ duplicateId: z.uuid() });
+export type MergePersonInput = z.infer<typeof MergePersonInput>;

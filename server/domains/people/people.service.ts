@@ -63,7 +63,7 @@ const conflict = () => new AppError("CONFLICT", "The person was changed by someo
  * What the audit log keeps of a person. Name, email and phone are personal data that an erasure
  * must remove; copies in the audit log would survive it, so the log names those fields, not their values.
  */
-function auditView(person: Partial<PersonSummary>) {
+export function auditView(person: Partial<PersonSummary>) {
   return {
     lawfulBasis: person.lawfulBasis,
     source: person.source,
@@ -102,7 +102,7 @@ function findPerson(db: Database, regionId: string, personId: string) {
   return db.selectFrom("people").select(personColumns).where("people.id", "=", personId).where("people.region_id", "=", regionId).executeTakeFirst();
 }
 
-async function requirePerson(db: Database, regionId: string, personId: string, options: { lock?: boolean } = {}): Promise<PersonSummary> {
+export async function requirePerson(db: Database, regionId: string, personId: string, options: { lock?: boolean } = {}): Promise<PersonSummary> {
   let query = db.selectFrom("people").select(personColumns).where("people.id", "=", personId).where("people.region_id", "=", regionId);
   if (options.lock) query = query.forUpdate();
   const person = await query.executeTakeFirst();
@@ -219,7 +219,26 @@ export async function archivePerson(db: Database, regionId: string, personId: st
   return after;
 }
 
-async function organisationsOfPerson(db: Database, personId: string) {
+/** Undoes an archive: the person is back in the lists. Restoring someone who is not archived changes nothing. */
+export async function restorePerson(db: Database, regionId: string, personId: string, meta: PeopleChangeMeta): Promise<PersonSummary> {
+  const before = await requirePerson(db, regionId, personId, { lock: true });
+  if (!before.archivedAt) return before;
+  await db
+    .updateTable("people")
+    .set({ archived_at: null, updated_at: meta.now, version: sql`version + 1` })
+    .where("id", "=", personId)
+    .where("region_id", "=", regionId)
+    .execute();
+  const after = await requirePerson(db, regionId, personId);
+  await recordAudit(db, {
+    regionId, actorId: meta.actor?.id ?? null, action: "person.restore", entityType: "person", entityId: personId,
+    before: { archivedAt: before.archivedAt }, after: { archivedAt: null }, now: meta.now,
+  });
+  await recomputeOrganisations(db, await organisationsOfPerson(db, personId), meta.now);
+  return after;
+}
+
+export async function organisationsOfPerson(db: Database, personId: string) {
   const rows = await db.selectFrom("affiliations").select("organisation_id").distinct().where("person_id", "=", personId).execute();
   return rows.map((row) => row.organisation_id);
 }
@@ -374,8 +393,19 @@ async function takeOverJob(
   if (!existing) {
     await addAffiliation(db, regionId, successorId, { organisationId: leaving.organisation_id, role: leaving.role, isPrimary: leaving.is_primary, startDate }, meta);
   } else if (leaving.is_primary) {
-    await db.updateTable("affiliations").set({ is_primary: false }).where("organisation_id", "=", leaving.organisation_id).where("is_primary", "=", true).where("end_date", "is", null).execute();
+    const previous = await db.updateTable("affiliations").set({ is_primary: false }).where("organisation_id", "=", leaving.organisation_id).where("is_primary", "=", true).where("end_date", "is", null).returning("id").execute();
     await db.updateTable("affiliations").set({ is_primary: true }).where("id", "=", existing.id).execute();
+    // Every change is in the audit log, also a primary flag passed on.
+    for (const { id } of previous) {
+      await recordAudit(db, {
+        regionId, actorId: meta.actor?.id ?? null, action: "affiliation.unset_primary", entityType: "affiliation", entityId: id,
+        before: { isPrimary: true }, after: { isPrimary: false }, now: meta.now,
+      });
+    }
+    await recordAudit(db, {
+      regionId, actorId: meta.actor?.id ?? null, action: "affiliation.set_primary", entityType: "affiliation", entityId: existing.id,
+      before: { isPrimary: false }, after: { isPrimary: true }, now: meta.now,
+    });
   }
 }
 

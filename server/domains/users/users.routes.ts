@@ -4,7 +4,10 @@ import { apiUser, requireApiRole } from "../../http/api-auth";
 import { appUrlFor } from "../../http/app-url";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
+import { scopeOf } from "../../auth/current-user";
 import { parseInput } from "../../validation";
+import { HandoverInput } from "../handover/handover.schemas";
+import { handOverOrganisations } from "../handover/handover.service";
 import { ChangeRoleInput, InviteUserInput, ListInput } from "./users.schemas";
 import { changeUserRole, createUser, deactivateUser, getUser, listUsers } from "./users.service";
 
@@ -51,4 +54,15 @@ export const usersApi = new Hono<HonoEnv>()
       deactivateUser(trx, user.regionId, id, { actor: user, now: clock.now(), appUrl: appUrlFor(c.get("services").config, c.req.url) }),
     );
     return c.json(changed);
+  })
+  .post("/:id/handover", requireApiRole("admin"), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(UserId, c.req.param());
+    const input = parseInput(HandoverInput, await readJson(c));
+    const { db, clock, notifyEmailQueued } = c.get("services");
+    const result = await db.transaction().execute((trx) =>
+      handOverOrganisations(trx, scopeOf(user), id, input, { actor: user, now: clock.now(), appUrl: appUrlFor(c.get("services").config, c.req.url) }),
+    );
+    if (result.emailsQueued) await notifyEmailQueued();
+    return c.json(result);
   });

@@ -1,0 +1,69 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
+import { Alert } from "../components/ui/alert";
+import { TextField } from "../components/ui/field";
+import { AppError, MAX_IMPORT_BYTES, readImportFile, stageImport } from "../services.server";
+import { requireRole } from "../utils/auth.server";
+import { importErrorMessage, ImportSteps } from "../utils/imports";
+import { useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Organisaties importeren · Schakel" }];
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  requireRole(context, request, "admin", "accounthouder");
+  // Set by the server's body limit, which answers a file over 50 MB before Remix sees it.
+  const tooLarge = new URL(request.url).searchParams.get("error") === "tooLarge";
+  return { tooLarge, maxBytes: MAX_IMPORT_BYTES };
+}
+
+/** Step 1: the file is read and kept server-side (for 24 hours) as a staged import; the mapping step follows. */
+export async function action({ context, request }: ActionFunctionArgs) {
+  const user = requireRole(context, request, "admin", "accounthouder");
+  try {
+    const file = (await request.formData()).get("file");
+    if (!file || typeof file === "string" || file.size === 0) throw new AppError("VALIDATION_FAILED", "Choose a file", { userMessageKey: "imports.errors.noFile" });
+    const table = await readImportFile(new Uint8Array(await file.arrayBuffer()), { contentType: file.type, fileName: file.name });
+    const staged = await stageImport(context.db, user.regionId, { fileName: file.name.slice(0, 255) || "import", table }, { actor: user, now: context.clock.now() });
+    return redirect(`/imports/organisations/${staged.id}`);
+  } catch (error) {
+    if (!(error instanceof AppError) || error.status >= 500) throw error;
+    return json({ formError: importErrorMessage(error, user.locale) }, { status: error.status });
+  }
+}
+
+export default function ImportUploadPage() {
+  const t = useT();
+  const { tooLarge, maxBytes } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  // Checked in the browser too, so nobody waits for 50 MB to upload only to hear it is too large.
+  const [clientError, setClientError] = useState<string | undefined>();
+  const formError = result?.formError ?? (tooLarge ? t("imports.errors.tooLarge") : undefined);
+  return (
+    <div className="page page-narrow">
+      <h1>{t("imports.title")}</h1>
+      <ImportSteps current="upload" />
+      <p className="lead">{t("imports.intro")}</p>
+      {formError ? <Alert tone="error">{formError}</Alert> : null}
+      {/* A plain browser upload: the browser shows its own progress for a large file, and the server's 50 MB refusal arrives as a page. */}
+      <Form method="post" encType="multipart/form-data" reloadDocument className="card stack">
+        <TextField
+          label={t("imports.file")}
+          name="file"
+          type="file"
+          required
+          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          error={clientError}
+          onChange={(event) => {
+            const file = event.currentTarget.files?.[0];
+            setClientError(file && file.size > maxBytes ? t("imports.errors.tooLarge") : undefined);
+          }}
+        />
+        <div className="actions">
+          <button type="submit" className="button" disabled={Boolean(clientError)}>{t("imports.upload")}</button>
+          <Link to="/organisations">{t("common.cancel")}</Link>
+        </div>
+      </Form>
+    </div>
+  );
+}
