@@ -85,6 +85,8 @@ export function openApiDocument() {
             ...pageParams,
             ...["kind", "tier", "status", "subregionId", "accountHolderId", "tag"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
             { name: "archived", in: "query", schema: { type: "string", enum: ["true", "false"] }, description: "true: the archived organisations instead" },
+            { name: "health", in: "query", schema: { type: "string", enum: ["healthy", "watch", "cooling", "cold"] } },
+            { name: "sort", in: "query", schema: { type: "string", enum: ["name", "city", "tier", "updated"], default: "name" }, description: "name and city A-Z (no city last), tier strategic first, updated newest first" },
           ],
           responses: record("A page: { items, nextCursor }"),
         },

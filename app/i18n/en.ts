@@ -186,6 +186,8 @@ export const en: Messages = {
     statuses: { pending: "Waiting", sent: "Sent", failed: "Failed" },
   },
   organisations: {
+    sortBy: "Sort by",
+    sorts: { name: "Name", city: "City", tier: "Contact frequency", updated: "Last changed" },
     health: "Relationship",
     healthy: "Healthy: there has been recent contact and there are enough contacts.",
     snoozedUntil: "Snoozed until {date}: {reason}",

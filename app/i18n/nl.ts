@@ -202,6 +202,8 @@ export const nl = {
     statuses: { pending: "Wacht", sent: "Verstuurd", failed: "Mislukt" },
   },
   organisations: {
+    sortBy: "Sorteren op",
+    sorts: { name: "Naam", city: "Plaats", tier: "Contactfrequentie", updated: "Laatst gewijzigd" },
     health: "Relatie",
     healthy: "Gezond: er is recent contact en er zijn genoeg contactpersonen.",
     snoozedUntil: "Uitgesteld tot {date}: {reason}",

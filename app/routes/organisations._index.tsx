@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { HEALTH_STATES, ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../db/schema";
 import { HealthBadge } from "../components/health";
-import { ListOrganisationsInput } from "../../server/domains/organisations/organisations.schemas";
+import { ListOrganisationsInput, ORGANISATION_SORTS } from "../../server/domains/organisations/organisations.schemas";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { requireRole } from "../utils/auth.server";
@@ -108,6 +108,9 @@ export default function OrganisationsPage() {
           {accountHolders.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
         </SelectField>
         <TextField label={t("organisations.fields.tags").replace(/ \(.*\)$/, "")} name="tag" defaultValue={params.get("tag") ?? ""} />
+        <SelectField label={t("organisations.sortBy")} name="sort" defaultValue={params.get("sort") ?? "name"}>
+          {ORGANISATION_SORTS.map((sort) => <option key={sort} value={sort}>{t(`organisations.sorts.${sort}`)}</option>)}
+        </SelectField>
         <SelectField label={t("archive.show")} name="archived" defaultValue={params.get("archived") ?? ""}>
           <option value="">{t("archive.current")}</option>
           <option value="true">{t("archive.archivedOnly")}</option>

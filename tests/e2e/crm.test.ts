@@ -56,6 +56,27 @@ describe("an account holder at work", () => {
     await timeline.getByText("Kennismaking: interesse in een gastles brood en banket").waitFor();
   });
 
+  it("records that a contact left, names who takes over, and sees the successor as primary contact and the reason on top", async () => {
+    await page.goto("/organisations");
+    await page.getByRole("link", { name: "Café De Zwaan" }).click();
+    const contacts = page.getByRole("region", { name: "Contactpersonen" });
+    await contacts.getByText("Contactpersoon toevoegen").click();
+    await contacts.getByLabel("Naam").fill("Kees de Zwaan");
+    await contacts.getByLabel("Functie").fill("Eigenaar");
+    await contacts.getByLabel("Primair contact van deze organisatie").check();
+    await contacts.getByRole("button", { name: "Toevoegen" }).click();
+    await contacts.getByRole("link", { name: "Kees de Zwaan" }).waitFor();
+
+    await contacts.getByText("Vertrokken?").click();
+    await contacts.getByLabel("Reden").selectOption("retired");
+    await contacts.getByLabel("Of een nieuwe contactpersoon (naam)").fill("Sanne de Zwaan");
+    await contacts.getByRole("button", { name: "Opslaan" }).click();
+    await contacts.getByText("Eerdere contactpersonen").waitFor();
+    await contacts.getByRole("link", { name: "Sanne de Zwaan" }).waitFor();
+    expect(await contacts.getByRole("listitem").filter({ hasText: "Sanne de Zwaan" }).getByText("Primair contact").count()).toBe(1);
+    await page.getByRole("region", { name: /Relatie/ }).getByText(/Kees de Zwaan \(primair contact\) is op .* met pensioen gegaan; opvolger Sanne de Zwaan/).waitFor();
+  });
+
   it("is offered existing organisations with a similar name before creating a new one", async () => {
     await page.goto("/organisations/new");
     await page.getByLabel("Naam", { exact: true }).pressSequentially("Bakkerij Janssen", { delay: 20 });

@@ -84,6 +84,36 @@ describe("/api/v1/organisations", () => {
     expect(periods[1]?.endedAt).not.toBeNull();
   });
 
+  it("sorts the list by name, city (none last), tier or last change, and pages through each order exactly once", async () => {
+    const fresh = createTestApp(t.db, { now: "2026-11-24T10:00:00Z" });
+    const made: Array<{ name: string; city?: string; tier: string }> = [
+      { name: "Sorteer Delta", city: "Almelo", tier: "occasional" }, { name: "Sorteer Alfa", tier: "regular" },
+      { name: "Sorteer Charlie", city: "Hengelo", tier: "strategic" }, { name: "Sorteer Bravo", city: "Almelo", tier: "strategic" },
+      { name: "Sorteer Echo", city: "Enschede", tier: "regular" },
+    ];
+    for (const body of made) {
+      const response = await fresh.request("/api/v1/organisations", { method: "POST", body: JSON.stringify({ kind: "company", ...body }), token: holderToken });
+      expect(response.status).toBe(201);
+    }
+    const walk = async (sort: string) => {
+      const names: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await json(await api.request(`/api/v1/organisations?q=sorteer&limit=2&sort=${sort}${cursor ? `&cursor=${cursor}` : ""}`, { token: holderToken }));
+        names.push(...(page.items as Array<{ name: string }>).map((o) => o.name.replace("Sorteer ", "")));
+        cursor = page.nextCursor as string | null;
+      } while (cursor);
+      return names;
+    };
+    expect(await walk("name")).toEqual(["Alfa", "Bravo", "Charlie", "Delta", "Echo"]);
+    expect(await walk("city")).toEqual(["Bravo", "Delta", "Echo", "Charlie", "Alfa"]);
+    expect(await walk("tier")).toEqual(["Bravo", "Charlie", "Alfa", "Echo", "Delta"]);
+    const byChange = await walk("updated");
+    expect(byChange).toHaveLength(5);
+    expect(new Set(byChange).size).toBe(5);
+    expect((await api.request("/api/v1/organisations?sort=size", { token: holderToken })).status).toBe(400);
+  });
+
   it("archives on delete: the organisation leaves the list, keeps its record and is audited", async () => {
     const created = await json(await post({ kind: "partner", name: "Gemeente Borne" }));
     const response = await api.request(`/api/v1/organisations/${created.id}`, { method: "DELETE", token: holderToken });

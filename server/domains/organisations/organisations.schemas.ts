@@ -50,6 +50,9 @@ export const UpdateOrganisationInput = z
   .extend({ version: z.coerce.number().int().min(1) });
 export type UpdateOrganisationInput = z.infer<typeof UpdateOrganisationInput>;
 
+export const ORGANISATION_SORTS = ["name", "city", "tier", "updated"] as const;
+export type OrganisationSort = (typeof ORGANISATION_SORTS)[number];
+
 export const ListOrganisationsInput = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(300).optional(),
@@ -60,6 +63,8 @@ export const ListOrganisationsInput = z.object({
   subregionId: z.uuid().optional(),
   accountHolderId: z.uuid().optional(),
   tag: z.string().trim().max(50).optional(),
+  /** name (A–Z), city (A–Z, none last), tier (strategic first) or updated (most recently changed first). */
+  sort: z.enum(ORGANISATION_SORTS).default("name"),
   /** Only organisations in this health state (watched, i.e. active, organisations only). */
   health: z.enum(HEALTH_STATES).optional(),
   /** `true` lists the archived organisations instead (to find one again and restore it). */

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { OrganisationKind, OrganisationStatus, Tier } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
@@ -7,7 +7,7 @@ import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../users/users.service";
-import type { CreateOrganisationInput, ListOrganisationsInput, UpdateOrganisationInput } from "./organisations.schemas";
+import type { CreateOrganisationInput, ListOrganisationsInput, OrganisationSort, UpdateOrganisationInput } from "./organisations.schemas";
 import { recomputeOrganisations } from "../health/health.service";
 
 export type ChangeMeta = { actor: Actor; now: Date };
@@ -151,14 +151,41 @@ export async function getOrganisation(db: Database, scope: Scope, id: string): P
 }
 
 /** A page of organisations, filtered, sorted by name, with a keyset cursor so page 500 costs what page 1 does. */
-export async function listOrganisations(db: Database, scope: Scope, filters: ListOrganisationsInput) {
+/**
+ * Sort orders of the list. Each is a tuple of keys ending in the id, so keyset pagination stays
+ * exact and page 500 costs what page 1 does; `cast` turns a cursor value back into its SQL type.
+ */
+const SORTS: Record<OrganisationSort, { keys: Array<{ expr: RawBuilder<unknown>; cast: "text" | "int" | "timestamptz" }>; descending: boolean }> = {
+  name: { keys: [{ expr: sql`lower(organisations.name)`, cast: "text" }], descending: false },
+  city: {
+    keys: [
+      { expr: sql`(organisations.city is null)::int`, cast: "int" },
+      { expr: sql`coalesce(lower(organisations.city), '')`, cast: "text" },
+      { expr: sql`lower(organisations.name)`, cast: "text" },
+    ],
+    descending: false,
+  },
+  tier: {
+    keys: [
+      { expr: sql`case organisations.tier when 'strategic' then 0 when 'regular' then 1 else 2 end`, cast: "int" },
+      { expr: sql`lower(organisations.name)`, cast: "text" },
+    ],
+    descending: false,
+  },
+  updated: { keys: [{ expr: sql`organisations.updated_at`, cast: "timestamptz" }], descending: true },
+};
+
+/** A page of organisations, filtered, in the chosen order, with a keyset cursor so page 500 costs what page 1 does. */
+export async function listOrganisations(db: Database, scope: Scope, filters: Omit<ListOrganisationsInput, "sort"> & { sort?: OrganisationSort }) {
+  const sort = SORTS[filters.sort ?? "name"];
+  const direction = sort.descending ? "desc" : "asc";
   let query = visibleOrganisations(db, scope)
     .select(columns)
-    .select(sql<string>`lower(organisations.name)`.as("sortName"))
+    .select(sql<Array<string | number | Date>>`array[${sql.join(sort.keys.map((key) => sql`(${key.expr})::text`))}]`.as("sortKeys"))
     .where("organisations.archived_at", filters.archived ? "is not" : "is", null)
-    .orderBy(sql`lower(organisations.name)`)
-    .orderBy("organisations.id")
     .limit(filters.limit + 1);
+  for (const key of sort.keys) query = query.orderBy(key.expr, direction);
+  query = query.orderBy("organisations.id", direction);
   if (filters.kind) query = query.where("organisations.kind", "=", filters.kind);
   if (filters.tier) query = query.where("organisations.tier", "=", filters.tier);
   if (filters.status) query = query.where("organisations.status", "=", filters.status);
@@ -172,15 +199,18 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Lis
     query = query.where(sql<boolean>`immutable_unaccent(lower(organisations.name)) like ${`%${escapeLike(filters.q.toLowerCase())}%`}`);
   }
   if (filters.cursor) {
-    const [name, id] = decodeCursor(filters.cursor, 2);
-    query = query.where(sql<boolean>`(lower(organisations.name), organisations.id) > (${String(name)}, ${String(id)}::uuid)`);
+    const values = decodeCursor(filters.cursor, sort.keys.length + 1);
+    const after = sort.keys.map((key, i) => sql`cast(${String(values[i])} as ${sql.raw(key.cast)})`);
+    const keys = sort.keys.map((key) => key.expr);
+    const comparison = sort.descending ? sql.raw("<") : sql.raw(">");
+    query = query.where(sql<boolean>`(${sql.join([...keys, sql`organisations.id`])}) ${comparison} (${sql.join([...after, sql`${String(values.at(-1))}::uuid`])})`);
   }
   const rows = await query.execute();
   const page = rows.slice(0, filters.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(({ sortName: _sortName, ...organisation }) => organisation),
-    nextCursor: rows.length > filters.limit && last ? encodeCursor([last.sortName, last.id]) : null,
+    items: page.map(({ sortKeys: _sortKeys, ...organisation }) => organisation),
+    nextCursor: rows.length > filters.limit && last ? encodeCursor([...last.sortKeys.map(String), last.id]) : null,
   };
 }
 
