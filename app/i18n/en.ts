@@ -422,7 +422,7 @@ export const en: Messages = {
       single_threaded: "Only {name} is a contact: if they leave, the relationship is gone",
       account_holder_left: "Account holder {name} left and nobody took the relationship over",
       new_owner_no_contact: "{name} has been account holder since {date} but has had no contact yet",
-      activity_stopped: "Activities last school year, nothing planned this school year",
+      activity_stopped: "Activities together in school year {previous}, nothing planned or done in {current} yet",
       commitment_at_risk: "A pledge for this school year has not been realised yet",
     },
     contactRoles: { primary: "primary contact", last: "last contact", contact: "contact" },

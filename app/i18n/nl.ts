@@ -438,7 +438,7 @@ export const nl = {
       single_threaded: "Alleen {name} is contactpersoon: vertrekt die, dan is de relatie weg",
       account_holder_left: "Accounthouder {name} is vertrokken en niemand heeft de relatie overgenomen",
       new_owner_no_contact: "{name} is sinds {date} accounthouder, maar heeft nog geen contact gehad",
-      activity_stopped: "Vorig schooljaar activiteiten, dit schooljaar nog niets gepland",
+      activity_stopped: "In schooljaar {previous} samen activiteiten gedaan, in {current} nog niets gepland of gedaan",
       commitment_at_risk: "Een toezegging voor dit schooljaar is nog niet gerealiseerd",
     },
     contactRoles: { primary: "primair contact", last: "laatste contactpersoon", contact: "contactpersoon" },

@@ -8,6 +8,7 @@ import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../users/users.service";
+import { recomputeOrganisations } from "../health/health.service";
 import {
   type ActivityDraft,
   activityProblems,
@@ -232,6 +233,7 @@ export async function createActivity(db: Database, scope: Scope, input: CreateAc
   await linkOrganisations(db, id, draft);
   const created = await getActivity(db, scope, id);
   await recordAudit(db, { ...auditMeta(scope, meta, "activity.create", id), after: created });
+  await recomputeOrganisations(db, [...created.organisationIds, ...created.schoolIds], meta.now);
   return created;
 }
 
@@ -309,6 +311,8 @@ export async function updateActivity(db: Database, scope: Scope, id: string, inp
   const after = await getActivity(db, scope, id);
   const action = status !== before.status ? `activity.${status === "planned" ? "plan" : status === "done" ? "complete" : "cancel"}` : "activity.update";
   await recordAudit(db, { ...auditMeta(scope, meta, action, id), before, after });
+  // A done activity counts as contact, and a partner dropping out of one changes its health too.
+  await recomputeOrganisations(db, [...before.organisationIds, ...before.schoolIds, ...after.organisationIds, ...after.schoolIds], meta.now);
   return after;
 }
 
@@ -319,6 +323,7 @@ export async function archiveActivity(db: Database, scope: Scope, id: string, me
   await db.updateTable("activities").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
   const after = await getActivity(db, scope, id);
   await recordAudit(db, { ...auditMeta(scope, meta, "activity.archive", id), before: { archivedAt: null }, after: { archivedAt: after.archivedAt } });
+  await recomputeOrganisations(db, [...after.organisationIds, ...after.schoolIds], meta.now);
   return after;
 }
 
