@@ -384,6 +384,16 @@ export interface DigestRunsTable {
   created_at: Timestamp;
 }
 
+export interface CalendarFeedsTable {
+  id: Generated<string>;
+  region_id: string;
+  user_id: string | null;
+  token_hash: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 export interface DB {
   regions: RegionsTable;
   subregions: SubregionsTable;
@@ -402,6 +412,7 @@ export interface DB {
   interactions: InteractionsTable;
   interaction_people: InteractionPeopleTable;
   tasks: TasksTable;
+  calendar_feeds: CalendarFeedsTable;
   imports: ImportsTable;
   region_health_settings: RegionHealthSettingsTable;
   school_holidays: SchoolHolidaysTable;
