@@ -505,6 +505,7 @@ export const en: Messages = {
     since: "From {date}: {state}",
   },
   calendar: {
+    sharedBy: "shared by {region}",
     title: "Calendar",
     weekOf: "week of {from} to {to}",
     navigation: "Browse the calendar",
@@ -520,6 +521,7 @@ export const en: Messages = {
     link: "Calendar",
   },
   activities: {
+    sharingHint: "Users of those regions see the activity in their calendar: title, type, date and place, nothing else of your region.",
     nav: "Activities",
     title: "Activities",
     new: "New activity",
@@ -563,6 +565,7 @@ export const en: Messages = {
     },
     statuses: { offered: "Offered", planned: "Planned", done: "Done", cancelled: "Cancelled" },
     fields: {
+      sharedWithRegionIds: "Share with other regions",
       type: "Kind",
       title: "Title",
       description: "Description",

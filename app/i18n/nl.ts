@@ -521,6 +521,7 @@ export const nl = {
     since: "Vanaf {date}: {state}",
   },
   calendar: {
+    sharedBy: "gedeeld door {region}",
     title: "Kalender",
     weekOf: "week van {from} tot {to}",
     navigation: "Door de kalender bladeren",
@@ -536,6 +537,7 @@ export const nl = {
     link: "Kalender",
   },
   activities: {
+    sharingHint: "Gebruikers van die regio's zien de activiteit in hun kalender: titel, soort, datum en plaats, niets anders van uw regio.",
     nav: "Activiteiten",
     title: "Activiteiten",
     new: "Nieuwe activiteit",
@@ -579,6 +581,7 @@ export const nl = {
     },
     statuses: { offered: "Aangeboden", planned: "Gepland", done: "Afgerond", cancelled: "Geannuleerd" },
     fields: {
+      sharedWithRegionIds: "Delen met andere regio's",
       type: "Soort",
       title: "Titel",
       description: "Omschrijving",

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ACTIVITY_TYPES } from "../../db/schema";
 import { ListActivitiesInput } from "../../server/domains/activities/activities.schemas";
-import { listActivities, parseInput, scopeOf, toLocalDate } from "../services.server";
+import { listActivities, listSharedActivities, parseInput, scopeOf, toLocalDate } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { addDays, calendarGrid } from "../utils/calendar-grid";
 import { formatDay, useLocale, useT } from "../utils/i18n";
@@ -35,9 +35,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     activities.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && activities.length < MAX_ACTIVITIES);
-  const shown = activities
-    .filter((a) => a.status !== "cancelled")
-    .map((a) => ({ id: a.id, type: a.type, title: a.title, status: a.status, startDate: a.startDate, endDate: a.endDate, startTime: a.startTime?.slice(0, 5) ?? null }))
+  // Other regions' activities opened to this one: shown read-only, with their region's name.
+  const shared = (await listSharedActivities(context.db, scopeOf(user), { from: grid.from, to: grid.to })).filter((a) => !type || a.type === type);
+  const shown = [
+    ...activities
+      .filter((a) => a.status !== "cancelled")
+      .map((a) => ({ id: a.id, type: a.type, title: a.title, status: a.status, startDate: a.startDate, endDate: a.endDate, startTime: a.startTime?.slice(0, 5) ?? null, sharedBy: null as string | null })),
+    ...shared.map((a) => ({ id: a.id, type: a.type, title: a.title, status: a.status, startDate: a.startDate, endDate: a.endDate, startTime: a.startTime, sharedBy: a.regionName })),
+  ]
     .sort((a, b) => (a.startDate + (a.startTime ?? "")).localeCompare(b.startDate + (b.startTime ?? "")));
   const isLong = (a: { startDate: string; endDate: string }) => addDays(a.startDate, LONG_DAYS) <= a.endDate;
   return { view, grid, today, type: type ?? "", tooMany: Boolean(cursor), long: shown.filter(isLong), short: shown.filter((a) => !isLong(a)) };
@@ -85,7 +90,10 @@ export default function ActivitiesCalendarPage() {
           <h2 id="running">{t("calendar.running")}</h2>
           <ul className="plain-list">
             {long.map((a) => (
-              <li key={a.id}><Link to={`/activities/${a.id}`}>{t(`activities.types.${a.type}`)}: {a.title}</Link> — {formatDay(a.startDate, locale)} – {formatDay(a.endDate, locale)}</li>
+              <li key={a.id}>
+                {a.sharedBy ? `${t(`activities.types.${a.type}`)}: ${a.title} (${t("calendar.sharedBy", { region: a.sharedBy })})` : <Link to={`/activities/${a.id}`}>{`${t(`activities.types.${a.type}`)}: ${a.title}`}</Link>}
+                {` — ${formatDay(a.startDate, locale)} – ${formatDay(a.endDate, locale)}`}
+              </li>
             ))}
           </ul>
         </section>
@@ -104,7 +112,11 @@ export default function ActivitiesCalendarPage() {
                       <ul className="calendar-items">
                         {items.map((a) => (
                           <li key={a.id} className={`calendar-item calendar-item-${a.status}`}>
-                            <Link to={`/activities/${a.id}`}>{`${a.startTime && a.startDate === day ? `${a.startTime} ` : ""}${a.title}`}</Link>
+                            {a.sharedBy ? (
+                              <span className="calendar-shared">{`${a.startTime && a.startDate === day ? `${a.startTime} ` : ""}${a.title} (${t("calendar.sharedBy", { region: a.sharedBy })})`}</span>
+                            ) : (
+                              <Link to={`/activities/${a.id}`}>{`${a.startTime && a.startDate === day ? `${a.startTime} ` : ""}${a.title}`}</Link>
+                            )}
                             <span className="visually-hidden"> ({t(`activities.types.${a.type}`)}, {t(`activities.statuses.${a.status}`)})</span>
                           </li>
                         ))}
