@@ -68,6 +68,7 @@ export { countOwnedOrganisations, getHandover, handOverOrganisations } from "../
 export { getDigestPreferences, updateDigestPreferences } from "../server/domains/digest/digest.service";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
+export { invitePartnerUser, listPartnerUsers } from "../server/domains/partner-users/partner-users.service";
 export { createFeed, getFeedStatus, revokeFeed } from "../server/domains/feeds/feeds.service";
 export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../server/school-year";
 export { AppError } from "../server/errors";

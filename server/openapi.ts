@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CreateActivityInput, UpdateActivityInput } from "./domains/activities/activities.schemas";
 import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
+import { InvitePartnerUserInput } from "./domains/partner-users/partner-users.schemas";
 import { LogInteractionInput } from "./domains/interactions/interactions.schemas";
 import { CreateOrganisationInput, MergeOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
 import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, MergePersonInput, MoveToOrganisationInput, UpdatePersonInput } from "./domains/people/people.schemas";
@@ -117,6 +118,10 @@ export function openApiDocument() {
       },
       "/organisations/{id}/account-holders": {
         get: { summary: "Who owned the relationship when, newest first", parameters: idParam, responses: record("{ items, nextCursor: null }") },
+      },
+      "/organisations/{id}/partner-users": {
+        get: { summary: "The organisation's partner-portal users", parameters: idParam, responses: record("{ items: [{ id, name, email, active, invited, createdAt }], nextCursor: null }") },
+        post: { summary: "Invite a partner user to the portal (the organisation's account holder or an admin); an invitation email is queued", parameters: idParam, requestBody: body(InvitePartnerUserInput), responses: created("The invited user") },
       },
       "/organisations/{id}/health": {
         get: {

@@ -504,6 +504,16 @@ export const en: Messages = {
     historyLabel: "This relationship's signals over time",
     since: "From {date}: {state}",
   },
+  partnerUsers: {
+    title: "Partner portal",
+    intro: "People of this organisation who keep their own details, colleagues and offers up to date in the partner portal.",
+    none: "Nobody of this organisation has access yet.",
+    pending: "invited",
+    invite: "Invite someone of the partner",
+    send: "Send the invitation",
+    invited: "The invitation has been sent.",
+    notYours: "Only this organisation's account holder or an admin invites partners.",
+  },
   calendar: {
     sharedBy: "shared by {region}",
     title: "Calendar",

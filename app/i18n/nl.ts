@@ -520,6 +520,16 @@ export const nl = {
     historyLabel: "Signalen van deze relatie in de tijd",
     since: "Vanaf {date}: {state}",
   },
+  partnerUsers: {
+    title: "Partnerportaal",
+    intro: "Mensen van deze organisatie die zelf hun gegevens, collega's en aanbod bijhouden in het partnerportaal.",
+    none: "Nog niemand van deze organisatie heeft toegang.",
+    pending: "uitgenodigd",
+    invite: "Collega van de partner uitnodigen",
+    send: "Uitnodiging versturen",
+    invited: "De uitnodiging is verstuurd.",
+    notYours: "Alleen de accounthouder van deze organisatie of een beheerder nodigt partners uit.",
+  },
   calendar: {
     sharedBy: "gedeeld door {region}",
     title: "Kalender",

@@ -5,6 +5,8 @@ import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/do
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { ActivitiesSection } from "../components/activities-section";
 import { ContactsSection } from "../components/contacts-section";
+import { PartnerUsersSection } from "../components/partner-users-section";
+import { InvitePartnerUserInput } from "../../server/domains/partner-users/partner-users.schemas";
 import { HistorySection } from "../components/history-section";
 import { HealthBadge, HealthReasons } from "../components/health";
 import { HealthHistoryStrip } from "../components/health-trend-chart";
@@ -16,6 +18,8 @@ import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import {
   getOrganisationHealth,
+  invitePartnerUser,
+  listPartnerUsers,
   listOrganisationActivities,
   organisationHealthHistory,
   schoolYearStart,
@@ -73,10 +77,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     listHistory(context.db, user.regionId, { type: "organisation", id: organisation.id }, { limit: 25, cursor: historyCursor }),
   ]);
   const activities = await listOrganisationActivities(context.db, scope, organisation.id);
+  const partnerUsers = await listPartnerUsers(context.db, scope, organisation.id);
+  // The account holder of this organisation (or an admin) invites its people to the partner portal.
+  const canInvite = !organisation.archivedAt && (user.role === "admin" || (user.role === "accounthouder" && organisation.accountHolderId === user.id));
   const mergeCandidates = others.items.filter((o) => o.id !== organisation.id).map((o) => ({ id: o.id, name: o.name }));
   return {
     activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
-    healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder",
+    healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder", partnerUsers, canInvite,
   };
 }
 
@@ -113,6 +120,12 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       );
       return json({ saved: true as const, intent: "end-contact" as const });
     }
+    if (intent === "invite-partner") {
+      const input = parseInput(InvitePartnerUserInput, formValues(formData), user.locale);
+      await context.db.transaction().execute((trx) => invitePartnerUser(trx, scopeOf(user), id, input, { ...meta, appUrl: new URL(request.url).origin }));
+      await context.notifyEmailQueued();
+      return json({ saved: true as const, intent: "invite-partner" as const });
+    }
     if (intent === "merge") {
       const { duplicateId } = parseInput(MergeOrganisationInput, { duplicateId: formData.get("duplicateId") || undefined }, user.locale);
       await context.db.transaction().execute((trx) => mergeOrganisations(trx, scopeOf(user), { keepId: id, duplicateId }, meta));
@@ -140,7 +153,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit: mayEdit } = useLoaderData<typeof loader>();
+  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit: mayEdit, partnerUsers, canInvite } = useLoaderData<typeof loader>();
   // An archived organisation is shown to read (and to restore), not to change.
   const canEdit = mayEdit && !o.archivedAt;
   const result = useActionData<typeof action>();
@@ -232,6 +245,12 @@ export default function OrganisationPage() {
       ) : null}
       <ContactsSection contacts={contacts} today={today} canEdit={canEdit} errors={errors?.intent === "add-contact" || errors?.intent === "end-contact" ? errors : undefined} />
       <ActivitiesSection organisationId={o.id} activities={activities} canEdit={canEdit} />
+      <PartnerUsersSection
+        users={partnerUsers}
+        canInvite={canInvite}
+        errors={errors?.intent === "invite-partner" ? errors : undefined}
+        invited={Boolean(result && "intent" in result && result.intent === "invite-partner" && "saved" in result)}
+      />
       <Timeline items={timeline} />
       <HistorySection items={changes.items} nextCursor={changes.nextCursor} of="organisation" />
       {canEdit ? (

@@ -3,8 +3,11 @@ import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { apiUser, requireApiRole } from "../../http/api-auth";
 import { readJson } from "../../http/body";
+import { appUrlFor } from "../../http/app-url";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
+import { invitePartnerUser, listPartnerUsers } from "../partner-users/partner-users.service";
+import { InvitePartnerUserInput } from "../partner-users/partner-users.schemas";
 import { HistoryPageInput } from "../audit/audit.schemas";
 import { listHistory } from "../audit/history";
 import { EXPORT_CONTENT_TYPES, exportOrganisations } from "./organisations.export";
@@ -81,6 +84,19 @@ export const organisationsApi = new Hono<HonoEnv>()
     const input = parseInput(UpdateOrganisationInput, await readJson(c));
     const { db, clock } = c.get("services");
     return c.json(await db.transaction().execute((trx) => updateOrganisation(trx, scopeOf(user), id, input, { actor: user, now: clock.now() })));
+  })
+  .get("/:id/partner-users", requireApiRole("admin", "penvoerder", "accounthouder"), async (c) => {
+    const { id } = parseInput(OrganisationId, c.req.param());
+    return c.json({ items: await listPartnerUsers(c.get("services").db, scopeOf(apiUser(c)), id), nextCursor: null });
+  })
+  .post("/:id/partner-users", requireApiRole("admin", "accounthouder"), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(OrganisationId, c.req.param());
+    const input = parseInput(InvitePartnerUserInput, await readJson(c));
+    const { db, clock, config } = c.get("services");
+    const invited = await db.transaction().execute((trx) => invitePartnerUser(trx, scopeOf(user), id, input, { actor: user, now: clock.now(), appUrl: appUrlFor(config, c.req.url) }));
+    await c.get("services").notifyEmailQueued();
+    return c.json(invited, 201);
   })
   .post("/:id/merge", requireApiRole(...EDITORS), async (c) => {
     const user = apiUser(c);

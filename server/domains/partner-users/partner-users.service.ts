@@ -1,0 +1,37 @@
+import { sql } from "kysely";
+import type { Scope } from "../../auth/current-user";
+import type { Database } from "../../db/database";
+import { AppError, notFound } from "../../errors";
+import { type ChangeMeta, createUser } from "../users/users.service";
+
+/**
+ * Partner users of an organisation: the company's own people who sign in to the partner portal.
+ * The organisation's account holder invites them (issue 5), as do admins; the invitee chooses a
+ * password from the invitation email and then sees only this organisation.
+ */
+async function organisationFor(db: Database, scope: Scope, organisationId: string) {
+  if (scope.role === "partner") throw notFound("Organisation");
+  const organisation = await db.selectFrom("organisations").select(["id", "account_holder_id", "archived_at"])
+    .where("id", "=", organisationId).where("region_id", "=", scope.regionId).executeTakeFirst();
+  if (!organisation) throw notFound("Organisation");
+  return organisation;
+}
+
+export async function listPartnerUsers(db: Database, scope: Scope, organisationId: string) {
+  await organisationFor(db, scope, organisationId);
+  return db
+    .selectFrom("users")
+    .select(["id", "name", "email", "active", "created_at as createdAt", sql<boolean>`password_hash is null`.as("invited")])
+    .where("organisation_id", "=", organisationId)
+    .where("role", "=", "partner")
+    .orderBy("name")
+    .execute();
+}
+
+export async function invitePartnerUser(db: Database, scope: Scope, organisationId: string, input: { email: string; name: string }, meta: ChangeMeta) {
+  const organisation = await organisationFor(db, scope, organisationId);
+  if (organisation.archived_at) throw notFound("Organisation");
+  const mayInvite = scope.role === "admin" || (scope.role === "accounthouder" && organisation.account_holder_id === scope.userId);
+  if (!mayInvite) throw new AppError("FORBIDDEN", "Only the organisation's account holder or an admin invites its partner users", { userMessageKey: "partnerUsers.notYours" });
+  return createUser(db, { regionId: scope.regionId, email: input.email, name: input.name, role: "partner", organisationId }, meta);
+}
