@@ -11,6 +11,7 @@ import { tasksApi } from "./domains/tasks/tasks.routes";
 import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
+import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
 import { openApiDocument } from "./openapi";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
@@ -36,5 +37,7 @@ export function createApi() {
   api.route("/tasks", tasksApi);
   api.route("/imports", importsApi);
   api.route("/health", healthApi);
+  api.route("/commitments", commitmentsApi);
+  api.route("/documents", documentsApi);
   return api;
 }
