@@ -16,6 +16,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
     { to: "/organisations", label: t("nav.organisations"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/people", label: t("nav.people"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/my-partners", label: t("nav.myPartners"), roles: ["admin", "penvoerder", "accounthouder"] },
+    { to: "/commitments", label: t("commitments.title"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/attention", label: t("nav.attention"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/tasks", label: t("nav.tasks"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/search", label: t("nav.search"), roles: ["admin", "penvoerder", "accounthouder"] },

@@ -150,3 +150,16 @@ const STEPS: Record<string, readonly string[]> = {
 export function canMoveTo(from: string, to: string): boolean {
   return STEPS[from]?.includes(to) ?? false;
 }
+
+const EURO_FORMATS = { nl: new Intl.NumberFormat("nl-NL", { style: "currency", currency: "EUR" }), en: new Intl.NumberFormat("en-IE", { style: "currency", currency: "EUR" }) };
+
+/** Cents as euros the Dutch way: 250000 → "€ 2.500,00". */
+export function formatEuros(cents: number, locale: "nl" | "en" = "nl"): string {
+  return EURO_FORMATS[locale].format(cents / 100);
+}
+
+/** Cents as a Dutch input value: 250050 → "2500,50". */
+export function eurosInputValue(cents: number | null | undefined): string {
+  if (cents == null) return "";
+  return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, "0")}`;
+}

@@ -408,3 +408,20 @@ export async function getEvidenceDocument(db: Database, scope: Scope, documentId
 function staleVersion() {
   return new AppError("CONFLICT", "The commitment was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
 }
+
+/** The organisations a commitment can be recorded for: the region's live ones, by name. */
+export async function listCommitmentPartners(db: Database, scope: Scope) {
+  let query = db.selectFrom("organisations").select(["id", "name"]).where("region_id", "=", scope.regionId).where("archived_at", "is", null).orderBy(sql`lower(name)`);
+  if (scope.role === "partner") query = query.where("id", "=", scope.organisationId ?? NO_ORGANISATION);
+  return query.execute();
+}
+
+/** The organisations that have commitments, for the list's partner filter. */
+export async function listOrganisationsWithCommitments(db: Database, scope: Scope) {
+  return visibleCommitments(db, scope)
+    .select(["organisations.id", "organisations.name"])
+    .where("commitments.archived_at", "is", null)
+    .groupBy(["organisations.id", "organisations.name"])
+    .orderBy(sql`lower(organisations.name)`)
+    .execute();
+}
