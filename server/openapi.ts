@@ -303,6 +303,13 @@ export function openApiDocument() {
           responses: created("The realisation with the commitment after it"),
         },
       },
+      "/commitments/{id}/realisations/{realisationId}": {
+        delete: {
+          summary: "Archive a realisation recorded by mistake (admin, penvoerder; not once accounted): it leaves the realised total, kept and audited",
+          parameters: [...idParam, { name: "realisationId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: record("The commitment with its remaining realisations"),
+        },
+      },
       "/commitments/{id}/confirm": {
         post: { summary: "A partner user confirms its own organisation's commitment; who and when are recorded", parameters: idParam, responses: record("The commitment") },
       },

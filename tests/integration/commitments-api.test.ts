@@ -218,6 +218,21 @@ describe("/api/v1/commitments", () => {
     expect({ realisations: await count("commitment_realisations"), documents: await count("documents") }).toEqual(before);
   });
 
+  it("takes back a realisation recorded by mistake: it leaves the total and stays in the audit log", async () => {
+    const pledge = await json(await post("/commitments", cashPledge({ schoolYear: "2019-2020", amountCents: 90000 })));
+    const first = await json(await post(`/commitments/${pledge.id}/realisations`, { date: "2020-01-01", amountCents: 40000 }));
+    await post(`/commitments/${pledge.id}/realisations`, { date: "2020-02-01", amountCents: 10000 });
+    expect((await api.request(`/api/v1/commitments/${pledge.id}/realisations/${first.id}`, { method: "DELETE", token: holder })).status).toBe(403);
+    const taken = await api.request(`/api/v1/commitments/${pledge.id}/realisations/${first.id}`, { method: "DELETE", token: penvoerder });
+    expect(taken.status).toBe(200);
+    const after = await json(taken);
+    expect(after).toMatchObject({ realisedCents: 10000 });
+    expect((after.realisations as unknown[]).length).toBe(1);
+    expect((await api.request(`/api/v1/commitments/${pledge.id}/realisations/${first.id}`, { method: "DELETE", token: penvoerder })).status).toBe(404);
+    const row = await t.db.selectFrom("commitment_realisations").select("archived_at").where("id", "=", first.id as string).executeTakeFirstOrThrow();
+    expect(row.archived_at).not.toBeNull();
+  });
+
   it("pages through commitments with a cursor", async () => {
     const first = await json(await api.request("/api/v1/commitments?limit=2", { token: penvoerder }));
     expect((first.items as unknown[]).length).toBe(2);

@@ -89,6 +89,15 @@ describe("the co-financing pages", () => {
     expect(rows).toHaveLength(0);
   });
 
+  it("sends a file over 10 MB back to the page with a message in Dutch, before reading it", async () => {
+    const created = await pledge({ amount: "1000", schoolYear: "2020-2021" });
+    const path = (created.headers.get("location") ?? "").replace(/\?.*$/, "");
+    const huge = await upload(path, { intent: "realisation", date: "2021-01-10", amount: "500" }, { bytes: new Uint8Array(11 * 1024 * 1024), name: "scan.pdf", type: "application/pdf" }, penvoerder);
+    expect(huge.status).toBe(303);
+    expect(huge.headers.get("location")).toBe(`${path}?error=tooLarge`);
+    expect(alertsOf(await (await web.get(`${path}?error=tooLarge`, { jar: penvoerder })).text())).toContain("Het bestand is groter dan 10 MB.");
+  });
+
   it("moves the status along with a button and refuses a second click on the old version", async () => {
     const created = await pledge({ amount: "750", schoolYear: "2026-2027" });
     const path = (created.headers.get("location") ?? "").replace(/\?.*$/, "");

@@ -10,6 +10,7 @@ import { CreateCommitmentInput, ListCommitmentsInput, RealisationInput, UpdateCo
 import {
   addRealisation,
   archiveCommitment,
+  archiveRealisation,
   COMMITMENT_WRITERS,
   commitmentTotals,
   confirmCommitment,
@@ -21,6 +22,7 @@ import {
 } from "./commitments.service";
 
 const IdParam = z.object({ id: z.uuid() });
+const RealisationParams = z.object({ id: z.uuid(), realisationId: z.uuid() });
 
 /** A multipart field that looks like a number is read as one, so "-5" and "12.5" meet the same rules as in JSON. */
 function numberish(value: unknown) {
@@ -90,6 +92,12 @@ export const commitmentsApi = new Hono<HonoEnv>()
     const { db, clock } = c.get("services");
     const { commitment, realisation } = await db.transaction().execute((trx) => addRealisation(trx, scopeOf(user), id, input, file, { actor: user, now: clock.now() }));
     return c.json({ ...realisation, commitment }, 201);
+  })
+  .delete("/:id/realisations/:realisationId", requireApiRole(...COMMITMENT_WRITERS), async (c) => {
+    const user = apiUser(c);
+    const { id, realisationId } = parseInput(RealisationParams, c.req.param());
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => archiveRealisation(trx, scopeOf(user), id, realisationId, { actor: user, now: clock.now() })));
   })
   .post("/:id/confirm", requireApiRole("partner"), async (c) => {
     const user = apiUser(c);

@@ -425,3 +425,32 @@ export async function listOrganisationsWithCommitments(db: Database, scope: Scop
     .orderBy(sql`lower(organisations.name)`)
     .execute();
 }
+
+/**
+ * Takes back a realisation recorded by mistake: it is archived (kept, audited), and leaves the
+ * realised total. The status does not step back by itself; the penvoerder decides what it is now.
+ */
+export async function archiveRealisation(db: Database, scope: Scope, commitmentId: string, realisationId: string, meta: ChangeMeta) {
+  assertWriter(scope);
+  const before = await lockCommitment(db, scope, commitmentId);
+  if (before.status === "accounted") {
+    throw new AppError("RULE_VIOLATION", "The commitment has been accounted for: it is closed", { userMessageKey: "commitments.errors.accounted" });
+  }
+  const result = await db
+    .updateTable("commitment_realisations")
+    .set({ archived_at: meta.now })
+    .where("id", "=", realisationId)
+    .where("commitment_id", "=", commitmentId)
+    .where("region_id", "=", scope.regionId)
+    .where("archived_at", "is", null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw notFound("Realisation");
+  await db.updateTable("commitments").set({ updated_at: meta.now, version: sql`version + 1` }).where("id", "=", commitmentId).execute();
+  const after = await getCommitmentWithRealisations(db, scope, commitmentId);
+  await recordAudit(db, {
+    regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "commitment.realisation_archive", entityType: "commitment", entityId: commitmentId,
+    before: { realisedCents: before.realisedCents, version: before.version }, after: { realisedCents: after.realisedCents, version: after.version, archivedRealisationId: realisationId },
+    now: meta.now,
+  });
+  return after;
+}
