@@ -21,6 +21,7 @@ export { archivePerson, restorePerson } from "../server/domains/people/people.se
 export { findMergeCandidates, mergePeople } from "../server/domains/people/people.merge";
 export { listHistory } from "../server/domains/audit/history";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
+export { activityChoices, archiveActivity, createActivity, getActivity, listActivities, listOrganisationActivities, updateActivity } from "../server/domains/activities/activities.service";
 export { readImportFile, MAX_IMPORT_BYTES } from "../server/domains/imports/imports.parse";
 export { guessMapping } from "../server/domains/imports/imports.mapping";
 export {
@@ -80,6 +81,7 @@ export {
 export { MAX_DOCUMENT_BYTES } from "../server/domains/documents/documents.service";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
+export { createFeed, getFeedStatus, revokeFeed } from "../server/domains/feeds/feeds.service";
 export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../server/school-year";
 export { AppError } from "../server/errors";
 export { parseInput, translateFields, validationFailed } from "../server/validation";

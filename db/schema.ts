@@ -336,6 +336,46 @@ export interface HealthSnoozesTable {
   ended_at: Timestamp | null;
 }
 
+export const ACTIVITY_TYPES = ["internship", "guest_lesson", "company_visit", "workshop", "event", "elective", "teacher_placement", "training", "technolab"] as const;
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+export const ACTIVITY_STATUSES = ["offered", "planned", "done", "cancelled"] as const;
+export type ActivityStatus = (typeof ACTIVITY_STATUSES)[number];
+export type ActivityOrganisationRole = "partner" | "school";
+
+export interface ActivitiesTable {
+  id: Generated<string>;
+  region_id: string;
+  type: ActivityType;
+  title: string;
+  description: string | null;
+  start_date: CalendarDay;
+  end_date: CalendarDay;
+  start_time: string | null;
+  end_time: string | null;
+  status: Generated<ActivityStatus>;
+  profiles: TextArray;
+  learning_paths: TextArray;
+  hours: ColumnType<string | null, number | null | undefined, number | null>;
+  pupils_reached: number | null;
+  teachers_involved: number | null;
+  places_offered: number | null;
+  places_filled: number | null;
+  person_id: string | null;
+  details: Json;
+  shared_with_region_ids: TextArray;
+  created_by: string | null;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  archived_at: Timestamp | null;
+}
+
+export interface ActivityOrganisationsTable {
+  activity_id: string;
+  organisation_id: string;
+  role: ActivityOrganisationRole;
+}
+
 /** One row per user and ISO week ("2026-W48") whose digest was queued: never a second one that week. */
 export interface DigestRunsTable {
   user_id: string;
@@ -406,6 +446,16 @@ export interface CommitmentRealisationsTable {
   archived_at: Timestamp | null;
 }
 
+export interface CalendarFeedsTable {
+  id: Generated<string>;
+  region_id: string;
+  user_id: string | null;
+  token_hash: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 export interface DB {
   regions: RegionsTable;
   subregions: SubregionsTable;
@@ -424,6 +474,7 @@ export interface DB {
   interactions: InteractionsTable;
   interaction_people: InteractionPeopleTable;
   tasks: TasksTable;
+  calendar_feeds: CalendarFeedsTable;
   imports: ImportsTable;
   region_health_settings: RegionHealthSettingsTable;
   school_holidays: SchoolHolidaysTable;
@@ -432,6 +483,8 @@ export interface DB {
   health_daily_counts: HealthDailyCountsTable;
   health_snoozes: HealthSnoozesTable;
   organisation_last_contact: OrganisationLastContactTable;
+  activities: ActivitiesTable;
+  activity_organisations: ActivityOrganisationsTable;
   digest_runs: DigestRunsTable;
   documents: DocumentsTable;
   commitments: CommitmentsTable;

@@ -3,6 +3,7 @@ import { AppError } from "./errors";
 import { requireApiUser } from "./http/api-auth";
 import { apiErrorResponse } from "./http/api-errors";
 import type { HonoEnv } from "./http/env";
+import { activitiesApi } from "./domains/activities/activities.routes";
 import { healthApi, organisationHealthApi } from "./domains/health/health.routes";
 import { interactionsApi, organisationTimelineApi } from "./domains/interactions/interactions.routes";
 import { organisationsApi } from "./domains/organisations/organisations.routes";
@@ -37,6 +38,7 @@ export function createApi() {
   api.route("/tasks", tasksApi);
   api.route("/imports", importsApi);
   api.route("/health", healthApi);
+  api.route("/activities", activitiesApi);
   api.route("/commitments", commitmentsApi);
   api.route("/documents", documentsApi);
   return api;

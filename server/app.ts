@@ -18,6 +18,7 @@ import { AppError } from "./errors";
 import { apiErrorResponse } from "./http/api-errors";
 import { appUrlFor } from "./http/app-url";
 import type { HonoEnv } from "./http/env";
+import { renderFeed } from "./domains/feeds/feeds.service";
 
 export type RemixHandler = (request: Request, loadContext: AppLoadContext) => Promise<Response>;
 
@@ -69,6 +70,14 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     } catch {
       return c.json({ status: "unavailable", error: { code: "UNAVAILABLE", message: "The database does not answer" } }, 503);
     }
+  });
+
+  // Private calendar feeds: the secret in the address is the only key (calendar apps send no cookie).
+  app.get("/feeds/:file", async (c) => {
+    const match = /^(cal_[A-Za-z0-9_-]+)\.ics$/.exec(c.req.param("file"));
+    const body = match ? await renderFeed(services.db, match[1]!, { now: services.clock.now(), appUrl: appUrlFor(services.config, c.req.url) }) : null;
+    if (body === null) return c.text("Not found", 404);
+    return c.body(body, 200, { "Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex" });
   });
 
   app.use(

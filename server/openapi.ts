@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CreateActivityInput, UpdateActivityInput } from "./domains/activities/activities.schemas";
 import { CreateCommitmentInput, RealisationInput, UpdateCommitmentInput } from "./domains/commitments/commitments.schemas";
 import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
@@ -187,6 +188,26 @@ export function openApiDocument() {
       },
       "/tasks/{id}": {
         patch: { summary: "Mark done or open again, with the version read (409 when stale)", parameters: idParam, requestBody: body(UpdateTaskInput), responses: record("The task") },
+      },
+      "/activities": {
+        get: {
+          summary: "Activities of the region (a partner: those its organisation takes part in), newest start first",
+          parameters: [
+            ...pageParams.slice(0, 2),
+            ...["type", "status", "organisationId", "schoolId", "profile", "subregionId", "from", "to"].map((name) => ({ name, in: "query", schema: { type: "string" } })),
+            { name: "schoolYear", in: "query", schema: { type: "string", pattern: "^[0-9]{4}-[0-9]{4}$" }, description: "1 August to 31 July, e.g. 2025-2026" },
+          ],
+          responses: record("A page: { items, nextCursor }"),
+        },
+        post: { summary: "Create an activity with its partners (organisationIds) and schools (schoolIds); admin, accounthouder", requestBody: body(CreateActivityInput), responses: created("The activity") },
+      },
+      "/activities/{id}": {
+        get: { summary: "An activity with its organisations", parameters: idParam, responses: record("The activity") },
+        patch: {
+          summary: "Change fields or move the status (offered → planned → done | cancelled), with the version read (409 when stale, 422 for an illegal step)",
+          parameters: idParam, requestBody: body(UpdateActivityInput), responses: record("The activity"),
+        },
+        delete: { summary: "Archive the activity", parameters: idParam, responses: record("The archived activity") },
       },
       "/search": {
         get: {

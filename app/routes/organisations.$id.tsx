@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { z } from "zod";
 import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
+import { ActivitiesSection } from "../components/activities-section";
 import { ContactsSection } from "../components/contacts-section";
 import { HistorySection } from "../components/history-section";
 import { HealthBadge, HealthReasons } from "../components/health";
@@ -15,6 +16,7 @@ import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import {
   getOrganisationHealth,
+  listOrganisationActivities,
   organisationHealthHistory,
   schoolYearStart,
   addAffiliation,
@@ -70,9 +72,10 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     organisationHealthHistory(context.db, scope, organisation.id),
     listHistory(context.db, user.regionId, { type: "organisation", id: organisation.id }, { limit: 25, cursor: historyCursor }),
   ]);
+  const activities = await listOrganisationActivities(context.db, scope, organisation.id);
   const mergeCandidates = others.items.filter((o) => o.id !== organisation.id).map((o) => ({ id: o.id, name: o.name }));
   return {
-    organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
+    activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
     healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder",
   };
 }
@@ -137,7 +140,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit: mayEdit } = useLoaderData<typeof loader>();
+  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit: mayEdit } = useLoaderData<typeof loader>();
   // An archived organisation is shown to read (and to restore), not to change.
   const canEdit = mayEdit && !o.archivedAt;
   const result = useActionData<typeof action>();
@@ -228,6 +231,7 @@ export default function OrganisationPage() {
         />
       ) : null}
       <ContactsSection contacts={contacts} today={today} canEdit={canEdit} errors={errors?.intent === "add-contact" || errors?.intent === "end-contact" ? errors : undefined} />
+      <ActivitiesSection organisationId={o.id} activities={activities} canEdit={canEdit} />
       <Timeline items={timeline} />
       <HistorySection items={changes.items} nextCursor={changes.nextCursor} of="organisation" />
       {canEdit ? (

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { createApiToken, getDigestPreferences, listApiTokens, revokeApiToken, setUserLocale, updateDigestPreferences } from "../services.server";
+import { createApiToken, createFeed, getDigestPreferences, getFeedStatus, listApiTokens, revokeApiToken, revokeFeed, scopeOf, setUserLocale, updateDigestPreferences } from "../services.server";
 import { DigestPreferencesInput } from "../../server/domains/digest/digest.schemas";
 import { LocaleInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
@@ -15,6 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Profiel · Schakel" }];
 
 const CreateTokenInput = z.object({ name: z.string().trim().min(1).max(100) });
 const RevokeTokenInput = z.object({ tokenId: z.uuid() });
+const FeedInput = z.object({ owner: z.enum(["user", "region"]) });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -22,10 +23,12 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     user: { name: user.name, email: user.email, role: user.role, locale: user.locale },
     tokens: await listApiTokens(context.db, user.id),
     digest: user.role === "partner" ? null : await getDigestPreferences(context.db, user.id),
+    feed: await getFeedStatus(context.db, scopeOf(user), { kind: "user" }),
+    regionFeed: user.role === "admin" ? await getFeedStatus(context.db, scopeOf(user), { kind: "region" }) : undefined,
   };
 }
 
-type ActionData = FormErrors & { intent?: string; success?: string; token?: string };
+type ActionData = FormErrors & { intent?: string; success?: string; token?: string; feedUrl?: string; owner?: string };
 
 export async function action({ context, request }: ActionFunctionArgs) {
   const user = requireUser(context, request);
@@ -53,6 +56,15 @@ export async function action({ context, request }: ActionFunctionArgs) {
       await revokeApiToken(context.db, { userId: user.id, tokenId, now });
       return json<ActionData>({ intent, success: translator(user.locale)("profile.revoked") });
     }
+    if (intent === "create-feed" || intent === "revoke-feed") {
+      const { owner } = parseForm(FeedInput, formData, user.locale);
+      if (intent === "create-feed") {
+        const feed = await createFeed(context.db, scopeOf(user), { kind: owner }, { now, appUrl: new URL(request.url).origin });
+        return json<ActionData>({ intent, owner, feedUrl: feed.url });
+      }
+      await revokeFeed(context.db, scopeOf(user), { kind: owner }, { now });
+      return json<ActionData>({ intent, owner, success: translator(user.locale)("profile.feedRevoked") });
+    }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });
   } catch (error) {
     return formError(error, user.locale);
@@ -62,7 +74,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function ProfilePage() {
   const t = useT();
   const locale = useLocale();
-  const { user, tokens, digest } = useLoaderData<typeof loader>();
+  const { user, tokens, digest, feed, regionFeed } = useLoaderData<typeof loader>();
   const data = useActionData<ActionData>();
   return (
     <div className="page">
@@ -102,6 +114,8 @@ export default function ProfilePage() {
             </>
           ) : null}
         </section>
+        <FeedSection owner="user" status={feed} data={data} />
+        {regionFeed !== undefined ? <FeedSection owner="region" status={regionFeed} data={data} /> : null}
         <section className="card" aria-labelledby="tokens">
           <h2 id="tokens">{t("profile.tokens")}</h2>
           <p className="lead">{t("profile.tokensIntro")}</p>
@@ -148,5 +162,40 @@ export default function ProfilePage() {
         </section>
       </div>
     </div>
+  );
+}
+
+/** A private calendar address: made (and shown) once, replaced to revoke a leaked one, or revoked. */
+function FeedSection({ owner, status, data }: { owner: "user" | "region"; status: { createdAt: string | Date } | null; data: ActionData | undefined }) {
+  const t = useT();
+  const locale = useLocale();
+  const mine = data?.owner === owner ? data : undefined;
+  return (
+    <section className="card" aria-labelledby={`feed-${owner}`}>
+      <h2 id={`feed-${owner}`}>{t(owner === "user" ? "profile.feed" : "profile.regionFeed")}</h2>
+      <p className="lead">{t(owner === "user" ? "profile.feedIntro" : "profile.regionFeedIntro")}</p>
+      {mine?.feedUrl ? (
+        <Alert tone="success">
+          <p>{t("profile.feedCreated")}</p>
+          <p className="secret" data-testid={`feed-url-${owner}`}>{mine.feedUrl}</p>
+        </Alert>
+      ) : null}
+      {mine?.success ? <Alert tone="success">{mine.success}</Alert> : null}
+      {status ? <p>{t("profile.feedActiveSince", { date: formatMoment(status.createdAt, locale) })}</p> : <p>{t("profile.feedNone")}</p>}
+      <div className="button-row">
+        <Form method="post">
+          <input type="hidden" name="intent" value="create-feed" />
+          <input type="hidden" name="owner" value={owner} />
+          <button type="submit" className="button">{t(status ? "profile.feedReplace" : "profile.feedCreate")}</button>
+        </Form>
+        {status ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="revoke-feed" />
+            <input type="hidden" name="owner" value={owner} />
+            <button type="submit" className="button button-danger">{t("profile.feedRevoke")}</button>
+          </Form>
+        ) : null}
+      </div>
+    </section>
   );
 }

@@ -7,6 +7,8 @@ import { logInteraction } from "../../server/domains/interactions/interactions.s
 import { addAffiliation, createPerson, endAffiliation } from "../../server/domains/people/people.service";
 import { deactivateUser } from "../../server/domains/users/users.service";
 import { UpdateHealthSettingsInput } from "../../server/domains/health/health.schemas";
+import { CreateActivityInput } from "../../server/domains/activities/activities.schemas";
+import { createActivity, updateActivity } from "../../server/domains/activities/activities.service";
 import {
   getHealthSettings, getOrganisationHealth, healthCounts, listHealth, organisationHealthHistory, recomputeHealth,
   regionHealthTrend, snoozeOrganisation, updateHealthSettings,
@@ -184,6 +186,45 @@ describe("relationship health", () => {
     expect(later.items.map((item) => item.organisationId)).toContain(first.organisationId);
     const trend = await regionHealthTrend(t.db, scope, { from: "2026-08-01", to: day });
     expect(trend.at(-1)).toMatchObject({ day, cold: counts.cold, cooling: counts.cooling, healthy: counts.healthy, watch: counts.watch });
+  });
+
+  it("a done activity counts as contact: a quiet relationship is healthy again after a company visit", async () => {
+    const org = await organisation("Machinefabriek Tijhuis", "2025-09-01", { tier: "occasional" });
+    await contact("Wim Tijhuis", org.id, "2025-09-01", true);
+    await talk(org.id, "2025-09-02");
+    expect((await healthOn(org.id, "2026-11-23")).reasons.map((r) => r.code)).toContain("no_recent_contact");
+    const visit = parseInput(CreateActivityInput, {
+      type: "company_visit", title: "Bedrijfsbezoek klas 3", startDate: "2026-11-20", endDate: "2026-11-20", status: "done",
+      organisationIds: [org.id], pupilsReached: 24, teachersInvolved: 2,
+    });
+    await createActivity(t.db, scope, visit, meta("2026-11-23"));
+    const health = await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-11-23" });
+    expect(health).toMatchObject({ state: "healthy", lastContactDate: "2026-11-20" });
+  });
+
+  it("a partner with activities last school year and none this one cools from October, and warms when one is planned", async () => {
+    const org = await organisation("Installatiebedrijf Lohuis", "2025-09-01", { tier: "occasional" });
+    await contact("Anouk Lohuis", org.id, "2025-09-01", true);
+    const lesson = parseInput(CreateActivityInput, {
+      type: "company_visit", title: "Bezoek werkplaats", startDate: "2026-03-10", endDate: "2026-03-10", status: "done",
+      organisationIds: [org.id], pupilsReached: 20, teachersInvolved: 1,
+    });
+    await createActivity(t.db, scope, lesson, meta("2026-03-11"));
+    await talk(org.id, "2026-09-10");
+    expect((await healthOn(org.id, "2026-09-15")).reasons.map((r) => r.code)).not.toContain("activity_stopped");
+    const stopped = await healthOn(org.id, "2026-10-05");
+    expect(stopped.state).toBe("cooling");
+    expect(stopped.reasons).toEqual([expect.objectContaining({
+      code: "activity_stopped", since: "2026-08-01",
+      message: "In schooljaar 2025-2026 samen activiteiten gedaan, in 2026-2027 nog niets gepland of gedaan",
+    })]);
+    const planned = await createActivity(t.db, scope, parseInput(CreateActivityInput, {
+      type: "company_visit", title: "Bezoek werkplaats", startDate: "2027-03-09", endDate: "2027-03-09", status: "planned", organisationIds: [org.id],
+    }), meta("2026-10-05"));
+    expect((await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-10-05" })).state).toBe("healthy");
+    // Cancelling the plan brings the reason back.
+    await updateActivity(t.db, scope, planned.id, { version: planned.version, status: "cancelled" }, meta("2026-10-06"));
+    expect((await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-10-06" })).reasons.map((r) => r.code)).toEqual(["activity_stopped"]);
   });
 
   it("a cadence of zero days is refused and changes nothing; a longer cadence is applied at once", async () => {

@@ -175,6 +175,11 @@ describe("/api/v1/organisations", () => {
     await job(kept.id, keep.id);
     await job(moved.id, duplicate.id);
     await api.request("/api/v1/interactions", { method: "POST", body: JSON.stringify({ organisationId: duplicate.id, kind: "call", summary: "Gebeld" }), token: holderToken });
+    const visit = await api.request("/api/v1/activities", {
+      method: "POST", token: holderToken,
+      body: JSON.stringify({ type: "company_visit", title: "Bezoek bouwplaats", startDate: "2026-03-02", endDate: "2026-03-02", organisationIds: [duplicate.id, keep.id] }),
+    });
+    expect(visit.status).toBe(201);
 
     const response = await api.request(`/api/v1/organisations/${keep.id}/merge`, { method: "POST", body: JSON.stringify({ duplicateId: duplicate.id }), token: holderToken });
     expect(response.status).toBe(200);
@@ -184,6 +189,9 @@ describe("/api/v1/organisations", () => {
     expect(jobs).toEqual([{ person_id: kept.id, is_primary: true }, { person_id: moved.id, is_primary: false }]);
     const moments = await t.db.selectFrom("interactions").select("organisation_id").execute();
     expect(moments.every((m) => m.organisation_id === keep.id)).toBe(true);
+    // The visit both took part in now counts once, for the survivor.
+    const links = await t.db.selectFrom("activity_organisations").select("organisation_id").execute();
+    expect(links).toEqual([{ organisation_id: keep.id }]);
     expect((await json(await api.request(`/api/v1/organisations/${duplicate.id}`, { token: holderToken }))).archivedAt).not.toBeNull();
     const audit = await t.db.selectFrom("audit_log").select("action").where("entity_id", "=", String(keep.id)).where("action", "=", "organisation.merge").execute();
     expect(audit).toHaveLength(1);

@@ -6,8 +6,8 @@ import type { Database } from "../../db/database";
  * Relationship health, computed set-based in one SQL statement (DESIGN.md, "Relationship health").
  *
  * Only active organisations are watched: a prospect has no relationship to lose yet, and a paused or
- * ended one is cold on purpose. Contact means a live contact moment on or before `today` (done
- * activities join this when activities exist). Every rule reads dates up to `today` only, so a
+ * ended one is cold on purpose. Contact means a live contact moment or a done activity on or
+ * before `today`. Every rule reads dates up to `today` only, so a
  * recompute "as of" an earlier day gives that day's picture: the demo builds its history that way.
  */
 export const REASON_CODES = [
@@ -62,8 +62,9 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
       from organisations o
       where ${scopeFilter} and o.archived_at is null and o.status = 'active'
     ),
-    -- The latest live contact moment, from the table the interaction triggers keep. As of an
-    -- earlier day (a replayed history) a later contact does not count: look up the one before.
+    -- The latest contact — a live contact moment or a done activity — from the table the triggers
+    -- keep. As of an earlier day (a replayed history) a later contact does not count: look up the
+    -- one before.
     contact as materialized (
       select w.id as organisation_id, w.region_id, w.created_on, lc.last_date,
         least(coalesce(lc.last_date, w.created_on), ${day}) as base,
@@ -76,7 +77,7 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
       left join organisation_last_contact olc on olc.organisation_id = w.id
       cross join lateral (
         select case when olc.last_date is null or olc.last_date <= ${day} then olc.last_date
-          else (select max(i.date) from interactions i where i.organisation_id = w.id and i.archived_at is null and i.date <= ${day})
+          else last_contact_on(w.id, ${day})
         end as last_date
       ) lc
       left join region_health_settings s on s.region_id = w.region_id
@@ -133,6 +134,21 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
       join users u on u.id = pr.user_id
       where pr.recency = 1
     ),
+    -- School years run 1 August – 31 July: this one started on 1 August of (day minus 7 months).
+    school_year as (
+      select make_date(extract(year from ${day} - interval '7 months')::int, 8, 1) as this_start
+    ),
+    activity_years as (
+      select ao.organisation_id,
+        bool_or(a.status = 'done' and a.start_date < sy.this_start) as had_last_year,
+        bool_or(a.status in ('done', 'planned') and a.start_date >= sy.this_start) as has_this_year
+      from activity_organisations ao
+      join activities a on a.id = ao.activity_id
+      cross join school_year sy
+      where ao.organisation_id in (select id from watched) and a.archived_at is null
+        and a.start_date >= (sy.this_start - interval '1 year')::date and a.start_date < (sy.this_start + interval '1 year')::date
+      group by ao.organisation_id
+    ),
     reasons as (
       select s.organisation_id, 'no_recent_contact' as code,
         case when s.silent_days > 2 * s.cadence then 'cold' else 'cooling' end as state,
@@ -173,6 +189,14 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
       join watched w on w.id = st.organisation_id
       join people person on person.id = st.active_person_id
       where st.active_count = 1 and w.tier in ('strategic', 'regular')
+      union all
+      -- Activities last school year, none done or planned in this one. Not before 1 October:
+      -- September is when schools and partners plan the year, so silence then says nothing yet.
+      select ay.organisation_id, 'activity_stopped', 'cooling', sy.this_start,
+        jsonb_build_object('schoolYear', extract(year from sy.this_start)::int)
+      from activity_years ay
+      cross join school_year sy
+      where ay.had_last_year and not coalesce(ay.has_this_year, false) and ${day} >= (sy.this_start + interval '2 months')::date
       union all
       -- The owner left (deactivated) or was taken off, and nobody took over.
       select ow.organisation_id, 'account_holder_left', 'cold',

@@ -44,6 +44,11 @@ export function describeReason(reason: StoredReason, locale: Locale): HealthReas
       return { ...base, message: t("health.reasons.account_holder_left", { name: String(p.userName) }), nextStep: t("health.nextSteps.account_holder_left") };
     case "new_owner_no_contact":
       return { ...base, message: t("health.reasons.new_owner_no_contact", { name: String(p.userName), date: spokenDay(String(p.ownerSince), locale) }), nextStep: t("health.nextSteps.new_owner_no_contact") };
+    case "activity_stopped": {
+      const year = Number(p.schoolYear);
+      const values = { previous: `${year - 1}-${year}`, current: `${year}-${year + 1}` };
+      return { ...base, message: t("health.reasons.activity_stopped", values), nextStep: t("health.nextSteps.activity_stopped") };
+    }
     default:
       return { ...base, message: t(`health.reasons.${reason.code}`), nextStep: t(`health.nextSteps.${reason.code}`) };
   }

@@ -333,6 +333,11 @@ export async function mergeOrganisations(db: Database, scope: Scope, input: { ke
   await db.updateTable("account_holder_periods").set({ ended_at: meta.now }).where("organisation_id", "=", input.duplicateId).where("ended_at", "is", null).execute();
   await db.updateTable("account_holder_periods").set(moved).where("organisation_id", "=", input.duplicateId).execute();
   await db.updateTable("users").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+  // Activities the duplicate took part in now count for the survivor (once, if both took part).
+  await sql`
+    delete from activity_organisations d using activity_organisations k
+    where d.organisation_id = ${input.duplicateId} and k.organisation_id = ${input.keepId} and k.activity_id = d.activity_id and k.role = d.role`.execute(db);
+  await db.updateTable("activity_organisations").set(moved).where("organisation_id", "=", input.duplicateId).execute();
 
   await db.updateTable("organisations").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", input.duplicateId).execute();
   await db

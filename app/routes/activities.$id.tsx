@@ -1,0 +1,167 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { UpdateActivityInput } from "../../server/domains/activities/activities.schemas";
+import { ActivityForm } from "../components/activity-form";
+import { Alert } from "../components/ui/alert";
+import { TextField } from "../components/ui/field";
+import { activityChoices, AppError, archiveActivity, getActivity, listOrganisationContacts, parseInput, scopeOf, updateActivity } from "../services.server";
+import { activityFormInput } from "../utils/activity-form.server";
+import { requireRole } from "../utils/auth.server";
+import { type FormErrors, formError, formValues } from "../utils/forms.server";
+import { formatDay, useLocale, useT } from "../utils/i18n";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "Activiteit"} · Schakel` }];
+
+const Params = z.object({ id: z.uuid() });
+const STATUS_OF_INTENT = { plan: "planned", complete: "done", cancel: "cancelled" } as const;
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const parsed = Params.safeParse(params);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const scope = scopeOf(user);
+  const activity = await getActivity(context.db, scope, parsed.data.id).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === "NOT_FOUND") return null;
+    throw error;
+  });
+  if (!activity || activity.archivedAt) throw new Response("Not found", { status: 404 });
+  const canEdit = user.role !== "penvoerder";
+  const [choices, contacts] = await Promise.all([
+    canEdit ? activityChoices(context.db, scope) : { partners: [], schools: [] },
+    canEdit ? Promise.all(activity.organisationIds.map((id) => listOrganisationContacts(context.db, user.regionId, id))) : [],
+  ]);
+  // The current choices may fall outside the first page of names: keep them selectable.
+  const withChosen = (options: Array<{ id: string; name: string }>, role: "partner" | "school") => [
+    ...activity.organisations.filter((o) => o.role === role && !options.some((option) => option.id === o.id)).map(({ id, name }) => ({ id, name })),
+    ...options,
+  ];
+  const people = new Map(contacts.flat().filter((c) => !c.endDate).map((c) => [c.personId, { id: c.personId, name: c.name }]));
+  return { activity, partners: withChosen(choices.partners, "partner"), schools: withChosen(choices.schools, "school"), people: [...people.values()], canEdit };
+}
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const user = requireRole(context, request, "admin", "accounthouder");
+  const { id } = Params.parse(params);
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "save");
+  const meta = { actor: user, now: context.clock.now() };
+  try {
+    if (intent === "archive") {
+      await context.db.transaction().execute((trx) => archiveActivity(trx, scopeOf(user), id, meta));
+      return redirect("/activities");
+    }
+    if (intent === "plan" || intent === "complete" || intent === "cancel") {
+      const { intent: _intent, ...values } = formValues(formData);
+      const input = parseInput(UpdateActivityInput, { ...values, status: STATUS_OF_INTENT[intent] }, user.locale);
+      await context.db.transaction().execute((trx) => updateActivity(trx, scopeOf(user), id, input, meta));
+      return json({ saved: true as const, intent });
+    }
+    const input = parseInput(UpdateActivityInput, activityFormInput(formData, { isUpdate: true }), user.locale);
+    await context.db.transaction().execute((trx) => updateActivity(trx, scopeOf(user), id, input, meta));
+    return json({ saved: true as const, intent: "save" });
+  } catch (error) {
+    const response = formError(error, user.locale);
+    const body = (await response.clone().json()) as FormErrors;
+    return json({ ...body, intent }, { status: response.status });
+  }
+}
+
+const SAVED_MESSAGE: Record<string, string> = { plan: "activities.planned", complete: "activities.done", cancel: "activities.cancelled", save: "activities.updated" };
+
+export default function ActivityPage() {
+  const t = useT();
+  const locale = useLocale();
+  const { activity: a, partners, schools, people, canEdit } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const errors = result && !("saved" in result) ? (result as FormErrors & { intent: string }) : undefined;
+  const statusErrors = errors && errors.intent !== "save" ? errors : undefined;
+  const partnerNames = a.organisations.filter((o) => o.role === "partner");
+  const schoolNames = a.organisations.filter((o) => o.role === "school");
+  const organisationLinks = (list: typeof partnerNames) => list.map((o, index) => (
+    <span key={o.id}>{index ? ", " : ""}<Link to={`/organisations/${o.id}`}>{o.name}</Link></span>
+  ));
+  return (
+    <div className="page">
+      <p><Link to="/activities">← {t("activities.title")}</Link></p>
+      <h1>{a.title}</h1>
+      <p className="lead">
+        {t(`activities.types.${a.type}`)} · <span className={`badge activity-status-${a.status}`}>{t(`activities.statuses.${a.status}`)}</span>
+      </p>
+      {result && "saved" in result ? <Alert tone="success">{t(SAVED_MESSAGE[result.intent] ?? "activities.updated")}</Alert> : params.get("saved") ? <Alert tone="success">{t("activities.created")}</Alert> : null}
+      {statusErrors?.formError ? <Alert tone="error">{statusErrors.formError}</Alert> : null}
+      <section className="card" aria-labelledby="overview">
+        <h2 id="overview">{t("organisations.overview")}</h2>
+        <dl className="details">
+          <dt>{t("activities.fields.startDate")}</dt>
+          <dd>
+            {a.endDate !== a.startDate ? t("activities.period", { from: formatDay(a.startDate, locale), until: formatDay(a.endDate, locale) }) : formatDay(a.startDate, locale)}
+            {a.startTime ? ` ${a.startTime}${a.endTime ? `–${a.endTime}` : ""}` : ""}
+          </dd>
+          {partnerNames.length ? <><dt>{t("activities.fields.organisationIds")}</dt><dd>{organisationLinks(partnerNames)}</dd></> : null}
+          {schoolNames.length ? <><dt>{t("activities.fields.schoolIds")}</dt><dd>{organisationLinks(schoolNames)}</dd></> : null}
+          {a.personName ? <><dt>{t("activities.fields.person")}</dt><dd>{a.personName}</dd></> : null}
+          {a.className ? <><dt>{t("activities.fields.className")}</dt><dd>{a.className}</dd></> : null}
+          {a.topic ? <><dt>{t("activities.fields.topic")}</dt><dd>{a.topic}</dd></> : null}
+          {a.location ? <><dt>{t("activities.fields.location")}</dt><dd>{a.location}</dd></> : null}
+          {a.profiles.length ? <><dt>{t("activities.fields.profiles")}</dt><dd>{a.profiles.map((p) => <span key={p} className="badge">{p}</span>)}</dd></> : null}
+          {a.learningPaths.length ? <><dt>{t("activities.fields.learningPaths")}</dt><dd>{a.learningPaths.join(", ")}</dd></> : null}
+          {a.placesOffered !== null ? <><dt>{t("activities.fields.placesOffered")}</dt><dd>{a.placesOffered}</dd></> : null}
+          {a.placesFilled !== null ? <><dt>{t("activities.fields.placesFilled")}</dt><dd>{a.placesFilled}</dd></> : null}
+          {a.pupilsReached !== null ? <><dt>{t("activities.fields.pupilsReached")}</dt><dd>{a.pupilsReached}</dd></> : null}
+          {a.teachersInvolved !== null ? <><dt>{t("activities.fields.teachersInvolved")}</dt><dd>{a.teachersInvolved}</dd></> : null}
+          {a.hours !== null ? <><dt>{t("activities.fields.hours")}</dt><dd>{a.hours}</dd></> : null}
+        </dl>
+        {a.description ? <p>{a.description}</p> : null}
+      </section>
+      {canEdit && (a.status === "offered" || a.status === "planned") ? (
+        <section className="card" aria-labelledby="status-steps">
+          <h2 id="status-steps">{t("activities.fields.status")}</h2>
+          <div className="inline-form">
+            {a.status === "offered" ? (
+              <Form method="post">
+                <input type="hidden" name="version" value={a.version} />
+                <button type="submit" name="intent" value="plan" className="button">{t("activities.plan")}</button>
+              </Form>
+            ) : null}
+            <Form method="post" onSubmit={(event) => { if (!window.confirm(t("activities.confirmCancel"))) event.preventDefault(); }}>
+              <input type="hidden" name="version" value={a.version} />
+              <button type="submit" name="intent" value="cancel" className="button button-quiet">{t("activities.cancel")}</button>
+            </Form>
+          </div>
+          {a.status === "planned" ? (
+            <Form method="post" noValidate>
+              <input type="hidden" name="version" value={a.version} />
+              <p>{t("activities.completeIntro")}</p>
+              <div className="grid-2">
+                <TextField label={t("activities.fields.pupilsReached")} name="pupilsReached" inputMode="numeric" defaultValue={a.pupilsReached ?? ""} error={statusErrors?.fields?.pupilsReached} />
+                <TextField label={t("activities.fields.teachersInvolved")} name="teachersInvolved" inputMode="numeric" defaultValue={a.teachersInvolved ?? ""} error={statusErrors?.fields?.teachersInvolved} />
+              </div>
+              <button type="submit" name="intent" value="complete" className="button">{t("activities.complete")}</button>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
+      {canEdit ? (
+        <>
+          <h2>{t("activities.edit")}</h2>
+          <ActivityForm
+            key={a.version}
+            isNew={false}
+            values={a}
+            errors={errors?.intent === "save" ? errors : undefined}
+            partners={partners}
+            schools={schools}
+            people={people}
+            submitLabel={t("common.save")}
+          />
+          <Form method="post" className="danger-zone" onSubmit={(event) => { if (!window.confirm(t("activities.confirmArchive"))) event.preventDefault(); }}>
+            <input type="hidden" name="intent" value="archive" />
+            <button type="submit" className="button button-danger">{t("activities.archive")}</button>
+          </Form>
+        </>
+      ) : null}
+    </div>
+  );
+}

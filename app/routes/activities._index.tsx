@@ -1,0 +1,106 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { ACTIVITY_STATUSES, ACTIVITY_TYPES } from "../../db/schema";
+import { ListActivitiesInput, VMBO_PROFILES } from "../../server/domains/activities/activities.schemas";
+import { SelectField } from "../components/ui/field";
+import { listActivities, listSubregions, parseInput, schoolYearOf, scopeOf, toLocalDate } from "../services.server";
+import { requireRole } from "../utils/auth.server";
+import { formatDay, useLocale, useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Activiteiten · Schakel" }];
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
+  const [page, subregions] = await Promise.all([
+    listActivities(context.db, scopeOf(user), parseInput(ListActivitiesInput, params, user.locale)),
+    listSubregions(context.db, user.regionId),
+  ]);
+  // This school year, the two before it and the next one: what people plan and report on.
+  const current = Number(schoolYearOf(toLocalDate(context.clock.now())).slice(0, 4));
+  const schoolYears = [current + 1, current, current - 1, current - 2].map((year) => `${year}-${year + 1}`);
+  return {
+    activities: page.items.map((a) => ({
+      id: a.id, type: a.type, title: a.title, status: a.status, startDate: a.startDate, endDate: a.endDate, startTime: a.startTime,
+      organisations: a.organisations.map((o) => o.name), pupilsReached: a.pupilsReached,
+    })),
+    nextCursor: page.nextCursor,
+    subregions,
+    schoolYears,
+    canCreate: user.role !== "penvoerder",
+  };
+}
+
+/** The region's activities, newest first, filtered by type, status, school year, subregion and profile. */
+export default function ActivitiesPage() {
+  const t = useT();
+  const locale = useLocale();
+  const { activities, nextCursor, subregions, schoolYears, canCreate } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const next = new URLSearchParams(params);
+  if (nextCursor) next.set("cursor", nextCursor);
+  const filter = (name: string) => params.get(name) ?? "";
+  return (
+    <div className="page">
+      <h1>{t("activities.title")}</h1>
+      {canCreate ? <p><Link className="button" to="/activities/new">{t("activities.new")}</Link></p> : null}
+      <Form method="get" className="card filters" aria-label={t("activities.filter")}>
+        <SelectField label={t("activities.fields.type")} name="type" defaultValue={filter("type")}>
+          <option value="">{t("activities.all")}</option>
+          {ACTIVITY_TYPES.map((type) => <option key={type} value={type}>{t(`activities.types.${type}`)}</option>)}
+        </SelectField>
+        <SelectField label={t("activities.fields.status")} name="status" defaultValue={filter("status")}>
+          <option value="">{t("activities.all")}</option>
+          {ACTIVITY_STATUSES.map((status) => <option key={status} value={status}>{t(`activities.statuses.${status}`)}</option>)}
+        </SelectField>
+        <SelectField label={t("activities.schoolYear")} name="schoolYear" defaultValue={filter("schoolYear")}>
+          <option value="">{t("activities.all")}</option>
+          {schoolYears.map((year) => <option key={year} value={year}>{year}</option>)}
+        </SelectField>
+        <SelectField label={t("activities.subregion")} name="subregionId" defaultValue={filter("subregionId")}>
+          <option value="">{t("activities.all")}</option>
+          {subregions.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+        </SelectField>
+        <SelectField label={t("activities.fields.profiles")} name="profile" defaultValue={filter("profile")}>
+          <option value="">{t("activities.all")}</option>
+          {VMBO_PROFILES.map((profile) => <option key={profile} value={profile}>{profile}</option>)}
+        </SelectField>
+        <div className="actions">
+          <button type="submit" className="button">{t("activities.filter")}</button>
+        </div>
+      </Form>
+      {activities.length === 0 ? (
+        <p>{t("activities.none")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>{t("activities.fields.startDate")}</th>
+                <th>{t("activities.fields.title")}</th>
+                <th>{t("activities.fields.type")}</th>
+                <th>{t("activities.withWhom")}</th>
+                <th>{t("activities.fields.status")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {activities.map((a) => (
+                <tr key={a.id}>
+                  <td>
+                    {a.endDate !== a.startDate ? t("activities.period", { from: formatDay(a.startDate, locale), until: formatDay(a.endDate, locale) }) : formatDay(a.startDate, locale)}
+                    {a.startTime ? ` ${a.startTime}` : ""}
+                  </td>
+                  <td><Link to={`/activities/${a.id}`}>{a.title}</Link></td>
+                  <td>{t(`activities.types.${a.type}`)}</td>
+                  <td>{a.organisations.join(", ")}</td>
+                  <td><span className={`badge activity-status-${a.status}`}>{t(`activities.statuses.${a.status}`)}</span></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextCursor ? <p><Link to={`?${next}`}>{t("activities.next")} →</Link></p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { CreateActivityInput } from "../../server/domains/activities/activities.schemas";
+import { ActivityForm } from "../components/activity-form";
+import { activityChoices, createActivity, listOrganisationContacts, parseInput, scopeOf, toLocalDate } from "../services.server";
+import { activityFormInput } from "../utils/activity-form.server";
+import { requireRole } from "../utils/auth.server";
+import { formError } from "../utils/forms.server";
+import { useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Nieuwe activiteit · Schakel" }];
+
+const Prefill = z.object({ organisationId: z.uuid().optional() });
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const user = requireRole(context, request, "admin", "accounthouder");
+  const prefill = Prefill.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const organisationId = prefill.success ? prefill.data.organisationId : undefined;
+  const choices = await activityChoices(context.db, scopeOf(user));
+  // Opened from an organisation's page: that organisation is already chosen, as partner or school.
+  const asPartner = organisationId && choices.partners.some((o) => o.id === organisationId) ? [organisationId] : [];
+  const asSchool = organisationId && choices.schools.some((o) => o.id === organisationId) ? [organisationId] : [];
+  const people = asPartner.length ? await listOrganisationContacts(context.db, user.regionId, asPartner[0]!) : [];
+  return {
+    ...choices,
+    people: people.filter((p) => !p.endDate).map((p) => ({ id: p.personId, name: p.name })),
+    organisationIds: asPartner,
+    schoolIds: asSchool,
+    today: toLocalDate(context.clock.now()),
+  };
+}
+
+export async function action({ context, request }: ActionFunctionArgs) {
+  const user = requireRole(context, request, "admin", "accounthouder");
+  try {
+    const input = parseInput(CreateActivityInput, activityFormInput(await request.formData(), { isUpdate: false }), user.locale);
+    const created = await context.db.transaction().execute((trx) => createActivity(trx, scopeOf(user), input, { actor: user, now: context.clock.now() }));
+    return redirect(`/activities/${created.id}?saved=1`);
+  } catch (error) {
+    return formError(error, user.locale);
+  }
+}
+
+export default function NewActivityPage() {
+  const t = useT();
+  const { partners, schools, people, organisationIds, schoolIds, today } = useLoaderData<typeof loader>();
+  const errors = useActionData<typeof action>();
+  return (
+    <div className="page">
+      <p><Link to="/activities">← {t("activities.title")}</Link></p>
+      <h1>{t("activities.new")}</h1>
+      <ActivityForm
+        isNew
+        partners={partners}
+        schools={schools}
+        people={people}
+        errors={errors}
+        submitLabel={t("activities.create")}
+        values={{
+          type: "guest_lesson", title: "", description: null, startDate: today, endDate: null, startTime: null, endTime: null, status: "planned",
+          organisationIds, schoolIds, profiles: [], learningPaths: [], hours: null, pupilsReached: null, teachersInvolved: null,
+          placesOffered: null, placesFilled: null, speakerPersonId: null, supervisorPersonId: null, className: null, topic: null, location: null,
+        }}
+      />
+    </div>
+  );
+}

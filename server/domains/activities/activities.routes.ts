@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { scopeOf } from "../../auth/current-user";
+import { apiUser, requireApiRole } from "../../http/api-auth";
+import { readJson } from "../../http/body";
+import type { HonoEnv } from "../../http/env";
+import { parseInput } from "../../validation";
+import { CreateActivityInput, ListActivitiesInput, UpdateActivityInput } from "./activities.schemas";
+import { archiveActivity, createActivity, getActivity, listActivities, updateActivity } from "./activities.service";
+
+const ActivityId = z.object({ id: z.uuid() });
+// A partner reads the activities its organisation takes part in; offering its own comes with the portal.
+const EDITORS = ["admin", "accounthouder"] as const;
+
+/** /api/v1/activities: what the collaboration produces, region-scoped. */
+export const activitiesApi = new Hono<HonoEnv>()
+  .get("/", async (c) => {
+    const user = apiUser(c);
+    const filters = parseInput(ListActivitiesInput, c.req.query());
+    return c.json(await listActivities(c.get("services").db, scopeOf(user), filters));
+  })
+  .post("/", requireApiRole(...EDITORS), async (c) => {
+    const user = apiUser(c);
+    const input = parseInput(CreateActivityInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    const created = await db.transaction().execute((trx) => createActivity(trx, scopeOf(user), input, { actor: user, now: clock.now() }));
+    return c.json(created, 201);
+  })
+  .get("/:id", async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(ActivityId, c.req.param());
+    return c.json(await getActivity(c.get("services").db, scopeOf(user), id));
+  })
+  .patch("/:id", requireApiRole(...EDITORS), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(ActivityId, c.req.param());
+    const input = parseInput(UpdateActivityInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => updateActivity(trx, scopeOf(user), id, input, { actor: user, now: clock.now() })));
+  })
+  .delete("/:id", requireApiRole(...EDITORS), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(ActivityId, c.req.param());
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => archiveActivity(trx, scopeOf(user), id, { actor: user, now: clock.now() })));
+  });
