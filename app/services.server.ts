@@ -21,7 +21,7 @@ export { archivePerson, restorePerson } from "../server/domains/people/people.se
 export { findMergeCandidates, mergePeople } from "../server/domains/people/people.merge";
 export { listHistory } from "../server/domains/audit/history";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
-export { activityChoices, archiveActivity, createActivity, getActivity, listActivities, listOrganisationActivities, updateActivity } from "../server/domains/activities/activities.service";
+export { activityChoices, archiveActivity, createActivity, getActivity, listActivities, listOrganisationActivities, updateActivity , listSharedActivities } from "../server/domains/activities/activities.service";
 export { readImportFile, MAX_IMPORT_BYTES } from "../server/domains/imports/imports.parse";
 export { guessMapping } from "../server/domains/imports/imports.mapping";
 export {

@@ -201,6 +201,13 @@ export function openApiDocument() {
         },
         post: { summary: "Create an activity with its partners (organisationIds) and schools (schoolIds); admin, accounthouder", requestBody: body(CreateActivityInput), responses: created("The activity") },
       },
+      "/activities/shared": {
+        get: {
+          summary: "Activities other regions opened to the caller's region, read-only: type, title, dates, times, place and the owning region's name",
+          parameters: [{ name: "from", in: "query", required: true, schema: { type: "string", format: "date" } }, { name: "to", in: "query", required: true, schema: { type: "string", format: "date" } }],
+          responses: record("{ items: [{ id, type, title, startDate, endDate, startTime, endTime, status, location, regionName }], nextCursor: null }"),
+        },
+      },
       "/activities/{id}": {
         get: { summary: "An activity with its organisations", parameters: idParam, responses: record("The activity") },
         patch: {

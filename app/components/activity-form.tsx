@@ -32,6 +32,7 @@ export type ActivityFormValues = {
   className: string | null;
   topic: string | null;
   location: string | null;
+  sharedWithRegionIds: string[];
   version?: number;
 };
 
@@ -45,6 +46,8 @@ export function ActivityForm(props: {
   partners: Option[];
   schools: Option[];
   people: Option[];
+  /** Other regions this activity can be opened to (a teacher training, an event). */
+  regions: Option[];
   submitLabel: string;
   isNew: boolean;
 }) {
@@ -123,6 +126,14 @@ export function ActivityForm(props: {
             <legend>{t("activities.fields.learningPaths")}</legend>
             {LEARNING_PATHS.map((path) => <CheckboxField key={path} label={path} name="learningPaths" value={path} defaultChecked={v.learningPaths.includes(path)} />)}
           </fieldset>
+          {props.regions.length ? (
+            <fieldset className="checkbox-group">
+              <legend>{t("activities.fields.sharedWithRegionIds")}</legend>
+              <p className="field-hint">{t("activities.sharingHint")}</p>
+              {props.regions.map((region) => <CheckboxField key={region.id} label={region.name} name="sharedWithRegionIds" value={region.id} defaultChecked={v.sharedWithRegionIds.includes(region.id)} />)}
+              {e.sharedWithRegionIds ? <p className="field-error" role="alert">{e.sharedWithRegionIds}</p> : null}
+            </fieldset>
+          ) : null}
         </div>
       </div>
       <button type="submit" className="button">{props.submitLabel}</button>

@@ -28,7 +28,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!activity || activity.archivedAt) throw new Response("Not found", { status: 404 });
   const canEdit = user.role !== "penvoerder";
   const [choices, contacts] = await Promise.all([
-    canEdit ? activityChoices(context.db, scope) : { partners: [], schools: [] },
+    canEdit ? activityChoices(context.db, scope) : { partners: [], schools: [], regions: [] as Array<{ id: string; name: string }> },
     canEdit ? Promise.all(activity.organisationIds.map((id) => listOrganisationContacts(context.db, user.regionId, id))) : [],
   ]);
   // The current choices may fall outside the first page of names: keep them selectable.
@@ -37,7 +37,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     ...options,
   ];
   const people = new Map(contacts.flat().filter((c) => !c.endDate).map((c) => [c.personId, { id: c.personId, name: c.name }]));
-  return { activity, partners: withChosen(choices.partners, "partner"), schools: withChosen(choices.schools, "school"), people: [...people.values()], canEdit };
+  return { activity, partners: withChosen(choices.partners, "partner"), schools: withChosen(choices.schools, "school"), people: [...people.values()], regions: choices.regions, canEdit };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -72,7 +72,7 @@ const SAVED_MESSAGE: Record<string, string> = { plan: "activities.planned", comp
 export default function ActivityPage() {
   const t = useT();
   const locale = useLocale();
-  const { activity: a, partners, schools, people, canEdit } = useLoaderData<typeof loader>();
+  const { activity: a, partners, schools, people, canEdit, regions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors = result && !("saved" in result) ? (result as FormErrors & { intent: string }) : undefined;
@@ -154,6 +154,7 @@ export default function ActivityPage() {
             partners={partners}
             schools={schools}
             people={people}
+            regions={regions}
             submitLabel={t("common.save")}
           />
           <Form method="post" className="danger-zone" onSubmit={(event) => { if (!window.confirm(t("activities.confirmArchive"))) event.preventDefault(); }}>

@@ -43,7 +43,10 @@ export default function ActivitiesPage() {
   return (
     <div className="page">
       <h1>{t("activities.title")}</h1>
-      {canCreate ? <p><Link className="button" to="/activities/new">{t("activities.new")}</Link></p> : null}
+      <p className="button-row">
+        {canCreate ? <Link className="button" to="/activities/new">{t("activities.new")}</Link> : null}
+        <Link className="button button-secondary" to="/activities/calendar">{t("calendar.link")}</Link>
+      </p>
       <Form method="get" className="card filters" aria-label={t("activities.filter")}>
         <SelectField label={t("activities.fields.type")} name="type" defaultValue={filter("type")}>
           <option value="">{t("activities.all")}</option>

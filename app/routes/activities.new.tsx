@@ -44,7 +44,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 
 export default function NewActivityPage() {
   const t = useT();
-  const { partners, schools, people, organisationIds, schoolIds, today } = useLoaderData<typeof loader>();
+  const { partners, schools, people, organisationIds, schoolIds, today, regions } = useLoaderData<typeof loader>();
   const errors = useActionData<typeof action>();
   return (
     <div className="page">
@@ -55,12 +55,13 @@ export default function NewActivityPage() {
         partners={partners}
         schools={schools}
         people={people}
+        regions={regions}
         errors={errors}
         submitLabel={t("activities.create")}
         values={{
           type: "guest_lesson", title: "", description: null, startDate: today, endDate: null, startTime: null, endTime: null, status: "planned",
           organisationIds, schoolIds, profiles: [], learningPaths: [], hours: null, pupilsReached: null, teachersInvolved: null,
-          placesOffered: null, placesFilled: null, speakerPersonId: null, supervisorPersonId: null, className: null, topic: null, location: null,
+          placesOffered: null, placesFilled: null, speakerPersonId: null, supervisorPersonId: null, className: null, topic: null, location: null, sharedWithRegionIds: [],
         }}
       />
     </div>

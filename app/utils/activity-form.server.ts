@@ -13,7 +13,7 @@ const CLEARABLE = [
 export function activityFormInput(formData: FormData, options: { isUpdate: boolean }) {
   const { intent: _intent, ...rest } = formValues(formData);
   const values: Record<string, unknown> = rest;
-  for (const name of ["organisationIds", "schoolIds", "profiles", "learningPaths"]) values[name] = formData.getAll(name).map(String).filter(Boolean);
+  for (const name of ["organisationIds", "schoolIds", "profiles", "learningPaths", "sharedWithRegionIds"]) values[name] = formData.getAll(name).map(String).filter(Boolean);
   if (options.isUpdate) {
     for (const field of CLEARABLE) if (formData.get(field) === "") values[field] = null;
   }

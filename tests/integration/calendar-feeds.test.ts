@@ -65,7 +65,7 @@ describe("calendar feeds", () => {
     expect(list.map((event) => event.summary)).toEqual(["Gastles: Gastles zonnepanelen"]);
     expect(list[0]!.uid).toBe(`${lessonId}@schakel`);
     expect(list[0]!.startDate.toString()).toBe("2026-12-03T10:30:00");
-    expect(list[0]!.startDate.timezone).toBe("Europe/Amsterdam");
+    expect(list[0]!.component.getFirstProperty("dtstart")?.getParameter("tzid")).toBe("Europe/Amsterdam");
     const page = await (await web.get("/profile", { jar: holder })).text();
     expect(page).toContain("Er is een adres actief sinds");
     expect(page).not.toContain(path);

@@ -5,8 +5,8 @@ import { apiUser, requireApiRole } from "../../http/api-auth";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
-import { CreateActivityInput, ListActivitiesInput, UpdateActivityInput } from "./activities.schemas";
-import { archiveActivity, createActivity, getActivity, listActivities, updateActivity } from "./activities.service";
+import { CreateActivityInput, ListActivitiesInput, SharedActivitiesInput, UpdateActivityInput } from "./activities.schemas";
+import { archiveActivity, createActivity, getActivity, listActivities, listSharedActivities, updateActivity } from "./activities.service";
 
 const ActivityId = z.object({ id: z.uuid() });
 // A partner reads the activities its organisation takes part in; offering its own comes with the portal.
@@ -25,6 +25,11 @@ export const activitiesApi = new Hono<HonoEnv>()
     const { db, clock } = c.get("services");
     const created = await db.transaction().execute((trx) => createActivity(trx, scopeOf(user), input, { actor: user, now: clock.now() }));
     return c.json(created, 201);
+  })
+  // Before "/:id": what other regions opened to the caller's region, read-only (not for partners).
+  .get("/shared", requireApiRole("admin", "penvoerder", "accounthouder"), async (c) => {
+    const range = parseInput(SharedActivitiesInput, c.req.query());
+    return c.json({ items: await listSharedActivities(c.get("services").db, scopeOf(apiUser(c)), range), nextCursor: null });
   })
   .get("/:id", async (c) => {
     const user = apiUser(c);

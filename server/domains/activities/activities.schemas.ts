@@ -135,3 +135,8 @@ export const ListActivitiesInput = z.object({
   to: CalendarDay.optional(),
 });
 export type ListActivitiesInput = z.infer<typeof ListActivitiesInput>;
+
+/** The window of the calendar asking for other regions' shared activities. */
+export const SharedActivitiesInput = z
+  .object({ from: CalendarDay, to: CalendarDay })
+  .refine((value) => value.to >= value.from, { path: ["to"], message: "validation.endBeforeStart" });

@@ -123,6 +123,13 @@ export async function getActivity(db: Database, scope: Scope, id: string): Promi
  * Partners must be organisations of the region that are not schools, schools vmbo or primary
  * schools of the region; the speaker or supervisor works at one of the partners now.
  */
+/** Sharing names other regions that exist; the own region is not "another". */
+async function assertSharingRegions(db: Database, regionId: string, regionIds: string[]) {
+  if (!regionIds.length) return;
+  const found = await db.selectFrom("regions").select("id").where("id", "in", regionIds).where("id", "<>", regionId).execute();
+  if (found.length !== new Set(regionIds).size) throw validationFailed({ sharedWithRegionIds: "validation.unknownRegion" });
+}
+
 async function assertReferences(db: Database, regionId: string, draft: ActivityDraft) {
   const problems: Record<string, string> = {};
   const wanted = [...new Set([...draft.organisationIds, ...draft.schoolIds])];
@@ -202,6 +209,7 @@ export async function createActivity(db: Database, scope: Scope, input: CreateAc
   if (draft.status === "cancelled") throw validationFailed({ status: "validation.newActivityStatus" });
   check(draft);
   await assertReferences(db, scope.regionId, draft);
+  await assertSharingRegions(db, scope.regionId, input.sharedWithRegionIds);
   const { id } = await db
     .insertInto("activities")
     .values({
@@ -246,6 +254,7 @@ export async function updateActivity(db: Database, scope: Scope, id: string, inp
   const before = await getActivity(db, scope, id);
   if (before.archivedAt) throw notFound("Activity");
   if (before.version !== input.version) throw staleVersion();
+  if (input.sharedWithRegionIds) await assertSharingRegions(db, scope.regionId, input.sharedWithRegionIds);
   const type = input.type ?? before.type;
   const status = input.status ?? before.status;
   if (status !== before.status && !STATUS_TRANSITIONS[before.status].includes(status)) {
@@ -391,12 +400,47 @@ export async function activityChoices(db: Database, scope: Scope, options: { lim
     .limit(options.limit * 2)
     .execute();
   const isSchool = (kind: string) => (SCHOOL_KINDS as readonly string[]).includes(kind);
+  const regions = await db.selectFrom("regions").select(["id", "name"]).where("id", "<>", scope.regionId).orderBy("name").execute();
   return {
     schools: rows.filter((o) => isSchool(o.kind)).slice(0, options.limit).map(({ id, name }) => ({ id, name })),
     partners: rows.filter((o) => !isSchool(o.kind)).slice(0, options.limit).map(({ id, name }) => ({ id, name })),
+    regions,
   };
 }
 
 function staleVersion() {
   return new AppError("CONFLICT", "The activity was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
+}
+
+export type SharedActivity = {
+  id: string; type: ActivityType; title: string; startDate: string; endDate: string; startTime: string | null; endTime: string | null;
+  status: ActivityStatus; location: string | null; regionName: string;
+};
+
+/**
+ * Activities other regions opened to the caller's region (a teacher training, an event), between
+ * two days: read-only, and only what a calendar shows — no partners, people or anything else of
+ * the owning region. Partner users see none: they see their own organisation only.
+ */
+export async function listSharedActivities(db: Database, scope: Scope, range: { from: string; to: string }): Promise<SharedActivity[]> {
+  if (scope.role === "partner") return [];
+  return db
+    .selectFrom("activities")
+    .innerJoin("regions", "regions.id", "activities.region_id")
+    .select([
+      "activities.id", "activities.type", "activities.title", "activities.start_date as startDate", "activities.end_date as endDate",
+      sql<string | null>`to_char(activities.start_time, 'HH24:MI')`.as("startTime"),
+      sql<string | null>`to_char(activities.end_time, 'HH24:MI')`.as("endTime"),
+      "activities.status", sql<string | null>`activities.details->>'location'`.as("location"), "regions.name as regionName",
+    ])
+    .where("activities.region_id", "<>", scope.regionId)
+    .where(sql<boolean>`${scope.regionId}::uuid = any(activities.shared_with_region_ids)`)
+    .where("activities.archived_at", "is", null)
+    .where("activities.status", "<>", "cancelled")
+    .where("activities.end_date", ">=", range.from)
+    .where("activities.start_date", "<=", range.to)
+    .orderBy("activities.start_date")
+    .orderBy("activities.id")
+    .limit(1000)
+    .execute();
 }

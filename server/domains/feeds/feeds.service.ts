@@ -96,6 +96,16 @@ export async function renderFeed(db: Database, token: string, meta: { now: Date;
       and ${involvement}
     order by a.start_date, a.id`.execute(db);
 
+  // What other regions opened to this one: only what a calendar shows (not to partners, who see their own only).
+  const shared = feed.role === "partner" ? { rows: [] as Array<FeedActivity & { regionName: string }> } : await sql<FeedActivity & { regionName: string }>`
+    select a.id, a.type, a.title, null as description, a.start_date as "startDate", a.end_date as "endDate",
+      a.start_time::text as "startTime", a.end_time::text as "endTime", a.status, a.version, a.updated_at as "updatedAt",
+      null as organisations, r.name as "regionName"
+    from activities a join regions r on r.id = a.region_id
+    where a.region_id <> ${feed.regionId} and ${feed.regionId}::uuid = any(a.shared_with_region_ids) and a.archived_at is null
+      and a.end_date >= ${today}::date - ${PAST_DAYS}::int and a.start_date <= ${today}::date + ${FUTURE_DAYS}::int
+    order by a.start_date, a.id`.execute(db);
+
   const locale: Locale = feed.locale === "en" ? "en" : "nl";
   const t = translator(locale);
   const calendar = ical({
@@ -104,16 +114,16 @@ export async function renderFeed(db: Database, token: string, meta: { now: Date;
     timezone: "Europe/Amsterdam",
     ttl: 60 * 60,
   });
-  for (const activity of rows.rows) {
+  for (const activity of [...rows.rows, ...shared.rows] as Array<FeedActivity & { regionName?: string }>) {
     const timed = activity.startTime !== null;
     calendar.createEvent({
       id: `${activity.id}@schakel`,
       sequence: activity.version,
       stamp: activity.updatedAt,
       lastModified: activity.updatedAt,
-      summary: `${t(`activities.types.${activity.type}`)}: ${activity.title}`,
+      summary: `${t(`activities.types.${activity.type}`)}: ${activity.title}${activity.regionName ? ` (${t("calendar.sharedBy", { region: activity.regionName })})` : ""}`,
       description: [activity.organisations, activity.description].filter(Boolean).join("\n\n") || null,
-      url: `${meta.appUrl}/activities/${activity.id}`,
+      url: activity.regionName ? null : `${meta.appUrl}/activities/${activity.id}`,
       status: activity.status === "cancelled" ? ICalEventStatus.CANCELLED : activity.status === "offered" ? ICalEventStatus.TENTATIVE : ICalEventStatus.CONFIRMED,
       timezone: "Europe/Amsterdam",
       ...(timed
