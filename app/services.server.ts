@@ -66,10 +66,23 @@ export {
 } from "../server/domains/users/users.service";
 export { countOwnedOrganisations, getHandover, handOverOrganisations } from "../server/domains/handover/handover.service";
 export { getDigestPreferences, updateDigestPreferences } from "../server/domains/digest/digest.service";
+export {
+  addRealisation,
+  archiveCommitment,
+  commitmentTotals,
+  confirmCommitment,
+  createCommitment,
+  getCommitmentWithRealisations,
+  listCommitmentPartners,
+  listCommitments,
+  listOrganisationsWithCommitments,
+  updateCommitment,
+} from "../server/domains/commitments/commitments.service";
+export { MAX_DOCUMENT_BYTES } from "../server/domains/documents/documents.service";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
 export { invitePartnerUser, listPartnerUsers } from "../server/domains/partner-users/partner-users.service";
 export { createFeed, getFeedStatus, revokeFeed } from "../server/domains/feeds/feeds.service";
 export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../server/school-year";
 export { AppError } from "../server/errors";
-export { parseInput, translateFields } from "../server/validation";
+export { parseInput, translateFields, validationFailed } from "../server/validation";

@@ -384,6 +384,68 @@ export interface DigestRunsTable {
   created_at: Timestamp;
 }
 
+export const COMMITMENT_KINDS = ["cash", "in_kind"] as const;
+export type CommitmentKind = (typeof COMMITMENT_KINDS)[number];
+export const IN_KIND_CATEGORIES = ["hours", "materials", "equipment", "premises", "internship_supervision", "guest_lessons", "other"] as const;
+export const COMMITMENT_CATEGORIES = ["cash", ...IN_KIND_CATEGORIES] as const;
+export type CommitmentCategory = (typeof COMMITMENT_CATEGORIES)[number];
+export const COMMITMENT_STATUSES = ["pledged", "agreed", "realised", "accounted", "lapsed"] as const;
+export type CommitmentStatus = (typeof COMMITMENT_STATUSES)[number];
+export const VALUATIONS = ["hours_rate", "invoice", "fair_value"] as const;
+export type Valuation = (typeof VALUATIONS)[number];
+/** bigint columns read as strings (postgres.js); the services turn them into numbers (exact below 2^53 cents). */
+type Cents = ColumnType<string, number | bigint | string, number | bigint | string>;
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  region_id: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Buffer;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface CommitmentsTable {
+  id: Generated<string>;
+  region_id: string;
+  organisation_id: string;
+  school_year: string;
+  kind: CommitmentKind;
+  category: CommitmentCategory;
+  amount_cents: Cents;
+  /** numeric: read as a string. */
+  hours: ColumnType<string | null, number | string | null, number | string | null>;
+  hourly_rate_cents: ColumnType<string | null, number | string | null, number | string | null>;
+  valuation: Valuation | null;
+  status: Generated<CommitmentStatus>;
+  agreement_reference: string | null;
+  notes: string | null;
+  confirmed_at: Timestamp | null;
+  confirmed_by: string | null;
+  version: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  archived_at: Timestamp | null;
+}
+
+export interface CommitmentRealisationsTable {
+  id: Generated<string>;
+  commitment_id: string;
+  region_id: string;
+  date: CalendarDay;
+  amount_cents: Cents;
+  description: string | null;
+  evidence_reference: string | null;
+  evidence_document_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  archived_at: Timestamp | null;
+}
+
 export interface CalendarFeedsTable {
   id: Generated<string>;
   region_id: string;
@@ -432,6 +494,9 @@ export interface DB {
   activities: ActivitiesTable;
   activity_organisations: ActivityOrganisationsTable;
   digest_runs: DigestRunsTable;
+  documents: DocumentsTable;
+  commitments: CommitmentsTable;
+  commitment_realisations: CommitmentRealisationsTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -12,6 +12,7 @@ import { tasksApi } from "./domains/tasks/tasks.routes";
 import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
+import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
 import { openApiDocument } from "./openapi";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
@@ -38,5 +39,7 @@ export function createApi() {
   api.route("/imports", importsApi);
   api.route("/health", healthApi);
   api.route("/activities", activitiesApi);
+  api.route("/commitments", commitmentsApi);
+  api.route("/documents", documentsApi);
   return api;
 }

@@ -12,6 +12,7 @@ import { createApi } from "./api";
 import { authenticateApiToken } from "./auth/api-tokens";
 import { SESSION_COOKIE } from "./auth/sessions";
 import type { AppServices } from "./context";
+import { MAX_DOCUMENT_BYTES } from "./domains/documents/documents.service";
 import { MAX_IMPORT_BYTES } from "./domains/imports/imports.parse";
 import { AppError } from "./errors";
 import { apiErrorResponse } from "./http/api-errors";
@@ -24,6 +25,8 @@ export type RemixHandler = (request: Request, loadContext: AppLoadContext) => Pr
 const PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../public");
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const IMPORT_UPLOAD_PATHS = new Set(["/api/v1/imports/organisations", "/imports/organisations"]);
+/** Evidence uploads of a realisation: the API address and the commitment page's form. */
+const EVIDENCE_UPLOAD_PATH = /^\/(api\/v1\/commitments\/[^/]+\/realisations|commitments\/[^/]+)$/;
 
 /**
  * The Hono app: request id and access log, security headers, CSRF protection, who is asking,
@@ -119,7 +122,19 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
         ? c.json(new AppError("VALIDATION_FAILED", "The file is larger than 50 MB; split it into smaller files").toJSON(), 413)
         : c.redirect("/imports/organisations?error=tooLarge", 303),
   });
-  app.use("*", (c, next) => (c.req.method === "POST" && IMPORT_UPLOAD_PATHS.has(c.req.path) ? uploadBodyLimit(c, next) : defaultBodyLimit(c, next)));
+  // Evidence files may be up to 10 MB, on the realisation upload addresses only (decision 040).
+  const evidenceBodyLimit = bodyLimit({
+    maxSize: MAX_DOCUMENT_BYTES + 64 * 1024,
+    onError: (c) =>
+      c.req.path.startsWith("/api/")
+        ? c.json(new AppError("VALIDATION_FAILED", "The evidence file is larger than 10 MB", { fields: { evidence: "The file is larger than 10 MB" } }).toJSON(), 413)
+        : c.redirect(`${c.req.path}?error=tooLarge`, 303),
+  });
+  app.use("*", (c, next) => {
+    if (c.req.method === "POST" && IMPORT_UPLOAD_PATHS.has(c.req.path)) return uploadBodyLimit(c, next);
+    if (c.req.method === "POST" && EVIDENCE_UPLOAD_PATH.test(c.req.path)) return evidenceBodyLimit(c, next);
+    return defaultBodyLimit(c, next);
+  });
 
   // Who is asking: an API token (API only) or the session cookie.
   app.use("*", async (c, next) => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CreateActivityInput, UpdateActivityInput } from "./domains/activities/activities.schemas";
+import { CreateCommitmentInput, RealisationInput, UpdateCommitmentInput } from "./domains/commitments/commitments.schemas";
 import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
 import { InvitePartnerUserInput } from "./domains/partner-users/partner-users.schemas";
@@ -288,6 +289,69 @@ export function openApiDocument() {
       },
       "/imports/{id}/commit": {
         post: { summary: "Commit a staged import, all or nothing (400 with error.details.rejectedRows when a row has an error)", parameters: idParam, responses: record("The committed import with its counts") },
+      },
+      "/commitments": {
+        get: {
+          summary: "Co-financing commitments of the region (a partner user: its own organisation's), newest school year first, with totals { pledgedCents, realisedCents, count } of the whole filtered set (lapsed ones only when status=lapsed)",
+          parameters: [
+            ...historyPage,
+            { name: "organisationId", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "schoolYear", in: "query", schema: { type: "string", pattern: "^\\d{4}-\\d{4}$" }, description: "2025-2026" },
+            { name: "status", in: "query", schema: { type: "string", enum: ["pledged", "agreed", "realised", "accounted", "lapsed"] } },
+            { name: "kind", in: "query", schema: { type: "string", enum: ["cash", "in_kind"] } },
+          ],
+          responses: record("{ items, nextCursor, totals }: amounts in integer cents; realisedCents is the sum of the live realisations"),
+        },
+        post: {
+          summary: "Record a pledge (admin, penvoerder). Amounts are integer cents; with valuation hours_rate the amount is hours × hourlyRateCents, computed",
+          requestBody: body(CreateCommitmentInput), responses: created("The commitment"),
+        },
+      },
+      "/commitments/{id}": {
+        get: { summary: "A commitment with its realisations (and their evidence documents)", parameters: idParam, responses: record("The commitment") },
+        patch: {
+          summary: "Change a commitment (admin, penvoerder) with its version (409 when stale). status moves pledged → agreed → realised → accounted, or to lapsed (not from accounted); anything else is 422",
+          parameters: idParam, requestBody: body(UpdateCommitmentInput), responses: record("The commitment"),
+        },
+        delete: { summary: "Archive a commitment (admin, penvoerder): it leaves the lists and totals, its history stays", parameters: idParam, responses: record("The commitment") },
+      },
+      "/commitments/{id}/realisations": {
+        post: {
+          summary:
+            "Record a realisation (admin, penvoerder): JSON with evidence as a reference, or multipart/form-data with the file part `evidence` (PDF, PNG or JPEG by its content, at most 10 MB). 422 for a lapsed or accounted commitment, and above the pledge without a description. Reaching the pledge makes a pledged or agreed commitment realised",
+          parameters: idParam,
+          requestBody: {
+            required: true,
+            content: {
+              ...json(RealisationInput),
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  required: ["date", "amountCents"],
+                  properties: { date: { type: "string", format: "date" }, amountCents: { type: "integer", minimum: 1 }, description: { type: "string" }, evidenceReference: { type: "string" }, evidence: { type: "string", format: "binary" } },
+                },
+              },
+            },
+          },
+          responses: created("The realisation with the commitment after it"),
+        },
+      },
+      "/commitments/{id}/realisations/{realisationId}": {
+        delete: {
+          summary: "Archive a realisation recorded by mistake (admin, penvoerder; not once accounted): it leaves the realised total, kept and audited",
+          parameters: [...idParam, { name: "realisationId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          responses: record("The commitment with its remaining realisations"),
+        },
+      },
+      "/commitments/{id}/confirm": {
+        post: { summary: "A partner user confirms its own organisation's commitment; who and when are recorded", parameters: idParam, responses: record("The commitment") },
+      },
+      "/documents/{id}": {
+        get: {
+          summary: "Download an evidence document (as an attachment), for whoever may read its commitment",
+          parameters: idParam,
+          responses: { "200": { description: "The file", content: { "application/pdf": { schema: { type: "string", format: "binary" } }, "image/png": { schema: { type: "string", format: "binary" } }, "image/jpeg": { schema: { type: "string", format: "binary" } } } }, ...errors },
+        },
       },
       "/users/{id}/deactivate": {
         post: { summary: "Deactivate a user (admin)", parameters: idParam, responses: { "200": { description: "The user", content: json(User) }, ...errors } },

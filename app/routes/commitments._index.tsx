@@ -1,0 +1,111 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { COMMITMENT_KINDS, COMMITMENT_STATUSES } from "../../db/schema";
+import { formatEuros, ListCommitmentsInput } from "../../server/domains/commitments/commitments.schemas";
+import { SelectField, TextField } from "../components/ui/field";
+import { commitmentTotals, listCommitments, listOrganisationsWithCommitments, parseInput, scopeOf } from "../services.server";
+import { requireRole } from "../utils/auth.server";
+import { useLocale, useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Cofinanciering · Schakel" }];
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder", "partner");
+  const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
+  const filters = parseInput(ListCommitmentsInput, params, user.locale);
+  const { limit: _limit, cursor: _cursor, ...set } = filters;
+  const scope = scopeOf(user);
+  const [page, totals, partners] = await Promise.all([
+    listCommitments(context.db, scope, filters),
+    commitmentTotals(context.db, scope, set),
+    listOrganisationsWithCommitments(context.db, scope),
+  ]);
+  return {
+    commitments: page.items.map((c) => ({
+      id: c.id, organisationName: c.organisationName, schoolYear: c.schoolYear, kind: c.kind, category: c.category,
+      amountCents: c.amountCents, realisedCents: c.realisedCents, status: c.status,
+    })),
+    nextCursor: page.nextCursor,
+    totals,
+    partners,
+    canCreate: user.role === "admin" || user.role === "penvoerder",
+  };
+}
+
+export default function CommitmentsPage() {
+  const t = useT();
+  const locale = useLocale();
+  const { commitments, nextCursor, totals, partners, canCreate } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const nextParams = new URLSearchParams(params);
+  if (nextCursor) nextParams.set("cursor", nextCursor);
+  return (
+    <div className="page">
+      <div className="actions page-title">
+        <h1>{t("commitments.title")}</h1>
+        {canCreate ? <Link className="button" to="/commitments/new">{t("commitments.new")}</Link> : null}
+      </div>
+      <p className="lead">{t("commitments.intro")}</p>
+      <Form method="get" className="card filters" role="search">
+        <TextField label={t("commitments.schoolYear")} name="schoolYear" placeholder="2025-2026" defaultValue={params.get("schoolYear") ?? ""} />
+        <SelectField label={t("commitments.status")} name="status" defaultValue={params.get("status") ?? ""}>
+          <option value="">{t("commitments.all")}</option>
+          {COMMITMENT_STATUSES.map((status) => <option key={status} value={status}>{t(`commitments.statuses.${status}`)}</option>)}
+        </SelectField>
+        <SelectField label={t("commitments.kind")} name="kind" defaultValue={params.get("kind") ?? ""}>
+          <option value="">{t("commitments.all")}</option>
+          {COMMITMENT_KINDS.map((kind) => <option key={kind} value={kind}>{t(`commitments.kinds.${kind}`)}</option>)}
+        </SelectField>
+        <SelectField label={t("commitments.organisation")} name="organisationId" defaultValue={params.get("organisationId") ?? ""}>
+          <option value="">{t("commitments.all")}</option>
+          {partners.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+        </SelectField>
+        <div className="actions">
+          <button type="submit" className="button">{t("commitments.filter")}</button>
+          <Link to="/commitments">{t("organisations.clear")}</Link>
+        </div>
+      </Form>
+      <ul className="health-tiles commitment-totals" aria-label={t("commitments.totalsCount", { count: totals.count })}>
+        <li className="health-tile">
+          <span className="health-tile-count" data-testid="total-pledged">{formatEuros(totals.pledgedCents, locale)}</span> {t("commitments.totalsPledged")}
+        </li>
+        <li className="health-tile">
+          <span className="health-tile-count" data-testid="total-realised">{formatEuros(totals.realisedCents, locale)}</span> {t("commitments.totalsRealised")}
+        </li>
+      </ul>
+      {commitments.length === 0 ? (
+        <p>{t("commitments.empty")}</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>{t("commitments.organisation")}</th>
+                <th>{t("commitments.schoolYear")}</th>
+                <th>{t("commitments.kind")}</th>
+                <th>{t("commitments.category")}</th>
+                <th className="cell-money">{t("commitments.amount")}</th>
+                <th className="cell-money">{t("commitments.realised")}</th>
+                <th>{t("commitments.status")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {commitments.map((c) => (
+                <tr key={c.id}>
+                  <td><Link to={`/commitments/${c.id}`}>{c.organisationName}</Link></td>
+                  <td>{c.schoolYear}</td>
+                  <td>{t(`commitments.kinds.${c.kind}`)}</td>
+                  <td>{t(`commitments.categories.${c.category}`)}</td>
+                  <td className="cell-money">{formatEuros(c.amountCents, locale)}</td>
+                  <td className="cell-money">{formatEuros(c.realisedCents, locale)}</td>
+                  <td><span className="badge">{t(`commitments.statuses.${c.status}`)}</span></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {nextCursor ? <p><Link to={`/commitments?${nextParams}`}>{t("commitments.more")}</Link></p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { COMMITMENT_CATEGORIES, COMMITMENT_KINDS, VALUATIONS } from "../../db/schema";
+import { CreateCommitmentInput, parseEuros, parseHours } from "../../server/domains/commitments/commitments.schemas";
+import { Alert } from "../components/ui/alert";
+import { SelectField, TextField } from "../components/ui/field";
+import { AppError, createCommitment, listCommitmentPartners, parseInput, schoolYearOf, scopeOf, toLocalDate, validationFailed } from "../services.server";
+import { requireRole } from "../utils/auth.server";
+import { type FormErrors, formError, formValues } from "../utils/forms.server";
+import { useT } from "../utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "Nieuwe toezegging · Schakel" }];
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const user = requireRole(context, request, "admin", "penvoerder");
+  const partners = await listCommitmentPartners(context.db, scopeOf(user));
+  const organisationId = new URL(request.url).searchParams.get("organisationId") ?? "";
+  return { partners, organisationId, schoolYear: schoolYearOf(toLocalDate(context.clock.now())) };
+}
+
+/**
+ * Euro fields as people type them ("2.500,00") become cents; a field that is not an amount gets
+ * its own message, shown together with whatever else the schema finds wrong.
+ */
+function commitmentFromForm(values: Record<string, string>) {
+  const problems: Record<string, string> = {};
+  const euros = (text: string | undefined, field: string) => {
+    if (text === undefined) return undefined;
+    const cents = parseEuros(text);
+    if (cents === null) problems[field] = "commitments.validation.euros";
+    return cents ?? undefined;
+  };
+  const hours = values.hours === undefined ? undefined : parseHours(values.hours);
+  if (hours === null) problems.hours = "commitments.validation.hours";
+  const input = {
+    organisationId: values.organisationId,
+    schoolYear: values.schoolYear,
+    kind: values.kind,
+    category: values.category,
+    valuation: values.valuation,
+    // Hours × rate computes the amount: a typed amount next to it would only be a second opinion.
+    amountCents: values.valuation === "hours_rate" ? undefined : euros(values.amount, "amountCents"),
+    hours: hours ?? undefined,
+    hourlyRateCents: euros(values.hourlyRate, "hourlyRateCents"),
+    agreementReference: values.agreementReference,
+    notes: values.notes,
+  };
+  return { input, problems };
+}
+
+export async function action({ context, request }: ActionFunctionArgs) {
+  const user = requireRole(context, request, "admin", "penvoerder");
+  try {
+    const { input, problems } = commitmentFromForm(formValues(await request.formData()));
+    let parsed: CreateCommitmentInput;
+    try {
+      parsed = parseInput(CreateCommitmentInput, input, user.locale);
+    } catch (error) {
+      if (error instanceof AppError && error.fieldKeys) throw validationFailed({ ...error.fieldKeys, ...problems }, user.locale);
+      throw error;
+    }
+    if (Object.keys(problems).length) throw validationFailed(problems, user.locale);
+    const created = await context.db.transaction().execute((trx) => createCommitment(trx, scopeOf(user), parsed, { actor: user, now: context.clock.now() }));
+    return redirect(`/commitments/${created.id}?saved=1`);
+  } catch (error) {
+    return formError(error, user.locale);
+  }
+}
+
+export default function NewCommitmentPage() {
+  const t = useT();
+  const { partners, organisationId, schoolYear } = useLoaderData<typeof loader>();
+  const errors = useActionData<typeof action>() as FormErrors | undefined;
+  const field = (name: string) => errors?.fields?.[name];
+  return (
+    <div className="page page-narrow">
+      <h1>{t("commitments.newTitle")}</h1>
+      {errors?.formError ? <Alert tone="error">{errors.formError}</Alert> : null}
+      <Form method="post" className="card stack" noValidate>
+        <SelectField label={t("commitments.organisation")} name="organisationId" defaultValue={organisationId} error={field("organisationId")} required>
+          <option value="">—</option>
+          {partners.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+        </SelectField>
+        <TextField label={t("commitments.schoolYear")} name="schoolYear" defaultValue={schoolYear} error={field("schoolYear")} required />
+        <SelectField label={t("commitments.kind")} name="kind" defaultValue="cash" error={field("kind")}>
+          {COMMITMENT_KINDS.map((kind) => <option key={kind} value={kind}>{t(`commitments.kinds.${kind}`)}</option>)}
+        </SelectField>
+        <SelectField label={t("commitments.category")} name="category" defaultValue="cash" error={field("category")}>
+          {COMMITMENT_CATEGORIES.map((category) => <option key={category} value={category}>{t(`commitments.categories.${category}`)}</option>)}
+        </SelectField>
+        <SelectField label={t("commitments.valuation")} name="valuation" defaultValue="" error={field("valuation")}>
+          <option value="">—</option>
+          {VALUATIONS.map((valuation) => <option key={valuation} value={valuation}>{t(`commitments.valuations.${valuation}`)}</option>)}
+        </SelectField>
+        <TextField label={t("commitments.amountEuros")} name="amount" inputMode="decimal" placeholder="2.500,00" error={field("amountCents")} />
+        <TextField label={t("commitments.hours")} name="hours" inputMode="decimal" hint={t("commitments.hoursHint")} error={field("hours")} />
+        <TextField label={t("commitments.hourlyRate")} name="hourlyRate" inputMode="decimal" placeholder="65,00" error={field("hourlyRateCents")} />
+        <TextField label={t("commitments.agreementReference")} name="agreementReference" error={field("agreementReference")} />
+        <TextField label={t("commitments.notes")} name="notes" error={field("notes")} />
+        <div className="actions">
+          <button type="submit" className="button">{t("commitments.save")}</button>
+          <Link to="/commitments">{t("common.cancel")}</Link>
+        </div>
+      </Form>
+    </div>
+  );
+}

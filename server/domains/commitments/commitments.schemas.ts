@@ -1,0 +1,165 @@
+import { z } from "zod";
+import { COMMITMENT_CATEGORIES, COMMITMENT_KINDS, COMMITMENT_STATUSES, IN_KIND_CATEGORIES, VALUATIONS } from "../../../db/schema";
+
+// Browser-safe: the pages parse euro amounts with the same rules the API applies to cents.
+
+const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((value) => value || null);
+
+/** "2025-2026": two consecutive years, from 2000 on. A school year that does not exist is refused. */
+export const SchoolYear = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{4}$/, "commitments.validation.schoolYear")
+  .refine((value) => {
+    const [first, second] = value.split("-").map(Number) as [number, number];
+    return second === first + 1 && first >= 2000 && first < 2100;
+  }, "commitments.validation.schoolYear");
+
+/** Money is integer cents: a negative or fractional amount is refused, naming the field. */
+export const Cents = z
+  .number({ error: (issue) => (issue.input === undefined || issue.input === null ? "validation.required" : "commitments.validation.cents") })
+  .int("commitments.validation.cents")
+  .min(0, "commitments.validation.cents")
+  .max(Number.MAX_SAFE_INTEGER, "commitments.validation.cents");
+
+/** Hours to the hundredth, more than zero. */
+export const Hours = z
+  .number({ error: (issue) => (issue.input === undefined || issue.input === null ? "validation.required" : "commitments.validation.hours") })
+  .positive("commitments.validation.hours")
+  .max(100000, "commitments.validation.hours")
+  .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, "commitments.validation.hours");
+
+/** hours × rate in cents, rounded to the cent as the database checks it. */
+export function hoursTimesRate(hours: number, hourlyRateCents: number): number {
+  return Math.round((Math.round(hours * 100) * hourlyRateCents) / 100);
+}
+
+const CommitmentShape = z.object({
+  organisationId: z.uuid(),
+  schoolYear: SchoolYear,
+  kind: z.enum(COMMITMENT_KINDS),
+  category: z.enum(COMMITMENT_CATEGORIES),
+  amountCents: Cents.nullish(),
+  hours: Hours.nullish(),
+  hourlyRateCents: Cents.nullish(),
+  valuation: z.enum(VALUATIONS).nullish(),
+  agreementReference: optionalText(200),
+  notes: optionalText(2000),
+});
+
+type CommitmentShape = z.infer<typeof CommitmentShape>;
+
+/**
+ * The rules that tie the fields together: cash is category cash without a valuation; in kind has its
+ * own category and a valuation; hours × rate computes the amount (a different amount sent along is
+ * refused), every other valuation states the amount.
+ */
+function checkCommitment(value: CommitmentShape, ctx: z.RefinementCtx) {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (value.kind === "cash") {
+    if (value.category !== "cash") issue("category", "commitments.validation.cashCategory");
+    if (value.valuation) issue("valuation", "commitments.validation.cashValuation");
+    if (value.hours != null || value.hourlyRateCents != null) issue("hours", "commitments.validation.cashHours");
+  } else {
+    if (!(IN_KIND_CATEGORIES as readonly string[]).includes(value.category)) issue("category", "commitments.validation.inKindCategory");
+    if (!value.valuation) issue("valuation", "validation.required");
+  }
+  if (value.valuation === "hours_rate") {
+    if (value.hours == null) issue("hours", "validation.required");
+    if (value.hourlyRateCents == null) issue("hourlyRateCents", "validation.required");
+    if (value.hours != null && value.hourlyRateCents != null && value.amountCents != null && value.amountCents !== hoursTimesRate(value.hours, value.hourlyRateCents)) {
+      issue("amountCents", "commitments.validation.amountNotHoursTimesRate");
+    }
+  } else if (value.amountCents == null) {
+    issue("amountCents", "validation.required");
+  }
+}
+
+/** The commitment as stored: the amount of hours × rate filled in. */
+function withAmount<T extends CommitmentShape>(value: T) {
+  const hoursRate = value.valuation === "hours_rate";
+  return {
+    ...value,
+    amountCents: hoursRate ? hoursTimesRate(value.hours!, value.hourlyRateCents!) : value.amountCents!,
+    hours: hoursRate || value.kind === "in_kind" ? (value.hours ?? null) : null,
+    hourlyRateCents: hoursRate || value.kind === "in_kind" ? (value.hourlyRateCents ?? null) : null,
+    valuation: value.valuation ?? null,
+  };
+}
+
+export const CreateCommitmentInput = CommitmentShape.superRefine(checkCommitment).transform(withAmount);
+export type CreateCommitmentInput = z.infer<typeof CreateCommitmentInput>;
+
+/** The same rules over the merged record (stored values with the changes on top). */
+export const CommitmentRecordCheck = CreateCommitmentInput;
+
+export const UpdateCommitmentInput = CommitmentShape.omit({ organisationId: true })
+  .partial()
+  .extend({ status: z.enum(COMMITMENT_STATUSES).optional(), version: z.coerce.number().int().min(1) });
+export type UpdateCommitmentInput = z.infer<typeof UpdateCommitmentInput>;
+
+export const ListCommitmentsInput = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(300).optional(),
+  organisationId: z.uuid().optional(),
+  schoolYear: SchoolYear.optional(),
+  status: z.enum(COMMITMENT_STATUSES).optional(),
+  kind: z.enum(COMMITMENT_KINDS).optional(),
+});
+export type ListCommitmentsInput = z.infer<typeof ListCommitmentsInput>;
+
+const IsoDay = z.iso.date("commitments.validation.date");
+
+/** A realisation: a dated amount with what it was and its evidence (a reference, or an uploaded file). */
+export const RealisationInput = z.object({
+  date: IsoDay,
+  amountCents: Cents.refine((value) => value > 0, "commitments.validation.positiveCents"),
+  description: optionalText(2000),
+  evidence: optionalText(500),
+});
+export type RealisationInput = z.infer<typeof RealisationInput>;
+
+/**
+ * A euro amount as people type it ("2500", "2.500,00", "2500,50", "€ 2.500") into cents; null when
+ * it is not one (negative, more than two decimals, letters). Dots group thousands, the comma is the decimal mark.
+ */
+export function parseEuros(text: string): number | null {
+  const cleaned = text.replace(/€/g, "").replace(/\s/g, "");
+  if (!/^(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$/.test(cleaned)) return null;
+  const [whole = "0", fraction = ""] = cleaned.replace(/\./g, "").split(",");
+  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
+  return Number.isSafeInteger(cents) ? cents : null;
+}
+
+/** Hours as people type them: "40", "2,5" or "2.5". */
+export function parseHours(text: string): number | null {
+  const cleaned = text.trim().replace(",", ".");
+  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return null;
+  return Number(cleaned);
+}
+
+const STEPS: Record<string, readonly string[]> = {
+  pledged: ["agreed", "lapsed"],
+  agreed: ["realised", "lapsed"],
+  realised: ["accounted", "lapsed"],
+  accounted: [],
+  lapsed: [],
+};
+
+/** pledged → agreed → realised → accounted, and any but accounted → lapsed. */
+export function canMoveTo(from: string, to: string): boolean {
+  return STEPS[from]?.includes(to) ?? false;
+}
+
+const EURO_FORMATS = { nl: new Intl.NumberFormat("nl-NL", { style: "currency", currency: "EUR" }), en: new Intl.NumberFormat("en-IE", { style: "currency", currency: "EUR" }) };
+
+/** Cents as euros the Dutch way: 250000 → "€ 2.500,00". */
+export function formatEuros(cents: number, locale: "nl" | "en" = "nl"): string {
+  return EURO_FORMATS[locale].format(cents / 100);
+}
+
+/** Cents as a Dutch input value: 250050 → "2500,50". */
+export function eurosInputValue(cents: number | null | undefined): string {
+  if (cents == null) return "";
+  return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, "0")}`;
+}
