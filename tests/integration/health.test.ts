@@ -9,6 +9,8 @@ import { deactivateUser } from "../../server/domains/users/users.service";
 import { UpdateHealthSettingsInput } from "../../server/domains/health/health.schemas";
 import { CreateActivityInput } from "../../server/domains/activities/activities.schemas";
 import { createActivity, updateActivity } from "../../server/domains/activities/activities.service";
+import { CreateCommitmentInput, RealisationInput } from "../../server/domains/commitments/commitments.schemas";
+import { addRealisation, createCommitment, updateCommitment } from "../../server/domains/commitments/commitments.service";
 import {
   getHealthSettings, getOrganisationHealth, healthCounts, listHealth, organisationHealthHistory, recomputeHealth,
   regionHealthTrend, snoozeOrganisation, updateHealthSettings,
@@ -225,6 +227,25 @@ describe("relationship health", () => {
     // Cancelling the plan brings the reason back.
     await updateActivity(t.db, scope, planned.id, { version: planned.version, status: "cancelled" }, meta("2026-10-06"));
     expect((await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-10-06" })).reasons.map((r) => r.code)).toEqual(["activity_stopped"]);
+  });
+
+  it("a pledge for this school year not realised in its last 90 days is worth watching, as is a lapsed one, until it is realised", async () => {
+    const org = await organisation("Metaalbewerking Haverkate", "2025-09-01", { tier: "occasional" });
+    await contact("Ingrid Haverkate", org.id, "2025-09-01", true);
+    const penvoerder = scopeOf(admin);
+    const pledge = await createCommitment(t.db, penvoerder, parseInput(CreateCommitmentInput, { organisationId: org.id, schoolYear: "2026-2027", kind: "cash", category: "cash", amountCents: 250000 }), meta("2026-09-01", admin));
+    await talk(org.id, "2027-04-20");
+    expect((await healthOn(org.id, "2027-05-01")).state).toBe("healthy");
+    const risk = await healthOn(org.id, "2027-05-03");
+    expect(risk.state).toBe("watch");
+    expect(risk.reasons[0]).toMatchObject({ code: "commitment_at_risk", since: "2027-05-02", message: "Een toezegging voor dit schooljaar is nog niet gerealiseerd, en het schooljaar eindigt op 31 juli 2027" });
+    await addRealisation(t.db, penvoerder, pledge.id, parseInput(RealisationInput, { date: "2027-05-03", amountCents: 250000, description: "Factuur betaald" }), null, meta("2027-05-03", admin));
+    expect((await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2027-05-03" })).state).toBe("healthy");
+
+    const other = await createCommitment(t.db, penvoerder, parseInput(CreateCommitmentInput, { organisationId: org.id, schoolYear: "2026-2027", kind: "cash", category: "cash", amountCents: 100000 }), meta("2027-05-04", admin));
+    await updateCommitment(t.db, penvoerder, other.id, { version: other.version, status: "lapsed" }, meta("2027-05-04", admin));
+    const lapsed = await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2027-05-04" });
+    expect(lapsed.reasons.map((r) => r.message)).toEqual(["Een toezegging voor dit schooljaar is vervallen"]);
   });
 
   it("a cadence of zero days is refused and changes nothing; a longer cadence is applied at once", async () => {

@@ -8,6 +8,7 @@ import { parseInput, validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { readDocument, storeDocument } from "../documents/documents.service";
 import type { Actor } from "../users/users.service";
+import { recomputeOrganisations } from "../health/health.service";
 import {
   canMoveTo,
   CommitmentRecordCheck,
@@ -168,6 +169,8 @@ export async function createCommitment(db: Database, scope: Scope, input: Create
     .executeTakeFirstOrThrow();
   const created = await getCommitment(db, scope, id);
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "commitment.create", entityType: "commitment", entityId: id, after: created, now: meta.now });
+  // A pledge at risk is a health reason (commitment_at_risk).
+  await recomputeOrganisations(db, [created.organisationId], meta.now);
   return created;
 }
 
@@ -278,6 +281,7 @@ export async function updateCommitment(db: Database, scope: Scope, id: string, i
   const after = await getCommitment(db, scope, id);
   const action = status && status !== before.status ? `commitment.${status}` : "commitment.update";
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action, entityType: "commitment", entityId: id, before, after, now: meta.now });
+  await recomputeOrganisations(db, [before.organisationId, after.organisationId], meta.now);
   return after;
 }
 
@@ -350,6 +354,7 @@ export async function addRealisation(
     after: { status: after.status, realisedCents: after.realisedCents, version: after.version, realisation },
     now: meta.now,
   });
+  await recomputeOrganisations(db, [after.organisationId], meta.now);
   return { commitment: after, realisation };
 }
 
@@ -361,6 +366,7 @@ export async function archiveCommitment(db: Database, scope: Scope, id: string, 
   await db.updateTable("commitments").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
   const after = await getCommitment(db, scope, id);
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "commitment.archive", entityType: "commitment", entityId: id, before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now });
+  await recomputeOrganisations(db, [after.organisationId], meta.now);
   return after;
 }
 
@@ -452,5 +458,6 @@ export async function archiveRealisation(db: Database, scope: Scope, commitmentI
     before: { realisedCents: before.realisedCents, version: before.version }, after: { realisedCents: after.realisedCents, version: after.version, archivedRealisationId: realisationId },
     now: meta.now,
   });
+  await recomputeOrganisations(db, [after.organisationId], meta.now);
   return after;
 }

@@ -149,6 +149,22 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
         and a.start_date >= (sy.this_start - interval '1 year')::date and a.start_date < (sy.this_start + interval '1 year')::date
       group by ao.organisation_id
     ),
+    -- This school year's pledges: lapsed, or not yet realised with the year ending within 90 days.
+    commitment_risk as (
+      select c.organisation_id,
+        bool_or(c.status = 'lapsed') as lapsed,
+        bool_or(c.status in ('pledged', 'agreed') and coalesce(r.realised, 0) < c.amount_cents
+          and ${day} > (sy.this_start + interval '1 year' - interval '1 day' - interval '90 days')::date) as unrealised,
+        (sy.this_start + interval '1 year' - interval '1 day')::date as year_end
+      from commitments c
+      cross join school_year sy
+      left join lateral (
+        select sum(cr.amount_cents) as realised from commitment_realisations cr where cr.commitment_id = c.id and cr.archived_at is null
+      ) r on true
+      where c.organisation_id in (select id from watched) and c.archived_at is null
+        and c.school_year = extract(year from sy.this_start)::int || '-' || (extract(year from sy.this_start)::int + 1)
+      group by c.organisation_id, sy.this_start
+    ),
     reasons as (
       select s.organisation_id, 'no_recent_contact' as code,
         case when s.silent_days > 2 * s.cadence then 'cold' else 'cooling' end as state,
@@ -197,6 +213,13 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
       from activity_years ay
       cross join school_year sy
       where ay.had_last_year and not coalesce(ay.has_this_year, false) and ${day} >= (sy.this_start + interval '2 months')::date
+      union all
+      -- Shown to the penvoerder above all: money pledged for this year that is at risk.
+      select cr.organisation_id, 'commitment_at_risk', 'watch',
+        case when cr.unrealised then (cr.year_end - 90) else ${day} end,
+        jsonb_build_object('lapsed', cr.lapsed, 'unrealised', cr.unrealised, 'yearEnd', cr.year_end)
+      from commitment_risk cr
+      where cr.lapsed or cr.unrealised
       union all
       -- The owner left (deactivated) or was taken off, and nobody took over.
       select ow.organisation_id, 'account_holder_left', 'cold',

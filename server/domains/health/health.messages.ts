@@ -49,6 +49,10 @@ export function describeReason(reason: StoredReason, locale: Locale): HealthReas
       const values = { previous: `${year - 1}-${year}`, current: `${year}-${year + 1}` };
       return { ...base, message: t("health.reasons.activity_stopped", values), nextStep: t("health.nextSteps.activity_stopped") };
     }
+    case "commitment_at_risk": {
+      const values = { date: spokenDay(String(p.yearEnd), locale) };
+      return { ...base, message: t(p.lapsed ? "health.reasons.commitment_lapsed" : "health.reasons.commitment_at_risk", values), nextStep: t("health.nextSteps.commitment_at_risk") };
+    }
     default:
       return { ...base, message: t(`health.reasons.${reason.code}`), nextStep: t(`health.nextSteps.${reason.code}`) };
   }
