@@ -36,7 +36,7 @@ export async function renderWeeklyDigestEmail(p: WeeklyDigestEmailProps): Promis
   return renderMessage(subject, createElement(WeeklyDigestEmail, p));
 }
 
-async function renderMessage(subject: string, element: ReactElement): Promise<EmailMessage> {
+export async function renderMessage(subject: string, element: ReactElement): Promise<EmailMessage> {
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
   // A subject is one header line; a region name pasted with a line break must not split it.
   return { subject: subject.replace(/\s+/g, " ").trim(), html, text };
