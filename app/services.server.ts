@@ -66,6 +66,15 @@ export {
 } from "../server/domains/users/users.service";
 export { countOwnedOrganisations, getHandover, handOverOrganisations } from "../server/domains/handover/handover.service";
 export { getDigestPreferences, updateDigestPreferences } from "../server/domains/digest/digest.service";
+export {
+  addColleague,
+  assertAffiliationOfOwnOrganisation,
+  assertPartnerSuccessor,
+  offerActivity,
+  offerChoices,
+  PARTNER_ORGANISATION_FIELDS,
+  portalActivities,
+} from "../server/domains/portal/portal.service";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
 export { createFeed, getFeedStatus, revokeFeed } from "../server/domains/feeds/feeds.service";

@@ -99,3 +99,15 @@ export async function portalActivities(db: Database, scope: Scope) {
     .limit(200)
     .execute();
 }
+
+/** What the offer form lets a partner choose: the region's vmbo schools and its own current colleagues (as speaker). */
+export async function offerChoices(db: Database, scope: Scope) {
+  const [schools, people] = await Promise.all([
+    db.selectFrom("organisations").select(["id", "name"]).where("region_id", "=", scope.regionId).where("kind", "=", "vmbo")
+      .where("archived_at", "is", null).orderBy(sql`lower(name)`).limit(500).execute(),
+    db.selectFrom("affiliations").innerJoin("people", "people.id", "affiliations.person_id").select(["people.id", "people.name"]).distinct()
+      .where("affiliations.region_id", "=", scope.regionId).where("affiliations.organisation_id", "=", ownOrganisationId(scope))
+      .where("affiliations.end_date", "is", null).where("people.archived_at", "is", null).orderBy("people.name").execute(),
+  ]);
+  return { schools, people };
+}
