@@ -394,6 +394,13 @@ export interface CalendarFeedsTable {
   revoked_at: Timestamp | null;
 }
 
+export interface ActivityRemindersTable {
+  activity_id: string;
+  kind: "speaker";
+  for_date: CalendarDay;
+  created_at: Timestamp;
+}
+
 export interface DB {
   regions: RegionsTable;
   subregions: SubregionsTable;
@@ -413,6 +420,7 @@ export interface DB {
   interaction_people: InteractionPeopleTable;
   tasks: TasksTable;
   calendar_feeds: CalendarFeedsTable;
+  activity_reminders: ActivityRemindersTable;
   imports: ImportsTable;
   region_health_settings: RegionHealthSettingsTable;
   school_holidays: SchoolHolidaysTable;

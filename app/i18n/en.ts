@@ -738,6 +738,18 @@ export const en: Messages = {
     },
   },
   email: {
+    speakerReminder: {
+      subject: "Reminder: guest lesson on {date} at {school}",
+      greeting: "Dear {name},",
+      intro: "In two days you give the guest lesson \u201c{title}\u201d. Thank you for taking part! Here are the details once more.",
+      when: "When: {date}, {time}",
+      noTime: "the school will confirm the time",
+      where: "Where: {school}, {address}",
+      noAddress: "the school will confirm the address",
+      class: "Class: {className}",
+      topic: "Topic: {topic}",
+      contact: "Questions? Contact {name} ({email}).",
+    },
     footer: "This email was sent by Schakel, the partner administration of {region}.",
     linkFallback: "Does the button not work? Copy this link into your browser:",
     invitation: {

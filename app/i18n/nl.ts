@@ -754,6 +754,18 @@ export const nl = {
     },
   },
   email: {
+    speakerReminder: {
+      subject: "Herinnering: gastles op {date} bij {school}",
+      greeting: "Beste {name},",
+      intro: "Over twee dagen geeft u de gastles \u201c{title}\u201d. Fijn dat u meedoet! Hier nog even de gegevens.",
+      when: "Wanneer: {date}, {time}",
+      noTime: "tijd volgt van de school",
+      where: "Waar: {school}, {address}",
+      noAddress: "adres volgt van de school",
+      class: "Klas: {className}",
+      topic: "Onderwerp: {topic}",
+      contact: "Vragen? Neem contact op met {name} ({email}).",
+    },
     footer: "Deze e-mail is verstuurd door Schakel, het partnerbeheer van {region}.",
     linkFallback: "Werkt de knop niet? Kopieer dan deze link naar uw browser:",
     invitation: {

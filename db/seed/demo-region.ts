@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Insertable } from "kysely";
-import type { DB, EndReason, InteractionKind, OrganisationKind, OrganisationStatus, Tier } from "../schema";
+import type { ActivityType, DB, EndReason, InteractionKind, OrganisationKind, OrganisationStatus, Tier } from "../schema";
+import { jsonb } from "../../server/db/json";
 import {
   FAMILY_NAMES, FIRST_NAMES, LEARNING_PATHS, MBO_COLLEGES, NEXT_STEPS, OTHER_SURNAMES, PARTNERS, PRIMARY_SCHOOLS, REGIONAL_WORDS,
   ROLES, STREETS, SUMMARIES, SUMMARIES_WITHOUT_PERSON, TOWNS, TRADE_SCHOOLS, TRADES, VMBO_LOCATIONS, VMBO_PROFILES, type Trade,
@@ -92,6 +93,8 @@ export type DemoRows = {
   interactions: Array<Insertable<DB["interactions"]>>;
   interactionPeople: Array<Insertable<DB["interaction_people"]>>;
   tasks: Array<Insertable<DB["tasks"]>>;
+  activities: Array<Insertable<DB["activities"]>>;
+  activityOrganisations: Array<Insertable<DB["activity_organisations"]>>;
 };
 
 /**
@@ -470,7 +473,7 @@ export function buildDemoRegion(context: DemoContext): DemoRows {
   }
 
   // ---- Contact moments and follow-ups ----------------------------------------------------------
-  const rows: DemoRows = { organisations: [], people: [], affiliations: [], accountHolderPeriods: [], interactions: [], interactionPeople: [], tasks: [] };
+  const rows: DemoRows = { organisations: [], people: [], affiliations: [], accountHolderPeriods: [], interactions: [], interactionPeople: [], tasks: [], activities: [], activityOrganisations: [] };
   const nameById = new Map([...people.map((p) => [p.id, p.name] as const), ...context.named.flatMap((o) => o.contacts.map((c) => [c.personId, c.name] as const))]);
   const BASE: Record<Tier, number> = { strategic: 33, regular: 14, occasional: 6 };
   const KIND_FACTOR: Record<OrganisationKind, number> = { company: 1, trade_school: 1, mbo: 1.4, vmbo: 1.4, primary: 0.6, partner: 0.8 };
@@ -523,6 +526,77 @@ export function buildDemoRegion(context: DemoContext): DemoRows {
         source: "manual", interaction_id: id, created_by: userId, created_at: createdAt,
         completed_at: open ? null : at(Math.min(due - rng.int(0, 4), departed ? users.departed.deactivatedDay : t, t), 16),
       });
+    }
+  }
+
+  // ---- Activities --------------------------------------------------------------------------------
+  // What the partnership produced over three school years: internships, guest lessons, visits,
+  // workshops, Technolab sessions. Only relationships that are well (healthy, normal) take part, and
+  // each of them in every school year, so the health stories above stay exactly as planted: a done
+  // activity counts as contact but is never later than either side's last contact moment, and a
+  // partner active last year has something this year too (done already, or planned ahead).
+  const well = (o: Org) => (o.scenario === "healthy" || o.scenario === "normal") && o.status === "active";
+  const schools = orgs.filter((o) => well(o) && (o.kind === "vmbo" || o.kind === "primary"));
+  const vmboSchools = schools.filter((o) => o.kind === "vmbo");
+  const primarySchools = schools.filter((o) => o.kind === "primary");
+  const profiles = ["PIE", "BWI", "M&T", "MVI", "E&O", "D&P", "HBR"] as const;
+  const thisYearStart = dayOf(`${Number(context.today.slice(0, 4)) - (Number(context.today.slice(5, 7)) >= 8 ? 0 : 1)}-08-01`);
+  const years = [thisYearStart - 730, thisYearStart - 365, thisYearStart].map((from) => ({ from, to: from + 364 }));
+  const typesFor = (kind: OrganisationKind): Array<readonly [ActivityType, number]> =>
+    kind === "company" ? [["internship", 35], ["guest_lesson", 30], ["company_visit", 25], ["workshop", 10]]
+      : kind === "trade_school" ? [["workshop", 40], ["training", 30], ["teacher_placement", 30]]
+        : kind === "partner" ? [["technolab", 50], ["event", 50]]
+          : kind === "mbo" ? [["workshop", 50], ["event", 50]] : [];
+  const TITLES: Record<ActivityType, string[]> = {
+    internship: ["Snuffelstage installatietechniek", "Beroepspraktijkvorming BB", "Stage werkplaats", "Stageplaatsen voorjaar"],
+    guest_lesson: ["Gastles zonnepanelen", "Gastles veilig werken", "Gastles lassen", "Gastles duurzaam bouwen"],
+    company_visit: ["Bedrijfsbezoek werkplaats", "Rondleiding productiehal", "Bezoek bouwplaats"],
+    workshop: ["Workshop elektrotechniek", "Workshop metselen", "Workshop 3D-printen"],
+    event: ["Techniekdag", "Open dag techniek", "Beroepenmarkt"],
+    elective: ["Keuzevak domotica"], teacher_placement: ["Docentstage installatietechniek", "Docentstage bouw"],
+    training: ["Scholing warmtepompen voor docenten", "Scholing robotica"], technolab: ["Technolab-les groep 7", "Technolab-les groep 8"],
+  };
+  for (const org of orgs.filter((o) => well(o) && typesFor(o.kind).length > 0)) {
+    const perYear = org.tier === "strategic" ? rng.int(2, 4) : org.tier === "regular" ? rng.int(1, 2) : chance(0.5) ? 1 : 0;
+    if (perYear === 0) continue;
+    const staff = org.affiliations.filter((a) => a.end === null);
+    for (const year of years) {
+      for (let i = 0; i < perYear; i++) {
+        const type = weighted(typesFor(org.kind));
+        const school = rng.pick(type === "technolab" ? (primarySchools.length ? primarySchools : vmboSchools) : vmboSchools);
+        if (!school) continue;
+        // Done when it lies before both sides' last contact; otherwise planned, after today.
+        const latestDone = Math.min(org.last, school.last, t - 1);
+        let day = weekday(rng.int(year.from + 20, year.to - 20));
+        let status: "done" | "planned" = day <= latestDone ? "done" : "planned";
+        if (status === "planned" && day <= t) {
+          if (year.from !== thisYearStart) continue;
+          day = weekday(Math.min(year.to - 10, t + rng.int(14, 150)));
+          if (day <= t) continue;
+        }
+        if (status === "done" && day < start) continue;
+        const long = type === "internship" || type === "teacher_placement";
+        const end = long ? Math.min(day + rng.int(5, 20) * 7, status === "done" ? latestDone : year.to) : day;
+        if (status === "done" && end > latestDone) status = "planned";
+        if (status === "planned" && day <= t) continue;
+        const speaker = type === "guest_lesson" || type === "internship" ? (staff[0] ? rng.pick(staff) : null) : null;
+        const offered = type === "internship" ? rng.int(1, 4) : null;
+        const id = newId();
+        rows.activities.push({
+          id, region_id: regionId, type, title: rng.pick(TITLES[type]), description: null,
+          start_date: dateOf(day), end_date: dateOf(end),
+          start_time: type === "guest_lesson" || type === "technolab" ? rng.pick(["08:30", "10:30", "13:00"]) : null,
+          status, profiles: [rng.pick(profiles)], learning_paths: [rng.pick(["BB", "KB", "GL"])],
+          hours: type === "guest_lesson" ? 2 : type === "company_visit" ? 3 : null,
+          pupils_reached: status === "done" ? rng.int(12, 60) : null,
+          teachers_involved: status === "done" ? rng.int(1, 4) : null,
+          places_offered: offered, places_filled: offered === null ? null : status === "done" ? rng.int(0, offered) : null,
+          person_id: speaker?.personId ?? null,
+          details: jsonb(type === "guest_lesson" ? { className: `${rng.int(2, 4)}${rng.pick(["A", "B", "C"])}`, topic: rng.pick(["Zonnepanelen", "Veiligheid", "Duurzaamheid"]) } : {}),
+          created_by: org.periods[org.periods.length - 1]?.userId ?? users.admin, created_at: at(Math.min(day - 20, t), 10), updated_at: at(Math.min(day, t), 10),
+        });
+        rows.activityOrganisations.push({ activity_id: id, organisation_id: org.id, role: "partner" }, { activity_id: id, organisation_id: school.id, role: "school" });
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import type { Insertable } from "kysely";
+import { type Insertable, sql } from "kysely";
 import type { DB, OrganisationKind, Role, Tier } from "../schema";
 import type { Database } from "../../server/db/database";
 import { scopeOf } from "../../server/auth/current-user";
@@ -25,6 +25,7 @@ const ACCOUNTS: Array<{ role: Role; email: string; name: string }> = [
   { role: "penvoerder", email: "penvoerder@sto-twente.demo", name: "Gert-Jan Oude Luttikhuis" },
   { role: "accounthouder", email: "accounthouder@sto-twente.demo", name: "Fatima El Amrani" },
   { role: "partner", email: "partner@sto-twente.demo", name: "Henk Wessels" },
+  { role: "partner", email: "partner.bouw@sto-twente.demo", name: "Gerrit Te Lintelo" },
 ];
 
 /**
@@ -153,8 +154,10 @@ async function loadDemoOrganisations(db: Database, regionId: string, now: Date, 
       contacts.push({ personId: person.id, name, startDay, isPrimary: position === 0 });
     }
     named.push({ id: organisation.id, name: demo.name, kind: demo.kind, tier: demo.tier, city: demo.city, holderId: accountHolderId, createdDay: recordedDay, contacts });
-    if (index === 0) {
-      await db.updateTable("users").set({ organisation_id: organisation.id }).where("email", "=", "partner@sto-twente.demo").where("organisation_id", "is", null).execute();
+    // The two demo partners belong to the first two companies: Hulshof and Te Lintelo.
+    const partnerEmail = ["partner@sto-twente.demo", "partner.bouw@sto-twente.demo"][index];
+    if (partnerEmail) {
+      await db.updateTable("users").set({ organisation_id: organisation.id }).where("email", "=", partnerEmail).where("organisation_id", "is", null).execute();
     }
   }
 
@@ -186,12 +189,20 @@ async function loadDemoOrganisations(db: Database, regionId: string, now: Date, 
   await insertInChunks(db, "interactions", rows.interactions);
   await insertInChunks(db, "interaction_people", rows.interactionPeople);
   await insertInChunks(db, "tasks", rows.tasks);
+  await insertInChunks(db, "activities", rows.activities);
+  await insertInChunks(db, "activity_organisations", rows.activityOrganisations);
+  // Fresh tables have no statistics yet; without them the planner picks nested loops over
+  // thousands of rows for the health computation that follows the load.
+  for (const table of ["organisations", "people", "affiliations", "account_holder_periods", "interactions", "activities", "activity_organisations", "organisation_last_contact"]) {
+    await sql.raw(`analyze ${table}`).execute(db);
+  }
   const counts = {
     organisations: ORGANISATIONS.length + rows.organisations.length,
     people: named.reduce((sum, o) => sum + o.contacts.length, 0) + rows.people.length,
     affiliations: rows.affiliations.length,
     interactions: rows.interactions.length,
     tasks: rows.tasks.length,
+    activities: rows.activities.length,
     seed,
     milliseconds: Math.round(performance.now() - started),
   };

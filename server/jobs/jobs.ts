@@ -1,5 +1,6 @@
 import PgBoss from "pg-boss";
 import type { Database } from "../db/database";
+import { queueSpeakerReminders } from "../domains/activities/speaker-reminders";
 import { queueWeeklyDigests } from "../domains/digest/digest.service";
 import { createSmtpTransport, deliverDueEmails } from "../domains/email/delivery";
 import { recomputeHealth } from "../domains/health/health.service";
@@ -15,6 +16,7 @@ const EMAIL_DELIVER = "email-deliver";
 const HEALTH_RECOMPUTE = "health-recompute";
 const EMAIL_BATCH_SIZE = 50;
 const WEEKLY_DIGEST = "weekly-digest";
+const SPEAKER_REMINDERS = "speaker-reminders";
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
@@ -45,7 +47,7 @@ export async function startJobs(opts: {
     let isStopping = false;
     // Runs in progress, so stop() can wait for them before the caller closes `db`.
     const running = new Set<Promise<unknown>>();
-    const track = (run: Promise<unknown>) => {
+    const track = <T,>(run: Promise<T>): Promise<T> => {
       const settled = run.catch(() => {}).finally(() => running.delete(settled));
       running.add(settled);
       return run;
@@ -104,6 +106,18 @@ export async function startJobs(opts: {
       }
     });
     await boss.schedule(WEEKLY_DIGEST, "0 6 * * *", {}, { tz: "Europe/Amsterdam" });
+
+    // Guest-lesson speakers hear from us two days before, each once (activity_reminders).
+    await boss.createQueue(SPEAKER_REMINDERS, { name: SPEAKER_REMINDERS, policy: "singleton", retryLimit: 5, retryDelay: 300, retryBackoff: true });
+    await boss.work(SPEAKER_REMINDERS, async () => {
+      const result = await track(queueSpeakerReminders(opts.db, { now: opts.now() }));
+      if (result.queued) {
+        opts.log(`reminders: ${result.queued} speaker reminder(s) queued`);
+        await boss.send(EMAIL_DELIVER, {}, { singletonKey: EMAIL_DELIVER });
+        boss.notifyWorker(workerId);
+      }
+    });
+    await boss.schedule(SPEAKER_REMINDERS, "0 7 * * *", {}, { tz: "Europe/Amsterdam" });
 
     return {
       async notifyEmailQueued() {

@@ -48,10 +48,10 @@ describe("npx schakel demo", () => {
     await createRegion(t.db, { name: "STO Twente", slug: "twente", subregions: [] }, { actorId: null, now: TEST_NOW });
     const first = await loadDemo(t.db, { now: TEST_NOW, appUrl: "http://schakel.test" });
     expect(first.alreadyLoaded).toBe(false);
-    expect(first.accounts.map((a) => a.role)).toEqual(["admin", "penvoerder", "accounthouder", "partner"]);
+    expect(first.accounts.map((a) => a.role)).toEqual(["admin", "penvoerder", "accounthouder", "partner", "partner"]);
 
     const users = await t.db.selectFrom("users").select(["email", "role", "password_hash"]).orderBy("email").execute();
-    expect(users).toHaveLength(4 + DEMO_ACCOUNT_HOLDERS.length);
+    expect(users).toHaveLength(5 + DEMO_ACCOUNT_HOLDERS.length);
     for (const user of users) expect(await verifyPassword(user.password_hash, DEMO_PASSWORD)).toBe(true);
     const before = await countRows(t.db);
     expect(before.organisations).toBeGreaterThan(350);
@@ -290,6 +290,25 @@ describe("npx schakel demo", () => {
       expect(reasons["no_recent_contact:cold"]).toBeGreaterThanOrEqual(10);
       const healthy = await fresh.db.selectFrom("organisation_health").select("organisation_id").where("state", "=", "healthy").execute();
       expect(healthy.length).toBeGreaterThan(200);
+    });
+
+    it("has three school years of activities of every common kind, done ones with their pupils and planned ones ahead", async () => {
+      const byYear = await rows<{ year: string; n: number; done: number; planned: number }>(fresh.db, sql`
+        select extract(year from start_date - interval '7 months')::int::text as year, count(*)::int as n,
+          count(*) filter (where status = 'done')::int as done, count(*) filter (where status = 'planned')::int as planned
+        from activities group by 1 order by 1`);
+      expect(byYear.map((row) => row.year)).toEqual(["2024", "2025", "2026"]);
+      for (const row of byYear) expect(row.n).toBeGreaterThan(100);
+      expect(byYear[2]!.planned).toBeGreaterThan(20);
+      const types = await rows<{ type: string }>(fresh.db, sql`select distinct type from activities order by type`);
+      expect(types.map((row) => row.type)).toEqual(expect.arrayContaining(["company_visit", "guest_lesson", "internship", "technolab", "workshop"]));
+      const inconsistent = await rows<{ n: number }>(fresh.db, sql`
+        select count(*)::int as n from activities
+        where (status = 'done' and (end_date > ${TODAY}::date or pupils_reached is null)) or (status = 'planned' and start_date <= ${TODAY}::date)`);
+      expect(inconsistent[0]!.n).toBe(0);
+      const withSchool = await rows<{ n: number }>(fresh.db, sql`
+        select count(*)::int as n from activities a where not exists (select 1 from activity_organisations ao where ao.activity_id = a.id and ao.role = 'school')`);
+      expect(withSchool[0]!.n).toBe(0);
     });
 
     it("is found by the list and the accent-blind search", async () => {
