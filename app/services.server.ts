@@ -79,6 +79,15 @@ export {
   updateCommitment,
 } from "../server/domains/commitments/commitments.service";
 export { MAX_DOCUMENT_BYTES } from "../server/domains/documents/documents.service";
+export {
+  addColleague,
+  assertAffiliationOfOwnOrganisation,
+  assertPartnerSuccessor,
+  offerActivity,
+  offerChoices,
+  PARTNER_ORGANISATION_FIELDS,
+  portalActivities,
+} from "../server/domains/portal/portal.service";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
 export { invitePartnerUser, listPartnerUsers } from "../server/domains/partner-users/partner-users.service";

@@ -96,7 +96,7 @@ export function openApiDocument() {
       },
       "/organisations/{id}": {
         get: { summary: "One organisation", parameters: idParam, responses: record("The organisation") },
-        patch: { summary: "Change fields, with the version read (409 when stale)", parameters: idParam, requestBody: body(UpdateOrganisationInput), responses: record("The organisation") },
+        patch: { summary: "Change fields, with the version read (409 when stale). A partner user: its own organisation only, and only sector, street, postalCode, city and website (403 for any other field)", parameters: idParam, requestBody: body(UpdateOrganisationInput), responses: record("The organisation") },
         delete: { summary: "Archive (never deleted)", parameters: idParam, responses: record("The archived organisation") },
       },
       "/organisations/{id}/merge": {
@@ -204,7 +204,7 @@ export function openApiDocument() {
           ],
           responses: record("A page: { items, nextCursor }"),
         },
-        post: { summary: "Create an activity with its partners (organisationIds) and schools (schoolIds); admin, accounthouder", requestBody: body(CreateActivityInput), responses: created("The activity") },
+        post: { summary: "Create an activity with its partners (organisationIds) and schools (schoolIds); admin, accounthouder. A partner user offers one: status offered only (403 otherwise), its own organisation as the single partner (404 for another), not shared; the account holder and the partner user get an email", requestBody: body(CreateActivityInput), responses: created("The activity") },
       },
       "/activities/shared": {
         get: {
@@ -230,7 +230,7 @@ export function openApiDocument() {
       },
       "/people": {
         get: { summary: "People of the caller's region", parameters: pageParams, responses: record("A page: { items, nextCursor }") },
-        post: { summary: "Create a person", requestBody: body(CreatePersonInput), responses: created("The person") },
+        post: { summary: "Create a person. A partner user sends { name, email, phone, role, isPrimary, organisationId } with its own organisation (404 for another): the person starts a job there at once", requestBody: body(CreatePersonInput), responses: created("The person") },
       },
       "/people/{id}": {
         get: { summary: "A person with their jobs, newest first", parameters: idParam, responses: record("The person") },
@@ -256,13 +256,13 @@ export function openApiDocument() {
         },
       },
       "/people/{id}/affiliations": {
-        post: { summary: "Start a job at an organisation of the region", parameters: idParam, requestBody: body(AddAffiliationInput), responses: created("The affiliation") },
+        post: { summary: "Start a job at an organisation of the region (a partner user: a (former) colleague at its own organisation only, 404 otherwise)", parameters: idParam, requestBody: body(AddAffiliationInput), responses: created("The affiliation") },
       },
       "/people/{id}/move": {
         post: { summary: "Move to another organisation in one step", parameters: idParam, requestBody: body(MoveToOrganisationInput), responses: record("{ ended, started }") },
       },
       "/affiliations/{id}/end": {
-        post: { summary: "End a job with a date and a reason (kept, never deleted)", parameters: idParam, requestBody: body(EndAffiliationInput), responses: record("The affiliation") },
+        post: { summary: "End a job with a date and a reason (kept, never deleted); a partner user: a job at its own organisation only (404 otherwise), a successor among its current colleagues or a new name", parameters: idParam, requestBody: body(EndAffiliationInput), responses: record("The affiliation") },
       },
       "/imports/organisations": {
         post: {

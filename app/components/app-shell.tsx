@@ -12,7 +12,8 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
   const t = useT();
   // Only pages that exist are listed; each area adds its entry when its page lands.
   const items: NavItem[] = [
-    { to: "/", label: t("nav.dashboard"), roles: ["admin", "penvoerder", "accounthouder", "partner"] },
+    { to: "/", label: t("nav.dashboard"), roles: ["admin", "penvoerder", "accounthouder"] },
+    { to: "/portal", label: t("portal.nav"), roles: ["partner"] },
     { to: "/organisations", label: t("nav.organisations"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/people", label: t("nav.people"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/my-partners", label: t("nav.myPartners"), roles: ["admin", "penvoerder", "accounthouder"] },

@@ -88,7 +88,7 @@ export function HistorySection({ items, nextCursor, of }: { items: Entry[]; next
                 <> {t("history.mergedWith", { name: "" }).trim()} <Link to={`${mergedPath}/${entry.mergedWith.id}`}>{entry.mergedWith.name || entry.mergedWith.id}</Link></>
               ) : null}
               {" · "}
-              <span className="task-meta">{entry.actor?.name ?? t("history.system")}</span>
+              <span className="task-meta">{entry.actor ? `${entry.actor.name}${entry.actor.isPartner ? ` ${t("portal.partnerActor")}` : ""}` : t("history.system")}</span>
               <Changes changes={entry.changes} />
             </li>
           );

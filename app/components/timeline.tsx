@@ -25,9 +25,15 @@ export function Timeline({ items }: { items: TimelineEntry[] }) {
                 {item.summary}
               </>
             ) : item.type === "affiliation_started" ? (
-              item.role ? t("timeline.started", { name: item.personName, role: item.role }) : t("timeline.startedNoRole", { name: item.personName })
+              <>
+                {item.role ? t("timeline.started", { name: item.personName, role: item.role }) : t("timeline.startedNoRole", { name: item.personName })}
+                {item.byPartner ? <> {t("timeline.by", { name: item.byPartner })} {t("portal.partnerActor")}</> : null}
+              </>
             ) : item.type === "affiliation_ended" ? (
-              t("timeline.ended", { name: item.personName, reason: t(`contacts.reasons.${item.endReason ?? "other"}`) })
+              <>
+                {t("timeline.ended", { name: item.personName, reason: t(`contacts.reasons.${item.endReason ?? "other"}`) })}
+                {item.byPartner ? <> {t("timeline.by", { name: item.byPartner })} {t("portal.partnerActor")}</> : null}
+              </>
             ) : (
               t("timeline.ownerChanged", { name: item.userName })
             )}

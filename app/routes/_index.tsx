@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { HealthBadge } from "../components/health";
 import { HealthTrendChart } from "../components/health-trend-chart";
@@ -10,6 +10,8 @@ export const meta: MetaFunction = () => [{ title: "Overzicht · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
+  // A partner user's home is its organisation's portal; the dashboard is the staff's.
+  if (user.role === "partner" && user.organisationId) throw redirect("/portal");
   const region = await getRegion(context.db, user.regionId);
   // Health is the school's view of its relationships: partners do not see it.
   const today = toLocalDate(context.clock.now());

@@ -128,14 +128,14 @@ describe("managing users", () => {
     await signIn(page, partner.email, TEST_PASSWORD);
     await page.getByRole("heading", { name: "Welkom, Paula Partner" }).waitFor();
 
-    expect(await navigation(page).getByRole("link").allTextContents()).toEqual(["Overzicht", "Profiel"]);
+    expect(await navigation(page).getByRole("link").allTextContents()).toEqual(["Mijn organisatie", "Profiel"]);
 
     for (const adminPath of ["/admin/users", "/admin/outbox"]) {
       const response = await page.goto(adminPath);
       expect(response?.status(), adminPath).toBe(403);
       await page.getByRole("heading", { name: "Geen toegang" }).waitFor();
       await page.getByText("U heeft geen toegang tot deze pagina.").waitFor();
-      expect(await navigation(page).getByRole("link").allTextContents()).toEqual(["Overzicht", "Profiel"]);
+      expect(await navigation(page).getByRole("link").allTextContents()).toEqual(["Mijn organisatie", "Profiel"]);
     }
   });
 });

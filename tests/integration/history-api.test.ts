@@ -60,7 +60,7 @@ describe("the history of an organisation and of a person", () => {
     const page = await send<Page>(`/api/v1/organisations/${organisationId}/history`, "GET");
     expect(page.items.map((e) => e.action)).toEqual(["affiliation.end", "affiliation.start", "organisation.update", "organisation.create"]);
     const update = page.items[2]!;
-    expect(update.actor).toEqual({ id: holderId, name: holderName });
+    expect(update.actor).toEqual({ id: holderId, name: holderName, isPartner: false });
     expect(update.at).toBe(TEST_NOW.toISOString());
     expect(update.changes).toEqual([
       { field: "city", before: "Enschede", after: "Hengelo" },

@@ -211,11 +211,12 @@ describe("the people API", () => {
     expect(response.status).toBe(404);
   });
 
-  it("refuses a partner's token with 403", async () => {
+  it("refuses a partner's token the people list with 403, and creating a person at an organisation not its own with 404", async () => {
     const list = await api.request("/api/v1/people", { token: partnerToken });
     expect(list.status).toBe(403);
     expect(((await list.json()) as ErrorBody).error.code).toBe("FORBIDDEN");
-    expect((await send("/api/v1/people", partnerToken, "POST", { name: "Niet Toegestaan" })).status).toBe(403);
+    // The portal lets a partner add colleagues to its own organisation only (tests/integration/portal*.test.ts).
+    expect((await send("/api/v1/people", partnerToken, "POST", { name: "Niet Toegestaan", organisationId: acme.id })).status).toBe(404);
   });
 
   // Decision: an archived person stays readable by id (with archivedAt), so the archive can be undone

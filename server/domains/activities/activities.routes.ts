@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { apiUser, requireApiRole } from "../../http/api-auth";
+import { appUrlFor } from "../../http/app-url";
+import { offerActivity } from "../portal/portal.service";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
@@ -9,7 +11,7 @@ import { CreateActivityInput, ListActivitiesInput, SharedActivitiesInput, Update
 import { archiveActivity, createActivity, getActivity, listActivities, listSharedActivities, updateActivity } from "./activities.service";
 
 const ActivityId = z.object({ id: z.uuid() });
-// A partner reads the activities its organisation takes part in; offering its own comes with the portal.
+// A partner reads the activities its organisation takes part in, and offers new ones for it (POST only).
 const EDITORS = ["admin", "accounthouder"] as const;
 
 /** /api/v1/activities: what the collaboration produces, region-scoped. */
@@ -19,11 +21,15 @@ export const activitiesApi = new Hono<HonoEnv>()
     const filters = parseInput(ListActivitiesInput, c.req.query());
     return c.json(await listActivities(c.get("services").db, scopeOf(user), filters));
   })
-  .post("/", requireApiRole(...EDITORS), async (c) => {
+  .post("/", requireApiRole(...EDITORS, "partner"), async (c) => {
     const user = apiUser(c);
     const input = parseInput(CreateActivityInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    const created = await db.transaction().execute((trx) => createActivity(trx, scopeOf(user), input, { actor: user, now: clock.now() }));
+    const { db, clock, config } = c.get("services");
+    const meta = { actor: user, now: clock.now(), appUrl: appUrlFor(config, c.req.url) };
+    // Partner portal: an offer for its own organisation only, with emails (403/404 otherwise, see offerActivity).
+    const created = await db.transaction().execute((trx) =>
+      user.role === "partner" ? offerActivity(trx, scopeOf(user), input, meta) : createActivity(trx, scopeOf(user), input, meta),
+    );
     return c.json(created, 201);
   })
   // Before "/:id": what other regions opened to the caller's region, read-only (not for partners).
@@ -40,8 +46,9 @@ export const activitiesApi = new Hono<HonoEnv>()
     const user = apiUser(c);
     const { id } = parseInput(ActivityId, c.req.param());
     const input = parseInput(UpdateActivityInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => updateActivity(trx, scopeOf(user), id, input, { actor: user, now: clock.now() })));
+    const { db, clock, config } = c.get("services");
+    const meta = { actor: user, now: clock.now(), appUrl: appUrlFor(config, c.req.url) };
+    return c.json(await db.transaction().execute((trx) => updateActivity(trx, scopeOf(user), id, input, meta)));
   })
   .delete("/:id", requireApiRole(...EDITORS), async (c) => {
     const user = apiUser(c);

@@ -9,6 +9,7 @@ import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../users/users.service";
 import { recomputeOrganisations } from "../health/health.service";
+import { queueOfferDecisionEmail } from "../portal/portal.emails";
 import {
   type ActivityDraft,
   activityProblems,
@@ -19,7 +20,8 @@ import {
   type UpdateActivityInput,
 } from "./activities.schemas";
 
-export type ActivityChangeMeta = { actor: Actor; now: Date };
+/** `appUrl`, when given, links the emails a change sends (an offer from the portal being planned or declined). */
+export type ActivityChangeMeta = { actor: Actor; now: Date; appUrl?: string | undefined };
 
 export type ActivityOrganisation = { id: string; name: string; kind: string; role: "partner" | "school" };
 
@@ -320,6 +322,11 @@ export async function updateActivity(db: Database, scope: Scope, id: string, inp
   const after = await getActivity(db, scope, id);
   const action = status !== before.status ? `activity.${status === "planned" ? "plan" : status === "done" ? "complete" : "cancel"}` : "activity.update";
   await recordAudit(db, { ...auditMeta(scope, meta, action, id), before, after });
+  // Portal: planning or declining (cancelling) an offer tells the partner user who made it, in this transaction.
+  if (before.status === "offered" && status !== before.status) {
+    const { created_by: createdBy } = await db.selectFrom("activities").select("created_by").where("id", "=", id).executeTakeFirstOrThrow();
+    await queueOfferDecisionEmail(db, scope.regionId, { ...after, createdBy }, status, meta);
+  }
   // A done activity counts as contact, and a partner dropping out of one changes its health too.
   await recomputeOrganisations(db, [...before.organisationIds, ...before.schoolIds, ...after.organisationIds, ...after.schoolIds], meta.now);
   return after;

@@ -12,7 +12,8 @@ export type HistoryEntry = {
   action: string;
   entityType: string;
   entityId: string;
-  actor: { id: string; name: string } | null;
+  /** `isPartner`: a partner user made the change through the portal. */
+  actor: { id: string; name: string; isPartner: boolean } | null;
   changes: HistoryChange[];
   /** For a job (affiliation): whose job at which organisation, by their current names. */
   affiliation: { personId: string; personName: string; organisationId: string; organisationName: string } | null;
@@ -62,7 +63,7 @@ export async function listHistory(
     .leftJoin("users", "users.id", "audit_log.actor_id")
     .select([
       sql<string>`audit_log.id::text`.as("id"), "audit_log.created_at as at", "audit_log.action", "audit_log.entity_type as entityType",
-      "audit_log.entity_id as entityId", "audit_log.actor_id as actorId", "users.name as actorName", "audit_log.before", "audit_log.after",
+      "audit_log.entity_id as entityId", "audit_log.actor_id as actorId", "users.name as actorName", "users.role as actorRole", "audit_log.before", "audit_log.after",
     ])
     .where("audit_log.region_id", "=", regionId)
     .where((eb) =>
@@ -92,7 +93,7 @@ export async function listHistory(
       action: row.action,
       entityType: row.entityType,
       entityId: row.entityId,
-      actor: row.actorId ? { id: row.actorId, name: row.actorName ?? "" } : null,
+      actor: row.actorId ? { id: row.actorId, name: row.actorName ?? "", isPartner: row.actorRole === "partner" } : null,
       // A new person's entry would only name the fields they were created with: nothing a reader needs.
       changes: row.action === "person.create" ? [] : changesOf(row.entityType, row.before, row.after, names),
       affiliation: row.entityType === "affiliation" ? affiliations.get(row.entityId) ?? null : null,

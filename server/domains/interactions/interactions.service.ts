@@ -41,8 +41,9 @@ export type LogInteraction = {
 
 export type TimelineItem =
   | { type: "interaction"; date: string; at: Date | null; id: string; kind: InteractionKind; summary: string; userName: string | null; personNames: string[] }
-  | { type: "affiliation_started"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null }
-  | { type: "affiliation_ended"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null; endReason: EndReason | null }
+  // `byPartner`: the partner user who recorded it through the portal (null when the school's staff did).
+  | { type: "affiliation_started"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null; byPartner: string | null }
+  | { type: "affiliation_ended"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null; endReason: EndReason | null; byPartner: string | null }
   | { type: "owner_changed"; date: string; at: Date | null; id: string; userId: string; userName: string };
 
 function interactionsOfRegion(db: Database, regionId: string) {
@@ -166,6 +167,10 @@ type TimelineRow = {
   end_reason: EndReason | null;
 };
 
+/** The name of the partner user whose portal change wrote the job's audit entry `action` (jobs keep no author of their own). */
+const partnerActor = (action: string) => sql`(select u.name from audit_log al join users u on u.id = al.actor_id
+  where al.entity_type = 'affiliation' and al.entity_id = a.id::text and al.action = ${action} and u.role = 'partner' order by al.id limit 1)`;
+
 /**
  * What happened with an organisation, newest first: its contact moments, people starting and
  * leaving, and changes of account holder. One query, so the limit holds across all three.
@@ -181,11 +186,11 @@ export async function getTimeline(db: Database, scope: Scope, organisationId: st
         from interactions i left join users u on u.id = i.user_id
        where i.organisation_id = ${organisation.id} and i.region_id = ${scope.regionId} and i.archived_at is null
       union all
-      select 'affiliation_started', a.start_date, a.created_at, a.id, null, null, null, null, p.id, p.name, null, a.role, null
+      select 'affiliation_started', a.start_date, a.created_at, a.id, null, null, null, ${partnerActor("affiliation.start")}, p.id, p.name, null, a.role, null
         from affiliations a join people p on p.id = a.person_id
        where a.organisation_id = ${organisation.id} and a.region_id = ${scope.regionId}
       union all
-      select 'affiliation_ended', a.end_date, a.ended_at, a.id, null, null, null, null, p.id, p.name, null, a.role, a.end_reason
+      select 'affiliation_ended', a.end_date, a.ended_at, a.id, null, null, null, ${partnerActor("affiliation.end")}, p.id, p.name, null, a.role, a.end_reason
         from affiliations a join people p on p.id = a.person_id
        where a.organisation_id = ${organisation.id} and a.region_id = ${scope.regionId} and a.end_date is not null
       union all
@@ -205,9 +210,9 @@ function toTimelineItem(row: TimelineRow): TimelineItem {
     case "interaction":
       return { type: row.type, ...base, kind: row.kind as InteractionKind, summary: row.summary ?? "", userName: row.user_name, personNames: row.person_names ?? [] };
     case "affiliation_started":
-      return { type: row.type, ...base, personId: row.person_id ?? "", personName: row.person_name ?? "", role: row.role };
+      return { type: row.type, ...base, personId: row.person_id ?? "", personName: row.person_name ?? "", role: row.role, byPartner: row.user_name };
     case "affiliation_ended":
-      return { type: row.type, ...base, personId: row.person_id ?? "", personName: row.person_name ?? "", role: row.role, endReason: row.end_reason };
+      return { type: row.type, ...base, personId: row.person_id ?? "", personName: row.person_name ?? "", role: row.role, endReason: row.end_reason, byPartner: row.user_name };
     case "owner_changed":
       return { type: row.type, ...base, userId: row.user_id ?? "", userName: row.user_name ?? "" };
   }

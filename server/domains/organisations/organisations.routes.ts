@@ -78,7 +78,8 @@ export const organisationsApi = new Hono<HonoEnv>()
     const { db, clock } = c.get("services");
     return c.json(await db.transaction().execute((trx) => restoreOrganisation(trx, scopeOf(user), id, { actor: user, now: clock.now() })));
   })
-  .patch("/:id", requireApiRole(...EDITORS), async (c) => {
+  // A partner user may change its own organisation's address details (the portal); updateOrganisation refuses the rest.
+  .patch("/:id", requireApiRole(...EDITORS, "partner"), async (c) => {
     const user = apiUser(c);
     const { id } = parseInput(OrganisationId, c.req.param());
     const input = parseInput(UpdateOrganisationInput, await readJson(c));

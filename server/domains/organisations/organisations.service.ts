@@ -9,6 +9,7 @@ import { recordAudit } from "../audit/audit";
 import type { Actor } from "../users/users.service";
 import type { CreateOrganisationInput, ListOrganisationsInput, OrganisationSort, UpdateOrganisationInput } from "./organisations.schemas";
 import { recomputeOrganisations } from "../health/health.service";
+import { assertPartnerOrganisationFields } from "../portal/portal.rules";
 
 export type ChangeMeta = { actor: Actor; now: Date };
 
@@ -223,6 +224,8 @@ function escapeLike(value: string) {
 export async function updateOrganisation(db: Database, scope: Scope, id: string, input: UpdateOrganisationInput, meta: ChangeMeta): Promise<Organisation> {
   const before = await getOrganisation(db, scope, id);
   if (before.archivedAt) throw notFound("Organisation");
+  // A partner (portal) keeps its own address details only; the school's fields are refused (403).
+  if (scope.role === "partner") assertPartnerOrganisationFields(input);
   if (before.version !== input.version) throw staleVersion();
   await assertReferencesInRegion(db, scope.regionId, input);
   if (input.kvkNumber !== undefined) await assertKvkFree(db, scope.regionId, input.kvkNumber, id);

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Role } from "../../../db/schema";
+import { scopeOf } from "../../auth/current-user";
 import { apiUser, requireApiRole } from "../../http/api-auth";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
@@ -8,14 +9,20 @@ import { parseInput } from "../../validation";
 import { HistoryPageInput } from "../audit/audit.schemas";
 import { listHistory } from "../audit/history";
 import { mergePeople } from "./people.merge";
-import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, ListPeopleInput, MergePersonInput, MoveToOrganisationInput, UpdatePersonInput } from "./people.schemas";
+import { notFound } from "../../errors";
+import { addColleague, assertAffiliationOfOwnOrganisation, assertOwnOrganisation, assertPartnerSuccessor, assertPersonOfOwnOrganisation } from "../portal/portal.service";
+import { AddAffiliationInput, AddContactInput, CreatePersonInput, EndAffiliationInput, ListPeopleInput, MergePersonInput, MoveToOrganisationInput, UpdatePersonInput } from "./people.schemas";
 import { addAffiliation, archivePerson, createPerson, endAffiliation, getPerson, listPeople, moveToOrganisation, requirePerson, restorePerson, updatePerson } from "./people.service";
 
 const RecordId = z.object({ id: z.uuid() });
 
-// The region's staff read and write people (a penvoerder sees and keeps the whole region). Partners
-// are refused for now: their portal, limited to their own organisation, comes later.
+// The region's staff read and write people (a penvoerder sees and keeps the whole region). A partner
+// user (the portal) may only add people to, and end jobs at, its own organisation: see the branches below.
 const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
+const STAFF_OR_PARTNER: Role[] = [...STAFF, "partner"];
+
+/** A partner creates a person together with their job at its own organisation: a person of no organisation would be out of its sight at once. */
+const PartnerCreatePersonInput = AddContactInput.extend({ organisationId: z.uuid() });
 
 /** /api/v1/people: contact persons of the caller's region and their jobs. */
 export const peopleApi = new Hono<HonoEnv>()
@@ -24,10 +31,16 @@ export const peopleApi = new Hono<HonoEnv>()
     const { limit, cursor, q } = parseInput(ListPeopleInput, c.req.query());
     return c.json(await listPeople(c.get("services").db, user.regionId, { limit, cursor, q }));
   })
-  .post("/", requireApiRole(...STAFF), async (c) => {
+  .post("/", requireApiRole(...STAFF_OR_PARTNER), async (c) => {
     const user = apiUser(c);
-    const input = parseInput(CreatePersonInput, await readJson(c));
     const { db, clock } = c.get("services");
+    if (user.role === "partner") {
+      // Partner portal: `organisationId` must be its own organisation (404 otherwise).
+      const { organisationId, ...input } = parseInput(PartnerCreatePersonInput, await readJson(c));
+      assertOwnOrganisation(scopeOf(user), organisationId);
+      return c.json(await db.transaction().execute((trx) => addColleague(trx, scopeOf(user), input, { actor: user, now: clock.now() })), 201);
+    }
+    const input = parseInput(CreatePersonInput, await readJson(c));
     const created = await db.transaction().execute((trx) => createPerson(trx, user.regionId, input, { actor: user, now: clock.now() }));
     return c.json(created, 201);
   })
@@ -70,11 +83,16 @@ export const peopleApi = new Hono<HonoEnv>()
     await requirePerson(db, user.regionId, id);
     return c.json(await listHistory(db, user.regionId, { type: "person", id }, page));
   })
-  .post("/:id/affiliations", requireApiRole(...STAFF), async (c) => {
+  .post("/:id/affiliations", requireApiRole(...STAFF_OR_PARTNER), async (c) => {
     const user = apiUser(c);
     const { id } = parseInput(RecordId, c.req.param());
     const input = parseInput(AddAffiliationInput, await readJson(c));
     const { db, clock } = c.get("services");
+    if (user.role === "partner") {
+      // Partner portal: a (former) colleague, at its own organisation only; anything else is 404.
+      if (!(await assertPersonOfOwnOrganisation(db, scopeOf(user), id))) throw notFound("Person");
+      assertOwnOrganisation(scopeOf(user), input.organisationId);
+    }
     const created = await db.transaction().execute((trx) =>
       addAffiliation(trx, user.regionId, id, { ...input, startDate: input.startDate ?? clock.today() }, { actor: user, now: clock.now() }),
     );
@@ -92,11 +110,16 @@ export const peopleApi = new Hono<HonoEnv>()
   });
 
 /** /api/v1/affiliations: a job is ended, never deleted. */
-export const affiliationsApi = new Hono<HonoEnv>().post("/:id/end", requireApiRole(...STAFF), async (c) => {
+export const affiliationsApi = new Hono<HonoEnv>().post("/:id/end", requireApiRole(...STAFF_OR_PARTNER), async (c) => {
   const user = apiUser(c);
   const { id } = parseInput(RecordId, c.req.param());
   const input = parseInput(EndAffiliationInput, await readJson(c));
   const { db, clock } = c.get("services");
+  if (user.role === "partner") {
+    // Partner portal: a job at its own organisation (404 otherwise), handed to a current colleague or a new name.
+    await assertAffiliationOfOwnOrganisation(db, scopeOf(user), id);
+    await assertPartnerSuccessor(db, scopeOf(user), input.successorPersonId);
+  }
   return c.json(
     await db.transaction().execute((trx) =>
       endAffiliation(trx, user.regionId, id, { ...input, endDate: input.endDate ?? clock.today() }, { actor: user, now: clock.now() }),

@@ -1,0 +1,60 @@
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, type TestBrowser } from "../support/browser";
+import { TEST_PASSWORD } from "../support/factories";
+import { makePortalWorld } from "../support/portal";
+import { startTestServer, type TestServer } from "../support/server";
+import { navigation, signIn } from "./journeys";
+
+describe("a partner keeps its organisation up to date in the portal", () => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let context: BrowserContext;
+  let page: Page;
+  let world: Awaited<ReturnType<typeof makePortalWorld>>;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    world = await makePortalWorld(server.db);
+    context = await browser.newContext({ baseURL: server.url });
+    page = await context.newPage();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("signs in, lands on the portal, adds a colleague, offers a guest lesson, and the account holder's outbox has the email", async () => {
+    await signIn(page, world.partner.email, TEST_PASSWORD);
+    await page.getByRole("heading", { name: "Mijn organisatie: Hulshof Installatietechniek" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/portal");
+    expect(await navigation(page).getByRole("link").allTextContents()).toEqual(["Mijn organisatie", "Profiel"]);
+
+    await page.locator("summary", { hasText: "Collega toevoegen" }).click();
+    const addForm = page.locator("details.add-contact");
+    await addForm.getByLabel("Naam", { exact: true }).fill("Joris Klein");
+    await addForm.getByLabel("Functie").fill("Monteur");
+    await addForm.getByLabel("E-mailadres").fill("joris@hulshof.example");
+    await addForm.getByRole("button", { name: "Collega toevoegen" }).click();
+    await page.getByText("De collega is toegevoegd.").waitFor();
+    await page.getByRole("region", { name: "Collega's" }).getByRole("strong").filter({ hasText: "Joris Klein" }).waitFor();
+
+    await page.getByRole("link", { name: "Stage of gastles aanbieden" }).click();
+    await page.getByRole("heading", { name: "Stage of gastles aanbieden" }).waitFor();
+    await page.getByLabel("Wat biedt u aan?").selectOption({ label: "Gastles" });
+    await page.getByLabel("Titel").fill("Gastles warmtepompen");
+    await page.getByLabel("Periode (begin)").fill("2026-12-10");
+    await page.getByLabel("School").selectOption({ label: "Het Assink Lyceum vmbo" });
+    await page.getByLabel("Onderwerp").fill("Warmtepompen in de praktijk");
+    await page.getByLabel("Gastspreker").selectOption({ label: "Joris Klein" });
+    await page.getByRole("checkbox", { name: "PIE" }).check();
+    await page.getByRole("button", { name: "Aanbod versturen" }).click();
+    await page.getByText("Uw aanbod is verstuurd. U krijgt een bevestiging per e-mail.").waitFor();
+    await page.getByRole("region", { name: "Activiteiten" }).getByText("Gastles warmtepompen").waitFor();
+
+    const emails = await server.db.selectFrom("email_outbox").select(["to_address", "subject", "template"]).where("template", "like", "partner_offer%").execute();
+    expect(emails).toContainEqual({ to_address: world.holder.email, subject: "Nieuw aanbod van Hulshof Installatietechniek: Gastles warmtepompen", template: "partner_offer" });
+    expect(emails).toContainEqual({ to_address: world.partner.email, subject: "Uw aanbod is ontvangen: Gastles warmtepompen", template: "partner_offer_confirmation" });
+  });
+});
