@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { type Locale, translator } from "../../../app/i18n";
-import type { OrganisationKind, OrganisationStatus, Tier } from "../../../db/schema";
+import type { Organisation } from "../organisations/organisations.service";
 import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database } from "../../db/database";
@@ -24,22 +24,8 @@ export type ImportCounts = Record<RowOutcome, number> & { contacts: number };
 /** Why a row cannot be imported, by column: a translation key (`key|{params}`) until it is shown. */
 type Reason = { column: number | null; field: string; key: string };
 
-type OrganisationValues = {
-  kind: OrganisationKind;
-  name: string;
-  kvkNumber: string | null;
-  kvkBranchNumber: string | null;
-  brinCode: string | null;
-  sector: string | null;
-  street: string | null;
-  postalCode: string | null;
-  city: string | null;
-  website: string | null;
-  subregionId: string | null;
-  tier: Tier;
-  status: OrganisationStatus;
-  tags: string[];
-};
+/** The fields an import row can set: an organisation's own data, not its id, owner or bookkeeping. */
+type OrganisationValues = Pick<Organisation, "kind" | "name" | "kvkNumber" | "kvkBranchNumber" | "brinCode" | "sector" | "street" | "postalCode" | "city" | "website" | "subregionId" | "tier" | "status" | "tags">;
 type ContactValues = { name: string; email: string | null; phone: string | null; role: string | null };
 
 type AnalysedRow = {
