@@ -34,11 +34,12 @@ export type StateChange = { organisationId: string; regionId: string; state: Hea
 const HEALTH_LOCK_KEY = 7_361_201;
 
 /**
- * Recomputes the health of the target's organisations as of `today` and returns the state changes.
+ * Recomputes the health of the target's organisations as of `today`: how many it watched, how many
+ * changed state, and those that turned cold through turnover (they need a follow-up).
  * Unchanged rows are not rewritten, so a nightly run over a quiet country writes almost nothing.
  */
-export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<{ organisations: number; changes: StateChange[] }> {
-  if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changes: [] };
+export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<{ organisations: number; changed: number; turnedCold: StateChange[] }> {
+  if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changed: 0, turnedCold: [] };
   const scopeFilter =
     "all" in target
       ? sql`true`
@@ -55,7 +56,7 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
     using organisations o
     where o.id = h.organisation_id and ${scopeFilter} and (o.archived_at is not null or o.status <> 'active')`.execute(db);
 
-  const result = await sql<{ organisation_id: string; region_id: string; state: HealthState; previous_state: HealthState | null; reason_codes: string[]; turnover: boolean; watched: number }>`
+  const result = await sql<{ organisation_id: string; region_id: string; state: HealthState; previous_state: HealthState | null; reason_codes: string[]; turnover: boolean; watched: number | null; changed: number | null }>`
     with
     watched as (
       select o.id, o.region_id, o.tier, (o.created_at at time zone 'Europe/Amsterdam')::date as created_on
@@ -301,19 +302,22 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
       where previous_state is distinct from state
       returning organisation_id, region_id, state, previous_state, reason_codes
     )
-    select h.*, d.turnover, (select count(*) from dated)::int as watched
+    -- Only the changes that need a follow-up travel back (a first run changes tens of thousands),
+    -- plus one row with the counts, so the caller learns them even when nothing changed.
+    select h.*, d.turnover, null::int as watched, null::int as changed
     from history h join dated d on d.organisation_id = h.organisation_id
+    where h.state = 'cold' and h.previous_state is distinct from 'cold' and d.turnover
     union all
-    -- Always one row, so the caller learns how many were watched even when nothing changed.
-    select null, null, null, null, null, null, (select count(*) from dated)::int
+    select null, null, null, null, null, null, (select count(*) from dated)::int, (select count(*) from history)::int
   `.execute(db);
 
   const rows = result.rows.filter((row) => row.organisation_id !== null);
-  const watched = result.rows[0]?.watched ?? 0;
+  const totals = result.rows.find((row) => row.organisation_id === null);
   await recountRegions(db, target, today);
   return {
-    organisations: watched,
-    changes: rows.map((row) => ({ organisationId: row.organisation_id, regionId: row.region_id, state: row.state, previousState: row.previous_state, reasonCodes: row.reason_codes, turnover: row.turnover })),
+    organisations: totals?.watched ?? 0,
+    changed: totals?.changed ?? 0,
+    turnedCold: rows.map((row) => ({ organisationId: row.organisation_id, regionId: row.region_id, state: row.state, previousState: row.previous_state, reasonCodes: row.reason_codes, turnover: row.turnover })),
   };
 }
 

@@ -23,9 +23,9 @@ export type HealthChangeMeta = { actor: Actor; now: Date };
 export async function recomputeHealth(db: Database, target: RecomputeTarget, now: Date, options: { followUps?: boolean } = {}) {
   const run = async (trx: Database) => {
     const today = toLocalDate(now);
-    const { organisations, changes } = await computeHealth(trx, target, today, now);
-    const tasksCreated = options.followUps === false ? 0 : await createTurnoverTasks(trx, changes, today, now);
-    return { organisations, changed: changes.length, tasksCreated };
+    const { organisations, changed, turnedCold } = await computeHealth(trx, target, today, now);
+    const tasksCreated = options.followUps === false ? 0 : await createTurnoverTasks(trx, turnedCold, today, now);
+    return { organisations, changed, tasksCreated };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
@@ -57,11 +57,9 @@ export async function recomputeOrganisations(db: Database, organisationIds: Arra
   if (ids.length) await recomputeHealth(db, { organisationIds: ids }, now);
 }
 
-async function createTurnoverTasks(db: Database, changes: StateChange[], today: string, now: Date) {
-  const turnedCold = changes
-    .filter((change) => change.state === "cold" && change.previousState !== "cold" && change.turnover)
-    .map((change) => change.organisationId);
-  return insertFollowUpTasks(db, turnedCold, pickUpTitle(), today, now);
+/** The relationships that just turned cold through turnover get their follow-up. */
+async function createTurnoverTasks(db: Database, turnedCold: StateChange[], today: string, now: Date) {
+  return insertFollowUpTasks(db, turnedCold.map((change) => change.organisationId), pickUpTitle(), today, now);
 }
 
 /** "Relatie oppakken: <name>", in the region's language (Dutch): a task title is shared text, not one reader's. */
