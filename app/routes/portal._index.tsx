@@ -2,6 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { END_REASONS } from "../../db/schema";
+import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
 import { UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { Alert } from "../components/ui/alert";
@@ -14,6 +15,7 @@ import {
   endAffiliation,
   getOrganisation,
   getRegion,
+  listCommitments,
   listOrganisationContacts,
   parseInput,
   PARTNER_ORGANISATION_FIELDS,
@@ -42,12 +44,20 @@ async function ownOrganisation(context: LoaderFunctionArgs["context"], request: 
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const { user, organisation } = await ownOrganisation(context, request);
-  const [region, contacts, activities] = await Promise.all([
+  const [region, contacts, activities, commitments] = await Promise.all([
     getRegion(context.db, user.regionId),
     listOrganisationContacts(context.db, user.regionId, organisation.id),
     portalActivities(context.db, scopeOf(user)),
+    // The partner's own pledges (listCommitments scopes a partner to its organisation).
+    listCommitments(context.db, scopeOf(user), { limit: 50 }),
   ]);
-  return { organisation, regionName: region.name, contacts, activities, today: toLocalDate(context.clock.now()) };
+  return {
+    organisation, regionName: region.name, contacts, activities, today: toLocalDate(context.clock.now()),
+    commitments: commitments.items.map((c) => ({
+      id: c.id, schoolYear: c.schoolYear, kind: c.kind, status: c.status,
+      pledged: formatEuros(c.amountCents, user.locale), realised: formatEuros(c.realisedCents, user.locale), confirmed: c.confirmedAt !== null,
+    })),
+  };
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
@@ -98,7 +108,7 @@ const SAVED_MESSAGE = { details: "portal.saved", "add-colleague": "portal.collea
 export default function PortalPage() {
   const t = useT();
   const locale = useLocale();
-  const { organisation: o, regionName, contacts, activities, today } = useLoaderData<typeof loader>();
+  const { organisation: o, regionName, contacts, activities, today, commitments } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors = result && !("saved" in result) ? (result as FormErrors & { intent: string }) : undefined;
@@ -194,6 +204,30 @@ export default function PortalPage() {
           </Form>
         </details>
       </section>
+
+      {commitments.length ? (
+        <section className="card" aria-labelledby="portal-commitments">
+          <h2 id="portal-commitments">{t("portal.commitments")}</h2>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr><th>{t("portal.schoolYear")}</th><th>{t("portal.kind")}</th><th>{t("portal.pledged")}</th><th>{t("portal.realised")}</th><th>{t("portal.status")}</th></tr>
+              </thead>
+              <tbody>
+                {commitments.map((c) => (
+                  <tr key={c.id}>
+                    <td><Link to={`/commitments/${c.id}`}>{c.schoolYear}</Link></td>
+                    <td>{t(`portal.kinds.${c.kind}`)}</td>
+                    <td className="cell-money">{c.pledged}</td>
+                    <td className="cell-money">{c.realised}</td>
+                    <td>{t(`commitments.statuses.${c.status}`)}{c.confirmed ? ` · ${t("portal.confirmed")}` : ""}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
 
       <section className="card" aria-labelledby="portal-activities">
         <h2 id="portal-activities">{t("portal.activities")}</h2>

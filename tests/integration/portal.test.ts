@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertsOf, CookieJar, createTestApp, fieldErrorOf, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
-import { TEST_PASSWORD } from "../support/factories";
+import { makeUserWithToken, TEST_PASSWORD } from "../support/factories";
 import { makePortalWorld } from "../support/portal";
 
 type World = Awaited<ReturnType<typeof makePortalWorld>>;
@@ -170,5 +170,18 @@ describe("the partner portal", () => {
       expect(page).toContain("Stage elektro");
       expect((await outbox()).some((e) => e.to === w.holder.email && e.subject === "Nieuw aanbod van Hulshof Installatietechniek: Stage elektro")).toBe(true);
     });
+  });
+  it("shows the partner its own co-financing pledges with what is realised, and none of another partner's", async () => {
+    const { token } = await makeUserWithToken(t.db, { regionId: w.region.id, role: "penvoerder" });
+    const pledge = (organisationId: string, amountCents: number) =>
+      api("/commitments", "POST", { organisationId, schoolYear: "2026-2027", kind: "cash", category: "cash", amountCents }, token);
+    const own = await json(await pledge(w.own.id, 250000));
+    expect(own.amountCents).toBe(250000);
+    expect((await pledge(w.foreign.id, 990000)).status).toBe(201);
+    const page = await text(await web.get("/portal", { jar: partner }));
+    expect(page).toContain("Onze cofinanciering");
+    expect(page).toContain("2026-2027");
+    expect(page).toMatch(/€\s2\.500,00/);
+    expect(page).not.toMatch(/9\.900,00/);
   });
 });
