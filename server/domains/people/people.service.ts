@@ -195,8 +195,8 @@ export async function updatePerson(
     regionId, actorId: meta.actor?.id ?? null, action: "person.update", entityType: "person", entityId: personId,
     before: { ...auditView(before), version: before.version }, after: { ...auditView(after), version: after.version, changed }, now: meta.now,
   });
-  // A reason names the person ("Jan de Vries is vertrokken"), so their organisations are recomputed.
-  await recomputeOrganisations(db, await organisationsOfPerson(db, personId), meta.now);
+  // A reason names the person ("Jan de Vries is vertrokken"); no other field of a person affects health.
+  if (changed.includes("name")) await recomputeOrganisations(db, await organisationsOfPerson(db, personId), meta.now);
   return after;
 }
 
