@@ -1,6 +1,7 @@
 import ical, { ICalEventStatus } from "ical-generator";
 import { sql } from "kysely";
 import { type Locale, translator } from "../../../app/i18n";
+import { addDays } from "../../../app/utils/calendar-grid";
 import type { Scope } from "../../auth/current-user";
 import { generateSecret, hashSecret } from "../../auth/secrets";
 import { toLocalDate } from "../../clock";
@@ -128,7 +129,7 @@ export async function renderFeed(db: Database, token: string, meta: { now: Date;
       timezone: "Europe/Amsterdam",
       ...(timed
         ? { start: wallClock(activity.startDate, activity.startTime!), end: wallClock(activity.endDate, activity.endTime ?? activity.startTime!), floating: false }
-        : { start: wallClock(activity.startDate, "00:00"), end: wallClock(nextDay(activity.endDate), "00:00"), allDay: true }),
+        : { start: wallClock(activity.startDate, "00:00"), end: wallClock(addDays(activity.endDate, 1), "00:00"), allDay: true }),
     });
   }
   return calendar.toString();
@@ -143,8 +144,4 @@ function wallClock(day: string, time: string): Date {
   const [year, month, date] = day.split("-").map(Number) as [number, number, number];
   const [hours, minutes] = time.split(":").map(Number) as [number, number];
   return new Date(year, month - 1, date, hours, minutes);
-}
-
-function nextDay(day: string): string {
-  return new Date(new Date(`${day}T12:00:00Z`).getTime() + 86_400_000).toISOString().slice(0, 10);
 }
