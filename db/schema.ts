@@ -446,6 +446,19 @@ export interface CommitmentRealisationsTable {
   archived_at: Timestamp | null;
 }
 
+export interface SchoolYearBudgetsTable {
+  region_id: string;
+  school_year: string;
+  budget_cents: Cents;
+  /** The co-financing target as a share of the budget: 1000 = 10%. */
+  target_basis_points: Generated<number>;
+  notes: string | null;
+  version: Generated<number>;
+  updated_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface CalendarFeedsTable {
   id: Generated<string>;
   region_id: string;
@@ -497,6 +510,7 @@ export interface DB {
   documents: DocumentsTable;
   commitments: CommitmentsTable;
   commitment_realisations: CommitmentRealisationsTable;
+  school_year_budgets: SchoolYearBudgetsTable;
 }
 
 export type User = Selectable<UsersTable>;
