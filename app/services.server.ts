@@ -95,3 +95,14 @@ export { createFeed, getFeedStatus, revokeFeed } from "../server/domains/feeds/f
 export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../server/school-year";
 export { AppError } from "../server/errors";
 export { parseInput, translateFields, validationFailed } from "../server/validation";
+export { confirmInKindProposal, inKindCountOf, listInKindProposals, listInKindRejections, rejectInKindProposal, undoInKindRejection } from "../server/domains/commitments/in-kind.service";
+export { listInKindRates, updateInKindRates } from "../server/domains/commitments/in-kind.rates";
+export {
+  archiveAgreement,
+  createAgreement,
+  getAgreement,
+  listAgreementOwners,
+  listAgreements,
+  listOrganisationAgreements,
+  updateAgreement,
+} from "../server/domains/agreements/agreements.service";

@@ -422,6 +422,7 @@ export interface CommitmentsTable {
   valuation: Valuation | null;
   status: Generated<CommitmentStatus>;
   agreement_reference: string | null;
+  agreement_id: ColumnType<string | null, string | null | undefined, string | null>;
   notes: string | null;
   confirmed_at: Timestamp | null;
   confirmed_by: string | null;
@@ -441,6 +442,9 @@ export interface CommitmentRealisationsTable {
   description: string | null;
   evidence_reference: string | null;
   evidence_document_id: string | null;
+  /** Set when the realisation is a done activity counted in kind (at most one live one per activity). */
+  activity_id: ColumnType<string | null, string | null | undefined, string | null>;
+  hours: ColumnType<string | null, number | string | null | undefined, number | string | null>;
   created_by: string | null;
   created_at: Timestamp;
   archived_at: Timestamp | null;
@@ -472,6 +476,53 @@ export interface CalendarFeedsTable {
 export interface ActivityRemindersTable {
   activity_id: string;
   kind: "speaker";
+  for_date: CalendarDay;
+  created_at: Timestamp;
+}
+
+export interface InKindRatesTable {
+  region_id: string;
+  activity_type: ActivityType;
+  hourly_rate_cents: Cents;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface InKindRejectionsTable {
+  activity_id: string;
+  region_id: string;
+  reason: string;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export const AGREEMENT_KINDS = ["letter_of_intent", "cooperation_agreement", "covenant"] as const;
+export type AgreementKind = (typeof AGREEMENT_KINDS)[number];
+
+export interface AgreementsTable {
+  id: Generated<string>;
+  region_id: string;
+  kind: AgreementKind;
+  title: string;
+  signed_on: CalendarDay;
+  expires_on: CalendarDay | null;
+  document_id: string | null;
+  owner_id: string | null;
+  notes: string | null;
+  version: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  archived_at: Timestamp | null;
+}
+
+export interface AgreementPartiesTable {
+  agreement_id: string;
+  organisation_id: string;
+}
+
+export interface AgreementRemindersTable {
+  agreement_id: string;
   for_date: CalendarDay;
   created_at: Timestamp;
 }
@@ -511,6 +562,11 @@ export interface DB {
   commitments: CommitmentsTable;
   commitment_realisations: CommitmentRealisationsTable;
   school_year_budgets: SchoolYearBudgetsTable;
+  in_kind_rates: InKindRatesTable;
+  in_kind_rejections: InKindRejectionsTable;
+  agreements: AgreementsTable;
+  agreement_parties: AgreementPartiesTable;
+  agreement_reminders: AgreementRemindersTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { CreateActivityInput, UpdateActivityInput } from "./domains/activities/activities.schemas";
-import { CreateCommitmentInput, RealisationInput, UpdateCommitmentInput } from "./domains/commitments/commitments.schemas";
+import { ActivityRealisationInput, CreateCommitmentInput, RealisationInput, UpdateCommitmentInput } from "./domains/commitments/commitments.schemas";
+import { ConfirmProposalInput, RejectProposalInput, UpdateInKindRatesInput } from "./domains/commitments/in-kind.schemas";
+import { CreateAgreementInput, UpdateAgreementInput } from "./domains/agreements/agreements.schemas";
 import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
 import { InvitePartnerUserInput } from "./domains/partner-users/partner-users.schemas";
@@ -318,12 +320,13 @@ export function openApiDocument() {
       "/commitments/{id}/realisations": {
         post: {
           summary:
-            "Record a realisation (admin, penvoerder): JSON with evidence as a reference, or multipart/form-data with the file part `evidence` (PDF, PNG or JPEG by its content, at most 10 MB). 422 for a lapsed or accounted commitment, and above the pledge without a description. Reaching the pledge makes a pledged or agreed commitment realised",
+            "Record a realisation (admin, penvoerder): JSON with evidence as a reference, or multipart/form-data with the file part `evidence` (PDF, PNG or JPEG by its content, at most 10 MB). 422 for a lapsed or accounted commitment, and above the pledge without a description. Reaching the pledge makes a pledged or agreed commitment realised. " +
+            "In kind from an activity: `{ activityId, hours?, amountCents?, description? }` instead of date and amount: dated on the activity's end, valued at hours (default the activity's) × the commitment's hourly rate, else the region's rate for the activity type; an amount other than that needs a description. The activity must be done, have the commitment's organisation as partner and end in its school year (else 422); an activity already counted on any commitment answers 409 and writes nothing",
           parameters: idParam,
           requestBody: {
             required: true,
             content: {
-              ...json(RealisationInput),
+              "application/json": { schema: { oneOf: [json(RealisationInput)["application/json"].schema, json(ActivityRealisationInput)["application/json"].schema] } },
               "multipart/form-data": {
                 schema: {
                   type: "object",
@@ -352,6 +355,75 @@ export function openApiDocument() {
           parameters: idParam,
           responses: { "200": { description: "The file", content: { "application/pdf": { schema: { type: "string", format: "binary" } }, "image/png": { schema: { type: "string", format: "binary" } }, "image/jpeg": { schema: { type: "string", format: "binary" } } } }, ...errors },
         },
+      },
+      "/in-kind/proposals": {
+        get: {
+          summary: "Done activities proposed as in-kind realisation (admin, penvoerder, accounthouder): guest lessons, internships, company visits, workshops, teacher placements and trainings with hours whose partner has an open in-kind commitment for that school year, not counted and not rejected. proposedCents = hours × the commitment's hourly rate, else the region's rate for the type",
+          parameters: [...historyPage, { name: "schoolYear", in: "query", schema: { type: "string", pattern: "^\\d{4}-\\d{4}$" } }],
+          responses: record("{ items: [{ activityId, activityType, title, date, hours, organisationId, organisationName, commitmentId, schoolYear, hourlyRateCents, rateSource (commitment, region), proposedCents }], nextCursor }"),
+        },
+      },
+      "/in-kind/proposals/{activityId}/confirm": {
+        post: {
+          summary: "Confirm a proposal (admin, penvoerder): a realisation of the activity on the proposed commitment (or `commitmentId`), as proposed or with other hours or amount and a note saying why. 409 when the activity is counted already, 422 when it is no longer proposed",
+          parameters: [{ name: "activityId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          requestBody: { required: false, content: json(ConfirmProposalInput) },
+          responses: created("The realisation with the commitment after it"),
+        },
+      },
+      "/in-kind/proposals/{activityId}/reject": {
+        post: {
+          summary: "Reject counting an activity in kind, with a reason (admin, penvoerder): it is not proposed again until the rejection is undone. Audited",
+          parameters: [{ name: "activityId", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          requestBody: body(RejectProposalInput), responses: record("{ activityId, reason }"),
+        },
+      },
+      "/in-kind/rejections": {
+        get: { summary: "Rejected activities, newest first, with reason and who decided (admin, penvoerder, accounthouder)", responses: record("{ items: [{ activityId, activityType, title, date, reason, rejectedByName, rejectedAt }], nextCursor: null }") },
+      },
+      "/in-kind/rejections/{activityId}": {
+        delete: { summary: "Undo a rejection (admin, penvoerder); audited", parameters: [{ name: "activityId", in: "path", required: true, schema: { type: "string", format: "uuid" } }], responses: record("{ activityId }") },
+      },
+      "/in-kind/rates": {
+        get: { summary: "The region's hourly rate per activity type for in-kind valuation (default 6500 cents)", responses: record("{ items: [{ activityType, hourlyRateCents, isDefault, updatedAt }], nextCursor: null }") },
+        patch: { summary: "Set rates (admin, penvoerder): { rates: { guest_lesson: 6500, ... } }; realisations already counted keep their amount. Audited", requestBody: body(UpdateInKindRatesInput), responses: record("{ items, nextCursor: null }") },
+      },
+      "/agreements": {
+        get: {
+          summary: "Agreements of the region (a partner user: those its organisation is a party to), newest signed first; with expiringWithinDays those expiring from today within that many days, soonest first",
+          parameters: [
+            ...historyPage,
+            { name: "organisationId", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "kind", in: "query", schema: { type: "string", enum: ["letter_of_intent", "cooperation_agreement", "covenant"] } },
+            { name: "expiringWithinDays", in: "query", schema: { type: "integer", minimum: 0, maximum: 3650 } },
+          ],
+          responses: record("{ items: [{ id, kind, title, organisationIds, organisations, signedOn, expiresOn, documentId, document, ownerId, ownerName, notes, version, archivedAt }], nextCursor }"),
+        },
+        post: {
+          summary: "Record an agreement (admin, penvoerder): JSON, or multipart/form-data with the signed document as the file part `document` (PDF, PNG or JPEG, at most 10 MB). The owner defaults to the first party's account holder. An expiry before the signing date answers 422 naming expiresOn",
+          requestBody: {
+            required: true,
+            content: {
+              ...json(CreateAgreementInput),
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  required: ["kind", "title", "organisationIds", "signedOn"],
+                  properties: {
+                    kind: { type: "string" }, title: { type: "string" }, organisationIds: { type: "array", items: { type: "string", format: "uuid" } }, signedOn: { type: "string", format: "date" },
+                    expiresOn: { type: "string", format: "date" }, ownerId: { type: "string", format: "uuid" }, notes: { type: "string" }, document: { type: "string", format: "binary" },
+                  },
+                },
+              },
+            },
+          },
+          responses: created("The agreement"),
+        },
+      },
+      "/agreements/{id}": {
+        get: { summary: "One agreement", parameters: idParam, responses: record("The agreement") },
+        patch: { summary: "Change an agreement (admin, penvoerder) with its version (409 when stale); JSON or multipart with a new `document`", parameters: idParam, requestBody: body(UpdateAgreementInput), responses: record("The agreement") },
+        delete: { summary: "Archive an agreement (admin, penvoerder); commitments resting on it keep the reference", parameters: idParam, responses: record("The archived agreement") },
       },
       "/users/{id}/deactivate": {
         post: { summary: "Deactivate a user (admin)", parameters: idParam, responses: { "200": { description: "The user", content: json(User) }, ...errors } },

@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import type { Database } from "../db/database";
 import { queueSpeakerReminders } from "../domains/activities/speaker-reminders";
+import { queueAgreementReminders } from "../domains/agreements/agreement-reminders";
 import { queueWeeklyDigests } from "../domains/digest/digest.service";
 import { createSmtpTransport, deliverDueEmails } from "../domains/email/delivery";
 import { recomputeHealth } from "../domains/health/health.service";
@@ -17,6 +18,7 @@ const HEALTH_RECOMPUTE = "health-recompute";
 const EMAIL_BATCH_SIZE = 50;
 const WEEKLY_DIGEST = "weekly-digest";
 const SPEAKER_REMINDERS = "speaker-reminders";
+const AGREEMENT_REMINDERS = "agreement-reminders";
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
@@ -118,6 +120,18 @@ export async function startJobs(opts: {
       }
     });
     await boss.schedule(SPEAKER_REMINDERS, "0 7 * * *", {}, { tz: "Europe/Amsterdam" });
+
+    // Agreements expiring within 60 days: their owner and the penvoerder hear once (agreement_reminders).
+    await boss.createQueue(AGREEMENT_REMINDERS, { name: AGREEMENT_REMINDERS, policy: "singleton", retryLimit: 5, retryDelay: 300, retryBackoff: true });
+    await boss.work(AGREEMENT_REMINDERS, async () => {
+      const result = await track(queueAgreementReminders(opts.db, { now: opts.now(), appUrl: opts.appUrl ?? "http://localhost:3000" }));
+      if (result.queued) {
+        opts.log(`reminders: ${result.queued} agreement expiry reminder(s) queued`);
+        await boss.send(EMAIL_DELIVER, {}, { singletonKey: EMAIL_DELIVER });
+        boss.notifyWorker(workerId);
+      }
+    });
+    await boss.schedule(AGREEMENT_REMINDERS, "15 7 * * *", {}, { tz: "Europe/Amsterdam" });
 
     return {
       async notifyEmailQueued() {

@@ -6,7 +6,7 @@ import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
 import { checkDocument } from "../documents/documents.service";
-import { CreateCommitmentInput, ListCommitmentsInput, RealisationInput, UpdateCommitmentInput } from "./commitments.schemas";
+import { ActivityRealisationInput, CreateCommitmentInput, ListCommitmentsInput, RealisationInput, UpdateCommitmentInput } from "./commitments.schemas";
 import {
   addRealisation,
   archiveCommitment,
@@ -32,16 +32,19 @@ function numberish(value: unknown) {
 /** The realisation from JSON (evidence as a reference) or multipart/form-data (evidence as a file part). */
 async function readRealisation(c: Parameters<typeof readJson>[0]) {
   const type = c.req.header("content-type") ?? "";
-  if (!type.includes("multipart/form-data")) return { input: parseInput(RealisationInput, await readJson(c)), file: null };
+  if (!type.includes("multipart/form-data")) {
+    const data = await readJson(c);
+    // A done activity counted in kind names the activity and its hours; the date and amount follow from it.
+    const fromActivity = typeof data === "object" && data !== null && "activityId" in data;
+    return { input: fromActivity ? parseInput(ActivityRealisationInput, data) : parseInput(RealisationInput, data), file: null };
+  }
   const body = await c.req.parseBody();
   const evidence = body.evidence;
   const isFile = evidence instanceof File;
-  const input = parseInput(RealisationInput, {
-    date: body.date,
-    amountCents: numberish(body.amountCents),
-    description: body.description,
-    evidence: isFile ? body.evidenceReference : evidence,
-  });
+  const fields = { description: body.description, evidence: isFile ? body.evidenceReference : evidence };
+  const input = body.activityId !== undefined
+    ? parseInput(ActivityRealisationInput, { ...fields, activityId: body.activityId, hours: numberish(body.hours), amountCents: numberish(body.amountCents) })
+    : parseInput(RealisationInput, { ...fields, date: body.date, amountCents: numberish(body.amountCents) });
   if (!isFile || evidence.size === 0) return { input, file: null };
   const bytes = new Uint8Array(await evidence.arrayBuffer());
   checkDocument(bytes);

@@ -44,6 +44,7 @@ const CommitmentShape = z.object({
   hourlyRateCents: Cents.nullish(),
   valuation: z.enum(VALUATIONS).nullish(),
   agreementReference: optionalText(200),
+  agreementId: z.uuid({ error: "commitments.validation.agreement" }).nullish(),
   notes: optionalText(2000),
 });
 
@@ -84,6 +85,7 @@ function withAmount<T extends CommitmentShape>(value: T) {
     hours: hoursRate || value.kind === "in_kind" ? (value.hours ?? null) : null,
     hourlyRateCents: hoursRate || value.kind === "in_kind" ? (value.hourlyRateCents ?? null) : null,
     valuation: value.valuation ?? null,
+    agreementId: value.agreementId ?? null,
   };
 }
 
@@ -118,6 +120,21 @@ export const RealisationInput = z.object({
   evidence: optionalText(500),
 });
 export type RealisationInput = z.infer<typeof RealisationInput>;
+
+/**
+ * A done activity counted as in-kind realisation (issue 6, item 2): dated on the activity's end,
+ * valued at hours × the commitment's hourly rate (the region's rate for the activity type when the
+ * commitment has none). Hours default to the activity's; an amount given overrides the valuation
+ * and then needs a description saying why.
+ */
+export const ActivityRealisationInput = z.object({
+  activityId: z.uuid({ error: "commitments.validation.activity" }),
+  hours: Hours.nullish(),
+  amountCents: Cents.refine((value) => value > 0, "commitments.validation.positiveCents").nullish(),
+  description: optionalText(2000),
+  evidence: optionalText(500),
+});
+export type ActivityRealisationInput = z.infer<typeof ActivityRealisationInput>;
 
 /**
  * A euro amount as people type it ("2500", "2.500,00", "2500,50", "€ 2.500") into cents; null when

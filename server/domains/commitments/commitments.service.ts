@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { CommitmentCategory, CommitmentKind, CommitmentStatus, Valuation } from "../../../db/schema";
+import type { ActivityType, CommitmentCategory, CommitmentKind, CommitmentStatus, Valuation } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
@@ -14,9 +14,14 @@ import {
   CommitmentRecordCheck,
   type CreateCommitmentInput,
   type ListCommitmentsInput,
+  type ActivityRealisationInput,
+  hoursTimesRate,
   type RealisationInput,
   type UpdateCommitmentInput,
 } from "./commitments.schemas";
+import { inKindRateOf } from "./in-kind.rates";
+import { findAgreementDocument } from "../agreements/agreements.service";
+import { schoolYearOf } from "../../school-year";
 
 export type ChangeMeta = { actor: Actor; now: Date };
 
@@ -35,6 +40,8 @@ export type Commitment = {
   /** The sum of the live realisations, computed when read: it cannot drift from them. */
   realisedCents: number;
   agreementReference: string | null;
+  /** The agreement (intentieverklaring, convenant, …) the pledge rests on, when recorded. */
+  agreementId: string | null;
   notes: string | null;
   confirmedAt: Date | null;
   confirmedBy: string | null;
@@ -51,6 +58,10 @@ export type Realisation = {
   description: string | null;
   evidence: string | null;
   document: { id: string; fileName: string; contentType: string; sizeBytes: number; sha256: string } | null;
+  /** The done activity this realisation counts in kind, and its hours; null for a dated amount. */
+  activityId: string | null;
+  hours: number | null;
+  activity: { id: string; type: ActivityType; title: string } | null;
   createdBy: string | null;
   createdByName: string | null;
   createdAt: Date;
@@ -81,7 +92,7 @@ const columns = [
   "commitments.id", "commitments.organisation_id as organisationId", "organisations.name as organisationName",
   "commitments.school_year as schoolYear", "commitments.kind", "commitments.category", "commitments.amount_cents as amountCents",
   "commitments.hours", "commitments.hourly_rate_cents as hourlyRateCents", "commitments.valuation", "commitments.status",
-  "commitments.agreement_reference as agreementReference", "commitments.notes", "commitments.confirmed_at as confirmedAt",
+  "commitments.agreement_reference as agreementReference", "commitments.agreement_id as agreementId", "commitments.notes", "commitments.confirmed_at as confirmedAt",
   "commitments.confirmed_by as confirmedBy", "commitments.version", "commitments.created_at as createdAt",
   "commitments.updated_at as updatedAt", "commitments.archived_at as archivedAt",
 ] as const;
@@ -109,6 +120,21 @@ async function assertOrganisationInRegion(db: Database, regionId: string, organi
   if (!found) throw validationFailed({ organisationId: "commitments.validation.unknownOrganisation" });
 }
 
+/** The agreement a pledge rests on is one of the region's live agreements with the pledging organisation as a party. */
+async function assertAgreementOfOrganisation(db: Database, regionId: string, agreementId: string | null, organisationId: string) {
+  if (!agreementId) return;
+  const found = await db
+    .selectFrom("agreements")
+    .innerJoin("agreement_parties", "agreement_parties.agreement_id", "agreements.id")
+    .select("agreements.id")
+    .where("agreements.id", "=", agreementId)
+    .where("agreements.region_id", "=", regionId)
+    .where("agreements.archived_at", "is", null)
+    .where("agreement_parties.organisation_id", "=", organisationId)
+    .executeTakeFirst();
+  if (!found) throw validationFailed({ agreementId: "commitments.validation.agreement" });
+}
+
 export async function getCommitment(db: Database, scope: Scope, id: string): Promise<Commitment> {
   const row = await visibleCommitments(db, scope).select(columns).select(realisedSum.as("realisedCents")).where("commitments.id", "=", id).executeTakeFirst();
   if (!row) throw notFound("Commitment");
@@ -118,7 +144,10 @@ export async function getCommitment(db: Database, scope: Scope, id: string): Pro
 /** A commitment with its realisations, oldest first. */
 export async function getCommitmentWithRealisations(db: Database, scope: Scope, id: string) {
   const commitment = await getCommitment(db, scope, id);
-  return { ...commitment, realisations: await listRealisations(db, scope.regionId, id) };
+  const agreement = commitment.agreementId
+    ? ((await db.selectFrom("agreements").select(["id", "kind", "title", "expires_on as expiresOn"]).where("id", "=", commitment.agreementId).where("region_id", "=", scope.regionId).executeTakeFirst()) ?? null)
+    : null;
+  return { ...commitment, agreement, realisations: await listRealisations(db, scope.regionId, id) };
 }
 
 async function listRealisations(db: Database, regionId: string, commitmentId: string): Promise<Realisation[]> {
@@ -126,6 +155,8 @@ async function listRealisations(db: Database, regionId: string, commitmentId: st
     .selectFrom("commitment_realisations as r")
     .leftJoin("documents as d", "d.id", "r.evidence_document_id")
     .leftJoin("users as u", "u.id", "r.created_by")
+    .leftJoin("activities as a", "a.id", "r.activity_id")
+    .select(["r.activity_id as activityId", sql<number | null>`r.hours::float8`.as("hours"), "a.type as activityType", "a.title as activityTitle"])
     .select([
       "r.id", "r.date", "r.amount_cents as amountCents", "r.description", "r.evidence_reference as evidence", "r.created_by as createdBy",
       "u.name as createdByName", "r.created_at as createdAt", "d.id as documentId", "d.file_name as fileName", "d.content_type as contentType",
@@ -137,9 +168,10 @@ async function listRealisations(db: Database, regionId: string, commitmentId: st
     .orderBy("r.date")
     .orderBy("r.created_at")
     .execute();
-  return rows.map(({ documentId, fileName, contentType, sizeBytes, sha256, amountCents, ...rest }) => ({
+  return rows.map(({ documentId, fileName, contentType, sizeBytes, sha256, amountCents, activityType, activityTitle, ...rest }) => ({
     ...rest,
     amountCents: Number(amountCents),
+    activity: rest.activityId ? { id: rest.activityId, type: activityType!, title: activityTitle! } : null,
     document: documentId ? { id: documentId, fileName: fileName!, contentType: contentType!, sizeBytes: sizeBytes!, sha256: sha256! } : null,
   }));
 }
@@ -147,6 +179,7 @@ async function listRealisations(db: Database, regionId: string, commitmentId: st
 export async function createCommitment(db: Database, scope: Scope, input: CreateCommitmentInput, meta: ChangeMeta): Promise<Commitment> {
   assertWriter(scope);
   await assertOrganisationInRegion(db, scope.regionId, input.organisationId);
+  await assertAgreementOfOrganisation(db, scope.regionId, input.agreementId, input.organisationId);
   const { id } = await db
     .insertInto("commitments")
     .values({
@@ -160,6 +193,7 @@ export async function createCommitment(db: Database, scope: Scope, input: Create
       hourly_rate_cents: input.hourlyRateCents,
       valuation: input.valuation,
       agreement_reference: input.agreementReference,
+      agreement_id: input.agreementId,
       notes: input.notes,
       created_by: meta.actor?.id ?? null,
       created_at: meta.now,
@@ -255,8 +289,10 @@ export async function updateCommitment(db: Database, scope: Scope, id: string, i
     // A changed hours or rate recomputes the amount; the old amount must not contradict it.
     amountCents: changes.amountCents !== undefined ? changes.amountCents : changes.hours !== undefined || changes.hourlyRateCents !== undefined ? null : before.amountCents,
     agreementReference: changes.agreementReference !== undefined ? changes.agreementReference : before.agreementReference,
+    agreementId: changes.agreementId !== undefined ? changes.agreementId : before.agreementId,
     notes: changes.notes !== undefined ? changes.notes : before.notes,
   });
+  if (changes.agreementId !== undefined) await assertAgreementOfOrganisation(db, scope.regionId, merged.agreementId, before.organisationId);
   const result = await db
     .updateTable("commitments")
     .set({
@@ -268,6 +304,7 @@ export async function updateCommitment(db: Database, scope: Scope, id: string, i
       hourly_rate_cents: merged.hourlyRateCents,
       valuation: merged.valuation,
       agreement_reference: merged.agreementReference,
+      agreement_id: merged.agreementId,
       notes: merged.notes,
       ...(status && { status }),
       updated_at: meta.now,
@@ -304,7 +341,7 @@ export async function addRealisation(
   db: Database,
   scope: Scope,
   commitmentId: string,
-  input: RealisationInput,
+  input: RealisationInput | ActivityRealisationInput,
   file: { fileName: string; bytes: Uint8Array } | null,
   meta: ChangeMeta,
 ) {
@@ -316,7 +353,9 @@ export async function addRealisation(
   if (before.status === "accounted") {
     throw new AppError("RULE_VIOLATION", "The commitment has been accounted for: it is closed", { userMessageKey: "commitments.errors.accounted" });
   }
-  const realisedAfter = before.realisedCents + input.amountCents;
+  const counted = "activityId" in input ? await valueActivity(db, scope.regionId, before, input) : null;
+  const amountCents = counted ? counted.amountCents : (input as RealisationInput).amountCents;
+  const realisedAfter = before.realisedCents + amountCents;
   if (realisedAfter > before.amountCents && !input.description) {
     throw validationFailed({ description: "commitments.validation.abovePledge" }, "en", {
       code: "RULE_VIOLATION",
@@ -324,21 +363,29 @@ export async function addRealisation(
     });
   }
   const document = file ? await storeDocument(db, scope.regionId, file, { actorId: meta.actor?.id ?? null, now: meta.now }) : null;
-  const { id } = await db
+  const inserted = await db
     .insertInto("commitment_realisations")
     .values({
       commitment_id: commitmentId,
       region_id: scope.regionId,
-      date: input.date,
-      amount_cents: input.amountCents,
-      description: input.description,
+      date: counted ? counted.date : (input as RealisationInput).date,
+      amount_cents: amountCents,
+      description: input.description ?? counted?.description ?? null,
       evidence_reference: input.evidence,
       evidence_document_id: document?.id ?? null,
+      activity_id: counted?.activityId ?? null,
+      hours: counted?.hours ?? null,
       created_by: meta.actor?.id ?? null,
       created_at: meta.now,
     })
     .returning("id")
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch((error: unknown) => {
+      // Two requests counting the same activity at once: the unique index lets one through.
+      if (counted && isUniqueViolation(error)) throw alreadyCounted(null);
+      throw error;
+    });
+  const { id } = inserted;
   const reachesPledge = realisedAfter >= before.amountCents && (before.status === "pledged" || before.status === "agreed");
   // Every change to the ledger moves the version on, so an edit made against the old totals is stale.
   await db
@@ -356,6 +403,65 @@ export async function addRealisation(
   });
   await recomputeOrganisations(db, [after.organisationId], meta.now);
   return { commitment: after, realisation };
+}
+
+function isUniqueViolation(error: unknown) {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "23505";
+}
+
+function alreadyCounted(existing: { commitmentId: string; organisationName: string; schoolYear: string } | null) {
+  return new AppError(
+    "CONFLICT",
+    existing
+      ? `This activity is already counted as an in-kind realisation of ${existing.organisationName}'s commitment for ${existing.schoolYear} (${existing.commitmentId}); no amount is counted twice`
+      : "This activity is already counted as an in-kind realisation; no amount is counted twice",
+    { userMessageKey: "inKind.errors.alreadyCounted" },
+  );
+}
+
+/**
+ * Checks that a done activity may count towards this in-kind commitment and values it: the
+ * activity is of the region, has the commitment's organisation as a partner, is done and ends in
+ * the commitment's school year, and is not counted anywhere yet. Hours default to the activity's;
+ * the rate is the commitment's own, else the region's rate for the activity's type.
+ */
+async function valueActivity(db: Database, regionId: string, commitment: Commitment, input: ActivityRealisationInput) {
+  const activity = await db
+    .selectFrom("activities")
+    .select(["id", "type", "title", "status", "end_date as endDate", sql<number | null>`hours::float8`.as("hours")])
+    .select((eb) =>
+      eb.exists(eb.selectFrom("activity_organisations as ao").select("ao.activity_id").whereRef("ao.activity_id", "=", "activities.id").where("ao.role", "=", "partner").where("ao.organisation_id", "=", commitment.organisationId)).as("isPartner"),
+    )
+    .where("id", "=", input.activityId)
+    .where("region_id", "=", regionId)
+    .where("archived_at", "is", null)
+    .executeTakeFirst();
+  const refuse = (field: string, key: string, message: string) => {
+    throw validationFailed({ [field]: key }, "en", { code: "RULE_VIOLATION", message });
+  };
+  if (!activity) refuse("activityId", "commitments.validation.activity", "No such activity in this region");
+  const a = activity!;
+  if (commitment.kind !== "in_kind") refuse("activityId", "inKind.validation.notInKind", "Only an in-kind commitment can count an activity");
+  if (!a.isPartner) refuse("activityId", "inKind.validation.notPartner", "The commitment's organisation is not a partner of this activity");
+  if (a.status !== "done") refuse("activityId", "inKind.validation.notDone", "Only a done activity can count as in-kind realisation");
+  if (schoolYearOf(a.endDate) !== commitment.schoolYear) refuse("activityId", "inKind.validation.otherSchoolYear", `The activity ended on ${a.endDate}, outside the commitment's school year ${commitment.schoolYear}`);
+  const existing = await db
+    .selectFrom("commitment_realisations as r")
+    .innerJoin("commitments as c", "c.id", "r.commitment_id")
+    .innerJoin("organisations as o", "o.id", "c.organisation_id")
+    .select(["c.id as commitmentId", "o.name as organisationName", "c.school_year as schoolYear"])
+    .where("r.activity_id", "=", a.id)
+    .where("r.archived_at", "is", null)
+    .executeTakeFirst();
+  if (existing) throw alreadyCounted(existing);
+  const hours = input.hours ?? a.hours;
+  if (!hours) refuse("hours", "inKind.validation.hoursRequired", "The activity has no hours: give the hours to count");
+  const rate = commitment.hourlyRateCents ?? (await inKindRateOf(db, regionId, a.type));
+  const valued = hoursTimesRate(hours!, rate);
+  if (input.amountCents != null && input.amountCents !== valued && !input.description) {
+    refuse("description", "inKind.validation.adjustNote", `An amount other than ${hours} hours × ${rate} cents needs a description saying why`);
+  }
+  return { activityId: a.id, date: a.endDate, hours: hours!, amountCents: input.amountCents ?? valued, description: a.title };
 }
 
 /** Deletes archive: the commitment leaves the lists and the totals, its history stays. */
@@ -401,7 +507,12 @@ export async function getEvidenceDocument(db: Database, scope: Scope, documentId
     .where("evidence_document_id", "=", documentId)
     .where("region_id", "=", scope.regionId)
     .executeTakeFirst();
-  if (!owner) throw notFound("Document");
+  if (!owner) {
+    // A signed agreement's document is downloaded the same way, by whoever may read the agreement.
+    const agreementDocument = await findAgreementDocument(db, scope, documentId);
+    if (agreementDocument) return agreementDocument;
+    throw notFound("Document");
+  }
   try {
     await getCommitment(db, scope, owner.commitment_id);
   } catch (error) {
