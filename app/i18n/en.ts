@@ -816,6 +816,7 @@ export const en: Messages = {
     ratesIntro: "The hourly rate Schakel values an activity at when the commitment has no hourly rate of its own.",
     ratesSave: "Save rates",
     ratesSaved: "The rates have been saved.",
+    perHour: "{type} (€ per hour)",
     defaultRate: "default",
     countedAs: "Counted as in-kind contribution of {organisation} ({schoolYear}): {amount}.",
     viewCommitment: "View commitment",

@@ -832,6 +832,7 @@ export const nl = {
     ratesIntro: "Het uurtarief waarmee Schakel een activiteit waardeert als de toezegging geen eigen uurtarief heeft.",
     ratesSave: "Tarieven opslaan",
     ratesSaved: "De tarieven zijn opgeslagen.",
+    perHour: "{type} (€ per uur)",
     defaultRate: "standaard",
     countedAs: "Geteld als inbreng in natura bij {organisation} ({schoolYear}): {amount}.",
     viewCommitment: "Toezegging bekijken",

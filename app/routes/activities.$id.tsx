@@ -5,7 +5,8 @@ import { UpdateActivityInput } from "../../server/domains/activities/activities.
 import { ActivityForm } from "../components/activity-form";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { activityChoices, AppError, archiveActivity, getActivity, listOrganisationContacts, parseInput, scopeOf, updateActivity } from "../services.server";
+import { activityChoices, AppError, archiveActivity, getActivity, inKindCountOf, listOrganisationContacts, parseInput, scopeOf, updateActivity } from "../services.server";
+import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
 import { activityFormInput } from "../utils/activity-form.server";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
@@ -37,7 +38,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     ...options,
   ];
   const people = new Map(contacts.flat().filter((c) => !c.endDate).map((c) => [c.personId, { id: c.personId, name: c.name }]));
-  return { activity, partners: withChosen(choices.partners, "partner"), schools: withChosen(choices.schools, "school"), people: [...people.values()], regions: choices.regions, canEdit };
+  const inKind = activity.status === "done" ? await inKindCountOf(context.db, scope, activity.id) : null;
+  return { inKind, activity, partners: withChosen(choices.partners, "partner"), schools: withChosen(choices.schools, "school"), people: [...people.values()], regions: choices.regions, canEdit };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -72,7 +74,7 @@ const SAVED_MESSAGE: Record<string, string> = { plan: "activities.planned", comp
 export default function ActivityPage() {
   const t = useT();
   const locale = useLocale();
-  const { activity: a, partners, schools, people, canEdit, regions } = useLoaderData<typeof loader>();
+  const { activity: a, partners, schools, people, canEdit, regions, inKind } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors = result && !("saved" in result) ? (result as FormErrors & { intent: string }) : undefined;
@@ -91,6 +93,12 @@ export default function ActivityPage() {
       </p>
       {result && "saved" in result ? <Alert tone="success">{t(SAVED_MESSAGE[result.intent] ?? "activities.updated")}</Alert> : params.get("saved") ? <Alert tone="success">{t("activities.created")}</Alert> : null}
       {statusErrors?.formError ? <Alert tone="error">{statusErrors.formError}</Alert> : null}
+      {inKind ? (
+        <p className="card" data-testid="in-kind">
+          {t("inKind.countedAs", { organisation: inKind.organisationName, schoolYear: inKind.schoolYear, amount: formatEuros(inKind.amountCents, locale) })}{" "}
+          <Link to={`/commitments/${inKind.commitmentId}`}>{t("inKind.viewCommitment")}</Link>
+        </p>
+      ) : null}
       <section className="card" aria-labelledby="overview">
         <h2 id="overview">{t("organisations.overview")}</h2>
         <dl className="details">

@@ -135,6 +135,7 @@ export default function CommitmentPage() {
           <dd data-testid="pledged">{formatEuros(c.amountCents, locale)}</dd>
           <dt>{t("commitments.realised")}</dt>
           <dd data-testid="realised">{formatEuros(c.realisedCents, locale)}</dd>
+          {c.agreement ? (<><dt>{t("agreements.choose")}</dt><dd><Link to={`/agreements/${c.agreement.id}`}>{t(`agreements.kinds.${c.agreement.kind}`)}: {c.agreement.title}</Link></dd></>) : null}
           {c.agreementReference ? (<><dt>{t("commitments.agreementReference")}</dt><dd>{c.agreementReference}</dd></>) : null}
           {c.notes ? (<><dt>{t("commitments.notes")}</dt><dd>{c.notes}</dd></>) : null}
         </dl>
@@ -183,7 +184,12 @@ export default function CommitmentPage() {
                 <tr key={r.id}>
                   <td>{formatDay(r.date, locale)}</td>
                   <td className="cell-money">{formatEuros(r.amountCents, locale)}</td>
-                  <td>{r.description}</td>
+                  <td>
+                    {r.activity ? (
+                      <span className="task-meta">{t("inKind.fromActivity")}: <Link to={`/activities/${r.activity.id}`}>{t(`activities.types.${r.activity.type}`)} · {r.activity.title}</Link>{r.hours !== null ? ` (${r.hours.toLocaleString(locale === "nl" ? "nl-NL" : "en-GB")} ${t("inKind.hours").toLowerCase()})` : ""}<br /></span>
+                    ) : null}
+                    {r.description}
+                  </td>
                   <td>
                     {r.document ? <a href={`/api/v1/documents/${r.document.id}`} download={r.document.fileName}>{t("commitments.download", { name: r.document.fileName })}</a> : null}
                     {r.document && r.evidence ? " · " : null}

@@ -29,13 +29,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     totals,
     partners,
     canCreate: user.role === "admin" || user.role === "penvoerder",
+    isStaff: user.role !== "partner",
   };
 }
 
 export default function CommitmentsPage() {
   const t = useT();
   const locale = useLocale();
-  const { commitments, nextCursor, totals, partners, canCreate } = useLoaderData<typeof loader>();
+  const { commitments, nextCursor, totals, partners, canCreate, isStaff } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const nextParams = new URLSearchParams(params);
   if (nextCursor) nextParams.set("cursor", nextCursor);
@@ -46,6 +47,10 @@ export default function CommitmentsPage() {
         {canCreate ? <Link className="button" to="/commitments/new">{t("commitments.new")}</Link> : null}
       </div>
       <p className="lead">{t("commitments.intro")}</p>
+      <p className="actions">
+        {canCreate || isStaff ? <Link to="/commitments/in-kind">{t("inKind.link")}</Link> : null}
+        <Link to="/agreements">{t("agreements.link")}</Link>
+      </p>
       <Form method="get" className="card filters" role="search">
         <TextField label={t("commitments.schoolYear")} name="schoolYear" placeholder="2025-2026" defaultValue={params.get("schoolYear") ?? ""} />
         <SelectField label={t("commitments.status")} name="status" defaultValue={params.get("status") ?? ""}>

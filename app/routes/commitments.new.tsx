@@ -4,7 +4,7 @@ import { COMMITMENT_CATEGORIES, COMMITMENT_KINDS, VALUATIONS } from "../../db/sc
 import { CreateCommitmentInput, parseEuros, parseHours } from "../../server/domains/commitments/commitments.schemas";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
-import { AppError, createCommitment, listCommitmentPartners, parseInput, schoolYearOf, scopeOf, toLocalDate, validationFailed } from "../services.server";
+import { AppError, createCommitment, listAgreements, listCommitmentPartners, parseInput, schoolYearOf, scopeOf, toLocalDate, validationFailed } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -13,9 +13,13 @@ export const meta: MetaFunction = () => [{ title: "Nieuwe toezegging · Schakel"
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireRole(context, request, "admin", "penvoerder");
-  const partners = await listCommitmentPartners(context.db, scopeOf(user));
+  const today = toLocalDate(context.clock.now());
+  const [partners, agreements] = await Promise.all([listCommitmentPartners(context.db, scopeOf(user)), listAgreements(context.db, scopeOf(user), { limit: 200 }, today)]);
   const organisationId = new URL(request.url).searchParams.get("organisationId") ?? "";
-  return { partners, organisationId, schoolYear: schoolYearOf(toLocalDate(context.clock.now())) };
+  return {
+    partners, organisationId, schoolYear: schoolYearOf(today),
+    agreements: agreements.items.map((a) => ({ id: a.id, kind: a.kind, title: a.title, parties: a.organisations.map((o) => o.name).join(", ") })),
+  };
 }
 
 /**
@@ -43,6 +47,7 @@ function commitmentFromForm(values: Record<string, string>) {
     hours: hours ?? undefined,
     hourlyRateCents: euros(values.hourlyRate, "hourlyRateCents"),
     agreementReference: values.agreementReference,
+    agreementId: values.agreementId,
     notes: values.notes,
   };
   return { input, problems };
@@ -69,7 +74,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 
 export default function NewCommitmentPage() {
   const t = useT();
-  const { partners, organisationId, schoolYear } = useLoaderData<typeof loader>();
+  const { partners, organisationId, schoolYear, agreements } = useLoaderData<typeof loader>();
   const errors = useActionData<typeof action>() as FormErrors | undefined;
   const field = (name: string) => errors?.fields?.[name];
   return (
@@ -95,6 +100,10 @@ export default function NewCommitmentPage() {
         <TextField label={t("commitments.amountEuros")} name="amount" inputMode="decimal" placeholder="2.500,00" error={field("amountCents")} />
         <TextField label={t("commitments.hours")} name="hours" inputMode="decimal" hint={t("commitments.hoursHint")} error={field("hours")} />
         <TextField label={t("commitments.hourlyRate")} name="hourlyRate" inputMode="decimal" placeholder="65,00" error={field("hourlyRateCents")} />
+        <SelectField label={t("agreements.choose")} name="agreementId" defaultValue="" hint={t("agreements.chooseHint")} error={field("agreementId")}>
+          <option value="">—</option>
+          {agreements.map((a) => <option key={a.id} value={a.id}>{t(`agreements.kinds.${a.kind}`)}: {a.title} ({a.parties})</option>)}
+        </SelectField>
         <TextField label={t("commitments.agreementReference")} name="agreementReference" error={field("agreementReference")} />
         <TextField label={t("commitments.notes")} name="notes" error={field("notes")} />
         <div className="actions">

@@ -5,6 +5,7 @@ import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/do
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { ActivitiesSection } from "../components/activities-section";
 import { ContactsSection } from "../components/contacts-section";
+import { OrganisationAgreements } from "../components/organisation-agreements";
 import { PartnerUsersSection } from "../components/partner-users-section";
 import { InvitePartnerUserInput } from "../../server/domains/partner-users/partner-users.schemas";
 import { HistorySection } from "../components/history-section";
@@ -21,6 +22,7 @@ import {
   invitePartnerUser,
   listPartnerUsers,
   listOrganisationActivities,
+  listOrganisationAgreements,
   organisationHealthHistory,
   schoolYearStart,
   addAffiliation,
@@ -78,12 +80,14 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   ]);
   const activities = await listOrganisationActivities(context.db, scope, organisation.id);
   const partnerUsers = await listPartnerUsers(context.db, scope, organisation.id);
+  const agreements = await listOrganisationAgreements(context.db, scope, organisation.id);
   // The account holder of this organisation (or an admin) invites its people to the partner portal.
   const canInvite = !organisation.archivedAt && (user.role === "admin" || (user.role === "accounthouder" && organisation.accountHolderId === user.id));
   const mergeCandidates = others.items.filter((o) => o.id !== organisation.id).map((o) => ({ id: o.id, name: o.name }));
   return {
     activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
-    healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder", partnerUsers, canInvite,
+    healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder", partnerUsers, canInvite, agreements,
+    canRecordAgreement: user.role === "admin" || user.role === "penvoerder",
   };
 }
 
@@ -153,7 +157,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit: mayEdit, partnerUsers, canInvite } = useLoaderData<typeof loader>();
+  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit: mayEdit, partnerUsers, canInvite, agreements, canRecordAgreement } = useLoaderData<typeof loader>();
   // An archived organisation is shown to read (and to restore), not to change.
   const canEdit = mayEdit && !o.archivedAt;
   const result = useActionData<typeof action>();
@@ -245,6 +249,7 @@ export default function OrganisationPage() {
       ) : null}
       <ContactsSection contacts={contacts} today={today} canEdit={canEdit} errors={errors?.intent === "add-contact" || errors?.intent === "end-contact" ? errors : undefined} />
       <ActivitiesSection organisationId={o.id} activities={activities} canEdit={canEdit} />
+      <OrganisationAgreements organisationId={o.id} agreements={agreements} today={today} canCreate={canRecordAgreement} />
       <PartnerUsersSection
         users={partnerUsers}
         canInvite={canInvite}
