@@ -137,7 +137,7 @@ export default function InKindPage() {
             <dt>{t("inKind.partner")}</dt>
             <dd><Link to={`/commitments/${p.commitmentId}`}>{p.organisationName} · {p.schoolYear} · {t(`commitments.categories.${p.commitmentCategory as "hours"}`)}</Link></dd>
             <dt>{t("inKind.hours")} × {t("inKind.rate")}</dt>
-            <dd>{p.hours.toLocaleString(locale === "nl" ? "nl-NL" : "en-GB")} × {formatEuros(p.hourlyRateCents, locale)} ({t(`inKind.rateSource.${p.rateSource}`)})</dd>
+            <dd>{`${p.hours.toLocaleString(locale === "nl" ? "nl-NL" : "en-GB")} × ${formatEuros(p.hourlyRateCents, locale)} (${t(`inKind.rateSource.${p.rateSource}`)})`}</dd>
             <dt>{t("inKind.proposed")}</dt>
             <dd data-testid="proposed">{formatEuros(p.proposedCents, locale)}</dd>
           </dl>
