@@ -357,7 +357,7 @@ export function openApiDocument() {
       },
       "/documents/{id}": {
         get: {
-          summary: "Download an evidence document (as an attachment), for whoever may read its commitment",
+          summary: "Download an evidence document or a signed agreement (as an attachment), for whoever may read its commitment or agreement",
           parameters: idParam,
           responses: { "200": { description: "The file", content: { "application/pdf": { schema: { type: "string", format: "binary" } }, "image/png": { schema: { type: "string", format: "binary" } }, "image/jpeg": { schema: { type: "string", format: "binary" } } } }, ...errors },
         },
