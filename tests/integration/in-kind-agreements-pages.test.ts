@@ -74,6 +74,10 @@ describe("the in-kind proposals and agreement pages", () => {
 
     const activity = plain(await (await web.get(`/activities/${lesson}`, { jar: holder })).text());
     expect(activity).toContain("Geteld als inbreng in natura bij Hulshof Installatietechniek (2025-2026): € 130,00.");
+    const commitment = await t.db.selectFrom("commitments").select("id").executeTakeFirstOrThrow();
+    const ledger = plain(await (await web.get(`/commitments/${commitment.id}`, { jar: holder })).text());
+    expect(ledger).toContain(`href="/activities/${lesson}"`);
+    expect(ledger).toMatch(/data-testid="realised">€ 130,00</);
   });
 
   it("lets an account holder read the proposals page without the confirm and reject buttons, refuses their post, and keeps partners out", async () => {
@@ -111,5 +115,10 @@ describe("the in-kind proposals and agreement pages", () => {
     const organisation = plain(await (await web.get(`/organisations/${company}`, { jar: holder })).text());
     expect(organisation).toContain("Convenant Techniek Twente");
     expect((await web.get("/agreements/new", { jar: holder })).status).toBe(403);
+    // The partner reads the agreements its organisation is a party to, and no others.
+    await multipart("/agreements/new", [["intent", "save"], ["kind", "letter_of_intent"], ["title", "Alleen met de school"], ["organisationIds", school], ["signedOn", "2025-09-01"]], penvoerder);
+    const mine = plain(await (await web.get("/agreements", { jar: partner })).text());
+    expect(mine).toContain("Convenant Techniek Twente");
+    expect(mine).not.toContain("Alleen met de school");
   });
 });

@@ -130,6 +130,17 @@ describe("in kind from activities (/api/v1/in-kind)", () => {
     expect(audit.map((a) => a.action)).toEqual(["in_kind.reject", "in_kind.reject_undo"]);
   });
 
+  it("proposes an activity again once its realisation is taken back, and shows the partner its own counted activity", async () => {
+    const lesson = await activity({ title: "Gastles teruggedraaid", startDate: "2026-06-10" });
+    const confirmed = await call(`/in-kind/proposals/${lesson}/confirm`, "POST", {});
+    const commitmentId = (confirmed.body.commitment as Body).id;
+    const seen = await call(`/commitments/${commitmentId}`, "GET", undefined, partner);
+    expect(seen.status).toBe(200);
+    expect(seen.body.realisations).toContainEqual(expect.objectContaining({ activityId: lesson, hours: 2, activity: expect.objectContaining({ title: "Gastles teruggedraaid" }) }));
+    expect((await call(`/commitments/${commitmentId}/realisations/${confirmed.body.id}`, "DELETE")).status).toBe(200);
+    expect((await proposals()).map((p) => p.activityId)).toContain(lesson);
+  });
+
   it("refuses activities that do not fit the commitment with a clear 422", async () => {
     const pledge = await call("/commitments", "POST", { organisationId: company, schoolYear: "2025-2026", kind: "in_kind", category: "hours", valuation: "hours_rate", hours: 10, hourlyRateCents: 6500 });
     const planned = await activity({ title: "Nog gepland", startDate: "2026-12-10", status: "planned", pupilsReached: null, teachersInvolved: null });
