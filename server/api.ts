@@ -14,6 +14,7 @@ import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
 import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
 import { openApiDocument } from "./openapi";
+import { meApi, regionSecurityApi } from "./domains/account/account.routes";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
 export function createApi() {
@@ -41,5 +42,7 @@ export function createApi() {
   api.route("/activities", activitiesApi);
   api.route("/commitments", commitmentsApi);
   api.route("/documents", documentsApi);
+  api.route("/me", meApi);
+  api.route("/region/security", regionSecurityApi);
   return api;
 }
