@@ -6,6 +6,7 @@
 export { createApiToken, listApiTokens, revokeApiToken } from "../server/auth/api-tokens";
 export { signIn } from "../server/auth/sign-in";
 export { endSession, listSessions } from "../server/auth/sessions";
+export { erasePerson, exportPerson, regionRetention, setRegionRetention, type PersonExport } from "../server/domains/privacy/privacy.service";
 export {
   completeChallenge,
   confirmEnrollment,

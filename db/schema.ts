@@ -23,6 +23,8 @@ export interface RegionsTable {
   created_at: Generated<Date>;
   /** Admins and penvoerders of the region must sign in with a second factor. */
   require_two_factor: Generated<boolean>;
+  /** Months after their last job ended that a departed contact is anonymised; null: never by itself. */
+  retention_months: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SubregionsTable {

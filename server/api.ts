@@ -14,7 +14,7 @@ import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
 import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
 import { openApiDocument } from "./openapi";
-import { meApi, regionSecurityApi } from "./domains/account/account.routes";
+import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
 export function createApi() {
@@ -44,5 +44,6 @@ export function createApi() {
   api.route("/documents", documentsApi);
   api.route("/me", meApi);
   api.route("/region/security", regionSecurityApi);
+  api.route("/region/privacy", regionPrivacyApi);
   return api;
 }

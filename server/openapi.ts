@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CreateActivityInput, UpdateActivityInput, WithdrawOfferInput } from "./domains/activities/activities.schemas";
-import { RegionSecurityInput } from "./domains/account/account.routes";
+import { RegionPrivacyInput, RegionSecurityInput } from "./domains/account/account.routes";
 import { CreateCommitmentInput, RealisationInput, UpdateCommitmentInput } from "./domains/commitments/commitments.schemas";
 import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
@@ -368,6 +368,16 @@ export function openApiDocument() {
       "/region/security": {
         get: { summary: "Whether the region requires two-factor sign-in of admins and penvoerders (staff)", responses: record("{ requireTwoFactor }") },
         patch: { summary: "Require it or not (admin); those without a second factor are sent to set it up at their next page", requestBody: body(RegionSecurityInput), responses: record("{ requireTwoFactor }") },
+      },
+      "/region/privacy": {
+        get: { summary: "The region's retention period for departed contacts, in months (null: never by itself)", responses: record("{ retentionMonths }") },
+        patch: { summary: "Set it (admin); the nightly job anonymises who left longer ago, except speakers and supervisors of activities in the last seven years", requestBody: body(RegionPrivacyInput), responses: record("{ retentionMonths }") },
+      },
+      "/people/{id}/export": {
+        get: { summary: "Everything Schakel keeps about the person, for an access request (admin); the viewing is audited", parameters: idParam, responses: record("{ person, affiliations, interactions, activities, tasks }") },
+      },
+      "/people/{id}/erase": {
+        post: { summary: "Erase the person (admin): name, email and phone removed from every table; jobs, contact moments and activities stay as anonymous counts; the audit log keeps only that an erasure happened. 422 when erased already", parameters: idParam, responses: record("{ id, anonymisedAt }") },
       },
       "/documents/{id}": {
         get: {

@@ -8,9 +8,12 @@ import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
 import { ChangePasswordInput } from "../users/users.schemas";
 import { changePassword } from "../users/users.service";
+import { scopeOf } from "../../auth/current-user";
+import { regionRetention, setRegionRetention } from "../privacy/privacy.service";
 
 const SessionParam = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) });
 export const RegionSecurityInput = z.object({ requireTwoFactor: z.boolean() });
+export const RegionPrivacyInput = z.object({ retentionMonths: z.number().int().min(1).max(240).nullable() });
 
 /** /api/v1/me: the caller's own account — where they are signed in, their password, their second factor. */
 export const meApi = new Hono<HonoEnv>()
@@ -41,4 +44,14 @@ export const regionSecurityApi = new Hono<HonoEnv>()
     const { requireTwoFactor } = parseInput(RegionSecurityInput, await readJson(c));
     const { db, clock } = c.get("services");
     return c.json(await db.transaction().execute((trx) => setRegionTwoFactorRequirement(trx, user.regionId, requireTwoFactor, { actorId: user.id, now: clock.now() })));
+  });
+
+/** /api/v1/region/privacy: how many months after their last job a departed contact is anonymised. */
+export const regionPrivacyApi = new Hono<HonoEnv>()
+  .get("/", requireApiRole("admin", "penvoerder", "accounthouder"), async (c) => c.json(await regionRetention(c.get("services").db, apiUser(c).regionId)))
+  .patch("/", requireApiRole("admin"), async (c) => {
+    const user = apiUser(c);
+    const { retentionMonths } = parseInput(RegionPrivacyInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => setRegionRetention(trx, scopeOf(user), retentionMonths, { actor: user, now: clock.now() })));
   });
