@@ -786,6 +786,7 @@ export const en: Messages = {
       accounted: "This commitment has been accounted for and is closed.",
     },
   },
+  charts: { showTable: "Show the figures as a table" },
   cofinancing: {
     title: "Co-financing {schoolYear}",
     nav: "Co-financing against the target",
@@ -833,6 +834,7 @@ export const en: Messages = {
     progressTitle: "Co-financing {schoolYear} against the target",
     progressDescription: "Pledged {pledged}, agreed {agreed} and realised {realised}; target {target}.",
     month: "Month",
+    figure: "Figure",
     toPage: "To co-financing against the target",
     readOnly: "You can read these figures; the penvoerder sets the budget and target.",
     validation: {

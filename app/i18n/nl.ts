@@ -802,6 +802,7 @@ export const nl = {
       accounted: "Deze toezegging is verantwoord en daarmee afgesloten.",
     },
   },
+  charts: { showTable: "Toon de cijfers als tabel" },
   cofinancing: {
     title: "Cofinanciering {schoolYear}",
     nav: "Cofinanciering tegen het doel",
@@ -849,6 +850,7 @@ export const nl = {
     progressTitle: "Cofinanciering {schoolYear} tegen het doel",
     progressDescription: "Toegezegd {pledged}, afgesproken {agreed} en gerealiseerd {realised}; doel {target}.",
     month: "Maand",
+    figure: "Cijfer",
     toPage: "Naar cofinanciering tegen het doel",
     readOnly: "U kunt deze cijfers inzien; de penvoerder stelt de begroting en het doel in.",
     validation: {
