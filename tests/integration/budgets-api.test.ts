@@ -14,8 +14,6 @@ describe("/api/v1/budgets and /api/v1/cofinancing", () => {
   let holder: string;
   let partner: string;
   let otherRegion: string;
-  let regionId: string;
-  let penvoerderId: string;
 
   const json = async (response: Response) => (await response.json()) as Body;
   const put = (year: string, body: unknown, token = penvoerder) => api.request(`/api/v1/budgets/${year}`, { method: "PUT", body: JSON.stringify(body), token });
@@ -27,12 +25,9 @@ describe("/api/v1/budgets and /api/v1/cofinancing", () => {
     t = await createTestDatabase();
     api = createTestApp(t.db, { now: TEST_NOW });
     const region = await makeRegion(t.db);
-    regionId = region.id;
     const other = await makeRegion(t.db);
     const company = await t.db.insertInto("organisations").values({ region_id: region.id, kind: "company", name: "Hulshof Installatietechniek" }).returning("id").executeTakeFirstOrThrow();
-    const made = await makeUserWithToken(t.db, { regionId: region.id, role: "penvoerder" });
-    penvoerder = made.token;
-    penvoerderId = made.user.id;
+    penvoerder = (await makeUserWithToken(t.db, { regionId: region.id, role: "penvoerder" })).token;
     admin = (await makeUserWithToken(t.db, { regionId: region.id, role: "admin" })).token;
     holder = (await makeUserWithToken(t.db, { regionId: region.id, role: "accounthouder" })).token;
     partner = (await makeUserWithToken(t.db, { regionId: region.id, role: "partner", organisationId: company.id })).token;
