@@ -39,7 +39,7 @@ function monthLabel(month: string, locale: Locale, style: "short" | "long") {
 
 /** Whole euros in short form for the axis: "€ 50K", "€ 1 mln.". */
 function compactEuros(cents: number, locale: Locale) {
-  return new Intl.NumberFormat(NUMBER_LOCALE[locale], { style: "currency", currency: "EUR", notation: "compact", maximumFractionDigits: 1 }).format(cents / 100);
+  return new Intl.NumberFormat(NUMBER_LOCALE[locale], { style: "currency", currency: "EUR", notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 }).format(cents / 100);
 }
 
 /** Cumulative realised (solid, circles) and pledged (dashed, squares) per month against the target line. */
