@@ -42,7 +42,7 @@ function compactEuros(cents: number, locale: Locale) {
   return new Intl.NumberFormat(NUMBER_LOCALE[locale], { style: "currency", currency: "EUR", notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 }).format(cents / 100);
 }
 
-/** Cumulative realised (solid, circles) and pledged (dashed, squares) per month against the target line. */
+/** Cumulative realised (solid, circles), pledged (dashed, squares) and the forecast (dotted, triangles) per month against the target line. */
 export function CofinancingYearChart({ overview, locale }: { overview: Overview; locale: Locale }) {
   const t = translator(locale);
   const euros = (cents: number) => formatEuros(cents, locale);
@@ -57,6 +57,9 @@ export function CofinancingYearChart({ overview, locale }: { overview: Overview;
       series={[
         { key: "realised", label: t("cofinancing.realised"), values: overview.months.map((m) => m.realisedCents), variant: "solid", marker: "circle" },
         { key: "pledged", label: t("cofinancing.pledged"), values: overview.months.map((m) => m.pledgedCents), variant: "dashed", marker: "square" },
+        ...(overview.months.some((m) => m.forecastCents !== null)
+          ? [{ key: "forecast", label: t("cofinancing.forecastTitle"), values: overview.months.map((m) => m.forecastCents), variant: "dotted" as const, marker: "triangle" as const }]
+          : []),
       ]}
       reference={target === null ? undefined : { label: t("cofinancing.targetLabel"), value: target }}
       formatTick={(cents) => compactEuros(cents, locale)}

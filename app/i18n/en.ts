@@ -829,7 +829,7 @@ export const en: Messages = {
     noSubregion: "No subregion",
     total: "Total",
     empty: "No commitments for this school year yet.",
-    chartTitle: "Realised and pledged through the school year, against the target",
+    chartTitle: "Realised, pledged and the forecast through the school year, against the target",
     chartDescription: "Cumulative per month from August to July. Realised so far: {realised}; pledged: {pledged}; target: {target}.",
     progressTitle: "Co-financing {schoolYear} against the target",
     progressDescription: "Pledged {pledged}, agreed {agreed} and realised {realised}; target {target}.",

@@ -845,7 +845,7 @@ export const nl = {
     noSubregion: "Geen subregio",
     total: "Totaal",
     empty: "Nog geen toezeggingen voor dit schooljaar.",
-    chartTitle: "Gerealiseerd en toegezegd door het schooljaar, tegen het doel",
+    chartTitle: "Gerealiseerd, toegezegd en de prognose door het schooljaar, tegen het doel",
     chartDescription: "Cumulatief per maand van augustus tot juli. Gerealiseerd tot nu: {realised}; toegezegd: {pledged}; doel: {target}.",
     progressTitle: "Cofinanciering {schoolYear} tegen het doel",
     progressDescription: "Toegezegd {pledged}, afgesproken {agreed} en gerealiseerd {realised}; doel {target}.",

@@ -187,12 +187,15 @@ describe("the co-financing overview, to the cent", () => {
     const months = body.months as Array<{ month: string; pledgedCents: number | null; realisedCents: number | null }>;
     expect(months.map((m) => m.month)).toEqual(["2026-08", "2026-09", "2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03", "2027-04", "2027-05", "2027-06", "2027-07"]);
     expect(months.slice(0, 5)).toEqual([
-      { month: "2026-08", pledgedCents: 623_456, realisedCents: 173_456 },
-      { month: "2026-09", pledgedCents: 883_456, realisedCents: 323_456 },
-      { month: "2026-10", pledgedCents: 1_183_456, realisedCents: 583_456 },
-      { month: "2026-11", pledgedCents: 1_183_456, realisedCents: 683_456 },
-      { month: "2026-12", pledgedCents: null, realisedCents: null },
+      { month: "2026-08", pledgedCents: 623_456, realisedCents: 173_456, forecastCents: null },
+      { month: "2026-09", pledgedCents: 883_456, realisedCents: 323_456, forecastCents: null },
+      { month: "2026-10", pledgedCents: 1_183_456, realisedCents: 583_456, forecastCents: null },
+      // The forecast line starts at today's realised and reaches the projection on 31 July.
+      { month: "2026-11", pledgedCents: 1_183_456, realisedCents: 683_456, forecastCents: 683_456 },
+      // 153 days to 31 December: round(683456 × 153 / 115).
+      { month: "2026-12", pledgedCents: null, realisedCents: null, forecastCents: 909_294 },
     ]);
+    expect(months[11]).toEqual({ month: "2027-07", pledgedCents: null, realisedCents: null, forecastCents: 2_169_230 });
     // 683,456 realised up to 23 November, 115 days into a year of 365: round(683456 × 365 / 115).
     expect(body.forecast).toEqual({ status: "projected", projectedCents: 2_169_230, share: 0.216923, onTrack: true, elapsedDays: 115, yearDays: 365 });
   });

@@ -9,7 +9,7 @@ const overview = {
   schoolYear: "2026-2027",
   budget: { schoolYear: "2026-2027", budgetCents: 140_000_000, targetBasisPoints: 1000, targetCents: 14_000_000, notes: null, version: 1, updatedAt: "2026-11-01T10:00:00.000Z" },
   totals: { pledgedCents: 15_680_000, agreedCents: 11_000_000, realisedCents: 3_700_000, targetCents: 14_000_000, commitments: 40, partners: 36 },
-  months: months.map((month, i) => ({ month, pledgedCents: i < 4 ? 12_000_000 + i * 1_200_000 : null, realisedCents: i < 4 ? (i + 1) * 900_000 : null })),
+  months: months.map((month, i) => ({ month, pledgedCents: i < 4 ? 12_000_000 + i * 1_200_000 : null, realisedCents: i < 4 ? (i + 1) * 900_000 : null, forecastCents: i < 3 ? null : 3_600_000 + (i - 3) * 1_000_000 })),
 };
 
 describe("the charts", () => {
@@ -23,13 +23,17 @@ describe("the charts", () => {
     expect(html).toMatch(/<g class="chart-series chart-series-dashed" data-series="pledged">/);
     expect((html.match(/<circle class="chart-marker"/g) ?? []).length).toBe(4 + 1);
     expect((html.match(/<rect class="chart-marker"/g) ?? []).length).toBe(4 + 1);
+    // The forecast continues from November to July, dotted with triangles.
+    expect(html).toMatch(/<g class="chart-series chart-series-dotted" data-series="forecast">/);
+    expect((html.match(/<path class="chart-marker"/g) ?? []).length).toBe(9 + 1);
     expect(html).toContain('data-series="reference"');
-    for (const label of ["Gerealiseerd", "Toegezegd", "Doel"]) expect(html).toMatch(new RegExp(`<text class="chart-line-label[^"]*"[^>]*>${label}</text>`));
+    for (const label of ["Gerealiseerd", "Toegezegd", "Prognose", "Doel"]) expect(html).toMatch(new RegExp(`<text class="chart-line-label[^"]*"[^>]*>${label}</text>`));
     // The line stops at the last month that has begun: four points, three segments.
     const realised = /data-series="realised"><path class="chart-line" d="([^"]+)"/.exec(html)?.[1] ?? "";
     expect(realised.split("L")).toHaveLength(4);
     const table = /<details class="chart-data">([\s\S]*?)<\/details>/.exec(html)?.[1] ?? "";
-    expect(table).toContain("<th scope=\"row\">oktober 2026</th><td class=\"cell-money\">€ 27.000,00</td><td class=\"cell-money\">€ 144.000,00</td><td class=\"cell-money\">€ 140.000,00</td>");
+    expect(table).toContain("<th scope=\"row\">oktober 2026</th><td class=\"cell-money\">€ 27.000,00</td><td class=\"cell-money\">€ 144.000,00</td><td class=\"cell-money\">—</td><td class=\"cell-money\">€ 140.000,00</td>");
+    expect(table).toContain("<th scope=\"row\">juli 2027</th><td class=\"cell-money\">—</td><td class=\"cell-money\">—</td><td class=\"cell-money\">€ 116.000,00</td>");
     expect(table).toContain("<th scope=\"row\">december 2026</th><td class=\"cell-money\">—</td>");
   });
 

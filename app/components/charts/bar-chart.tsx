@@ -34,6 +34,8 @@ export function BarChart({ title, description, bars, reference, tableCaption, ta
   const x = scaleLinear().domain([0, max]).range([MARGIN.left, WIDTH - MARGIN.right]);
   const y = scaleBand<string>().domain(bars.map((bar) => bar.key)).range([MARGIN.top, height - MARGIN.bottom]).paddingInner(0.25);
   const hatch = `${id}-hatch`.replace(/:/g, "");
+  const widthOf = (bar: Bar) => Math.max(0, x(bar.value) - MARGIN.left);
+  const middle = (bar: Bar) => round((y(bar.key) ?? 0) + y.bandwidth() / 2);
   return (
     <figure className="chart-figure">
       <figcaption id={`${id}-title`}>{title}</figcaption>
@@ -45,23 +47,22 @@ export function BarChart({ title, description, bars, reference, tableCaption, ta
             <line className="chart-hatch-line" x1="0" y1="0" x2="0" y2="6" />
           </pattern>
         </defs>
-        {bars.map((bar) => {
-          const top = y(bar.key) ?? 0;
-          const width = Math.max(0, x(bar.value) - MARGIN.left);
-          return (
-            <g key={bar.key} className={`chart-bar chart-bar-${bar.variant}`} data-series={bar.key}>
-              <text className="chart-label chart-bar-name" x={MARGIN.left - 8} y={round(top + y.bandwidth() / 2)} dy="0.32em" textAnchor="end">{bar.label}</text>
-              <rect x={MARGIN.left} y={round(top)} width={round(width)} height={round(y.bandwidth())} {...(bar.variant === "hatched" ? { fill: `url(#${hatch})` } : {})} />
-              <text className="chart-label chart-bar-value" x={round(MARGIN.left + width + 6)} y={round(top + y.bandwidth() / 2)} dy="0.32em">{bar.valueLabel}</text>
-            </g>
-          );
-        })}
+        {bars.map((bar) => (
+          <g key={bar.key} className={`chart-bar chart-bar-${bar.variant}`} data-series={bar.key}>
+            <text className="chart-label chart-bar-name" x={MARGIN.left - 8} y={middle(bar)} dy="0.32em" textAnchor="end">{bar.label}</text>
+            <rect x={MARGIN.left} y={round(y(bar.key) ?? 0)} width={round(widthOf(bar))} height={round(y.bandwidth())} {...(bar.variant === "hatched" ? { fill: `url(#${hatch})` } : {})} />
+          </g>
+        ))}
         {reference ? (
           <g aria-hidden="true">
             <line className="chart-reference" data-series="reference" x1={round(x(reference.value))} x2={round(x(reference.value))} y1={MARGIN.top - 6} y2={height - MARGIN.bottom} />
             <text className="chart-line-label chart-reference-label" x={round(x(reference.value))} y={MARGIN.top - 10} textAnchor="middle">{`${reference.label} ${reference.valueLabel}`}</text>
           </g>
         ) : null}
+        {/* The values last, over the target line, with a halo (styles.css) so the line never cuts through them. */}
+        {bars.map((bar) => (
+          <text key={bar.key} className="chart-label chart-bar-value" x={round(MARGIN.left + widthOf(bar) + 6)} y={middle(bar)} dy="0.32em">{bar.valueLabel}</text>
+        ))}
       </svg>
       <details className="chart-data">
         <summary>{tableSummary}</summary>

@@ -29,8 +29,12 @@ export type PartnerFigures = Figures & {
 };
 export type KindFigures = Figures & { kind: OrganisationKind; partners: number };
 export type SubregionFigures = Figures & { subregionId: string | null; name: string | null; partners: number };
-/** Cumulative from 1 August to the end of the month; null for months that have not begun. */
-export type MonthFigures = { month: string; pledgedCents: number | null; realisedCents: number | null };
+/**
+ * Cumulative from 1 August to the end of the month; null for months that have not begun.
+ * `forecastCents` continues the realised line at the forecast's pace: today's realised in this
+ * month, the projection at the end of each later month, null elsewhere or without a projection.
+ */
+export type MonthFigures = { month: string; pledgedCents: number | null; realisedCents: number | null; forecastCents: number | null };
 
 export type ForecastStatus = "not_started" | "no_realisations" | "projected" | "finished";
 export type Forecast = {
@@ -186,11 +190,20 @@ export async function cofinancingOverview(db: Database, scope: Scope, schoolYear
   const perMonth = new Map(monthRows.rows.map((row) => [row.month, { realised: Number(row.realised), pledged: Number(row.pledged) }]));
   let pledged = 0;
   let realised = 0;
+  const forecast = forecastOf({ from, to, today, realisedToDateCents, realisedCents: totals.realisedCents, budget });
+  const thisMonth = today.slice(0, 7);
+  const projectedBy = (month: string): number | null => {
+    if (forecast.status !== "projected" || month < thisMonth) return null;
+    if (month === thisMonth) return realisedToDateCents;
+    const [y, m] = month.split("-").map(Number) as [number, number];
+    const monthEnd = Date.UTC(y, m, 0) / DAY_MS;
+    return Math.round((realisedToDateCents * (monthEnd - dayNumber(from) + 1)) / forecast.elapsedDays);
+  };
   const months: MonthFigures[] = monthsOf(startYear).map((month) => {
     pledged += perMonth.get(month)?.pledged ?? 0;
     realised += perMonth.get(month)?.realised ?? 0;
     const begun = `${month}-01` <= today;
-    return { month, pledgedCents: begun ? pledged : null, realisedCents: begun ? realised : null };
+    return { month, pledgedCents: begun ? pledged : null, realisedCents: begun ? realised : null, forecastCents: projectedBy(month) };
   });
 
   const targetCents = budget?.targetCents ?? null;
@@ -201,8 +214,7 @@ export async function cofinancingOverview(db: Database, scope: Scope, schoolYear
     shares: budget && budget.budgetCents > 0
       ? { pledged: share(totals.pledgedCents), agreed: share(totals.agreedCents), realised: share(totals.realisedCents), target: budget.targetBasisPoints / 10000 }
       : null,
-    byKind, bySubregion, byPartner, months,
-    forecast: forecastOf({ from, to, today, realisedToDateCents, realisedCents: totals.realisedCents, budget }),
+    byKind, bySubregion, byPartner, months, forecast,
   };
 }
 
