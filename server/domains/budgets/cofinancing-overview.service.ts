@@ -113,7 +113,12 @@ function sum<T extends Figures>(rows: T[]): Figures {
 
 function groupBy<K>(rows: PartnerFigures[], keyOf: (row: PartnerFigures) => K) {
   const groups = new Map<K, PartnerFigures[]>();
-  for (const row of rows) groups.set(keyOf(row), [...(groups.get(keyOf(row)) ?? []), row]);
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
   return groups;
 }
 
@@ -126,7 +131,7 @@ export async function cofinancingOverview(db: Database, scope: Scope, schoolYear
 
   // One pass over the year's commitments, grouped by partner; the realisations are summed per
   // commitment first so a commitment's amount is not counted once per realisation.
-  const partnerRows = await sql<{
+  const partnerQuery = sql<{
     organisation_id: string; name: string; kind: OrganisationKind; subregion_id: string | null; subregion_name: string | null;
     pledged: string; agreed: string; realised: string; realised_to_date: string; commitments: number;
   }>`
@@ -154,7 +159,7 @@ export async function cofinancingOverview(db: Database, scope: Scope, schoolYear
 
   // Month by month: realisations by their date, pledges by the day they were recorded (a pledge
   // made before 1 August counts from August, anything after 31 July in July).
-  const monthRows = await sql<{ month: string; realised: string; pledged: string }>`
+  const monthQuery = sql<{ month: string; realised: string; pledged: string }>`
     with events as (
       select least(greatest(r.date, ${from}::date), ${to}::date) as day, r.amount_cents as realised, 0::bigint as pledged
       from commitment_realisations r
@@ -168,7 +173,8 @@ export async function cofinancingOverview(db: Database, scope: Scope, schoolYear
     )
     select to_char(day, 'YYYY-MM') as month, sum(realised) as realised, sum(pledged) as pledged from events group by 1`.execute(db);
 
-  const budget = await getSchoolYearBudget(db, scope.regionId, schoolYear);
+  // Independent reads: side by side on the pool rather than one after the other.
+  const [partnerRows, monthRows, budget] = await Promise.all([partnerQuery, monthQuery, getSchoolYearBudget(db, scope.regionId, schoolYear)]);
 
   // A partner whose only pledge lapsed with nothing received is not part of this year's figures.
   const counted = partnerRows.rows.filter((row) => row.commitments > 0 || Number(row.realised) > 0);
