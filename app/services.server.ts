@@ -5,6 +5,17 @@
  */
 export { createApiToken, listApiTokens, revokeApiToken } from "../server/auth/api-tokens";
 export { signIn } from "../server/auth/sign-in";
+export { endSession, listSessions } from "../server/auth/sessions";
+export {
+  completeChallenge,
+  confirmEnrollment,
+  disableTwoFactor,
+  enrollmentSecret,
+  regenerateRecoveryCodes,
+  regionTwoFactorRequirement,
+  setRegionTwoFactorRequirement,
+  twoFactorStatus,
+} from "../server/auth/two-factor";
 export { findOutboxEmail, listOutbox } from "../server/domains/email/outbox.service";
 export {
   archiveOrganisation,
@@ -54,6 +65,7 @@ export {
 export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
 export { completeSetup, isSetupTokenValid } from "../server/domains/setup/setup.service";
 export {
+  changePassword,
   changeUserRole,
   createUser,
   deactivateUser,

@@ -15,6 +15,7 @@ import { importsApi } from "./domains/imports/imports.routes";
 import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
 import { budgetsApi, cofinancingApi } from "./domains/budgets/budgets.routes";
 import { openApiDocument } from "./openapi";
+import { meApi, regionSecurityApi } from "./domains/account/account.routes";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
 export function createApi() {
@@ -44,5 +45,7 @@ export function createApi() {
   api.route("/documents", documentsApi);
   api.route("/budgets", budgetsApi);
   api.route("/cofinancing", cofinancingApi);
+  api.route("/me", meApi);
+  api.route("/region/security", regionSecurityApi);
   return api;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CreateActivityInput, UpdateActivityInput, WithdrawOfferInput } from "./domains/activities/activities.schemas";
 import { SetBudgetInput } from "./domains/budgets/budgets.schemas";
+import { RegionSecurityInput } from "./domains/account/account.routes";
 import { CreateCommitmentInput, RealisationInput, UpdateCommitmentInput } from "./domains/commitments/commitments.schemas";
 import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
@@ -9,7 +10,7 @@ import { LogInteractionInput } from "./domains/interactions/interactions.schemas
 import { CreateOrganisationInput, MergeOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
 import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, MergePersonInput, MoveToOrganisationInput, UpdatePersonInput } from "./domains/people/people.schemas";
 import { CreateTaskInput, UpdateTaskInput } from "./domains/tasks/tasks.schemas";
-import { ChangeRoleInput, InviteUserInput } from "./domains/users/users.schemas";
+import { ChangePasswordInput, ChangeRoleInput, InviteUserInput } from "./domains/users/users.schemas";
 
 /**
  * The published contract at /api/v1/openapi.json. Request bodies come from the same zod schemas
@@ -353,6 +354,22 @@ export function openApiDocument() {
       },
       "/commitments/{id}/confirm": {
         post: { summary: "A partner user confirms its own organisation's commitment; who and when are recorded", parameters: idParam, responses: record("The commitment") },
+      },
+      "/me/sessions": {
+        get: { summary: "Where the caller is signed in: { items: [{ id, createdAt, expiresAt, ip, userAgent, current }] }; the id is a hash, never the session secret", responses: record("The sessions") },
+      },
+      "/me/sessions/{id}": {
+        delete: { summary: "End one of the caller's own sessions (404 for any other)", parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{64}$" } }], responses: { "204": { description: "Ended" }, ...errors } },
+      },
+      "/me/password": {
+        post: { summary: "Change the caller's password with the current one; every other session ends", requestBody: body(ChangePasswordInput), responses: record("{ otherSessionsEnded }") },
+      },
+      "/me/two-factor": {
+        get: { summary: "Whether two-factor sign-in is on for the caller, recovery codes left, and whether the region requires it", responses: record("{ enabled, enabledAt, recoveryCodesLeft, required }") },
+      },
+      "/region/security": {
+        get: { summary: "Whether the region requires two-factor sign-in of admins and penvoerders (staff)", responses: record("{ requireTwoFactor }") },
+        patch: { summary: "Require it or not (admin); those without a second factor are sent to set it up at their next page", requestBody: body(RegionSecurityInput), responses: record("{ requireTwoFactor }") },
       },
       "/documents/{id}": {
         get: {
