@@ -91,6 +91,8 @@ export {
   listOrganisationsWithCommitments,
   updateCommitment,
 } from "../server/domains/commitments/commitments.service";
+export { listSchoolYearBudgets, setSchoolYearBudget } from "../server/domains/budgets/budgets.service";
+export { cofinancingOverview, cofinancingYears } from "../server/domains/budgets/cofinancing-overview.service";
 export { MAX_DOCUMENT_BYTES } from "../server/domains/documents/documents.service";
 export {
   addColleague,

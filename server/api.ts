@@ -13,6 +13,7 @@ import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
 import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
+import { budgetsApi, cofinancingApi } from "./domains/budgets/budgets.routes";
 import { openApiDocument } from "./openapi";
 import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
 
@@ -42,6 +43,8 @@ export function createApi() {
   api.route("/activities", activitiesApi);
   api.route("/commitments", commitmentsApi);
   api.route("/documents", documentsApi);
+  api.route("/budgets", budgetsApi);
+  api.route("/cofinancing", cofinancingApi);
   api.route("/me", meApi);
   api.route("/region/security", regionSecurityApi);
   api.route("/region/privacy", regionPrivacyApi);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CreateActivityInput, UpdateActivityInput, WithdrawOfferInput } from "./domains/activities/activities.schemas";
+import { SetBudgetInput } from "./domains/budgets/budgets.schemas";
 import { RegionPrivacyInput, RegionSecurityInput } from "./domains/account/account.routes";
 import { CreateCommitmentInput, RealisationInput, UpdateCommitmentInput } from "./domains/commitments/commitments.schemas";
 import { HandoverInput } from "./domains/handover/handover.schemas";
@@ -36,6 +37,7 @@ const errors = Object.fromEntries(
   ),
 );
 const list = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const schoolYearParam = [{ name: "schoolYear", in: "path", required: true, schema: { type: "string", pattern: "^\\d{4}-\\d{4}$" }, description: "2025-2026" }];
 const idParam = [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }];
 const pageParams = [
   { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
@@ -384,6 +386,23 @@ export function openApiDocument() {
           summary: "Download an evidence document (as an attachment), for whoever may read its commitment",
           parameters: idParam,
           responses: { "200": { description: "The file", content: { "application/pdf": { schema: { type: "string", format: "binary" } }, "image/png": { schema: { type: "string", format: "binary" } }, "image/jpeg": { schema: { type: "string", format: "binary" } } } }, ...errors },
+        },
+      },
+      "/budgets": {
+        get: { summary: "The region's budget and co-financing target per school year, newest first (admin, penvoerder, accounthouder): { items: [{ schoolYear, budgetCents, targetBasisPoints, targetCents, notes, version, updatedAt }], nextCursor: null }", responses: record("The budgets") },
+      },
+      "/budgets/{schoolYear}": {
+        get: { summary: "One school year's budget and target (404 when none was set)", parameters: schoolYearParam, responses: record("{ schoolYear, budgetCents, targetBasisPoints (1000 = 10%), targetCents, notes, version, updatedAt }") },
+        put: {
+          summary: "Set a school year's budget and target (admin, penvoerder): budgetCents in integer cents, targetBasisPoints 0–10000 (default 1000 = 10%). Without version the first time; after that with the version read (409 when stale)",
+          parameters: schoolYearParam, requestBody: body(SetBudgetInput), responses: record("The budget"),
+        },
+      },
+      "/cofinancing/{schoolYear}": {
+        get: {
+          summary:
+            "The co-financing overview of a school year (admin, penvoerder, accounthouder): totals { pledgedCents, agreedCents, realisedCents, targetCents }, shares of the budget, byKind, bySubregion, byPartner, cumulative months and the linear forecast to 31 July",
+          parameters: schoolYearParam, responses: record("The overview"),
         },
       },
       "/users/{id}/deactivate": {
