@@ -15,7 +15,9 @@ import { importsApi } from "./domains/imports/imports.routes";
 import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
 import { inKindApi } from "./domains/commitments/in-kind.routes";
 import { agreementsApi } from "./domains/agreements/agreements.routes";
+import { budgetsApi, cofinancingApi } from "./domains/budgets/budgets.routes";
 import { openApiDocument } from "./openapi";
+import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
 export function createApi() {
@@ -45,5 +47,10 @@ export function createApi() {
   api.route("/documents", documentsApi);
   api.route("/in-kind", inKindApi);
   api.route("/agreements", agreementsApi);
+  api.route("/budgets", budgetsApi);
+  api.route("/cofinancing", cofinancingApi);
+  api.route("/me", meApi);
+  api.route("/region/security", regionSecurityApi);
+  api.route("/region/privacy", regionPrivacyApi);
   return api;
 }

@@ -30,13 +30,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     partners,
     canCreate: user.role === "admin" || user.role === "penvoerder",
     isStaff: user.role !== "partner",
+    canSeeTarget: user.role !== "partner",
   };
 }
 
 export default function CommitmentsPage() {
   const t = useT();
   const locale = useLocale();
-  const { commitments, nextCursor, totals, partners, canCreate, isStaff } = useLoaderData<typeof loader>();
+  const { commitments, nextCursor, totals, partners, canCreate, isStaff, canSeeTarget } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const nextParams = new URLSearchParams(params);
   if (nextCursor) nextParams.set("cursor", nextCursor);
@@ -45,6 +46,7 @@ export default function CommitmentsPage() {
       <div className="actions page-title">
         <h1>{t("commitments.title")}</h1>
         {canCreate ? <Link className="button" to="/commitments/new">{t("commitments.new")}</Link> : null}
+        {canSeeTarget ? <Link to={params.get("schoolYear") ? `/cofinancing/${params.get("schoolYear")}` : "/cofinancing"}>{t("cofinancing.nav")}</Link> : null}
       </div>
       <p className="lead">{t("commitments.intro")}</p>
       <p className="actions">

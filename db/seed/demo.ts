@@ -9,6 +9,7 @@ import { createOrganisation } from "../../server/domains/organisations/organisat
 import { addAffiliation, createPerson } from "../../server/domains/people/people.service";
 import { createRegion, findRegionBySlug, listSubregions } from "../../server/domains/regions/regions.service";
 import { createUser } from "../../server/domains/users/users.service";
+import { loadDemoCofinancing } from "./demo-cofinancing";
 import { buildDemoRegion, dateOf, dayOf, DEMO_SEED, historyStart, type NamedOrganisation } from "./demo-region";
 import { loadDemoAgreements } from "./demo-agreements";
 
@@ -193,6 +194,7 @@ async function loadDemoOrganisations(db: Database, regionId: string, now: Date, 
   await insertInChunks(db, "activities", rows.activities);
   await insertInChunks(db, "activity_organisations", rows.activityOrganisations);
   await loadDemoAgreements(db, scope, named, { actor: meta.actor, now });
+  await loadDemoCofinancing(db, { regionId, today, seed, penvoerderId: await userId("penvoerder@sto-twente.demo") });
   // Fresh tables have no statistics yet; without them the planner picks nested loops over
   // thousands of rows for the health computation that follows the load.
   for (const table of ["organisations", "people", "affiliations", "account_holder_periods", "interactions", "activities", "activity_organisations", "organisation_last_contact"]) {

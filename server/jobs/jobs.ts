@@ -5,6 +5,7 @@ import { queueAgreementReminders } from "../domains/agreements/agreement-reminde
 import { queueWeeklyDigests } from "../domains/digest/digest.service";
 import { createSmtpTransport, deliverDueEmails } from "../domains/email/delivery";
 import { recomputeHealth } from "../domains/health/health.service";
+import { applyRetention } from "../domains/privacy/privacy.service";
 
 export type Jobs = {
   /** Asks for a delivery run now instead of at the next minute. Call it after the email's transaction commits. */
@@ -19,6 +20,7 @@ const EMAIL_BATCH_SIZE = 50;
 const WEEKLY_DIGEST = "weekly-digest";
 const SPEAKER_REMINDERS = "speaker-reminders";
 const AGREEMENT_REMINDERS = "agreement-reminders";
+const PRIVACY_RETENTION = "privacy-retention";
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
@@ -132,6 +134,18 @@ export async function startJobs(opts: {
       }
     });
     await boss.schedule(AGREEMENT_REMINDERS, "15 7 * * *", {}, { tz: "Europe/Amsterdam" });
+
+    // The AVG retention period: departed contacts are anonymised at night and the admins told.
+    await boss.createQueue(PRIVACY_RETENTION, { name: PRIVACY_RETENTION, policy: "singleton", retryLimit: 3, retryDelay: 600, retryBackoff: true });
+    await boss.work(PRIVACY_RETENTION, async () => {
+      const result = await track(applyRetention(opts.db, { now: opts.now(), appUrl: opts.appUrl ?? "http://localhost:3000" }));
+      if (result.erased) {
+        opts.log(`privacy: ${result.erased} departed contact(s) anonymised after the retention period`);
+        await boss.send(EMAIL_DELIVER, {}, { singletonKey: EMAIL_DELIVER });
+        boss.notifyWorker(workerId);
+      }
+    });
+    await boss.schedule(PRIVACY_RETENTION, "30 3 * * *", {}, { tz: "Europe/Amsterdam" });
 
     return {
       async notifyEmailQueued() {
