@@ -50,7 +50,7 @@ export default function CommitmentsPage() {
       </div>
       <p className="lead">{t("commitments.intro")}</p>
       <p className="actions">
-        {canCreate || isStaff ? <Link to="/commitments/in-kind">{t("inKind.link")}</Link> : null}
+        {isStaff ? <Link to="/commitments/in-kind">{t("inKind.link")}</Link> : null}
         <Link to="/agreements">{t("agreements.link")}</Link>
       </p>
       <Form method="get" className="card filters" role="search">
