@@ -13,6 +13,7 @@ import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
 import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
+import { reportsApi } from "./domains/reports/reports.routes";
 import { openApiDocument } from "./openapi";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
@@ -41,5 +42,6 @@ export function createApi() {
   api.route("/activities", activitiesApi);
   api.route("/commitments", commitmentsApi);
   api.route("/documents", documentsApi);
+  api.route("/reports", reportsApi);
   return api;
 }
