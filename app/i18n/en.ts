@@ -789,6 +789,7 @@ export const en: Messages = {
   reports: {
     nav: "Figures",
     title: "Figures",
+    invalidSchoolYear: "School year \"{value}\" does not exist. Use a school year such as 2025-2026.",
     intro: "The region's figures per school year: who takes part, what was done, and what was pledged and realised. Every figure opens the records behind it.",
     reportTitle: "Accountability report school year {schoolYear}",
     schoolYear: "School year",

@@ -805,6 +805,7 @@ export const nl = {
   reports: {
     nav: "Cijfers",
     title: "Cijfers",
+    invalidSchoolYear: "Schooljaar \"{value}\" bestaat niet. Gebruik een schooljaar als 2025-2026.",
     intro: "De cijfers van de regio per schooljaar: wie doet mee, wat is er gedaan en wat is toegezegd en gerealiseerd. Elk cijfer opent de gegevens erachter.",
     reportTitle: "Verantwoording schooljaar {schoolYear}",
     schoolYear: "Schooljaar",

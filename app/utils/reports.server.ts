@@ -1,0 +1,47 @@
+import { Readable } from "node:stream";
+import { type AppLoadContext, json } from "@remix-run/node";
+import type { CurrentUser } from "../../server/auth/current-user";
+import { AppError, REPORT_CONTENT_TYPES, schoolYearWindow } from "../services.server";
+import { requireUser } from "./auth.server";
+
+/** The region's reports are for its staff; for a partner user they do not exist (404), as the API answers. */
+export function requireReportReader(context: AppLoadContext, request: Request): CurrentUser {
+  const user = requireUser(context, request);
+  if (user.role === "partner") throw new Response("Not found", { status: 404 });
+  return user;
+}
+
+/**
+ * The school year of the address, or null when it does not exist: the page then answers 422 with
+ * a clear message (these pages only read, so nothing is written either way).
+ */
+export function schoolYearParam(value: string | undefined) {
+  try {
+    return schoolYearWindow(value ?? "");
+  } catch (error) {
+    if (error instanceof AppError && error.code === "RULE_VIOLATION") return null;
+    throw error;
+  }
+}
+
+/** The 422 answer to a school year that does not exist. */
+export function invalidSchoolYear(value: string | undefined) {
+  return json({ invalidSchoolYear: String(value ?? "").slice(0, 40) } as const, { status: 422 });
+}
+
+/** A NOT_FOUND from a service (another region's organisation, a subregion not of this region) is a 404 page. */
+export async function orNotFound<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+}
+
+export function fileResponse(body: string | Readable, format: keyof typeof REPORT_CONTENT_TYPES, fileName: string): Response {
+  const content = typeof body === "string" ? body : (Readable.toWeb(body) as ReadableStream<Uint8Array>);
+  return new Response(content, {
+    headers: { "Content-Type": REPORT_CONTENT_TYPES[format], "Content-Disposition": `attachment; filename="${fileName}.${format}"`, "Cache-Control": "private, no-store" },
+  });
+}
