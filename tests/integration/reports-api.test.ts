@@ -138,6 +138,11 @@ describe("the school year's figures and reports through the API", () => {
     expect(shown).toContain("Handtekening");
     expect(shown).toContain("Namens Hulshof Installatietechniek");
 
+    // A name the built-in PDF fonts cannot show is written with its nearest plain letters, never garbled.
+    const turkish = await t.db.insertInto("organisations").values({ region_id: w.region.id, kind: "company", name: "Yılmaz Şahin Bouw" }).returning("id").executeTakeFirstOrThrow();
+    const turkishPdf = pdfText(Buffer.from(await (await api(`/reports/school-years/2025-2026/partners/${turkish.id}?format=pdf`, penvoerder)).arrayBuffer()));
+    expect(turkishPdf).toContain("Namens Yilmaz Sahin Bouw");
+
     // The partner itself reads its own statement, through the API and as a page.
     expect((await api(`/reports/school-years/2025-2026/partners/${w.own.id}`, w.partnerToken)).status).toBe(200);
     const page = await web.get(`/reports/2025-2026/partners/${w.own.id}`, { jar: partnerJar });

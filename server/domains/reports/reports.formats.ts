@@ -114,9 +114,37 @@ const WIDTH = 595.28 - 2 * MARGIN;
  * ship). `compress: false` is for tests that read the text back; the routes keep the default.
  */
 function newPdf(title: string, options: { compress?: boolean } = {}) {
-  const doc = new PDFDocument({ size: "A4", margin: MARGIN, compress: options.compress ?? true, info: { Title: title, Creator: "Schakel" } });
+  const doc = new PDFDocument({ size: "A4", margin: MARGIN, compress: options.compress ?? true, info: { Title: pdfSafe(title), Creator: "Schakel" } });
+  // Every text goes through pdfSafe: the built-in fonts cannot show what WinAnsi does not have.
+  const text = doc.text.bind(doc) as (value: string, ...rest: unknown[]) => typeof doc;
+  doc.text = ((value: string, ...rest: unknown[]) => text(pdfSafe(String(value)), ...rest)) as unknown as typeof doc.text;
   doc.font("Helvetica");
   return doc;
+}
+
+// The characters of WinAnsi (Windows-1252) beyond Latin-1: what the built-in Helvetica can show besides U+0020–U+007E and U+00A0–U+00FF.
+const WIN_ANSI_EXTRA = new Set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ");
+const showable = (char: string) => {
+  const code = char.codePointAt(0)!;
+  return (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || WIN_ANSI_EXTRA.has(char) || char === "\n";
+};
+const NEAREST: Record<string, string> = { ı: "i", İ: "I", ł: "l", Ł: "L", đ: "d", Đ: "D", ħ: "h", "\u2009": " ", "\u202f": " " };
+
+/**
+ * Text the built-in fonts can show: a letter outside WinAnsi becomes its nearest plain letter
+ * (Yılmaz → Yilmaz, Şahin → Sahin, ĳ → ij), anything else a question mark — never garbled bytes.
+ */
+export function pdfSafe(value: string): string {
+  let out = "";
+  for (const char of value) {
+    if (showable(char)) out += char;
+    else if (NEAREST[char] !== undefined) out += NEAREST[char];
+    else {
+      const plain = char.normalize("NFKD").replace(/\p{M}/gu, "");
+      out += plain && [...plain].every(showable) ? plain : "?";
+    }
+  }
+  return out;
 }
 
 type Pdf = InstanceType<typeof PDFDocument>;
