@@ -87,6 +87,7 @@ export {
   offerChoices,
   PARTNER_ORGANISATION_FIELDS,
   portalActivities,
+  withdrawOffer,
 } from "../server/domains/portal/portal.service";
 export { contributionStatement, schoolYearFigures, schoolYearRecords, schoolYearWindow } from "../server/domains/reports/reports.service";
 export { REPORT_CONTENT_TYPES, reportCsv, reportPdf, reportXlsx, statementPdf } from "../server/domains/reports/reports.formats";
