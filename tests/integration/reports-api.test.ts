@@ -148,6 +148,7 @@ describe("the school year's figures and reports through the API", () => {
     const page = await web.get(`/reports/2025-2026/partners/${w.own.id}`, { jar: partnerJar });
     expect(page.status).toBe(200);
     expect(await text(page)).toContain(formatEuros(263000));
+    expect(await text(await web.get("/portal", { jar: partnerJar }))).toContain(`href="/reports/2025-2026/partners/${w.own.id}"`);
   });
 
   it("answers a partner user 404 on the region's reports and on another organisation's statement; an account holder reads them", async () => {

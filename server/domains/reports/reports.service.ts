@@ -123,31 +123,35 @@ function yearCommitment(w: Window): RawBuilder<boolean> {
 /** A pledge still standing. */
 const standing = sql<boolean>`c.status <> 'lapsed'`;
 
-/** Organisations (alias `o`) taking part in the year: a non-cancelled activity or a standing commitment. */
+/**
+ * Organisations (alias `o`) taking part in the year: a non-cancelled activity or a standing
+ * commitment. Driven from the year's activities and commitments (two index range scans), not by a
+ * probe per organisation: a region has thousands of organisations.
+ */
 function participant(w: Window, kinds: readonly OrganisationKind[]): RawBuilder<boolean> {
   return sql<boolean>`o.region_id = ${w.regionId}::uuid and o.kind in (${sql.join(kinds.map((kind) => sql`${kind}`))})
     ${w.subregionId ? sql`and o.subregion_id = ${w.subregionId}::uuid` : sql``}
-    and (exists (select 1 from activity_organisations pao join activities a on a.id = pao.activity_id
-                  where pao.organisation_id = o.id and ${yearActivity({ ...w, subregionId: null })} and ${live})
-         or exists (select 1 from commitments c join organisations co on co.id = c.organisation_id
-                     where c.organisation_id = o.id and ${yearCommitment({ ...w, subregionId: null })} and ${standing}))`;
+    and o.id in (select pao.organisation_id from activities a join activity_organisations pao on pao.activity_id = a.id
+                  where ${yearActivity({ ...w, subregionId: null })} and ${live}
+                 union
+                 select c.organisation_id from commitments c join organisations co on co.id = c.organisation_id
+                  where ${yearCommitment({ ...w, subregionId: null })} and ${standing})`;
 }
 
-/** Per organisation with commitments for the year: pledged (standing), realised and the realisation days. */
+/** Per organisation with commitments for the year: pledged (standing), realised and the realisation days; grouped, not probed per row. */
 function partnerTotalsQuery(w: Window, organisationId: string | null) {
   return sql<{ id: string; name: string; kind: OrganisationKind; pledged: string; realised: string; dates: string[] }>`
     with yc as (
       select c.id, c.organisation_id, c.amount_cents, c.status from commitments c join organisations co on co.id = c.organisation_id
        where ${yearCommitment(w)} ${organisationId ? sql`and c.organisation_id = ${organisationId}::uuid` : sql``}
-    ), yr as (
-      select yc.organisation_id, r.date, r.amount_cents from commitment_realisations r join yc on yc.id = r.commitment_id where r.archived_at is null
+    ), pledged as (
+      select c.organisation_id, coalesce(sum(c.amount_cents) filter (where ${standing}), 0) as pledged from yc c group by c.organisation_id
+    ), realised as (
+      select yc.organisation_id, sum(r.amount_cents) as realised, array_agg(distinct r.date::text order by r.date::text) as dates
+        from commitment_realisations r join yc on yc.id = r.commitment_id where r.archived_at is null group by yc.organisation_id
     )
-    select o.id, o.name, o.kind,
-           (select coalesce(sum(c.amount_cents), 0) from yc c where c.organisation_id = o.id and ${standing})::text as pledged,
-           (select coalesce(sum(yr.amount_cents), 0) from yr where yr.organisation_id = o.id)::text as realised,
-           coalesce((select array_agg(distinct yr.date::text order by yr.date::text) from yr where yr.organisation_id = o.id), '{}') as dates
-      from organisations o
-     where o.id in (select organisation_id from yc)
+    select o.id, o.name, o.kind, p.pledged::text as pledged, coalesce(r.realised, 0)::text as realised, coalesce(r.dates, '{}') as dates
+      from pledged p join organisations o on o.id = p.organisation_id left join realised r on r.organisation_id = p.organisation_id
      order by lower(o.name), o.id`;
 }
 
@@ -169,21 +173,25 @@ export async function schoolYearFigures(db: Database, scope: Scope, input: Figur
     db.selectFrom("regions").select(["id", "name"]).where("id", "=", scope.regionId).executeTakeFirstOrThrow(),
     sql<{ done: string; pupils: string; teachers: string; offered: string; filled: string; by_type: Record<string, number> | null; by_profile: Record<string, number> | null }>`
       with ya as (select a.type, a.status, a.profiles, a.pupils_reached, a.teachers_involved, a.places_offered, a.places_filled from activities a where ${yearActivity(w)})
-      select (select count(*) from ya a where ${done})::text as done,
-             (select coalesce(sum(a.pupils_reached), 0) from ya a where ${done})::text as pupils,
-             (select coalesce(sum(a.teachers_involved), 0) from ya a where ${done})::text as teachers,
-             (select coalesce(sum(a.places_offered), 0) from ya a where a.type = 'internship' and ${live})::text as offered,
-             (select coalesce(sum(a.places_filled), 0) from ya a where a.type = 'internship' and ${live})::text as filled,
+      select count(*) filter (where ${done})::text as done,
+             coalesce(sum(a.pupils_reached) filter (where ${done}), 0)::text as pupils,
+             coalesce(sum(a.teachers_involved) filter (where ${done}), 0)::text as teachers,
+             coalesce(sum(a.places_offered) filter (where a.type = 'internship' and ${live}), 0)::text as offered,
+             coalesce(sum(a.places_filled) filter (where a.type = 'internship' and ${live}), 0)::text as filled,
              (select json_object_agg(t.type, t.n) from (select a.type, count(*) as n from ya a where ${done} group by a.type) t) as by_type,
-             (select json_object_agg(p.profile, p.n) from (select unnest(a.profiles) as profile, count(*) as n from ya a where ${done} group by 1) p) as by_profile`.execute(db),
-    sql<{ id: string; name: string; kind: OrganisationKind }>`
-      select o.id, o.name, o.kind from organisations o where ${participant(w, PARTICIPANT_KINDS)} order by lower(o.name), o.id`.execute(db),
+             (select json_object_agg(p.profile, p.n) from (select unnest(a.profiles) as profile, count(*) as n from ya a where ${done} group by 1) p) as by_profile
+        from ya a`.execute(db),
+    // Companies are counted, trade schools and mbo colleges named: a region has thousands of companies and the figure needs only their number.
+    sql<{ kind: OrganisationKind; n: string; named: NamedOrganisation[] }>`
+      select o.kind, count(*)::text as n,
+             coalesce(json_agg(json_build_object('id', o.id, 'name', o.name) order by lower(o.name), o.id) filter (where o.kind <> 'company'), '[]'::json) as named
+        from organisations o where ${participant(w, PARTICIPANT_KINDS)} group by o.kind`.execute(db),
     partnerTotalsQuery(w, null).execute(db),
     w.subregionId ? Promise.resolve(null) : getSchoolYearBudget(db, scope.regionId, w.schoolYear),
   ]);
   const a = activityRow.rows[0]!;
   const byType = Object.fromEntries(ACTIVITY_TYPE_ORDER.map((type) => [type, Number(a.by_type?.[type] ?? 0)])) as Record<ActivityType, number>;
-  const named = (kind: OrganisationKind) => participants.rows.filter((o) => o.kind === kind).map(({ id, name }) => ({ id, name }));
+  const participating = (kind: OrganisationKind) => participants.rows.find((row) => row.kind === kind);
   const partnerTotals = partners.rows.map(toPartner);
   return {
     schoolYear: w.schoolYear,
@@ -191,9 +199,9 @@ export async function schoolYearFigures(db: Database, scope: Scope, input: Figur
     until: w.until,
     region,
     subregion,
-    companiesParticipating: participants.rows.filter((o) => o.kind === "company").length,
-    tradeSchools: named("trade_school"),
-    mboSchools: named("mbo"),
+    companiesParticipating: Number(participating("company")?.n ?? 0),
+    tradeSchools: participating("trade_school")?.named ?? [],
+    mboSchools: participating("mbo")?.named ?? [],
     teachersInvolved: Number(a.teachers),
     pupilsReached: Number(a.pupils),
     activitiesDone: Number(a.done),
@@ -237,12 +245,16 @@ export async function schoolYearRecords(db: Database, scope: Scope, input: Recor
   const base = { schoolYear: w.schoolYear, subregion };
   if (input.figure === "companies" || input.figure === "trade-schools" || input.figure === "mbo") {
     const { rows } = await sql<{ id: string; name: string; kind: OrganisationKind; activities: string; pledged: string }>`
-      select o.id, o.name, o.kind,
-             (select count(*) from activity_organisations pao join activities a on a.id = pao.activity_id
-               where pao.organisation_id = o.id and ${yearActivity({ ...w, subregionId: null })} and ${live})::text as activities,
-             (select coalesce(sum(c.amount_cents), 0) from commitments c join organisations co on co.id = c.organisation_id
-               where c.organisation_id = o.id and ${yearCommitment({ ...w, subregionId: null })} and ${standing})::text as pledged
-        from organisations o where ${participant(w, [KIND_OF_FIGURE[input.figure]])}
+      with acts as (
+        select pao.organisation_id, count(*) as n from activities a join activity_organisations pao on pao.activity_id = a.id
+         where ${yearActivity({ ...w, subregionId: null })} and ${live} group by pao.organisation_id
+      ), pledges as (
+        select c.organisation_id, sum(c.amount_cents) as pledged from commitments c join organisations co on co.id = c.organisation_id
+         where ${yearCommitment({ ...w, subregionId: null })} and ${standing} group by c.organisation_id
+      )
+      select o.id, o.name, o.kind, coalesce(acts.n, 0)::text as activities, coalesce(pledges.pledged, 0)::text as pledged
+        from organisations o left join acts on acts.organisation_id = o.id left join pledges on pledges.organisation_id = o.id
+       where ${participant(w, [KIND_OF_FIGURE[input.figure]])}
        order by lower(o.name), o.id`.execute(db);
     return { ...base, figure: input.figure, organisations: rows.map((o) => ({ id: o.id, name: o.name, kind: o.kind, activities: Number(o.activities), pledgedCents: Number(o.pledged) })) };
   }
@@ -304,7 +316,7 @@ export async function contributionStatement(db: Database, scope: Scope, input: S
              c.agreement_reference as "agreementReference", c.confirmed_at as "confirmedAt", c.created_at as "createdAt"
         from commitments c join organisations co on co.id = c.organisation_id
        where ${yearCommitment(w)} and c.organisation_id = ${input.organisationId}::uuid
-       order by c.created_at, c.id`.execute(db),
+       order by c.kind, c.created_at, c.id`.execute(db),
     sql<Omit<StatementRealisation, "amountCents"> & { amountCents: string }>`
       select r.id, r.commitment_id as "commitmentId", r.date::text as date, r.amount_cents::text as "amountCents", r.description, r.evidence_reference as evidence
         from commitment_realisations r join commitments c on c.id = r.commitment_id join organisations co on co.id = c.organisation_id
