@@ -5,7 +5,7 @@ import { ACTIVITY_TYPES } from "../../db/schema";
 import { VMBO_PROFILES } from "../../server/domains/activities/activities.schemas";
 import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
 import { DRILL_DOWNS } from "../../server/domains/reports/reports.schemas";
-import { parseInput, schoolYearRecords, scopeOf } from "../services.server";
+import { schoolYearRecords, scopeOf } from "../services.server";
 import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
@@ -21,7 +21,10 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const year = schoolYearParam(params.schoolYear);
   if (!year) return invalidSchoolYear(params.schoolYear);
   const query = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
-  const filters = parseInput(Query, query, user.locale);
+  // A type or profile that does not exist has no records behind it: 404, as an unknown figure.
+  const parsed = Query.safeParse(query);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const filters = parsed.data;
   const records = await orNotFound(schoolYearRecords(context.db, scopeOf(user), { schoolYear: year.schoolYear, figure: figure.data, ...filters }));
   return { records, filters, invalidSchoolYear: null };
 }

@@ -1,15 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
 import { SelectField } from "../components/ui/field";
-import { listSubregions, parseInput, schoolYearFigures, scopeOf, schoolYearOf, toLocalDate } from "../services.server";
-import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam } from "../utils/reports.server";
+import { listSubregions, schoolYearFigures, scopeOf, schoolYearOf, toLocalDate } from "../services.server";
+import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam, subregionParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Cijfers · Schakel" }];
-
-const Query = z.object({ subregionId: z.uuid().optional() });
 
 /** The school years the picker offers: from the grant's first years up to the next one. */
 function schoolYearChoices(current: string, shown: string) {
@@ -22,8 +19,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireReportReader(context, request);
   const year = schoolYearParam(params.schoolYear);
   if (!year) return invalidSchoolYear(params.schoolYear);
-  const query = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
-  const { subregionId } = parseInput(Query, { subregionId: query.subregionId }, user.locale);
+  const subregionId = subregionParam(new URL(request.url).searchParams.get("subregionId"));
   const [figures, subregions] = await Promise.all([
     orNotFound(schoolYearFigures(context.db, scopeOf(user), { schoolYear: year.schoolYear, subregionId })),
     listSubregions(context.db, user.regionId),

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { contributionStatement, scopeOf, statementPdf, toLocalDate } from "../services.server";
+import { contributionStatement, reportFileResponse, scopeOf, statementPdf, toLocalDate } from "../services.server";
 import { requireUser } from "../utils/auth.server";
-import { fileResponse, invalidSchoolYear, orNotFound, schoolYearParam } from "../utils/reports.server";
+import { invalidSchoolYear, orNotFound, schoolYearParam } from "../utils/reports.server";
 
 /** The contribution statement as a PDF to sign; a partner user only its own organisation's. */
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
@@ -12,5 +12,5 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const organisationId = z.uuid().safeParse(params.organisationId);
   if (!organisationId.success) throw new Response("Not found", { status: 404 });
   const statement = await orNotFound(contributionStatement(context.db, scopeOf(user), { schoolYear: year.schoolYear, organisationId: organisationId.data }));
-  return fileResponse(statementPdf(statement, { today: toLocalDate(context.clock.now()), locale: user.locale }), "pdf", `verklaring-${year.schoolYear}`);
+  return reportFileResponse(statementPdf(statement, { today: toLocalDate(context.clock.now()), locale: user.locale }), "pdf", `verklaring-${year.schoolYear}`);
 }

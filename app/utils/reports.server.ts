@@ -1,7 +1,7 @@
-import { Readable } from "node:stream";
 import { type AppLoadContext, json } from "@remix-run/node";
+import { z } from "zod";
 import type { CurrentUser } from "../../server/auth/current-user";
-import { AppError, REPORT_CONTENT_TYPES, schoolYearWindow } from "../services.server";
+import { AppError, schoolYearWindow } from "../services.server";
 import { requireUser } from "./auth.server";
 
 /** The region's reports are for its staff; for a partner user they do not exist (404), as the API answers. */
@@ -39,9 +39,10 @@ export async function orNotFound<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export function fileResponse(body: string | Readable, format: keyof typeof REPORT_CONTENT_TYPES, fileName: string): Response {
-  const content = typeof body === "string" ? body : (Readable.toWeb(body) as ReadableStream<Uint8Array>);
-  return new Response(content, {
-    headers: { "Content-Type": REPORT_CONTENT_TYPES[format], "Content-Disposition": `attachment; filename="${fileName}.${format}"`, "Cache-Control": "private, no-store" },
-  });
+/** A subregion in the address that is not an id is no subregion of this region: 404, as an unknown one. */
+export function subregionParam(value: string | null): string | undefined {
+  if (!value) return undefined;
+  const parsed = z.uuid().safeParse(value);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  return parsed.data;
 }

@@ -83,6 +83,13 @@ describe("the school year's figures and reports through the API", () => {
     expect(page).toContain(formatEuros(263000));
     expect(page).toContain(formatEuros(1_000_000));
 
+    // The page's own downloads carry the same totals.
+    const pageCsv = await web.get("/reports/2025-2026/download?format=csv", { jar: holderJar });
+    expect(pageCsv.headers.get("content-disposition")).toContain("verantwoording-2025-2026.csv");
+    expect(await pageCsv.text()).toContain("Cofinanciering;Toegezegd;;5100,00");
+    const pagePdf = await web.get("/reports/2025-2026/download?format=pdf", { jar: holderJar });
+    expect(pdfText(Buffer.from(await pagePdf.arrayBuffer()))).toContain(formatEuros(263000));
+
     // CSV, by Accept and by ?format=csv: the same totals, in euros with two decimals.
     const csvResponse = await api("/reports/school-years/2025-2026", penvoerder, { headers: { Accept: "text/csv" } });
     expect(csvResponse.headers.get("content-type")).toContain("text/csv");
@@ -148,6 +155,10 @@ describe("the school year's figures and reports through the API", () => {
     const page = await web.get(`/reports/2025-2026/partners/${w.own.id}`, { jar: partnerJar });
     expect(page.status).toBe(200);
     expect(await text(page)).toContain(formatEuros(263000));
+    const ownPdf = await web.get(`/reports/2025-2026/partners/${w.own.id}/pdf`, { jar: partnerJar });
+    expect(ownPdf.headers.get("content-type")).toBe("application/pdf");
+    expect(pdfText(Buffer.from(await ownPdf.arrayBuffer()))).toContain(formatEuros(510000));
+    expect((await web.get(`/reports/2025-2026/partners/${w.foreign.id}/pdf`, { jar: partnerJar })).status).toBe(404);
     expect(await text(await web.get("/portal", { jar: partnerJar }))).toContain(`href="/reports/2025-2026/partners/${w.own.id}"`);
   });
 
@@ -298,7 +309,11 @@ describe("the school year's figures and reports through the API", () => {
     expect(south.mboSchools).toEqual([]);
     expect(south.commitments.pledgedCents).toBe(0);
     expect(south.companiesParticipating).toBe(1);
-    // A subregion of another region does not exist here.
+    // A subregion of another region does not exist here; nor does one that is not an id.
+    expect((await web.get("/reports/2025-2026?subregionId=nope", { jar: holderJar })).status).toBe(404);
+    expect((await web.get("/reports/2025-2026/activities?type=nope", { jar: holderJar })).status).toBe(404);
+    expect((await web.get("/reports/2025-2026/nope", { jar: holderJar })).status).toBe(404);
+    expect((await web.get(`/reports/2025-2026?subregionId=${noord!.id}`, { jar: holderJar })).status).toBe(200);
     const [elsewhere] = await t.db.selectFrom("subregions").select("id").where("region_id", "=", w.otherRegion.id).execute();
     expect((await api(`/reports/school-years/2025-2026?subregionId=${elsewhere!.id}`, penvoerder)).status).toBe(404);
   });

@@ -1,4 +1,4 @@
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { stringify } from "csv-stringify/sync";
 import PDFDocument from "pdfkit";
 import { type Locale, translator, type Translate } from "../../../app/i18n";
@@ -19,6 +19,14 @@ export const REPORT_CONTENT_TYPES = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
   pdf: "application/pdf",
 } as const;
+
+/** A report file as a download, streamed when it is a stream (XLSX, PDF). */
+export function reportFileResponse(body: string | Readable, format: keyof typeof REPORT_CONTENT_TYPES, fileName: string): Response {
+  const content = typeof body === "string" ? body : (Readable.toWeb(body) as ReadableStream<Uint8Array>);
+  return new Response(content, {
+    headers: { "Content-Type": REPORT_CONTENT_TYPES[format], "Content-Disposition": `attachment; filename="${fileName}.${format}"`, "Cache-Control": "private, no-store" },
+  });
+}
 
 /** Cents as a euro amount for a spreadsheet: 263000 → 2630 (exact to the cent as a binary double at these sizes). */
 export const centsToEuros = (cents: number) => cents / 100;

@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import { Hono } from "hono";
 import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
@@ -6,7 +5,7 @@ import { toLocalDate } from "../../clock";
 import { apiUser } from "../../http/api-auth";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
-import { REPORT_CONTENT_TYPES, reportCsv, reportPdf, reportXlsx, statementPdf } from "./reports.formats";
+import { reportCsv, reportFileResponse as download, reportPdf, reportXlsx, statementPdf } from "./reports.formats";
 import { ReportFormatInput } from "./reports.schemas";
 import { contributionStatement, schoolYearFigures, schoolYearWindow } from "./reports.service";
 
@@ -19,13 +18,6 @@ function formatOf(query: Record<string, string>, accept: string | undefined) {
   const { format } = parseInput(ReportFormatInput, { format: query.format || undefined });
   if (format) return format;
   return accept?.includes("text/csv") ? "csv" : "json";
-}
-
-export function download(body: string | Readable, format: keyof typeof REPORT_CONTENT_TYPES, fileName: string): Response {
-  const content = typeof body === "string" ? body : (Readable.toWeb(body) as ReadableStream<Uint8Array>);
-  return new Response(content, {
-    headers: { "Content-Type": REPORT_CONTENT_TYPES[format], "Content-Disposition": `attachment; filename="${fileName}.${format}"`, "Cache-Control": "private, no-store" },
-  });
 }
 
 /**

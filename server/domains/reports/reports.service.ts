@@ -166,7 +166,7 @@ function toPartner(row: { id: string; name: string; kind: OrganisationKind; pled
  * activities aggregated, the organisations taking part, the commitments per partner, the budget —
  * and the region's name.
  */
-export async function schoolYearFigures(db: Database, scope: Scope, input: FiguresInput | { schoolYear: string; subregionId?: string | undefined }): Promise<SchoolYearFigures> {
+export async function schoolYearFigures(db: Database, scope: Scope, input: FiguresInput): Promise<SchoolYearFigures> {
   assertStaff(scope);
   const { window: w, subregion } = await windowOf(db, scope, input);
   const [region, activityRow, participants, partners, budget] = await Promise.all([
