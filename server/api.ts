@@ -14,7 +14,9 @@ import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
 import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
 import { reportsApi } from "./domains/reports/reports.routes";
+import { budgetsApi, cofinancingApi } from "./domains/budgets/budgets.routes";
 import { openApiDocument } from "./openapi";
+import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
 export function createApi() {
@@ -43,5 +45,10 @@ export function createApi() {
   api.route("/commitments", commitmentsApi);
   api.route("/documents", documentsApi);
   api.route("/reports", reportsApi);
+  api.route("/budgets", budgetsApi);
+  api.route("/cofinancing", cofinancingApi);
+  api.route("/me", meApi);
+  api.route("/region/security", regionSecurityApi);
+  api.route("/region/privacy", regionPrivacyApi);
   return api;
 }

@@ -101,6 +101,11 @@ describe("the figures of the demo's school year 2025-2026", () => {
     expect(figures.commitments.realisedCents).toBe(realised);
     expect(figures.partners.reduce((sum: number, p: Json) => sum + p.pledgedCents, 0)).toBe(pledged);
 
+    // The penvoerder's co-financing overview counts the same money.
+    const overview = (await (await web.request(`/api/v1/cofinancing/${YEAR}`, { token })).json()) as Json;
+    expect(overview.totals).toMatchObject({ pledgedCents: pledged, realisedCents: realised });
+    expect(overview.byPartner.length).toBe(figures.partners.length);
+
     // The CSV carries the same totals, in euros with two decimals.
     const csv = parse((await (await web.request(`/api/v1/reports/school-years/${YEAR}`, { token, headers: { Accept: "text/csv" } })).text()).replace(/^\uFEFF/, ""), { delimiter: ";" }) as string[][];
     const euros = (cents: number) => `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, "0")}`;

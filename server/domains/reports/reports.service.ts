@@ -145,13 +145,16 @@ function partnerTotalsQuery(w: Window, organisationId: string | null) {
       select c.id, c.organisation_id, c.amount_cents, c.status from commitments c join organisations co on co.id = c.organisation_id
        where ${yearCommitment(w)} ${organisationId ? sql`and c.organisation_id = ${organisationId}::uuid` : sql``}
     ), pledged as (
-      select c.organisation_id, coalesce(sum(c.amount_cents) filter (where ${standing}), 0) as pledged from yc c group by c.organisation_id
+      select c.organisation_id, coalesce(sum(c.amount_cents) filter (where ${standing}), 0) as pledged, count(*) filter (where ${standing}) as standing
+        from yc c group by c.organisation_id
     ), realised as (
       select yc.organisation_id, sum(r.amount_cents) as realised, array_agg(distinct r.date::text order by r.date::text) as dates
         from commitment_realisations r join yc on yc.id = r.commitment_id where r.archived_at is null group by yc.organisation_id
     )
     select o.id, o.name, o.kind, p.pledged::text as pledged, coalesce(r.realised, 0)::text as realised, coalesce(r.dates, '{}') as dates
       from pledged p join organisations o on o.id = p.organisation_id left join realised r on r.organisation_id = p.organisation_id
+     -- A partner whose only pledge lapsed with nothing received has nothing to account for (as the co-financing overview).
+     where p.standing > 0 or r.realised is not null
      order by lower(o.name), o.id`;
 }
 
