@@ -15,6 +15,7 @@ import { importsApi } from "./domains/imports/imports.routes";
 import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
 import { inKindApi } from "./domains/commitments/in-kind.routes";
 import { agreementsApi } from "./domains/agreements/agreements.routes";
+import { reportsApi } from "./domains/reports/reports.routes";
 import { budgetsApi, cofinancingApi } from "./domains/budgets/budgets.routes";
 import { openApiDocument } from "./openapi";
 import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
@@ -47,6 +48,7 @@ export function createApi() {
   api.route("/documents", documentsApi);
   api.route("/in-kind", inKindApi);
   api.route("/agreements", agreementsApi);
+  api.route("/reports", reportsApi);
   api.route("/budgets", budgetsApi);
   api.route("/cofinancing", cofinancingApi);
   api.route("/me", meApi);
