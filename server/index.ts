@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { isDatabaseUnavailable } from "./db/unavailable";
 import { serve } from "@hono/node-server";
 import type { ServerBuild } from "@remix-run/server-runtime";
 import { broadcastDevReady, createRequestHandler } from "@remix-run/server-runtime";
@@ -121,6 +122,18 @@ export async function runServerUntilSignalled(config: Config = readConfig()) {
   };
   process.on("SIGTERM", () => onSignal("SIGTERM"));
   process.on("SIGINT", () => onSignal("SIGINT"));
+  // postgres.js starts a query of its own on every new connection (the array types) without
+  // awaiting it; if the database goes away at that moment the rejection is unhandled, and Node would
+  // stop the whole app. The pool reconnects by itself, so such an error is logged, not fatal; any
+  // other unhandled rejection still ends the process, as Node's default does.
+  process.on("unhandledRejection", (reason) => {
+    if (isDatabaseUnavailable(reason)) {
+      process.stderr.write(`Database connection lost: ${reason instanceof Error ? reason.message : String(reason)}\n`);
+      return;
+    }
+    process.stderr.write(`Unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+    process.exit(1);
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

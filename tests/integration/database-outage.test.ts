@@ -29,8 +29,8 @@ describe("when the database goes away and comes back", () => {
     await web.postForm("/sign-in", { email: admin.user.email, password: TEST_PASSWORD, redirectTo: "/" }, { jar });
   }, 120_000);
   afterAll(async () => {
-    await db?.destroy();
     await postgres?.stop();
+    await db?.destroy();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
