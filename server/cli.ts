@@ -1,3 +1,4 @@
+import "./production-env";
 import { Command, CommanderError } from "commander";
 import { loadDemo } from "../db/seed/demo";
 import { loadNational } from "../db/seed/national";
