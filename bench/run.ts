@@ -221,6 +221,9 @@ async function load(url: string, headers: Record<string, string>, connections: n
   });
   const result = await instance;
   const seconds = (performance.now() - t0) / 1000;
+  // autocannon stops without waiting for the answers still under way; let the server finish them,
+  // so one target's tail does not land in the next one's figures.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
   const peak = rss.stop();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => ms(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN);

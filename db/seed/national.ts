@@ -150,12 +150,27 @@ export async function loadNational(
   return { alreadyLoaded: false, counts: await countRows(db), seconds, accounts, password: DEMO_PASSWORD };
 }
 
+/** Rows of the national regions (nl-01 … nl-NN) per table; other regions in the same database are left out. */
 export async function countRows(db: Database) {
-  const tables = [
-    "regions", "users", "organisations", "people", "affiliations", "account_holder_periods", "interactions", "interaction_people",
-    "activities", "activity_organisations", "commitments", "commitment_realisations", "school_year_budgets", "organisation_health", "organisation_last_contact",
-  ];
-  const row = await sql<Record<string, number>>`select ${sql.join(tables.map((t) => sql`(select count(*)::int from ${sql.table(t)}) as ${sql.ref(t)}`))}`.execute(db);
+  const regions = sql`(select id from regions where slug like 'nl-%')`;
+  const counts = {
+    regions: sql`select count(*) from regions where slug like 'nl-%'`,
+    users: sql`select count(*) from users where region_id in ${regions}`,
+    organisations: sql`select count(*) from organisations where region_id in ${regions}`,
+    people: sql`select count(*) from people where region_id in ${regions}`,
+    affiliations: sql`select count(*) from affiliations where region_id in ${regions}`,
+    account_holder_periods: sql`select count(*) from account_holder_periods where region_id in ${regions}`,
+    interactions: sql`select count(*) from interactions where region_id in ${regions}`,
+    interaction_people: sql`select count(*) from interaction_people ip join interactions i on i.id = ip.interaction_id where i.region_id in ${regions}`,
+    activities: sql`select count(*) from activities where region_id in ${regions}`,
+    activity_organisations: sql`select count(*) from activity_organisations ao join activities a on a.id = ao.activity_id where a.region_id in ${regions}`,
+    commitments: sql`select count(*) from commitments where region_id in ${regions}`,
+    commitment_realisations: sql`select count(*) from commitment_realisations where region_id in ${regions}`,
+    school_year_budgets: sql`select count(*) from school_year_budgets where region_id in ${regions}`,
+    organisation_health: sql`select count(*) from organisation_health where region_id in ${regions}`,
+    organisation_last_contact: sql`select count(*) from organisation_last_contact c join organisations o on o.id = c.organisation_id where o.region_id in ${regions}`,
+  };
+  const row = await sql<Record<string, number>>`select ${sql.join(Object.entries(counts).map(([name, query]) => sql`(${query})::int as ${sql.ref(name)}`))}`.execute(db);
   return row.rows[0]!;
 }
 
