@@ -87,6 +87,7 @@ export {
   offerChoices,
   PARTNER_ORGANISATION_FIELDS,
   portalActivities,
+  withdrawOffer,
 } from "../server/domains/portal/portal.service";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";

@@ -9,8 +9,11 @@ export type OfferedActivity = { title: string; typeLabel: string; startDate: str
 
 export type PartnerOfferEmailProps = {
   locale: Locale;
-  /** `holder`: the organisation's account holder is asked to plan or decline it; `partner`: the partner user gets a confirmation. */
-  audience: "holder" | "partner";
+  /**
+   * `holder`: the organisation's account holder is asked to plan or decline it; `partner`: the partner
+   * user gets a confirmation; `withdrawn`: the account holder hears that the partner withdrew it.
+   */
+  audience: "holder" | "partner" | "withdrawn";
   name: string;
   offeredBy: string;
   regionName: string;
@@ -18,17 +21,20 @@ export type PartnerOfferEmailProps = {
   url: string;
 };
 
+const BODY = { holder: "portal.email.offerBody", partner: "portal.email.confirmationBody", withdrawn: "portal.email.withdrawnBody" } as const;
+const SUBJECT = { holder: "portal.email.offerSubject", partner: "portal.email.confirmationSubject", withdrawn: "portal.email.withdrawnSubject" } as const;
+
 /** Sent when a partner offers an internship, guest lesson or other activity through the portal. */
 export function PartnerOfferEmail(props: PartnerOfferEmailProps) {
   const t = translator(props.locale);
   const vars = { organisation: props.activity.organisationName, by: props.offeredBy, title: props.activity.title, type: props.activity.typeLabel, date: formatDay(props.activity.startDate, props.locale) };
-  const body = props.audience === "holder" ? t("portal.email.offerBody", vars) : t("portal.email.confirmationBody", vars);
+  const body = t(BODY[props.audience], vars);
   return (
     <EmailLayout locale={props.locale} preview={body} regionName={props.regionName}>
       <Paragraph>{t("portal.email.greeting", { name: props.name })}</Paragraph>
       <Paragraph>{body}</Paragraph>
       {props.audience === "holder" ? <Paragraph>{t("portal.email.offerNext")}</Paragraph> : null}
-      <ActionLink locale={props.locale} href={props.url} label={t(props.audience === "holder" ? "portal.email.offerAction" : "portal.email.portalAction")} />
+      <ActionLink locale={props.locale} href={props.url} label={t(props.audience === "partner" ? "portal.email.portalAction" : "portal.email.offerAction")} />
     </EmailLayout>
   );
 }
@@ -58,9 +64,7 @@ export function PartnerOfferDecisionEmail(props: PartnerOfferDecisionEmailProps)
 
 export function renderPartnerOfferEmail(p: PartnerOfferEmailProps) {
   const t = translator(p.locale);
-  const subject = p.audience === "holder"
-    ? t("portal.email.offerSubject", { organisation: p.activity.organisationName, title: p.activity.title })
-    : t("portal.email.confirmationSubject", { title: p.activity.title });
+  const subject = t(SUBJECT[p.audience], { organisation: p.activity.organisationName, title: p.activity.title });
   return renderMessage(subject, createElement(PartnerOfferEmail, p));
 }
 

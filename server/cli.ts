@@ -9,6 +9,7 @@ import { connectDatabaseServer } from "./db/connect";
 import { createDatabase, type Database } from "./db/database";
 import { migrateToLatest } from "./db/migrate";
 import { AppError } from "./errors";
+import { backupDatabase, restoreIntoEmptyDatabase } from "./domains/backup/backup.service";
 import { backfillHealthHistory, recomputeHealth } from "./domains/health/health.service";
 import { schoolYearStart } from "./school-year";
 import { CreateRegionInput } from "./domains/regions/regions.schemas";
@@ -160,6 +161,38 @@ async function loadNationalDemo(config: Config) {
   console.log(`  (every region nl-01 … nl-78 has the same accounts under @<slug>.schakel.demo)`);
   console.log(`  ${Object.entries(result.counts).map(([table, n]) => `${table} ${n.toLocaleString("en")}`).join(", ")}`);
 }
+
+program
+  .command("backup")
+  .description("write a consistent backup of the whole database to FILE (gzip)")
+  .argument("<file>", "where to write the backup")
+  .action(async (file: string) => {
+    const config = readConfig();
+    const server = await connectDatabaseServer(config, () => {});
+    try {
+      const summary = await backupDatabase(server.url, file, createClock(config.now).now());
+      const rows = summary.tables.reduce((sum, t) => sum + t.rows, 0);
+      console.log(`Backed up ${summary.tables.length} tables, ${rows} rows, at migration ${summary.migrations.at(-1) ?? "(none)"}, to ${file}.`);
+    } finally {
+      await server.stop();
+    }
+  });
+
+program
+  .command("restore")
+  .description("restore a backup from FILE into an empty database, then migrate it to this version")
+  .argument("<file>", "a file written by schakel backup")
+  .action(async (file: string) => {
+    const config = readConfig();
+    const server = await connectDatabaseServer(config, () => {});
+    try {
+      const summary = await restoreIntoEmptyDatabase(server.url, file);
+      const rows = summary.tables.reduce((sum, t) => sum + t.rows, 0);
+      console.log(`Restored ${summary.tables.length} tables, ${rows} rows from ${file}.${summary.migratedAfter.length ? ` Then applied: ${summary.migratedAfter.join(", ")}.` : ""}`);
+    } finally {
+      await server.stop();
+    }
+  });
 
 const health = program.command("health").description("relationship health");
 health

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CreateActivityInput, UpdateActivityInput } from "./domains/activities/activities.schemas";
+import { CreateActivityInput, UpdateActivityInput, WithdrawOfferInput } from "./domains/activities/activities.schemas";
 import { CreateCommitmentInput, RealisationInput, UpdateCommitmentInput } from "./domains/commitments/commitments.schemas";
 import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
@@ -220,6 +220,12 @@ export function openApiDocument() {
           parameters: idParam, requestBody: body(UpdateActivityInput), responses: record("The activity"),
         },
         delete: { summary: "Archive the activity", parameters: idParam, responses: record("The archived activity") },
+      },
+      "/activities/{id}/withdraw": {
+        post: {
+          summary: "Partner users only: withdraw the organisation's own offer while it is still offered ({ version }); it becomes cancelled and the account holder is emailed. 404 for another organisation's activity, 422 once planned, 409 when stale",
+          parameters: idParam, requestBody: body(WithdrawOfferInput), responses: record("The cancelled activity"),
+        },
       },
       "/search": {
         get: {

@@ -819,6 +819,10 @@ export const en: Messages = {
     activities: "Activities",
     activitiesNone: "No activities yet.",
     partnerActor: "(partner)",
+    withdraw: "Withdraw offer",
+    withdrawConfirm: "Withdraw this offer? Your contact will be told.",
+    withdrawn: "Your offer has been withdrawn.",
+    notOffered: "Only an offer that has not been planned yet can be withdrawn. If it is planned already, please contact your contact person.",
     email: {
       greeting: "Dear {name},",
       offerSubject: "New offer from {organisation}: {title}",
@@ -832,6 +836,8 @@ export const en: Messages = {
       plannedBody: "Your offer {type} \"{title}\" (from {date}) has been planned.",
       declinedSubject: "Your offer has been declined: {title}",
       declinedBody: "Your offer {type} \"{title}\" (from {date}) will not go ahead, unfortunately.",
+      withdrawnSubject: "Offer withdrawn by {organisation}: {title}",
+      withdrawnBody: "{by} of {organisation} has withdrawn the offer {type} \"{title}\" (from {date}). There is no need to plan it any more.",
     },
   },
   email: {

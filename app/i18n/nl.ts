@@ -835,6 +835,10 @@ export const nl = {
     activities: "Activiteiten",
     activitiesNone: "Nog geen activiteiten.",
     partnerActor: "(partner)",
+    withdraw: "Aanbod intrekken",
+    withdrawConfirm: "Dit aanbod intrekken? Uw contactpersoon krijgt daarvan bericht.",
+    withdrawn: "Uw aanbod is ingetrokken.",
+    notOffered: "Alleen een aanbod dat nog niet is ingepland, kunt u intrekken. Is het al ingepland, neem dan contact op met uw contactpersoon.",
     email: {
       greeting: "Beste {name},",
       offerSubject: "Nieuw aanbod van {organisation}: {title}",
@@ -848,6 +852,8 @@ export const nl = {
       plannedBody: "Uw aanbod {type} \"{title}\" (vanaf {date}) is ingepland.",
       declinedSubject: "Uw aanbod is afgewezen: {title}",
       declinedBody: "Uw aanbod {type} \"{title}\" (vanaf {date}) gaat helaas niet door.",
+      withdrawnSubject: "Aanbod ingetrokken door {organisation}: {title}",
+      withdrawnBody: "{by} van {organisation} heeft het aanbod {type} \"{title}\" (vanaf {date}) ingetrokken. U hoeft het niet meer in te plannen.",
     },
   },
   email: {

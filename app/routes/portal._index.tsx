@@ -4,6 +4,7 @@ import { z } from "zod";
 import { END_REASONS } from "../../db/schema";
 import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
 import { UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
+import { WithdrawOfferInput } from "../../server/domains/activities/activities.schemas";
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
@@ -23,6 +24,7 @@ import {
   scopeOf,
   toLocalDate,
   updateOrganisation,
+  withdrawOffer,
 } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
@@ -93,6 +95,13 @@ export async function action({ context, request }: ActionFunctionArgs) {
       });
       return json({ saved: "end-contact" as const });
     }
+    if (intent === "withdraw") {
+      const activityId = z.uuid().safeParse(formData.get("activityId"));
+      if (!activityId.success) throw new Response("Not found", { status: 404 });
+      const { version } = parseInput(WithdrawOfferInput, { version: formData.get("version") }, user.locale);
+      await context.db.transaction().execute((trx) => withdrawOffer(trx, scope, activityId.data, version, { ...meta, appUrl: context.appUrl }));
+      return json({ saved: "withdraw" as const });
+    }
     throw new Response("Bad request", { status: 400 });
   } catch (error) {
     // Another organisation's job is not found here, as on every other page.
@@ -103,7 +112,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   }
 }
 
-const SAVED_MESSAGE = { details: "portal.saved", "add-colleague": "portal.colleagueAdded", "end-contact": "portal.leftSaved" } as const;
+const SAVED_MESSAGE = { details: "portal.saved", "add-colleague": "portal.colleagueAdded", "end-contact": "portal.leftSaved", withdraw: "portal.withdrawn" } as const;
 
 export default function PortalPage() {
   const t = useT();
@@ -231,6 +240,7 @@ export default function PortalPage() {
 
       <section className="card" aria-labelledby="portal-activities">
         <h2 id="portal-activities">{t("portal.activities")}</h2>
+        {errorsOf("withdraw")?.formError ? <Alert tone="error">{errorsOf("withdraw")?.formError}</Alert> : null}
         <p><Link className="button" to="/portal/offer">{t("portal.offer")}</Link></p>
         {activities.length === 0 ? <p>{t("portal.activitiesNone")}</p> : (
           <ul className="plain-list">
@@ -238,6 +248,13 @@ export default function PortalPage() {
               <li key={a.id}>
                 <strong>{a.title}</strong> · {t(`activities.types.${a.type}`)} · {a.endDate !== a.startDate ? t("activities.period", { from: formatDay(a.startDate, locale), until: formatDay(a.endDate, locale) }) : formatDay(a.startDate, locale)}
                 {" "}<span className="badge">{t(`activities.statuses.${a.status}`)}</span>
+                {a.status === "offered" ? (
+                  <Form method="post" className="inline-form" onSubmit={(event) => { if (!window.confirm(t("portal.withdrawConfirm"))) event.preventDefault(); }}>
+                    <input type="hidden" name="activityId" value={a.id} />
+                    <input type="hidden" name="version" value={a.version} />
+                    <button type="submit" name="intent" value="withdraw" className="button button-quiet">{t("portal.withdraw")}</button>
+                  </Form>
+                ) : null}
               </li>
             ))}
           </ul>

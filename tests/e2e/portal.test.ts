@@ -57,4 +57,27 @@ describe("a partner keeps its organisation up to date in the portal", () => {
     expect(emails).toContainEqual({ to_address: world.holder.email, subject: "Nieuw aanbod van Hulshof Installatietechniek: Gastles warmtepompen", template: "partner_offer" });
     expect(emails).toContainEqual({ to_address: world.partner.email, subject: "Uw aanbod is ontvangen: Gastles warmtepompen", template: "partner_offer_confirmation" });
   });
+
+  it("the account holder accepts the offer from its page, and the partner then sees it planned", async () => {
+    const { id } = await server.db.selectFrom("activities").select("id").where("title", "=", "Gastles warmtepompen").executeTakeFirstOrThrow();
+    const holderContext = await browser.newContext({ baseURL: server.url });
+    try {
+      const holderPage = await holderContext.newPage();
+      await signIn(holderPage, world.holder.email, TEST_PASSWORD);
+      await holderPage.getByRole("heading", { name: "Welkom, Fatima El Amrani" }).waitFor();
+      await holderPage.goto(`/activities/${id}`);
+      await holderPage.getByRole("heading", { name: "Gastles warmtepompen" }).waitFor();
+      await holderPage.getByRole("button", { name: "Inplannen" }).click();
+      await holderPage.getByText("De activiteit is ingepland.").waitFor();
+    } finally {
+      await holderContext.close();
+    }
+
+    await page.goto("/portal");
+    const offer = page.getByRole("region", { name: "Activiteiten" }).getByRole("listitem").filter({ hasText: "Gastles warmtepompen" });
+    await offer.getByText("Gepland").waitFor();
+    expect(await offer.getByRole("button", { name: "Aanbod intrekken" }).count()).toBe(0);
+    const toPartner = await server.db.selectFrom("email_outbox").select("subject").where("to_address", "=", world.partner.email).where("template", "=", "partner_offer_planned").execute();
+    expect(toPartner).toEqual([{ subject: "Uw aanbod is ingepland: Gastles warmtepompen" }]);
+  });
 });

@@ -93,6 +93,35 @@ describe("the partner portal", () => {
       expect((await outbox()).length).toBe(before);
     });
 
+    it("withdraws its own offer while it is still offered: cancelled, and the account holder is told; once planned it stays", async () => {
+      const offer = async (title: string) =>
+        json(await api("/activities", "POST", { type: "internship", title, status: "offered", startDate: "2027-03-01", placesOffered: 1, organisationIds: [w.own.id] }));
+      const open = await offer("Stage tekenaar");
+      const stale = await api(`/activities/${open.id}/withdraw`, "POST", { version: 7 });
+      expect(stale.status).toBe(409);
+      const withdrawn = await api(`/activities/${open.id}/withdraw`, "POST", { version: 1 });
+      expect(withdrawn.status).toBe(200);
+      expect(await json(withdrawn)).toMatchObject({ status: "cancelled", version: 2 });
+      const toHolder = (await outbox()).find((e) => e.template === "partner_offer_withdrawn");
+      expect(toHolder).toMatchObject({ to: w.holder.email, subject: "Aanbod ingetrokken door Hulshof Installatietechniek: Stage tekenaar" });
+      expect(toHolder?.text).toContain("Paula Partner van Hulshof Installatietechniek heeft het aanbod Stage");
+      const audit = await t.db.selectFrom("audit_log").select(["action", "actor_id"]).where("entity_id", "=", String(open.id)).where("action", "=", "activity.withdraw").executeTakeFirst();
+      expect(audit).toEqual({ action: "activity.withdraw", actor_id: w.partner.id });
+
+      const plannedOffer = await offer("Stage lasser");
+      await api(`/activities/${plannedOffer.id}`, "PATCH", { version: 1, status: "planned" }, w.holderToken);
+      const late = await api(`/activities/${plannedOffer.id}/withdraw`, "POST", { version: 2 });
+      expect(late.status).toBe(422);
+      expect((await t.db.selectFrom("activities").select("status").where("id", "=", String(plannedOffer.id)).executeTakeFirstOrThrow()).status).toBe("planned");
+    });
+
+    it("cannot withdraw another organisation's offer (404), and staff cannot use the partner's withdraw (403)", async () => {
+      const foreign = await json(await api("/activities", "POST", { type: "internship", title: "Stage Wessels", status: "offered", startDate: "2027-03-01", organisationIds: [w.foreign.id] }, w.holderToken));
+      expect((await api(`/activities/${foreign.id}/withdraw`, "POST", { version: 1 })).status).toBe(404);
+      expect((await api(`/activities/${foreign.id}/withdraw`, "POST", { version: 1 }, w.holderToken)).status).toBe(403);
+      expect((await t.db.selectFrom("activities").select("status").where("id", "=", String(foreign.id)).executeTakeFirstOrThrow()).status).toBe("offered");
+    });
+
     it("shows the partner's changes as the partner's in the organisation's history", async () => {
       const history = await json(await api(`/organisations/${w.own.id}/history`, "GET", undefined, w.holderToken));
       const update = (history.items as Array<{ action: string; actor: { name: string; isPartner: boolean } | null }>).find((e) => e.action === "organisation.update");
@@ -149,6 +178,21 @@ describe("the partner portal", () => {
       expect(staffPage).toContain("Anouk Jansen is vertrokken (vertrokken bij de organisatie) door Paula Partner (partner)");
       expect(staffPage).toContain("Joris Klein begon als Monteur door Paula Partner (partner)");
       expect(staffPage).toContain("Paula Partner (partner)");
+    });
+
+    it("withdraws an offer from the portal page with a message; a planned one has no withdraw button", async () => {
+      const sent = await web.postForm("/portal/offer", { type: "internship", title: "Stage koeltechniek", startDate: "2027-02-01", placesOffered: "1" }, { jar: partner });
+      expect(sent.status).toBe(302);
+      const activity = await t.db.selectFrom("activities").select(["id", "version"]).where("title", "=", "Stage koeltechniek").executeTakeFirstOrThrow();
+      const page = await text(await web.get("/portal", { jar: partner }));
+      expect(page).toContain(`name="activityId" value="${activity.id}"`);
+      const withdrawn = await web.postForm("/portal", { intent: "withdraw", activityId: activity.id, version: String(activity.version) }, { jar: partner });
+      expect(withdrawn.status).toBe(200);
+      expect(alertsOf(await withdrawn.text())).toContain("Uw aanbod is ingetrokken.");
+      const again = await web.postForm("/portal", { intent: "withdraw", activityId: activity.id, version: String(activity.version + 1) }, { jar: partner });
+      expect(again.status).toBe(422);
+      expect(alertsOf(await again.text()).join(" ")).toContain("Alleen een aanbod dat nog niet is ingepland, kunt u intrekken.");
+      expect((await web.postForm("/portal", { intent: "withdraw", activityId: "00000000-0000-4000-8000-000000000000", version: "1" }, { jar: partner })).status).toBe(404);
     });
 
     it("offers internship places from the offer form: the partner's own organisation, status offered, and a message on the portal", async () => {

@@ -3,11 +3,11 @@ import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { apiUser, requireApiRole } from "../../http/api-auth";
 import { appUrlFor } from "../../http/app-url";
-import { offerActivity } from "../portal/portal.service";
+import { offerActivity, withdrawOffer } from "../portal/portal.service";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
-import { CreateActivityInput, ListActivitiesInput, SharedActivitiesInput, UpdateActivityInput } from "./activities.schemas";
+import { CreateActivityInput, ListActivitiesInput, SharedActivitiesInput, UpdateActivityInput, WithdrawOfferInput } from "./activities.schemas";
 import { archiveActivity, createActivity, getActivity, listActivities, listSharedActivities, updateActivity } from "./activities.service";
 
 const ActivityId = z.object({ id: z.uuid() });
@@ -49,6 +49,15 @@ export const activitiesApi = new Hono<HonoEnv>()
     const { db, clock, config } = c.get("services");
     const meta = { actor: user, now: clock.now(), appUrl: appUrlFor(config, c.req.url) };
     return c.json(await db.transaction().execute((trx) => updateActivity(trx, scopeOf(user), id, input, meta)));
+  })
+  // Partner portal: withdraw its own offer while it is still only offered (see withdrawOffer).
+  .post("/:id/withdraw", requireApiRole("partner"), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(ActivityId, c.req.param());
+    const { version } = parseInput(WithdrawOfferInput, await readJson(c));
+    const { db, clock, config } = c.get("services");
+    const meta = { actor: user, now: clock.now(), appUrl: appUrlFor(config, c.req.url) };
+    return c.json(await db.transaction().execute((trx) => withdrawOffer(trx, scopeOf(user), id, version, meta)));
   })
   .delete("/:id", requireApiRole(...EDITORS), async (c) => {
     const user = apiUser(c);

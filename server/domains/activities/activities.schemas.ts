@@ -140,3 +140,6 @@ export type ListActivitiesInput = z.infer<typeof ListActivitiesInput>;
 export const SharedActivitiesInput = z
   .object({ from: CalendarDay, to: CalendarDay })
   .refine((value) => value.to >= value.from, { path: ["to"], message: "validation.endBeforeStart" });
+
+/** A partner withdrawing its own offer: the version it read, so a decision made meanwhile is not overwritten. */
+export const WithdrawOfferInput = z.object({ version: z.coerce.number().int().min(1) });

@@ -12,6 +12,12 @@ async function regionName(db: Database, regionId: string) {
   return (await db.selectFrom("regions").select("name").where("id", "=", regionId).executeTakeFirstOrThrow()).name;
 }
 
+/** The partner organisation's account holder, when there is an active one. */
+function accountHolderOf(db: Database, organisationId: string) {
+  return db.selectFrom("organisations").innerJoin("users", "users.id", "organisations.account_holder_id")
+    .select(["users.name", "users.email", "users.locale"]).where("organisations.id", "=", organisationId).where("users.active", "=", true).executeTakeFirst();
+}
+
 function activityFor(activity: OfferedActivity, locale: Locale) {
   const partner = activity.organisations.find((o) => o.role === "partner");
   return { title: activity.title, typeLabel: translator(locale)(`activities.types.${activity.type}`), startDate: activity.startDate, organisationName: partner?.name ?? "" };
@@ -26,8 +32,7 @@ export async function queueOfferEmails(db: Database, regionId: string, activity:
   if (!partner || !meta.actor) return;
   const [region, holder, offeredBy] = await Promise.all([
     regionName(db, regionId),
-    db.selectFrom("organisations").innerJoin("users", "users.id", "organisations.account_holder_id")
-      .select(["users.name", "users.email", "users.locale"]).where("organisations.id", "=", partner.id).where("users.active", "=", true).executeTakeFirst(),
+    accountHolderOf(db, partner.id),
     db.selectFrom("users").select(["name", "email", "locale"]).where("id", "=", meta.actor.id).executeTakeFirstOrThrow(),
   ]);
   if (holder) {
@@ -64,4 +69,20 @@ export async function queueOfferDecisionEmail(
     activity: activityFor(activity, offeredBy.locale), url: meta.appUrl ? `${meta.appUrl}/portal` : null,
   });
   await queueEmail(db, { regionId, template: decision === "planned" ? "partner_offer_planned" : "partner_offer_declined", to: offeredBy.email, toName: offeredBy.name, message, now: meta.now });
+}
+
+/**
+ * The partner withdrew its own offer before it was planned: the account holder, who was asked to plan
+ * it, hears that it is off. Queued in the caller's transaction.
+ */
+export async function queueOfferWithdrawnEmail(db: Database, regionId: string, activity: OfferedActivity, meta: { actor: Actor; now: Date; appUrl: string }) {
+  const partner = activity.organisations.find((o) => o.role === "partner");
+  if (!partner || !meta.actor) return;
+  const holder = await accountHolderOf(db, partner.id);
+  if (!holder) return;
+  const message = await renderPartnerOfferEmail({
+    locale: holder.locale, audience: "withdrawn", name: holder.name, offeredBy: meta.actor.name, regionName: await regionName(db, regionId),
+    activity: activityFor(activity, holder.locale), url: `${meta.appUrl}/activities/${activity.id}`,
+  });
+  await queueEmail(db, { regionId, template: "partner_offer_withdrawn", to: holder.email, toName: holder.name, message, now: meta.now });
 }

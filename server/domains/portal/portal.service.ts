@@ -4,12 +4,13 @@ import type { Database } from "../../db/database";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import type { CreateActivityInput } from "../activities/activities.schemas";
-import { type Activity, createActivity } from "../activities/activities.service";
+import { type Activity, createActivity, getActivity } from "../activities/activities.service";
+import { recordAudit } from "../audit/audit";
 import type { AddContactInput } from "../people/people.schemas";
 import { addAffiliation, createPerson, type PersonSummary } from "../people/people.service";
 import type { Actor } from "../users/users.service";
 import { toLocalDate } from "../../clock";
-import { queueOfferEmails } from "./portal.emails";
+import { queueOfferEmails, queueOfferWithdrawnEmail } from "./portal.emails";
 import { assertOwnOrganisation, ownOrganisationId } from "./portal.rules";
 
 export { assertOwnOrganisation, assertPartnerOrganisationFields, PARTNER_ORGANISATION_FIELDS } from "./portal.rules";
@@ -82,6 +83,36 @@ export async function offerActivity(db: Database, scope: Scope, input: CreateAct
   return created;
 }
 
+/**
+ * A partner withdraws its own offer while it is still only an offer: it becomes cancelled and the
+ * account holder hears so. Another organisation's activity is 404; once the school planned it (or it
+ * is done or cancelled already) the partner cannot undo it here (422) and must ask the school.
+ */
+export async function withdrawOffer(db: Database, scope: Scope, id: string, version: number, meta: Meta & { appUrl: string }): Promise<Activity> {
+  const before = await getActivity(db, scope, id);
+  if (!before.organisationIds.includes(ownOrganisationId(scope))) throw notFound("Activity");
+  if (before.status !== "offered" || before.archivedAt) {
+    throw new AppError("RULE_VIOLATION", "Only an offer that has not been planned yet can be withdrawn", { userMessageKey: "portal.notOffered" });
+  }
+  const result = await db
+    .updateTable("activities")
+    .set({ status: "cancelled", updated_at: meta.now, version: sql`version + 1` })
+    .where("id", "=", id)
+    .where("region_id", "=", scope.regionId)
+    .where("version", "=", version)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) {
+    throw new AppError("CONFLICT", "The activity was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
+  }
+  const after = await getActivity(db, scope, id);
+  await recordAudit(db, {
+    regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "activity.withdraw", entityType: "activity", entityId: id,
+    before: { status: before.status, version: before.version }, after: { status: after.status, version: after.version }, now: meta.now,
+  });
+  await queueOfferWithdrawnEmail(db, scope.regionId, after, meta);
+  return after;
+}
+
 export type PortalOverview = Awaited<ReturnType<typeof portalActivities>>;
 
 /** The partner's activities for the portal: offered and planned first (soonest first), then done and cancelled (latest first). */
@@ -89,7 +120,7 @@ export async function portalActivities(db: Database, scope: Scope) {
   return db
     .selectFrom("activities")
     .innerJoin("activity_organisations as own", "own.activity_id", "activities.id")
-    .select(["activities.id", "activities.type", "activities.title", "activities.status", "activities.start_date as startDate", "activities.end_date as endDate"])
+    .select(["activities.id", "activities.type", "activities.title", "activities.status", "activities.start_date as startDate", "activities.end_date as endDate", "activities.version"])
     .where("activities.region_id", "=", scope.regionId)
     .where("own.organisation_id", "=", ownOrganisationId(scope))
     .where("activities.archived_at", "is", null)
