@@ -13,8 +13,9 @@
  *    other, straight on postgres.js (the driver the app uses), and timed. page p50 / SQL p50 is
  *    what the app adds on top of its database work. Each statement is also EXPLAINed, and a
  *    sequential scan over a large table is reported.
- * 5. A full health recompute, a 10,000-row CSV import and 100,000-row CSV and XLSX exports through
- *    the running server, with its peak RSS during the download.
+ * 5. A full health recompute; then a 10,000-row CSV import and 100,000-row CSV and XLSX exports
+ *    through a second server process over a database of their own (recreated each run, so the
+ *    national set stays as generated), with the server's peak RSS.
  *
  * Results: bench/results/latest.json and latest.md, with a pass/fail per budget.
  */
@@ -139,14 +140,33 @@ try {
   }
   say(`  ${health.join(" / ")} ms`);
 
-  const importResult = PARTS.has("import") ? await measureImport(db, base, child.pid!) : null;
-  if (importResult) say(`Import of ${IMPORT_ROWS} rows: ${importResult.seconds} s, ${JSON.stringify(importResult.counts)}, peak RSS ${importResult.rssPeakMb} MB`);
-
+  // Import and export write: they run against a database of their own on the same PostgreSQL
+  // (recreated each run), served by a second server process, so the national set stays as generated
+  // and every run imports into the same empty region.
+  let importResult: Awaited<ReturnType<typeof measureImport>> | null = null;
   const exports = [];
-  for (const format of PARTS.has("export") ? (["csv", "xlsx"] as const) : []) {
-    const result = await measureExport(db, base, child.pid!, format);
-    exports.push(result);
-    say(`Export ${format}: ${result.rows} rows, ${result.megabytes} MB in ${result.seconds} s; RSS ${result.rssStartMb} → peak ${result.rssPeakMb} MB`);
+  if (PARTS.has("import") || PARTS.has("export")) {
+    await stopServerProcess(child);
+    child = undefined;
+    const io = await freshDatabase(db, database.url, "schakel_bench_io");
+    try {
+      const ioPort = await freePort();
+      child = await startServerProcess(io.url, ioPort);
+      const ioBase = `http://127.0.0.1:${ioPort}`;
+      if (PARTS.has("import")) {
+        importResult = await measureImport(io.db, ioBase, child.pid!);
+        say(`Import of ${IMPORT_ROWS} rows: ${importResult.seconds} s, ${JSON.stringify(importResult.counts)}, peak RSS ${importResult.rssPeakMb} MB`);
+      }
+      for (const format of PARTS.has("export") ? (["csv", "xlsx"] as const) : []) {
+        const result = await measureExport(io.db, ioBase, child.pid!, format);
+        exports.push(result);
+        say(`Export ${format}: ${result.rows} rows, ${result.megabytes} MB in ${result.seconds} s; RSS ${result.rssStartMb} → peak ${result.rssPeakMb} MB`);
+      }
+    } finally {
+      if (child) await stopServerProcess(child);
+      child = undefined;
+      await io.db.destroy();
+    }
   }
 
   const report = buildReport({ counts, generatorSeconds: generated.alreadyLoaded ? null : generated.seconds, results, health, importResult, exports, minutes: (Date.now() - started) / 60_000 });
@@ -334,8 +354,16 @@ async function largeTables(client: postgres.Sql, relations: string[]) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Import and export through the running server, in regions of their own so the national regions
-// stay as generated.
+// Import and export through a running server, in a database of their own.
+
+async function freshDatabase(admin: Database, serverUrl: string, name: string) {
+  await sql.raw(`drop database if exists ${name} with (force)`).execute(admin);
+  await sql.raw(`create database ${name}`).execute(admin);
+  const url = serverUrl.replace(/\/[^/]*$/, `/${name}`);
+  const db = createDatabase(url);
+  await migrateToLatest(db);
+  return { url, db };
+}
 
 async function benchAdmin(db: Database, slug: string) {
   let region = await findRegionBySlug(db, slug);
@@ -349,7 +377,7 @@ async function benchAdmin(db: Database, slug: string) {
 
 async function measureImport(db: Database, base: string, pid: number) {
   // A fresh region each run: the import then creates all rows, as the budget's case describes.
-  const { regionId, token } = await benchAdmin(db, `bench-import-${Date.now().toString(36)}`);
+  const { token } = await benchAdmin(db, "bench-import");
   const csv = importCsv(IMPORT_ROWS);
   const rss = sampleRss(pid);
   const t0 = performance.now();
@@ -358,8 +386,6 @@ async function measureImport(db: Database, base: string, pid: number) {
   const seconds = Number(((performance.now() - t0) / 1000).toFixed(2));
   const rssPeakMb = rss.stop();
   if (!response.ok) throw new Error(`import: ${response.status} ${answer.error?.message}`);
-  // Archived afterwards, so the next run's health recompute still measures the national set only.
-  await db.updateTable("organisations").set({ archived_at: new Date(NOW) }).where("region_id", "=", regionId).execute();
   return { rows: IMPORT_ROWS, seconds, counts: answer.counts ?? {}, rssPeakMb };
 }
 
@@ -375,8 +401,6 @@ async function measureExport(db: Database, base: string, pid: number, format: "c
       from generate_series(${present.n + 1}::int, ${EXPORT_ROWS}::int) as i`.execute(db);
     await sql`analyze organisations`.execute(db);
   }
-  // Ended, so not watched: the health recompute keeps measuring the national set only.
-  await db.updateTable("organisations").set({ status: "ended" }).where("region_id", "=", regionId).where("status", "<>", "ended").execute();
   const rss = sampleRss(pid);
   const t0 = performance.now();
   const response = await fetch(`${base}/api/v1/organisations?format=${format}`, { headers: { authorization: `Bearer ${token}` } });
