@@ -5,6 +5,18 @@
  */
 export { createApiToken, listApiTokens, revokeApiToken } from "../server/auth/api-tokens";
 export { signIn } from "../server/auth/sign-in";
+export { endSession, listSessions } from "../server/auth/sessions";
+export { erasePerson, exportPerson, regionRetention, setRegionRetention, type PersonExport } from "../server/domains/privacy/privacy.service";
+export {
+  completeChallenge,
+  confirmEnrollment,
+  disableTwoFactor,
+  enrollmentSecret,
+  regenerateRecoveryCodes,
+  regionTwoFactorRequirement,
+  setRegionTwoFactorRequirement,
+  twoFactorStatus,
+} from "../server/auth/two-factor";
 export { findOutboxEmail, listOutbox } from "../server/domains/email/outbox.service";
 export {
   archiveOrganisation,
@@ -54,6 +66,7 @@ export {
 export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
 export { completeSetup, isSetupTokenValid } from "../server/domains/setup/setup.service";
 export {
+  changePassword,
   changeUserRole,
   createUser,
   deactivateUser,
@@ -78,6 +91,8 @@ export {
   listOrganisationsWithCommitments,
   updateCommitment,
 } from "../server/domains/commitments/commitments.service";
+export { listSchoolYearBudgets, setSchoolYearBudget } from "../server/domains/budgets/budgets.service";
+export { cofinancingOverview, cofinancingYears } from "../server/domains/budgets/cofinancing-overview.service";
 export { MAX_DOCUMENT_BYTES } from "../server/domains/documents/documents.service";
 export {
   addColleague,

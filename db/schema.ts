@@ -21,6 +21,10 @@ export interface RegionsTable {
   settings: ColumnType<Record<string, unknown>, RawBuilder<unknown> | undefined, RawBuilder<unknown>>;
   version: Generated<number>;
   created_at: Generated<Date>;
+  /** Admins and penvoerders of the region must sign in with a second factor. */
+  require_two_factor: Generated<boolean>;
+  /** Months after their last job ended that a departed contact is anonymised; null: never by itself. */
+  retention_months: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface SubregionsTable {
@@ -48,6 +52,26 @@ export interface UsersTable {
   /** The weekly digest: whether it comes, and on which ISO weekday (1 = Monday). */
   digest_enabled: Generated<boolean>;
   digest_weekday: Generated<number>;
+  /** Two-factor sign-in: the TOTP secret (while enrolling, enabled_at is null) and the last accepted time step. */
+  totp_secret: string | null;
+  totp_enabled_at: Timestamp | null;
+  totp_last_step: ColumnType<string | null, number | string | null, number | string | null>;
+}
+
+export interface UserRecoveryCodesTable {
+  id: Generated<string>;
+  user_id: string;
+  code_hash: string;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface TwoFactorChallengesTable {
+  token_hash: string;
+  user_id: string;
+  expires_at: Timestamp;
+  failed_attempts: Generated<number>;
+  created_at: Timestamp;
 }
 
 export interface SessionsTable {
@@ -511,6 +535,8 @@ export interface DB {
   commitments: CommitmentsTable;
   commitment_realisations: CommitmentRealisationsTable;
   school_year_budgets: SchoolYearBudgetsTable;
+  user_recovery_codes: UserRecoveryCodesTable;
+  two_factor_challenges: TwoFactorChallengesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -13,7 +13,9 @@ import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
 import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
+import { budgetsApi, cofinancingApi } from "./domains/budgets/budgets.routes";
 import { openApiDocument } from "./openapi";
+import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
 export function createApi() {
@@ -41,5 +43,10 @@ export function createApi() {
   api.route("/activities", activitiesApi);
   api.route("/commitments", commitmentsApi);
   api.route("/documents", documentsApi);
+  api.route("/budgets", budgetsApi);
+  api.route("/cofinancing", cofinancingApi);
+  api.route("/me", meApi);
+  api.route("/region/security", regionSecurityApi);
+  api.route("/region/privacy", regionPrivacyApi);
   return api;
 }

@@ -152,6 +152,15 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
       c.set("user", session.user);
       c.set("sessionId", session.sessionId);
       sessionCookie = session.setCookie;
+      // The region requires a second factor of this admin or penvoerder, who has none yet: nothing
+      // else opens until it is set up (the page, signing out and the page's assets excepted).
+      if (session.mustSetUpTwoFactor && !TWO_FACTOR_SETUP_PATHS.test(c.req.path)) {
+        const refused = c.req.path.startsWith("/api/")
+          ? c.json(new AppError("FORBIDDEN", "Your region requires two-factor sign-in: set it up on /profile/two-factor first").toJSON(), 403)
+          : c.redirect("/profile/two-factor", 303);
+        if (sessionCookie) refused.headers.append("Set-Cookie", sessionCookie);
+        return refused;
+      }
     }
     await next();
     // The renewed or cleared cookie must not override a session the response itself sets (sign-in).
@@ -188,6 +197,9 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
   }
   return app;
 }
+
+/** What a user who must still set up two-factor sign-in may reach. */
+const TWO_FACTOR_SETUP_PATHS = /^(\/profile\/two-factor\/?|\/sign-out\/?|\/healthz|\/build\/.*|\/[^/]+\.(ico|png|svg|css|txt|webmanifest))$/;
 
 function isBearerApiRequest(path: string, authorization: string | undefined) {
   return path.startsWith("/api/") && /^Bearer\s/i.test(authorization ?? "");

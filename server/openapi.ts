@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { CreateActivityInput, UpdateActivityInput, WithdrawOfferInput } from "./domains/activities/activities.schemas";
+import { SetBudgetInput } from "./domains/budgets/budgets.schemas";
+import { RegionPrivacyInput, RegionSecurityInput } from "./domains/account/account.routes";
 import { CreateCommitmentInput, RealisationInput, UpdateCommitmentInput } from "./domains/commitments/commitments.schemas";
 import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
@@ -8,7 +10,7 @@ import { LogInteractionInput } from "./domains/interactions/interactions.schemas
 import { CreateOrganisationInput, MergeOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
 import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, MergePersonInput, MoveToOrganisationInput, UpdatePersonInput } from "./domains/people/people.schemas";
 import { CreateTaskInput, UpdateTaskInput } from "./domains/tasks/tasks.schemas";
-import { ChangeRoleInput, InviteUserInput } from "./domains/users/users.schemas";
+import { ChangePasswordInput, ChangeRoleInput, InviteUserInput } from "./domains/users/users.schemas";
 
 /**
  * The published contract at /api/v1/openapi.json. Request bodies come from the same zod schemas
@@ -35,6 +37,7 @@ const errors = Object.fromEntries(
   ),
 );
 const list = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const schoolYearParam = [{ name: "schoolYear", in: "path", required: true, schema: { type: "string", pattern: "^\\d{4}-\\d{4}$" }, description: "2025-2026" }];
 const idParam = [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }];
 const pageParams = [
   { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } },
@@ -352,11 +355,54 @@ export function openApiDocument() {
       "/commitments/{id}/confirm": {
         post: { summary: "A partner user confirms its own organisation's commitment; who and when are recorded", parameters: idParam, responses: record("The commitment") },
       },
+      "/me/sessions": {
+        get: { summary: "Where the caller is signed in: { items: [{ id, createdAt, expiresAt, ip, userAgent, current }] }; the id is a hash, never the session secret", responses: record("The sessions") },
+      },
+      "/me/sessions/{id}": {
+        delete: { summary: "End one of the caller's own sessions (404 for any other)", parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", pattern: "^[0-9a-f]{64}$" } }], responses: { "204": { description: "Ended" }, ...errors } },
+      },
+      "/me/password": {
+        post: { summary: "Change the caller's password with the current one; every other session ends", requestBody: body(ChangePasswordInput), responses: record("{ otherSessionsEnded }") },
+      },
+      "/me/two-factor": {
+        get: { summary: "Whether two-factor sign-in is on for the caller, recovery codes left, and whether the region requires it", responses: record("{ enabled, enabledAt, recoveryCodesLeft, required }") },
+      },
+      "/region/security": {
+        get: { summary: "Whether the region requires two-factor sign-in of admins and penvoerders (staff)", responses: record("{ requireTwoFactor }") },
+        patch: { summary: "Require it or not (admin); those without a second factor are sent to set it up at their next page", requestBody: body(RegionSecurityInput), responses: record("{ requireTwoFactor }") },
+      },
+      "/region/privacy": {
+        get: { summary: "The region's retention period for departed contacts, in months (null: never by itself)", responses: record("{ retentionMonths }") },
+        patch: { summary: "Set it (admin); the nightly job anonymises who left longer ago, except speakers and supervisors of activities in the last seven years", requestBody: body(RegionPrivacyInput), responses: record("{ retentionMonths }") },
+      },
+      "/people/{id}/export": {
+        get: { summary: "Everything Schakel keeps about the person, for an access request (admin); the viewing is audited", parameters: idParam, responses: record("{ person, affiliations, interactions, activities, tasks }") },
+      },
+      "/people/{id}/erase": {
+        post: { summary: "Erase the person (admin): name, email and phone removed from every table; jobs, contact moments and activities stay as anonymous counts; the audit log keeps only that an erasure happened. 422 when erased already", parameters: idParam, responses: record("{ id, anonymisedAt }") },
+      },
       "/documents/{id}": {
         get: {
           summary: "Download an evidence document (as an attachment), for whoever may read its commitment",
           parameters: idParam,
           responses: { "200": { description: "The file", content: { "application/pdf": { schema: { type: "string", format: "binary" } }, "image/png": { schema: { type: "string", format: "binary" } }, "image/jpeg": { schema: { type: "string", format: "binary" } } } }, ...errors },
+        },
+      },
+      "/budgets": {
+        get: { summary: "The region's budget and co-financing target per school year, newest first (admin, penvoerder, accounthouder): { items: [{ schoolYear, budgetCents, targetBasisPoints, targetCents, notes, version, updatedAt }], nextCursor: null }", responses: record("The budgets") },
+      },
+      "/budgets/{schoolYear}": {
+        get: { summary: "One school year's budget and target (404 when none was set)", parameters: schoolYearParam, responses: record("{ schoolYear, budgetCents, targetBasisPoints (1000 = 10%), targetCents, notes, version, updatedAt }") },
+        put: {
+          summary: "Set a school year's budget and target (admin, penvoerder): budgetCents in integer cents, targetBasisPoints 0–10000 (default 1000 = 10%). Without version the first time; after that with the version read (409 when stale)",
+          parameters: schoolYearParam, requestBody: body(SetBudgetInput), responses: record("The budget"),
+        },
+      },
+      "/cofinancing/{schoolYear}": {
+        get: {
+          summary:
+            "The co-financing overview of a school year (admin, penvoerder, accounthouder): totals { pledgedCents, agreedCents, realisedCents, targetCents }, shares of the budget, byKind, bySubregion, byPartner, cumulative months and the linear forecast to 31 July",
+          parameters: schoolYearParam, responses: record("The overview"),
         },
       },
       "/users/{id}/deactivate": {

@@ -1,8 +1,9 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { HealthBadge } from "../components/health";
+import { CofinancingProgressChart, forecastSentence } from "../components/cofinancing-charts";
 import { HealthTrendChart } from "../components/health-trend-chart";
-import { getRegion, healthCounts, regionHealthTrend, schoolYearEnd, schoolYearStart, scopeOf, toLocalDate } from "../services.server";
+import { cofinancingOverview, getRegion, healthCounts, regionHealthTrend, schoolYearEnd, schoolYearOf, schoolYearStart, scopeOf, toLocalDate } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { useLocale, useT } from "../utils/i18n";
 
@@ -19,13 +20,15 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const staff = user.role !== "partner";
   const counts = staff ? await healthCounts(context.db, scopeOf(user), today) : null;
   const trend = staff ? await regionHealthTrend(context.db, scopeOf(user), { from: schoolYear.from, to: today }) : [];
-  return { name: user.name, role: user.role, regionName: region.name, counts, trend, schoolYear };
+  // The programme manager and the penvoerder see the year's co-financing against its target at a glance.
+  const cofinancing = user.role === "admin" || user.role === "penvoerder" ? await cofinancingOverview(context.db, scopeOf(user), schoolYearOf(today), context.clock.now()) : null;
+  return { name: user.name, role: user.role, regionName: region.name, counts, trend, schoolYear, cofinancing };
 }
 
 export default function DashboardPage() {
   const t = useT();
   const locale = useLocale();
-  const { name, role, regionName, counts, trend, schoolYear } = useLoaderData<typeof loader>();
+  const { name, role, regionName, counts, trend, schoolYear, cofinancing } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("dashboard.welcome", { name })}</h1>
@@ -50,6 +53,16 @@ export default function DashboardPage() {
           <p>{t("dashboard.comingSoon")}</p>
         </div>
       )}
+      {cofinancing ? (
+        <section className="card" aria-labelledby="cofinancing-heading">
+          <h2 id="cofinancing-heading">{t("commitments.title")}</h2>
+          <CofinancingProgressChart overview={cofinancing} locale={locale} />
+          <p data-testid="cofinancing-forecast">{forecastSentence(cofinancing, locale)}</p>
+          <p>
+            <Link className="button" to={`/cofinancing/${cofinancing.schoolYear}`}>{t("cofinancing.toPage")}</Link>
+          </p>
+        </section>
+      ) : null}
     </div>
   );
 }

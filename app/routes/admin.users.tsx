@@ -3,9 +3,9 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ROLES } from "../../db/schema";
 import { ChangeRoleInput, InviteUserInput, ListInput } from "../../server/domains/users/users.schemas";
-import { changeUserRole, countOwnedOrganisations, createUser, deactivateUser, listUsers, parseInput } from "../services.server";
+import { changeUserRole, countOwnedOrganisations, createUser, deactivateUser, listUsers, parseInput, regionRetention, regionTwoFactorRequirement, scopeOf, setRegionRetention, setRegionTwoFactorRequirement } from "../services.server";
 import { Alert } from "../components/ui/alert";
-import { SelectField, TextField } from "../components/ui/field";
+import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../i18n";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
@@ -20,7 +20,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const { limit, cursor } = parseInput(ListInput, Object.fromEntries(new URL(request.url).searchParams));
   const page = await listUsers(context.db, admin.regionId, { limit, cursor });
   const owned = await countOwnedOrganisations(context.db, admin.regionId, page.items.filter((user) => !user.active).map((user) => user.id));
-  return { users: page.items, nextCursor: page.nextCursor, currentUserId: admin.id, owned };
+  const security = { ...(await regionTwoFactorRequirement(context.db, admin.regionId)), ...(await regionRetention(context.db, admin.regionId)) };
+  return { users: page.items, nextCursor: page.nextCursor, currentUserId: admin.id, owned, security };
 }
 
 type ActionData = FormErrors & { intent?: string; userId?: string; success?: string };
@@ -37,6 +38,20 @@ export async function action({ context, request }: ActionFunctionArgs) {
       await context.db.transaction().execute((trx) => createUser(trx, { ...input, regionId: admin.regionId }, meta));
       await context.notifyEmailQueued();
       return json<ActionData>({ intent, success: t("users.invited", { email: input.email }) });
+    }
+    if (intent === "two-factor-requirement") {
+      await context.db.transaction().execute((trx) =>
+        setRegionTwoFactorRequirement(trx, admin.regionId, formData.get("requireTwoFactor") === "on", { actorId: admin.id, now: meta.now }));
+      return json<ActionData>({ intent, success: t("twoFactor.regionRequirementSaved") });
+    }
+    if (intent === "retention") {
+      const raw = String(formData.get("retentionMonths") ?? "").trim();
+      const months = raw === "" ? null : Number(raw);
+      if (months !== null && (!Number.isInteger(months) || months < 1 || months > 240)) {
+        return json<ActionData>({ intent, fields: { retentionMonths: t("privacy.retentionInvalid") } }, { status: 400 });
+      }
+      await context.db.transaction().execute((trx) => setRegionRetention(trx, scopeOf(admin), months, meta));
+      return json<ActionData>({ intent, success: t("privacy.retentionSaved") });
     }
     const { userId } = parseForm(UserTarget, formData, admin.locale);
     if (intent === "change-role") {
@@ -61,7 +76,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 
 export default function UsersPage() {
   const t = useT();
-  const { users, nextCursor, currentUserId, owned } = useLoaderData<typeof loader>();
+  const { users, nextCursor, currentUserId, owned, security } = useLoaderData<typeof loader>();
   const data = useActionData<ActionData>();
   const inviteErrors = data?.intent === "invite" ? data : undefined;
   return (
@@ -70,6 +85,21 @@ export default function UsersPage() {
       <p className="lead">{t("users.intro")}</p>
       {data?.success ? <Alert tone="success">{data.success}</Alert> : null}
       {data?.formError && data.intent !== "invite" ? <Alert tone="error">{data.formError}</Alert> : null}
+
+      <section className="card" aria-labelledby="region-security">
+        <h2 id="region-security">{t("twoFactor.security")}</h2>
+        <p>{t("twoFactor.regionRequirementIntro")}</p>
+        <Form method="post" className="inline-form">
+          <input type="hidden" name="intent" value="two-factor-requirement" />
+          <CheckboxField label={t("twoFactor.regionRequirement")} name="requireTwoFactor" defaultChecked={security.requireTwoFactor} key={String(security.requireTwoFactor)} />
+          <button type="submit" className="button button-small">{t("twoFactor.save")}</button>
+        </Form>
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="retention" />
+          <TextField label={t("privacy.retention")} hint={t("privacy.retentionHint")} name="retentionMonths" inputMode="numeric" defaultValue={security.retentionMonths ?? ""} key={String(security.retentionMonths)} error={data?.intent === "retention" ? data.fields?.retentionMonths : undefined} />
+          <button type="submit" className="button button-small">{t("twoFactor.save")}</button>
+        </Form>
+      </section>
 
       <div className="table-wrap">
         <table>

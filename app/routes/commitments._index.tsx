@@ -29,13 +29,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     totals,
     partners,
     canCreate: user.role === "admin" || user.role === "penvoerder",
+    canSeeTarget: user.role !== "partner",
   };
 }
 
 export default function CommitmentsPage() {
   const t = useT();
   const locale = useLocale();
-  const { commitments, nextCursor, totals, partners, canCreate } = useLoaderData<typeof loader>();
+  const { commitments, nextCursor, totals, partners, canCreate, canSeeTarget } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const nextParams = new URLSearchParams(params);
   if (nextCursor) nextParams.set("cursor", nextCursor);
@@ -44,6 +45,7 @@ export default function CommitmentsPage() {
       <div className="actions page-title">
         <h1>{t("commitments.title")}</h1>
         {canCreate ? <Link className="button" to="/commitments/new">{t("commitments.new")}</Link> : null}
+        {canSeeTarget ? <Link to={params.get("schoolYear") ? `/cofinancing/${params.get("schoolYear")}` : "/cofinancing"}>{t("cofinancing.nav")}</Link> : null}
       </div>
       <p className="lead">{t("commitments.intro")}</p>
       <Form method="get" className="card filters" role="search">

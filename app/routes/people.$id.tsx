@@ -9,6 +9,7 @@ import { translator } from "../i18n";
 import {
   AppError,
   archivePerson,
+  erasePerson,
   findMergeCandidates,
   getPerson,
   listHistory,
@@ -51,6 +52,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     candidates,
     mergeQuery: mergeQuery ?? "",
     today: toLocalDate(context.clock.now()),
+    isAdmin: user.role === "admin",
+    anonymisedAt: (await context.db.selectFrom("people").select("anonymised_at").where("id", "=", person.id).executeTakeFirstOrThrow()).anonymised_at,
   };
 }
 
@@ -75,6 +78,12 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       const archived = await context.db.transaction().execute((trx) => archivePerson(trx, user.regionId, id, meta));
       return json<FormErrors & { success?: string }>({ success: t("archive.archivedPerson", { name: archived.name }) });
     }
+    if (intent === "erase") {
+      // Erasing cannot be undone: the box must be ticked, and the service lets only an admin through.
+      if (formData.get("confirmErase") !== "on") return json<FormErrors & { success?: string }>({ fields: { confirmErase: t("privacy.eraseConfirmMissing") } }, { status: 400 });
+      await context.db.transaction().execute((trx) => erasePerson(trx, scopeOf(user), id, meta));
+      return json<FormErrors & { success?: string }>({ success: t("privacy.erased") });
+    }
     if (intent === "restore") {
       await context.db.transaction().execute((trx) => restorePerson(trx, user.regionId, id, meta));
       return json<FormErrors & { success?: string }>({ success: t("archive.restored") });
@@ -94,7 +103,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function PersonPage() {
   const t = useT();
   const locale = useLocale();
-  const { person, organisations, history, candidates, mergeQuery, today } = useLoaderData<typeof loader>();
+  const { person, organisations, history, candidates, mergeQuery, today, isAdmin, anonymisedAt } = useLoaderData<typeof loader>();
   const result = useActionData<FormErrors & { success?: string }>();
   const archived = Boolean(person.archivedAt);
   // An archived person is shown to read and to restore, not to change.
@@ -105,7 +114,7 @@ export default function PersonPage() {
       <p className="lead">{[person.email, person.phone].filter(Boolean).join(" · ")}</p>
       {result?.success ? <Alert tone="success">{result.success}</Alert> : null}
       {result?.formError ? <Alert tone="error">{result.formError}</Alert> : null}
-      {archived ? (
+      {anonymisedAt ? <Alert tone="info">{t("privacy.erasedBanner", { date: formatMoment(anonymisedAt, locale) })}</Alert> : archived ? (
         <Alert tone="info">
           {t("archive.archivedSince", { date: formatMoment(person.archivedAt, locale) })}
           <Form method="post" className="inline-form">
@@ -175,6 +184,19 @@ export default function PersonPage() {
         </section>
       ) : null}
       <HistorySection items={history.items} nextCursor={history.nextCursor} of="person" />
+      {isAdmin && !anonymisedAt ? (
+        <section className="card" aria-labelledby="privacy">
+          <h2 id="privacy">{t("privacy.section")}</h2>
+          <p>{t("privacy.sectionIntro")}</p>
+          <p><Link to={`/people/${person.id}/export`}>{t("privacy.exportLink")}</Link></p>
+          <Form method="post" noValidate onSubmit={(event) => { if (!window.confirm(t("privacy.eraseConfirm"))) event.preventDefault(); }}>
+            <input type="hidden" name="intent" value="erase" />
+            <CheckboxField label={t("privacy.eraseConfirm")} name="confirmErase" />
+            {result?.fields?.confirmErase ? <p className="field-error" role="alert">{result.fields.confirmErase}</p> : null}
+            <button type="submit" className="button button-danger">{t("privacy.erase")}</button>
+          </Form>
+        </section>
+      ) : null}
       {!archived ? (
         <Form
           method="post"

@@ -1,9 +1,25 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { createApiToken, createFeed, getDigestPreferences, getFeedStatus, listApiTokens, revokeApiToken, revokeFeed, scopeOf, setUserLocale, updateDigestPreferences } from "../services.server";
+import {
+  changePassword,
+  createApiToken,
+  createFeed,
+  endSession,
+  getDigestPreferences,
+  getFeedStatus,
+  listApiTokens,
+  listSessions,
+  revokeApiToken,
+  revokeFeed,
+  scopeOf,
+  setUserLocale,
+  twoFactorStatus,
+  updateDigestPreferences,
+} from "../services.server";
+
 import { DigestPreferencesInput } from "../../server/domains/digest/digest.schemas";
-import { LocaleInput } from "../../server/domains/users/users.schemas";
+import { ChangePasswordInput, LocaleInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../i18n";
@@ -16,6 +32,7 @@ export const meta: MetaFunction = () => [{ title: "Profiel · Schakel" }];
 const CreateTokenInput = z.object({ name: z.string().trim().min(1).max(100) });
 const RevokeTokenInput = z.object({ tokenId: z.uuid() });
 const FeedInput = z.object({ owner: z.enum(["user", "region"]) });
+const EndSessionInput = z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -25,6 +42,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     digest: user.role === "partner" ? null : await getDigestPreferences(context.db, user.id),
     feed: await getFeedStatus(context.db, scopeOf(user), { kind: "user" }),
     regionFeed: user.role === "admin" ? await getFeedStatus(context.db, scopeOf(user), { kind: "region" }) : undefined,
+    sessions: await listSessions(context.db, user.id, context.sessionId, context.clock.now()),
+    twoFactor: await twoFactorStatus(context.db, user.id),
   };
 }
 
@@ -65,16 +84,31 @@ export async function action({ context, request }: ActionFunctionArgs) {
       await revokeFeed(context.db, scopeOf(user), { kind: owner }, { now });
       return json<ActionData>({ intent, owner, success: translator(user.locale)("profile.feedRevoked") });
     }
+    if (intent === "change-password") {
+      const input = parseForm(ChangePasswordInput, formData, user.locale);
+      await changePassword(context.db, user.id, input, { keepSessionId: context.sessionId, now });
+      return json<ActionData>({ intent, success: translator(user.locale)("changePassword.changed") });
+    }
+    if (intent === "end-session") {
+      const { sessionId } = parseForm(EndSessionInput, formData, user.locale);
+      await endSession(context.db, user.id, sessionId);
+      return json<ActionData>({ intent, success: translator(user.locale)("sessions.ended") });
+    }
+    if (intent === "end-other-sessions") {
+      const count = await context.sessions.invalidateOthers(user.id, context.sessionId);
+      return json<ActionData>({ intent, success: translator(user.locale)("sessions.endedOthers", { count }) });
+    }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });
   } catch (error) {
-    return formError(error, user.locale);
+    const response = formError(error, user.locale);
+    return json<ActionData>({ ...((await response.json()) as FormErrors), intent: String(intent) }, { status: response.status });
   }
 }
 
 export default function ProfilePage() {
   const t = useT();
   const locale = useLocale();
-  const { user, tokens, digest, feed, regionFeed } = useLoaderData<typeof loader>();
+  const { user, tokens, digest, feed, regionFeed, sessions, twoFactor } = useLoaderData<typeof loader>();
   const data = useActionData<ActionData>();
   return (
     <div className="page">
@@ -113,6 +147,49 @@ export default function ProfilePage() {
               </Form>
             </>
           ) : null}
+        </section>
+        <section className="card" aria-labelledby="security">
+          <h2 id="security">{t("twoFactor.security")}</h2>
+          <h3>{t("twoFactor.title")}</h3>
+          <p>{twoFactor.enabled ? t("twoFactor.statusOn", { date: formatMoment(twoFactor.enabledAt!, locale) }) : t("twoFactor.statusOff")}</p>
+          <p><Link className="button button-quiet" to="/profile/two-factor">{twoFactor.enabled ? t("twoFactor.manage") : t("twoFactor.setUp")}</Link></p>
+          <h3 id="change-password">{t("changePassword.title")}</h3>
+          {data?.intent === "change-password" && data.success ? <Alert tone="success">{data.success}</Alert> : null}
+          <Form method="post" noValidate aria-labelledby="change-password">
+            <input type="hidden" name="intent" value="change-password" />
+            <TextField label={t("changePassword.current")} name="currentPassword" type="password" autoComplete="current-password" required error={data?.intent === "change-password" ? data.fields?.currentPassword : undefined} />
+            <TextField label={t("changePassword.new")} name="password" type="password" autoComplete="new-password" required error={data?.intent === "change-password" ? data.fields?.password : undefined} />
+            <TextField label={t("changePassword.confirm")} name="confirm" type="password" autoComplete="new-password" required error={data?.intent === "change-password" ? data.fields?.confirm : undefined} />
+            <button type="submit" className="button">{t("changePassword.submit")}</button>
+          </Form>
+        </section>
+        <section className="card" aria-labelledby="sessions">
+          <h2 id="sessions">{t("sessions.title")}</h2>
+          <p className="lead">{t("sessions.intro")}</p>
+          {(data?.intent === "end-session" || data?.intent === "end-other-sessions") && data.success ? <Alert tone="success">{data.success}</Alert> : null}
+          <ul className="plain-list">
+            {sessions.map((session) => (
+              <li key={session.id}>
+                <strong>{session.userAgent ? describeBrowser(session.userAgent) : t("sessions.unknownDevice")}</strong>
+                {session.current ? <> <span className="badge">{t("sessions.current")}</span></> : null}
+                <br />
+                {t("sessions.since", { date: formatMoment(session.createdAt, locale) })}
+                {session.ip ? <> · {t("sessions.address", { ip: session.ip })}</> : null}
+                {session.current ? null : (
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="end-session" />
+                    <input type="hidden" name="sessionId" value={session.id} />
+                    <button type="submit" className="button button-small button-quiet">{t("sessions.end")}</button>
+                  </Form>
+                )}
+              </li>
+            ))}
+          </ul>
+          {sessions.some((session) => !session.current) ? (
+            <Form method="post">
+              <button type="submit" name="intent" value="end-other-sessions" className="button button-danger">{t("sessions.endOthers")}</button>
+            </Form>
+          ) : <p>{t("sessions.none")}</p>}
         </section>
         <FeedSection owner="user" status={feed} data={data} />
         {regionFeed !== undefined ? <FeedSection owner="region" status={regionFeed} data={data} /> : null}
@@ -198,4 +275,11 @@ function FeedSection({ owner, status, data }: { owner: "user" | "region"; status
       </div>
     </section>
   );
+}
+
+/** "Firefox op Linux" from a user-agent string: enough to recognise one's own browsers. */
+function describeBrowser(userAgent: string) {
+  const browser = /Edg\//.test(userAgent) ? "Edge" : /Firefox\//.test(userAgent) ? "Firefox" : /Chrome\//.test(userAgent) ? "Chrome" : /Safari\//.test(userAgent) ? "Safari" : null;
+  const system = /Windows/.test(userAgent) ? "Windows" : /Android/.test(userAgent) ? "Android" : /iPhone|iPad/.test(userAgent) ? "iOS" : /Mac OS X/.test(userAgent) ? "macOS" : /Linux/.test(userAgent) ? "Linux" : null;
+  return [browser, system].filter(Boolean).join(" · ") || userAgent.slice(0, 60);
 }

@@ -8,6 +8,7 @@ import { DEFAULT_LOCALE, translator } from "../i18n";
 import { safeRedirectTo } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
+import { challengeCookie } from "../utils/two-factor-cookie.server";
 
 export const meta: MetaFunction = () => [{ title: "Inloggen · Schakel" }];
 
@@ -33,6 +34,10 @@ export async function action({ context, request }: ActionFunctionArgs) {
       return json<FormErrors>({ formError: t("signIn.rateLimited", { minutes: result.retryAfterMinutes }) }, { status: 429 });
     }
     if (result.status === "invalid") return json<FormErrors>({ formError: t("signIn.invalid") }, { status: 400 });
+    if (result.status === "two_factor") {
+      const redirectTo = encodeURIComponent(safeRedirectTo(formData.get("redirectTo")));
+      return redirect(`/sign-in/code?redirectTo=${redirectTo}`, { headers: { "Set-Cookie": challengeCookie(result.challenge, context.isSecure) } });
+    }
     // A session that existed before signing in is ended: the new one gets a fresh id.
     if (context.sessionId) await context.sessions.invalidate(context.sessionId, context.isSecure);
     return redirect(safeRedirectTo(formData.get("redirectTo")), { headers: { "Set-Cookie": result.setCookie } });
@@ -52,6 +57,7 @@ export default function SignInPage() {
       <p className="lead">{t("signIn.intro")}</p>
       {params.get("signedOut") ? <Alert tone="success">{t("signIn.signedOut")}</Alert> : null}
       {params.get("passwordSet") ? <Alert tone="success">{t("signIn.passwordChanged")}</Alert> : null}
+      {params.get("codeExpired") ? <Alert tone="error">{t("signIn.codeExpired")}</Alert> : null}
       {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
       <Form method="post" className="card" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />

@@ -9,6 +9,7 @@ import { createOrganisation } from "../../server/domains/organisations/organisat
 import { addAffiliation, createPerson } from "../../server/domains/people/people.service";
 import { createRegion, findRegionBySlug, listSubregions } from "../../server/domains/regions/regions.service";
 import { createUser } from "../../server/domains/users/users.service";
+import { loadDemoCofinancing } from "./demo-cofinancing";
 import { buildDemoRegion, dateOf, dayOf, DEMO_SEED, historyStart, type NamedOrganisation } from "./demo-region";
 
 /**
@@ -191,6 +192,7 @@ async function loadDemoOrganisations(db: Database, regionId: string, now: Date, 
   await insertInChunks(db, "tasks", rows.tasks);
   await insertInChunks(db, "activities", rows.activities);
   await insertInChunks(db, "activity_organisations", rows.activityOrganisations);
+  await loadDemoCofinancing(db, { regionId, today, seed, penvoerderId: await userId("penvoerder@sto-twente.demo") });
   // Fresh tables have no statistics yet; without them the planner picks nested loops over
   // thousands of rows for the health computation that follows the load.
   for (const table of ["organisations", "people", "affiliations", "account_holder_periods", "interactions", "activities", "activity_organisations", "organisation_last_contact"]) {

@@ -1,6 +1,9 @@
+import { sql } from "kysely";
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
+import { notFound } from "../errors";
 import type { Database } from "../db/database";
 import type { CurrentUser } from "./current-user";
+import { TWO_FACTOR_ROLES } from "./two-factor";
 
 /**
  * Sessions: lucia v3 over our own ~40-line Kysely adapter. lucia is in maintenance, so it stays
@@ -9,7 +12,8 @@ import type { CurrentUser } from "./current-user";
 export const SESSION_COOKIE = "schakel_session";
 
 type SessionAttributes = { ip: string | null; user_agent: string | null };
-type UserAttributes = Omit<CurrentUser, "id">;
+/** `mustSetUpTwoFactor`: the region requires a second factor of this role and the user has none yet. */
+type UserAttributes = Omit<CurrentUser, "id"> & { mustSetUpTwoFactor: boolean };
 
 declare module "lucia" {
   interface Register {
@@ -31,9 +35,11 @@ function kyselyAdapter(db: Database): Adapter {
       const row = await db
         .selectFrom("sessions")
         .innerJoin("users", "users.id", "sessions.user_id")
+        .innerJoin("regions", "regions.id", "users.region_id")
         .select([
           "sessions.id", "sessions.user_id", "sessions.expires_at", "sessions.ip", "sessions.user_agent",
           "users.region_id", "users.email", "users.name", "users.role", "users.organisation_id", "users.locale",
+          "users.totp_enabled_at", "regions.require_two_factor",
         ])
         .where("sessions.id", "=", sessionId)
         .where("users.active", "=", true)
@@ -44,6 +50,7 @@ function kyselyAdapter(db: Database): Adapter {
         attributes: {
           regionId: row.region_id, email: row.email, name: row.name, role: row.role,
           organisationId: row.organisation_id, locale: row.locale,
+          mustSetUpTwoFactor: row.require_two_factor && TWO_FACTOR_ROLES.includes(row.role) && row.totp_enabled_at === null,
         },
       };
       return [toSession(row), user];
@@ -95,18 +102,52 @@ export function createSessions(db: Database) {
     /** Reads the cookie; returns the user and, when lucia extended the session, a cookie to send back. */
     async validate(cookieHeader: string | null | undefined, secure: boolean) {
       const sessionId = lucia.readSessionCookie(cookieHeader ?? "");
-      if (!sessionId) return { user: null, sessionId: null, setCookie: null };
+      if (!sessionId) return { user: null, sessionId: null, setCookie: null, mustSetUpTwoFactor: false };
       const { session, user } = await lucia.validateSession(sessionId);
-      if (!session) return { user: null, sessionId: null, setCookie: serialize(lucia.createBlankSessionCookie(), secure) };
+      if (!session) return { user: null, sessionId: null, setCookie: serialize(lucia.createBlankSessionCookie(), secure), mustSetUpTwoFactor: false };
       const setCookie = session.fresh ? serialize(lucia.createSessionCookie(session.id), secure) : null;
-      const { id, ...attributes } = user;
-      return { user: { id, ...attributes } as CurrentUser, sessionId: session.id, setCookie };
+      const { id, mustSetUpTwoFactor, ...attributes } = user;
+      return { user: { id, ...attributes } as CurrentUser, sessionId: session.id, setCookie, mustSetUpTwoFactor };
     },
     async invalidate(sessionId: string, secure: boolean) {
       await lucia.invalidateSession(sessionId);
       return serialize(lucia.createBlankSessionCookie(), secure);
     },
     invalidateAllFor: (userId: string) => lucia.invalidateUserSessions(userId),
+    /** Ends every session of the user but `keepSessionId` (signing out elsewhere, a changed password). */
+    async invalidateOthers(userId: string, keepSessionId: string | null) {
+      let query = db.deleteFrom("sessions").where("user_id", "=", userId);
+      if (keepSessionId) query = query.where("id", "<>", keepSessionId);
+      const result = await query.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
     deleteExpired: () => lucia.deleteExpiredSessions(),
   };
+}
+
+/**
+ * A session as its owner sees it in the list of where they are signed in. The session id is the
+ * cookie's secret, so the list names each by a hash of it and never shows the id itself.
+ */
+export type SessionSummary = { id: string; createdAt: string; expiresAt: string; ip: string | null; userAgent: string | null; current: boolean };
+
+const publicIdOf = sql<string>`encode(sha256(convert_to(sessions.id, 'UTF8')), 'hex')`;
+
+export async function listSessions(db: Database, userId: string, currentSessionId: string | null, now: Date): Promise<SessionSummary[]> {
+  const rows = await db
+    .selectFrom("sessions")
+    .select([publicIdOf.as("publicId"), "id", "created_at", "expires_at", "ip", "user_agent"])
+    .where("user_id", "=", userId)
+    .where("expires_at", ">", now)
+    .orderBy("created_at", "desc")
+    .execute();
+  return rows.map((r) => ({
+    id: r.publicId, createdAt: r.created_at.toISOString(), expiresAt: new Date(r.expires_at).toISOString(), ip: r.ip, userAgent: r.user_agent, current: r.id === currentSessionId,
+  }));
+}
+
+/** Ends one of the user's own sessions by its listed id; another user's, or an unknown one, is 404. */
+export async function endSession(db: Database, userId: string, publicId: string): Promise<void> {
+  const result = await db.deleteFrom("sessions").where("user_id", "=", userId).where(publicIdOf, "=", publicId).executeTakeFirst();
+  if (Number(result.numDeletedRows) !== 1) throw notFound("Session");
 }

@@ -2,14 +2,18 @@ import type { Database } from "../db/database";
 import { verifyPassword } from "./passwords";
 import { isSignInLocked, recordSignInAttempt, SIGN_IN_LIMITS } from "./rate-limit";
 import type { Sessions } from "./sessions";
+import { createChallenge } from "./two-factor";
 
 export type SignInResult =
   | { status: "signed_in"; userId: string; setCookie: string }
+  /** The password was right and the user has two-factor sign-in: a code must follow (`challenge` goes in a cookie). */
+  | { status: "two_factor"; userId: string; challenge: string }
   | { status: "invalid" }
   | { status: "locked"; retryAfterMinutes: number };
 
 /**
- * Checks the password and starts a new session. A locked account or address is refused before the
+ * Checks the password and starts a new session, or, for a user with two-factor sign-in, a challenge
+ * for the code (the session starts once the code is right: see completeChallenge). A locked account or address is refused before the
  * password is looked at, so guessing on does not help; every failure is counted.
  */
 export async function signIn(
@@ -22,13 +26,14 @@ export async function signIn(
   }
   const user = await db
     .selectFrom("users")
-    .select(["id", "password_hash"])
+    .select(["id", "password_hash", "totp_enabled_at"])
     .where("email", "=", input.email)
     .where("active", "=", true)
     .executeTakeFirst();
   const valid = await verifyPassword(user?.password_hash ?? null, input.password);
   await recordSignInAttempt(db, { email: input.email, ip: input.ip, succeeded: valid, now: input.now });
   if (!user || !valid) return { status: "invalid" };
+  if (user.totp_enabled_at) return { status: "two_factor", userId: user.id, challenge: await createChallenge(db, user.id, input.now) };
   const setCookie = await sessions.create(user.id, { ip: input.ip, userAgent: input.userAgent, secure: input.secure });
   return { status: "signed_in", userId: user.id, setCookie };
 }

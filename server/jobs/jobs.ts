@@ -4,6 +4,7 @@ import { queueSpeakerReminders } from "../domains/activities/speaker-reminders";
 import { queueWeeklyDigests } from "../domains/digest/digest.service";
 import { createSmtpTransport, deliverDueEmails } from "../domains/email/delivery";
 import { recomputeHealth } from "../domains/health/health.service";
+import { applyRetention } from "../domains/privacy/privacy.service";
 
 export type Jobs = {
   /** Asks for a delivery run now instead of at the next minute. Call it after the email's transaction commits. */
@@ -17,6 +18,7 @@ const HEALTH_RECOMPUTE = "health-recompute";
 const EMAIL_BATCH_SIZE = 50;
 const WEEKLY_DIGEST = "weekly-digest";
 const SPEAKER_REMINDERS = "speaker-reminders";
+const PRIVACY_RETENTION = "privacy-retention";
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
@@ -118,6 +120,18 @@ export async function startJobs(opts: {
       }
     });
     await boss.schedule(SPEAKER_REMINDERS, "0 7 * * *", {}, { tz: "Europe/Amsterdam" });
+
+    // The AVG retention period: departed contacts are anonymised at night and the admins told.
+    await boss.createQueue(PRIVACY_RETENTION, { name: PRIVACY_RETENTION, policy: "singleton", retryLimit: 3, retryDelay: 600, retryBackoff: true });
+    await boss.work(PRIVACY_RETENTION, async () => {
+      const result = await track(applyRetention(opts.db, { now: opts.now(), appUrl: opts.appUrl ?? "http://localhost:3000" }));
+      if (result.erased) {
+        opts.log(`privacy: ${result.erased} departed contact(s) anonymised after the retention period`);
+        await boss.send(EMAIL_DELIVER, {}, { singletonKey: EMAIL_DELIVER });
+        boss.notifyWorker(workerId);
+      }
+    });
+    await boss.schedule(PRIVACY_RETENTION, "30 3 * * *", {}, { tz: "Europe/Amsterdam" });
 
     return {
       async notifyEmailQueued() {

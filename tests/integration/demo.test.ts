@@ -3,11 +3,14 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNT_HOLDERS, DEMO_PASSWORD, loadDemo } from "../../db/seed/demo";
+import { buildDemoCofinancing } from "../../db/seed/demo-cofinancing";
+import { forecastOf } from "../../server/domains/budgets/cofinancing-overview.service";
 import { buildDemoRegion, type DemoContext, dayOf, historyStart, lastSpring } from "../../db/seed/demo-region";
 import { verifyPassword } from "../../server/auth/passwords";
 import { scopeOf } from "../../server/auth/current-user";
 import { toLocalDate } from "../../server/clock";
 import type { Database } from "../../server/db/database";
+import { cofinancingOverview } from "../../server/domains/budgets/cofinancing-overview.service";
 import { computeHealth } from "../../server/domains/health/health.compute";
 import { listOrganisations } from "../../server/domains/organisations/organisations.service";
 import { createRegion } from "../../server/domains/regions/regions.service";
@@ -311,6 +314,34 @@ describe("npx schakel demo", () => {
       expect(withSchool[0]!.n).toBe(0);
     });
 
+    it("has three school years of co-financing: two years ago behind, last year on track, this year behind at its pace", async () => {
+      const penvoerder = await fresh.db.selectFrom("users").selectAll().where("email", "=", "penvoerder@sto-twente.demo").executeTakeFirstOrThrow();
+      const scope = scopeOf({ id: penvoerder.id, regionId: penvoerder.region_id, email: penvoerder.email, name: penvoerder.name, role: penvoerder.role, organisationId: null, locale: penvoerder.locale });
+      const [behind, onTrack, current] = await Promise.all(["2024-2025", "2025-2026", "2026-2027"].map((year) => cofinancingOverview(fresh.db, scope, year, TEST_NOW)));
+      expect(behind!.budget?.targetBasisPoints).toBe(750);
+      expect(behind!.forecast).toMatchObject({ status: "finished", onTrack: false });
+      expect(behind!.totals.realisedCents).toBeLessThan(behind!.totals.targetCents!);
+      expect(onTrack!.budget?.targetBasisPoints).toBe(1000);
+      expect(onTrack!.forecast).toMatchObject({ status: "finished", onTrack: true });
+      expect(onTrack!.totals.realisedCents).toBeGreaterThanOrEqual(onTrack!.totals.targetCents!);
+      expect(current!.forecast).toMatchObject({ status: "projected", onTrack: false });
+      expect(Math.round(current!.forecast.share! * 1000)).toBe(84);
+      for (const year of [behind!, onTrack!, current!]) {
+        expect(year.totals.commitments).toBeGreaterThan(35);
+        expect(year.totals.pledgedCents).toBeGreaterThan(year.totals.targetCents!);
+        expect(year.byKind.map((row) => row.kind)).toEqual(expect.arrayContaining(["company", "trade_school"]));
+        expect(year.bySubregion.length).toBeGreaterThanOrEqual(5);
+      }
+      const realisedAfterToday = await rows(fresh.db, sql`select id from commitment_realisations where date > ${TODAY}::date`);
+      expect(realisedAfterToday).toEqual([]);
+      const statuses = await rows<{ status: string; kind: string }>(fresh.db, sql`select distinct status, kind from commitments`);
+      expect(new Set(statuses.map((row) => row.status))).toEqual(new Set(["pledged", "agreed", "realised", "accounted", "lapsed"]));
+      const hoursRate = await rows(fresh.db, sql`select id from commitments where valuation = 'hours_rate'`);
+      expect(hoursRate.length).toBeGreaterThan(10);
+      const hulshof = await rows(fresh.db, sql`select c.id from commitments c join organisations o on o.id = c.organisation_id where o.name = 'Hulshof Installatietechniek'`);
+      expect(hulshof).toHaveLength(6);
+    });
+
     it("is found by the list and the accent-blind search", async () => {
       const admin = await fresh.db.selectFrom("users").selectAll().where("email", "=", "beheer@sto-twente.demo").executeTakeFirstOrThrow();
       const scope = scopeOf({ id: admin.id, regionId: admin.region_id, email: admin.email, name: admin.name, role: admin.role, organisationId: null, locale: admin.locale });
@@ -368,6 +399,27 @@ describe("npx schakel demo", () => {
       expect(rows.interactions.filter((i) => String(i.date) > today), today).toEqual([]);
       expect(rows.affiliations.filter((a) => a.end_date && a.end_date < a.start_date), today).toEqual([]);
       expect(rows.organisations.filter((o) => o.account_holder_id === "d"), today).toHaveLength(12);
+    }
+  });
+
+  it("keeps its co-financing stories whatever day the clock says", () => {
+    const partners = Array.from({ length: 60 }, (_, i) => ({ id: `org-${i}`, name: i === 0 ? "Hulshof Installatietechniek" : `Partner ${i}` }));
+    for (const today of ["2027-08-01", "2027-08-20", "2028-01-10", "2028-07-25"]) {
+      let n = 0;
+      const rows = buildDemoCofinancing({ today, regionId: "r", seed: 20230801, penvoerderId: "p", partners, newId: () => `id-${++n}` });
+      expect(rows.realisations.filter((r) => String(r.date) > today), today).toEqual([]);
+      expect(rows.commitments.filter((c) => (c.created_at as Date).toISOString().slice(0, 10) > today), today).toEqual([]);
+      const outcome = rows.budgets.map((budget) => {
+        const year = String(budget.school_year);
+        const ids = new Set(rows.commitments.filter((c) => c.school_year === year).map((c) => c.id));
+        const realised = rows.realisations.filter((r) => ids.has(r.commitment_id)).reduce((sum, r) => sum + Number(r.amount_cents), 0);
+        const start = Number(year.slice(0, 4));
+        const budgetCents = Number(budget.budget_cents);
+        const targetCents = Math.round((budgetCents * Number(budget.target_basis_points)) / 10000);
+        return forecastOf({ from: `${start}-08-01`, to: `${start + 1}-07-31`, today, realisedCents: realised, realisedToDateCents: realised, budget: { schoolYear: year, budgetCents, targetBasisPoints: Number(budget.target_basis_points), targetCents, notes: null, version: 1, updatedAt: "" } });
+      });
+      expect(outcome.map((f) => f.onTrack), today).toEqual([false, true, false]);
+      expect(Math.abs(outcome[2]!.share! - 0.084), today).toBeLessThan(0.0005);
     }
   });
 

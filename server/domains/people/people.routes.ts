@@ -12,6 +12,7 @@ import { mergePeople } from "./people.merge";
 import { notFound } from "../../errors";
 import { addColleague, assertAffiliationOfOwnOrganisation, assertOwnOrganisation, assertPartnerSuccessor, assertPersonOfOwnOrganisation } from "../portal/portal.service";
 import { AddAffiliationInput, AddContactInput, CreatePersonInput, EndAffiliationInput, ListPeopleInput, MergePersonInput, MoveToOrganisationInput, UpdatePersonInput } from "./people.schemas";
+import { erasePerson, exportPerson } from "../privacy/privacy.service";
 import { addAffiliation, archivePerson, createPerson, endAffiliation, getPerson, listPeople, moveToOrganisation, requirePerson, restorePerson, updatePerson } from "./people.service";
 
 const RecordId = z.object({ id: z.uuid() });
@@ -107,6 +108,19 @@ export const peopleApi = new Hono<HonoEnv>()
       moveToOrganisation(trx, user.regionId, id, { ...input, date: input.date ?? clock.today() }, { actor: user, now: clock.now() }),
     );
     return c.json(moved, 201);
+  })
+  // The AVG: an access request's export and erasure, for the region's admin (see privacy.service).
+  .get("/:id/export", requireApiRole("admin"), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(RecordId, c.req.param());
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => exportPerson(trx, scopeOf(user), id, { actor: user, now: clock.now() })));
+  })
+  .post("/:id/erase", requireApiRole("admin"), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(RecordId, c.req.param());
+    const { db, clock } = c.get("services");
+    return c.json(await db.transaction().execute((trx) => erasePerson(trx, scopeOf(user), id, { actor: user, now: clock.now() })));
   });
 
 /** /api/v1/affiliations: a job is ended, never deleted. */

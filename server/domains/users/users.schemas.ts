@@ -32,6 +32,15 @@ export const ChoosePasswordInput = z
   .refine((value) => value.password === value.confirm, { message: "validation.passwordsDiffer", path: ["confirm"] });
 export type ChoosePasswordInput = z.infer<typeof ChoosePasswordInput>;
 
+/** Changing one's own password: the current one first, so an unlocked screen is not enough. */
+export const ChangePasswordInput = z
+  .object({ currentPassword: z.string().min(1).max(200), password: NewPassword, confirm: z.string().max(200) })
+  .refine((value) => value.password === value.confirm, { message: "validation.passwordsDiffer", path: ["confirm"] });
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
+
+/** Two-factor: a code from the app (six digits) or a recovery code, as typed. */
+export const TwoFactorCodeInput = z.object({ code: z.string().trim().min(1).max(40) });
+
 export const ForgotPasswordInput = z.object({ email: EmailAddress });
 
 export const LocaleInput = z.object({ locale: z.enum(LOCALES) });

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { translator } from "../../../app/i18n";
 import type { Locale, Role } from "../../../db/schema";
 import { renderInvitationEmail, renderPasswordResetEmail } from "../../../emails/render";
-import { hashPassword } from "../../auth/passwords";
+import { hashPassword, verifyPassword } from "../../auth/passwords";
 import { generateSecret, hashSecret } from "../../auth/secrets";
 import type { Database } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
@@ -140,6 +140,22 @@ export async function setPasswordWithToken(
   const region = await db.selectFrom("users").select("region_id").where("id", "=", found.id).executeTakeFirstOrThrow();
   await recordAudit(db, { regionId: region.region_id, actorId: found.id, action: input.purpose === "invitation" ? "user.accept_invitation" : "user.reset_password", entityType: "user", entityId: found.id, now });
   return { userId: found.id };
+}
+
+/**
+ * A signed-in user changes their own password after giving the current one. Every other session of
+ * the account ends (whoever knew the old password is out); `keepSessionId`, the browser doing the
+ * change, stays signed in.
+ */
+export async function changePassword(db: Database, userId: string, input: { currentPassword: string; password: string }, meta: { keepSessionId: string | null; now: Date }) {
+  const user = await db.selectFrom("users").select(["password_hash", "region_id"]).where("id", "=", userId).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(user.password_hash, input.currentPassword))) throw validationFailed({ currentPassword: "changePassword.wrongCurrent" });
+  await db.updateTable("users").set({ password_hash: await hashPassword(input.password), updated_at: meta.now, version: sql`version + 1` }).where("id", "=", userId).execute();
+  let others = db.deleteFrom("sessions").where("user_id", "=", userId);
+  if (meta.keepSessionId) others = others.where("id", "<>", meta.keepSessionId);
+  const ended = await others.executeTakeFirst();
+  await recordAudit(db, { regionId: user.region_id, actorId: userId, action: "user.change_password", entityType: "user", entityId: userId, now: meta.now });
+  return { otherSessionsEnded: Number(ended.numDeletedRows) };
 }
 
 /** Queues a reset link when the address belongs to an active account; says nothing either way. */

@@ -1,0 +1,98 @@
+import type { CofinancingOverview } from "../../server/domains/budgets/cofinancing-overview.service";
+import { formatPercent } from "../../server/domains/budgets/budgets.schemas";
+import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
+import { type Locale, translator } from "../i18n";
+import { BarChart } from "./charts/bar-chart";
+import { LineChart } from "./charts/line-chart";
+
+// Locale is a prop rather than useT(), as in health-trend-chart.tsx, so these render in unit tests too.
+
+type Overview = Pick<CofinancingOverview, "schoolYear" | "months" | "totals" | "budget">;
+
+/** The forecast as one sentence ("In dit tempo: 8,4% op 31 juli (€ 117.600,00). Dat blijft … onder het doel."). */
+export function forecastSentence({ forecast, totals }: Pick<CofinancingOverview, "forecast" | "totals">, locale: Locale): string {
+  const t = translator(locale);
+  const euros = (cents: number) => formatEuros(cents, locale);
+  const projected = forecast.projectedCents ?? 0;
+  const text = (() => {
+    switch (forecast.status) {
+      case "not_started": return t("cofinancing.forecast.notStarted");
+      case "no_realisations": return t("cofinancing.forecast.noRealisations");
+      case "finished":
+        return forecast.share === null ? t("cofinancing.forecast.finishedNoBudget", { amount: euros(projected) }) : t("cofinancing.forecast.finished", { percent: formatPercent(forecast.share, locale) });
+      default:
+        return forecast.share === null
+          ? t("cofinancing.forecast.projectedNoBudget", { amount: euros(projected) })
+          : t("cofinancing.forecast.projected", { percent: formatPercent(forecast.share, locale), amount: euros(projected) });
+    }
+  })();
+  if (forecast.onTrack === null || totals.targetCents === null) return text;
+  return `${text} ${forecast.onTrack ? t("cofinancing.forecast.onTrack") : t("cofinancing.forecast.behind", { amount: euros(totals.targetCents - projected) })}`;
+}
+
+const NUMBER_LOCALE = { nl: "nl-NL", en: "en-IE" } as const;
+
+function monthLabel(month: string, locale: Locale, style: "short" | "long") {
+  const options: Intl.DateTimeFormatOptions = style === "short" ? { month: "short", timeZone: "UTC" } : { month: "long", year: "numeric", timeZone: "UTC" };
+  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", options).format(new Date(`${month}-15T12:00:00Z`));
+}
+
+/** Whole euros in short form for the axis: "€ 50K", "€ 1 mln.". */
+function compactEuros(cents: number, locale: Locale) {
+  return new Intl.NumberFormat(NUMBER_LOCALE[locale], { style: "currency", currency: "EUR", notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 }).format(cents / 100);
+}
+
+/** Cumulative realised (solid, circles), pledged (dashed, squares) and the forecast (dotted, triangles) per month against the target line. */
+export function CofinancingYearChart({ overview, locale }: { overview: Overview; locale: Locale }) {
+  const t = translator(locale);
+  const euros = (cents: number) => formatEuros(cents, locale);
+  const target = overview.totals.targetCents;
+  return (
+    <LineChart
+      title={t("cofinancing.chartTitle")}
+      description={t("cofinancing.chartDescription", {
+        realised: euros(overview.totals.realisedCents), pledged: euros(overview.totals.pledgedCents), target: target === null ? "—" : euros(target),
+      })}
+      categories={overview.months.map((m) => ({ key: m.month, label: monthLabel(m.month, locale, "short"), long: monthLabel(m.month, locale, "long") }))}
+      series={[
+        { key: "realised", label: t("cofinancing.realised"), values: overview.months.map((m) => m.realisedCents), variant: "solid", marker: "circle" },
+        { key: "pledged", label: t("cofinancing.pledged"), values: overview.months.map((m) => m.pledgedCents), variant: "dashed", marker: "square" },
+        ...(overview.months.some((m) => m.forecastCents !== null)
+          ? [{ key: "forecast", label: t("cofinancing.forecastTitle"), values: overview.months.map((m) => m.forecastCents), variant: "dotted" as const, marker: "triangle" as const }]
+          : []),
+      ]}
+      reference={target === null ? undefined : { label: t("cofinancing.targetLabel"), value: target }}
+      formatTick={(cents) => compactEuros(cents, locale)}
+      formatValue={euros}
+      tableCaption={t("cofinancing.chartTitle")}
+      tableSummary={t("charts.showTable")}
+      categoryHeader={t("cofinancing.month")}
+    />
+  );
+}
+
+/** Pledged, agreed and realised as bars against the target: the dashboard's progress at a glance. */
+export function CofinancingProgressChart({ overview, locale }: { overview: Overview; locale: Locale }) {
+  const t = translator(locale);
+  const { totals, budget } = overview;
+  const label = (cents: number) => (budget && budget.budgetCents > 0 ? `${formatEuros(cents, locale)} (${formatPercent(cents / budget.budgetCents, locale)})` : formatEuros(cents, locale));
+  const target = totals.targetCents;
+  return (
+    <BarChart
+      title={t("cofinancing.progressTitle", { schoolYear: overview.schoolYear })}
+      description={t("cofinancing.progressDescription", {
+        pledged: label(totals.pledgedCents), agreed: label(totals.agreedCents), realised: label(totals.realisedCents), target: target === null ? "—" : label(target),
+      })}
+      bars={[
+        { key: "pledged", label: t("cofinancing.pledged"), value: totals.pledgedCents, variant: "outline", valueLabel: label(totals.pledgedCents) },
+        { key: "agreed", label: t("cofinancing.agreed"), value: totals.agreedCents, variant: "hatched", valueLabel: label(totals.agreedCents) },
+        { key: "realised", label: t("cofinancing.realised"), value: totals.realisedCents, variant: "solid", valueLabel: label(totals.realisedCents) },
+      ]}
+      reference={target === null ? undefined : { label: t("cofinancing.targetLabel"), value: target, valueLabel: label(target) }}
+      tableCaption={t("cofinancing.progressTitle", { schoolYear: overview.schoolYear })}
+      tableSummary={t("charts.showTable")}
+      nameHeader={t("cofinancing.figure")}
+      valueHeader={t("commitments.amount")}
+    />
+  );
+}
