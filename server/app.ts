@@ -2,7 +2,7 @@ import path from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { AppLoadContext, ServerBuild } from "@remix-run/server-runtime";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
@@ -14,6 +14,7 @@ import { SESSION_COOKIE } from "./auth/sessions";
 import type { AppServices } from "./context";
 import { MAX_DOCUMENT_BYTES } from "./domains/documents/documents.service";
 import { MAX_IMPORT_BYTES } from "./domains/imports/imports.parse";
+import { isDatabaseUnavailable } from "./db/unavailable";
 import { AppError } from "./errors";
 import { apiErrorResponse } from "./http/api-errors";
 import { appUrlFor } from "./http/app-url";
@@ -39,6 +40,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
   app.onError((error, c) => {
     if (c.req.path.startsWith("/api/")) return apiErrorResponse(c, error, log);
     if (error instanceof HTTPException) return error.getResponse();
+    if (isDatabaseUnavailable(error)) return unavailablePage(c, log);
     log.error("Unhandled error", { error: error instanceof Error ? error.stack : String(error), requestId: c.get("requestId") });
     return c.text("Er ging iets mis. / Something went wrong.", 500);
   });
@@ -192,10 +194,25 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
         isSecure: isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto")),
         appUrl: appUrlFor(config, c.req.url),
       };
-      return handler(c.req.raw, context);
+      const response = await handler(c.req.raw, context);
+      // A page that failed while the database is away answers 503 (try again) rather than 500 (a bug).
+      if (response.status === 500 && !(await databaseAnswers(services))) return unavailablePage(c, log);
+      return response;
     });
   }
   return app;
+}
+
+/** The database answers a trivial query within a second. */
+async function databaseAnswers(services: AppServices) {
+  const probe = services.db.selectNoFrom((eb) => eb.lit(1).as("ok")).execute().then(() => true, () => false);
+  return Promise.race([probe, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref())]);
+}
+
+function unavailablePage(c: Context<HonoEnv>, log: AppServices["log"]) {
+  log.error("Database unavailable", { requestId: c.get("requestId"), path: c.req.path });
+  c.header("Retry-After", "5");
+  return c.text("Schakel kan de database even niet bereiken. Probeer het over een paar seconden opnieuw. / Schakel cannot reach its database; please try again in a few seconds.", 503);
 }
 
 /** What a user who must still set up two-factor sign-in may reach. */

@@ -59,7 +59,7 @@ export async function startEmbeddedPostgres(
     return ownedServer(bin, pgDir, ownerFile, url, runAs);
   }
 
-  const port = await freePort();
+  const port = await portFor(dataDir);
   const logFile = path.join(dataDir, "postgres.log");
   await fs.appendFile(logFile, "");
   if (runAs) await fs.chown(logFile, runAs.uid, runAs.gid);
@@ -222,13 +222,26 @@ async function exists(file: string) {
   return fs.access(file).then(() => true, () => false);
 }
 
-async function freePort(): Promise<number> {
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+    server.listen(port, "127.0.0.1", () => {
+      const { port: bound } = server.address() as net.AddressInfo;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+/**
+ * The port of the last start when it is still free, else a new one (remembered in
+ * `<dataDir>/postgres.port`): a server restarted under a running app comes back where the app's
+ * connection pool looks for it, so the app recovers by itself.
+ */
+async function portFor(dataDir: string): Promise<number> {
+  const file = path.join(dataDir, "postgres.port");
+  const previous = Number(await fs.readFile(file, "utf8").catch(() => ""));
+  const port = (previous > 0 && (await listenOn(previous).catch(() => null))) || (await listenOn(0));
+  await fs.writeFile(file, String(port));
+  return port;
 }

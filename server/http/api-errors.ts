@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { AppError } from "../errors";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import type { Logger } from "../logger";
 
 /** The one error shape of the API: `{ error: { code, message, fields? } }` (API.md). */
@@ -11,6 +12,11 @@ export function apiErrorResponse(c: Context, error: unknown, log: Logger) {
     return c.json({ error: { code, message: error.message || "Bad request" } }, error.status);
   }
   if (error instanceof SyntaxError) return c.json({ error: { code: "VALIDATION_FAILED", message: "The body is not valid JSON" } }, 400);
+  if (isDatabaseUnavailable(error)) {
+    log.error("Database unavailable", { requestId: c.get("requestId") });
+    c.header("Retry-After", "5");
+    return c.json({ error: { code: "UNAVAILABLE", message: "The database does not answer; try again in a moment" } }, 503);
+  }
   log.error("Unhandled API error", { error: error instanceof Error ? error.stack : String(error), requestId: c.get("requestId") });
   return c.json({ error: { code: "INTERNAL", message: "Something went wrong; the error has been logged" } }, 500);
 }
