@@ -104,6 +104,8 @@ export {
   portalActivities,
   withdrawOffer,
 } from "../server/domains/portal/portal.service";
+export { contributionStatement, schoolYearFigures, schoolYearRecords, schoolYearWindow } from "../server/domains/reports/reports.service";
+export { reportCsv, reportFileResponse, reportPdf, reportXlsx, statementPdf } from "../server/domains/reports/reports.formats";
 export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
 export { invitePartnerUser, listPartnerUsers } from "../server/domains/partner-users/partner-users.service";

@@ -66,7 +66,8 @@ export const TARGETS: Target[] = [
   { name: "API health, cold", path: "/api/v1/health?state=cold" },
   { name: "Penvoerder's page (co-financing, this school year)", path: "/cofinancing/{schoolYear}", as: "penvoerder" },
   { name: "API co-financing, this school year", path: "/api/v1/cofinancing/{schoolYear}", as: "penvoerder" },
-  // The region's figures for a school year (issue 6, item 5) joins here with one line when it is on main.
+  { name: "Region's figures for the school year", path: "/reports/{schoolYear}", as: "penvoerder" },
+  { name: "API region's figures for the school year", path: "/api/v1/reports/school-years/{schoolYear}", as: "penvoerder" },
 ];
 
 const BUDGET = { p95Ms: 100, rssMb: 250, ratio: 3, healthMs: 2000, importS: 10, exportGrowthMb: 50 };

@@ -13,6 +13,7 @@ import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
 import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
+import { reportsApi } from "./domains/reports/reports.routes";
 import { budgetsApi, cofinancingApi } from "./domains/budgets/budgets.routes";
 import { openApiDocument } from "./openapi";
 import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
@@ -43,6 +44,7 @@ export function createApi() {
   api.route("/activities", activitiesApi);
   api.route("/commitments", commitmentsApi);
   api.route("/documents", documentsApi);
+  api.route("/reports", reportsApi);
   api.route("/budgets", budgetsApi);
   api.route("/cofinancing", cofinancingApi);
   api.route("/me", meApi);

@@ -388,6 +388,41 @@ export function openApiDocument() {
           responses: { "200": { description: "The file", content: { "application/pdf": { schema: { type: "string", format: "binary" } }, "image/png": { schema: { type: "string", format: "binary" } }, "image/jpeg": { schema: { type: "string", format: "binary" } } } }, ...errors },
         },
       },
+      "/reports/school-years/{schoolYear}": {
+        get: {
+          summary:
+            "The region's figures for a school year (admin, penvoerder, accounthouder; a partner user: 404): companiesParticipating, tradeSchools and mboSchools [{ id, name }], teachersInvolved, pupilsReached, activitiesDone, activitiesByType, activitiesByProfile, guestLessonsGiven, internships { offered, filled }, commitments { pledgedCents, realisedCents, targetCents, budgetCents }, partners [{ id, name, kind, pledgedCents, realisedCents, realisationDates }]. The same numbers as CSV (`Accept: text/csv` or ?format=csv; ';', amounts in euros with a decimal comma under 'Bedrag (EUR)'), XLSX (?format=xlsx; a sheet of figures and one of partners, amounts as numbers in euros) or PDF (?format=pdf). A school year that does not exist answers 422. With ?subregionId= only that subregion (no target: a subregion has no budget).",
+          parameters: [
+            { name: "schoolYear", in: "path", required: true, schema: { type: "string", pattern: "^[0-9]{4}-[0-9]{4}$", examples: ["2025-2026"] } },
+            { name: "subregionId", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "format", in: "query", schema: { type: "string", enum: ["json", "csv", "xlsx", "pdf"] } },
+          ],
+          responses: {
+            "200": {
+              description: "The figures",
+              content: {
+                "application/json": { schema: { type: "object" } },
+                "text/csv": { schema: { type: "string" } },
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { schema: { type: "string", format: "binary" } },
+                "application/pdf": { schema: { type: "string", format: "binary" } },
+              },
+            },
+            ...errors,
+          },
+        },
+      },
+      "/reports/school-years/{schoolYear}/partners/{organisationId}": {
+        get: {
+          summary:
+            "A partner's contribution statement for a school year: its commitments, its realisations with their dates, pledgedCents and realisedCents (the same as its line in the report). Staff read any of the region's; a partner user only its own organisation's (404 otherwise). ?format=pdf for the printable statement with a signature block.",
+          parameters: [
+            { name: "schoolYear", in: "path", required: true, schema: { type: "string", pattern: "^[0-9]{4}-[0-9]{4}$" } },
+            { name: "organisationId", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+            { name: "format", in: "query", schema: { type: "string", enum: ["json", "pdf"] } },
+          ],
+          responses: { "200": { description: "The statement", content: { "application/json": { schema: { type: "object" } }, "application/pdf": { schema: { type: "string", format: "binary" } } } }, ...errors },
+        },
+      },
       "/budgets": {
         get: { summary: "The region's budget and co-financing target per school year, newest first (admin, penvoerder, accounthouder): { items: [{ schoolYear, budgetCents, targetBasisPoints, targetCents, notes, version, updatedAt }], nextCursor: null }", responses: record("The budgets") },
       },

@@ -21,6 +21,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
     { to: "/tasks", label: t("nav.tasks"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/activities", label: t("activities.nav"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/commitments", label: t("commitments.title"), roles: ["admin", "penvoerder", "accounthouder"] },
+    { to: "/reports", label: t("reports.nav"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/search", label: t("nav.search"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/admin/users", label: t("nav.users"), roles: ["admin"] },
     { to: "/admin/outbox", label: t("nav.outbox"), roles: ["admin"] },

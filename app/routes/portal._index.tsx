@@ -235,6 +235,11 @@ export default function PortalPage() {
               </tbody>
             </table>
           </div>
+          <ul className="plain-list">
+            {[...new Set(commitments.map((c) => c.schoolYear))].map((year) => (
+              <li key={year}><Link to={`/reports/${year}/partners/${o.id}`}>{t("reports.statementTitle", { schoolYear: year })}</Link></li>
+            ))}
+          </ul>
         </section>
       ) : null}
 

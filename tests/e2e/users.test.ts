@@ -85,7 +85,7 @@ describe("managing users", () => {
       await inviteePage.getByRole("heading", { name: "Welkom, Karel Klant" }).waitFor();
       expect(new URL(inviteePage.url()).pathname).toBe("/");
       await inviteePage.getByText("Karel Klant · Accounthouder").waitFor();
-      expect(await navigation(inviteePage).getByRole("link").allTextContents()).toEqual(["Overzicht", "Organisaties", "Personen", "Mijn partners", "Aandacht nodig", "Mijn acties", "Activiteiten", "Cofinanciering", "Zoeken", "Profiel"]);
+      expect(await navigation(inviteePage).getByRole("link").allTextContents()).toEqual(["Overzicht", "Organisaties", "Personen", "Mijn partners", "Aandacht nodig", "Mijn acties", "Activiteiten", "Cofinanciering", "Cijfers", "Zoeken", "Profiel"]);
 
       await inviteePage.goto(link!);
       await inviteePage

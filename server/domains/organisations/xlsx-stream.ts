@@ -8,6 +8,14 @@ import ZipStream from "zip-stream";
  * See docs/decisions/018-xlsx-export-written-by-hand.md and docs/performance.md.
  */
 export function streamXlsx(sheetName: string, rows: AsyncIterable<readonly string[]>): Readable {
+  return streamXlsxSheets([{ name: sheetName, rows }]);
+}
+
+/** A cell: text, or a number written as a number (so a spreadsheet can add it up). */
+export type XlsxCell = string | number;
+
+/** The same workbook with several sheets, written one after the other. */
+export function streamXlsxSheets(sheets: ReadonlyArray<{ name: string; rows: AsyncIterable<readonly XlsxCell[]> | Iterable<readonly XlsxCell[]> }>): Readable {
   const output = new PassThrough();
   const zip = new ZipStream({ level: 6 });
   zip.on("error", (error: Error) => output.destroy(error));
@@ -18,12 +26,12 @@ export function streamXlsx(sheetName: string, rows: AsyncIterable<readonly strin
     });
   void (async () => {
     try {
-      await add(CONTENT_TYPES, "[Content_Types].xml");
+      await add(contentTypes(sheets.length), "[Content_Types].xml");
       await add(ROOT_RELS, "_rels/.rels");
-      await add(workbookXml(sheetName), "xl/workbook.xml");
-      await add(WORKBOOK_RELS, "xl/_rels/workbook.xml.rels");
+      await add(workbookXml(sheets.map((sheet) => sheet.name)), "xl/workbook.xml");
+      await add(workbookRels(sheets.length), "xl/_rels/workbook.xml.rels");
       await add(STYLES, "xl/styles.xml");
-      await add(Readable.from(sheetXml(rows)), "xl/worksheets/sheet1.xml");
+      for (const [i, sheet] of sheets.entries()) await add(Readable.from(sheetXml(sheet.rows)), `xl/worksheets/sheet${i + 1}.xml`);
       zip.finalize();
     } catch (error) {
       output.destroy(error as Error);
@@ -32,7 +40,7 @@ export function streamXlsx(sheetName: string, rows: AsyncIterable<readonly strin
   return output;
 }
 
-async function* sheetXml(rows: AsyncIterable<readonly string[]>) {
+async function* sheetXml(rows: AsyncIterable<readonly XlsxCell[]> | Iterable<readonly XlsxCell[]>) {
   yield `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="${MAIN_NS}"><sheetData>`;
   let r = 0;
   // Rows go out in chunks of about 64 kB: one small write per row costs more in the zip's deflate and checksum streams than the XML itself.
@@ -42,6 +50,10 @@ async function* sheetXml(rows: AsyncIterable<readonly string[]>) {
     chunk += `<row r="${r}">`;
     row.forEach((value, i) => {
       if (value === "") return;
+      if (typeof value === "number") {
+        if (Number.isFinite(value)) chunk += `<c r="${columnName(i)}${r}"><v>${value}</v></c>`;
+        return;
+      }
       chunk += `<c r="${columnName(i)}${r}" t="inlineStr"><is><t xml:space="preserve">${escapeXml(value)}</t></is></c>`;
     });
     chunk += "</row>";
@@ -68,23 +80,32 @@ export function escapeXml(value: string): string {
 }
 
 /** Excel refuses sheet names over 31 characters or with any of []:*?/\ in them. */
-function workbookXml(sheetName: string) {
-  const name = escapeXml(sheetName.replace(/[[\]:*?/\\]/g, " ").slice(0, 31) || "Sheet1");
-  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheets><sheet name="${name}" sheetId="1" r:id="rId1"/></sheets></workbook>`;
+function workbookXml(sheetNames: string[]) {
+  const sheets = sheetNames
+    .map((sheetName, i) => `<sheet name="${escapeXml(sheetName.replace(/[[\]:*?/\\]/g, " ").slice(0, 31) || `Sheet${i + 1}`)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`)
+    .join("");
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheets>${sheets}</sheets></workbook>`;
 }
 
 const MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 const PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships";
 
-const CONTENT_TYPES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`;
+function contentTypes(sheetCount: number) {
+  const sheets = Array.from({ length: sheetCount }, (_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join("");
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${sheets}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`;
+}
 
 const ROOT_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="${PKG_REL_NS}"><Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`;
 
-const WORKBOOK_RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="${PKG_REL_NS}"><Relationship Id="rId1" Type="${REL_NS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${REL_NS}/styles" Target="styles.xml"/></Relationships>`;
+// The style sheet is the relationship after the sheets.
+function workbookRels(sheetCount: number) {
+  const sheets = Array.from({ length: sheetCount }, (_, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join("");
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="${PKG_REL_NS}">${sheets}<Relationship Id="rId${sheetCount + 1}" Type="${REL_NS}/styles" Target="styles.xml"/></Relationships>`;
+}
 
 // The smallest style sheet Excel accepts without a repair prompt: one font, fill, border and cell format.
 const STYLES = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>

@@ -1,0 +1,22 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { reportCsv, reportFileResponse, reportPdf, reportXlsx, schoolYearFigures, scopeOf, toLocalDate } from "../services.server";
+import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam } from "../utils/reports.server";
+
+const Query = z.object({ format: z.enum(["csv", "xlsx", "pdf"]), subregionId: z.uuid().optional() });
+
+/** The report of the page as a file: PDF, XLSX or CSV, from the same figures as the page. */
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const user = requireReportReader(context, request);
+  const year = schoolYearParam(params.schoolYear);
+  if (!year) return invalidSchoolYear(params.schoolYear);
+  const query = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
+  const parsed = Query.safeParse({ format: query.format ?? "pdf", subregionId: query.subregionId });
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  const { format, subregionId } = parsed.data;
+  const figures = await orNotFound(schoolYearFigures(context.db, scopeOf(user), { schoolYear: year.schoolYear, subregionId }));
+  const fileName = `verantwoording-${year.schoolYear}`;
+  if (format === "csv") return reportFileResponse(reportCsv(figures, user.locale), "csv", fileName);
+  if (format === "xlsx") return reportFileResponse(reportXlsx(figures, user.locale), "xlsx", fileName);
+  return reportFileResponse(reportPdf(figures, { today: toLocalDate(context.clock.now()), locale: user.locale }), "pdf", fileName);
+}

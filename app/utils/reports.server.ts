@@ -1,0 +1,48 @@
+import { type AppLoadContext, json } from "@remix-run/node";
+import { z } from "zod";
+import type { CurrentUser } from "../../server/auth/current-user";
+import { AppError, schoolYearWindow } from "../services.server";
+import { requireUser } from "./auth.server";
+
+/** The region's reports are for its staff; for a partner user they do not exist (404), as the API answers. */
+export function requireReportReader(context: AppLoadContext, request: Request): CurrentUser {
+  const user = requireUser(context, request);
+  if (user.role === "partner") throw new Response("Not found", { status: 404 });
+  return user;
+}
+
+/**
+ * The school year of the address, or null when it does not exist: the page then answers 422 with
+ * a clear message (these pages only read, so nothing is written either way).
+ */
+export function schoolYearParam(value: string | undefined) {
+  try {
+    return schoolYearWindow(value ?? "");
+  } catch (error) {
+    if (error instanceof AppError && error.code === "RULE_VIOLATION") return null;
+    throw error;
+  }
+}
+
+/** The 422 answer to a school year that does not exist. */
+export function invalidSchoolYear(value: string | undefined) {
+  return json({ invalidSchoolYear: String(value ?? "").slice(0, 40) } as const, { status: 422 });
+}
+
+/** A NOT_FOUND from a service (another region's organisation, a subregion not of this region) is a 404 page. */
+export async function orNotFound<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+}
+
+/** A subregion in the address that is not an id is no subregion of this region: 404, as an unknown one. */
+export function subregionParam(value: string | null): string | undefined {
+  if (!value) return undefined;
+  const parsed = z.uuid().safeParse(value);
+  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  return parsed.data;
+}
