@@ -12,21 +12,21 @@ export function requireReportReader(context: AppLoadContext, request: Request): 
 }
 
 /**
- * The school year of the address, or null when it does not exist: the page then answers 422 with
+ * The school year of the address, or null when it does not exist: the page then answers 400 with
  * a clear message (these pages only read, so nothing is written either way).
  */
 export function schoolYearParam(value: string | undefined) {
   try {
     return schoolYearWindow(value ?? "");
   } catch (error) {
-    if (error instanceof AppError && error.code === "RULE_VIOLATION") return null;
+    if (error instanceof AppError && error.code === "VALIDATION_FAILED") return null;
     throw error;
   }
 }
 
-/** The 422 answer to a school year that does not exist. */
+/** The 400 answer to a school year that does not exist. */
 export function invalidSchoolYear(value: string | undefined) {
-  return json({ invalidSchoolYear: String(value ?? "").slice(0, 40) } as const, { status: 422 });
+  return json({ invalidSchoolYear: String(value ?? "").slice(0, 40) } as const, { status: 400 });
 }
 
 /** A NOT_FOUND from a service (another region's organisation, a subregion not of this region) is a 404 page. */

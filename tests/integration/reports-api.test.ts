@@ -177,20 +177,20 @@ describe("the school year's figures and reports through the API", () => {
     expect((await json(await api("/reports/school-years/2025-2026", otherRegionAdmin))).commitments).toMatchObject({ pledgedCents: 0, realisedCents: 0 });
   });
 
-  it("refuses a school year that does not exist with 422 naming the school year, and writes nothing", async () => {
+  it("refuses a school year that does not exist with 400 naming the school year, and writes nothing", async () => {
     const before = await snapshot(t.db);
     for (const year of ["2025-2027", "2025", "twintig"]) {
       const response = await api(`/reports/school-years/${year}`, penvoerder);
-      expect(response.status).toBe(422);
+      expect(response.status).toBe(400);
       const body = await json(response);
-      expect(body.error.code).toBe("RULE_VIOLATION");
+      expect(body.error.code).toBe("VALIDATION_FAILED");
       expect(body.error.message).toContain("school year");
       expect(Object.keys(body.error.fields)).toEqual(["schoolYear"]);
     }
-    expect((await api(`/reports/school-years/2025-2027/partners/${w.own.id}`, penvoerder)).status).toBe(422);
+    expect((await api(`/reports/school-years/2025-2027/partners/${w.own.id}`, penvoerder)).status).toBe(400);
     expect((await api("/reports/school-years/2025-2026?format=docx", penvoerder)).status).toBe(400);
     const page = await web.get("/reports/2025-2027", { jar: holderJar });
-    expect(page.status).toBe(422);
+    expect(page.status).toBe(400);
     expect(await text(page)).toContain("schooljaar");
     expect(await snapshot(t.db)).toEqual(before);
   });

@@ -28,7 +28,7 @@ function formatOf(query: Record<string, string>, accept: string | undefined) {
 export const reportsApi = new Hono<HonoEnv>()
   .get("/school-years/:schoolYear", async (c) => {
     const user = apiUser(c);
-    // The school year first: a year that does not exist answers 422 whatever else is wrong.
+    // The school year first: a year that does not exist answers 400 whatever else is wrong.
     const { schoolYear } = schoolYearWindow(c.req.param("schoolYear"));
     const query = c.req.query();
     const format = formatOf(query, c.req.header("accept"));

@@ -69,12 +69,11 @@ type Window = { regionId: string; schoolYear: string; from: string; until: strin
 const ACTIVITY_TYPE_ORDER: ActivityType[] = ["internship", "guest_lesson", "company_visit", "workshop", "event", "elective", "teacher_placement", "training", "technolab"];
 const PARTICIPANT_KINDS = ["company", "trade_school", "mbo"] as const;
 
-/** A school year as a window; a string that is not one answers 422 with the field named, before anything is read. */
+/** A school year as a window; a string that is not one answers 400 with the field named, before anything is read. */
 export function schoolYearWindow(schoolYear: string): { schoolYear: string; from: string; until: string } {
   const parsed = SchoolYear.safeParse(schoolYear);
   if (!parsed.success) {
     throw validationFailed({ schoolYear: "commitments.validation.schoolYear" }, "en", {
-      code: "RULE_VIOLATION",
       message: `There is no school year "${String(schoolYear).slice(0, 40)}": write it as two consecutive years, e.g. 2025-2026`,
     });
   }
