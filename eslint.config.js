@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", "node_modules/", ".cache/", "tests/.tmp/", ".data/"] },
+  { ignores: ["build/", "public/build/", "node_modules/", ".cache/", "tests/.tmp/", ".data/", ".bench-data*/"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.{ts,tsx,js}"],

@@ -15,19 +15,9 @@ import { migrateToLatest } from "../server/db/migrate";
 import { createRegion } from "../server/domains/regions/regions.service";
 import { createUser } from "../server/domains/users/users.service";
 import { createTestApp } from "../tests/support/app";
+import { IMPORT_HEADER as HEADER, importCsv, importRow as row } from "./lib/import-file";
 
 const ROWS = Number(process.env.ROWS ?? 10_000);
-const HEADER = ["Naam", "KvK", "Plaats", "Soort", "Subregio", "Prioriteit", "Status", "Tags", "Contactpersoon", "Functie", "E-mail", "Telefoon"];
-const KINDS = ["Bedrijf", "Mbo", "Vmbo-locatie", "Bedrijfsvakschool"];
-const CITIES = ["Enschede", "Hengelo", "Almelo", "Oldenzaal"];
-
-function row(i: number, offset: number) {
-  return [
-    `Organisatie ${String(i).padStart(6, "0")} ${offset ? "Excel" : ""}`.trim(), String(10_000_000 + offset + i), CITIES[i % 4]!, KINDS[i % 4]!, i % 2 ? "Noord" : "Zuid",
-    ["Strategisch", "Regulier", "Incidenteel"][i % 3]!, "Actief", `techniek, regio ${i % 20}`, `Contact Persoon ${i}`, "HR-adviseur", `contact${i}@bedrijf${i}.nl`, "053 123 45 67",
-  ];
-}
-
 const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "schakel-bench-"));
 await fs.chmod(dataDir, 0o755);
 const server = await startEmbeddedPostgres(dataDir);
@@ -40,7 +30,7 @@ try {
   const { token } = await createApiToken(db, { userId: user.id, name: "bench", now });
   const { request } = createTestApp(db);
 
-  const csv = `\uFEFF${[HEADER, ...Array.from({ length: ROWS }, (_, i) => row(i, 0))].map((cells) => cells.join(";")).join("\r\n")}\r\n`;
+  const csv = importCsv(ROWS);
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet("Partners");
   sheet.addRow(HEADER);

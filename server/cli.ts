@@ -1,5 +1,7 @@
+import "./production-env";
 import { Command, CommanderError } from "commander";
 import { loadDemo } from "../db/seed/demo";
+import { loadNational } from "../db/seed/national";
 import { createApiToken } from "./auth/api-tokens";
 import { createClock, toLocalDate } from "./clock";
 import { type Config, readConfig } from "./config";
@@ -22,12 +24,12 @@ import { parseInput } from "./validation";
  * there is one, and start it for the duration of the command otherwise. Failures exit non-zero
  * with one line on standard error.
  */
-async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(config: Config, work: (db: Database, url: string) => Promise<T>): Promise<T> {
   const server = await connectDatabaseServer(config, () => {});
   const db = createDatabase(server.url, { max: 3 });
   try {
     await migrateToLatest(db);
-    return await work(db);
+    return await work(db, server.url);
   } finally {
     await db.destroy();
     await server.stop();
@@ -131,9 +133,8 @@ program
   .description("load the demo data set (STO Twente) into the configured database")
   .option("--scale <scale>", "region | national", "region")
   .action(async (options: { scale: string }) => {
-    // The national data set (78 regions, for the performance bars) comes later; refuse it plainly until then.
-    if (options.scale === "national") throw new AppError("VALIDATION_FAILED", "The national demo data set (--scale national) is not available yet; use --scale region");
-    if (options.scale !== "region") throw new AppError("VALIDATION_FAILED", `Unknown or not yet available scale "${options.scale}"; use --scale region`);
+    if (options.scale === "national") return loadNationalDemo(readConfig());
+    if (options.scale !== "region") throw new AppError("VALIDATION_FAILED", `Unknown scale "${options.scale}"; use --scale region or --scale national`);
     const config = readConfig();
     const now = createClock(config.now).now();
     const result = await withDatabase(config, async (db) => {
@@ -148,6 +149,18 @@ program
     for (const account of result.accounts) console.log(`  ${account.role.padEnd(14)} ${account.email}  ${account.password}`);
     console.log(`  and with the same password the account holders ${result.accountHolders.join(", ")}`);
   });
+
+/** The national data set of the performance bars (issue 7): 78 regions, bulk-loaded with COPY. */
+async function loadNationalDemo(config: Config) {
+  const now = createClock(config.now).now();
+  const started = performance.now();
+  const result = await withDatabase(config, (db, url) => loadNational(db, url, { now, log: (line) => console.error(line) }));
+  const minutes = ((performance.now() - started) / 60_000).toFixed(1);
+  console.log(result.alreadyLoaded ? "The national data set was already loaded. Sign in with:" : `Loaded the national data set in ${minutes} min. Sign in with:`);
+  for (const account of result.accounts) console.log(`  ${account.role.padEnd(14)} ${account.email}  ${result.password}`);
+  console.log(`  (every region nl-01 … nl-78 has the same accounts under @<slug>.schakel.demo)`);
+  console.log(`  ${Object.entries(result.counts).map(([table, n]) => `${table} ${n.toLocaleString("en")}`).join(", ")}`);
+}
 
 program
   .command("backup")

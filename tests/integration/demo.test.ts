@@ -423,7 +423,7 @@ describe("npx schakel demo", () => {
     }
   });
 
-  it("the command loads the region and names the sign-ins, and refuses the national scale with one line", async () => {
+  it("the command loads the region and names the sign-ins, and refuses an unknown scale with one line", async () => {
     const target = await createTestDatabase();
     const schakel = (...args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
@@ -435,9 +435,9 @@ describe("npx schakel demo", () => {
         );
       });
     try {
-      const national = await schakel("demo", "--scale", "national");
-      expect(national.code).toBe(1);
-      expect(national.stderr.trim().split("\n")).toEqual(["schakel: The national demo data set (--scale national) is not available yet; use --scale region"]);
+      const unknown = await schakel("demo", "--scale", "planet");
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr.trim().split("\n")).toEqual(['schakel: Unknown scale "planet"; use --scale region or --scale national']);
       expect(await target.db.selectFrom("regions").select("id").execute()).toEqual([]);
 
       const first = await schakel("demo");

@@ -229,6 +229,9 @@ export async function healthCounts(db: Database, scope: Scope, today: string): P
     .innerJoin("organisations", "organisations.id", "organisation_health.organisation_id")
     .select(["organisation_health.state", sql<number>`count(*)::int`.as("count"), sql<number>`(count(*) filter (where ${activeSnooze(today)}))::int`.as("snoozed")])
     .where("organisation_health.region_id", "=", scope.regionId)
+    // Said twice on purpose: with the region on both sides the planner reads the region's few hundred
+    // organisations by index and hash-joins them, instead of scanning all 40,000 of the country.
+    .where("organisations.region_id", "=", scope.regionId)
     .where("organisations.archived_at", "is", null)
     .groupBy("organisation_health.state")
     .execute();
