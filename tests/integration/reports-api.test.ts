@@ -60,16 +60,25 @@ describe("the school year's figures and reports through the API", () => {
   });
   afterAll(() => t.drop());
 
-  // Issue 6, "Done when". The in-kind realisation of the guest lesson is recorded here as a plain dated
-  // amount (2 hours × €65); once POST /commitments/{id}/realisations takes { activityId, hours }, switch it.
-  it("shows pledged €5,100 and realised €2,630 for the partner after a cash and an in-kind pledge, with the guest lesson as a plain realisation, against the region's target", async () => {
+  // Issue 6, "Done when", through the API: the guest lesson counts as in kind the way a penvoerder
+  // does it — Schakel proposes 2 hours × the pledge's €65, the penvoerder confirms.
+  it("shows pledged €5,100 and realised €2,630 for the partner after a cash and an in-kind pledge and one confirmed guest lesson, against the region's target", async () => {
     const cash = await json(await api("/commitments", penvoerder, { method: "POST", body: { organisationId: w.own.id, schoolYear: "2025-2026", kind: "cash", category: "cash", amountCents: 250000 } }));
     const inKind = await json(await api("/commitments", penvoerder, {
       method: "POST", body: { organisationId: w.own.id, schoolYear: "2025-2026", kind: "in_kind", category: "hours", valuation: "hours_rate", hours: 40, hourlyRateCents: 6500 },
     }));
     expect(inKind.amountCents).toBe(260000);
     expect((await api(`/commitments/${cash.id}/realisations`, penvoerder, { method: "POST", body: { date: "2025-10-01", amountCents: 250000, description: "Bijdrage schooljaar" } })).status).toBe(201);
-    expect((await api(`/commitments/${inKind.id}/realisations`, penvoerder, { method: "POST", body: { date: "2026-03-12", amountCents: 13000, description: "Gastles zonnepanelen, 2 uur à € 65" } })).status).toBe(201);
+    const lesson = await json(await api("/activities", w.holderToken, {
+      method: "POST",
+      body: { type: "guest_lesson", title: "Gastles zonnepanelen", status: "done", startDate: "2026-03-12", hours: 2, organisationIds: [w.own.id], schoolIds: [w.school.id], speakerPersonId: w.anouk.id, pupilsReached: 26, teachersInvolved: 1 },
+    }));
+    const proposals = await json(await api("/in-kind/proposals?schoolYear=2025-2026", penvoerder));
+    expect(proposals.items).toEqual([expect.objectContaining({ activityId: lesson.id, hours: 2, proposedCents: 13000 })]);
+    expect((await api(`/in-kind/proposals/${lesson.id}/confirm`, penvoerder, { method: "POST", body: {} })).status).toBeLessThan(300);
+    // The later tests of this file count their own activities of 2025-2026; the lesson leaves the
+    // activity figures (archived) while its confirmed realisation stays in the money.
+    expect((await api(`/activities/${lesson.id}`, w.holderToken, { method: "DELETE" })).status).toBe(200);
     await t.db.insertInto("school_year_budgets").values({ region_id: w.region.id, school_year: "2025-2026", budget_cents: 10_000_000, created_at: new Date(), updated_at: new Date() }).execute();
 
     const body = await report();
