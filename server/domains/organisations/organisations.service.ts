@@ -10,6 +10,7 @@ import type { Actor } from "../users/users.service";
 import type { CreateOrganisationInput, ListOrganisationsInput, OrganisationSort, UpdateOrganisationInput } from "./organisations.schemas";
 import { recomputeOrganisations } from "../health/health.service";
 import { assertPartnerOrganisationFields } from "../portal/portal.rules";
+import { containsPattern } from "../../db/like";
 
 export type ChangeMeta = { actor: Actor; now: Date };
 
@@ -198,7 +199,7 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Omi
     query = query.where(sql<boolean>`exists (select 1 from organisation_health h where h.organisation_id = organisations.id and h.state = ${filters.health})`);
   }
   if (filters.q) {
-    query = query.where(sql<boolean>`immutable_unaccent(lower(organisations.name)) like ${`%${escapeLike(filters.q.toLowerCase())}%`}`);
+    query = query.where(sql<boolean>`immutable_unaccent(lower(organisations.name)) like ${containsPattern(filters.q.toLowerCase())}`);
   }
   if (filters.cursor) {
     const values = decodeCursor(filters.cursor, sort.keys.length + 1);
@@ -214,10 +215,6 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Omi
     items: page.map(({ sortKeys: _sortKeys, ...organisation }) => organisation),
     nextCursor: rows.length > filters.limit && last ? encodeCursor([...last.sortKeys.map(String), last.id]) : null,
   };
-}
-
-function escapeLike(value: string) {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** Changes the fields given; a stale `version` answers 409 and changes nothing. */

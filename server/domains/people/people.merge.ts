@@ -6,6 +6,7 @@ import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { recomputeOrganisations } from "../health/health.service";
 import { auditView, getPerson, organisationsOfPerson, type PeopleChangeMeta, type PersonWithAffiliations, requirePerson } from "./people.service";
+import { containsPattern } from "../../db/like";
 
 const FILLABLE = ["email", "phone", "source", "reviewDate"] as const;
 const COLUMN = { email: "email", phone: "phone", source: "source", reviewDate: "review_date" } as const;
@@ -142,7 +143,7 @@ export async function findMergeCandidates(db: Database, regionId: string, person
   const person = await requirePerson(db, regionId, personId);
   const needle = (options.q?.trim() || person.name).toLowerCase();
   const term = sql`immutable_unaccent(${needle}::text)`;
-  const contains = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const contains = containsPattern(needle);
   return db
     .selectFrom("people")
     .select([

@@ -10,6 +10,7 @@ import type { CreatePersonInput, UpdatePersonInput } from "./people.schemas";
 import { insertFollowUpTasks, recomputeOrganisations } from "../health/health.service";
 import { translator } from "../../../app/i18n";
 import { toLocalDate } from "../../clock";
+import { containsPattern } from "../../db/like";
 
 /** Who changes something, and when (the clock's now; SCHAKEL_NOW holds). */
 export type PeopleChangeMeta = { actor: Actor; now: Date };
@@ -142,7 +143,7 @@ export async function listPeople(
     .orderBy("people.id")
     .limit(options.limit + 1);
   if (options.q) {
-    const pattern = `%${options.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(options.q);
     query = query.where(sql<boolean>`immutable_unaccent(lower(people.name)) like immutable_unaccent(lower(${pattern}))`);
   }
   if (after) {

@@ -9,6 +9,7 @@ import { queueEmail } from "../email/outbox.service";
 import { recomputeOrganisations } from "../health/health.service";
 import { getPerson } from "../people/people.service";
 import type { Actor } from "../users/users.service";
+import { containsPattern } from "../../db/like";
 
 /**
  * The AVG (issue 8, item 7): what Schakel holds about one person, for an access request, and erasure.
@@ -52,7 +53,7 @@ export async function exportPerson(db: Database, scope: Scope, personId: string,
       .execute(),
     db.selectFrom("tasks").select(["id", "title", "due_date as dueDate", "status"])
       .where("region_id", "=", scope.regionId)
-      .where("title", "like", `%${escapeLike(person.name)}%`)
+      .where("title", "like", containsPattern(person.name))
       .execute(),
     db.selectFrom("regions").select("name").where("id", "=", scope.regionId).executeTakeFirstOrThrow(),
   ]);
@@ -75,10 +76,6 @@ export async function exportPerson(db: Database, scope: Scope, personId: string,
 }
 
 export type PersonExport = Awaited<ReturnType<typeof exportPerson>>;
-
-function escapeLike(text: string) {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /**
  * The texts to remove from everywhere. A name shorter than four characters is not searched for in

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
+import { containsPattern } from "../../db/like";
 
 export type SearchResults = {
   organisations: Array<{ id: string; name: string; kind: string; city: string | null }>;
@@ -20,7 +21,7 @@ export async function searchEverything(db: Database, scope: Scope, text: string,
   const needle = text.trim().toLowerCase();
   if (needle.length < 2) return { organisations: [], people: [] };
   const term = sql`immutable_unaccent(${needle}::text)`;
-  const contains = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const contains = containsPattern(needle);
 
   let organisations = db
     .selectFrom("organisations")
