@@ -114,13 +114,7 @@ export function createSessions(db: Database) {
       return serialize(lucia.createBlankSessionCookie(), secure);
     },
     invalidateAllFor: (userId: string) => lucia.invalidateUserSessions(userId),
-    /** Ends every session of the user but `keepSessionId` (signing out elsewhere, a changed password). */
-    async invalidateOthers(userId: string, keepSessionId: string | null) {
-      let query = db.deleteFrom("sessions").where("user_id", "=", userId);
-      if (keepSessionId) query = query.where("id", "<>", keepSessionId);
-      const result = await query.executeTakeFirst();
-      return Number(result.numDeletedRows);
-    },
+    invalidateOthers: (userId: string, keepSessionId: string | null) => endOtherSessions(db, userId, keepSessionId),
     deleteExpired: () => lucia.deleteExpiredSessions(),
   };
 }
@@ -144,6 +138,17 @@ export async function listSessions(db: Database, userId: string, currentSessionI
   return rows.map((r) => ({
     id: r.publicId, createdAt: r.created_at.toISOString(), expiresAt: new Date(r.expires_at).toISOString(), ip: r.ip, userAgent: r.user_agent, current: r.id === currentSessionId,
   }));
+}
+
+/**
+ * Ends every session of the user but `keepSessionId` (signing out elsewhere, a changed password);
+ * returns how many ended. Takes `db`, so it runs in the caller's transaction.
+ */
+export async function endOtherSessions(db: Database, userId: string, keepSessionId: string | null): Promise<number> {
+  let query = db.deleteFrom("sessions").where("user_id", "=", userId);
+  if (keepSessionId) query = query.where("id", "<>", keepSessionId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Ends one of the user's own sessions by its listed id; another user's, or an unknown one, is 404. */

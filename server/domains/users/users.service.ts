@@ -3,6 +3,7 @@ import { translator } from "../../../app/i18n";
 import type { Locale, Role } from "../../../db/schema";
 import { renderInvitationEmail, renderPasswordResetEmail } from "../../../emails/render";
 import { hashPassword, verifyPassword } from "../../auth/passwords";
+import { endOtherSessions } from "../../auth/sessions";
 import { generateSecret, hashSecret } from "../../auth/secrets";
 import type { Database } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
@@ -151,11 +152,9 @@ export async function changePassword(db: Database, userId: string, input: { curr
   const user = await db.selectFrom("users").select(["password_hash", "region_id"]).where("id", "=", userId).executeTakeFirstOrThrow();
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) throw validationFailed({ currentPassword: "changePassword.wrongCurrent" });
   await db.updateTable("users").set({ password_hash: await hashPassword(input.password), updated_at: meta.now, version: sql`version + 1` }).where("id", "=", userId).execute();
-  let others = db.deleteFrom("sessions").where("user_id", "=", userId);
-  if (meta.keepSessionId) others = others.where("id", "<>", meta.keepSessionId);
-  const ended = await others.executeTakeFirst();
+  const otherSessionsEnded = await endOtherSessions(db, userId, meta.keepSessionId);
   await recordAudit(db, { regionId: user.region_id, actorId: userId, action: "user.change_password", entityType: "user", entityId: userId, now: meta.now });
-  return { otherSessionsEnded: Number(ended.numDeletedRows) };
+  return { otherSessionsEnded };
 }
 
 /** Queues a reset link when the address belongs to an active account; says nothing either way. */
