@@ -8,6 +8,7 @@ import { DRILL_DOWNS } from "../../server/domains/reports/reports.schemas";
 import { schoolYearRecords, scopeOf } from "../services.server";
 import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { InvalidSchoolYear } from "../components/invalid-school-year";
 
 export const meta: MetaFunction = () => [{ title: "Cijfers · Schakel" }];
 
@@ -34,13 +35,7 @@ export default function FigureRecordsPage() {
   const t = useT();
   const locale = useLocale();
   if (data.invalidSchoolYear !== null) {
-    return (
-      <div className="page page-narrow">
-        <h1>{t("reports.title")}</h1>
-        <p className="alert alert-error" role="alert">{t("reports.invalidSchoolYear", { value: data.invalidSchoolYear })}</p>
-        <p><Link to="/reports">{t("reports.back")}</Link></p>
-      </div>
-    );
+    return <InvalidSchoolYear value={data.invalidSchoolYear} />;
   }
   const { records, filters } = data;
   const back = `/reports/${records.schoolYear}${records.subregion ? `?subregionId=${records.subregion.id}` : ""}`;

@@ -5,6 +5,7 @@ import { SelectField } from "../components/ui/field";
 import { listSubregions, schoolYearFigures, scopeOf, schoolYearOf, toLocalDate } from "../services.server";
 import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam, subregionParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { InvalidSchoolYear } from "../components/invalid-school-year";
 
 export const meta: MetaFunction = () => [{ title: "Cijfers · Schakel" }];
 
@@ -32,13 +33,7 @@ export default function SchoolYearReportPage() {
   const t = useT();
   const locale = useLocale();
   if (data.invalidSchoolYear !== null) {
-    return (
-      <div className="page page-narrow">
-        <h1>{t("reports.title")}</h1>
-        <p className="alert alert-error" role="alert">{t("reports.invalidSchoolYear", { value: data.invalidSchoolYear })}</p>
-        <p><Link to="/reports">{t("reports.back")}</Link></p>
-      </div>
-    );
+    return <InvalidSchoolYear value={data.invalidSchoolYear} />;
   }
   const { figures, subregions, years } = data;
   const y = figures.schoolYear;
