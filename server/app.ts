@@ -14,6 +14,7 @@ import { SESSION_COOKIE } from "./auth/sessions";
 import type { AppServices } from "./context";
 import { MAX_DOCUMENT_BYTES } from "./domains/documents/documents.service";
 import { MAX_IMPORT_BYTES } from "./domains/imports/imports.parse";
+import { runInRegionScope } from "./db/region-scope";
 import { isDatabaseUnavailable } from "./db/unavailable";
 import { AppError } from "./errors";
 import { apiErrorResponse } from "./http/api-errors";
@@ -168,6 +169,13 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     // The renewed or cleared cookie must not override a session the response itself sets (sign-in).
     const setsSession = (c.res.headers.getSetCookie?.() ?? []).some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`));
     if (sessionCookie && !setsSession) c.res.headers.append("Set-Cookie", sessionCookie);
+  });
+
+  // Everything served for a signed-in user runs in their region's scope: row-level security then
+  // limits its queries to that region's rows (decision 073).
+  app.use("*", (c, next) => {
+    const user = c.get("user");
+    return user ? runInRegionScope(user.regionId, next) : next();
   });
 
   app.route("/api/v1", createApi());
