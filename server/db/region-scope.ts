@@ -30,3 +30,22 @@ export function runOutsideRegionScope<T>(fn: () => T): T {
 export function currentRegionScope(): string | null {
   return storage.getStore()?.regionId ?? null;
 }
+
+/**
+ * `source`, read in the region scope it was made in. A streamed download is read by the server's
+ * response writer after the request's handler has returned, outside the request's scope; without
+ * this its pages would be read unrestricted.
+ */
+export function inThisRegionScope<T>(source: AsyncIterable<T>): AsyncIterableIterator<T> {
+  const regionId = currentRegionScope();
+  const iterator = source[Symbol.asyncIterator]();
+  const inScope = <R>(step: () => Promise<R>) => (regionId ? runInRegionScope(regionId, step) : runOutsideRegionScope(step));
+  return {
+    next: () => inScope(() => iterator.next()),
+    return: (value?: unknown) => inScope(() => iterator.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined })),
+    throw: (error?: unknown) => inScope(() => iterator.throw?.(error) ?? Promise.reject(error)),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadNational } from "../../db/seed/national";
-import { currentRegionScope, runInRegionScope, runOutsideRegionScope } from "../../server/db/region-scope";
+import { currentRegionScope, inThisRegionScope, runInRegionScope, runOutsideRegionScope } from "../../server/db/region-scope";
 import { CookieJar, createTestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
@@ -197,5 +197,21 @@ describe("row-level security: a query that forgets its region still sees only it
     ]);
     await sql`drop trigger rls_probe on organisations`.execute(t.db);
     await sql`drop trigger rls_probe on sessions`.execute(t.db);
+  });
+});
+
+describe("a streamed download", () => {
+  it("reads its rows in the region scope it was made in, even when the response writer reads outside it", async () => {
+    async function* scopes() {
+      for (let i = 0; i < 3; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yield currentRegionScope();
+      }
+    }
+    const region = "5d0f6f4e-7c59-4c1a-9a3e-0c6c2f7f1a11";
+    const stream = runInRegionScope(region, () => inThisRegionScope(scopes()));
+    const seen: Array<string | null> = [];
+    for await (const scope of stream) seen.push(scope);
+    expect(seen).toEqual([region, region, region]);
   });
 });

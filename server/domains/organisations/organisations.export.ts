@@ -3,6 +3,7 @@ import { stringify } from "csv-stringify";
 import { type Locale, translator } from "../../../app/i18n";
 import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
+import { inThisRegionScope } from "../../db/region-scope";
 import type { ListOrganisationsInput } from "./organisations.schemas";
 import { listOrganisations } from "./organisations.service";
 import { streamXlsx } from "./xlsx-stream";
@@ -56,7 +57,7 @@ export function exportOrganisations(
   format: ExportFormat,
   locale: Locale,
 ): ReadableStream<Uint8Array> {
-  const rows = organisationRows(db, scope, filters, locale);
+  const rows = inThisRegionScope(organisationRows(db, scope, filters, locale));
   if (format === "csv") {
     // A byte-order mark so Excel opens the UTF-8 file with its accents intact; ';' is what Dutch Excel expects.
     const csv = stringify({ delimiter: ";", bom: true });
