@@ -172,10 +172,12 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
   });
 
   // Everything served for a signed-in user runs in their region's scope: row-level security then
-  // limits its queries to that region's rows (decision 073).
+  // limits its queries to that region's rows (decision 073). The account pages are the exception:
+  // they find their user by a link's token or a typed email address, and that user may belong to
+  // another region than whoever is signed in in the same browser.
   app.use("*", (c, next) => {
     const user = c.get("user");
-    return user ? runInRegionScope(user.regionId, next) : next();
+    return user && !ACCOUNT_PAGES.test(c.req.path) ? runInRegionScope(user.regionId, next) : next();
   });
 
   app.route("/api/v1", createApi());
@@ -222,6 +224,9 @@ function unavailablePage(c: Context<HonoEnv>, log: AppServices["log"]) {
   c.header("Retry-After", "5");
   return c.text("Schakel kan de database even niet bereiken. Probeer het over een paar seconden opnieuw. / Schakel cannot reach its database; please try again in a few seconds.", 503);
 }
+
+/** Pages about an account before (or other than) the signed-in one: served outside any region scope. */
+const ACCOUNT_PAGES = /^\/(sign-in|sign-in\/code|forgot-password|reset-password\/[^/]+|invitation\/[^/]+|setup)\/?$/;
 
 /** What a user who must still set up two-factor sign-in may reach. */
 const TWO_FACTOR_SETUP_PATHS = /^(\/profile\/two-factor\/?|\/sign-out\/?|\/healthz|\/build\/.*|\/[^/]+\.(ico|png|svg|css|txt|webmanifest))$/;

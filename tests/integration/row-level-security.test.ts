@@ -4,7 +4,7 @@ import { loadNational } from "../../db/seed/national";
 import { currentRegionScope, inThisRegionScope, runInRegionScope, runOutsideRegionScope } from "../../server/db/region-scope";
 import { CookieJar, createTestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
-import { makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
+import { makeRegion, makeUser, makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
 
 // Two regions of the national generator at a tiny size: every core table has rows of both.
 const SIZE = { regions: 2, organisations: 40, people: 80, interactions: 200, activities: 40, commitments: 30 };
@@ -213,5 +213,61 @@ describe("a streamed download", () => {
     const seen: Array<string | null> = [];
     for await (const scope of stream) seen.push(scope);
     expect(seen).toEqual([region, region, region]);
+  });
+});
+
+describe("account pages about someone else's account, opened in a browser signed in to another region", () => {
+  let t: TestDatabase;
+  let app: ReturnType<typeof createTestApp>;
+  const jarOfA = new CookieJar();
+  let regionOfA: string;
+  let regionB: string;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    app = createTestApp(t.db, { remix: true, now: TEST_NOW });
+    regionOfA = (await makeRegion(t.db)).id;
+    regionB = (await makeRegion(t.db)).id;
+    const userOfA = await makeUser(t.db, { regionId: regionOfA, role: "accounthouder" });
+    const signedIn = await app.postForm("/sign-in", { email: userOfA.email, password: TEST_PASSWORD, redirectTo: "/" }, { jar: jarOfA });
+    expect(signedIn.status).toBe(302);
+  });
+  afterAll(() => t.drop());
+
+  const linkIn = async (address: string, template: string) => {
+    const email = await t.db.selectFrom("email_outbox").select("text").where("to_address", "=", address).where("template", "=", template).orderBy("created_at", "desc").executeTakeFirstOrThrow();
+    return /http:\/\/schakel\.test(\/[\w-]+\/[\w-]+)/.exec(email.text)![1]!;
+  };
+
+  it("accepts an invitation to another region (the invitation finds its user by the token, not by who is signed in)", async () => {
+    const invited = await makeUser(t.db, { regionId: regionB, role: "accounthouder", invited: true });
+    const link = await linkIn(invited.email, "invitation");
+    const form = await app.get(link, { jar: jarOfA });
+    expect(await form.text()).toContain('name="password"');
+    const accepted = await app.postForm(link, { password: "a brand new passphrase", confirm: "a brand new passphrase" }, { jar: jarOfA });
+    expect(accepted.status).toBe(302);
+    expect(accepted.headers.get("location")).toBe("/");
+    const user = await t.db.selectFrom("users").select("password_hash").where("id", "=", invited.id).executeTakeFirstOrThrow();
+    expect(user.password_hash).not.toBeNull();
+  });
+
+  it("sends a password reset link to a user of another region, who can then choose a password", async () => {
+    const userOfB = await makeUser(t.db, { regionId: regionB, role: "accounthouder" });
+    const requested = await app.postForm("/forgot-password", { email: userOfB.email }, { jar: jarOfA });
+    expect(requested.status).toBe(200);
+    const link = await linkIn(userOfB.email, "password_reset");
+    const chosen = await app.postForm(link, { password: "another fine passphrase", confirm: "another fine passphrase" }, { jar: jarOfA });
+    expect(chosen.status).toBe(302);
+    expect(chosen.headers.get("location")).toBe("/sign-in?passwordSet=1");
+  });
+
+  it("refuses to invite an email address a user of another region already has, with the same field error as before", async () => {
+    const userOfB = await makeUser(t.db, { regionId: regionB, role: "accounthouder" });
+    const { token } = await makeUserWithToken(t.db, { regionId: regionOfA, role: "admin" });
+    const response = await app.request("/api/v1/users", { method: "POST", token, body: JSON.stringify({ email: userOfB.email, name: "Dubbel", role: "accounthouder" }) });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; fields?: Record<string, string> } };
+    expect(body.error.code).toBe("VALIDATION_FAILED");
+    expect(body.error.fields?.email).toBeDefined();
   });
 });

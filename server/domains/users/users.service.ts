@@ -65,7 +65,15 @@ export async function createUser(
       updated_at: meta.now,
     })
     .returning(summaryColumns)
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch((error: unknown) => {
+      // An address is unique across all regions, but inside a request the check above sees only
+      // the caller's region (row-level security, decision 073): the constraint has the last word.
+      if ((error as { code?: string; constraint_name?: string }).code === "23505" && (error as { constraint_name?: string }).constraint_name === "users_email_key") {
+        throw validationFailed({ email: "validation.emailTaken" });
+      }
+      throw error;
+    });
   await recordAudit(db, {
     regionId: input.regionId, actorId: meta.actor?.id ?? null, action: input.password ? "user.create" : "user.invite",
     entityType: "user", entityId: user.id, after: { email: user.email, name: user.name, role: user.role, organisationId: user.organisationId }, now: meta.now,
