@@ -1,6 +1,4 @@
-import {
-  CompiledQuery, type DatabaseConnection, type Driver, Kysely, type QueryCompiler, type QueryResult, type TransactionSettings,
-} from "kysely";
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, type QueryCompiler, type TransactionSettings } from "kysely";
 import { PostgresJSDialect } from "kysely-postgres-js";
 import postgres from "postgres";
 import type { DB } from "../../db/schema";
@@ -26,14 +24,15 @@ export function createDatabase(url: string, options: { max?: number } = {}): Dat
 
 /**
  * Row-level security (decision 073). Kysely reserves one postgres.js connection per query or
- * transaction; before its first query the connection is put into the scope the caller runs in
+ * transaction; before its first statement the connection is put into the scope the caller runs in
  * (server/db/region-scope.ts): inside a region scope the role `schakel_request` with
- * `schakel.region_id` set, outside it the login role with no region. The statement is sent in the
- * same write as the caller's query (postgres.js pipelines on a reserved connection), so it costs no
- * round trip of its own; it is awaited with the query, and if it failed the query's answer is not
- * used. postgres.js does not say which pooled connection a reservation got, so every reservation
- * sets the whole state; until the first region scope in this process none can carry one, and
- * nothing is sent (the CLI, the benches and jobs-only work pay nothing).
+ * `schakel.region_id` set, outside it the login role with no region — one statement, awaited before
+ * the caller's, so a query never runs in a scope that failed to apply. postgres.js does not say which
+ * pooled connection a reservation got, and a reconnect resets a connection silently, so the state is
+ * not tracked: every reservation sets all of it. Until the first region scope in this process no
+ * connection can carry one, and nothing is sent (the CLI, the benches and jobs-only work pay nothing).
+ * kysely-postgres-js's own onReserveConnection hook is not used: a failure there would keep the
+ * connection reserved forever, and a database outage would then drain the pool.
  */
 class RegionScopedDialect extends PostgresJSDialect {
   override createDriver(): Driver {
@@ -57,11 +56,16 @@ class RegionScopedDriver implements Driver {
     const regionId = currentRegionScope();
     const connection = await this.#driver.acquireConnection();
     if (regionId) this.#everScoped = true;
-    else if (!this.#everScoped) return new ScopedConnection(connection, null);
-    const pending = connection.executeQuery(scopeStatement(regionId));
-    // Awaited with the first query; this only keeps a failure from counting as unhandled meanwhile.
-    pending.catch(() => {});
-    return new ScopedConnection(connection, pending);
+    else if (!this.#everScoped) return connection;
+    try {
+      await connection.executeQuery(scopeStatement(regionId));
+    } catch (error) {
+      // The statement's own transaction rolled back, so the connection is as it was; Kysely never
+      // releases a connection it did not get, so it goes back here.
+      await this.#driver.releaseConnection(connection);
+      throw error;
+    }
+    return connection;
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings) {
@@ -89,7 +93,7 @@ class RegionScopedDriver implements Driver {
   }
 
   releaseConnection(connection: DatabaseConnection) {
-    return this.#driver.releaseConnection((connection as ScopedConnection).inner);
+    return this.#driver.releaseConnection(connection);
   }
 
   destroy() {
@@ -98,8 +102,9 @@ class RegionScopedDriver implements Driver {
 }
 
 /**
- * Without parameters, so postgres.js sends it as one simple query (a parameterised one would first
- * wait for a describe round trip); the region id is a checked uuid (runInRegionScope).
+ * Without parameters, so postgres.js sends it as one simple query in one round trip (a
+ * parameterised one would first wait for a describe); the region id is a checked uuid
+ * (runInRegionScope), inlined as a literal.
  */
 function scopeStatement(regionId: string | null): CompiledQuery {
   return CompiledQuery.raw(
@@ -107,35 +112,4 @@ function scopeStatement(regionId: string | null): CompiledQuery {
       ? `select set_config('role', 'schakel_request', false), set_config('schakel.region_id', '${regionId}', false)`
       : `select set_config('role', 'none', false), set_config('schakel.region_id', '', false)`,
   );
-}
-
-class ScopedConnection implements DatabaseConnection {
-  #pending: Promise<unknown> | null;
-
-  constructor(
-    readonly inner: DatabaseConnection,
-    pending: Promise<unknown> | null,
-  ) {
-    this.#pending = pending;
-  }
-
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const pending = this.#pending;
-    if (!pending) return this.inner.executeQuery<R>(query);
-    this.#pending = null;
-    // Both are awaited, so neither rejection goes unhandled; a failed scope wins over the answer.
-    const [scope, result] = await Promise.allSettled([pending, this.inner.executeQuery<R>(query)]);
-    if (scope.status === "rejected") throw scope.reason;
-    if (result.status === "rejected") throw result.reason;
-    return result.value;
-  }
-
-  async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
-    if (this.#pending) {
-      const pending = this.#pending;
-      this.#pending = null;
-      await pending;
-    }
-    yield* this.inner.streamQuery<R>(query, chunkSize);
-  }
 }
