@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessions } from "../../server/auth/sessions";
+import { createTestApp } from "../support/app";
 import { killAppProcesses, startAppProcess, waitFor, type AppProcess } from "../support/app-process";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, makeUserWithToken, TEST_NOW } from "../support/factories";
@@ -184,4 +185,53 @@ describe("the app killed with SIGKILL", () => {
     expect(await outboxRow(outboxId)).toEqual({ status: "sent", attempts: 1 });
     await restarted.stop();
   }, 600_000);
+});
+
+/** The lock that tells a live commit from a dead one, without killing anything. */
+describe("an import marked 'committing'", () => {
+  let t: TestDatabase;
+  let api: ReturnType<typeof createTestApp>;
+  let token: string;
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    api = createTestApp(t.db, { now: TEST_NOW });
+    const regionId = (await makeRegion(t.db)).id;
+    token = (await makeUserWithToken(t.db, { regionId, role: "accounthouder" })).token;
+  });
+  afterAll(() => t.drop());
+
+  it("stays committing while its commit's transaction lives, refuses a second commit, and is staged again once that transaction is gone", async () => {
+    const staged = await api.request("/api/v1/imports/organisations?dryRun=true", { method: "POST", token, body: "Naam;KvK\nLevend Bedrijf;40000001\n", headers: { "content-type": "text/csv" } });
+    const { id } = (await staged.json()) as { id: string };
+    const status = async () => ((await (await api.request(`/api/v1/imports/${id}`, { token })).json()) as { status: string; interruptedAt: string | null });
+
+    // A commit in another process, at work: its transaction holds the import's lock.
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    let started!: () => void;
+    const isStarted = new Promise<void>((resolve) => (started = resolve));
+    const otherProcess = t.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('schakel:import-commit'), hashtext(${id}::text))`.execute(trx);
+      await t.db.updateTable("imports").set({ status: "committing" }).where("id", "=", id).execute();
+      started();
+      await finished;
+    });
+    try {
+      await isStarted;
+      expect(await status()).toMatchObject({ status: "committing", interruptedAt: null });
+      const second = await api.request(`/api/v1/imports/${id}/commit`, { method: "POST", token });
+      expect(second.status).toBe(409);
+      expect(await status()).toMatchObject({ status: "committing" });
+    } finally {
+      finish();
+      await otherProcess;
+    }
+
+    // Its transaction ended without committing the import (as when its process dies).
+    expect(await status()).toEqual(expect.objectContaining({ status: "staged", interruptedAt: TEST_NOW.toISOString() }));
+    const committed = await api.request(`/api/v1/imports/${id}/commit`, { method: "POST", token });
+    expect(committed.status).toBe(200);
+    expect(await committed.json()).toMatchObject({ status: "committed", interruptedAt: null, counts: { new: 1 } });
+  });
 });
