@@ -69,10 +69,8 @@ export async function createUser(
     .catch((error: unknown) => {
       // An address is unique across all regions, but inside a request the check above sees only
       // the caller's region (row-level security, decision 073): the constraint has the last word.
-      if ((error as { code?: string; constraint_name?: string }).code === "23505" && (error as { constraint_name?: string }).constraint_name === "users_email_key") {
-        throw validationFailed({ email: "validation.emailTaken" });
-      }
-      throw error;
+      const { code, constraint_name: constraint } = error as { code?: string; constraint_name?: string };
+      throw code === "23505" && constraint === "users_email_key" ? validationFailed({ email: "validation.emailTaken" }) : error;
     });
   await recordAudit(db, {
     regionId: input.regionId, actorId: meta.actor?.id ?? null, action: input.password ? "user.create" : "user.invite",
