@@ -338,6 +338,52 @@ describe("the authorization matrix", () => {
     if (process.env.AUTHZ_OBSERVE) console.log(observed.sort().join("\n"));
     expect(problems.sort()).toEqual([]);
   }, 120_000);
+
+  // The matrix fills a path with records of one place; a body can name a second record, and that one
+  // must be of the caller's region (and, for a partner, organisation) too. Each write below names one
+  // that is not, and must be refused with nothing written.
+  it("refuses a write whose body names a record of another region, or a partner's write naming another organisation", async () => {
+    const r = (kind: Kind, target: Target) => w.record(kind, target);
+    const [O1, B1, SB, pA, pB, activity, commitment, agreementB, realisationB, ownerB] = await Promise.all([
+      r("organisation", "own"), r("organisation", "otherRegion"), w.schoolB, r("person", "own"), r("person", "otherRegion"), r("activity", "own"),
+      r("commitment", "own"), r("agreement", "otherRegion"), r("realisation", "otherRegion"), w.adminB,
+    ]);
+    const O2 = w.ids.O2;
+    const cases: Array<[Exclude<Role, "signedOut">, string, string, Record<string, unknown>, number]> = [
+      ["admin", "POST", "/users", { email: "grensganger@example.nl", name: "Grensganger", role: "partner", organisationId: B1 }, 400],
+      ["admin", "POST", `/people/${pA}/affiliations`, { organisationId: B1 }, 404],
+      ["admin", "POST", `/people/${pA}/move`, { fromOrganisationId: O1, toOrganisationId: B1 }, 404],
+      ["admin", "POST", `/people/${pA}/merge`, { duplicateId: pB }, 404],
+      ["admin", "POST", `/organisations/${O1}/merge`, { duplicateId: B1 }, 404],
+      ["admin", "PATCH", `/organisations/${O1}`, { version: 1, accountHolderId: ownerB }, 400],
+      ["admin", "POST", "/organisations", { kind: "company", name: "Nieuw BV", accountHolderId: ownerB }, 400],
+      ["admin", "POST", "/activities", { type: "guest_lesson", title: "Gastles", startDate: "2026-12-01", organisationIds: [B1], schoolIds: [SB] }, 400],
+      ["admin", "PATCH", `/activities/${activity}`, { version: 1, organisationIds: [B1] }, 400],
+      ["admin", "PATCH", `/activities/${activity}`, { version: 1, speakerPersonId: pB }, 400],
+      ["admin", "POST", "/interactions", { organisationId: B1, kind: "call", summary: "Gebeld" }, 404],
+      ["admin", "POST", "/interactions", { organisationId: O1, kind: "call", summary: "Gebeld", personIds: [pB] }, 400],
+      ["admin", "POST", "/tasks", { title: "Bellen", dueDate: "2026-12-01", organisationId: B1 }, 404],
+      ["admin", "POST", "/tasks", { title: "Bellen", dueDate: "2026-12-01", assigneeId: ownerB }, 400],
+      ["admin", "POST", `/users/${w.ids.accounthouder}/handover`, { toUserId: ownerB }, 400],
+      ["admin", "POST", "/commitments", { organisationId: B1, schoolYear: "2025-2026", kind: "cash", category: "cash", amountCents: 100 }, 400],
+      ["admin", "POST", "/commitments", { organisationId: O1, agreementId: agreementB, schoolYear: "2025-2026", kind: "cash", category: "cash", amountCents: 100 }, 400],
+      ["admin", "DELETE", `/commitments/${commitment}/realisations/${realisationB}`, {}, 404],
+      ["admin", "POST", "/agreements", { kind: "covenant", title: "Convenant", organisationIds: [B1], signedOn: "2025-09-01" }, 400],
+      ["admin", "POST", "/agreements", { kind: "covenant", title: "Convenant", organisationIds: [O1], signedOn: "2025-09-01", ownerId: ownerB }, 400],
+      ["admin", "POST", "/health/recompute", { organisationId: B1 }, 404],
+      ["partner", "POST", "/people", { name: "Nieuwe collega", organisationId: O2 }, 404],
+      ["partner", "POST", `/people/${pA}/affiliations`, { organisationId: O2 }, 404],
+      ["partner", "POST", "/activities", { type: "internship", status: "offered", title: "Stage", startDate: "2027-02-01", placesOffered: 1, organisationIds: [O2] }, 404],
+    ];
+    const before = await w.counts();
+    const problems: string[] = [];
+    for (const [role, method, path, body, status] of cases) {
+      const response = await w.asApi(role, method, `/api/v1${path}`, body);
+      if (response.status !== status) problems.push(`${method} ${path} ${JSON.stringify(body)} as ${role}: expected ${status}, got ${response.status}`);
+    }
+    expect(problems).toEqual([]);
+    expect(await w.counts()).toEqual(before);
+  });
 });
 
 const FILE = "tests/integration/authorization-matrix.test.ts";
@@ -601,7 +647,16 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
     }
   }
 
-  return { valueOf, asApi, asPage, ids, leakIn };
+  const record = async (kind: Kind, target: Target) => valueOf(kind, "admin", target, false, new Map());
+  /** How many rows the writes above could add to; compared before and after refused attempts. */
+  const counts = async () => {
+    const tables = ["users", "organisations", "people", "affiliations", "activities", "activity_organisations", "interactions", "tasks", "commitments", "commitment_realisations", "agreements", "agreement_parties", "audit_log"] as const;
+    const result: Record<string, number> = {};
+    for (const table of tables) result[table] = Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+    return result;
+  };
+
+  return { valueOf, asApi, asPage, ids, leakIn, record, counts, schoolB, adminB: adminB.user.id };
 }
 
 type World = Awaited<ReturnType<typeof makeWorld>>;
