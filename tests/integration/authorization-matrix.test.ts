@@ -114,7 +114,7 @@ const API: Record<string, Entry> = {
   "POST /api/v1/in-kind/proposals/:activityId/reject": { params: { activityId: "proposal" }, allow: ["admin", "penvoerder"], wellFormed: () => ({ reason: "Geen inzet" }) },
   "GET /api/v1/in-kind/rejections": { allow: STAFF },
   "DELETE /api/v1/in-kind/rejections/:activityId": { params: { activityId: "rejection" }, allow: ["admin", "penvoerder"], fresh: true, ok: 200 },
-  "GET /api/v1/in-kind/rates": { allow: EVERYONE },
+  "GET /api/v1/in-kind/rates": { allow: STAFF },
   "PATCH /api/v1/in-kind/rates": { allow: ["admin", "penvoerder"], wellFormed: () => ({ rates: {} }) },
   "GET /api/v1/interactions": { allow: STAFF },
   "POST /api/v1/interactions": { allow: STAFF, wellFormed: (ids) => ({ organisationId: ids.O1, kind: "call", summary: "Gebeld" }) },
