@@ -12,7 +12,8 @@ import { apiRouteKey, apiRoutes, pageRoutes } from "../support/route-inventory";
  * held to exactly the answer the table below allows. A route without an entry fails the test, so a
  * new route cannot slip past authorization unseen; see docs/security.md.
  *
- * The general rules, applied by `expected()` so the table only names what differs per route:
+ * The general rules, applied by `expectedAnswer()` so the table only names what differs per route
+ * (decision 070):
  * - signed out: the API answers 401, a page redirects to /sign-in (public pages excepted);
  * - a role the route refuses: 403, on the API and on pages alike (requireRole); the report pages
  *   answer a partner 404 instead, as the reports API does (they do not exist for partners);
@@ -20,7 +21,11 @@ import { apiRouteKey, apiRoutes, pageRoutes } from "../support/route-inventory";
  * - an allowed partner asking about another organisation's record of its region: 404;
  * - an allowed role on its own record: the route's success status; writes are sent an empty body,
  *   so success there is a validation answer (400/422) and nothing changes; routes that take no
- *   body act on a record made fresh for that one check.
+ *   body act on a record made fresh for that one check;
+ * - every check that must be refused is sent a well-formed body (`wellFormed`), so the refusal is
+ *   the route's own and not a validation error;
+ * - no allowed answer (JSON or HTML) names a record of another region, nor, to a partner, of
+ *   another organisation.
  */
 
 type Role = "admin" | "penvoerder" | "accounthouder" | "partner" | "signedOut";
@@ -44,10 +49,8 @@ const HOME = { redirect: "/" } as const;
 type Entry = {
   /** Which kind of record fills each parameter of the path; without, the path has no record in it. */
   params?: Record<string, Kind>;
-  /** The roles the route serves; "public" for pages anyone may open (the entry's `answers` then rule). */
+  /** The roles the route serves, a partner only on its own organisation's records; "public" for pages anyone may open (`answers` then rule). */
   allow: readonly Exclude<Role, "signedOut">[] | "public";
-  /** How an allowed partner is bound: to records of its own organisation (default), or any of its region. */
-  partner?: "ownOrganisation" | "region";
   /** The answer to an allowed role on its own record (default 200 for GET, 400/422 for writes, whose body is empty). */
   ok?: Answer;
   /** Per-role answers that replace the rules (public pages, pages that send a role elsewhere). */
@@ -68,7 +71,6 @@ type Entry = {
 /** Ids of the fixture a well-formed body may name: the own region's two companies and its users. */
 type FixtureIds = { O1: string; O2: string; B1: string; admin: string; penvoerder: string; accounthouder: string; person: string };
 
-// prettier-ignore
 const API: Record<string, Entry> = {
   "GET /api/v1/activities": { allow: EVERYONE },
   "POST /api/v1/activities": { allow: ["admin", "accounthouder", "partner"], wellFormed: () => ({ type: "guest_lesson", title: "Gastles", startDate: "2026-12-01" }) },
@@ -172,7 +174,6 @@ const API: Record<string, Entry> = {
   "POST /api/v1/users/:id/handover": { params: { id: "user" }, allow: ["admin"], wellFormed: (ids) => ({ toUserId: ids.accounthouder }) },
 };
 
-// prettier-ignore
 const PAGES: Record<string, Entry> = {
   "GET /": { allow: EVERYONE, answers: { partner: { redirect: "/portal" } } },
   "GET /activities": { allow: STAFF },
@@ -298,20 +299,21 @@ describe("the authorization matrix", () => {
 
   it("answers every role on every route exactly as allowed", async () => {
     const checks: Array<{ check: Check; run: () => Promise<Response> }> = [];
-    for (const [key, entry] of [...Object.entries(API).map(([k, e]) => [k, e, "api"] as const), ...Object.entries(PAGES).map(([k, e]) => [k, e, "page"] as const)]
-      .map(([k, e, area]) => [k, { ...e, area }] as const)) {
-      const [method, pattern] = key.split(" ") as [string, string];
-      for (const role of ROLES) {
-        for (const target of targetsFor(entry, role)) {
-          const { answer: expected, refused } = expectedAnswer(entry, entry.area, method, role, target);
-          checks.push({
-            check: { key, role, target, method, path: pattern, expected },
-            run: async () => {
-              const path = (await fillPath(w, pattern, entry, role, target)) + (entry.query ?? "");
-              const body = refused && entry.wellFormed ? entry.wellFormed(w.ids, role) : {};
-              return entry.area === "api" ? w.asApi(role, method, path, body) : w.asPage(role, method, path, body);
-            },
-          });
+    for (const [table, area] of [[API, "api"], [PAGES, "page"]] as const) {
+      for (const [key, entry] of Object.entries(table)) {
+        const [method, pattern] = key.split(" ") as [string, string];
+        for (const role of ROLES) {
+          for (const target of targetsFor(entry, role)) {
+            const { answer: expected, refused } = expectedAnswer(entry, area, method, role, target);
+            checks.push({
+              check: { key, role, target, method, path: pattern, expected },
+              run: async () => {
+                const path = (await fillPath(w, pattern, entry, role, target)) + (entry.query ?? "");
+                const body = refused && entry.wellFormed ? entry.wellFormed(w.ids, role) : {};
+                return area === "api" ? w.asApi(role, method, path, body) : w.asPage(role, method, path, body);
+              },
+            });
+          }
         }
       }
     }
@@ -337,7 +339,7 @@ describe("the authorization matrix", () => {
     });
     if (process.env.AUTHZ_OBSERVE) console.log(observed.sort().join("\n"));
     expect(problems.sort()).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 
   // The matrix fills a path with records of one place; a body can name a second record, and that one
   // must be of the caller's region (and, for a partner, organisation) too. Each write below names one
@@ -404,7 +406,8 @@ function expectedAnswer(entry: Entry, area: "api" | "page", method: string, role
   if (entry.allow === "public") throw new Error("A public route names every role's answer in `answers`");
   if (!entry.allow.includes(role)) return { answer: entry.refused && role === "partner" ? entry.refused : 403, refused: true };
   if (target === "otherRegion") return { answer: 404, refused: true };
-  if (target === "otherOrg" && (entry.partner ?? "ownOrganisation") === "ownOrganisation") return { answer: 404, refused: true };
+  // A partner allowed on a route is bound to its own organisation's records; a refused one is refused above.
+  if (target === "otherOrg") return { answer: 404, refused: true };
   return { answer: entry.ok ?? (method === "GET" ? 200 : INVALID), refused: false };
 }
 
@@ -564,7 +567,8 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
       }
       case "session": {
         // One's own other session for "own"; another user's (of the region, or of region B) otherwise.
-        const userId = target === "own" && role !== "signedOut" ? userIds[role] : target === "otherRegion" ? adminB.user.id : users.admin.user.id === userIds[role as "admin"] ? users.penvoerder.user.id : users.admin.user.id;
+        const colleague = role === "admin" ? users.penvoerder.user.id : users.admin.user.id;
+        const userId = target === "otherRegion" ? adminB.user.id : target === "own" && role !== "signedOut" ? userIds[role] : colleague;
         const cookie = await app.services.sessions.create(userId, { ip: null, userAgent: "matrix", secure: false });
         const sessionId = /=([^;]*)/.exec(cookie)![1]!;
         return { session: createHash("sha256").update(sessionId).digest("hex") };

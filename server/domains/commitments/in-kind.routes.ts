@@ -44,7 +44,7 @@ export const inKindApi = new Hono<HonoEnv>()
     return c.json(await db.transaction().execute((trx) => undoInKindRejection(trx, scopeOf(user), activityId, { actor: user, now: clock.now() })));
   })
   // The region's valuation rates are staff work like the proposals (decision 050); a partner sees
-  // only the rate on its own commitments (decision 070).
+  // only the rate on its own commitments (decision 071).
   .get("/rates", requireApiRole(...STAFF), async (c) => {
     return c.json({ items: await listInKindRates(c.get("services").db, apiUser(c).regionId), nextCursor: null });
   })
