@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CookieJar, createTestApp, type TestApp } from "../support/app";
+import { CookieJar, createTestApp, fieldErrorOf, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUserWithToken, TEST_NOW } from "../support/factories";
 import { apiRouteKey, apiRoutes, pageRoutes } from "../support/route-inventory";
@@ -384,6 +384,10 @@ describe("the authorization matrix", () => {
       if (response.status !== status) problems.push(`${method} ${path} ${JSON.stringify(body)} as ${role}: expected ${status}, got ${response.status}`);
     }
     expect(problems).toEqual([]);
+    // The admin's invite form goes through the same check, and says so next to the field.
+    const invite = await w.asPage("admin", "POST", "/admin/users", { intent: "invite", email: "grensganger@example.nl", name: "Grensganger", role: "partner", organisationId: B1 });
+    expect(invite.status).toBe(400);
+    expect(fieldErrorOf(await invite.text(), "organisationId")).toBe("Kies een partner uit uw regio.");
     expect(await w.counts()).toEqual(before);
   });
 });
