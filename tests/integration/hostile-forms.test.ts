@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
+import { generate } from "otplib";
 import { type RawBuilder, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translator } from "../../app/i18n";
@@ -18,7 +19,7 @@ import { type PageRoute, pageRoutes } from "../support/route-inventory";
  * answer is below 500, and the database does not change.
  */
 
-type Actor = "admin" | "partner" | "signedOut";
+type Actor = "admin" | "partner" | "signedOut" | "challenged";
 
 type FormRoute = {
   /** Who may use the form: staff of the region, the partner for the portal, nobody signed in for the sign-in pages. */
@@ -56,22 +57,24 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/portal": { as: "partner" },
   "/portal/offer": { as: "partner" },
   "/profile": { as: "admin", exemptIntents: { "create-feed": "a calendar feed address is made on the button alone", "revoke-feed": "revoking the feed takes no input but the button" } },
-  "/profile/two-factor": { as: "admin" },
+  "/profile/two-factor": { as: "admin", exemptIntents: { regenerate: "new recovery codes are made on the button alone (that is what it is for)" } },
   "/reset-password/:token": { as: "signedOut" },
   "/setup": { as: "signedOut" },
   "/sign-in": { as: "signedOut" },
-  "/sign-in/code": { as: "signedOut" },
+  "/sign-in/code": { as: "challenged" },
   "/tasks": { as: "admin" },
   "/sign-out": { as: "admin", exempt: "signing out ends the session on any POST (that is its design; security.test.ts covers it)" },
 };
 
 /**
  * Tables a refused form may legitimately write to, and what of them is compared instead:
- * sign-in attempts are counted for the rate limit whatever the outcome, and a session's expiry is
- * renewed by any request (which sessions exist is still compared).
+ * sign-in attempts are counted for the rate limit whatever the outcome; a refused second-factor code
+ * counts against its challenge (the fifth ends it); a session's expiry is renewed by any request
+ * (which sessions exist is still compared).
  */
 const RECORDS_THE_ATTEMPT: Record<string, string> = {
   sign_in_attempts: "select 0",
+  two_factor_challenges: "select 0",
   sessions: "select string_agg(id, ',' order by id) from sessions",
 };
 
@@ -118,6 +121,13 @@ const anyHostile: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 30 }),
   fc.string({ unit: "binary", maxLength: 30 }),
 );
+
+/** A field beside the poison: hostile, or a value the page itself offers (its hidden id, version or an option). */
+function othersFor(field: FormField): fc.Arbitrary<string> {
+  if (field.kind === "checkbox") return fc.constantFrom("", "off", "<script>");
+  const offered = [field.value, ...field.options].filter((value) => value !== "");
+  return offered.length ? fc.oneof({ arbitrary: anyHostile, weight: 3 }, { arbitrary: fc.constantFrom(...offered), weight: 2 }) : anyHostile;
+}
 
 const EXTRA_NAMES = ["__proto__", "constructor", "regionId", "role", "organisationId", "id", "archivedAt", "version", "$where", "intent[]", "a".repeat(300)];
 
@@ -211,7 +221,7 @@ function intentsInSource(route: PageRoute): string[] {
 describe("hostile input through every HTML form", () => {
   let t: TestDatabase;
   let web: TestApp;
-  const jars: Record<Actor, CookieJar> = { admin: new CookieJar(), partner: new CookieJar(), signedOut: new CookieJar() };
+  const jars: Record<Actor, CookieJar> = { admin: new CookieJar(), partner: new CookieJar(), signedOut: new CookieJar(), challenged: new CookieJar() };
   const ids: Record<string, string> = {};
   let adminToken = "";
   let fingerprintQuery: RawBuilder<{ name: string; fp: string }> | undefined;
@@ -253,6 +263,12 @@ describe("hostile input through every HTML form", () => {
     await post(`/people/${ids.person}/affiliations`, { organisationId: ids.organisation, role: "Monteur", isPrimary: true, startDate: "2024-01-01" });
     await post("/tasks", { organisationId: ids.organisation, assigneeId: admin.id, dueDate: "2026-12-01", title: "Bellen" });
     ids.activity = await post("/activities", { type: "guest_lesson", title: "Gastles", status: "planned", startDate: "2026-12-10", organisationIds: [ids.organisation], schoolIds: [ids.school] });
+    // Done activities of a company with an in-kind pledge: the in-kind page proposes one (confirm and reject forms) and lists the other as rejected (undo).
+    await post("/commitments", { organisationId: ids.organisation, schoolYear: "2026-2027", kind: "in_kind", category: "guest_lessons", valuation: "hours_rate", hours: 40, hourlyRateCents: 6500 });
+    const done = { type: "guest_lesson", status: "done", startDate: "2026-10-01", hours: 3, pupilsReached: 25, teachersInvolved: 1, organisationIds: [ids.organisation], schoolIds: [ids.school] };
+    await post("/activities", { ...done, title: "Gastles gegeven" });
+    const rejected = await post("/activities", { ...done, title: "Kennismaking" });
+    expect((await web.request(`/api/v1/in-kind/proposals/${rejected}/reject`, { token, method: "POST", body: JSON.stringify({ reason: "Gratis kennismaking" }) })).status).toBe(200);
     ids.commitment = await post("/commitments", { organisationId: ids.organisation, schoolYear: "2025-2026", kind: "cash", category: "cash", amountCents: 100000 });
     ids.agreement = await post("/agreements", { kind: "covenant", title: "Convenant", organisationIds: [ids.organisation], signedOn: "2026-01-01" });
     const staged = await web.request("/api/v1/imports/organisations?dryRun=true", { token, method: "POST", body: "Naam;Plaats\nNieuw B.V.;Hengelo\n", headers: { "content-type": "text/csv" } });
@@ -270,6 +286,13 @@ describe("hostile input through every HTML form", () => {
       const response = await web.postForm("/sign-in", { email: user.email, password: TEST_PASSWORD, redirectTo: "/" }, { jar: jars[actor] });
       expect(response.status).toBe(302);
     }
+    // The admin sets up a second factor, so its page offers all its forms and a second browser waits at the code step.
+    const setup = await (await web.get("/profile/two-factor", { jar: jars.admin })).text();
+    const secret = /data-testid="totp-secret">([A-Z2-7]+)</.exec(setup)?.[1] ?? "";
+    const code = await generate({ secret, epoch: Math.floor(TEST_NOW.getTime() / 1000) });
+    expect((await web.postForm("/profile/two-factor", { intent: "confirm", code }, { jar: jars.admin })).status).toBe(200);
+    const challenged = await web.postForm("/sign-in", { email: admin.email, password: TEST_PASSWORD, redirectTo: "/" }, { jar: jars.challenged });
+    expect(challenged.headers.get("location")).toMatch(/^\/sign-in\/code/);
   });
   afterAll(() => t?.drop());
 
@@ -315,8 +338,9 @@ describe("hostile input through every HTML form", () => {
       /** The fields sent with an intent: those of the form(s) that carry it, or of intent-less forms. */
       const fieldsFor = (intent: string | null) => {
         const carrying = forms.filter((form) => (intent === null ? form.intents.length === 0 : form.intents.includes(intent)));
-        const fields = carrying.flatMap((form) => form.fields);
-        return fields.length ? fields : intent === null ? allFields : [];
+        // One of each name: several forms of one intent (a row each) share their field names.
+        const fields = [...new Map(carrying.flatMap((form) => form.fields).map((field) => [field.name, field])).values()];
+        return fields.length ? fields : intent === null ? [...new Map(allFields.map((field) => [field.name, field])).values()] : [];
       };
       const submission = fc
         .tuple(fc.constantFrom<string | null>(null, ...known, "not-an-intent", "<script>", ...[...exempt].map((intent) => `${intent} `)), fc.nat(), fc.boolean())
@@ -328,11 +352,12 @@ describe("hostile input through every HTML form", () => {
             intent: fc.constant(intent),
             multipart: fc.constant(multipart),
             poison: poison ? invalidFor(poison).map((value) => [poison.name, value] as [string, string]) : fc.constant(null),
-            // Every other field hostile or left out (missing fields), the checkbox never ticked.
+            // Every other field hostile, left out (missing fields) or as the page filled it (so the poison is
+            // met past the record's lookup, by the checks that come after); a checkbox is never ticked.
             others: fc.tuple(
               ...fields
                 .filter((field) => field !== poison)
-                .map((field) => fc.option(field.kind === "checkbox" ? fc.constantFrom("", "off", "<script>") : anyHostile, { nil: undefined }).map((value) => [field.name, value] as const)),
+                .map((field) => fc.option(othersFor(field), { nil: undefined }).map((value) => [field.name, value] as const)),
             ),
             extra: fc.array(fc.tuple(fc.constantFrom(...EXTRA_NAMES), anyHostile), { maxLength: 3 }),
           });
@@ -370,7 +395,7 @@ describe("hostile input through every HTML form", () => {
           const after = await fingerprint();
           expect(changedTables(before, after), described).toEqual([]);
         }),
-        { numRuns: 15, seed: 20261123, examples },
+        { numRuns: Math.max(15, examples.length + 10), seed: 20261123, examples },
       );
       // DEBUG_FORMS=1 shows what was read from each page and what it answered.
       if (process.env.DEBUG_FORMS) console.log(route.path, page.status, forms.map((form) => `${form.intents.join("|")}(${form.fields.map((field) => `${field.name}:${field.kind}`).join(",")})`).join(" "), known, statuses.join(","), Date.now() - started, "ms");
