@@ -414,6 +414,15 @@ describe("hostile input through every HTML form", () => {
     }
   });
 
+  it("answers ending a contact with a tampered or missing contact id with a 404 on the page, not a server error", async () => {
+    const before = await fingerprint();
+    for (const fields of [{ intent: "end-contact" }, { intent: "end-contact", affiliationId: "' or 1=1 --", endReason: "left" }]) {
+      const response = await web.postForm(`/organisations/${ids.organisation}`, fields, { jar: jars.admin });
+      expect(response.status, JSON.stringify(fields)).toBe(404);
+    }
+    expect(changedTables(before, await fingerprint())).toEqual([]);
+  });
+
   describe("uploads", () => {
     const dutch = translator("nl");
     const upload = (path: string, fields: Record<string, string>, file: { name: string; type: string; bytes: Uint8Array<ArrayBuffer> | string } | null, field = "file") => {
