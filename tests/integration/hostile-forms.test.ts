@@ -9,6 +9,7 @@ import { MAX_IMPORT_BYTES } from "../../server/domains/imports/imports.parse";
 import { alertsOf, CookieJar, createTestApp, fieldErrorOf, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
+import { NASTY_STRINGS } from "../support/hostile";
 import { type PageRoute, pageRoutes } from "../support/route-inventory";
 
 /**
@@ -82,8 +83,7 @@ const RECORDS_THE_ATTEMPT: Record<string, string> = {
 
 const HUGE = 100_001;
 const FRAGMENTS = [
-  "'; drop table organisations; --", "\" or 1=1 --", "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "</textarea>", "{{7*7}}", "${7*7}",
-  "../../etc/passwd", "\u202Egnp.exe", "zero\u200Bwidth\u200D", "𝓢𝓬𝓱𝓪𝓴𝓮𝓵 🚀", "\uD800", "a\uDFFFb", "\u0000", "\uFFFF", "שלום עולם", "ﷺ", " ",
+  ...NASTY_STRINGS, "\"><img src=x onerror=alert(1)>", "</textarea>", "{{7*7}}", "zero\u200Bwidth\u200D", "\uD800", "a\uDFFFb", "שלום עולם", "ﷺ",
 ];
 const BAD_NUMBERS = ["NaN", "-1", "-0", "1e309", "-1e309", "Infinity", "99999999999999999999999", "0x1F", "12,34,56", "1.2.3", "€ 5", "-99999999999"];
 const BAD_DATES = ["2025-02-30", "31-12-2025", "9999-99-99", "0000-00-00", "2025-13-01", "gisteren", "2025-1-1", "+275760-09-13", "1e309"];
@@ -105,7 +105,8 @@ function invalidFor(field: FormField): fc.Arbitrary<string> {
     case "version":
       return fc.constantFrom("NaN", "1e309", "-1", "0", "abc", "1.5");
     default:
-      return fc.constantFrom(...FRAGMENTS).map(huge);
+      // Blank text would be trimmed to "not given", which an optional field accepts.
+      return fc.constantFrom(...FRAGMENTS.filter((fragment) => fragment.trim() !== "")).map(huge);
   }
 }
 
