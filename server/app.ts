@@ -205,6 +205,9 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
         isSecure: isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto")),
         appUrl: appUrlFor(config, c.req.url),
       };
+      if (c.req.method !== "GET" && c.req.method !== "HEAD" && !(await isReadableForm(c.req.raw))) {
+        return c.text("Dit formulier kon niet gelezen worden. / This form could not be read.", 400);
+      }
       const response = await handler(c.req.raw, context);
       // A page that failed while the database is away answers 503 (try again) rather than 500 (a bug).
       if (response.status === 500 && !(await databaseAnswers(services))) return unavailablePage(c, log);
@@ -212,6 +215,19 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     });
   }
   return app;
+}
+
+/**
+ * Whether every page action can read the body with formData(), which otherwise throws and makes a 500:
+ * it is a form (urlencoded, or multipart that parses) or empty. Browsers send nothing else; a broken
+ * body is the sender's mistake (decision 079). The multipart check parses a copy of the body.
+ */
+async function isReadableForm(request: Request): Promise<boolean> {
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  if (type.startsWith("application/x-www-form-urlencoded")) return true;
+  if (!type) return request.body === null;
+  if (!type.startsWith("multipart/form-data")) return false;
+  return request.clone().formData().then(() => true, () => false);
 }
 
 /** The database answers a trivial query within a second. */

@@ -415,6 +415,27 @@ describe("hostile input through every HTML form", () => {
     }
   });
 
+  it("answers a body that is no form (broken multipart, JSON, broken escapes) on every form without a 5xx and changes nothing", async () => {
+    const bodies: Array<[string, string]> = [
+      ["multipart/form-data", "--x\r\nContent-Disposition: form-data; name=\"intent\"\r\n\r\nsave"],
+      ["multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"intent\"\r\n\r\nsave\r\n--x"],
+      ["multipart/form-data; boundary=x", "geen multipart"],
+      ["application/json", JSON.stringify({ intent: "save", name: "<script>alert(1)</script>" })],
+      ["text/plain", "intent=save"],
+      ["application/x-www-form-urlencoded", "%E0%A4%A&%zz=1&=&&intent&intent=%FF%FE"],
+    ];
+    const routes = (await pageRoutes()).filter((route) => route.hasAction && !FORM_ROUTES[route.path]?.exempt);
+    const before = await fingerprint();
+    for (const route of routes) {
+      const jar = jars[FORM_ROUTES[route.path]!.as];
+      for (const [type, body] of bodies) {
+        const response = await web.request(concrete(route.path), { method: "POST", body, headers: { origin: web.appUrl, cookie: jar.header(), "content-type": type } });
+        expect(response.status, `${route.path} ${type} ${body.slice(0, 40)} → ${response.status}`).toBeLessThan(500);
+      }
+    }
+    expect(changedTables(before, await fingerprint())).toEqual([]);
+  });
+
   it("answers ending a contact with a tampered or missing contact id with a 404 on the page, not a server error", async () => {
     const before = await fingerprint();
     const tampered: Array<Record<string, string>> = [{ intent: "end-contact" }, { intent: "end-contact", affiliationId: "' or 1=1 --", endReason: "left" }];
