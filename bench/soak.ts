@@ -43,11 +43,19 @@ const REGIONS = Number(process.env.SOAK_REGIONS ?? 5);
 /** Each user's choices come from a seeded random (SOAK_SEED), so two runs ask for the same things. */
 const SEED = Number(process.env.SOAK_SEED ?? 20_261_123);
 const MAX_GROWTH_MB_PER_MIN = 1;
+/**
+ * SOAK_TRACE_GC=0 turns it off: the server runs with --trace-gc (it only prints a line per
+ * collection), and the V8 heap left after each full collection (Mark-Compact) is read from those
+ * lines. That is the live JavaScript memory; RSS also holds garbage not yet collected.
+ */
+const TRACE_GC = process.env.SOAK_TRACE_GC !== "0";
+const GC_LINE = /^\[\d+:(0x[0-9a-f]+)\]\s+\d+ ms: Mark-(?:Compact|Sweep)\b[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \(([\d.]+)\) MB/;
 const DATA_DIR = path.resolve(process.env.BENCH_DATA_DIR ?? ".bench-data");
 const RESULTS_DIR = path.resolve("bench/results");
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 type Sample = { t: number; rssMb: number; load1: number };
+type HeapSample = { t: number; isolate: string; liveMb: number; committedMb: number };
 
 const config = readConfig({ ...process.env, DATA_DIR, LOG_LEVEL: "silent" });
 const database = await connectDatabaseServer(config, say);
@@ -66,7 +74,17 @@ try {
 
   const stats = new SoakStats();
   const port = await freePort();
-  child = await startServerProcess(database.url, port, { onStderr: (line) => stats.serverErrors.push(line) });
+  const heap: HeapSample[] = [];
+  let t0 = Date.now();
+  child = await startServerProcess(database.url, port, {
+    nodeFlags: TRACE_GC ? ["--trace-gc"] : [],
+    onStderr: (line) => stats.serverErrors.push(line),
+    onStdout: (line) => {
+      const gc = GC_LINE.exec(line);
+      if (gc) heap.push({ t: (Date.now() - t0) / 1000, isolate: gc[1]!, liveMb: Number(gc[2]), committedMb: Number(gc[3]) });
+      else if (!/ ms: (Scavenge|Mark-)/.test(line)) say(line);
+    },
+  });
   const pid = child.pid!;
   const baseUrl = `http://127.0.0.1:${port}`;
   const cpuStart = cpuSeconds(pid);
@@ -74,7 +92,7 @@ try {
   say(`Server: ${baseUrl} (pid ${pid}); marker ${marker}; ${USERS} users for ${MINUTES} min, think time ${THINK_MS} ms`);
 
   const samples: Sample[] = [];
-  const t0 = Date.now();
+  t0 = Date.now();
   const sampler = setInterval(() => {
     samples.push({ t: (Date.now() - t0) / 1000, rssMb: readRssMb(pid), load1: os.loadavg()[0]! });
     const last = samples.at(-1)!;
@@ -90,7 +108,7 @@ try {
   await stopServerProcess(child);
   child = undefined;
 
-  const report = buildReport({ users: users.map((u) => ({ role: u.role, email: u.email })), stats, samples, seconds, writes, marker, cpuSeconds: cpu });
+  const report = buildReport({ users: users.map((u) => ({ role: u.role, email: u.email })), stats, samples, heap: mainIsolate(heap), seconds, writes, marker, cpuSeconds: cpu });
   await fs.mkdir(RESULTS_DIR, { recursive: true });
   await fs.writeFile(path.join(RESULTS_DIR, "soak-latest.json"), `${JSON.stringify(report.json, null, 2)}\n`);
   await fs.writeFile(path.join(RESULTS_DIR, "soak-latest.md"), report.markdown);
@@ -114,8 +132,16 @@ function cpuSeconds(pid: number) {
   }
 }
 
-function buildReport(input: { users: Array<{ role: string; email: string }>; stats: SoakStats; samples: Sample[]; seconds: number; writes: WriteCheck[]; marker: string; cpuSeconds: number }) {
-  const { stats, samples, seconds, writes } = input;
+/** The server's own isolate: the one that collects most (tsx's loader thread has one too). */
+function mainIsolate(heap: HeapSample[]) {
+  const counts = new Map<string, number>();
+  for (const h of heap) counts.set(h.isolate, (counts.get(h.isolate) ?? 0) + 1);
+  const main = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return heap.filter((h) => h.isolate === main && h.t >= 0);
+}
+
+function buildReport(input: { users: Array<{ role: string; email: string }>; stats: SoakStats; samples: Sample[]; heap: HeapSample[]; seconds: number; writes: WriteCheck[]; marker: string; cpuSeconds: number }) {
+  const { stats, samples, heap, seconds, writes } = input;
   const kinds = stats.summary();
   const avg = (values: number[]) => (values.length ? Number((values.reduce((s, v) => s + v, 0) / values.length).toFixed(1)) : null);
   const firstMinute = avg(samples.filter((s) => s.t <= 60).map((s) => s.rssMb));
@@ -124,6 +150,14 @@ function buildReport(input: { users: Array<{ role: string; email: string }>; sta
   const perSecond = slope(afterFirst.map((s) => [s.t, s.rssMb]));
   const growthMbPerMin = perSecond === null ? null : Number((perSecond * 60).toFixed(2));
   const loads = samples.map((s) => s.load1);
+  const heapSlope = slope(heap.filter((h) => h.t > 60).map((h) => [h.t, h.liveMb]));
+  const v8 = TRACE_GC ? {
+    fullCollections: heap.length,
+    liveAfterFullGcMb: { first: heap[0]?.liveMb ?? null, min: heap.length ? Math.min(...heap.map((h) => h.liveMb)) : null, max: heap.length ? Math.max(...heap.map((h) => h.liveMb)) : null, last: heap.at(-1)?.liveMb ?? null },
+    firstMinuteAvgMb: avg(heap.filter((h) => h.t <= 60).map((h) => h.liveMb)), lastMinuteAvgMb: avg(heap.filter((h) => h.t > seconds - 60).map((h) => h.liveMb)),
+    growthMbPerMinAfterFirstMinute: heapSlope === null ? null : Number((heapSlope * 60).toFixed(2)),
+    committedMaxMb: heap.length ? Math.max(...heap.map((h) => h.committedMb)) : null,
+  } : null;
   const memory = {
     startMb: samples[0]?.rssMb ?? null, peakMb: Math.max(0, ...samples.map((s) => s.rssMb)), endMb: samples.at(-1)?.rssMb ?? null,
     firstMinuteAvgMb: firstMinute, lastMinuteAvgMb: lastMinute, growthMbPerMinAfterFirstMinute: growthMbPerMin,
@@ -150,8 +184,9 @@ function buildReport(input: { users: Array<{ role: string; email: string }>; sta
     seconds: Number(seconds.toFixed(1)), requests: stats.requests, errors: stats.errors, throughputRps: Number((stats.requests / seconds).toFixed(1)),
     serverCpuSeconds: Number(input.cpuSeconds.toFixed(1)),
     loadAverage: { min: Number(Math.min(...loads).toFixed(2)), mean: avg(loads), max: Number(Math.max(...loads).toFixed(2)) },
-    kinds, memory, writes, serverErrors: stats.serverErrors.slice(0, 20), verdict,
+    kinds, memory, v8Heap: v8, writes, serverErrors: stats.serverErrors.slice(0, 20), verdict,
     rssSamples: samples.map((s) => [Number(s.t.toFixed(0)), s.rssMb]),
+    heapAfterFullGc: heap.map((h) => [Number(h.t.toFixed(0)), h.liveMb, h.committedMb]),
   };
   const roles = Object.entries(input.users.reduce<Record<string, number>>((acc, u) => ({ ...acc, [u.role]: (acc[u.role] ?? 0) + 1 }), {})).map(([r, n]) => `${n} ${r}`).join(", ");
   const lines = [
@@ -168,6 +203,10 @@ function buildReport(input: { users: Array<{ role: string; email: string }>; sta
     "Latencies in ms, per request, as the virtual user saw them.",
     "",
     `Server RSS: start ${memory.startMb} MB, peak ${memory.peakMb} MB, end ${memory.endMb} MB; first minute's average ${memory.firstMinuteAvgMb} MB, last minute's ${memory.lastMinuteAvgMb} MB; slope after the first minute ${growthMbPerMin ?? "n/a"} MB/min.`,
+    ...(v8 ? [
+      "",
+      `V8 heap left after each full collection (--trace-gc, ${v8.fullCollections} collections): first ${v8.liveAfterFullGcMb.first} MB, min ${v8.liveAfterFullGcMb.min}, max ${v8.liveAfterFullGcMb.max}, last ${v8.liveAfterFullGcMb.last} MB; first minute's average ${v8.firstMinuteAvgMb ?? "n/a"} MB, last minute's ${v8.lastMinuteAvgMb ?? "n/a"} MB; slope after the first minute ${v8.growthMbPerMinAfterFirstMinute ?? "n/a"} MB/min; heap committed up to ${v8.committedMaxMb} MB.`,
+    ] : []),
     "",
     "| check | measured | |",
     "|---|---|---|",

@@ -40,27 +40,24 @@ export async function freePort() {
 }
 
 /**
- * `now` is the server's SCHAKEL_NOW. `onStderr` receives the server's error output line by line
- * (it is still passed through to ours); without it stderr is simply inherited.
+ * `now` is the server's SCHAKEL_NOW; `nodeFlags` are added to SERVER_NODE_OPTIONS's. `onStderr` receives
+ * the server's error output line by line (still passed through to ours); `onStdout` its standard
+ * output (not passed through: e.g. --trace-gc's lines). Without them the output is inherited.
  */
-export async function startServerProcess(databaseUrl: string, port: number, options: { now?: string; onStderr?: (line: string) => void } = {}) {
+export async function startServerProcess(
+  databaseUrl: string,
+  port: number,
+  options: { now?: string; nodeFlags?: string[]; onStderr?: (line: string) => void; onStdout?: (line: string) => void } = {},
+) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "error", NODE_ENV: "production", SCHAKEL_NOW: options.now ?? NATIONAL_NOW };
   delete env.APP_URL;
   // SERVER_NODE_OPTIONS: extra node flags for the server only (e.g. a heap limit), as a deployment would set them.
-  const flags = (process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean);
-  const server = spawn(process.execPath, [...flags, "--import", "tsx", "server/cli.ts", "start"], { env, stdio: ["ignore", "inherit", options.onStderr ? "pipe" : "inherit"] });
-  if (options.onStderr && server.stderr) {
-    const onStderr = options.onStderr;
-    let pending = "";
-    server.stderr.setEncoding("utf8");
-    server.stderr.on("data", (chunk: string) => {
-      process.stderr.write(chunk);
-      pending += chunk;
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) if (line.trim()) onStderr(line);
-    });
-  }
+  const flags = [...(process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean), ...(options.nodeFlags ?? [])];
+  const server = spawn(process.execPath, [...flags, "--import", "tsx", "server/cli.ts", "start"], {
+    env, stdio: ["ignore", options.onStdout ? "pipe" : "inherit", options.onStderr ? "pipe" : "inherit"],
+  });
+  if (options.onStdout && server.stdout) forEachLine(server.stdout, options.onStdout);
+  if (options.onStderr && server.stderr) forEachLine(server.stderr, options.onStderr, process.stderr);
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`The server exited with ${server.exitCode}`);
@@ -81,4 +78,16 @@ export async function stopServerProcess(server: ChildProcess) {
   const exited = new Promise((resolve) => server.once("exit", resolve));
   server.kill("SIGTERM");
   await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+}
+
+function forEachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void, passThrough?: NodeJS.WritableStream) {
+  let pending = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    passThrough?.write(chunk);
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) if (line.trim()) onLine(line);
+  });
 }
