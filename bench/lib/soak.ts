@@ -228,11 +228,12 @@ export async function runSoakUser(user: SoakUser, options: SoakOptions) {
         }
       } else if (user.role === "api") {
         const sort = pick(["name", "city", "updated"]);
-        const first = JSON.parse((await client.send("API organisations", `/api/v1/organisations?status=active&sort=${sort}`, { status: [200] })).body) as { items: Array<{ id: string; name: string }>; nextCursor: string | null };
+        type Page = { items: Array<{ id: string; name: string }>; nextCursor: string | null };
+        const first = await client.json<Page>("API organisations", `/api/v1/organisations?status=active&sort=${sort}`);
         await think();
         let items = first.items;
         if (first.nextCursor && !options.until()) {
-          const next = JSON.parse((await client.send("API organisations, next page", `/api/v1/organisations?status=active&sort=${sort}&cursor=${encodeURIComponent(first.nextCursor)}`, { status: [200] })).body) as { items: typeof items };
+          const next = await client.json<Page>("API organisations, next page", `/api/v1/organisations?status=active&sort=${sort}&cursor=${encodeURIComponent(first.nextCursor)}`);
           items = items.concat(next.items);
           await think();
         }
@@ -297,6 +298,13 @@ class SoakClient {
     const answer = await this.send(kind, path, { status: [200] });
     if (!answer.ok) throw new StepFailed(kind);
     return answer;
+  }
+
+  /** An API GET: 200 with a JSON body expected; failure ends the step. */
+  async json<T>(kind: string, path: string): Promise<T> {
+    const answer = await this.send(kind, path, { status: [200] });
+    if (!answer.ok) throw new StepFailed(kind);
+    return JSON.parse(answer.body) as T;
   }
 
   async send(kind: string, path: string, expect: Expect, body?: { form?: Record<string, string>; json?: unknown }): Promise<Answer> {
