@@ -147,7 +147,7 @@ export type SoakOptions = {
   random?: () => number;
 };
 
-type Expect = { status: number[]; contains?: string };
+type Expect = { status: number[]; contains?: string; redirectTo?: string };
 type Answer = { status: number; body: string; location: string | null; ok: boolean };
 
 /** Thrown out of a user's loop when a step cannot go on (an error was already recorded). */
@@ -265,17 +265,15 @@ export async function runSoakUser(user: SoakUser, options: SoakOptions) {
           if (!options.until()) {
             const marker = nextMarker();
             const schools = selectOptions(form.body, "schoolId");
-            const offered = await client.send("portal offer (guest lesson)", "/portal/offer", { status: [302] }, {
+            const offered = await client.send("portal offer (guest lesson)", "/portal/offer", { status: [302], redirectTo: "/portal?offered=1" }, {
               form: {
                 type: "guest_lesson", title: `Gastles ${marker}`, startDate: inputValue(form.body, "startDate") ?? options.today, endDate: "", placesOffered: "",
                 schoolId: schools.length ? pick(schools) : "", topic: "Werken in de techniek", speakerPersonId: "", profiles: "BWI",
               },
             });
-            if (offered.ok && offered.location?.startsWith("/portal?offered=1")) {
+            if (offered.ok) {
               options.stats.acknowledged.activities.push(marker);
-              await client.page("portal", offered.location);
-            } else if (offered.ok) {
-              options.stats.record("portal offer (guest lesson)", 0, `redirected to ${offered.location}`);
+              await client.page("portal", offered.location!);
             }
             await think();
           }
@@ -345,6 +343,7 @@ class SoakClient {
     let error: string | undefined;
     if (!expect.status.includes(response.status)) error = `${path}: ${response.status}${location ? ` → ${location}` : ""} ${text.slice(0, 200).replace(/\s+/g, " ")}`;
     else if (expect.contains && !text.includes(expect.contains)) error = `${path}: ${response.status} without "${expect.contains}"`;
+    else if (expect.redirectTo && location !== expect.redirectTo) error = `${path}: ${response.status} → ${location}, not ${expect.redirectTo}`;
     this.options.stats.record(kind, ms, error);
     return { status: response.status, body: text, location, ok: !error };
   }
