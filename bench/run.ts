@@ -41,6 +41,7 @@ import { recomputeHealth } from "../server/domains/health/health.service";
 import { createRegion, findRegionBySlug } from "../server/domains/regions/regions.service";
 import { createUser } from "../server/domains/users/users.service";
 import { schoolYearOf } from "../server/school-year";
+import { SERVER_HEAP_FLAG } from "../server/heap";
 import { createTestApp } from "../tests/support/app";
 import { importCsv } from "./lib/import-file";
 
@@ -434,7 +435,8 @@ async function startServerProcess(databaseUrl: string, port: number) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "error", NODE_ENV: "production", SCHAKEL_NOW: NOW };
   delete env.APP_URL;
   // SERVER_NODE_OPTIONS: extra node flags for the server only (e.g. a heap limit), as a deployment would set them.
-  const flags = (process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean);
+  // The heap limit of `npm start` (decision 080) first, so SERVER_NODE_OPTIONS can override it.
+  const flags = [SERVER_HEAP_FLAG, ...(process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean)];
   const server = spawn(process.execPath, [...flags, "--import", "tsx", "server/cli.ts", "start"], { env, stdio: ["ignore", "inherit", "inherit"] });
   const deadline = Date.now() + 60_000;
   for (;;) {
