@@ -11,7 +11,7 @@
  *
  * AS=penvoerder asks as the region's penvoerder. PROFILE=1 starts the server with --cpu-prof
  * (profiles in bench/results/cpu-profiles/, open them in Chrome's DevTools or summarise the self
- * time by function). SERVER_NODE_OPTIONS adds node flags for the server, as for `npm run bench`.
+ * time by function). DUMP=<folder> keeps the last answer of each path there. SERVER_NODE_OPTIONS adds node flags for the server, as for `npm run bench`.
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -91,6 +91,7 @@ try {
       const body = await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`${urlPath} answered ${response.status}`);
       bytes = body.byteLength;
+      if (process.env.DUMP) await fs.writeFile(path.join(process.env.DUMP, `${urlPath.replace(/[^a-z0-9]+/gi, "_")}.html`), Buffer.from(body));
     };
     const run = async (count: number) => {
       let next = 0;
