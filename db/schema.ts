@@ -290,6 +290,8 @@ export interface ImportsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   committed_at: Timestamp | null;
+  /** When a commit cut off by a dead process was found and the import returned to 'staged'. */
+  interrupted_at: Timestamp | null;
 }
 
 export const HEALTH_STATES = ["healthy", "watch", "cooling", "cold"] as const;

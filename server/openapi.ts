@@ -296,7 +296,7 @@ export function openApiDocument() {
         },
       },
       "/imports/{id}": {
-        get: { summary: "A staged or committed import of the region with its rows' outcomes (staged) or counts (committed)", parameters: idParam, responses: record("The import") },
+        get: { summary: "A staged or committed import of the region with its rows' outcomes (staged) or counts (committed). A commit cut off by a dead process is found here: the import is 'staged' again with interruptedAt set, nothing of that commit stored, and can be committed again", parameters: idParam, responses: record("The import") },
       },
       "/imports/{id}/commit": {
         post: { summary: "Commit a staged import, all or nothing (400 with error.details.rejectedRows when a row has an error)", parameters: idParam, responses: record("The committed import with its counts") },

@@ -778,6 +778,7 @@ export const en: Messages = {
     commit: "Import everything",
     commitDisabled: "You can import once no row has an error.",
     committing: "Importing…",
+    interrupted: "The previous import was cut off before it finished (the server stopped). Nothing of this file was stored. You can import it again.",
     progress: "{done} of {total} done",
     done: "The import is done: {new} organisations added, {update} updated and {contacts} contact people added.",
     another: "Import another file",

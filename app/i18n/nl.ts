@@ -794,6 +794,7 @@ export const nl = {
     commit: "Alles importeren",
     commitDisabled: "Importeren kan pas als geen enkele rij een fout heeft.",
     committing: "Bezig met importeren…",
+    interrupted: "Het vorige importeren is afgebroken voordat het klaar was (de server is gestopt). Er is niets van dit bestand opgeslagen. U kunt het opnieuw importeren.",
     progress: "{done} van {total} verwerkt",
     done: "De import is klaar: {new} organisaties toegevoegd, {update} bijgewerkt en {contacts} contactpersonen toegevoegd.",
     another: "Nog een bestand importeren",

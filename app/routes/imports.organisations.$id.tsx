@@ -60,6 +60,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     errors: errors.slice(0, LISTED_ERRORS),
     rows: rows.slice(0, PREVIEW_ROWS),
     committing: record.status === "committing",
+    interrupted: record.interruptedAt !== null,
   };
 }
 
@@ -152,7 +153,8 @@ function PreviewStep({ data }: { data: Extract<LoaderData, { step: "preview" }> 
   }, [busy, data.id]);
   // A commit started elsewhere (another tab, a colleague) that finishes: show its result.
   const revalidator = useRevalidator();
-  const finishedElsewhere = data.committing && commit.state === "idle" && progress.data?.status === "committed";
+  // A commit that ended elsewhere (another tab, a colleague), or was cut off and is staged again: show how it stands.
+  const finishedElsewhere = data.committing && commit.state === "idle" && progress.data !== undefined && progress.data.status !== "committing";
   useEffect(() => {
     if (finishedElsewhere && revalidator.state === "idle") revalidator.revalidate();
   }, [finishedElsewhere, revalidator]);
@@ -165,6 +167,7 @@ function PreviewStep({ data }: { data: Extract<LoaderData, { step: "preview" }> 
       <p>{t("imports.fileInfo", { fileName: data.fileName, rows: data.rowCount })}</p>
       <p role="status">{t("imports.counts", counts)}</p>
       {result?.formError ? <Alert tone="error">{result.formError}</Alert> : null}
+      {data.interrupted && !busy ? <Alert tone="error">{t("imports.interrupted")}</Alert> : null}
       {hasErrors ? (
         <section className="card" aria-labelledby="import-errors">
           <h3 id="import-errors">{t("imports.errorsTitle")}</h3>

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import PgBoss from "pg-boss";
 import type { Database } from "../db/database";
 import { queueSpeakerReminders } from "../domains/activities/speaker-reminders";
@@ -76,9 +77,25 @@ export async function startJobs(opts: {
         if (total.sent || total.failed) opts.log(`email: ${total.sent} sent, ${total.failed} failed`);
       }
     };
+    // A delivery job left 'active' by a killed process stays so until pg-boss expires it (15 minutes),
+    // and under "stately" it blocks every new delivery run until then. Schakel runs one process per
+    // database, so at start-up an active delivery job is a dead one. Should a second process overlap
+    // (during a deploy), failing its job only lets two runs overlap, which the outbox's row locks
+    // (for update skip locked) make safe.
+    const orphaned = await sql<{ id: string }>`select id from pgboss.job where name = ${EMAIL_DELIVER} and state = 'active'`.execute(opts.db);
+    if (orphaned.rows.length) {
+      await boss.fail(EMAIL_DELIVER, orphaned.rows.map((job) => job.id));
+      opts.log(`email: ${orphaned.rows.length} delivery run(s) of a stopped process let go`);
+    }
     const workerId = await boss.work(EMAIL_DELIVER, { pollingIntervalSeconds: 5 }, () => {
       return track(deliverOutbox());
     });
+    // What is due now (also an email a killed run was sending, rolled back to pending) goes out at
+    // start-up rather than at the next minute.
+    if (transport) {
+      await boss.send(EMAIL_DELIVER, {}, { singletonKey: EMAIL_DELIVER });
+      boss.notifyWorker(workerId);
+    }
     // The same singleton key as notifyEmailQueued, so a scheduled run and a nudge do not queue twice.
     await boss.schedule(EMAIL_DELIVER, "* * * * *", {}, { singletonKey: EMAIL_DELIVER });
     if (!transport) opts.log("email: SMTP_URL is not set; email is kept in the outbox and not sent");

@@ -55,6 +55,7 @@ export async function deliverDueEmails(
       const attempts = email.attempts + 1;
       try {
         await transport.sendMail({
+          messageId: outboxMessageId(email.id, opts.from),
           from: opts.from,
           to: email.to_name ? { name: email.to_name, address: email.to_address } : email.to_address,
           subject: email.subject,
@@ -86,6 +87,16 @@ export async function deliverDueEmails(
     result[outcome] += 1;
   }
   return result;
+}
+
+/**
+ * The Message-ID of an outbox email: the same on every attempt, from any process. Delivery is at
+ * least once: a process killed after the SMTP server's 250 but before the row is marked sent sends
+ * the email again after the restart, and this lets mail servers and clients recognise the copy.
+ */
+export function outboxMessageId(outboxId: string, from: string): string {
+  const domain = /@([^\s>]+)>?\s*$/.exec(from)?.[1] ?? "schakel.local";
+  return `<${outboxId}@${domain}>`;
 }
 
 function describeError(error: unknown): string {

@@ -59,7 +59,13 @@ export type ImportRowResult = {
 const ORGANISATION_FIELDS = ["name", "kind", "kvkNumber", "kvkBranchNumber", "brinCode", "sector", "street", "postalCode", "city", "website", "subregion", "tier", "status", "tags"] as const;
 const CONTACT_FIELDS = { contactName: "name", contactEmail: "email", contactPhone: "phone", contactRole: "role" } as const;
 const EXPIRY_MS = 24 * 60 * 60 * 1000;
-const STALE_COMMIT_MS = 10 * 60 * 1000;
+/**
+ * The advisory lock a commit holds for as long as its transaction runs (two keys: this class and the
+ * import's id). PostgreSQL releases it when the transaction ends in any way, also when the process
+ * that held it is killed and its connection drops, so "committing and nobody holds the lock" means
+ * the commit is dead, whatever the clock says.
+ */
+const commitLock = (id: string) => sql<boolean>`hashtext('schakel:import-commit'), hashtext(${id}::text)`;
 const CHUNK = 1000;
 const ANALYZE_AFTER_ROWS = 1000;
 
@@ -448,11 +454,14 @@ export type ImportRecord = {
   counts: ImportCounts | null;
   createdAt: Date;
   committedAt: Date | null;
+  /** Set when a commit was cut off (its process died) and the import went back to 'staged'; nothing of that commit was stored. */
+  interruptedAt: Date | null;
 };
 
 const recordColumns = [
   "id", "file_name as fileName", "status", "headers", "row_count as rowCount", "mapping", "mapping_confirmed as mappingConfirmed",
   "progress_done as progressDone", "progress_total as progressTotal", "counts", "created_at as createdAt", "committed_at as committedAt",
+  "interrupted_at as interruptedAt",
 ] as const;
 
 /**
@@ -484,7 +493,28 @@ export async function stageImport(db: Database, regionId: string, input: { fileN
 export async function getImport(db: Database, regionId: string, id: string, now: Date): Promise<ImportRecord> {
   const found = await db.selectFrom("imports").select(recordColumns).where("id", "=", id).where("region_id", "=", regionId).executeTakeFirst();
   if (!found || (found.status === "staged" && found.createdAt.getTime() < now.getTime() - EXPIRY_MS)) throw notFound("Import");
+  if (found.status === "committing") return (await recoverInterruptedCommit(db, regionId, id, now)) ?? (found as ImportRecord);
   return found as ImportRecord;
+}
+
+/**
+ * A commit whose transaction no longer holds the lock was cut off: its process died and PostgreSQL
+ * rolled its writes back, so the import is staged again, marked as interrupted for the page. One
+ * statement: the lock is tried (and let go at once) only for a row that is still 'committing', and a
+ * commit that finishes meanwhile has made it 'committed', which the update then no longer matches.
+ * Undefined while the commit is alive.
+ */
+async function recoverInterruptedCommit(db: Database, regionId: string, id: string, now: Date): Promise<ImportRecord | undefined> {
+  const recovered = await db
+    .updateTable("imports")
+    .set({ status: "staged", progress_done: 0, interrupted_at: now, updated_at: now })
+    .where("id", "=", id)
+    .where("region_id", "=", regionId)
+    .where("status", "=", "committing")
+    .where(sql<boolean>`pg_try_advisory_xact_lock(${commitLock(id)})`)
+    .returning(recordColumns)
+    .executeTakeFirst();
+  return recovered as ImportRecord | undefined;
 }
 
 async function stagedTable(db: Database, regionId: string, id: string): Promise<ImportTable> {
@@ -516,24 +546,33 @@ export async function previewImport(db: Database, regionId: string, id: string, 
  * Commits a staged import, all or nothing, in one transaction. The rows are analysed again inside
  * it (the region may have changed since the preview); any error refuses the lot. Progress is
  * written to the import record on a separate connection as each batch is written, so a page can
- * poll it while the transaction runs.
+ * poll it while the transaction runs. The transaction takes the import's commit lock before the
+ * import is marked 'committing', so a 'committing' import without the lock held is a dead commit
+ * (see recoverInterruptedCommit) and can be claimed again at once.
  */
 export async function commitImport(db: Database, regionId: string, id: string, meta: ImportMeta): Promise<ImportRecord> {
   const record = await getImport(db, regionId, id, meta.now);
   if (record.status === "committed") return record;
-  const claimed = await db
-    .updateTable("imports")
-    .set({ status: "committing", progress_done: 0, progress_total: record.rowCount, updated_at: meta.now })
-    .where("id", "=", id)
-    .where("region_id", "=", regionId)
-    .where((eb) => eb.or([eb("status", "=", "staged"), eb.and([eb("status", "=", "committing"), eb("updated_at", "<", new Date(meta.now.getTime() - STALE_COMMIT_MS))])]))
-    .returning("id")
-    .executeTakeFirst();
-  if (!claimed) throw new AppError("CONFLICT", "This import is being committed already", { userMessageKey: "imports.errors.committing" });
+  const busy = () => new AppError("CONFLICT", "This import is being committed already", { userMessageKey: "imports.errors.committing" });
+  let claimed = false;
   try {
-    const table = await stagedTable(db, regionId, id);
-    const mapping = checkMapping(record.headers, record.mapping ?? guessMapping(record.headers));
     await db.transaction().execute(async (trx) => {
+      const { rows: [lock] } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${commitLock(id)}) as locked`.execute(trx);
+      if (!lock?.locked) throw busy();
+      // Holding the lock, a 'committing' import is one whose commit died; it is claimed like a staged one.
+      claimed = Boolean(
+        await db
+          .updateTable("imports")
+          .set({ status: "committing", progress_done: 0, progress_total: record.rowCount, interrupted_at: null, updated_at: meta.now })
+          .where("id", "=", id)
+          .where("region_id", "=", regionId)
+          .where("status", "in", ["staged", "committing"])
+          .returning("id")
+          .executeTakeFirst(),
+      );
+      if (!claimed) throw busy();
+      const table = await stagedTable(db, regionId, id);
+      const mapping = checkMapping(record.headers, record.mapping ?? guessMapping(record.headers));
       const analysis = await analyseImport(trx, regionId, table, mapping);
       if (analysis.counts.error) throw rejectedImport(analysis, record.headers);
       const total = analysis.counts.new + analysis.counts.update + analysis.counts.contacts;
@@ -547,7 +586,7 @@ export async function commitImport(db: Database, regionId: string, id: string, m
       await finishImport(trx, regionId, id, record.fileName, counts, meta);
     });
   } catch (error) {
-    await db.updateTable("imports").set({ status: "staged", progress_done: 0 }).where("id", "=", id).where("status", "=", "committing").execute();
+    if (claimed) await db.updateTable("imports").set({ status: "staged", progress_done: 0 }).where("id", "=", id).where("status", "=", "committing").execute();
     throw error;
   }
   return getImport(db, regionId, id, meta.now);

@@ -1,0 +1,126 @@
+import { spawn } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const START_TIMEOUT_MS = 90_000;
+const EXIT_TIMEOUT_MS = 30_000;
+
+export type AppProcess = {
+  pid: number;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** What the process wrote, for a failure message. */
+  output(): string;
+  /** SIGKILL to the process group: no shutdown code runs, as when the machine or the OOM killer ends it. */
+  kill(): Promise<void>;
+  /** SIGTERM, the graceful stop; SIGKILL if it has not exited after 30 s. */
+  stop(): Promise<void>;
+};
+
+const running = new Set<AppProcess>();
+
+/**
+ * The real server as production runs it (`node --import tsx server/cli.ts start`), as a child
+ * process in a process group of its own so it can be killed outright, against `databaseUrl` (no
+ * embedded PostgreSQL). Resolves once it serves /sign-in. Needs build/index.js (`npx remix build`).
+ */
+export async function startAppProcess(opts: { databaseUrl: string; now: Date; env?: Record<string, string> }): Promise<AppProcess> {
+  const port = await freePort();
+  // Only what the server needs: nothing of the test runner's environment leaks into it.
+  const inherited = Object.fromEntries(["PATH", "HOME", "TZ"].flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
+  const env: NodeJS.ProcessEnv = {
+    ...inherited,
+    DATABASE_URL: opts.databaseUrl,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    NODE_ENV: "production",
+    LOG_LEVEL: "error",
+    SCHAKEL_NOW: opts.now.toISOString(),
+    ...opts.env,
+  };
+  const child = spawn(process.execPath, ["--import", "tsx", "server/cli.ts", "start"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+
+  const signal = async (name: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid!, name);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    }
+  };
+  const app: AppProcess = {
+    pid: child.pid!,
+    url,
+    output: () => output,
+    async kill() {
+      await signal("SIGKILL");
+      await exited;
+      running.delete(app);
+    },
+    async stop() {
+      await signal("SIGTERM");
+      const stopped = await Promise.race([exited.then(() => true), delay(EXIT_TIMEOUT_MS).then(() => false)]);
+      if (!stopped) await app.kill();
+      running.delete(app);
+    },
+  };
+  running.add(app);
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      running.delete(app);
+      throw new Error(`The server exited (${child.exitCode ?? child.signalCode}) before it served a page:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${url}/sign-in`);
+      await response.arrayBuffer();
+      if (response.ok) return app;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await app.kill();
+      throw new Error(`The server did not start within ${START_TIMEOUT_MS / 1000} s:\n${output}`);
+    }
+    await delay(200);
+  }
+}
+
+/** Kills every server this file started and has not stopped: for afterAll, also after a failure. */
+export async function killAppProcesses(): Promise<void> {
+  await Promise.all([...running].map((app) => app.kill()));
+}
+
+/** Polls `check` until it returns something other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Waited ${timeoutMs / 1000} s for ${what}`);
+    await delay(everyMs);
+  }
+}
+
+function delay(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function freePort() {
+  return new Promise<number>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
