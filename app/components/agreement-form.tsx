@@ -1,4 +1,4 @@
-import { Form, Link } from "@remix-run/react";
+import { Form, Link, useSearchParams } from "@remix-run/react";
 import { AGREEMENT_KINDS } from "../../db/schema";
 import { SelectField, TextField } from "./ui/field";
 import { useT } from "../utils/i18n";
@@ -21,7 +21,10 @@ export function AgreementForm(props: {
   cancelTo: string;
 }) {
   const t = useT();
-  const field = (name: string) => props.errors?.[name];
+  const [params] = useSearchParams();
+  // A document over 10 MB is refused by the server's body limit before the action runs; it sends the browser back here.
+  const tooLarge = params.get("error") === "tooLarge";
+  const field = (name: string) => props.errors?.[name] ?? (name === "document" && tooLarge ? t("commitments.validation.evidenceTooLarge") : undefined);
   const v = props.values;
   return (
     <Form method="post" encType="multipart/form-data" reloadDocument className="card stack" noValidate>

@@ -44,7 +44,10 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requireRole(context, request, "admin", "accounthouder");
-  const { id } = Params.parse(params);
+  // An id that is no id names nothing: 404, as for a record of another region.
+  const parsedParams = Params.safeParse(params);
+  if (!parsedParams.success) throw new Response("Not found", { status: 404 });
+  const { id } = parsedParams.data;
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "save");
   const meta = { actor: user, now: context.clock.now() };

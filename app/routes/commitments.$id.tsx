@@ -85,7 +85,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       }
       if (Object.keys(problems).length) throw validationFailed(problems, user.locale);
       const evidence = form.get("evidence");
-      const file = evidence && typeof evidence !== "string" && evidence.size > 0 ? { fileName: evidence.name, bytes: new Uint8Array(await evidence.arrayBuffer()) } : null;
+      // No file chosen arrives as a nameless empty part; a named empty file is a file, refused as empty.
+      const file = evidence && typeof evidence !== "string" && (evidence.size > 0 || evidence.name !== "") ? { fileName: evidence.name, bytes: new Uint8Array(await evidence.arrayBuffer()) } : null;
       await context.db.transaction().execute((trx) => addRealisation(trx, scope, id, input, file, meta));
       return redirect(`/commitments/${id}?saved=realisation`);
     }

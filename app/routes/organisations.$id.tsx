@@ -93,7 +93,10 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requireRole(context, request, "admin", "accounthouder");
-  const { id } = Params.parse(params);
+  // An id that is no id names nothing: 404, as for a record of another region.
+  const parsedParams = Params.safeParse(params);
+  if (!parsedParams.success) throw new Response("Not found", { status: 404 });
+  const { id } = parsedParams.data;
   const formData = await request.formData();
   const meta = { actor: user, now: context.clock.now() };
   try {
@@ -116,7 +119,10 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       return json({ saved: true as const, intent: "add-contact" as const });
     }
     if (intent === "end-contact") {
-      const affiliationId = z.uuid().parse(formData.get("affiliationId"));
+      // A tampered or missing contact id is a contact that does not exist here, not a server error.
+      const parsedAffiliation = z.uuid().safeParse(formData.get("affiliationId"));
+      if (!parsedAffiliation.success) throw new AppError("NOT_FOUND", "Contact not found");
+      const affiliationId = parsedAffiliation.data;
       const { intent: _intent, affiliationId: _affiliationId, ...values } = formValues(formData);
       const input = parseInput(EndAffiliationInput, values, user.locale);
       await context.db.transaction().execute((trx) =>

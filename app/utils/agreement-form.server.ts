@@ -19,7 +19,8 @@ export function agreementFromForm(form: FormData) {
     notes: text("notes") ?? null,
   };
   const document = form.get("document");
-  const file = document && typeof document !== "string" && document.size > 0 ? document : null;
+  // No file chosen arrives as a nameless empty part; a named empty file is a file, refused as empty.
+  const file = document && typeof document !== "string" && (document.size > 0 || document.name !== "") ? document : null;
   return { values, file };
 }
 

@@ -5,6 +5,7 @@ import { openApiDocument } from "../../server/openapi";
 import { createTestApp, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUserWithToken, TEST_NOW } from "../support/factories";
+import { NASTY_STRINGS } from "../support/hostile";
 
 /**
  * Hostile input (issue 8, item 2): every write endpoint of the published API, taken from the OpenAPI
@@ -17,10 +18,6 @@ import { makeRegion, makeUserWithToken, TEST_NOW } from "../support/factories";
 type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; enum?: unknown[]; format?: string; maxLength?: number };
 type Operation = { method: string; path: string; schema: JsonSchema | null };
 
-const NASTY_STRINGS = [
-  "'; drop table organisations; --", "\" or 1=1 --", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "${7*7}", "../../etc/passwd",
-  "\u0000", "\uFFFF\uD800", "𝓢𝓬𝓱𝓪𝓴𝓮𝓵 🚀", "‮gnp.exe", "2025-02-30", "31-12-2025", "9999-99-99", "NaN", "-0", "1e309", " ", "",
-];
 
 /** A value of the wrong JSON type for the declared one, or an extreme one of the right type. */
 function hostileFor(schema: JsonSchema | undefined): fc.Arbitrary<unknown> {
