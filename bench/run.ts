@@ -19,10 +19,8 @@
  *
  * Results: bench/results/latest.json and latest.md, with a pass/fail per budget.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -41,9 +39,9 @@ import { recomputeHealth } from "../server/domains/health/health.service";
 import { createRegion, findRegionBySlug } from "../server/domains/regions/regions.service";
 import { createUser } from "../server/domains/users/users.service";
 import { schoolYearOf } from "../server/school-year";
-import { SERVER_HEAP_FLAG } from "../server/heap";
 import { createTestApp } from "../tests/support/app";
 import { importCsv } from "./lib/import-file";
+import { freePort, sampleRss, startServerProcess, stopServerProcess } from "./lib/server-process";
 
 /**
  * What is measured. `path` may hold placeholders filled from the data set: {organisationId} (the
@@ -258,24 +256,6 @@ async function load(url: string, headers: Record<string, string>, connections: n
   };
 }
 
-function readRssMb(pid: number): number {
-  try {
-    // Synchronous on purpose: a tiny /proc read, and the sampler must not queue behind the load.
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return Math.round(kb / 1024);
-  } catch {
-    return 0;
-  }
-}
-
-function sampleRss(pid: number) {
-  let peak = readRssMb(pid);
-  const start = peak;
-  const timer = setInterval(() => (peak = Math.max(peak, readRssMb(pid))), 100);
-  return { start, stop: () => (clearInterval(timer), Math.max(peak, readRssMb(pid))) };
-}
-
 // ---------------------------------------------------------------------------------------------
 // SQL alone: capture a page's statements in-process, replay them on the driver.
 
@@ -415,49 +395,6 @@ async function measureExport(db: Database, base: string, pid: number, format: "c
   const seconds = Number(((performance.now() - t0) / 1000).toFixed(2));
   const rssPeakMb = rss.stop();
   return { format, rows: EXPORT_ROWS, megabytes: Number((bytes / 1e6).toFixed(1)), seconds, rssStartMb: rss.start, rssPeakMb };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The server as a child process.
-
-async function freePort() {
-  return new Promise<number>((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function startServerProcess(databaseUrl: string, port: number) {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "error", NODE_ENV: "production", SCHAKEL_NOW: NOW };
-  delete env.APP_URL;
-  // SERVER_NODE_OPTIONS: extra node flags for the server only (e.g. a heap limit), as a deployment would set them.
-  // The heap limit of `npm start` (decision 080) first, so SERVER_NODE_OPTIONS can override it.
-  const flags = [SERVER_HEAP_FLAG, ...(process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean)];
-  const server = spawn(process.execPath, [...flags, "--import", "tsx", "server/cli.ts", "start"], { env, stdio: ["ignore", "inherit", "inherit"] });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`The server exited with ${server.exitCode}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/sign-in`);
-      await response.arrayBuffer();
-      if (response.ok) return server;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error("The server did not start within a minute");
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function stopServerProcess(server: ChildProcess) {
-  if (server.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.once("exit", resolve));
-  server.kill("SIGTERM");
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -420,7 +420,7 @@ export function openApiDocument() {
         delete: { summary: "Undo a rejection (admin, penvoerder); audited", parameters: [{ name: "activityId", in: "path", required: true, schema: { type: "string", format: "uuid" } }], responses: record("{ activityId }") },
       },
       "/in-kind/rates": {
-        get: { summary: "The region's hourly rate per activity type for in-kind valuation (default 6500 cents)", responses: record("{ items: [{ activityType, hourlyRateCents, isDefault, updatedAt }], nextCursor: null }") },
+        get: { summary: "The region's hourly rate per activity type for in-kind valuation (default 6500 cents); staff only", responses: record("{ items: [{ activityType, hourlyRateCents, isDefault, updatedAt }], nextCursor: null }") },
         patch: { summary: "Set rates (admin, penvoerder): { rates: { guest_lesson: 6500, ... } }; realisations already counted keep their amount. Audited", requestBody: body(UpdateInKindRatesInput), responses: record("{ items, nextCursor: null }") },
       },
       "/agreements": {

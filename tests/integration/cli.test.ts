@@ -28,7 +28,9 @@ describe("the command line", () => {
         {
           cwd: path.resolve("."),
           env: { ...process.env, DATABASE_URL: t.url, APP_URL: TEST_APP_URL, SCHAKEL_NOW: TEST_NOW.toISOString(), LOG_LEVEL: "silent" },
-          timeout: 20_000,
+          // A safety net against a hung process, not a speed check: on a loaded two-core machine four
+          // CLI processes started side by side took longer than 20 s each.
+          timeout: 55_000,
         },
         (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
       );

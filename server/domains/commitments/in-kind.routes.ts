@@ -43,7 +43,9 @@ export const inKindApi = new Hono<HonoEnv>()
     const { db, clock } = c.get("services");
     return c.json(await db.transaction().execute((trx) => undoInKindRejection(trx, scopeOf(user), activityId, { actor: user, now: clock.now() })));
   })
-  .get("/rates", async (c) => {
+  // The region's valuation rates are staff work like the proposals (decision 050); a partner sees
+  // only the rate on its own commitments (decision 071).
+  .get("/rates", requireApiRole(...STAFF), async (c) => {
     return c.json({ items: await listInKindRates(c.get("services").db, apiUser(c).regionId), nextCursor: null });
   })
   .patch("/rates", requireApiRole(...COMMITMENT_WRITERS), async (c) => {

@@ -52,6 +52,13 @@ export async function createUser(
 ): Promise<UserSummary> {
   const existing = await db.selectFrom("users").select("id").where("email", "=", input.email).executeTakeFirst();
   if (existing) throw validationFailed({ email: "validation.emailTaken" });
+  // A partner user sees what its organisation sees: that must be a live organisation of the same
+  // region, or an admin could bind an account to another region's company (found by the authorization matrix).
+  if (input.organisationId) {
+    const organisation = await db.selectFrom("organisations").select("id")
+      .where("id", "=", input.organisationId).where("region_id", "=", input.regionId).where("archived_at", "is", null).executeTakeFirst();
+    if (!organisation) throw validationFailed({ organisationId: "commitments.validation.unknownOrganisation" });
+  }
   const user = await db
     .insertInto("users")
     .values({
