@@ -2,6 +2,7 @@ import { createElement } from "react";
 import { type Locale, translator } from "../app/i18n";
 import { EmailLayout, Paragraph } from "./layout";
 import { type EmailMessage, renderMessage } from "./render";
+import { dateFormat } from "../app/i18n/intl";
 
 export type GuestLessonReminderEmailProps = {
   locale: Locale;
@@ -42,5 +43,5 @@ export async function renderGuestLessonReminderEmail(p: GuestLessonReminderEmail
 }
 
 function spokenDay(day: string, locale: Locale) {
-  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+  return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }

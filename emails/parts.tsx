@@ -1,10 +1,11 @@
 import { Heading, Link, Text } from "@react-email/components";
 import type { CSSProperties, ReactNode } from "react";
 import type { Locale } from "../app/i18n";
+import { dateFormat } from "../app/i18n/intl";
 
 /** "3 maart 2026": a calendar day as people write it. Read at noon UTC so no time zone shifts it. */
 export function formatDay(day: string, locale: Locale) {
-  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+  return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
 /** A section of a longer email, such as "Open acties". */

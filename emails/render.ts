@@ -1,4 +1,3 @@
-import { render } from "@react-email/render";
 import { createElement, type ReactElement } from "react";
 import { translator } from "../app/i18n";
 import { HandoverSummaryEmail, type HandoverSummaryEmailProps } from "./handover-summary";
@@ -37,6 +36,8 @@ export async function renderWeeklyDigestEmail(p: WeeklyDigestEmailProps): Promis
 }
 
 export async function renderMessage(subject: string, element: ReactElement): Promise<EmailMessage> {
+  // @react-email/render (with prettier and html-to-text, about 20 MB) is loaded with the first email (decision 081).
+  const { render } = await import("@react-email/render");
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
   // A subject is one header line; a region name pasted with a line break must not split it.
   return { subject: subject.replace(/\s+/g, " ").trim(), html, text };

@@ -1,3 +1,5 @@
+import { dateFormat } from "../app/i18n/intl";
+
 /**
  * The one clock of the process. `SCHAKEL_NOW` (an ISO timestamp) pins it for tests and
  * demonstrations; otherwise it is the system time. Nothing else calls `new Date()` for "now".
@@ -13,5 +15,5 @@ export function createClock(fixed?: string): Clock {
 
 /** The calendar day in the Netherlands of a moment, as YYYY-MM-DD. */
 export function toLocalDate(moment: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit" }).format(moment);
+  return dateFormat("en-CA", { timeZone: "Europe/Amsterdam", year: "numeric", month: "2-digit", day: "2-digit" }).format(moment);
 }

@@ -4,6 +4,7 @@ import { formatEuros } from "../../server/domains/commitments/commitments.schema
 import { type Locale, translator } from "../i18n";
 import { BarChart } from "./charts/bar-chart";
 import { LineChart } from "./charts/line-chart";
+import { dateFormat, numberFormat } from "../i18n/intl";
 
 // Locale is a prop rather than useT(), as in health-trend-chart.tsx, so these render in unit tests too.
 
@@ -34,12 +35,12 @@ const NUMBER_LOCALE = { nl: "nl-NL", en: "en-IE" } as const;
 
 function monthLabel(month: string, locale: Locale, style: "short" | "long") {
   const options: Intl.DateTimeFormatOptions = style === "short" ? { month: "short", timeZone: "UTC" } : { month: "long", year: "numeric", timeZone: "UTC" };
-  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", options).format(new Date(`${month}-15T12:00:00Z`));
+  return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", options).format(new Date(`${month}-15T12:00:00Z`));
 }
 
 /** Whole euros in short form for the axis: "€ 50K", "€ 1 mln.". */
 function compactEuros(cents: number, locale: Locale) {
-  return new Intl.NumberFormat(NUMBER_LOCALE[locale], { style: "currency", currency: "EUR", notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 }).format(cents / 100);
+  return numberFormat(NUMBER_LOCALE[locale], { style: "currency", currency: "EUR", notation: "compact", minimumFractionDigits: 0, maximumFractionDigits: 1 }).format(cents / 100);
 }
 
 /** Cumulative realised (solid, circles), pledged (dashed, squares) and the forecast (dotted, triangles) per month against the target line. */

@@ -2,6 +2,7 @@ import { useId } from "react";
 import type { HealthState } from "../../db/schema";
 import { type Locale, translator } from "../i18n";
 import { formatDay } from "../utils/i18n";
+import { dateFormat } from "../i18n/intl";
 
 /*
  * Plain SVG on purpose (docs/decisions/030-health-chart-as-plain-svg.md): our CSP forbids style
@@ -54,7 +55,7 @@ function monthStarts(from: string, to: string): string[] {
 }
 
 function monthLabel(day: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { month: "short", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+  return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { month: "short", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
 /** A round upper bound for the y axis with three or four gridlines below it. */

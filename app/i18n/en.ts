@@ -509,6 +509,7 @@ export const en: Messages = {
       contactSubmit: "Add",
       snooze: "Snooze",
       snoozeSubmit: "Snooze",
+      open: "Open the form",
     },
   },
   health: {

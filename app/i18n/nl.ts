@@ -525,6 +525,7 @@ export const nl = {
       contactSubmit: "Toevoegen",
       snooze: "Uitstellen",
       snoozeSubmit: "Uitstellen",
+      open: "Formulier openen",
     },
   },
   health: {

@@ -7,6 +7,7 @@ import { listActivities, listSharedActivities, parseInput, scopeOf, toLocalDate 
 import { requireRole } from "../utils/auth.server";
 import { addDays, calendarGrid } from "../utils/calendar-grid";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { dateFormat } from "../i18n/intl";
 
 export const meta: MetaFunction = () => [{ title: "Activiteitenkalender · Schakel" }];
 
@@ -54,11 +55,11 @@ export default function ActivitiesCalendarPage() {
   const locale = useLocale();
   const { view, grid, today, type, tooMany, long, short } = useLoaderData<typeof loader>();
   const link = (changes: Record<string, string>) => `?${new URLSearchParams({ view, ...(type ? { type } : {}), ...changes })}`;
-  const monthName = new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+  const monthName = dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
   const title = view === "month"
     ? monthName.format(new Date(`${grid.weeks[1]![0]}T12:00:00Z`))
     : t("calendar.weekOf", { from: formatDay(grid.from, locale), to: formatDay(grid.to, locale) });
-  const weekdays = grid.weeks[0]!.map((day) => new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { weekday: "short", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`)));
+  const weekdays = grid.weeks[0]!.map((day) => dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { weekday: "short", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`)));
   const inMonth = (day: string) => view === "week" || day.slice(0, 7) === grid.weeks[1]![0]!.slice(0, 7);
   return (
     <div className="page">

@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef, useState, type SyntheticEvent } from "react";
 import { z } from "zod";
 import { INTERACTION_KINDS, ORGANISATION_KINDS } from "../../db/schema";
 import { ListHealthInput, SnoozeInput } from "../../server/domains/health/health.schemas";
@@ -22,6 +23,8 @@ export const meta: MetaFunction = () => [{ title: "Aandacht nodig · Schakel" }]
 const STAFF = ["admin", "penvoerder", "accounthouder"] as const;
 const Target = z.object({ organisationId: z.uuid() });
 const AssignOwner = z.object({ accountHolderId: z.uuid(), version: z.coerce.number().int().min(1) });
+const INTENTS = ["log-interaction", "assign-owner", "add-contact", "snooze"] as const;
+type Intent = (typeof INTENTS)[number];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireRole(context, request, ...STAFF);
@@ -40,7 +43,17 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     listAssignableUsers(context.db, user.regionId),
     listSubregions(context.db, user.regionId),
   ]);
-  return { page, counts, owners, subregions, filters: { accountHolderId: filters.accountHolderId ?? "", subregionId: filters.subregionId ?? "", kind: filters.kind ?? "" }, today, canAct: user.role !== "penvoerder" };
+  // ?open=<organisation>&action=<intent>: that one relationship's form, rendered by the server for
+  // browsers without JavaScript (see AttentionActions); `query` keeps the rest of the address.
+  const action = url.searchParams.get("action");
+  const opened = url.searchParams.get("open") && INTENTS.some((intent) => intent === action) ? { organisationId: url.searchParams.get("open")!, intent: action as Intent } : null;
+  const query = new URLSearchParams(url.searchParams);
+  query.delete("open");
+  query.delete("action");
+  return {
+    page, counts, owners, subregions, filters: { accountHolderId: filters.accountHolderId ?? "", subregionId: filters.subregionId ?? "", kind: filters.kind ?? "" }, today,
+    canAct: user.role !== "penvoerder", opened, query: query.toString(),
+  };
 }
 
 type ActionResult = FormErrors & { organisationId?: string; intent?: string; saved?: string };
@@ -95,7 +108,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function AttentionPage() {
   const t = useT();
   const locale = useLocale();
-  const { page, counts, owners, subregions, filters, today, canAct } = useLoaderData<typeof loader>();
+  const { page, counts, owners, subregions, filters, today, canAct, opened, query } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   return (
     <div className="page">
@@ -126,7 +139,7 @@ export default function AttentionPage() {
         {page.items.map((item) => {
           const mine = result?.organisationId === item.organisationId ? result : undefined;
           return (
-            <li key={item.organisationId} className={`card attention attention-${item.state}`}>
+            <li key={item.organisationId} id={`attention-${item.organisationId}`} className={`card attention attention-${item.state}`}>
               <div className="attention-head">
                 <h2><Link to={`/organisations/${item.organisationId}`}>{item.name}</Link></h2>
                 <HealthBadge state={item.state} />
@@ -140,7 +153,7 @@ export default function AttentionPage() {
               <HealthReasons reasons={item.reasons} />
               {mine?.saved ? <Alert tone="success">{mine.saved}</Alert> : null}
               {mine?.formError ? <Alert tone="error">{mine.formError}</Alert> : null}
-              {canAct ? <AttentionActions item={item} owners={owners} today={today} errors={mine} /> : null}
+              {canAct ? <AttentionActions item={item} owners={owners} today={today} errors={mine} opened={opened?.organisationId === item.organisationId ? opened.intent : null} query={query} /> : null}
             </li>
           );
         })}
@@ -154,9 +167,27 @@ export default function AttentionPage() {
 
 type Item = ReturnType<typeof useLoaderData<typeof loader>>["page"]["items"][number];
 
-/** The four ways to act, each a small form that opens in place; errors stay with their form. */
-function AttentionActions({ item, owners, today, errors }: { item: Item; owners: Array<{ id: string; name: string }>; today: string; errors: ActionResult | undefined }) {
+/**
+ * The four ways to act, each a small form that opens in place; errors stay with their form.
+ * A form is rendered only once its <details> is opened (or it holds an error): fifty rows of four
+ * forms, each with an owner or kind list, made the page 288 KB. With JavaScript, opening the
+ * details renders its form at once; without, the closed details hold a link that asks the server
+ * for the page with that one form rendered (?open=…&action=…), which the browser scrolls to.
+ */
+function AttentionActions({ item, owners, today, errors, opened, query }: {
+  item: Item; owners: Array<{ id: string; name: string }>; today: string; errors: ActionResult | undefined; opened: Intent | null; query: string;
+}) {
   const t = useT();
+  const [toggled, setToggled] = useState<ReadonlySet<string>>(() => new Set());
+  const container = useRef<HTMLDivElement>(null);
+  const show = (intent: string) => setToggled((current) => (current.has(intent) ? current : new Set(current).add(intent)));
+  // A details opened before the page was hydrated fired no onToggle that React saw.
+  useEffect(() => {
+    container.current?.querySelectorAll<HTMLDetailsElement>("details[open][data-intent]").forEach((details) => show(details.dataset.intent!));
+  }, []);
+  const onToggle = (event: SyntheticEvent<HTMLDetailsElement>) => {
+    if (event.currentTarget.open) show(event.currentTarget.dataset.intent!);
+  };
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formData?.get("organisationId") === item.organisationId;
   const fieldsOf = (intent: string) => (errors?.intent === intent && !errors.saved ? errors.fields : undefined);
@@ -166,12 +197,19 @@ function AttentionActions({ item, owners, today, errors }: { item: Item; owners:
       <input type="hidden" name="organisationId" value={item.organisationId} />
     </>
   );
-  const open = (intent: string) => Boolean(fieldsOf(intent));
+  const open = (intent: Intent) => Boolean(fieldsOf(intent)) || opened === intent;
+  const rendered = (intent: Intent) => open(intent) || toggled.has(intent) || (errors?.intent === intent && !errors.saved);
+  const fallback = (intent: Intent) => {
+    const params = new URLSearchParams(query);
+    params.set("open", item.organisationId);
+    params.set("action", intent);
+    return <Link to={`?${params.toString()}#attention-${item.organisationId}`} preventScrollReset>{t("attention.actions.open")}</Link>;
+  };
   return (
-    <div className="attention-actions">
-      <details open={open("log-interaction")}>
+    <div className="attention-actions" ref={container}>
+      <details open={open("log-interaction")} data-intent="log-interaction" onToggle={onToggle}>
         <summary>{t("attention.actions.log")}</summary>
-        <Form method="post" noValidate>
+        {rendered("log-interaction") ? <Form method="post" noValidate>
           {hidden("log-interaction")}
           <div className="grid-2">
             <SelectField label={t("interactions.kind")} name="kind" defaultValue="call" error={fieldsOf("log-interaction")?.kind}>
@@ -181,11 +219,11 @@ function AttentionActions({ item, owners, today, errors }: { item: Item; owners:
           </div>
           <TextField label={t("interactions.summary")} name="summary" error={fieldsOf("log-interaction")?.summary} />
           <button type="submit" className="button" disabled={busy}>{t("attention.actions.logSubmit")}</button>
-        </Form>
+        </Form> : fallback("log-interaction")}
       </details>
-      <details open={open("assign-owner")}>
+      <details open={open("assign-owner")} data-intent="assign-owner" onToggle={onToggle}>
         <summary>{t("attention.actions.assign")}</summary>
-        <Form method="post" noValidate>
+        {rendered("assign-owner") ? <Form method="post" noValidate>
           {hidden("assign-owner")}
           <input type="hidden" name="version" value={item.version} />
           <SelectField label={t("organisations.fields.accountHolder")} name="accountHolderId" defaultValue={item.accountHolderId ?? ""} error={fieldsOf("assign-owner")?.accountHolderId}>
@@ -193,11 +231,11 @@ function AttentionActions({ item, owners, today, errors }: { item: Item; owners:
             {owners.map((owner) => <option key={owner.id} value={owner.id}>{owner.name}</option>)}
           </SelectField>
           <button type="submit" className="button" disabled={busy}>{t("attention.actions.assignSubmit")}</button>
-        </Form>
+        </Form> : fallback("assign-owner")}
       </details>
-      <details open={open("add-contact")}>
+      <details open={open("add-contact")} data-intent="add-contact" onToggle={onToggle}>
         <summary>{t("attention.actions.contact")}</summary>
-        <Form method="post" noValidate>
+        {rendered("add-contact") ? <Form method="post" noValidate>
           {hidden("add-contact")}
           <div className="grid-2">
             <TextField label={t("common.name")} name="name" error={fieldsOf("add-contact")?.name} />
@@ -206,18 +244,18 @@ function AttentionActions({ item, owners, today, errors }: { item: Item; owners:
             <TextField label={t("contacts.phone")} name="phone" error={fieldsOf("add-contact")?.phone} />
           </div>
           <button type="submit" className="button" disabled={busy}>{t("attention.actions.contactSubmit")}</button>
-        </Form>
+        </Form> : fallback("add-contact")}
       </details>
-      <details open={open("snooze")}>
+      <details open={open("snooze")} data-intent="snooze" onToggle={onToggle}>
         <summary>{t("attention.actions.snooze")}</summary>
-        <Form method="post" noValidate>
+        {rendered("snooze") ? <Form method="post" noValidate>
           {hidden("snooze")}
           <div className="grid-2">
             <TextField label={t("attention.weeks")} name="weeks" type="number" min={1} max={52} defaultValue="4" error={fieldsOf("snooze")?.weeks} />
             <TextField label={t("attention.reason")} name="reason" error={fieldsOf("snooze")?.reason} />
           </div>
           <button type="submit" className="button button-secondary" disabled={busy}>{t("attention.actions.snoozeSubmit")}</button>
-        </Form>
+        </Form> : fallback("snooze")}
       </details>
     </div>
   );

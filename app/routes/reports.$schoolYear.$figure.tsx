@@ -9,6 +9,7 @@ import { schoolYearRecords, scopeOf } from "../services.server";
 import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { InvalidSchoolYear } from "../components/invalid-school-year";
+import { numberFormat } from "../i18n/intl";
 
 export const meta: MetaFunction = () => [{ title: "Cijfers · Schakel" }];
 
@@ -39,7 +40,7 @@ export default function FigureRecordsPage() {
   }
   const { records, filters } = data;
   const back = `/reports/${records.schoolYear}${records.subregion ? `?subregionId=${records.subregion.id}` : ""}`;
-  const number = (value: number | null) => (value === null ? "" : new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-GB").format(value));
+  const number = (value: number | null) => (value === null ? "" : numberFormat(locale === "nl" ? "nl-NL" : "en-GB").format(value));
   const qualifier = [filters.type ? t(`activities.types.${filters.type}`) : null, filters.profile ?? null, records.subregion?.name ?? null].filter(Boolean).join(" · ");
   return (
     <div className="page">

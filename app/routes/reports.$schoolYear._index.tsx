@@ -6,6 +6,7 @@ import { listSubregions, schoolYearFigures, scopeOf, schoolYearOf, toLocalDate }
 import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam, subregionParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { InvalidSchoolYear } from "../components/invalid-school-year";
+import { numberFormat } from "../i18n/intl";
 
 export const meta: MetaFunction = () => [{ title: "Cijfers · Schakel" }];
 
@@ -45,7 +46,7 @@ export default function SchoolYearReportPage() {
     const search = query.toString();
     return `/reports/${y}/${path}${search ? `?${search}` : ""}`;
   };
-  const number = (value: number) => new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-GB").format(value);
+  const number = (value: number) => numberFormat(locale === "nl" ? "nl-NL" : "en-GB").format(value);
   const { pledgedCents, realisedCents, targetCents } = figures.commitments;
   const tile = (label: string, value: string, href: string, testId: string) => (
     <li className="figure-tile">
@@ -150,7 +151,7 @@ export default function SchoolYearReportPage() {
           <span className="figure-label">
             {t("reports.target")}
             {targetCents === null ? ` · ${figures.subregion ? t("reports.targetSubregion") : t("reports.noTarget")}` : null}
-            {targetCents ? ` · ${t("reports.ofTarget", { percentage: new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-GB", { style: "percent", maximumFractionDigits: 0 }).format(realisedCents / targetCents) })}` : null}
+            {targetCents ? ` · ${t("reports.ofTarget", { percentage: numberFormat(locale === "nl" ? "nl-NL" : "en-GB", { style: "percent", maximumFractionDigits: 0 }).format(realisedCents / targetCents) })}` : null}
           </span>
         </li>
       </ul>

@@ -6,6 +6,7 @@ import { contributionStatement, scopeOf } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { invalidSchoolYear, orNotFound, schoolYearParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { numberFormat } from "../i18n/intl";
 
 export const meta: MetaFunction = () => [{ title: "Verklaring cofinanciering · Schakel" }];
 
@@ -76,7 +77,7 @@ export default function ContributionStatementPage() {
                   <td>{t(`commitments.kinds.${c.kind}`)}</td>
                   <td>
                     {t(`commitments.categories.${c.category}`)}
-                    {c.hours !== null && c.hourlyRateCents !== null ? ` · ${t("reports.hoursTimesRate", { hours: new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-GB").format(c.hours), rate: euros(c.hourlyRateCents) })}` : ""}
+                    {c.hours !== null && c.hourlyRateCents !== null ? ` · ${t("reports.hoursTimesRate", { hours: numberFormat(locale === "nl" ? "nl-NL" : "en-GB").format(c.hours), rate: euros(c.hourlyRateCents) })}` : ""}
                     {c.agreementReference ? ` · ${c.agreementReference}` : ""}
                   </td>
                   <td>

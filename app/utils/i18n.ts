@@ -1,5 +1,6 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { DEFAULT_LOCALE, type Locale, translator } from "../i18n";
+import { dateFormat } from "../i18n/intl";
 
 /** The translate function for the current page, in the signed-in user's language (Dutch otherwise). */
 export function useT() {
@@ -14,11 +15,11 @@ export function useLocale(): Locale {
 /** Dates as people in the Netherlands write them: 23 november 2026, 14:05. */
 export function formatMoment(value: string | Date | null | undefined, locale: Locale): string {
   if (!value) return "";
-  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Amsterdam" }).format(new Date(value));
+  return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Amsterdam" }).format(new Date(value));
 }
 
 /** A calendar day ('YYYY-MM-DD') as people write it: 23 nov 2026. Read at noon UTC, so no time zone shifts the day. */
 export function formatDay(value: string | null | undefined, locale: Locale): string {
   if (!value) return "";
-  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${value}T12:00:00Z`));
+  return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${value}T12:00:00Z`));
 }

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import net from "node:net";
+import { SERVER_HEAP_FLAG } from "../../server/heap";
 
 /** The national data set's clock (SCHAKEL_NOW of the server), as `npm run bench` generates it. */
 export const NATIONAL_NOW = "2026-11-23T09:00:00.000Z";
@@ -52,7 +53,8 @@ export async function startServerProcess(
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "error", NODE_ENV: "production", SCHAKEL_NOW: options.now ?? NATIONAL_NOW };
   delete env.APP_URL;
   // SERVER_NODE_OPTIONS: extra node flags for the server only (e.g. a heap limit), as a deployment would set them.
-  const flags = [...(process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean), ...(options.nodeFlags ?? [])];
+  // The heap limit of `npm start` (decision 080) first, so SERVER_NODE_OPTIONS and nodeFlags can override it.
+  const flags = [SERVER_HEAP_FLAG, ...(process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean), ...(options.nodeFlags ?? [])];
   const server = spawn(process.execPath, [...flags, "--import", "tsx", "server/cli.ts", "start"], {
     env, stdio: ["ignore", options.onStdout ? "pipe" : "inherit", options.onStderr ? "pipe" : "inherit"],
   });

@@ -1,7 +1,5 @@
 import { randomInt } from "node:crypto";
 import { sql } from "kysely";
-import { generateSecret as generateTotpSecret, generateURI, verify } from "otplib";
-import QRCode from "qrcode";
 import type { Role } from "../../db/schema";
 import type { Database } from "../db/database";
 import { AppError } from "../errors";
@@ -61,11 +59,12 @@ export async function enrollmentSecret(db: Database, user: { id: string; email: 
   if (row.totp_enabled_at) throw new AppError("RULE_VIOLATION", "Two-factor sign-in is already on", { userMessageKey: "twoFactor.alreadyOn" });
   let secret = row.totp_secret;
   if (!secret) {
-    secret = generateTotpSecret();
+    secret = (await otp()).generateSecret();
     await db.updateTable("users").set({ totp_secret: secret }).where("id", "=", user.id).where("totp_enabled_at", "is", null).execute();
   }
-  const uri = generateURI({ issuer: ISSUER, label: user.email, secret });
+  const uri = (await otp()).generateURI({ issuer: ISSUER, label: user.email, secret });
   // A data: image is allowed by our CSP (img-src 'self' data:); an SVG would need inline styles.
+  const { default: QRCode } = await import("qrcode");
   const qrDataUrl = await QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 1, width: 220 });
   return { secret, uri, qrDataUrl };
 }
@@ -136,11 +135,14 @@ export async function disableTwoFactor(db: Database, userId: string, password: s
   await auditOf(db, userId, "user.two_factor_disable", now);
 }
 
+/** otplib and qrcode (about 20 MB together) are loaded when two-factor sign-in is first used (decision 081). */
+const otp = () => import("otplib");
+
 /** The time step of a valid code newer than `afterStep`, or null. */
 async function totpStep(secret: string, code: string, now: Date, afterStep: number | null): Promise<number | null> {
   const token = code.replace(/\s/g, "");
   if (!/^\d{6}$/.test(token)) return null;
-  const result = await verify({ secret, token, epoch: epochOf(now), epochTolerance: TOLERANCE_SECONDS, ...(afterStep !== null && { afterTimeStep: afterStep }) });
+  const result = await (await otp()).verify({ secret, token, epoch: epochOf(now), epochTolerance: TOLERANCE_SECONDS, ...(afterStep !== null && { afterTimeStep: afterStep }) });
   return result.valid && "timeStep" in result && typeof result.timeStep === "number" ? result.timeStep : null;
 }
 

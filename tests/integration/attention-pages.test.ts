@@ -52,6 +52,20 @@ describe("the Aandacht nodig page", () => {
     expect(html).toContain("Volgende stap: Voeg een contactpersoon toe.");
   });
 
+  it("renders a relationship's forms only when asked, and without JavaScript the closed ones link to the page with that form open", async () => {
+    const list = await (await web.get("/attention", { jar: holder })).text();
+    // No form per row: each action is a link that opens it (with JavaScript the details render it in place).
+    expect(list).not.toContain('name="intent"');
+    const link = `/attention?open=${coldId}&amp;action=assign-owner#attention-${coldId}`;
+    expect(list).toContain(`href="${link}"`);
+
+    const opened = await (await web.get(`/attention?open=${coldId}&action=assign-owner`, { jar: holder })).text();
+    expect(opened.match(/name="intent"/g)).toHaveLength(1);
+    expect(opened).toContain('name="intent" value="assign-owner"');
+    expect(opened).toContain(`name="organisationId" value="${coldId}"`);
+    expect(opened).toContain("Fatima El Amrani</option>");
+  });
+
   it("shows the counts on the dashboard and the state with its reasons on top of the organisation page", async () => {
     const dashboard = await (await web.get("/", { jar: holder })).text();
     expect(dashboard).toContain("Naar Aandacht nodig (2 koud of afkoelend)");

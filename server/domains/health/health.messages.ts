@@ -1,6 +1,7 @@
 import { type Locale, translator } from "../../../app/i18n";
 import type { HealthState } from "../../../db/schema";
 import type { ReasonCode, StoredReason } from "./health.compute";
+import { dateFormat } from "../../../app/i18n/intl";
 
 export type HealthReason = {
   code: ReasonCode;
@@ -12,7 +13,7 @@ export type HealthReason = {
 
 /** "3 maart 2026": how people write a day in a sentence. Read at noon UTC so no time zone shifts it. */
 function spokenDay(day: string, locale: Locale) {
-  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+  return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
 /**

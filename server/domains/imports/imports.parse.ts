@@ -1,5 +1,5 @@
 import { parse } from "csv-parse/sync";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { AppError } from "../../errors";
 
 /** A file as a table of text cells: the first row names the columns; each row keeps its row number in the file. */
@@ -90,7 +90,9 @@ export function readCsv(bytes: Uint8Array): ImportTable {
 }
 
 export async function readXlsx(bytes: Uint8Array): Promise<ImportTable> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on the first XLSX import only: ExcelJS adds about 25 MB to a server that may never read one (decision 081).
+  const { default: Excel } = await import("exceljs");
+  const workbook = new Excel.Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch {

@@ -5,6 +5,7 @@ import { type Locale, translator, type Translate } from "../../../app/i18n";
 import { formatEuros } from "../commitments/commitments.schemas";
 import { streamXlsxSheets, type XlsxCell } from "../organisations/xlsx-stream";
 import type { ContributionStatement, SchoolYearFigures } from "./reports.service";
+import { dateFormat, numberFormat } from "../../../app/i18n/intl";
 
 /*
  * The school year's report as files. Every number comes from schoolYearFigures() (or, for the
@@ -40,7 +41,7 @@ export function csvEuros(cents: number): string {
 
 /** A calendar day as people write it: 1 okt 2025. Read at noon UTC, so no time zone shifts the day. */
 export function formatReportDay(day: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
+  return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
 type IndicatorRow = { section: string; description: string; count?: number; cents?: number | null };
@@ -191,7 +192,7 @@ export function reportPdf(figures: SchoolYearFigures, context: { today: string; 
   const { locale } = context;
   const regionName = figures.region.name;
   const t = translator(locale);
-  const n = (value: number) => new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-GB").format(value);
+  const n = (value: number) => numberFormat(locale === "nl" ? "nl-NL" : "en-GB").format(value);
   const euros = (cents: number) => formatEuros(cents, locale);
   const title = t("reports.reportTitle", { schoolYear: figures.schoolYear });
   const doc = newPdf(`${title} · ${regionName}`, options);
@@ -288,7 +289,7 @@ export function statementPdf(statement: ContributionStatement, context: { today:
     for (const c of statement.commitments) {
       const what = [
         `${t(`commitments.kinds.${c.kind}`)} · ${t(`commitments.categories.${c.category}`)}`,
-        c.hours !== null && c.hourlyRateCents !== null ? t("reports.hoursTimesRate", { hours: new Intl.NumberFormat(locale === "nl" ? "nl-NL" : "en-GB").format(c.hours), rate: euros(c.hourlyRateCents) }) : null,
+        c.hours !== null && c.hourlyRateCents !== null ? t("reports.hoursTimesRate", { hours: numberFormat(locale === "nl" ? "nl-NL" : "en-GB").format(c.hours), rate: euros(c.hourlyRateCents) }) : null,
         c.agreementReference,
       ].filter(Boolean).join(" · ");
       const status = [t(`commitments.statuses.${c.status}`), c.confirmedAt ? t("reports.confirmedOn", { date: formatReportDay(c.confirmedAt.toISOString().slice(0, 10), locale) }) : null].filter(Boolean).join(", ");
