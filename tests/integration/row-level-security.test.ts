@@ -1,6 +1,8 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadNational } from "../../db/seed/national";
+import type { Database } from "../../server/db/database";
+import { withoutRowSecurity } from "../../server/db/system-query";
 import { currentRegionScope, inThisRegionScope, runInRegionScope, runOutsideRegionScope } from "../../server/db/region-scope";
 import { CookieJar, createTestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -159,6 +161,20 @@ describe("row-level security: a query that forgets its region still sees only it
         return t.db.selectFrom("organisations").select("region_id").distinct().execute();
       }));
     expect(outside).toHaveLength(2);
+  });
+
+  it("the health recompute and search step out of the limit for their own statements only, also inside a request's transaction", async () => {
+    const regions = (db: Database) => db.selectFrom("organisations").select("region_id").distinct().execute();
+    await runInRegionScope(regionA, async () => {
+      expect(await withoutRowSecurity(t.db, regions)).toHaveLength(2);
+      await t.db.transaction().execute(async (trx) => {
+        expect(await regions(trx)).toEqual([{ region_id: regionA }]);
+        expect(await withoutRowSecurity(trx, regions)).toHaveLength(2);
+        // The rest of the transaction is limited again.
+        expect(await regions(trx)).toEqual([{ region_id: regionA }]);
+      });
+      expect(await regions(t.db)).toEqual([{ region_id: regionA }]);
+    });
   });
 
   it("a region id that is not a uuid is refused before it reaches the database", () => {
