@@ -4,12 +4,11 @@ import { runOutsideRegionScope } from "./region-scope";
 
 /**
  * Runs `fn` as the login role, without row-level security, also inside a request's transaction.
- * Only for set-based SQL that names its own region or organisation explicitly and that the
- * planner cannot plan well under the policies: their quals make PostgreSQL hold back every
- * non-leakproof condition (lower(), LIKE, pg_trgm's operators, most joins' expressions) until the
- * policy has filtered, so indexes go unused. Measured on the national set (docs/performance.md):
- * a region's health recompute after a 10,000-row import took 12.8 s under the policies and about
- * 1 s without; search lost its trigram index. Decision 073 lists the callers.
+ * Only for statements that name their own region or organisation explicitly and that cannot work
+ * as the request role: ANALYZE (only the tables' owner may; the request role is skipped with a
+ * warning, and the import's health recompute then ran on stale statistics: 12.8 s instead of ~1 s),
+ * and search, whose trigram indexes PostgreSQL will not use under the policies (pg_trgm's operators
+ * are not leakproof). Decision 073 lists the callers.
  */
 export async function withoutRowSecurity<T>(db: Database, fn: (db: Database) => Promise<T>): Promise<T> {
   if (!db.isTransaction) return runOutsideRegionScope(() => fn(db));

@@ -163,7 +163,7 @@ describe("row-level security: a query that forgets its region still sees only it
     expect(outside).toHaveLength(2);
   });
 
-  it("the health recompute and search step out of the limit for their own statements only, also inside a request's transaction", async () => {
+  it("search and the import's ANALYZE step out of the limit for their own statements only, also inside a request's transaction", async () => {
     const regions = (db: Database) => db.selectFrom("organisations").select("region_id").distinct().execute();
     await runInRegionScope(regionA, async () => {
       expect(await withoutRowSecurity(t.db, regions)).toHaveLength(2);

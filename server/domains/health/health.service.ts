@@ -5,7 +5,6 @@ import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
-import { withoutRowSecurity } from "../../db/system-query";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -28,9 +27,7 @@ export async function recomputeHealth(db: Database, target: RecomputeTarget, now
     const tasksCreated = options.followUps === false ? 0 : await createTurnoverTasks(trx, turnedCold, today, now);
     return { organisations, changed, tasksCreated };
   };
-  // The compute names its region or organisation itself; under row-level security its plan loses
-  // its indexes (12.8 s instead of ~1 s for a region after a large import), so it runs as the system does at night.
-  return withoutRowSecurity(db, (scoped) => (scoped.isTransaction ? run(scoped) : scoped.transaction().execute(run)));
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }
 
 /**

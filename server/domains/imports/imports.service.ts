@@ -10,6 +10,7 @@ import { AppError, notFound } from "../../errors";
 import { parseInput, translateFields } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { recomputeOrganisations } from "../health/health.service";
+import { withoutRowSecurity } from "../../db/system-query";
 import { CreateOrganisationInput } from "../organisations/organisations.schemas";
 import { AddContactInput } from "../people/people.schemas";
 import type { Actor } from "../users/users.service";
@@ -408,7 +409,8 @@ async function writeImport(trx: Database, analysis: Analysis, ctx: WriteContext)
   // Health is derived from organisations and their contacts; it is recomputed set-based, as after any other change.
   // After thousands of new rows the planner's statistics describe the tables as they were, and it
   // picks nested loops for the health computation (50 s instead of a few); fresh ones first.
-  if (done >= ANALYZE_AFTER_ROWS) await sql`analyze organisations, people, affiliations`.execute(trx);
+  // Only the tables' owner may analyze them: a request's role (row-level security, decision 073) would be skipped with a warning.
+  if (done >= ANALYZE_AFTER_ROWS) await withoutRowSecurity(trx, (owner) => sql`analyze organisations, people, affiliations`.execute(owner));
   await recomputeOrganisations(trx, [...created, ...updated].map((row) => row.organisationId), meta.now);
   return analysis.counts;
 }
