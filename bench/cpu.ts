@@ -16,7 +16,6 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import { sql } from "kysely";
 import { nationalEmail, nationalSlug } from "../db/seed/national";
@@ -27,6 +26,7 @@ import { createDatabase } from "../server/db/database";
 import { findRegionBySlug } from "../server/domains/regions/regions.service";
 import { schoolYearOf } from "../server/school-year";
 import { SERVER_HEAP_FLAG } from "../server/heap";
+import { freePort } from "./lib/server-process";
 
 const NOW = "2026-11-23T09:00:00.000Z";
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
@@ -50,13 +50,7 @@ try {
   const fill = (p: string) => p.replace("{organisationId}", busiest.rows[0]!.id).replace("{schoolYear}", schoolYearOf(NOW.slice(0, 10)));
   const paths = (process.env.PATHS ?? "/organisations?status=active&sort=city").split(",").map(fill);
 
-  const port = await new Promise<number>((resolve) => {
-    const probe = net.createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(address.port));
-    });
-  });
+  const port = await freePort();
   const flags = [SERVER_HEAP_FLAG, ...(process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean)];
   if (process.env.PROFILE) {
     await fs.mkdir(PROFILE_DIR, { recursive: true });
