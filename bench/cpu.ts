@@ -13,7 +13,7 @@
  * (profiles in bench/results/cpu-profiles/, open them in Chrome's DevTools or summarise the self
  * time by function). DUMP=<folder> keeps the last answer of each path there. SERVER_NODE_OPTIONS adds node flags for the server, as for `npm run bench`.
  */
-import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -25,8 +25,7 @@ import { connectDatabaseServer } from "../server/db/connect";
 import { createDatabase } from "../server/db/database";
 import { findRegionBySlug } from "../server/domains/regions/regions.service";
 import { schoolYearOf } from "../server/school-year";
-import { SERVER_HEAP_FLAG } from "../server/heap";
-import { freePort } from "./lib/server-process";
+import { freePort, readRssMb, startServerProcess, stopServerProcess } from "./lib/server-process";
 
 const NOW = "2026-11-23T09:00:00.000Z";
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
@@ -38,7 +37,7 @@ const DATA_DIR = path.resolve(process.env.BENCH_DATA_DIR ?? ".bench-data");
 const config = readConfig({ ...process.env, DATA_DIR, LOG_LEVEL: "silent" });
 const database = await connectDatabaseServer(config, () => {});
 const db = createDatabase(database.url);
-let child: ReturnType<typeof spawn> | undefined;
+let child: ChildProcess | undefined;
 try {
   const slug = nationalSlug(0);
   const region = await findRegionBySlug(db, slug);
@@ -50,33 +49,19 @@ try {
   const fill = (p: string) => p.replace("{organisationId}", busiest.rows[0]!.id).replace("{schoolYear}", schoolYearOf(NOW.slice(0, 10)));
   const paths = (process.env.PATHS ?? "/organisations?status=active&sort=city").split(",").map(fill);
 
+  const profileFlags = process.env.PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  if (profileFlags.length) await fs.mkdir(PROFILE_DIR, { recursive: true });
   const port = await freePort();
-  const flags = [SERVER_HEAP_FLAG, ...(process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean)];
-  if (process.env.PROFILE) {
-    await fs.mkdir(PROFILE_DIR, { recursive: true });
-    flags.push("--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`);
-  }
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "error", NODE_ENV: "production", SCHAKEL_NOW: NOW };
-  const server = spawn(process.execPath, [...flags, "--import", "tsx", "server/cli.ts", "start"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  const server = await startServerProcess(database.url, port, { now: NOW, nodeFlags: profileFlags });
   child = server;
   const base = `http://127.0.0.1:${port}`;
-  for (let tries = 0; ; tries++) {
-    try {
-      const response = await fetch(`${base}/sign-in`);
-      await response.arrayBuffer();
-      if (response.ok) break;
-    } catch {
-      if (tries > 240) throw new Error("The server did not start within a minute");
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
   const pid = server.pid!;
   const cpuMs = () => {
     // utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second on Linux).
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
     return (Number(fields[11]) + Number(fields[12])) * 10;
   };
-  const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+  const rssMb = () => readRssMb(pid);
   say(`Server pid ${pid}, RSS at rest ${rssMb().toFixed(0)} MB; ${REQUESTS} requests at ${CONCURRENCY} concurrent per path, as ${AS}`);
   for (const urlPath of paths) {
     let bytes = 0;
@@ -102,11 +87,7 @@ try {
     say(`${urlPath}: ${(cpu / REQUESTS).toFixed(2)} ms CPU a request, ${(bytes / 1024).toFixed(1)} KB, ${(REQUESTS / (wall / 1000)).toFixed(0)} req/s here, RSS ${rssMb().toFixed(0)} MB`);
   }
 } finally {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child!.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
-  }
+  if (child) await stopServerProcess(child);
   await db.destroy();
   await database.stop();
 }
