@@ -135,10 +135,3 @@ export async function runServerUntilSignalled(config: Config = readConfig()) {
     process.exit(1);
   });
 }
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runServerUntilSignalled().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
-}

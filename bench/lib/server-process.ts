@@ -1,5 +1,5 @@
 /**
- * The real server (`node --import tsx server/cli.ts start`, the production Remix build) as a child
+ * The real server as `npm start` runs it (build/server.js, the bundle of `npm run build`) as a child
  * process, so its memory is its own and can be read from /proc: used by `npm run bench` and
  * `npm run soak`.
  */
@@ -55,7 +55,7 @@ export async function startServerProcess(
   // SERVER_NODE_OPTIONS: extra node flags for the server only (e.g. a heap limit), as a deployment would set them.
   // The heap limit of `npm start` (decision 080) first, so SERVER_NODE_OPTIONS and nodeFlags can override it.
   const flags = [SERVER_HEAP_FLAG, ...(process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean), ...(options.nodeFlags ?? [])];
-  const server = spawn(process.execPath, [...flags, "--import", "tsx", "server/cli.ts", "start"], {
+  const server = spawn(process.execPath, [...flags, "build/server.js"], {
     env, stdio: ["ignore", options.onStdout ? "pipe" : "inherit", options.onStderr ? "pipe" : "inherit"],
   });
   if (options.onStdout && server.stdout) forEachLine(server.stdout, options.onStdout);

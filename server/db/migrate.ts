@@ -1,22 +1,9 @@
-import fs from "node:fs/promises";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { type Migration, type MigrationProvider, Migrator, NO_MIGRATIONS } from "kysely";
+import { type MigrationProvider, Migrator, NO_MIGRATIONS } from "kysely";
 import type { Database } from "./database";
+import { loadMigrationModules } from "./migration-modules";
 
-const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../db/migrations");
-
-/** Reads db/migrations/*.ts; their names sort by the timestamp they start with. */
-const provider: MigrationProvider = {
-  async getMigrations() {
-    const files = (await fs.readdir(MIGRATIONS_DIR)).filter((f) => /^\d{4}_\d{2}_\d{2}_\d{4}_.+\.ts$/.test(f)).sort();
-    const migrations: Record<string, Migration> = {};
-    for (const file of files) {
-      migrations[file.replace(/\.ts$/, "")] = (await import(pathToFileURL(path.join(MIGRATIONS_DIR, file)).href)) as Migration;
-    }
-    return migrations;
-  },
-};
+/** db/migrations/*.ts; their names sort by the timestamp they start with. */
+const provider: MigrationProvider = { getMigrations: loadMigrationModules };
 
 /** Applies pending migrations; returns the names applied. Concurrent callers are serialised by Kysely's lock. */
 export async function migrateToLatest(db: Database): Promise<string[]> {

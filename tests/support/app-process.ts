@@ -22,9 +22,9 @@ export type AppProcess = {
 const running = new Set<AppProcess>();
 
 /**
- * The real server as production runs it (`node --import tsx server/cli.ts start`), as a child
+ * The real server as production runs it (`node build/server.js`, the bundle of `npm run build`), as a child
  * process in a process group of its own so it can be killed outright, against `databaseUrl` (no
- * embedded PostgreSQL). Resolves once it serves /sign-in. Needs build/index.js (`npx remix build`).
+ * embedded PostgreSQL). Resolves once it serves /sign-in. Needs build/index.js and build/server.js (`npm run build`).
  */
 export async function startAppProcess(opts: { databaseUrl: string; now: Date; env?: Record<string, string> }): Promise<AppProcess> {
   const port = await freePort();
@@ -40,7 +40,7 @@ export async function startAppProcess(opts: { databaseUrl: string; now: Date; en
     SCHAKEL_NOW: opts.now.toISOString(),
     ...opts.env,
   };
-  const child = spawn(process.execPath, ["--import", "tsx", "server/cli.ts", "start"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["build/server.js"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
