@@ -23,6 +23,7 @@ export {
   createOrganisation,
   getOrganisation,
   listAccountHolderHistory,
+  listMergeCandidates,
   listOrganisations,
   mergeOrganisations,
   restoreOrganisation,

@@ -33,7 +33,7 @@ import {
   getTimeline,
   logInteraction,
   mergeOrganisations,
-  listOrganisations,
+  listMergeCandidates,
   listOrganisationContacts,
   toLocalDate,
   getOrganisation,
@@ -67,8 +67,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!organisation) throw new Response("Not found", { status: 404 });
   const historyCursor = new URL(request.url).searchParams.get("historyCursor") || undefined;
   const today = toLocalDate(context.clock.now());
-  const [others, timeline, contacts, history, subregions, accountHolders, health, healthHistory, changes] = await Promise.all([
-    listOrganisations(context.db, scope, { limit: 200 }),
+  const [mergeCandidates, timeline, contacts, history, subregions, accountHolders, health, healthHistory, changes] = await Promise.all([
+    listMergeCandidates(context.db, scope, organisation),
     getTimeline(context.db, scope, organisation.id, { limit: 50 }),
     listOrganisationContacts(context.db, user.regionId, organisation.id),
     listAccountHolderHistory(context.db, scope, organisation.id),
@@ -83,7 +83,6 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const agreements = await listOrganisationAgreements(context.db, scope, organisation.id);
   // The account holder of this organisation (or an admin) invites its people to the partner portal.
   const canInvite = !organisation.archivedAt && (user.role === "admin" || (user.role === "accounthouder" && organisation.accountHolderId === user.id));
-  const mergeCandidates = others.items.filter((o) => o.id !== organisation.id).map((o) => ({ id: o.id, name: o.name }));
   return {
     activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
     healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder", partnerUsers, canInvite, agreements,

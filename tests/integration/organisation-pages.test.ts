@@ -154,6 +154,13 @@ describe("the organisation pages", () => {
     const dupPath = (dup.headers.get("location") ?? "").replace(/\?.*$/, "");
     await web.postForm(dupPath, { intent: "add-contact", name: "Sietse Samen" }, { jar: holder });
 
+    // The merge form offers the likeliest duplicates first: the names that look most like this one.
+    const keepPage = await (await web.get(keepPath, { jar: holder })).text();
+    const mergeSelect = /<select[^>]*name="duplicateId"[^>]*>([\s\S]*?)<\/select>/.exec(keepPage)?.[1] ?? "";
+    const offered = [...mergeSelect.matchAll(/<option value="([^"]+)"/g)].map((match) => match[1]);
+    expect(offered[0]).toBe(dupPath.split("/")[2]);
+    expect(offered).not.toContain(keepPath.split("/")[2]);
+
     const missing = await web.postForm(keepPath, { intent: "merge" }, { jar: holder });
     expect(missing.status).toBe(400);
 

@@ -217,6 +217,26 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Omi
   };
 }
 
+/**
+ * The organisations a person merging into `organisation` most likely means: the region's others
+ * (not archived) whose names look most like its name (pg_trgm's similarity over the unaccented
+ * names), best first, at most `limit`. The merge form offered the first 200 by name before, which
+ * cost a full list query and 200 options on every organisation page and could miss the duplicate
+ * in a region with more organisations (issue 7).
+ */
+export async function listMergeCandidates(db: Database, scope: Scope, organisation: { id: string; name: string }, limit = 20) {
+  const name = organisation.name.toLowerCase();
+  return visibleOrganisations(db, scope)
+    .select(["organisations.id", "organisations.name"])
+    .where("organisations.archived_at", "is", null)
+    .where("organisations.id", "<>", organisation.id)
+    .orderBy(sql`similarity(immutable_unaccent(lower(organisations.name)), immutable_unaccent(${name}))`, "desc")
+    .orderBy(sql`lower(organisations.name)`)
+    .orderBy("organisations.id")
+    .limit(limit)
+    .execute();
+}
+
 /** Changes the fields given; a stale `version` answers 409 and changes nothing. */
 export async function updateOrganisation(db: Database, scope: Scope, id: string, input: UpdateOrganisationInput, meta: ChangeMeta): Promise<Organisation> {
   const before = await getOrganisation(db, scope, id);
