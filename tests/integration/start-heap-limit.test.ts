@@ -26,7 +26,7 @@ describe("npx schakel start", () => {
   });
   afterAll(() => t?.drop());
 
-  it("serves from a node with the server's heap limit, and stops cleanly on SIGTERM", async () => {
+  it("serves from the bundled server (build/server.js, decision 087) in a node with the server's heap limit, and stops cleanly on SIGTERM", async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, PORT: "0", HOST: "127.0.0.1", SCHAKEL_NOW: TEST_NOW.toISOString(), LOG_LEVEL: "info" };
     delete env.APP_URL;
     delete env.NODE_OPTIONS;
@@ -48,7 +48,7 @@ describe("npx schakel start", () => {
       }, 100);
     });
     expect((await fetch(`${url}/sign-in`)).status).toBe(200);
-    expect(childrenOf(cli.pid!).some((argv) => argv.includes(SERVER_HEAP_FLAG) && argv.includes("start"))).toBe(true);
+    expect(childrenOf(cli.pid!).some((argv) => argv.includes(SERVER_HEAP_FLAG) && argv.includes(path.resolve("build/server.js")))).toBe(true);
 
     cli.kill("SIGTERM");
     expect(await exited).toBe(0);
