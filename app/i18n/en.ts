@@ -315,6 +315,8 @@ export const en: Messages = {
     mergeIntro: "Is another organisation the same as {name}? Merge it here: its contact people, contact moments, tasks and history move here and the duplicate is archived.",
     mergeWhich: "Duplicate organisation",
     mergeSubmit: "Merge",
+    mergeOpen: "Choose the duplicate organisation",
+    mergeNone: "No other organisation in the region has a name like this one.",
     duplicateOf: "View {name}",
     overview: "Overview",
     edit: "Change details",

@@ -331,6 +331,8 @@ export const nl = {
     mergeIntro: "Is een andere organisatie dezelfde als {name}? Voeg haar hier samen: haar contactpersonen, contactmomenten, acties en geschiedenis komen hierheen en de dubbele wordt gearchiveerd.",
     mergeWhich: "Dubbele organisatie",
     mergeSubmit: "Samenvoegen",
+    mergeOpen: "Kies de dubbele organisatie",
+    mergeNone: "Geen andere organisatie in de regio heeft een naam die hierop lijkt.",
     duplicateOf: "Bekijk {name}",
     overview: "Overzicht",
     edit: "Gegevens wijzigen",
