@@ -15,6 +15,7 @@ import { build } from "esbuild";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MIGRATIONS_DIR = path.join(ROOT, "db/migrations");
+// The same pattern as server/db/migration-modules.ts (TypeScript, which this plain script cannot import).
 const MIGRATION_FILE = /^\d{4}_\d{2}_\d{2}_\d{4}_.+\.ts$/;
 
 const bundledMigrations = {

@@ -3,8 +3,8 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Migration } from "kysely";
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../db/migrations");
-export const MIGRATION_FILE = /^\d{4}_\d{2}_\d{2}_\d{4}_.+\.ts$/;
+const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../db/migrations");
+const MIGRATION_FILE = /^\d{4}_\d{2}_\d{2}_\d{4}_.+\.ts$/;
 
 /**
  * Every migration in db/migrations, by name (the file name without `.ts`), in order. Read from the
