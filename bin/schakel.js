@@ -9,8 +9,8 @@ import { register } from "tsx/esm/api";
 register();
 const { hasHeapLimit, SERVER_HEAP_FLAG } = await import("../server/heap.ts");
 const SERVER_BUNDLE = fileURLToPath(new URL("../build/server.js", import.meta.url));
-const start = process.argv[2] === "start";
-if (start && (existsSync(SERVER_BUNDLE) || !hasHeapLimit())) {
+const bundled = existsSync(SERVER_BUNDLE);
+if (process.argv[2] === "start" && (bundled || !hasHeapLimit())) {
   // `start` serves from a child node: the bundled server of `npm run build` when there is one, which
   // needs no TypeScript loader and so about 130 MB less memory (decision 087), with the server's heap
   // limit unless node was given one (decision 080; node takes it only when it starts). Without a
@@ -18,7 +18,7 @@ if (start && (existsSync(SERVER_BUNDLE) || !hasHeapLimit())) {
   // second one) and its exit code is ours. Every other command runs here, without the limit (the
   // national demo generator needs more).
   const flags = [...process.execArgv, ...(hasHeapLimit() ? [] : [SERVER_HEAP_FLAG])];
-  const command = existsSync(SERVER_BUNDLE) ? [SERVER_BUNDLE] : process.argv.slice(1);
+  const command = bundled ? [SERVER_BUNDLE] : process.argv.slice(1);
   const child = spawn(process.execPath, [...flags, ...command], { stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => {

@@ -225,12 +225,11 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Omi
  * in a region with more organisations (issue 7).
  */
 export async function listMergeCandidates(db: Database, scope: Scope, organisation: { id: string; name: string }, limit = 20) {
-  const name = organisation.name.toLowerCase();
   return visibleOrganisations(db, scope)
     .select(["organisations.id", "organisations.name"])
     .where("organisations.archived_at", "is", null)
     .where("organisations.id", "<>", organisation.id)
-    .orderBy(sql`similarity(immutable_unaccent(lower(organisations.name)), immutable_unaccent(${name}))`, "desc")
+    .orderBy(sql`similarity(immutable_unaccent(lower(organisations.name)), immutable_unaccent(lower(${organisation.name})))`, "desc")
     .orderBy(sql`lower(organisations.name)`)
     .orderBy("organisations.id")
     .limit(limit)
