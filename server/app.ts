@@ -18,7 +18,7 @@ import { runInRegionScope } from "./db/region-scope";
 import { isDatabaseUnavailable } from "./db/unavailable";
 import { AppError } from "./errors";
 import { apiErrorResponse } from "./http/api-errors";
-import { appUrlFor } from "./http/app-url";
+import { isOwnOrigin, refuseOtherHosts, withoutHostForwarding } from "./http/hosts";
 import type { HonoEnv } from "./http/env";
 import { renderFeed } from "./domains/feeds/feeds.service";
 
@@ -49,6 +49,8 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
   });
 
   app.use("*", requestId());
+  // Before anything else answers: a request naming a host we do not serve is refused (decision 090).
+  app.use("*", refuseOtherHosts(config));
   app.use("*", async (c, next) => {
     const started = performance.now();
     c.set("services", services);
@@ -80,7 +82,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
   // Private calendar feeds: the secret in the address is the only key (calendar apps send no cookie).
   app.get("/feeds/:file", async (c) => {
     const match = /^(cal_[A-Za-z0-9_-]+)\.ics$/.exec(c.req.param("file"));
-    const body = match ? await renderFeed(services.db, match[1]!, { now: services.clock.now(), appUrl: appUrlFor(services.config, c.req.url) }) : null;
+    const body = match ? await renderFeed(services.db, match[1]!, { now: services.clock.now(), appUrl: services.config.appUrl }) : null;
     if (body === null) return c.text("Not found", 404);
     return c.body(body, 200, { "Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, max-age=300", "X-Robots-Tag": "noindex" });
   });
@@ -114,7 +116,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
   // State-changing browser requests must come from our own pages (Origin or Sec-Fetch-Site). A
   // request with a bearer token carries no ambient credential a browser would add, so it is exempt.
   const csrfCheck = csrf({
-    origin: (origin, c) => origin === appUrlFor(config, c.req.url) || origin === new URL(c.req.url).origin,
+    origin: (origin, c) => isOwnOrigin(config, origin, c.req.url),
   });
   app.use("*", (c, next) => (isBearerApiRequest(c.req.path, c.req.header("authorization")) ? next() : csrfCheck(c, next)));
   const defaultBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(new AppError("VALIDATION_FAILED", "The request body is too large").toJSON(), 413) });
@@ -213,12 +215,11 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
         nonce: c.get("secureHeadersNonce") ?? "",
         ip: clientAddress(c),
         isSecure: isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto")),
-        appUrl: appUrlFor(config, c.req.url),
       };
       if (c.req.method !== "GET" && c.req.method !== "HEAD" && !(await isReadableForm(c.req.raw))) {
         return c.text("Dit formulier kon niet gelezen worden. / This form could not be read.", 400);
       }
-      const response = await handler(c.req.raw, context);
+      const response = await handler(withoutHostForwarding(c.req.raw), context);
       // A page that failed while the database is away answers 503 (try again) rather than 500 (a bug).
       if (response.status === 500 && !(await databaseAnswers(services))) return unavailablePage(c, log);
       return response;
@@ -263,7 +264,7 @@ function isBearerApiRequest(path: string, authorization: string | undefined) {
 }
 
 function isSecureRequest(services: AppServices, url: string, forwardedProto: string | undefined) {
-  if (services.config.appUrl) return services.config.appUrl.startsWith("https:");
+  if (services.config.isDeployment) return services.config.appUrl.startsWith("https:");
   return new URL(url).protocol === "https:" || forwardedProto === "https";
 }
 

@@ -36,10 +36,6 @@ async function withDatabase<T>(config: Config, work: (db: Database, url: string)
   }
 }
 
-function appUrl(config: Config) {
-  return config.appUrl ?? `http://localhost:${config.port}`;
-}
-
 const program = new Command()
   .name("schakel")
   .description("Schakel: the partner and relationship CRM of a Sterk Techniekonderwijs region")
@@ -104,7 +100,7 @@ user
       const found = await findRegionBySlug(db, options.region);
       if (!found) throw new AppError("NOT_FOUND", `Unknown region "${options.region}"; create it with: schakel region create`);
       const now = createClock(config.now).now();
-      return db.transaction().execute((trx) => createUser(trx, { ...input, regionId: found.id }, { actor: null, now, appUrl: appUrl(config) }));
+      return db.transaction().execute((trx) => createUser(trx, { ...input, regionId: found.id }, { actor: null, now, appUrl: config.appUrl }));
     });
     if (!options.password) console.error(`An invitation to ${created.email} is in the email outbox.`);
     console.log(created.id);
@@ -138,7 +134,7 @@ program
     const config = readConfig();
     const now = createClock(config.now).now();
     const result = await withDatabase(config, async (db) => {
-      const loaded = await db.transaction().execute((trx) => loadDemo(trx, { now, appUrl: appUrl(config) }));
+      const loaded = await db.transaction().execute((trx) => loadDemo(trx, { now, appUrl: config.appUrl }));
       // Health with a history from the start of last school year, so the trend chart has a story.
       const twente = await findRegionBySlug(db, "twente");
       // Fortnightly is fine grain for a chart over a school year, and loads in half the time of weekly.

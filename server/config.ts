@@ -6,10 +6,11 @@ import { z } from "zod";
  */
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default("0.0.0.0"),
+  HOST: z.string().optional(),
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default("./.data"),
   APP_URL: z.string().url().optional(),
+  ALLOWED_HOSTS: z.string().optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default("Schakel <noreply@schakel.local>"),
   SCHAKEL_NOW: z.string().datetime({ offset: true }).optional(),
@@ -22,13 +23,29 @@ export type Config = {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
-  appUrl: string | undefined;
+  /**
+   * The public address of Schakel (an origin, no trailing slash): the only source of every absolute
+   * link (emails, feeds, the setup address). APP_URL in a deployment; `http://localhost:PORT` on a
+   * localhost run (the bound port once the server listens, see `withBoundPort`). Never derived from
+   * a request (decision 090).
+   */
+  appUrl: string;
+  /** APP_URL is set: a deployment, reachable only under APP_URL's host (and ALLOWED_HOSTS). */
+  isDeployment: boolean;
+  /** Further `Host` values a deployment answers (ALLOWED_HOSTS); `host` alone matches any port. */
+  allowedHosts: string[];
   smtpUrl: string | undefined;
   mailFrom: string;
   now: string | undefined;
   logLevel: "silent" | "error" | "info" | "debug";
   isProduction: boolean;
 };
+
+/** Names and addresses that reach this machine only. */
+export function isLoopbackHostname(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+}
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = Env.safeParse(env);
@@ -37,16 +54,51 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid environment variable ${issue?.path.join(".")}: ${issue?.message}`);
   }
   const e = parsed.data;
+  const appUrl = e.APP_URL === undefined ? undefined : publicOrigin(e.APP_URL);
+  const allowedHosts = (e.ALLOWED_HOSTS ?? "").split(",").map((host) => host.trim().toLowerCase()).filter(Boolean);
+  if (!appUrl) {
+    // Without APP_URL Schakel cannot know the address people use, so it serves this machine only
+    // (decision 090). Settings that say otherwise are a mistake to report now, not a link to get wrong later.
+    if (allowedHosts.length) {
+      throw new Error("ALLOWED_HOSTS is set but APP_URL is not: set APP_URL to the public address (https://schakel.example.nl) so links in emails point there.");
+    }
+    if (e.HOST !== undefined && !isLoopbackHostname(e.HOST)) {
+      throw new Error(`HOST=${e.HOST} serves other machines, but APP_URL is not set: set APP_URL to the address they use (https://schakel.example.nl), or HOST=127.0.0.1 for this machine only.`);
+    }
+  }
+  for (const host of allowedHosts) {
+    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(host)) throw new Error(`Invalid environment variable ALLOWED_HOSTS: "${host}" is not a host name (host or host:port, no scheme)`);
+  }
   return {
     port: e.PORT,
-    host: e.HOST,
+    // Every interface, as before: on a localhost run, requests naming any other host are refused anyway.
+    host: e.HOST ?? "0.0.0.0",
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
-    appUrl: e.APP_URL?.replace(/\/$/, ""),
+    appUrl: appUrl ?? `http://localhost:${e.PORT}`,
+    isDeployment: appUrl !== undefined,
+    allowedHosts,
     smtpUrl: e.SMTP_URL || undefined,
     mailFrom: e.MAIL_FROM,
     now: e.SCHAKEL_NOW,
     logLevel: e.LOG_LEVEL,
     isProduction: e.NODE_ENV === "production",
   };
+}
+
+/** APP_URL must be an http(s) origin: links are built by appending a path to it. */
+function publicOrigin(value: string): string {
+  const address = new URL(value);
+  if ((address.protocol !== "http:" && address.protocol !== "https:") || address.username || address.password || address.search || address.hash || (address.pathname !== "/" && address.pathname !== "")) {
+    throw new Error(`Invalid environment variable APP_URL: "${value}" must be an http(s) address without a path, e.g. https://schakel.example.nl`);
+  }
+  return address.origin;
+}
+
+/**
+ * The config once the server listens: on a localhost run with PORT=0 the address names the port
+ * actually bound. A deployment's address is APP_URL and stays.
+ */
+export function withBoundPort(config: Config, port: number): Config {
+  return config.isDeployment ? config : { ...config, port, appUrl: `http://localhost:${port}` };
 }

@@ -24,8 +24,6 @@ export type RequestContext = AppServices & {
   nonce: string;
   ip: string;
   isSecure: boolean;
-  /** The address people reach Schakel at, for links in emails. */
-  appUrl: string;
 };
 
 declare module "@remix-run/server-runtime" {

@@ -8,7 +8,7 @@ import { broadcastDevReady, createRequestHandler } from "@remix-run/server-runti
 import { createApp, type RemixHandler } from "./app";
 import { createSessions } from "./auth/sessions";
 import { createClock } from "./clock";
-import { type Config, readConfig } from "./config";
+import { type Config, readConfig, withBoundPort } from "./config";
 import type { AppServices } from "./context";
 import { connectDatabaseServer } from "./db/connect";
 import { createDatabase } from "./db/database";
@@ -43,29 +43,53 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
     throw error;
   }
 
-  const jobs = await startJobs({
-    connectionString: databaseServer.url,
-    db,
-    smtpUrl: config.smtpUrl,
-    mailFrom: config.mailFrom,
-    now: clock.now,
-    log: say,
-    appUrl: config.appUrl ?? `http://localhost:${config.port}`,
+  // Listen first: on a localhost run with PORT=0 the address links name is the port actually bound,
+  // and it is resolved once, here, before anything can build a link (decision 090).
+  let app: ReturnType<typeof createApp> | undefined;
+  const server = serve({
+    fetch: (request, env) => (app ? app.fetch(request, env) : new Response("Schakel is starting. / Schakel start op.", { status: 503, headers: { "Retry-After": "1" } })),
+    port: config.port,
+    hostname: config.host,
   });
-  const services: AppServices = {
-    db, clock, config, log, sessions: createSessions(db),
-    notifyEmailQueued: () => jobs.notifyEmailQueued(),
-  };
-
-  const app = createApp(services, remixHandlerLoader(config));
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", resolve);
+      server.once("error", reject);
+    });
+  } catch (error) {
+    await db.destroy();
+    await databaseServer.stop();
+    throw error;
+  }
   const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
-  const url = config.appUrl ?? `http://localhost:${port}`;
+  config = withBoundPort(config, typeof address === "object" && address ? address.port : config.port);
+  const url = config.appUrl;
+
+  let jobs: Awaited<ReturnType<typeof startJobs>> | undefined;
+  try {
+    jobs = await startJobs({
+      connectionString: databaseServer.url,
+      db,
+      smtpUrl: config.smtpUrl,
+      mailFrom: config.mailFrom,
+      now: clock.now,
+      log: say,
+      appUrl: config.appUrl,
+    });
+    const started = jobs;
+    const services: AppServices = {
+      db, clock, config, log, sessions: createSessions(db),
+      notifyEmailQueued: () => started.notifyEmailQueued(),
+    };
+    app = createApp(services, remixHandlerLoader(config));
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await jobs?.stop();
+    await db.destroy();
+    await databaseServer.stop();
+    throw error;
+  }
+  const running = jobs;
   say(`Schakel is running at ${url}`);
 
   const setupToken = await prepareSetupToken(db, clock.now());
@@ -80,7 +104,7 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
       const timer = setTimeout(() => "closeAllConnections" in server && server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await closed;
       clearTimeout(timer);
-      await jobs.stop();
+      await running.stop();
       await db.destroy();
       await databaseServer.stop();
       say("Stopped");

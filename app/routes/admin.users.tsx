@@ -31,7 +31,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
   const t = translator(admin.locale);
-  const meta = { actor: admin, now: context.clock.now(), appUrl: context.appUrl };
+  const meta = { actor: admin, now: context.clock.now(), appUrl: context.config.appUrl };
   try {
     if (intent === "invite") {
       const input = parseForm(InviteUserInput, formData, admin.locale);

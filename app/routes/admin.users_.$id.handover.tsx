@@ -49,7 +49,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const toUserId = String(formData.get("toUserId") ?? "") || undefined;
   try {
     const input = parseInput(HandoverInput, { toUserId, assignments }, admin.locale);
-    const meta = { actor: admin, now: context.clock.now(), appUrl: context.appUrl };
+    const meta = { actor: admin, now: context.clock.now(), appUrl: context.config.appUrl };
     const result = await context.db.transaction().execute((trx) => handOverOrganisations(trx, scopeOf(admin), userId, input, meta));
     if (result.emailsQueued) await context.notifyEmailQueued();
     return json<ActionData>({ success: translator(admin.locale)("handover.done", { count: result.organisations.length, emails: result.emailsQueued }) });

@@ -14,7 +14,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const locale = context.user?.locale ?? DEFAULT_LOCALE;
   try {
     const { email } = parseForm(ForgotPasswordInput, await request.formData(), locale);
-    await context.db.transaction().execute((trx) => requestPasswordReset(trx, email, { now: context.clock.now(), appUrl: context.appUrl }));
+    await context.db.transaction().execute((trx) => requestPasswordReset(trx, email, { now: context.clock.now(), appUrl: context.config.appUrl }));
     await context.notifyEmailQueued();
     // The same answer whether or not the address has an account: nothing to learn by trying.
     return json<FormErrors & { sent?: boolean }>({ sent: true });

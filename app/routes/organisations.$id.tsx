@@ -135,7 +135,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     }
     if (intent === "invite-partner") {
       const input = parseInput(InvitePartnerUserInput, formValues(formData), user.locale);
-      await context.db.transaction().execute((trx) => invitePartnerUser(trx, scopeOf(user), id, input, { ...meta, appUrl: new URL(request.url).origin }));
+      await context.db.transaction().execute((trx) => invitePartnerUser(trx, scopeOf(user), id, input, { ...meta, appUrl: context.config.appUrl }));
       await context.notifyEmailQueued();
       return json({ saved: true as const, intent: "invite-partner" as const });
     }

@@ -99,7 +99,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       const activityId = z.uuid().safeParse(formData.get("activityId"));
       if (!activityId.success) throw new Response("Not found", { status: 404 });
       const { version } = parseInput(WithdrawOfferInput, { version: formData.get("version") }, user.locale);
-      await context.db.transaction().execute((trx) => withdrawOffer(trx, scope, activityId.data, version, { ...meta, appUrl: context.appUrl }));
+      await context.db.transaction().execute((trx) => withdrawOffer(trx, scope, activityId.data, version, { ...meta, appUrl: context.config.appUrl }));
       return json({ saved: "withdraw" as const });
     }
     throw new Response("Bad request", { status: 400 });

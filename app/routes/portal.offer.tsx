@@ -36,7 +36,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   };
   try {
     const input = parseInput(CreateActivityInput, raw, user.locale);
-    await context.db.transaction().execute((trx) => offerActivity(trx, scopeOf(user), input, { actor: user, now: context.clock.now(), appUrl: context.appUrl }));
+    await context.db.transaction().execute((trx) => offerActivity(trx, scopeOf(user), input, { actor: user, now: context.clock.now(), appUrl: context.config.appUrl }));
     return redirect("/portal?offered=1");
   } catch (error) {
     // A school or person of elsewhere reads as unknown, as on every page; nothing about it is shown.

@@ -78,7 +78,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     if (intent === "create-feed" || intent === "revoke-feed") {
       const { owner } = parseForm(FeedInput, formData, user.locale);
       if (intent === "create-feed") {
-        const feed = await createFeed(context.db, scopeOf(user), { kind: owner }, { now, appUrl: new URL(request.url).origin });
+        const feed = await createFeed(context.db, scopeOf(user), { kind: owner }, { now, appUrl: context.config.appUrl });
         return json<ActionData>({ intent, owner, feedUrl: feed.url });
       }
       await revokeFeed(context.db, scopeOf(user), { kind: owner }, { now });

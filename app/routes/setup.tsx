@@ -23,7 +23,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     const input = parseForm(CompleteSetupInput, formData, locale);
     const token = String(formData.get("token") ?? "");
     const { user } = await context.db.transaction().execute((trx) =>
-      completeSetup(trx, { ...input, token }, { now: context.clock.now(), appUrl: context.appUrl }),
+      completeSetup(trx, { ...input, token }, { now: context.clock.now(), appUrl: context.config.appUrl }),
     );
     const setCookie = await context.sessions.create(user.id, { ip: context.ip, userAgent: request.headers.get("user-agent"), secure: context.isSecure });
     return redirect("/", { headers: { "Set-Cookie": setCookie } });

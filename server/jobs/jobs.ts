@@ -35,8 +35,8 @@ export async function startJobs(opts: {
   mailFrom: string;
   now: () => Date;
   log: (line: string) => void;
-  /** The address links in scheduled emails (the weekly digest) point to. */
-  appUrl?: string | undefined;
+  /** The address links in scheduled emails (the weekly digest) point to: `config.appUrl`. */
+  appUrl: string;
 }): Promise<Jobs> {
   const boss = new PgBoss({ connectionString: opts.connectionString, schema: "pgboss", max: 4, application_name: "schakel-jobs" });
   // pg-boss reports failed polls and maintenance as events; an unhandled 'error' event would end the process.
@@ -114,7 +114,7 @@ export async function startJobs(opts: {
     // still missing, never one twice.
     await boss.createQueue(WEEKLY_DIGEST, { name: WEEKLY_DIGEST, policy: "singleton", retryLimit: 5, retryDelay: 300, retryBackoff: true });
     await boss.work(WEEKLY_DIGEST, async () => {
-      const run = queueWeeklyDigests(opts.db, { now: opts.now(), appUrl: opts.appUrl ?? "http://localhost:3000" }).catch((error: unknown) => {
+      const run = queueWeeklyDigests(opts.db, { now: opts.now(), appUrl: opts.appUrl }).catch((error: unknown) => {
         opts.log(`digest: run failed, pg-boss retries it: ${error instanceof Error ? error.message : String(error)}`);
         throw error;
       });
@@ -143,7 +143,7 @@ export async function startJobs(opts: {
     // Agreements expiring within 60 days: their owner and the penvoerder hear once (agreement_reminders).
     await boss.createQueue(AGREEMENT_REMINDERS, { name: AGREEMENT_REMINDERS, policy: "singleton", retryLimit: 5, retryDelay: 300, retryBackoff: true });
     await boss.work(AGREEMENT_REMINDERS, async () => {
-      const result = await track(queueAgreementReminders(opts.db, { now: opts.now(), appUrl: opts.appUrl ?? "http://localhost:3000" }));
+      const result = await track(queueAgreementReminders(opts.db, { now: opts.now(), appUrl: opts.appUrl }));
       if (result.queued) {
         opts.log(`reminders: ${result.queued} agreement expiry reminder(s) queued`);
         await boss.send(EMAIL_DELIVER, {}, { singletonKey: EMAIL_DELIVER });
@@ -155,7 +155,7 @@ export async function startJobs(opts: {
     // The AVG retention period: departed contacts are anonymised at night and the admins told.
     await boss.createQueue(PRIVACY_RETENTION, { name: PRIVACY_RETENTION, policy: "singleton", retryLimit: 3, retryDelay: 600, retryBackoff: true });
     await boss.work(PRIVACY_RETENTION, async () => {
-      const result = await track(applyRetention(opts.db, { now: opts.now(), appUrl: opts.appUrl ?? "http://localhost:3000" }));
+      const result = await track(applyRetention(opts.db, { now: opts.now(), appUrl: opts.appUrl }));
       if (result.erased) {
         opts.log(`privacy: ${result.erased} departed contact(s) anonymised after the retention period`);
         await boss.send(EMAIL_DELIVER, {}, { singletonKey: EMAIL_DELIVER });

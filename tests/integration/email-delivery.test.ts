@@ -138,7 +138,7 @@ describe("email delivery", () => {
     const now = new Date("2026-12-01T09:00:00Z");
     const { id } = await queueInvitation("dirk@school.example", now);
     const lines: string[] = [];
-    const jobs = await startJobs({ connectionString: t.url, db: t.db, mailFrom: FROM, now: () => now, log: (line) => lines.push(line) });
+    const jobs = await startJobs({ connectionString: t.url, db: t.db, mailFrom: FROM, now: () => now, log: (line) => lines.push(line), appUrl: "http://schakel.test" });
     try {
       await jobs.notifyEmailQueued();
       await pollUntil(async () => {
@@ -157,7 +157,7 @@ describe("email delivery", () => {
   it("delivers through pg-boss after notifyEmailQueued, and stops cleanly without closing the application's database", async () => {
     const now = new Date("2026-12-01T09:00:00Z");
     const lines: string[] = [];
-    const jobs = await startJobs({ connectionString: t.url, db: t.db, smtpUrl: sink.url, mailFrom: FROM, now: () => now, log: (line) => lines.push(line) });
+    const jobs = await startJobs({ connectionString: t.url, db: t.db, smtpUrl: sink.url, mailFrom: FROM, now: () => now, log: (line) => lines.push(line), appUrl: "http://schakel.test" });
     let id: string;
     try {
       ({ id } = await queueInvitation("eva@school.example", now));

@@ -28,8 +28,11 @@ function loadRemixHandler(): Promise<RemixHandler> {
 export type TestAppOptions = {
   /** Pins the clock (as SCHAKEL_NOW does). To move time, make a second app over the same database. */
   now?: string | Date;
-  /** APP_URL; https here makes every request count as served over HTTPS. */
-  appUrl?: string;
+  /**
+   * APP_URL (a deployment; https here makes every request count as served over HTTPS). `null` is a
+   * localhost run: no APP_URL, so the address is http://localhost:3000 and only loopback hosts are served.
+   */
+  appUrl?: string | null;
   /** Mount the Remix build after the API, as the real server does. */
   remix?: boolean;
 };
@@ -47,9 +50,11 @@ export type RequestOptions = RequestInit & {
  * `remix: true` it is the API alone. `now` pins the clock (as SCHAKEL_NOW does).
  */
 export function createTestApp(db: Database, options: TestAppOptions = {}) {
-  const appUrl = (options.appUrl ?? TEST_APP_URL).replace(/\/$/, "");
   const now = options.now instanceof Date ? options.now.toISOString() : options.now;
-  const config = { ...readConfig({ LOG_LEVEL: "silent", APP_URL: appUrl }), now };
+  const env = options.appUrl === null ? { PORT: "3000" } : { APP_URL: (options.appUrl ?? TEST_APP_URL).replace(/\/$/, "") };
+  const config = { ...readConfig({ LOG_LEVEL: "silent", ...env }), now };
+  // Requests go to the configured address, as a browser following Schakel's own links would.
+  const appUrl = config.appUrl;
   const notified: number[] = [];
   const services: AppServices = {
     db,
@@ -69,7 +74,7 @@ export function createTestApp(db: Database, options: TestAppOptions = {}) {
     if (token) headers.set("Authorization", `Bearer ${token}`);
     if (rest.body && typeof rest.body === "string" && !headers.has("content-type")) headers.set("content-type", "application/json");
     if (jar && jar.size && !headers.has("cookie")) headers.set("cookie", jar.header());
-    // A browser always names the host; Remix compares it with the Origin of a form POST.
+    // A browser always names the host: our own unless a test plays someone naming another.
     if (!headers.has("host")) headers.set("host", new URL(appUrl).host);
     // @hono/node-server's getConnInfo reads the socket of the incoming Node request from the bindings.
     const bindings = { incoming: { socket: { remoteAddress: ip ?? "192.0.2.1", remotePort: 40000, remoteFamily: "IPv4" } } };

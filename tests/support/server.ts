@@ -31,7 +31,7 @@ export async function startTestServer(opts: { env?: Record<string, string> } = {
     const running = await startServer(config);
     // startServer names http://localhost:<port> when APP_URL is unset; 127.0.0.1 is the address it
     // listens on, where "localhost" might first resolve to ::1.
-    const url = config.appUrl ?? `http://127.0.0.1:${new URL(running.url).port}`;
+    const url = config.isDeployment ? config.appUrl : `http://127.0.0.1:${new URL(running.url).port}`;
     return {
       url,
       db: database.db,

@@ -2,7 +2,6 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { apiUser, requireApiRole } from "../../http/api-auth";
-import { appUrlFor } from "../../http/app-url";
 import { offerActivity, withdrawOffer } from "../portal/portal.service";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
@@ -25,7 +24,7 @@ export const activitiesApi = new Hono<HonoEnv>()
     const user = apiUser(c);
     const input = parseInput(CreateActivityInput, await readJson(c));
     const { db, clock, config } = c.get("services");
-    const meta = { actor: user, now: clock.now(), appUrl: appUrlFor(config, c.req.url) };
+    const meta = { actor: user, now: clock.now(), appUrl: config.appUrl };
     // Partner portal: an offer for its own organisation only, with emails (403/404 otherwise, see offerActivity).
     const created = await db.transaction().execute((trx) =>
       user.role === "partner" ? offerActivity(trx, scopeOf(user), input, meta) : createActivity(trx, scopeOf(user), input, meta),
@@ -47,7 +46,7 @@ export const activitiesApi = new Hono<HonoEnv>()
     const { id } = parseInput(ActivityId, c.req.param());
     const input = parseInput(UpdateActivityInput, await readJson(c));
     const { db, clock, config } = c.get("services");
-    const meta = { actor: user, now: clock.now(), appUrl: appUrlFor(config, c.req.url) };
+    const meta = { actor: user, now: clock.now(), appUrl: config.appUrl };
     return c.json(await db.transaction().execute((trx) => updateActivity(trx, scopeOf(user), id, input, meta)));
   })
   // Partner portal: withdraw its own offer while it is still only offered (see withdrawOffer).
@@ -56,7 +55,7 @@ export const activitiesApi = new Hono<HonoEnv>()
     const { id } = parseInput(ActivityId, c.req.param());
     const { version } = parseInput(WithdrawOfferInput, await readJson(c));
     const { db, clock, config } = c.get("services");
-    const meta = { actor: user, now: clock.now(), appUrl: appUrlFor(config, c.req.url) };
+    const meta = { actor: user, now: clock.now(), appUrl: config.appUrl };
     return c.json(await db.transaction().execute((trx) => withdrawOffer(trx, scopeOf(user), id, version, meta)));
   })
   .delete("/:id", requireApiRole(...EDITORS), async (c) => {

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { apiUser, requireApiRole } from "../../http/api-auth";
 import { readJson } from "../../http/body";
-import { appUrlFor } from "../../http/app-url";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
 import { invitePartnerUser, listPartnerUsers } from "../partner-users/partner-users.service";
@@ -95,7 +94,7 @@ export const organisationsApi = new Hono<HonoEnv>()
     const { id } = parseInput(OrganisationId, c.req.param());
     const input = parseInput(InvitePartnerUserInput, await readJson(c));
     const { db, clock, config } = c.get("services");
-    const invited = await db.transaction().execute((trx) => invitePartnerUser(trx, scopeOf(user), id, input, { actor: user, now: clock.now(), appUrl: appUrlFor(config, c.req.url) }));
+    const invited = await db.transaction().execute((trx) => invitePartnerUser(trx, scopeOf(user), id, input, { actor: user, now: clock.now(), appUrl: config.appUrl }));
     await c.get("services").notifyEmailQueued();
     return c.json(invited, 201);
   })

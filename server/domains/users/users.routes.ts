@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { apiUser, requireApiRole } from "../../http/api-auth";
-import { appUrlFor } from "../../http/app-url";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
 import { scopeOf } from "../../auth/current-user";
@@ -26,7 +25,7 @@ export const usersApi = new Hono<HonoEnv>()
     const input = parseInput(InviteUserInput, await readJson(c));
     const { db, clock, notifyEmailQueued } = c.get("services");
     const created = await db.transaction().execute((trx) =>
-      createUser(trx, { ...input, regionId: user.regionId }, { actor: user, now: clock.now(), appUrl: appUrlFor(c.get("services").config, c.req.url) }),
+      createUser(trx, { ...input, regionId: user.regionId }, { actor: user, now: clock.now(), appUrl: c.get("services").config.appUrl }),
     );
     await notifyEmailQueued();
     return c.json(created, 201);
@@ -42,7 +41,7 @@ export const usersApi = new Hono<HonoEnv>()
     const input = parseInput(ChangeRoleInput, await readJson(c));
     const { db, clock } = c.get("services");
     const changed = await db.transaction().execute((trx) =>
-      changeUserRole(trx, user.regionId, { userId: id, ...input }, { actor: user, now: clock.now(), appUrl: appUrlFor(c.get("services").config, c.req.url) }),
+      changeUserRole(trx, user.regionId, { userId: id, ...input }, { actor: user, now: clock.now(), appUrl: c.get("services").config.appUrl }),
     );
     return c.json(changed);
   })
@@ -51,7 +50,7 @@ export const usersApi = new Hono<HonoEnv>()
     const { id } = parseInput(UserId, c.req.param());
     const { db, clock } = c.get("services");
     const changed = await db.transaction().execute((trx) =>
-      deactivateUser(trx, user.regionId, id, { actor: user, now: clock.now(), appUrl: appUrlFor(c.get("services").config, c.req.url) }),
+      deactivateUser(trx, user.regionId, id, { actor: user, now: clock.now(), appUrl: c.get("services").config.appUrl }),
     );
     return c.json(changed);
   })
@@ -61,7 +60,7 @@ export const usersApi = new Hono<HonoEnv>()
     const input = parseInput(HandoverInput, await readJson(c));
     const { db, clock, notifyEmailQueued } = c.get("services");
     const result = await db.transaction().execute((trx) =>
-      handOverOrganisations(trx, scopeOf(user), id, input, { actor: user, now: clock.now(), appUrl: appUrlFor(c.get("services").config, c.req.url) }),
+      handOverOrganisations(trx, scopeOf(user), id, input, { actor: user, now: clock.now(), appUrl: c.get("services").config.appUrl }),
     );
     if (result.emailsQueued) await notifyEmailQueued();
     return c.json(result);
