@@ -16,8 +16,26 @@ export function requireRole(context: AppLoadContext, request: Request, ...roles:
   return user;
 }
 
-/** Only local paths, so a crafted link cannot send someone elsewhere after signing in. */
+/** Any origin will do: only whether a value stays on it matters, not which one it is. */
+const OWN_ORIGIN = "http://schakel.invalid";
+
+/**
+ * Only paths of our own origin, so a crafted link cannot send someone elsewhere after signing in.
+ * The value is parsed as a browser would resolve it against our origin (which strips tabs and
+ * newlines and reads `\` as `/`), and accepted only when it stays on that origin; the path, query and
+ * fragment are then returned as the URL parser normalised them, never the raw value.
+ */
 export function safeRedirectTo(value: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return fallback;
-  return value;
+  if (typeof value !== "string" || !value.startsWith("/")) return fallback;
+  let url: URL;
+  try {
+    url = new URL(value, OWN_ORIGIN);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== OWN_ORIGIN) return fallback;
+  const target = `${url.pathname}${url.search}${url.hash}`;
+  // A path that would itself read as another origin once a browser resolves it again (//evil, /\evil).
+  if (new URL(target, OWN_ORIGIN).origin !== OWN_ORIGIN || /^[/\\]{2}/.test(target)) return fallback;
+  return target;
 }
