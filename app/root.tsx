@@ -65,7 +65,7 @@ export default function App() {
   );
 }
 
-/** The one error boundary: a calm page for 403, 404 and the unexpected, inside the usual frame. */
+/** The one error boundary: a calm page for 400, 403, 404 and the unexpected, inside the usual frame. */
 export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>("root");
@@ -76,7 +76,9 @@ export function ErrorBoundary() {
       ? [t("errors.notFoundTitle"), t("errors.notFound")]
       : status === 403
         ? [t("errors.forbiddenTitle"), t("errors.forbidden")]
-        : [t("errors.unexpectedTitle"), t("errors.unexpected")];
+        : status === 400
+          ? [t("errors.badRequestTitle"), t("errors.badRequest")]
+          : [t("errors.unexpectedTitle"), t("errors.unexpected")];
   return (
     <Document locale={data?.locale ?? DEFAULT_LOCALE} nonce={data?.nonce ?? ""}>
       <AppShell user={data?.user ?? null}>

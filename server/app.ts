@@ -18,6 +18,7 @@ import { runInRegionScope } from "./db/region-scope";
 import { isDatabaseUnavailable } from "./db/unavailable";
 import { AppError } from "./errors";
 import { apiErrorResponse } from "./http/api-errors";
+import { DOWNLOAD_CSP } from "./http/downloads";
 import { isOwnOrigin, refuseOtherHosts, withoutHostForwarding } from "./http/hosts";
 import type { HonoEnv } from "./http/env";
 import { renderFeed } from "./domains/feeds/feeds.service";
@@ -105,8 +106,19 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
       crossOriginEmbedderPolicy: false,
       // Sent only over HTTPS (below): over plain http it means nothing and misleads.
       strictTransportSecurity: false,
+      // A header a handler set on purpose (the sandboxing CSP of a download) is its own to keep:
+      // overwriting it made a downloaded document render with the pages' policy (issue 14).
+      overwrite: false,
     }),
   );
+  // Every download (Content-Disposition: attachment) is sandboxed, whichever handler wrote it, so a
+  // file opened in the browser can run nothing and reach nothing of Schakel.
+  app.use("*", async (c, next) => {
+    await next();
+    if (/^\s*attachment/i.test(c.res.headers.get("Content-Disposition") ?? "") && !c.res.headers.has("Content-Security-Policy")) {
+      c.res.headers.set("Content-Security-Policy", DOWNLOAD_CSP);
+    }
+  });
   app.use("*", async (c, next) => {
     await next();
     if (isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto"))) {

@@ -6,6 +6,7 @@ import { serve } from "@hono/node-server";
 import type { ServerBuild } from "@remix-run/server-runtime";
 import { broadcastDevReady, createRequestHandler } from "@remix-run/server-runtime";
 import { createApp, type RemixHandler } from "./app";
+import { withAddressErrorsAsBadRequest } from "./http/page-errors";
 import { createSessions } from "./auth/sessions";
 import { createClock } from "./clock";
 import { type Config, readConfig, withBoundPort } from "./config";
@@ -121,7 +122,7 @@ function remixHandlerLoader(config: Config): () => Promise<RemixHandler> {
     const mtime = config.isProduction && cached ? cached.mtime : fs.statSync(BUILD_PATH).mtimeMs;
     if (!cached || cached.mtime !== mtime) {
       const build = (await import(`${pathToFileURL(BUILD_PATH).href}?t=${mtime}`)) as ServerBuild;
-      cached = { mtime, handler: createRequestHandler(build, mode) };
+      cached = { mtime, handler: createRequestHandler(withAddressErrorsAsBadRequest(build), mode) };
       if (!config.isProduction && process.env.REMIX_DEV_ORIGIN) await broadcastDevReady(build);
     }
     return cached.handler;

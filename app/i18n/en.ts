@@ -53,6 +53,8 @@ export const en: Messages = {
     notFound: "This page does not exist, or you do not have access to it.",
     forbiddenTitle: "No access",
     forbidden: "You do not have access to this page.",
+    badRequestTitle: "This address is not right",
+    badRequest: "The address holds a value Schakel cannot read, such as an old or altered link to a next page. Open the list again from the start.",
     unexpectedTitle: "Something went wrong",
     unexpected: "Something went wrong. Please try again; if it keeps failing, tell your administrator.",
     backHome: "Back to the overview",

@@ -69,6 +69,8 @@ export const nl = {
     notFound: "Deze pagina bestaat niet, of u heeft er geen toegang toe.",
     forbiddenTitle: "Geen toegang",
     forbidden: "U heeft geen toegang tot deze pagina.",
+    badRequestTitle: "Dit adres klopt niet",
+    badRequest: "Het adres bevat een waarde die Schakel niet kan lezen, bijvoorbeeld een oude of aangepaste link naar een volgende pagina. Open de lijst opnieuw vanaf het begin.",
     unexpectedTitle: "Er ging iets mis",
     unexpected: "Er ging iets mis. Probeer het opnieuw; blijft het misgaan, meld het dan aan de beheerder.",
     backHome: "Terug naar het overzicht",

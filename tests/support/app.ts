@@ -8,6 +8,7 @@ import { createClock } from "../../server/clock";
 import { readConfig } from "../../server/config";
 import type { AppServices } from "../../server/context";
 import type { Database } from "../../server/db/database";
+import { withAddressErrorsAsBadRequest } from "../../server/http/page-errors";
 import { createLogger } from "../../server/logger";
 
 export const TEST_APP_URL = "http://schakel.test";
@@ -21,7 +22,7 @@ function loadRemixHandler(): Promise<RemixHandler> {
   return (remixHandler ??= (async () => {
     if (!existsSync(BUILD_PATH)) throw new Error(`No Remix build at ${BUILD_PATH}: run "npx remix build" first.`);
     const build = (await import(/* @vite-ignore */ pathToFileURL(BUILD_PATH).href)) as ServerBuild;
-    return createRequestHandler(build, "production");
+    return createRequestHandler(withAddressErrorsAsBadRequest(build), "production");
   })());
 }
 

@@ -368,7 +368,7 @@ export async function listActivities(db: Database, scope: Scope, filters: ListAc
   if (filters.from) query = query.where("activities.end_date", ">=", filters.from);
   if (filters.to) query = query.where("activities.start_date", "<=", filters.to);
   if (filters.cursor) {
-    const [date, id] = decodeCursor(filters.cursor, 2);
+    const [date, id] = decodeCursor(filters.cursor, ["date", "uuid"]);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date)) || !/^[0-9a-f-]{36}$/i.test(String(id))) throw validationFailed({ cursor: "validation.invalid" });
     query = query.where(sql<boolean>`(activities.start_date, activities.id) < (${String(date)}::date, ${String(id)}::uuid)`);
   }

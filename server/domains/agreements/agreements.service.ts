@@ -107,7 +107,7 @@ export async function listAgreements(db: Database, scope: Scope, filters: ListAg
     query = query.orderBy("agreements.signed_on", "desc").orderBy("agreements.id", "desc");
   }
   if (filters.cursor) {
-    const [day, id] = decodeCursor(filters.cursor, 2).map(String) as [string, string];
+    const [day, id] = decodeCursor(filters.cursor, ["date", "uuid"]);
     query = expiring
       ? query.where(sql<boolean>`(agreements.expires_on, agreements.id) > (${day}::date, ${id}::uuid)`)
       : query.where(sql<boolean>`(agreements.signed_on, agreements.id) < (${day}::date, ${id}::uuid)`);

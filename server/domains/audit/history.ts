@@ -76,7 +76,7 @@ export async function listHistory(
     .orderBy("audit_log.id", "desc")
     .limit(page.limit + 1);
   if (page.cursor) {
-    const [last] = decodeCursor(page.cursor, 1);
+    const [last] = decodeCursor(page.cursor, ["bigint"]);
     if (!/^\d{1,18}$/.test(String(last))) throw validationFailed({ cursor: "validation.invalid" });
     query = query.where(sql<boolean>`audit_log.id < ${String(last)}::bigint`);
   }

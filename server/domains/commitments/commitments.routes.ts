@@ -3,6 +3,7 @@ import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { apiUser, requireApiRole } from "../../http/api-auth";
 import { readJson } from "../../http/body";
+import { DOWNLOAD_CSP } from "../../http/downloads";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
 import { checkDocument } from "../documents/documents.service";
@@ -117,7 +118,7 @@ export async function documentResponse(document: { fileName: string; contentType
       "Content-Length": String(document.sizeBytes),
       "Content-Disposition": `attachment; filename="${document.fileName.replace(/[^\x20-\x7e]|"/g, "_")}"; filename*=UTF-8''${encodeURIComponent(document.fileName)}`,
       "X-Content-Type-Options": "nosniff",
-      "Content-Security-Policy": "default-src 'none'; sandbox",
+      "Content-Security-Policy": DOWNLOAD_CSP,
       "Cache-Control": "private, no-store",
       ETag: `"${document.sha256}"`,
     },

@@ -220,7 +220,7 @@ export async function listCommitments(db: Database, scope: Scope, filters: ListC
     .limit(filters.limit + 1);
   query = applyFilters(query, filters);
   if (filters.cursor) {
-    const [year, createdAt, id] = decodeCursor(filters.cursor, 3).map(String) as [string, string, string];
+    const [year, createdAt, id] = decodeCursor(filters.cursor, ["text", "timestamp", "uuid"]);
     query = query.where(sql<boolean>`(commitments.school_year, commitments.created_at, commitments.id) < (${year}, ${createdAt}::timestamptz, ${id}::uuid)`);
   }
   const rows = (await query.execute()) as Row[];

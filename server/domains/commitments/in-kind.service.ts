@@ -88,7 +88,7 @@ function proposalsQuery(db: Database, regionId: string, opts: { activityId?: str
 /** The proposals for the penvoerder, newest activity first. Account holders read them too; partners do not. */
 export async function listInKindProposals(db: Database, scope: Scope, filters: ListProposalsInput) {
   assertStaff(scope);
-  const after = filters.cursor ? (decodeCursor(filters.cursor, 2).map(String) as [string, string]) : null;
+  const after = filters.cursor ? decodeCursor(filters.cursor, ["date", "uuid"]) : null;
   const { rows } = await sql<InKindProposal>`
     ${proposalsQuery(db, scope.regionId, { schoolYear: filters.schoolYear })}
     ${after ? sql`where (p.date, p."activityId") < (${after[0]}::date, ${after[1]}::uuid)` : sql``}

@@ -195,7 +195,7 @@ export async function listHealth(db: Database, scope: Scope, filters: ListHealth
   if (filters.kind) query = query.where("organisations.kind", "=", filters.kind);
   if (!filters.includeSnoozed) query = query.where((eb) => eb.not(activeSnooze(opts.today)));
   if (filters.cursor) {
-    const [rank, since, id] = decodeCursor(filters.cursor, 3);
+    const [rank, since, id] = decodeCursor(filters.cursor, ["int", "date", "uuid"]);
     query = query.where(sql<boolean>`(${tierRank}, organisation_health.state_since, organisations.id) > (${Number(rank)}, ${String(since)}::date, ${String(id)}::uuid)`);
   }
   const rows = await query.execute();

@@ -141,7 +141,7 @@ export async function listInteractions(db: Database, scope: Scope, filters: List
     .limit(filters.limit + 1);
   if (filters.organisationId) query = query.where("interactions.organisation_id", "=", filters.organisationId);
   if (filters.cursor) {
-    const [date, id] = decodeCursor(filters.cursor, 2);
+    const [date, id] = decodeCursor(filters.cursor, ["date", "uuid"]);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date)) || !/^[0-9a-f-]{36}$/i.test(String(id))) throw validationFailed({ cursor: "validation.invalid" });
     query = query.where(sql<boolean>`(interactions.date, interactions.id) < (${String(date)}::date, ${String(id)}::uuid)`);
   }

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
-import { stringify } from "csv-stringify";
 import { type Locale, translator } from "../../../app/i18n";
 import type { Scope } from "../../auth/current-user";
+import { csvStream } from "../../csv";
 import type { Database } from "../../db/database";
 import { inThisRegionScope } from "../../db/region-scope";
 import type { ListOrganisationsInput } from "./organisations.schemas";
@@ -47,7 +47,7 @@ function headers(locale: Locale) {
 
 /**
  * The filtered organisation list as CSV or XLSX, streamed: rows are read a page at a time and
- * written as they come (csv-stringify; our own sheet XML in a streaming zip, see xlsx-stream.ts),
+ * written as they come (server/csv.ts, which neutralises formula-like cells; our own sheet XML in a streaming zip, see xlsx-stream.ts),
  * both only as fast as the client reads, so a 100,000-row export keeps memory flat.
  */
 export function exportOrganisations(
@@ -60,7 +60,7 @@ export function exportOrganisations(
   const rows = inThisRegionScope(organisationRows(db, scope, filters, locale));
   if (format === "csv") {
     // A byte-order mark so Excel opens the UTF-8 file with its accents intact; ';' is what Dutch Excel expects.
-    const csv = stringify({ delimiter: ";", bom: true });
+    const csv = csvStream({ delimiter: ";", bom: true });
     csv.write(headers(locale));
     Readable.from(rows)
       .on("error", (error) => csv.destroy(error))

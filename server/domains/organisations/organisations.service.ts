@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { OrganisationKind, OrganisationStatus, Tier } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
-import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { type CursorKind, decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -178,6 +178,9 @@ const SORTS: Record<OrganisationSort, { keys: Array<{ expr: RawBuilder<unknown>;
   updated: { keys: [{ expr: sql`organisations.updated_at`, cast: "timestamptz" }], descending: true },
 };
 
+/** What a cursor's value must be for each SQL type of a sort key. */
+const CURSOR_KIND = { text: "text", int: "int", timestamptz: "timestamp" } as const satisfies Record<string, CursorKind>;
+
 /** A page of organisations, filtered, in the chosen order, with a keyset cursor so page 500 costs what page 1 does. */
 export async function listOrganisations(db: Database, scope: Scope, filters: Omit<ListOrganisationsInput, "sort"> & { sort?: OrganisationSort }) {
   const sort = SORTS[filters.sort ?? "name"];
@@ -202,7 +205,7 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Omi
     query = query.where(sql<boolean>`immutable_unaccent(lower(organisations.name)) like ${containsPattern(filters.q.toLowerCase())}`);
   }
   if (filters.cursor) {
-    const values = decodeCursor(filters.cursor, sort.keys.length + 1);
+    const values = decodeCursor(filters.cursor, [...sort.keys.map((key) => CURSOR_KIND[key.cast]), "uuid"]);
     const after = sort.keys.map((key, i) => sql`cast(${String(values[i])} as ${sql.raw(key.cast)})`);
     const keys = sort.keys.map((key) => key.expr);
     const comparison = sort.descending ? sql.raw("<") : sql.raw(">");

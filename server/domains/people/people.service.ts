@@ -133,7 +133,7 @@ export async function listPeople(
   regionId: string,
   options: { limit: number; cursor?: string | undefined; q?: string | undefined },
 ): Promise<{ items: PersonSummary[]; nextCursor: string | null }> {
-  const after = options.cursor ? decodeCursor(options.cursor, 2) : undefined;
+  const after = options.cursor ? decodeCursor(options.cursor, ["text", "uuid"]) : undefined;
   let query = db
     .selectFrom("people")
     .select([...personColumns, sql<string>`lower(people.name)`.as("sortName")])

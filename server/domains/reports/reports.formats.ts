@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
-import { stringify } from "csv-stringify/sync";
 import PDFDocument from "pdfkit";
+import { csvString } from "../../csv";
 import { type Locale, translator, type Translate } from "../../../app/i18n";
 import { formatEuros } from "../commitments/commitments.schemas";
 import { streamXlsxSheets, type XlsxCell } from "../organisations/xlsx-stream";
@@ -88,9 +88,9 @@ function headers(t: Translate) {
 export function reportCsv(figures: SchoolYearFigures, locale: Locale): string {
   const t = translator(locale);
   const rows = indicatorRows(figures, locale).map((row) => [
-    row.section, row.description, row.count === undefined ? "" : String(row.count), row.cents === undefined || row.cents === null ? "" : csvEuros(row.cents),
+    row.section, row.description, row.count === undefined ? "" : row.count, row.cents === undefined || row.cents === null ? "" : csvEuros(row.cents),
   ]);
-  return stringify([headers(t), ...rows], { delimiter: ";", bom: true });
+  return csvString([headers(t), ...rows], { delimiter: ";", bom: true });
 }
 
 /** The report as XLSX: a sheet of figures and a sheet of partners, amounts as numbers in euros. */

@@ -186,7 +186,7 @@ export async function requestPasswordReset(db: Database, email: string, meta: { 
 }
 
 export async function listUsers(db: Database, regionId: string, options: { limit: number; cursor?: string | undefined }) {
-  const after = options.cursor ? decodeCursor(options.cursor, 2) : undefined;
+  const after = options.cursor ? decodeCursor(options.cursor, ["text", "uuid"]) : undefined;
   let query = db
     .selectFrom("users")
     .select(summaryColumns)
