@@ -39,20 +39,31 @@ function csvCells(text: string): string[][] {
   let row: string[] = [];
   let cell = "";
   let quoted = false;
+  const endRow = () => {
+    row.push(cell);
+    rows.push(row);
+    row = [];
+    cell = "";
+  };
   for (let i = 0; i < body.length; i++) {
     const char = body[i]!;
     if (quoted) {
-      if (char === '"' && body[i + 1] === '"') (cell += '"'), i++;
-      else if (char === '"') quoted = false;
+      if (char === '"' && body[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
       else cell += char;
     } else if (char === '"' && cell === "") quoted = true;
-    else if (char === delimiter) row.push(cell), (cell = "");
-    else if (char === "\n" || (char === "\r" && body[i + 1] === "\n")) {
-      if (char === "\r") i++;
-      row.push(cell), rows.push(row), (row = []), (cell = "");
+    else if (char === delimiter) {
+      row.push(cell);
+      cell = "";
+    } else if (char === "\n") endRow();
+    else if (char === "\r" && body[i + 1] === "\n") {
+      i++;
+      endRow();
     } else cell += char;
   }
-  if (cell || row.length) row.push(cell), rows.push(row);
+  if (cell || row.length) endRow();
   return rows;
 }
 
