@@ -78,6 +78,7 @@ export const en: Messages = {
     kvkBranch: "A branch number has 12 digits.",
     brin: "A BRIN code is 2 digits and 2 letters, optionally followed by 2 digits (for example 12AB or 12AB01).",
     postalCode: "Enter a postal code such as 1234 AB.",
+    webAddress: "Enter a web address starting with https:// or http://.",
     kvkTaken: "An organisation with this KvK number already exists in this region.",
     unknownSubregion: "This subregion does not belong to your region.",
     unknownAccountHolder: "Choose an active colleague from your region.",

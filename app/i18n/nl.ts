@@ -94,6 +94,7 @@ export const nl = {
     kvkBranch: "Een vestigingsnummer heeft 12 cijfers.",
     brin: "Een BRIN-code is 2 cijfers en 2 letters, eventueel gevolgd door 2 cijfers (bijvoorbeeld 12AB of 12AB01).",
     postalCode: "Vul een postcode in als 1234 AB.",
+    webAddress: "Vul een webadres in dat begint met https:// of http://.",
     kvkTaken: "Er is al een organisatie met dit KvK-nummer in deze regio.",
     unknownSubregion: "Deze subregio hoort niet bij uw regio.",
     unknownAccountHolder: "Kies een actieve collega uit uw regio.",

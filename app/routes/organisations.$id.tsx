@@ -50,6 +50,7 @@ import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formValues } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
+import { webHref } from "../../server/domains/links/links.schemas";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organisation.name ?? "Organisatie"} · Schakel` }];
 
@@ -226,7 +227,7 @@ export default function OrganisationPage() {
             {o.brinCode ? <><dt>{t("organisations.fields.brinCode")}</dt><dd>{o.brinCode}</dd></> : null}
             {o.sector ? <><dt>{t("organisations.fields.sector")}</dt><dd>{o.sector}</dd></> : null}
             {o.street || o.city ? <><dt>{t("organisations.fields.street")}</dt><dd>{[o.street, [o.postalCode, o.city].filter(Boolean).join(" ")].filter(Boolean).join(", ")}</dd></> : null}
-            {o.website ? <><dt>{t("organisations.fields.website")}</dt><dd><a href={o.website} rel="noopener noreferrer">{o.website}</a></dd></> : null}
+            {o.website ? <><dt>{t("organisations.fields.website")}</dt><dd>{webHref(o.website) ? <a href={webHref(o.website)} rel="noopener noreferrer">{o.website}</a> : o.website}</dd></> : null}
             {o.tags.length ? <><dt>{t("organisations.fields.tags").replace(/ \(.*\)$/, "")}</dt><dd>{o.tags.map((tag) => <span key={tag} className="badge">{tag}</span>)}</dd></> : null}
           </dl>
         </section>

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HEALTH_STATES, ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../../db/schema";
+import { WebAddress } from "../links/links.schemas";
 
 const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((value) => value || null);
 
@@ -17,7 +18,7 @@ const OrganisationFields = {
   street: optionalText(200),
   postalCode: z.string().trim().toUpperCase().regex(/^[1-9][0-9]{3} ?[A-Z]{2}$/, "validation.postalCode").nullish(),
   city: optionalText(100),
-  website: z.url().max(300).nullish(),
+  website: WebAddress(300).nullish(),
   subregionId: z.uuid().nullish(),
   tier: z.enum(TIERS).default("regular"),
   status: z.enum(ORGANISATION_STATUSES).default("active"),
