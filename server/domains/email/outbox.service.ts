@@ -67,10 +67,39 @@ export async function listOutbox(db: Database, regionId: string, opts: { limit?:
   return { items, nextCursor };
 }
 
-/** One email of the region's outbox with its full content, or undefined (also for another region's). */
+/** What a secret in a link is replaced by where people read the outbox. */
+export const REDACTED = "••••••";
+
+/** Paths whose next segment is a secret whatever it looks like. */
+const SECRET_PATHS = /(\/(?:invitation|reset-password|setup)\/)([^\s"'<>?#&/]+)/g;
+/** Query parameters that carry a secret. */
+const SECRET_PARAMS = /([?&](?:token|code|key|secret)=)([^\s"'<>&#]+)/gi;
+/**
+ * Any other path segment or query value that looks like a random secret (20 or more base64url
+ * characters, or a `cal_` feed token); a UUID is an ordinary record id and stays readable.
+ */
+const SECRET_LIKE = /([/=])((?:cal_)?[A-Za-z0-9_-]{20,})(?=$|[\s"'<>?#&/.])/g;
+const IS_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The email's content as an admin may read it: the secrets in its links (invitation, password-reset
+ * and setup tokens, feed addresses) replaced by REDACTED. An admin reading the outbox could
+ * otherwise take over an account with a live reset link (issue 14). The stored email is unchanged.
+ */
+export function redactSecrets(content: string): string {
+  return content
+    .replace(SECRET_PATHS, (_, path: string) => `${path}${REDACTED}`)
+    .replace(SECRET_PARAMS, (_, name: string) => `${name}${REDACTED}`)
+    .replace(SECRET_LIKE, (match, lead: string, value: string) => (IS_UUID.test(value) ? match : `${lead}${REDACTED}`));
+}
+
+/**
+ * One email of the region's outbox, or undefined (also for another region's), for people to read:
+ * the secrets in its links redacted (redactSecrets). Delivery reads the stored email itself.
+ */
 export async function findOutboxEmail(db: Database, regionId: string, id: string) {
   if (!UUID.test(id)) return undefined;
-  return db
+  const email = await db
     .selectFrom("email_outbox")
     .select([
       "id",
@@ -90,4 +119,5 @@ export async function findOutboxEmail(db: Database, regionId: string, id: string
     .where("id", "=", id)
     .where("region_id", "=", regionId)
     .executeTakeFirst();
+  return email && { ...email, subject: redactSecrets(email.subject), html: redactSecrets(email.html), text: redactSecrets(email.text) };
 }
