@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { type Locale, translator } from "../../../app/i18n";
 import type { Scope } from "../../auth/current-user";
 import { csvStream } from "../../csv";
+import { toWebStream } from "../../http/web-stream";
 import type { Database } from "../../db/database";
 import { inThisRegionScope } from "../../db/region-scope";
 import type { ListOrganisationsInput } from "./organisations.schemas";
@@ -65,12 +66,12 @@ export function exportOrganisations(
     Readable.from(rows)
       .on("error", (error) => csv.destroy(error))
       .pipe(csv);
-    return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
+    return toWebStream(csv);
   }
   async function* withHeaders() {
     yield headers(locale);
     yield* rows;
   }
   const output = streamXlsx(translator(locale)("organisations.title"), withHeaders());
-  return Readable.toWeb(output) as ReadableStream<Uint8Array>;
+  return toWebStream(output);
 }

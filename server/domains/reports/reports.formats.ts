@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import PDFDocument from "pdfkit";
 import { csvString } from "../../csv";
+import { toWebStream } from "../../http/web-stream";
 import { type Locale, translator, type Translate } from "../../../app/i18n";
 import { formatEuros } from "../commitments/commitments.schemas";
 import { streamXlsxSheets, type XlsxCell } from "../organisations/xlsx-stream";
@@ -23,7 +24,7 @@ export const REPORT_CONTENT_TYPES = {
 
 /** A report file as a download, streamed when it is a stream (XLSX, PDF). */
 export function reportFileResponse(body: string | Readable, format: keyof typeof REPORT_CONTENT_TYPES, fileName: string): Response {
-  const content = typeof body === "string" ? body : (Readable.toWeb(body) as ReadableStream<Uint8Array>);
+  const content = typeof body === "string" ? body : toWebStream(body);
   return new Response(content, {
     headers: { "Content-Type": REPORT_CONTENT_TYPES[format], "Content-Disposition": `attachment; filename="${fileName}.${format}"`, "Cache-Control": "private, no-store" },
   });
