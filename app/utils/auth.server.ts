@@ -27,14 +27,14 @@ const OWN_ORIGIN = "http://schakel.invalid";
  */
 export function safeRedirectTo(value: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
   if (typeof value !== "string" || !value.startsWith("/")) return fallback;
-  let url: URL;
+  let resolved: URL;
   try {
-    url = new URL(value, OWN_ORIGIN);
+    resolved = new URL(value, OWN_ORIGIN);
   } catch {
     return fallback;
   }
-  if (url.origin !== OWN_ORIGIN) return fallback;
-  const target = `${url.pathname}${url.search}${url.hash}`;
+  if (resolved.origin !== OWN_ORIGIN) return fallback;
+  const target = `${resolved.pathname}${resolved.search}${resolved.hash}`;
   // A path that would itself read as another origin once a browser resolves it again (//evil, /\evil).
   if (new URL(target, OWN_ORIGIN).origin !== OWN_ORIGIN || /^[/\\]{2}/.test(target)) return fallback;
   return target;

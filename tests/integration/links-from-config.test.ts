@@ -316,7 +316,7 @@ const HOST_READER = "server/http/hosts.ts";
 
 const REQUEST_ORIGIN_PATTERNS: Array<[RegExp, string]> = [
   [/new URL\(\s*(?:request|req|c\.req|c\.req\.raw)\.url\s*\)\s*\.(?:origin|host|hostname|protocol\s*\+)/, "new URL(request.url).origin"],
-  [/new URL\([^)]*\)\s*\.(?:origin|host)\b/, "an origin or host from a parsed URL"],
+  [/new URL\(\s*[^,)]*(?:request|req\b|\.url\b|Url\b)[^)]*\)\s*\.(?:origin|host)\b/, "an origin or host from a request's URL"],
   [/\burl\.origin\b|\burl\.host\b/, "an origin or host taken from a parsed request URL"],
   [/headers\.get\(\s*["'](?:host|x-forwarded-host|forwarded|x-forwarded-server|x-original-host)["']\s*\)/i, 'headers.get("host")'],
   [/\.header\(\s*["'](?:host|x-forwarded-host|forwarded|x-forwarded-server|x-original-host)["']\s*\)/i, 'c.req.header("host")'],
