@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyRegionRetention, applyRetention } from "../../server/domains/privacy/privacy.service";
+import { applyRegionRetention, applyRetention, erasePerson } from "../../server/domains/privacy/privacy.service";
 import { createTestApp, TEST_APP_URL, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { TEST_NOW } from "../support/factories";
@@ -44,6 +44,11 @@ describe("AVG erasure and retention in region B leave region A alone", () => {
     const before = await dumpA();
     const lookalike = await createInB({ name: LOOKALIKE.company, phone: LOOKALIKE.phone });
     await eraseInB(lookalike.id);
+    // Row-level security stops the API's statements at the region; a job or the CLI runs as the
+    // owner role, past it: the erasure itself must stay in the region.
+    const asOwner = await createInB({ name: LOOKALIKE.company, phone: LOOKALIKE.phone });
+    const scope = { regionId: b.region.id, userId: b.admin.user.id, role: "admin" as const, organisationId: null };
+    await t.db.transaction().execute((trx) => erasePerson(trx, scope, String(asOwner.id), { actor: null, now: TEST_NOW }));
     expectRegionUnchanged(before, await dumpA());
     const company = await t.db.selectFrom("organisations").select(["name", "tags"]).where("id", "=", a.companyId).executeTakeFirstOrThrow();
     expect(company).toEqual({ name: LOOKALIKE.company, tags: [...LOOKALIKE.tags] });
