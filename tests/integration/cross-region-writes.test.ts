@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queueWeeklyDigests } from "../../server/domains/digest/digest.service";
 import { deliverDueEmails } from "../../server/domains/email/delivery";
 import { recomputeHealth } from "../../server/domains/health/health.service";
+import { stageImport } from "../../server/domains/imports/imports.service";
 import { applyRegionRetention, erasePerson } from "../../server/domains/privacy/privacy.service";
 import { createTestApp, TEST_APP_URL, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -80,12 +81,17 @@ describe("region B's bulk writes leave region A's rows as they were", () => {
     await asRegionB(() => b.api(`/organisations/${b.companyId}/merge`, b.holder.token, "POST", { duplicateId: duplicate.id }, 200));
   });
 
-  it("committing an import in region B that names region A's organisations and contacts changes nothing in region A", async () => {
+  it("staging and committing an import in region B that names region A's organisations and contacts changes nothing in region A", async () => {
     const csv = [
       "Naam;KvK;Plaats;Soort;Subregio;Prioriteit;Status;Tags;Contactpersoon;Functie;E-mail;Telefoon",
       `${LOOKALIKE.company};12345678;Enschede;Bedrijf;Noord;Regulier;Actief;techniek;${LOOKALIKE.person};HR;${LOOKALIKE.email};${LOOKALIKE.phone}`,
       `${LOOKALIKE.school};;Enschede;Vmbo;Noord;Regulier;Actief;;${LOOKALIKE.leaver};Docent;${LOOKALIKE.leaverEmail};`,
     ].join("\r\n");
+    // A staged import of region A, expired: staging in region B used to remove it along with B's own.
+    const table = { headers: ["Naam"], rows: [[2, [LOOKALIKE.company]]] as Array<[number, string[]]> };
+    const expired = new Date(now.getTime() - 2 * 86_400_000);
+    await stageImport(t.db, a.region.id, { fileName: "a.csv", table }, { actor: null, now: expired });
+    await asRegionB(() => stageImport(t.db, b.region.id, { fileName: "b.csv", table }, { actor: null, now }));
     await asRegionB(async () => {
       const staged = await web.request("/api/v1/imports/organisations?dryRun=true", { method: "POST", token: b.holder.token, body: csv, headers: { "content-type": "text/csv" } });
       expect(staged.status).toBe(200);
