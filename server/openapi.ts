@@ -382,7 +382,7 @@ export function openApiDocument() {
         get: { summary: "Everything Schakel keeps about the person, for an access request (admin); the viewing is audited", parameters: idParam, responses: record("{ person, affiliations, interactions, activities, tasks }") },
       },
       "/people/{id}/erase": {
-        post: { summary: "Erase the person (admin): name, email and phone removed from every table; jobs, contact moments and activities stay as anonymous counts; the audit log keeps only that an erasure happened. 422 when erased already", parameters: idParam, responses: record("{ id, anonymisedAt }") },
+        post: { summary: "Erase the person (admin): the person is anonymised and their name, email and phone are removed from the rows of their region linked to them by id (contact moments they took part in and their tasks, activities they spoke at, emails to them, audit entries about these); jobs, contact moments and activities stay as anonymous counts; the audit log keeps only that an erasure happened. Nothing of another region changes. Answers what changed: changes[] of { table, kind, count }. 422 when erased already", parameters: idParam, responses: record("{ id, anonymisedAt, changes: [{ table, kind, count }] }") },
       },
       "/documents/{id}": {
         get: {
