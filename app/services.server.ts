@@ -3,9 +3,9 @@
  * out of the browser build, so nothing here (argon2, postgres, nodemailer) reaches a browser.
  * Routes import zod schemas (`*.schemas.ts`, browser-safe) directly and everything else from here.
  */
-export { createApiToken, listApiTokens, revokeApiToken } from "../server/auth/api-tokens";
+export { listApiTokens, mintApiToken, revokeAllApiTokens, revokeApiToken } from "../server/auth/api-tokens";
 export { signIn } from "../server/auth/sign-in";
-export { endSession, listSessions } from "../server/auth/sessions";
+export { endOtherSessions, endSession, listSessions } from "../server/auth/sessions";
 export { erasePerson, exportPerson, regionRetention, setRegionRetention, type PersonExport } from "../server/domains/privacy/privacy.service";
 export {
   completeChallenge,

@@ -52,7 +52,10 @@ export interface UsersTable {
   /** The weekly digest: whether it comes, and on which ISO weekday (1 = Monday). */
   digest_enabled: Generated<boolean>;
   digest_weekday: Generated<number>;
-  /** Two-factor sign-in: the TOTP secret (while enrolling, enabled_at is null) and the last accepted time step. */
+  /**
+   * Two-factor sign-in: the TOTP secret (while enrolling, enabled_at is null), encrypted with
+   * SCHAKEL_SECRET_KEY ("v1:…", server/auth/secret-key.ts), and the last accepted time step.
+   */
   totp_secret: string | null;
   totp_enabled_at: Timestamp | null;
   totp_last_step: ColumnType<string | null, number | string | null, number | string | null>;
@@ -75,6 +78,7 @@ export interface TwoFactorChallengesTable {
 }
 
 export interface SessionsTable {
+  /** The hex SHA-256 of the token in the cookie; the token itself is never stored. */
   id: string;
   user_id: string;
   expires_at: Timestamp;

@@ -1,5 +1,6 @@
 import { createElement, type ReactElement } from "react";
 import { translator } from "../app/i18n";
+import { ApiTokensRevokedEmail, type ApiTokensRevokedEmailProps } from "./api-tokens-revoked";
 import { HandoverSummaryEmail, type HandoverSummaryEmailProps } from "./handover-summary";
 import { InvitationEmail, type InvitationEmailProps } from "./invitation";
 import { PasswordResetEmail, type PasswordResetEmailProps } from "./password-reset";
@@ -16,6 +17,11 @@ export async function renderInvitationEmail(p: InvitationEmailProps): Promise<Em
 export async function renderPasswordResetEmail(p: PasswordResetEmailProps): Promise<EmailMessage> {
   const subject = translator(p.locale)("email.passwordReset.subject");
   return renderMessage(subject, createElement(PasswordResetEmail, p));
+}
+
+export async function renderApiTokensRevokedEmail(p: ApiTokensRevokedEmailProps): Promise<EmailMessage> {
+  const subject = translator(p.locale)("email.apiTokensRevoked.subject", { count: p.count });
+  return renderMessage(subject, createElement(ApiTokensRevokedEmail, p));
 }
 
 export async function renderHandoverSummaryEmail(p: HandoverSummaryEmailProps): Promise<EmailMessage> {

@@ -157,9 +157,11 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     let sessionCookie: string | null = null;
     if (isBearerApiRequest(c.req.path, authorization)) {
       const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1] ?? "";
-      const user = await authenticateApiToken(services.db, token, services.clock.now());
-      if (!user) return c.json(new AppError("UNAUTHENTICATED", "The API token is not valid").toJSON(), 401);
-      c.set("user", user);
+      const found = await authenticateApiToken(services.db, token, services.clock.now());
+      if (!found) return c.json(new AppError("UNAUTHENTICATED", "The API token is not valid").toJSON(), 401);
+      // A token is no way around the region's two-factor requirement: it works once the owner has set it up.
+      if (found.mustSetUpTwoFactor) return c.json(twoFactorRequired().toJSON(), 403);
+      c.set("user", found.user);
       c.set("sessionId", null);
     } else {
       const session = await services.sessions.validate(c.req.header("cookie"), isSecure);
@@ -170,7 +172,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
       // else opens until it is set up (the page, signing out and the page's assets excepted).
       if (session.mustSetUpTwoFactor && !TWO_FACTOR_SETUP_PATHS.test(c.req.path)) {
         const refused = c.req.path.startsWith("/api/")
-          ? c.json(new AppError("FORBIDDEN", "Your region requires two-factor sign-in: set it up on /profile/two-factor first").toJSON(), 403)
+          ? c.json(twoFactorRequired().toJSON(), 403)
           : c.redirect("/profile/two-factor", 303);
         if (sessionCookie) refused.headers.append("Set-Cookie", sessionCookie);
         return refused;
@@ -276,3 +278,8 @@ function clientAddress(c: Parameters<typeof getConnInfo>[0]): string {
 }
 
 export type { ServerBuild };
+
+/** The answer to an API call of someone the region requires a second factor of, who has none yet. */
+function twoFactorRequired() {
+  return new AppError("TWO_FACTOR_REQUIRED", "Your region requires two-factor sign-in for your role: set it up on /profile/two-factor first; until then your sessions and API tokens are refused");
+}

@@ -15,6 +15,8 @@ const Env = z.object({
   SCHAKEL_NOW: z.string().datetime({ offset: true }).optional(),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
   NODE_ENV: z.string().default("production"),
+  /** Checked and turned into a key by server/auth/secret-key.ts (required with APP_URL). */
+  SCHAKEL_SECRET_KEY: z.string().optional(),
 });
 
 export type Config = {
@@ -28,6 +30,7 @@ export type Config = {
   now: string | undefined;
   logLevel: "silent" | "error" | "info" | "debug";
   isProduction: boolean;
+  secretKey: string | undefined;
 };
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -48,5 +51,6 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     now: e.SCHAKEL_NOW,
     logLevel: e.LOG_LEVEL,
     isProduction: e.NODE_ENV === "production",
+    secretKey: e.SCHAKEL_SECRET_KEY,
   };
 }

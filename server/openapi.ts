@@ -20,7 +20,7 @@ import { ChangePasswordInput, ChangeRoleInput, InviteUserInput } from "./domains
  */
 const ErrorBody = z.object({
   error: z.object({
-    code: z.enum(["VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "RULE_VIOLATION", "RATE_LIMITED", "INTERNAL", "UNAVAILABLE"]),
+    code: z.enum(["VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "TWO_FACTOR_REQUIRED", "NOT_FOUND", "CONFLICT", "RULE_VIOLATION", "RATE_LIMITED", "INTERNAL", "UNAVAILABLE"]),
     message: z.string(),
     fields: z.record(z.string(), z.string()).optional(),
   }),

@@ -22,7 +22,7 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   try {
     const { password } = parseForm(ChoosePasswordInput, await request.formData(), locale);
     const { userId } = await context.db.transaction().execute((trx) =>
-      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "invitation", password }, context.clock.now()),
+      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "invitation", password }, context.clock.now(), context.appUrl),
     );
     if (context.sessionId) await context.sessions.invalidate(context.sessionId, context.isSecure);
     const setCookie = await context.sessions.create(userId, { ip: context.ip, userAgent: request.headers.get("user-agent"), secure: context.isSecure });

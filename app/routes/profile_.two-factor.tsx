@@ -21,7 +21,7 @@ const DisableInput = z.object({ password: z.string().min(1).max(200) });
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const status = await twoFactorStatus(context.db, user.id);
-  const enrollment = status.enabled ? null : await enrollmentSecret(context.db, user);
+  const enrollment = status.enabled ? null : await enrollmentSecret(context.db, context.secrets, user);
   return { status, enrollment: enrollment && { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl } };
 }
 
@@ -36,7 +36,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     if (intent === "confirm") {
       const { code } = parseForm(TwoFactorCodeInput, formData, user.locale);
-      const { recoveryCodes } = await confirmEnrollment(context.db, user.id, code, now);
+      const { recoveryCodes } = await confirmEnrollment(context.db, context.secrets, user.id, code, now);
       return json<ActionData>({ intent, recoveryCodes, success: t("twoFactor.enabled") });
     }
     if (intent === "regenerate") {

@@ -19,10 +19,11 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   const locale = DEFAULT_LOCALE;
   try {
     const { password } = parseForm(ChoosePasswordInput, await request.formData(), locale);
-    await context.db.transaction().execute((trx) =>
-      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "password_reset", password }, context.clock.now()),
+    const { apiTokensRevoked } = await context.db.transaction().execute((trx) =>
+      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "password_reset", password }, context.clock.now(), context.appUrl),
     );
-    return redirect("/sign-in?passwordSet=1");
+    // The sign-in page says the tokens went too (the email says it again).
+    return redirect(`/sign-in?passwordSet=1${apiTokensRevoked ? `&tokensRevoked=${apiTokensRevoked}` : ""}`);
   } catch (error) {
     return formError(error, locale);
   }

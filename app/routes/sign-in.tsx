@@ -57,6 +57,7 @@ export default function SignInPage() {
       <p className="lead">{t("signIn.intro")}</p>
       {params.get("signedOut") ? <Alert tone="success">{t("signIn.signedOut")}</Alert> : null}
       {params.get("passwordSet") ? <Alert tone="success">{t("signIn.passwordChanged")}</Alert> : null}
+      {/^[1-9]\d{0,3}$/.test(params.get("tokensRevoked") ?? "") ? <Alert tone="info">{t("signIn.tokensRevoked", { count: Number(params.get("tokensRevoked")) })}</Alert> : null}
       {params.get("codeExpired") ? <Alert tone="error">{t("signIn.codeExpired")}</Alert> : null}
       {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
       <Form method="post" className="card" noValidate>

@@ -25,7 +25,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const locale = DEFAULT_LOCALE;
   try {
     const { code } = parseForm(TwoFactorCodeInput, formData, locale);
-    const outcome = await completeChallenge(context.db, readChallengeCookie(request), code, context.clock.now());
+    const outcome = await completeChallenge(context.db, context.secrets, readChallengeCookie(request), code, context.clock.now());
     if (outcome.status === "expired") {
       throw redirect("/sign-in?codeExpired=1", { headers: { "Set-Cookie": clearChallengeCookie(context.isSecure) } });
     }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIGN_IN_LIMITS } from "../../server/auth/rate-limit";
+import { sessionIdOf } from "../../server/auth/sessions";
 import { alertsOf, CookieJar, createTestApp, sessionCookiesOf, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
@@ -97,7 +98,8 @@ describe("signing in", () => {
     expect(response.status).toBe(302);
     expect(jar.sessionId).toBeDefined();
     expect(jar.sessionId).not.toBe(before);
-    expect((await sessionRowsOf(user.id)).map((row) => row.id)).toEqual([jar.sessionId]);
+    // Only the token's SHA-256 is stored (decision 096), never the token in the cookie.
+    expect((await sessionRowsOf(user.id)).map((row) => row.id)).toEqual([sessionIdOf(jar.sessionId!)]);
     expect(await isSignedIn(web, jar)).toBe(true);
     const old = new CookieJar();
     old.set("schakel_session", before!);

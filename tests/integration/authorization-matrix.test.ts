@@ -574,8 +574,10 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
         const colleague = role === "admin" ? users.penvoerder.user.id : users.admin.user.id;
         const userId = target === "otherRegion" ? adminB.user.id : target === "own" && role !== "signedOut" ? userIds[role] : colleague;
         const cookie = await app.services.sessions.create(userId, { ip: null, userAgent: "matrix", secure: false });
-        const sessionId = /=([^;]*)/.exec(cookie)![1]!;
-        return { session: createHash("sha256").update(sessionId).digest("hex") };
+        const token = /=([^;]*)/.exec(cookie)![1]!;
+        // Listed by the hash of the stored id, which is itself the hash of the cookie's token (decision 096).
+        const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
+        return { session: sha256(sha256(token)) };
       }
       case "task": {
         const task = await call(at.admin, "POST", "/tasks", { title: `Terugbellen ${n}`, dueDate: "2026-12-01", organisationId: at.organisation });

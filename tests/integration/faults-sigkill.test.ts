@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessions } from "../../server/auth/sessions";
+import { createClock } from "../../server/clock";
 import { createTestApp } from "../support/app";
 import { killAppProcesses, startAppProcess, waitFor, type AppProcess } from "../support/app-process";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -35,7 +36,7 @@ describe("the app killed with SIGKILL", () => {
     regionId = (await makeRegion(t.db)).id;
     const importer = await makeUserWithToken(t.db, { regionId, role: "accounthouder" });
     token = importer.token;
-    cookie = (await createSessions(t.db).create(importer.user.id, { ip: "127.0.0.1", userAgent: "faults-test", secure: false })).split(";")[0]!;
+    cookie = (await createSessions(t.db, createClock(TEST_NOW.toISOString())).create(importer.user.id, { ip: "127.0.0.1", userAgent: "faults-test", secure: false })).split(";")[0]!;
   });
   afterAll(async () => {
     await killAppProcesses();

@@ -57,7 +57,14 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/people/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable)" } },
   "/portal": { as: "partner" },
   "/portal/offer": { as: "partner" },
-  "/profile": { as: "admin", exemptIntents: { "create-feed": "a calendar feed address is made on the button alone", "revoke-feed": "revoking the feed takes no input but the button" } },
+  "/profile": {
+    as: "admin",
+    exemptIntents: {
+      "create-feed": "a calendar feed address is made on the button alone",
+      "revoke-feed": "revoking the feed takes no input but the button",
+      "end-other-sessions": "signing out everywhere else takes no input but the button; it also revokes the API tokens and emails the owner (api-token-recovery.test.ts)",
+    },
+  },
   "/profile/two-factor": { as: "admin", exemptIntents: { regenerate: "new recovery codes are made on the button alone (that is what it is for)" } },
   "/reset-password/:token": { as: "signedOut" },
   "/setup": { as: "signedOut" },

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../bench/lib/server-process";
+import { TEST_SECRET_KEY } from "./secret-key";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const START_TIMEOUT_MS = 90_000;
@@ -38,6 +39,7 @@ export async function startAppProcess(opts: { databaseUrl: string; now: Date; en
     NODE_ENV: "production",
     LOG_LEVEL: "error",
     SCHAKEL_NOW: opts.now.toISOString(),
+    SCHAKEL_SECRET_KEY: TEST_SECRET_KEY,
     ...opts.env,
   };
   const child = spawn(process.execPath, ["build/server.js"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });

@@ -3,14 +3,17 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler, type ServerBuild } from "@remix-run/server-runtime";
 import { createApp, type RemixHandler } from "../../server/app";
+import { createSecretBox } from "../../server/auth/secret-key";
 import { createSessions, SESSION_COOKIE } from "../../server/auth/sessions";
 import { createClock } from "../../server/clock";
 import { readConfig } from "../../server/config";
 import type { AppServices } from "../../server/context";
 import type { Database } from "../../server/db/database";
 import { createLogger } from "../../server/logger";
+import { TEST_SECRET_KEY } from "./secret-key";
 
 export const TEST_APP_URL = "http://schakel.test";
+export { TEST_SECRET_KEY };
 
 const BUILD_PATH = path.resolve("build/index.js");
 
@@ -51,12 +54,14 @@ export function createTestApp(db: Database, options: TestAppOptions = {}) {
   const now = options.now instanceof Date ? options.now.toISOString() : options.now;
   const config = { ...readConfig({ LOG_LEVEL: "silent", APP_URL: appUrl }), now };
   const notified: number[] = [];
+  const clock = createClock(now);
   const services: AppServices = {
     db,
-    clock: createClock(now),
+    clock,
     config,
     log: createLogger("silent"),
-    sessions: createSessions(db),
+    sessions: createSessions(db, clock),
+    secrets: createSecretBox(Buffer.from(TEST_SECRET_KEY, "base64")),
     notifyEmailQueued: async () => {
       notified.push(Date.now());
     },

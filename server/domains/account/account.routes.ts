@@ -3,6 +3,7 @@ import { z } from "zod";
 import { endSession, listSessions } from "../../auth/sessions";
 import { regionTwoFactorRequirement, setRegionTwoFactorRequirement, twoFactorStatus } from "../../auth/two-factor";
 import { apiUser, requireApiRole } from "../../http/api-auth";
+import { appUrlFor } from "../../http/app-url";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
@@ -32,7 +33,7 @@ export const meApi = new Hono<HonoEnv>()
     const user = apiUser(c);
     const input = parseInput(ChangePasswordInput, await readJson(c));
     const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => changePassword(trx, user.id, input, { keepSessionId: c.get("sessionId"), now: clock.now() })));
+    return c.json(await db.transaction().execute((trx) => changePassword(trx, user.id, input, { keepSessionId: c.get("sessionId"), now: clock.now(), appUrl: appUrlFor(c.get("services").config, c.req.url) })));
   })
   .get("/two-factor", async (c) => c.json(await twoFactorStatus(c.get("services").db, apiUser(c).id)));
 

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { translator } from "../../../app/i18n";
 import type { Locale, Role } from "../../../db/schema";
 import { renderInvitationEmail, renderPasswordResetEmail } from "../../../emails/render";
+import { revokeAllApiTokens } from "../../auth/api-tokens";
 import { hashPassword, verifyPassword } from "../../auth/passwords";
 import { endOtherSessions } from "../../auth/sessions";
 import { generateSecret, hashSecret } from "../../auth/secrets";
@@ -132,7 +133,8 @@ export async function setPasswordWithToken(
   db: Database,
   input: { token: string; purpose: "invitation" | "password_reset"; password: string },
   now: Date,
-): Promise<{ userId: string }> {
+  appUrl: string,
+): Promise<{ userId: string; apiTokensRevoked: number }> {
   const found = await findUserByToken(db, input.token, input.purpose, now);
   if (!found || (input.purpose === "invitation" && found.passwordHash)) {
     throw new AppError("RULE_VIOLATION", "This link has expired or was already used", { userMessageKey: input.purpose === "invitation" ? "invitation.invalidLink" : "resetPassword.invalidLink" });
@@ -151,23 +153,31 @@ export async function setPasswordWithToken(
     .where("id", "=", found.id)
     .execute();
   await db.deleteFrom("sessions").where("user_id", "=", found.id).execute();
+  // A reset is how an account is taken back: tokens made by whoever had it stop too.
+  const apiTokensRevoked = input.purpose === "password_reset" ? await revokeAllApiTokens(db, found.id, { reason: "password_reset", now, appUrl }) : 0;
   const region = await db.selectFrom("users").select("region_id").where("id", "=", found.id).executeTakeFirstOrThrow();
   await recordAudit(db, { regionId: region.region_id, actorId: found.id, action: input.purpose === "invitation" ? "user.accept_invitation" : "user.reset_password", entityType: "user", entityId: found.id, now });
-  return { userId: found.id };
+  return { userId: found.id, apiTokensRevoked };
 }
 
 /**
  * A signed-in user changes their own password after giving the current one. Every other session of
- * the account ends (whoever knew the old password is out); `keepSessionId`, the browser doing the
- * change, stays signed in.
+ * the account ends and every API token is revoked (whoever knew the old password is out);
+ * `keepSessionId`, the browser doing the change, stays signed in.
  */
-export async function changePassword(db: Database, userId: string, input: { currentPassword: string; password: string }, meta: { keepSessionId: string | null; now: Date }) {
+export async function changePassword(
+  db: Database,
+  userId: string,
+  input: { currentPassword: string; password: string },
+  meta: { keepSessionId: string | null; now: Date; appUrl: string },
+) {
   const user = await db.selectFrom("users").select(["password_hash", "region_id"]).where("id", "=", userId).executeTakeFirstOrThrow();
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) throw validationFailed({ currentPassword: "changePassword.wrongCurrent" });
   await db.updateTable("users").set({ password_hash: await hashPassword(input.password), updated_at: meta.now, version: sql`version + 1` }).where("id", "=", userId).execute();
   const otherSessionsEnded = await endOtherSessions(db, userId, meta.keepSessionId);
+  const apiTokensRevoked = await revokeAllApiTokens(db, userId, { reason: "password_changed", now: meta.now, appUrl: meta.appUrl });
   await recordAudit(db, { regionId: user.region_id, actorId: userId, action: "user.change_password", entityType: "user", entityId: userId, now: meta.now });
-  return { otherSessionsEnded };
+  return { otherSessionsEnded, apiTokensRevoked };
 }
 
 /** Queues a reset link when the address belongs to an active account; says nothing either way. */
