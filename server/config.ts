@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./http/client-address";
 
 /**
  * Every environment variable Schakel reads, validated once. The README lists the same set.
@@ -15,6 +16,9 @@ const Env = z.object({
   SCHAKEL_NOW: z.string().datetime({ offset: true }).optional(),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
   NODE_ENV: z.string().default("production"),
+  TRUST_PROXY: z.string().optional(),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(300),
 });
 
 export type Config = {
@@ -28,6 +32,10 @@ export type Config = {
   now: string | undefined;
   logLevel: "silent" | "error" | "info" | "debug";
   isProduction: boolean;
+  /** Which proxies may name the client's address (decision 098); none by default. */
+  trustProxy: TrustProxy;
+  /** Requests per API token (or browser session) a minute, and how many may come at once. */
+  apiRateLimit: { perMinute: number; burst: number };
 };
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -48,5 +56,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     now: e.SCHAKEL_NOW,
     logLevel: e.LOG_LEVEL,
     isProduction: e.NODE_ENV === "production",
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    apiRateLimit: { perMinute: e.API_RATE_LIMIT_PER_MINUTE, burst: e.API_RATE_LIMIT_BURST },
   };
 }

@@ -10,6 +10,9 @@ import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Wachtwoord vergeten · Schakel" }];
 
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
+
 export async function action({ context, request }: ActionFunctionArgs) {
   const locale = context.user?.locale ?? DEFAULT_LOCALE;
   try {

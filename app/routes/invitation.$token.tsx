@@ -10,6 +10,9 @@ import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Uitnodiging · Schakel" }];
 
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
+
 export async function loader({ context, params }: LoaderFunctionArgs) {
   const user = await findUserByToken(context.db, params.token ?? "", "invitation", context.clock.now());
   // An invitation already accepted (the account has a password) is spent.

@@ -29,6 +29,9 @@ import { formatMoment, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Profiel · Schakel" }];
 
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
+
 const CreateTokenInput = z.object({ name: z.string().trim().min(1).max(100) });
 const RevokeTokenInput = z.object({ tokenId: z.uuid() });
 const FeedInput = z.object({ owner: z.enum(["user", "region"]) });

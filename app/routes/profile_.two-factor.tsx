@@ -12,6 +12,9 @@ import { formatMoment, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Tweestapsverificatie · Schakel" }];
 
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
+
 const DisableInput = z.object({ password: z.string().min(1).max(200) });
 
 /**

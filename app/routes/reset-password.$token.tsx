@@ -10,6 +10,9 @@ import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Nieuw wachtwoord · Schakel" }];
 
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
+
 export async function loader({ context, params }: LoaderFunctionArgs) {
   const user = await findUserByToken(context.db, params.token ?? "", "password_reset", context.clock.now());
   return { isValid: Boolean(user) };

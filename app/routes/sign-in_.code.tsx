@@ -12,6 +12,9 @@ import { clearChallengeCookie, readChallengeCookie } from "../utils/two-factor-c
 
 export const meta: MetaFunction = () => [{ title: "Code invullen · Schakel" }];
 
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
+
 /** The second step of signing in, reached only with the challenge cookie the password step set. */
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const redirectTo = safeRedirectTo(new URL(request.url).searchParams.get("redirectTo"));

@@ -32,6 +32,8 @@ export type TestAppOptions = {
   appUrl?: string;
   /** Mount the Remix build after the API, as the real server does. */
   remix?: boolean;
+  /** More environment variables, as the process would read them (TRUST_PROXY, API_RATE_LIMIT_*). */
+  env?: Record<string, string>;
 };
 
 export type RequestOptions = RequestInit & {
@@ -49,7 +51,7 @@ export type RequestOptions = RequestInit & {
 export function createTestApp(db: Database, options: TestAppOptions = {}) {
   const appUrl = (options.appUrl ?? TEST_APP_URL).replace(/\/$/, "");
   const now = options.now instanceof Date ? options.now.toISOString() : options.now;
-  const config = { ...readConfig({ LOG_LEVEL: "silent", APP_URL: appUrl }), now };
+  const config = { ...readConfig({ ...options.env, LOG_LEVEL: "silent", APP_URL: appUrl }), now };
   const notified: number[] = [];
   const services: AppServices = {
     db,
