@@ -3,6 +3,7 @@ import { translator } from "../app/i18n";
 import { HandoverSummaryEmail, type HandoverSummaryEmailProps } from "./handover-summary";
 import { InvitationEmail, type InvitationEmailProps } from "./invitation";
 import { PasswordResetEmail, type PasswordResetEmailProps } from "./password-reset";
+import { TwoFactorLockoutEmail, type TwoFactorLockoutEmailProps } from "./two-factor-lockout";
 import { WeeklyDigestEmail, type WeeklyDigestEmailProps } from "./weekly-digest";
 
 /** A rendered email, ready for the outbox: the same message as HTML and as plain text. */
@@ -16,6 +17,11 @@ export async function renderInvitationEmail(p: InvitationEmailProps): Promise<Em
 export async function renderPasswordResetEmail(p: PasswordResetEmailProps): Promise<EmailMessage> {
   const subject = translator(p.locale)("email.passwordReset.subject");
   return renderMessage(subject, createElement(PasswordResetEmail, p));
+}
+
+export async function renderTwoFactorLockoutEmail(p: TwoFactorLockoutEmailProps): Promise<EmailMessage> {
+  const subject = translator(p.locale)("email.twoFactorLockout.subject");
+  return renderMessage(subject, createElement(TwoFactorLockoutEmail, p));
 }
 
 export async function renderHandoverSummaryEmail(p: HandoverSummaryEmailProps): Promise<EmailMessage> {

@@ -159,6 +159,7 @@ export const en: Messages = {
     signInCode: "Code or recovery code",
     signInSubmit: "Sign in",
     wrongCode: "That code is not right. You can try {count} more times.",
+    locked: "Too many wrong codes were entered for this account. To protect it, signing in with a code works again in {wait}. The account's owner has been sent an email.",
     regionRequirement: "Two-factor sign-in required for admins and penvoerders",
     regionRequirementIntro: "Admins and penvoerders of this region must also use a code from an app when they sign in. Whoever has not set it up yet is sent there first after signing in.",
     regionRequirementSaved: "The two-factor setting has been saved.",
@@ -1255,6 +1256,14 @@ export const en: Messages = {
       body: "Someone (hopefully you) asked for a new password for your Schakel account.",
       action: "Choose a new password",
       expiry: "This link is valid for one hour and works once. Did you not ask for this? Then you can ignore this email.",
+    },
+    twoFactorLockout: {
+      subject: "Signing in to your Schakel account was stopped",
+      greeting: "Dear {name},",
+      body: "While signing in to your Schakel account, a wrong two-factor code was entered {count} times, after the right password.",
+      locked: "To protect your account, signing in with a code is blocked until {until}.",
+      advice: "If this was not you, someone else knows your password. Change it as soon as you can in Schakel (Profile, Change password) and tell your region's administrator.",
+      notYou: "Was it you? Then check that the time on your phone is right, or use one of your recovery codes once signing in works again.",
     },
     handover: {
       subjectOne: "{name} is now your relationship (handed over from {from})",

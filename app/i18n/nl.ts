@@ -175,6 +175,7 @@ export const nl = {
     signInCode: "Code of herstelcode",
     signInSubmit: "Inloggen",
     wrongCode: "Deze code klopt niet. U kunt het nog {count} keer proberen.",
+    locked: "Er zijn te veel verkeerde codes ingevuld voor dit account. Om het te beschermen kan inloggen met een code pas weer over {wait}. De eigenaar van het account heeft een e-mail gekregen.",
     regionRequirement: "Tweestapsverificatie verplicht voor beheerders en penvoerders",
     regionRequirementIntro: "Wie in deze regio beheerder of penvoerder is, moet bij het inloggen ook een code uit een app gebruiken. Wie het nog niet heeft ingesteld, wordt na het inloggen eerst daarheen gestuurd.",
     regionRequirementSaved: "De instelling voor tweestapsverificatie is opgeslagen.",
@@ -1271,6 +1272,14 @@ export const nl = {
       body: "Iemand (hopelijk u) heeft gevraagd om een nieuw wachtwoord voor uw Schakel-account.",
       action: "Nieuw wachtwoord kiezen",
       expiry: "Deze link is een uur geldig en werkt één keer. Heeft u dit niet gevraagd? Dan kunt u deze e-mail negeren.",
+    },
+    twoFactorLockout: {
+      subject: "Inloggen op uw Schakel-account is tegengehouden",
+      greeting: "Beste {name},",
+      body: "Bij het inloggen op uw Schakel-account is {count} keer een verkeerde code van de tweestapsverificatie ingevuld, na het juiste wachtwoord.",
+      locked: "Om uw account te beschermen kan er tot {until} niet met een code worden ingelogd.",
+      advice: "Was u dit niet, dan kent iemand anders uw wachtwoord. Wijzig het zo snel mogelijk in Schakel (Profiel, Wachtwoord wijzigen) en meld het bij de beheerder van uw regio.",
+      notYou: "Was u het zelf? Controleer dan of de tijd op uw telefoon goed staat, of gebruik een van uw herstelcodes als het inloggen weer kan.",
     },
     handover: {
       subjectOne: "{name} is nu uw relatie (overgedragen van {from})",

@@ -49,5 +49,7 @@ export function rateLimitedForm(t: Translate, messageKey: string, retryAfterSeco
  */
 export const retryAfterHeaders: HeadersFunction = ({ actionHeaders }) => {
   const retryAfter = actionHeaders.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : {};
+  const headers: Record<string, string> = {};
+  if (retryAfter) headers["Retry-After"] = retryAfter;
+  return headers;
 };
