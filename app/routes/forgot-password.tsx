@@ -17,7 +17,9 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const locale = context.user?.locale ?? DEFAULT_LOCALE;
   try {
     const { email } = parseForm(ForgotPasswordInput, await request.formData(), locale);
-    await context.db.transaction().execute((trx) => requestPasswordReset(trx, email, { now: context.clock.now(), appUrl: context.appUrl }));
+    // Not in a transaction: a refused request must still use up the limit (decision 098).
+    await requestPasswordReset(context.db, { email, ip: context.ip, now: context.clock.now() });
+    // The email job looks the address up and sends the link, off this request's path.
     await context.notifyEmailQueued();
     // The same answer whether or not the address has an account: nothing to learn by trying.
     return json<FormErrors & { sent?: boolean }>({ sent: true });

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import {
   changePassword,
+  limitCurrentPasswordCheck,
   createApiToken,
   createFeed,
   endSession,
@@ -89,6 +90,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "change-password") {
       const input = parseForm(ChangePasswordInput, formData, user.locale);
+      await limitCurrentPasswordCheck(context.db, user.id, now);
       await changePassword(context.db, user.id, input, { keepSessionId: context.sessionId, now });
       return json<ActionData>({ intent, success: translator(user.locale)("changePassword.changed") });
     }
@@ -104,7 +106,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });
   } catch (error) {
     const response = formError(error, user.locale);
-    return json<ActionData>({ ...((await response.json()) as FormErrors), intent: String(intent) }, { status: response.status });
+    return json<ActionData>({ ...((await response.json()) as FormErrors), intent: String(intent) }, { status: response.status, headers: response.headers });
   }
 }
 

@@ -47,9 +47,25 @@ export function rateLimitedForm(t: Translate, messageKey: string, retryAfterSeco
  * Remix hands an action's headers to the page only through the route's `headers` export: a route
  * whose form can be rate limited re-exports this, so its 429 carries Retry-After.
  */
-export const retryAfterHeaders: HeadersFunction = ({ actionHeaders }) => {
-  const retryAfter = actionHeaders.get("Retry-After");
+export const retryAfterHeaders: HeadersFunction = ({ actionHeaders, loaderHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After") ?? loaderHeaders.get("Retry-After");
   const headers: Record<string, string> = {};
   if (retryAfter) headers["Retry-After"] = retryAfter;
   return headers;
 };
+
+/**
+ * For a loader: runs the rate limit `take`; when it refuses, the page's data is the message to show
+ * instead (429 with Retry-After); anything else is rethrown.
+ */
+export async function refusedByLimit(take: () => Promise<unknown>, locale: Locale) {
+  try {
+    await take();
+    return null;
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== "RATE_LIMITED") throw error;
+    const t = translator(locale);
+    const seconds = Number(error.details?.retryAfterSeconds ?? 60);
+    return json({ rateLimited: t(error.userMessageKey ?? "rateLimit.tooMany", { wait: waitText(t, seconds) }) }, { status: 429, headers: { "Retry-After": String(seconds) } });
+  }
+}

@@ -103,6 +103,8 @@ export type BucketOutcome = { allowed: boolean; retryAfterSeconds: number; remai
  * so hammering a full bucket does not keep it empty for longer.
  */
 export async function takeToken(db: Database, key: string, limit: BucketLimit, now: Date): Promise<BucketOutcome> {
+  // A wrong guess throws, and inside a transaction its rollback would give the token back: the limit would never bite.
+  if (db.isTransaction) throw new Error(`Rate limit ${key.split(":")[0]} taken inside a transaction; take it before the transaction starts`);
   const rate = limit.capacity / limit.perSeconds;
   const refilled = sql<number>`least(${limit.capacity}::float8, b.tokens + greatest(0, extract(epoch from (${now}::timestamptz - b.updated_at))) * ${rate}::float8)`;
   const row = await sql<{ tokens: number; allowed: boolean }>`
@@ -121,15 +123,17 @@ export async function takeToken(db: Database, key: string, limit: BucketLimit, n
   };
 }
 
+type Refusal = { message: string; userMessageKey?: string };
+
 /** Takes a token or throws RATE_LIMITED (429) with the wait, which pages show and send as Retry-After. */
-export async function requireToken(db: Database, key: string, limit: BucketLimit, now: Date, message = "Too many attempts; wait and try again") {
+export async function requireToken(db: Database, key: string, limit: BucketLimit, now: Date, refusal: Refusal) {
   const outcome = await takeToken(db, key, limit, now);
-  if (!outcome.allowed) throw rateLimited(outcome.retryAfterSeconds, message);
+  if (!outcome.allowed) throw rateLimited(outcome.retryAfterSeconds, refusal);
   return outcome;
 }
 
-export function rateLimited(retryAfterSeconds: number, message = "Too many attempts; wait and try again") {
-  return new AppError("RATE_LIMITED", message, { userMessageKey: "rateLimit.tooMany", details: { retryAfterSeconds } });
+export function rateLimited(retryAfterSeconds: number, refusal: Refusal) {
+  return new AppError("RATE_LIMITED", refusal.message, { userMessageKey: refusal.userMessageKey ?? "rateLimit.tooMany", details: { retryAfterSeconds } });
 }
 
 /**
@@ -147,20 +151,24 @@ export const SECRET_LIMITS = {
 
 /** Before the current password of a signed-in account is checked. */
 export const limitCurrentPasswordCheck = (db: Database, userId: string, now: Date) =>
-  requireToken(db, `current-password:${userId}`, SECRET_LIMITS.currentPassword, now, "Too many password attempts; wait and try again");
+  requireToken(db, `current-password:${userId}`, SECRET_LIMITS.currentPassword, now, { message: "Too many password attempts; wait and try again" });
 
 /** Before the code that turns two-factor sign-in on is checked. */
 export const limitEnrolmentCodeCheck = (db: Database, userId: string, now: Date) =>
-  requireToken(db, `enrolment-code:${userId}`, SECRET_LIMITS.enrolmentCode, now, "Too many codes tried; wait and try again");
+  requireToken(db, `enrolment-code:${userId}`, SECRET_LIMITS.enrolmentCode, now, { message: "Too many codes tried; wait and try again" });
 
 /** Before a reset or invitation link's token is looked up, per client address. */
 export const limitLinkTokenCheck = (db: Database, ip: string, now: Date) =>
-  requireToken(db, `link:${ip}`, SECRET_LIMITS.linkPerAddress, now, "Too many links tried from this address; wait and try again");
+  requireToken(db, `link:${ip}`, SECRET_LIMITS.linkPerAddress, now, { message: "Too many links tried from this address; wait and try again" });
 
-/** A "forgot password" request: a few per typed address and per client address an hour. */
+/**
+ * A "forgot password" request: a few per typed address and per client address an hour. Keyed on
+ * the address as typed, so the answer is the same whether or not it has an account.
+ */
 export async function limitPasswordResetRequest(db: Database, input: { email: string; ip: string; now: Date }) {
-  await requireToken(db, `reset:address:${input.ip}`, SECRET_LIMITS.resetPerAddress, input.now, "Too many reset requests from this address");
-  await requireToken(db, `reset:email:${input.email.toLowerCase()}`, SECRET_LIMITS.resetPerEmail, input.now, "Too many reset requests for this address");
+  const refusal = { message: "Too many reset links were requested; wait and try again", userMessageKey: "rateLimit.resetRequests" };
+  await requireToken(db, `reset:address:${input.ip}`, SECRET_LIMITS.resetPerAddress, input.now, refusal);
+  await requireToken(db, `reset:email:${input.email.toLowerCase()}`, SECRET_LIMITS.resetPerEmail, input.now, refusal);
 }
 
 // --- The API -----------------------------------------------------------------------------------------
