@@ -39,6 +39,7 @@ export default function ForgotPasswordPage() {
       ) : (
         <>
           <p className="lead">{t("forgotPassword.intro")}</p>
+          {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
           <Form method="post" className="card" noValidate>
             <TextField label={t("common.email")} name="email" type="email" autoComplete="email" required error={data?.fields?.email} />
             <button type="submit" className="button">{t("forgotPassword.submit")}</button>
