@@ -3,7 +3,9 @@ import { type Kysely, sql } from "kysely";
 // Frozen in time: a migration never imports application code.
 // Issue 14, items 4 and 8 (decisions 098, 099): limits that every app process shares live here.
 // - rate_limit_buckets: one token bucket per key ("api:token:…", "reset:email:…", …); one upsert
-//   per request refills it by the time elapsed and takes a token.
+//   per request refills it by the time elapsed and takes a token. UNLOGGED: written on every API
+//   request, it skips the WAL and its flush at commit; after a crash PostgreSQL empties it, which
+//   only gives every caller a full bucket again (decision 098).
 // - second_factor_failures: wrong two-factor codes per account across challenges, and the lockout
 //   they lead to (its length doubles with each lockout).
 // - password_reset_requests: "forgot password" requests, queued so the request does the same work
@@ -11,7 +13,7 @@ import { type Kysely, sql } from "kysely";
 // None of them holds region data (no region_id): row-level security does not apply.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`
-    create table rate_limit_buckets (
+    create unlogged table rate_limit_buckets (
       key text primary key,
       tokens double precision not null,
       allowed boolean not null,
