@@ -25,6 +25,12 @@ function loadRemixHandler(): Promise<RemixHandler> {
   })());
 }
 
+/**
+ * A pinned clock never refills the API's token bucket, so a test making hundreds of calls with one
+ * token would meet the limit: tests get one they cannot reach, unless they set their own (rate-limits.test.ts).
+ */
+const UNREACHABLE_API_LIMIT = { API_RATE_LIMIT_PER_MINUTE: "1000000", API_RATE_LIMIT_BURST: "1000000" };
+
 export type TestAppOptions = {
   /** Pins the clock (as SCHAKEL_NOW does). To move time, make a second app over the same database. */
   now?: string | Date;
@@ -51,7 +57,7 @@ export type RequestOptions = RequestInit & {
 export function createTestApp(db: Database, options: TestAppOptions = {}) {
   const appUrl = (options.appUrl ?? TEST_APP_URL).replace(/\/$/, "");
   const now = options.now instanceof Date ? options.now.toISOString() : options.now;
-  const config = { ...readConfig({ ...options.env, LOG_LEVEL: "silent", APP_URL: appUrl }), now };
+  const config = { ...readConfig({ ...UNREACHABLE_API_LIMIT, ...options.env, LOG_LEVEL: "silent", APP_URL: appUrl }), now };
   const notified: number[] = [];
   const services: AppServices = {
     db,
