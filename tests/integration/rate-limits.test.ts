@@ -1,4 +1,5 @@
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
+import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECRET_LIMITS, SIGN_IN_LIMITS } from "../../server/auth/rate-limit";
 import { readConfig } from "../../server/config";
@@ -268,6 +269,28 @@ describe("rate limits", () => {
       expect(refused.status).toBe(429);
       expect(refused.headers.get("retry-after")).toBe("180");
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("RATE_LIMITED");
+    });
+
+    it("stops guessing the enrolment code after 10 tries and the password that turns two-factor off after 5, per account", async () => {
+      const user = await makeUser(t.db, { regionId, role: "accounthouder" });
+      const jar = new CookieJar();
+      await signIn(web(), user.email, TEST_PASSWORD, { jar });
+      const page = (await (await web().get("/profile/two-factor", { jar })).text()).replace(/<!-- -->/g, "");
+      const secret = /data-testid="totp-secret">([A-Z2-7]+)</.exec(page)![1]!;
+      const confirm = (code: string) => web().postForm("/profile/two-factor", { intent: "confirm", code }, { jar });
+      for (let i = 0; i < SECRET_LIMITS.enrolmentCode.capacity; i++) expect((await confirm(String(100000 + i))).status).toBe(400);
+      const refusedCode = await confirm(await generate({ secret, epoch: Math.floor(TEST_NOW.getTime() / 1000) }));
+      expect(refusedCode.status).toBe(429);
+      expect(refusedCode.headers.get("retry-after")).toBe("90");
+
+      const later = web(90);
+      expect((await later.postForm("/profile/two-factor", { intent: "confirm", code: await generate({ secret, epoch: Math.floor(secondsAfter(90).getTime() / 1000) }) }, { jar })).status).toBe(200);
+      const disable = (password: string) => later.postForm("/profile/two-factor", { intent: "disable", password }, { jar });
+      for (let i = 0; i < SECRET_LIMITS.currentPassword.capacity; i++) expect((await disable(`wrong ${i}`)).status).toBe(400);
+      const refused = await disable(TEST_PASSWORD);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get("retry-after")).toBe("180");
+      expect(alertsOf(await refused.text())).toContain("Te veel pogingen in korte tijd. Wacht 3 minuten en probeer het dan opnieuw.");
     });
 
     it("stops one address trying reset links after 30 in 10 minutes", async () => {
