@@ -38,6 +38,9 @@ export async function startAppProcess(opts: { databaseUrl: string; now: Date; en
     NODE_ENV: "production",
     LOG_LEVEL: "error",
     SCHAKEL_NOW: opts.now.toISOString(),
+    // The pinned clock never refills an API token's bucket: a limit these tests cannot reach (rate-limits.test.ts tests it).
+    API_RATE_LIMIT_PER_MINUTE: "1000000",
+    API_RATE_LIMIT_BURST: "1000000",
     ...opts.env,
   };
   const child = spawn(process.execPath, ["build/server.js"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
