@@ -22,10 +22,20 @@ export function lockoutMinutes(previousLockouts: number): number {
   return Math.min(SECOND_FACTOR_LIMITS.firstLockoutMinutes * 2 ** previousLockouts, SECOND_FACTOR_LIMITS.maxLockoutMinutes);
 }
 
-/** Until when the account's code step is locked, or null when codes may be tried. */
+/**
+ * Until when the account's code step is locked, or null when codes may be tried. Called in the
+ * transaction that checks the code: it locks the account's row (creating it if need be), so codes
+ * sent at once for one account are judged one after another and none slips past the count (today
+ * an account has one challenge at a time; this holds whatever the challenges do).
+ */
 export async function secondFactorLockedUntil(db: Database, userId: string, now: Date): Promise<Date | null> {
-  const row = await db.selectFrom("second_factor_failures").select("locked_until").where("user_id", "=", userId).executeTakeFirst();
-  return row?.locked_until && new Date(row.locked_until) > now ? new Date(row.locked_until) : null;
+  const { rows } = await sql<{ locked_until: Date | null }>`
+    insert into second_factor_failures as f (user_id, failed_count, window_started_at)
+    values (${userId}, 0, ${now}::timestamptz)
+    on conflict (user_id) do update set user_id = f.user_id
+    returning locked_until`.execute(db);
+  const lockedUntil = rows[0]?.locked_until;
+  return lockedUntil && new Date(lockedUntil) > now ? new Date(lockedUntil) : null;
 }
 
 /**
