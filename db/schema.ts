@@ -117,6 +117,30 @@ export interface SignInAttemptsTable {
   created_at: Generated<Date>;
 }
 
+/** A token bucket of a rate limit (server/auth/rate-limit.ts): one row per key. */
+export interface RateLimitBucketsTable {
+  key: string;
+  tokens: number;
+  allowed: boolean;
+  updated_at: Timestamp;
+}
+
+/** Wrong two-factor codes of an account across challenges, and its lockout (decision 099). */
+export interface SecondFactorFailuresTable {
+  user_id: string;
+  failed_count: Generated<number>;
+  window_started_at: Timestamp;
+  locked_until: Timestamp | null;
+  lockouts: Generated<number>;
+}
+
+/** "Forgot password" requests waiting for the email job (decision 098). */
+export interface PasswordResetRequestsTable {
+  id: Generated<string>;
+  email: string;
+  created_at: Timestamp;
+}
+
 export interface AuditLogTable {
   id: Generated<string>;
   region_id: string | null;
@@ -565,6 +589,9 @@ export interface DB {
   user_tokens: UserTokensTable;
   api_tokens: ApiTokensTable;
   sign_in_attempts: SignInAttemptsTable;
+  rate_limit_buckets: RateLimitBucketsTable;
+  second_factor_failures: SecondFactorFailuresTable;
+  password_reset_requests: PasswordResetRequestsTable;
   audit_log: AuditLogTable;
   email_outbox: EmailOutboxTable;
   instance_settings: InstanceSettingsTable;

@@ -4,6 +4,7 @@ import { ApiTokensRevokedEmail, type ApiTokensRevokedEmailProps } from "./api-to
 import { HandoverSummaryEmail, type HandoverSummaryEmailProps } from "./handover-summary";
 import { InvitationEmail, type InvitationEmailProps } from "./invitation";
 import { PasswordResetEmail, type PasswordResetEmailProps } from "./password-reset";
+import { TwoFactorLockoutEmail, type TwoFactorLockoutEmailProps } from "./two-factor-lockout";
 import { WeeklyDigestEmail, type WeeklyDigestEmailProps } from "./weekly-digest";
 
 /** A rendered email, ready for the outbox: the same message as HTML and as plain text. */
@@ -22,6 +23,11 @@ export async function renderPasswordResetEmail(p: PasswordResetEmailProps): Prom
 export async function renderApiTokensRevokedEmail(p: ApiTokensRevokedEmailProps): Promise<EmailMessage> {
   const subject = translator(p.locale)("email.apiTokensRevoked.subject", { count: p.count });
   return renderMessage(subject, createElement(ApiTokensRevokedEmail, p));
+}
+
+export async function renderTwoFactorLockoutEmail(p: TwoFactorLockoutEmailProps): Promise<EmailMessage> {
+  const subject = translator(p.locale)("email.twoFactorLockout.subject");
+  return renderMessage(subject, createElement(TwoFactorLockoutEmail, p));
 }
 
 export async function renderHandoverSummaryEmail(p: HandoverSummaryEmailProps): Promise<EmailMessage> {

@@ -19,6 +19,7 @@ import { isDatabaseUnavailable } from "./db/unavailable";
 import { AppError } from "./errors";
 import { apiErrorResponse } from "./http/api-errors";
 import { appUrlFor } from "./http/app-url";
+import { clientAddressOf } from "./http/client-address";
 import type { HonoEnv } from "./http/env";
 import { renderFeed } from "./domains/feeds/feeds.service";
 
@@ -213,7 +214,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
         sessionId: c.get("sessionId"),
         requestId: c.get("requestId"),
         nonce: c.get("secureHeadersNonce") ?? "",
-        ip: clientAddress(c),
+        ip: clientAddress(c, config),
         isSecure: isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto")),
         appUrl: appUrlFor(config, c.req.url),
       };
@@ -269,12 +270,15 @@ function isSecureRequest(services: AppServices, url: string, forwardedProto: str
   return new URL(url).protocol === "https:" || forwardedProto === "https";
 }
 
-function clientAddress(c: Parameters<typeof getConnInfo>[0]): string {
+/** The client's address: the connection's, or what a trusted proxy reports (TRUST_PROXY). */
+function clientAddress(c: Parameters<typeof getConnInfo>[0], config: AppServices["config"]): string {
+  let remote = "unknown";
   try {
-    return getConnInfo(c).remote.address ?? "unknown";
+    remote = getConnInfo(c).remote.address ?? "unknown";
   } catch {
-    return "unknown";
+    // No socket (a request made in-process): "unknown" is one client for the limits.
   }
+  return clientAddressOf(remote, c.req.header("x-forwarded-for"), config.trustProxy);
 }
 
 export type { ServerBuild };

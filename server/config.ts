@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./http/client-address";
 
 /**
  * Every environment variable Schakel reads, validated once. The README lists the same set.
@@ -17,6 +18,9 @@ const Env = z.object({
   NODE_ENV: z.string().default("production"),
   /** Checked and turned into a key by server/auth/secret-key.ts (required with APP_URL). */
   SCHAKEL_SECRET_KEY: z.string().optional(),
+  TRUST_PROXY: z.string().optional(),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(300),
 });
 
 export type Config = {
@@ -31,6 +35,10 @@ export type Config = {
   logLevel: "silent" | "error" | "info" | "debug";
   isProduction: boolean;
   secretKey: string | undefined;
+  /** Which proxies may name the client's address (decision 098); none by default. */
+  trustProxy: TrustProxy;
+  /** Requests per API token (or browser session) a minute, and how many may come at once. */
+  apiRateLimit: { perMinute: number; burst: number };
 };
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -52,5 +60,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     isProduction: e.NODE_ENV === "production",
     secretKey: e.SCHAKEL_SECRET_KEY,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    apiRateLimit: { perMinute: e.API_RATE_LIMIT_PER_MINUTE, burst: e.API_RATE_LIMIT_BURST },
   };
 }

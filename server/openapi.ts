@@ -34,7 +34,7 @@ const User = z.object({
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) } });
 const errors = Object.fromEntries(
-  [["400", "Bad input"], ["401", "Not signed in"], ["403", "Not allowed"], ["404", "Not found (also for another region's records)"], ["409", "Stale version"], ["422", "Refused by a rule"]].map(
+  [["400", "Bad input"], ["401", "Not signed in"], ["403", "Not allowed"], ["404", "Not found (also for another region's records)"], ["409", "Stale version"], ["422", "Refused by a rule"], ["429", "Too many requests for this token or session: wait the seconds in Retry-After"]].map(
     ([status, description]) => [status, { description, content: json(ErrorBody) }],
   ),
 );

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import {
   changePassword,
+  limitCurrentPasswordCheck,
   createFeed,
   endOtherSessions,
   endSession,
@@ -30,6 +31,9 @@ import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Profiel · Schakel" }];
+
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
 
 /** Minting asks for the password again, and the code when two-factor sign-in is on (mintApiToken checks them). */
 const CreateTokenInput = z.object({ name: z.string().trim().min(1).max(100), password: z.string().min(1).max(200), code: z.string().trim().max(40).default("") });
@@ -70,6 +74,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "create-token") {
       const input = parseForm(CreateTokenInput, formData, user.locale);
+      await limitCurrentPasswordCheck(context.db, user.id, now);
       const created = await mintApiToken(context.db, context.secrets, { userId: user.id, ...input, now });
       return json<ActionData>({ intent, token: created.token });
     }
@@ -89,6 +94,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "change-password") {
       const input = parseForm(ChangePasswordInput, formData, user.locale);
+      await limitCurrentPasswordCheck(context.db, user.id, now);
       const { apiTokensRevoked } = await context.db.transaction().execute((trx) =>
         changePassword(trx, user.id, input, { keepSessionId: context.sessionId, now, appUrl: context.appUrl }),
       );
@@ -112,7 +118,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });
   } catch (error) {
     const response = formError(error, user.locale);
-    return json<ActionData>({ ...((await response.json()) as FormErrors), intent: String(intent) }, { status: response.status });
+    return json<ActionData>({ ...((await response.json()) as FormErrors), intent: String(intent) }, { status: response.status, headers: response.headers });
   }
 }
 

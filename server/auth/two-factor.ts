@@ -7,6 +7,7 @@ import { validationFailed } from "../validation";
 import { recordAudit } from "../domains/audit/audit";
 import { verifyPassword } from "./passwords";
 import { isEncrypted, type SecretBox, SecretUnreadableError } from "./secret-key";
+import { clearSecondFactorFailures, recordSecondFactorFailure, secondFactorLockedUntil } from "./second-factor-lockout";
 import { generateSecret, hashSecret } from "./secrets";
 
 /**
@@ -234,11 +235,17 @@ export async function createChallenge(db: Database, userId: string, now: Date): 
   return token;
 }
 
-export type ChallengeOutcome = { status: "passed"; userId: string } | { status: "wrong_code"; attemptsLeft: number } | { status: "expired" };
+export type ChallengeOutcome =
+  | { status: "passed"; userId: string }
+  | { status: "wrong_code"; attemptsLeft: number }
+  | { status: "expired" }
+  /** Too many wrong codes for the account, across challenges (decision 099); `emailed` when this try locked it. */
+  | { status: "locked"; lockedUntil: Date; emailed: boolean };
 
 /**
  * The code step of signing in. A challenge lives ten minutes and takes five wrong codes; then the
- * password must be given again (which the sign-in rate limit counts), so codes cannot be guessed.
+ * password must be given again (which the sign-in rate limit counts). Wrong codes are also counted
+ * per account across challenges, and too many lock the step (second-factor-lockout.ts).
  */
 export async function completeChallenge(db: Database, box: SecretBox, token: string | null | undefined, code: string, now: Date): Promise<ChallengeOutcome> {
   if (!token || token.length > 100) return { status: "expired" };
@@ -248,9 +255,17 @@ export async function completeChallenge(db: Database, box: SecretBox, token: str
       if (challenge) await trx.deleteFrom("two_factor_challenges").where("token_hash", "=", challenge.token_hash).execute();
       return { status: "expired" as const };
     }
+    const lockedUntil = await secondFactorLockedUntil(trx, challenge.user_id, now);
+    if (lockedUntil) return { status: "locked" as const, lockedUntil, emailed: false };
     if (await checkSecondFactor(trx, box, challenge.user_id, code, now)) {
       await trx.deleteFrom("two_factor_challenges").where("token_hash", "=", challenge.token_hash).execute();
+      await clearSecondFactorFailures(trx, challenge.user_id);
       return { status: "passed" as const, userId: challenge.user_id };
+    }
+    const lockout = await recordSecondFactorFailure(trx, challenge.user_id, now);
+    if (lockout.lockedUntil) {
+      await trx.deleteFrom("two_factor_challenges").where("token_hash", "=", challenge.token_hash).execute();
+      return { status: "locked" as const, lockedUntil: lockout.lockedUntil, emailed: true };
     }
     const failed = challenge.failed_attempts + 1;
     if (failed >= MAX_FAILED_CODES) {

@@ -113,7 +113,9 @@ describe("the app killed with SIGKILL", () => {
     const user = await makeUser(t.db, { regionId, role: "accounthouder" });
     const response = await postForm(app, "/forgot-password", { email: user.email });
     expect(response.status).toBe(200);
-    const email = await t.db.selectFrom("email_outbox").select("id").where("to_address", "=", user.email).executeTakeFirstOrThrow();
+    // The email job answers the request off its path (decision 098): the row appears shortly after.
+    const email = await waitFor("the email job to queue the reset link", () =>
+      t.db.selectFrom("email_outbox").select("id").where("to_address", "=", user.email).executeTakeFirst(), 60_000, 100);
     return { address: user.email, outboxId: email.id };
   }
   const outboxRow = (id: string) => t.db.selectFrom("email_outbox").select(["status", "attempts"]).where("id", "=", id).executeTakeFirstOrThrow();

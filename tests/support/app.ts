@@ -28,6 +28,12 @@ function loadRemixHandler(): Promise<RemixHandler> {
   })());
 }
 
+/**
+ * A pinned clock never refills the API's token bucket, so a test making hundreds of calls with one
+ * token would meet the limit: tests get one they cannot reach, unless they set their own (rate-limits.test.ts).
+ */
+const UNREACHABLE_API_LIMIT = { API_RATE_LIMIT_PER_MINUTE: "1000000", API_RATE_LIMIT_BURST: "1000000" };
+
 export type TestAppOptions = {
   /** Pins the clock (as SCHAKEL_NOW does). To move time, make a second app over the same database. */
   now?: string | Date;
@@ -35,6 +41,8 @@ export type TestAppOptions = {
   appUrl?: string;
   /** Mount the Remix build after the API, as the real server does. */
   remix?: boolean;
+  /** More environment variables, as the process would read them (TRUST_PROXY, API_RATE_LIMIT_*). */
+  env?: Record<string, string>;
 };
 
 export type RequestOptions = RequestInit & {
@@ -52,7 +60,7 @@ export type RequestOptions = RequestInit & {
 export function createTestApp(db: Database, options: TestAppOptions = {}) {
   const appUrl = (options.appUrl ?? TEST_APP_URL).replace(/\/$/, "");
   const now = options.now instanceof Date ? options.now.toISOString() : options.now;
-  const config = { ...readConfig({ LOG_LEVEL: "silent", APP_URL: appUrl }), now };
+  const config = { ...readConfig({ ...UNREACHABLE_API_LIMIT, ...options.env, LOG_LEVEL: "silent", APP_URL: appUrl }), now };
   const notified: number[] = [];
   const clock = createClock(now);
   const services: AppServices = {

@@ -9,6 +9,7 @@ import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
 import { ChangePasswordInput } from "../users/users.schemas";
 import { changePassword } from "../users/users.service";
+import { limitCurrentPasswordCheck } from "../../auth/rate-limit";
 import { scopeOf } from "../../auth/current-user";
 import { regionRetention, setRegionRetention } from "../privacy/privacy.service";
 
@@ -33,6 +34,7 @@ export const meApi = new Hono<HonoEnv>()
     const user = apiUser(c);
     const input = parseInput(ChangePasswordInput, await readJson(c));
     const { db, clock } = c.get("services");
+    await limitCurrentPasswordCheck(db, user.id, clock.now());
     return c.json(await db.transaction().execute((trx) => changePassword(trx, user.id, input, { keepSessionId: c.get("sessionId"), now: clock.now(), appUrl: appUrlFor(c.get("services").config, c.req.url) })));
   })
   .get("/two-factor", async (c) => c.json(await twoFactorStatus(c.get("services").db, apiUser(c).id)));

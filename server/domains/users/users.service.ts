@@ -4,6 +4,7 @@ import type { Locale, Role } from "../../../db/schema";
 import { renderInvitationEmail, renderPasswordResetEmail } from "../../../emails/render";
 import { revokeAllApiTokens } from "../../auth/api-tokens";
 import { hashPassword, verifyPassword } from "../../auth/passwords";
+import { limitPasswordResetRequest } from "../../auth/rate-limit";
 import { endOtherSessions } from "../../auth/sessions";
 import { generateSecret, hashSecret } from "../../auth/secrets";
 import type { Database } from "../../db/database";
@@ -161,9 +162,10 @@ export async function setPasswordWithToken(
 }
 
 /**
- * A signed-in user changes their own password after giving the current one. Every other session of
- * the account ends and every API token is revoked (whoever knew the old password is out);
- * `keepSessionId`, the browser doing the change, stays signed in.
+ * A signed-in user changes their own password after giving the current one (the caller takes the
+ * current-password rate limit first, outside its transaction). Every other session of the account
+ * ends and every API token is revoked (whoever knew the old password is out); `keepSessionId`, the
+ * browser doing the change, stays signed in.
  */
 export async function changePassword(
   db: Database,
@@ -180,19 +182,55 @@ export async function changePassword(
   return { otherSessionsEnded, apiTokensRevoked };
 }
 
-/** Queues a reset link when the address belongs to an active account; says nothing either way. */
-export async function requestPasswordReset(db: Database, email: string, meta: { now: Date; appUrl: string }): Promise<void> {
+/**
+ * A "forgot password" request (decision 098): throttled per typed address and per client address,
+ * then queued. The request path does exactly this for every address, known or not, so neither the
+ * answer nor its timing says whether an account exists; the email job looks the address up and
+ * sends the link (sendRequestedPasswordResets).
+ */
+export async function requestPasswordReset(db: Database, input: { email: string; ip: string; now: Date }): Promise<void> {
+  await limitPasswordResetRequest(db, input);
+  await db.insertInto("password_reset_requests").values({ email: input.email, created_at: input.now }).execute();
+}
+
+const RESET_BATCH_SIZE = 50;
+
+/**
+ * Off the request path: takes queued reset requests and, for those whose address belongs to an
+ * active account, queues an email with a single-use link built from the configured address. One
+ * link per address per batch. Safe to run in several processes at once (skip locked).
+ */
+export async function sendRequestedPasswordResets(db: Database, meta: { now: Date; appUrl: string }): Promise<{ sent: number }> {
+  let sent = 0;
+  for (;;) {
+    const batch = await db.transaction().execute(async (trx) => {
+      const taken = await trx
+        .deleteFrom("password_reset_requests")
+        .where("id", "in", (eb) => eb.selectFrom("password_reset_requests").select("id").orderBy("id").limit(RESET_BATCH_SIZE).forUpdate().skipLocked())
+        .returning("email")
+        .execute();
+      for (const email of new Set(taken.map((request) => request.email.toLowerCase()))) {
+        if (await sendPasswordReset(trx, email, meta)) sent++;
+      }
+      return taken.length;
+    });
+    if (batch < RESET_BATCH_SIZE) return { sent };
+  }
+}
+
+async function sendPasswordReset(db: Database, email: string, meta: { now: Date; appUrl: string }): Promise<boolean> {
   const user = await db
     .selectFrom("users")
     .select(["id", "name", "email", "region_id", "locale"])
     .where("email", "=", email)
     .where("active", "=", true)
     .executeTakeFirst();
-  if (!user) return;
+  if (!user) return false;
   const token = await createUserToken(db, user.id, "password_reset", new Date(meta.now.getTime() + PASSWORD_RESET_VALID_MINUTES * 60_000), meta.now);
   const region = await getRegion(db, user.region_id);
   const message = await renderPasswordResetEmail({ locale: user.locale, name: user.name, regionName: region.name, url: `${meta.appUrl}/reset-password/${token}` });
   await queueEmail(db, { regionId: user.region_id, template: "password_reset", to: user.email, toName: user.name, message, now: meta.now });
+  return true;
 }
 
 export async function listUsers(db: Database, regionId: string, options: { limit: number; cursor?: string | undefined }) {
