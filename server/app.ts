@@ -3,7 +3,6 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { AppLoadContext, ServerBuild } from "@remix-run/server-runtime";
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
@@ -18,6 +17,7 @@ import { runInRegionScope } from "./db/region-scope";
 import { isDatabaseUnavailable } from "./db/unavailable";
 import { AppError } from "./errors";
 import { apiErrorResponse } from "./http/api-errors";
+import { streamingBodyLimit as bodyLimit } from "./http/body-limit";
 import { appUrlFor } from "./http/app-url";
 import type { HonoEnv } from "./http/env";
 import { renderFeed } from "./domains/feeds/feeds.service";
@@ -117,6 +117,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     origin: (origin, c) => origin === appUrlFor(config, c.req.url) || origin === new URL(c.req.url).origin,
   });
   app.use("*", (c, next) => (isBearerApiRequest(c.req.path, c.req.header("authorization")) ? next() : csrfCheck(c, next)));
+  // Every body has a limit, enforced as it streams in, before anything reads it whole (decision 095).
   const defaultBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(new AppError("VALIDATION_FAILED", "The request body is too large").toJSON(), 413) });
   // Import files may be up to 50 MB, on their two upload addresses only; the page's form is told why in its own words.
   const uploadBodyLimit = bodyLimit({
@@ -215,7 +216,9 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
         isSecure: isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto")),
         appUrl: appUrlFor(config, c.req.url),
       };
-      if (c.req.method !== "GET" && c.req.method !== "HEAD" && !(await isReadableForm(c.req.raw))) {
+      // The import form streams its file (and says itself when its form cannot be read); checking it here would read it twice.
+      const streamsItsBody = IMPORT_UPLOAD_PATHS.has(c.req.path);
+      if (c.req.method !== "GET" && c.req.method !== "HEAD" && !streamsItsBody && !(await isReadableForm(c.req.raw))) {
         return c.text("Dit formulier kon niet gelezen worden. / This form could not be read.", 400);
       }
       const response = await handler(c.req.raw, context);
