@@ -441,6 +441,8 @@ async function readXlsxStream(bytes: Chunks, limits: ImportLimits): Promise<Impo
       else if (name === "xl/sharedStrings.xml") reader.sharedStrings = await readSharedStrings(xml, limits);
       else if (sheetNo && !sheetSeen && name === (firstSheet ??= firstSheetPath(reader) ?? name)) {
         sheetSeen = true;
+        // A workbook whose relationships name no shared strings (numbers, inline text) will not get any: read its sheet now.
+        if (reader.workbookRels && !reader.sharedStrings && !reader.workbookRels.some((rel) => rel.Target.endsWith("sharedStrings.xml"))) reader.sharedStrings = [];
         if (reader.sharedStrings && reader.workbookRels) {
           await readSheet(reader, xml, sheetNo, table, limits);
         } else {
