@@ -23,16 +23,17 @@ const running = new Set<AppProcess>();
 
 /**
  * The real server as production runs it (`node build/server.js`, the bundle of `npm run build`), as a child
- * process in a process group of its own so it can be killed outright, against `databaseUrl` (no
- * embedded PostgreSQL). Resolves once it serves /sign-in. Needs build/index.js and build/server.js (`npm run build`).
+ * process in a process group of its own so it can be killed outright, against `databaseUrl`, or
+ * with `databaseUrl: null` its own embedded PostgreSQL in `env.DATA_DIR`. Resolves once it serves
+ * /sign-in. Needs build/index.js and build/server.js (`npm run build`).
  */
-export async function startAppProcess(opts: { databaseUrl: string; now: Date; env?: Record<string, string> }): Promise<AppProcess> {
+export async function startAppProcess(opts: { databaseUrl: string | null; now: Date; env?: Record<string, string> }): Promise<AppProcess> {
   const port = await freePort();
   // Only what the server needs: nothing of the test runner's environment leaks into it.
   const inherited = Object.fromEntries(["PATH", "HOME", "TZ"].flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
   const env: NodeJS.ProcessEnv = {
     ...inherited,
-    DATABASE_URL: opts.databaseUrl,
+    ...(opts.databaseUrl === null ? {} : { DATABASE_URL: opts.databaseUrl }),
     PORT: String(port),
     HOST: "127.0.0.1",
     NODE_ENV: "production",
