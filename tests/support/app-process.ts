@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../bench/lib/server-process";
+import { SERVER_HEAP_FLAG } from "../../server/heap";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const START_TIMEOUT_MS = 90_000;
@@ -41,11 +42,17 @@ export async function startAppProcess(opts: { databaseUrl: string | null; now: D
     SCHAKEL_NOW: opts.now.toISOString(),
     ...opts.env,
   };
-  const child = spawn(process.execPath, ["build/server.js"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  // The heap limit `npm start` gives it (decision 080): a test of memory sees what production would.
+  const child = spawn(process.execPath, [SERVER_HEAP_FLAG, "build/server.js"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => {
+      output += `\n[the server exited: ${signal ?? `code ${code}`}]\n`;
+      resolve();
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
 
   const signal = async (name: NodeJS.Signals) => {
