@@ -1,3 +1,5 @@
+import { deflateRawSync } from "node:zlib";
+
 /**
  * Large hostile upload bodies, made as they are sent (never held whole by the test): a CSV of
  * one-character rows and an XLSX whose one sheet is tens of megabytes of one-number rows. Each is an
@@ -113,4 +115,40 @@ export function tinyRowsXlsx(bytes: number): () => Generator<Buffer> {
     yield localHeader("xl/worksheets/sheet1.xml", sheet.crc, sheet.size);
     yield* sheetChunks(sheetBytes);
   };
+}
+
+/**
+ * A small zip in memory: each part stored as is, or deflated (a part that unpacks to far more than
+ * its compressed size: a zip bomb in miniature). With `xlsxParts` it is a workbook whose sheet is `sheet`.
+ */
+export function zipOf(parts: Array<{ name: string; data: Buffer; deflate?: boolean }>): Buffer {
+  const out: Buffer[] = [];
+  for (const part of parts) {
+    const { crc, size } = crc32([part.data]);
+    const body = part.deflate ? deflateRawSync(part.data) : part.data;
+    const header = localHeader(part.name, crc, size);
+    header.writeUInt16LE(part.deflate ? 8 : 0, 8);
+    header.writeUInt32LE(body.length, 18);
+    out.push(header, body);
+  }
+  return Buffer.concat(out);
+}
+
+/** The parts of a one-sheet workbook around `sheetData` (rows XML), optionally with a shared strings table stored after the sheet, as Excel stores it. */
+export function xlsxParts(sheetData: string | Buffer, options: { sharedStrings?: string[]; deflateSheet?: boolean } = {}) {
+  const withStrings = options.sharedStrings !== undefined;
+  const parts = SMALL_PARTS.map(([name, text]) => ({ name, data: Buffer.from(text) }));
+  if (withStrings) {
+    parts[3] = {
+      name: "xl/_rels/workbook.xml.rels",
+      data: Buffer.from(`${XML}<Relationships xmlns="${RELS}"><Relationship Id="rId1" Type="${DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${DOC_RELS}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`),
+    };
+  }
+  const sheet = typeof sheetData === "string" ? Buffer.from(`${XML}<worksheet xmlns="${MAIN}"><sheetData>${sheetData}</sheetData></worksheet>`) : sheetData;
+  const all: Array<{ name: string; data: Buffer; deflate?: boolean }> = [...parts, { name: "xl/worksheets/sheet1.xml", data: sheet, deflate: options.deflateSheet ?? false }];
+  if (withStrings) {
+    const items = options.sharedStrings!.map((text) => `<si><t>${text}</t></si>`).join("");
+    all.push({ name: "xl/sharedStrings.xml", data: Buffer.from(`${XML}<sst xmlns="${MAIN}" count="${options.sharedStrings!.length}" uniqueCount="${options.sharedStrings!.length}">${items}</sst>`) });
+  }
+  return all;
 }

@@ -363,7 +363,9 @@ async function readCsvStream(bytes: Chunks, limits: ImportLimits): Promise<Impor
     if (sourceError) throw sourceError;
     if (error instanceof AppError) throw error;
     const csvError = error as CsvError;
-    if (csvError.code === "CSV_MAX_RECORD_SIZE") throw cellTooLong(limits, record + 1);
+    // The parser may be records ahead of this loop: its own count names the row.
+    const parsed = (error as { records?: unknown }).records;
+    if (csvError.code === "CSV_MAX_RECORD_SIZE") throw cellTooLong(limits, (typeof parsed === "number" ? parsed : record) + 1);
     const line = csvError.lines;
     throw unreadable(`The CSV file cannot be read${line ? ` at line ${line}` : ""}: ${csvError.message}`, "imports.errors.badCsv", { line: typeof line === "number" ? line : "?" });
   } finally {
