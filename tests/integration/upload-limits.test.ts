@@ -239,6 +239,31 @@ describe("request bodies sent to the real server", () => {
     expect(fourth.status).toBe(200);
   });
 
+  it("takes in at most four document or evidence files at once: a fifth is refused with 429 and Retry-After", async () => {
+    const boundary = "schakel-slow-boundary";
+    const slow = (path: string) => {
+      const request = http.request(`${app.url}${path}`, { method: "POST", headers: apiHeaders(`multipart/form-data; boundary=${boundary}`), agent: false });
+      request.on("error", () => {});
+      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="document"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n`);
+      const answered = new Promise<number>((resolve) => request.on("response", (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      }));
+      return { answered, end: () => request.end(`\r\n--${boundary}--\r\n`) };
+    };
+    const held = [slow("/api/v1/agreements"), slow("/api/v1/agreements"), slow("/api/v1/commitments/00000000-0000-4000-8000-000000000000/realisations"), slow("/api/v1/agreements")];
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const fifth = await send(`${app.url}/api/v1/agreements`, "POST", apiHeaders(`multipart/form-data; boundary=${boundary}`), [Buffer.from(`--${boundary}--\r\n`)]);
+    expect(fifth.status).toBe(429);
+    expect(fifth.headers["retry-after"]).toBe("5");
+    expect(JSON.parse(fifth.text)).toMatchObject({ error: { code: "RATE_LIMITED" } });
+    for (const upload of held) upload.end();
+    // Each held one is then read and answered (a form without its other fields is a 4xx).
+    for (const upload of held) expect(await upload.answered).toBeGreaterThanOrEqual(400);
+    const after = await send(`${app.url}/api/v1/agreements`, "POST", apiHeaders(`multipart/form-data; boundary=${boundary}`), [Buffer.from(`--${boundary}--\r\n`)]);
+    expect(after.status).not.toBe(429);
+  });
+
   /**
    * The issue's "done when": ten 50 MB CSVs and ten 50 MB XLSX files of tiny rows at once, and
    * again for those told to wait, until each has been read and refused. /healthz answers 200
