@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import http from "node:http";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessions } from "../../server/auth/sessions";
 import { killAppProcesses, startAppProcess, type AppProcess } from "../support/app-process";
@@ -190,6 +191,22 @@ describe("request bodies sent to the real server", () => {
     expect(problems).toEqual([]);
     expect(await rssMb(app.pid)).toBeLessThan(400);
   }, 180_000);
+
+  it("refuses a body that declares both a length and chunked encoding (request smuggling's shape) and stays up", async () => {
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(Number(new URL(app.url).port), "127.0.0.1");
+      let text = "";
+      socket.on("data", (data) => (text += data.toString("latin1")));
+      socket.on("close", () => resolve(text));
+      socket.on("error", () => resolve(text));
+      socket.write(`POST /api/v1/organisations HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 10\r\nTransfer-Encoding: chunked\r\n\r\n`);
+      // Node refuses at the headers: the body need not follow (more of it would only race the answer with a reset).
+      socket.write(`${(60 * MB).toString(16)}\r\n`);
+      setTimeout(() => socket.destroy(), 2_000);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await healthy()).toBe(200);
+  });
 
   it("the API refuses a 20 MB CSV of one-character rows at its row limit, in the API's error shape, while reading it", async () => {
     const answer = await send(`${app.url}/api/v1/imports/organisations?dryRun=true&fileName=klein.csv`, "POST", apiHeaders("text/csv"), tinyRowsCsv(20 * MB));
