@@ -138,6 +138,14 @@ function detectDelimiter(text: string): string {
 type Chunks = AsyncIterable<Uint8Array>;
 
 /**
+ * Rows already parsed arrive through promises, which run before any other request's I/O: a file
+ * whose next thousands of rows are already buffered would hold every other request until they were
+ * all read. Every few thousand rows the reading steps aside (setImmediate) so they are served.
+ */
+const YIELD_EVERY_ROWS = 2_000;
+const yieldToOtherRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Reads an import file as it arrives, from the request body's stream, and stops at the first limit
  * passed (`limits`, defaults `IMPORT_LIMITS`): the rest of the body is never read. The file's
  * format is told from its first bytes. `source` is any async iterable of bytes: a request body
@@ -358,7 +366,10 @@ async function readCsvStream(bytes: Chunks, limits: ImportLimits): Promise<Impor
   const table = new TableBuilder(limits);
   let record = 0;
   try {
-    for await (const cells of parser as AsyncIterable<string[]>) table.add(++record, cells);
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      table.add(++record, cells);
+      if (record % YIELD_EVERY_ROWS === 0) await yieldToOtherRequests();
+    }
   } catch (error) {
     if (sourceError) throw sourceError;
     if (error instanceof AppError) throw error;
@@ -486,6 +497,7 @@ async function readSheet(reader: WorkbookReaderInternals, xml: Readable, sheetNo
     if (eventType !== "worksheet") continue;
     for await (const row of worksheet) {
       if (++sheetRows > limits.maxSheetRows) throw tooComplex();
+      if (sheetRows % YIELD_EVERY_ROWS === 0) await yieldToOtherRequests();
       if (!row.hasValues && !table.hasHeader) continue;
       if (row.cellCount > 16_384) throw tooManyColumns(limits, row.number);
       const cells: string[] = [];
