@@ -36,7 +36,8 @@ export { findMergeCandidates, mergePeople } from "../server/domains/people/peopl
 export { listHistory } from "../server/domains/audit/history";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
 export { activityChoices, archiveActivity, createActivity, getActivity, listActivities, listOrganisationActivities, updateActivity , listSharedActivities } from "../server/domains/activities/activities.service";
-export { readImportFile, MAX_IMPORT_BYTES } from "../server/domains/imports/imports.parse";
+export { readImportStream, MAX_IMPORT_BYTES } from "../server/domains/imports/imports.parse";
+export { IMPORT_RETRY_AFTER_SECONDS, withImportSlot } from "../server/domains/imports/imports.gate";
 export { guessMapping } from "../server/domains/imports/imports.mapping";
 export {
   commitImport,
