@@ -6,6 +6,7 @@ import { createSessions } from "../../server/auth/sessions";
 import { killAppProcesses, startAppProcess, type AppProcess } from "../support/app-process";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUserWithToken, TEST_NOW } from "../support/factories";
+import { createClock } from "../../server/clock";
 import { multipartFile, tinyRowsCsv, tinyRowsXlsx } from "../support/payloads";
 import { apiRoutes, pageRoutes } from "../support/route-inventory";
 
@@ -126,7 +127,7 @@ describe("request bodies sent to the real server", () => {
     const regionId = (await makeRegion(t.db)).id;
     const admin = await makeUserWithToken(t.db, { regionId, role: "admin" });
     token = admin.token;
-    cookie = (await createSessions(t.db).create(admin.user.id, { ip: "127.0.0.1", userAgent: "upload-limits-test", secure: false })).split(";")[0]!;
+    cookie = (await createSessions(t.db, createClock(TEST_NOW.toISOString())).create(admin.user.id, { ip: "127.0.0.1", userAgent: "upload-limits-test", secure: false })).split(";")[0]!;
     app = await startAppProcess({ databaseUrl: t.url, now: TEST_NOW });
   }, 120_000);
   afterAll(async () => {
