@@ -3,9 +3,10 @@
  * out of the browser build, so nothing here (argon2, postgres, nodemailer) reaches a browser.
  * Routes import zod schemas (`*.schemas.ts`, browser-safe) directly and everything else from here.
  */
-export { createApiToken, listApiTokens, revokeApiToken } from "../server/auth/api-tokens";
+export { listApiTokens, mintApiToken, revokeAllApiTokens, revokeApiToken } from "../server/auth/api-tokens";
 export { signIn } from "../server/auth/sign-in";
-export { endSession, listSessions } from "../server/auth/sessions";
+export { limitCurrentPasswordCheck, limitEnrolmentCodeCheck, limitLinkTokenCheck } from "../server/auth/rate-limit";
+export { endOtherSessions, endSession, listSessions } from "../server/auth/sessions";
 export { erasePerson, exportPerson, regionRetention, setRegionRetention, type PersonExport } from "../server/domains/privacy/privacy.service";
 export {
   completeChallenge,
@@ -35,7 +36,8 @@ export { findMergeCandidates, mergePeople } from "../server/domains/people/peopl
 export { listHistory } from "../server/domains/audit/history";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
 export { activityChoices, archiveActivity, createActivity, getActivity, listActivities, listOrganisationActivities, updateActivity , listSharedActivities } from "../server/domains/activities/activities.service";
-export { readImportFile, MAX_IMPORT_BYTES } from "../server/domains/imports/imports.parse";
+export { readImportStream, MAX_IMPORT_BYTES } from "../server/domains/imports/imports.parse";
+export { IMPORT_RETRY_AFTER_SECONDS, withImportSlot } from "../server/domains/imports/imports.gate";
 export { guessMapping } from "../server/domains/imports/imports.mapping";
 export {
   commitImport,

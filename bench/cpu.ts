@@ -20,6 +20,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { nationalEmail, nationalSlug } from "../db/seed/national";
 import { createSessions } from "../server/auth/sessions";
+import { createClock } from "../server/clock";
 import { readConfig } from "../server/config";
 import { connectDatabaseServer } from "../server/db/connect";
 import { createDatabase } from "../server/db/database";
@@ -43,7 +44,7 @@ try {
   const region = await findRegionBySlug(db, slug);
   if (!region) throw new Error(`No national data set in ${DATA_DIR}: run npm run bench once first`);
   const user = await db.selectFrom("users").select("id").where("email", "=", nationalEmail(slug, AS)).executeTakeFirstOrThrow();
-  const cookie = (await createSessions(db).create(user.id, { ip: "127.0.0.1", userAgent: "schakel-bench-cpu", secure: false })).split(";")[0]!;
+  const cookie = (await createSessions(db, createClock(NOW)).create(user.id, { ip: "127.0.0.1", userAgent: "schakel-bench-cpu", secure: false })).split(";")[0]!;
   const busiest = await sql<{ id: string }>`
     select organisation_id as id from interactions where region_id = ${region.id} group by organisation_id order by count(*) desc, organisation_id limit 1`.execute(db);
   const fill = (p: string) => p.replace("{organisationId}", busiest.rows[0]!.id).replace("{schoolYear}", schoolYearOf(NOW.slice(0, 10)));

@@ -31,6 +31,7 @@ import type { DB } from "../db/schema";
 import { loadNational, nationalEmail, nationalSlug, scaledNationalSize } from "../db/seed/national";
 import { createApiToken } from "../server/auth/api-tokens";
 import { createSessions, SESSION_COOKIE } from "../server/auth/sessions";
+import { createClock } from "../server/clock";
 import { readConfig } from "../server/config";
 import { connectDatabaseServer } from "../server/db/connect";
 import { createDatabase, type Database } from "../server/db/database";
@@ -195,7 +196,7 @@ type Context = {
 async function prepareContext(db: Database): Promise<Context> {
   const slug = nationalSlug(0);
   const region = (await findRegionBySlug(db, slug))!;
-  const sessions = createSessions(db);
+  const sessions = createSessions(db, createClock(NOW));
   const cookies = {} as Context["cookies"];
   const tokens = {} as Context["tokens"];
   for (const role of ["accounthouder", "penvoerder"] as const) {

@@ -52,7 +52,10 @@ export interface UsersTable {
   /** The weekly digest: whether it comes, and on which ISO weekday (1 = Monday). */
   digest_enabled: Generated<boolean>;
   digest_weekday: Generated<number>;
-  /** Two-factor sign-in: the TOTP secret (while enrolling, enabled_at is null) and the last accepted time step. */
+  /**
+   * Two-factor sign-in: the TOTP secret (while enrolling, enabled_at is null), encrypted with
+   * SCHAKEL_SECRET_KEY ("v1:…", server/auth/secret-key.ts), and the last accepted time step.
+   */
   totp_secret: string | null;
   totp_enabled_at: Timestamp | null;
   totp_last_step: ColumnType<string | null, number | string | null, number | string | null>;
@@ -75,6 +78,7 @@ export interface TwoFactorChallengesTable {
 }
 
 export interface SessionsTable {
+  /** The hex SHA-256 of the token in the cookie; the token itself is never stored. */
   id: string;
   user_id: string;
   expires_at: Timestamp;
@@ -111,6 +115,30 @@ export interface SignInAttemptsTable {
   ip: string;
   succeeded: boolean;
   created_at: Generated<Date>;
+}
+
+/** A token bucket of a rate limit (server/auth/rate-limit.ts): one row per key. */
+export interface RateLimitBucketsTable {
+  key: string;
+  tokens: number;
+  allowed: boolean;
+  updated_at: Timestamp;
+}
+
+/** Wrong two-factor codes of an account across challenges, and its lockout (decision 099). */
+export interface SecondFactorFailuresTable {
+  user_id: string;
+  failed_count: Generated<number>;
+  window_started_at: Timestamp;
+  locked_until: Timestamp | null;
+  lockouts: Generated<number>;
+}
+
+/** "Forgot password" requests waiting for the email job (decision 098). */
+export interface PasswordResetRequestsTable {
+  id: Generated<string>;
+  email: string;
+  created_at: Timestamp;
 }
 
 export interface AuditLogTable {
@@ -561,6 +589,9 @@ export interface DB {
   user_tokens: UserTokensTable;
   api_tokens: ApiTokensTable;
   sign_in_attempts: SignInAttemptsTable;
+  rate_limit_buckets: RateLimitBucketsTable;
+  second_factor_failures: SecondFactorFailuresTable;
+  password_reset_requests: PasswordResetRequestsTable;
   audit_log: AuditLogTable;
   email_outbox: EmailOutboxTable;
   instance_settings: InstanceSettingsTable;

@@ -1,8 +1,10 @@
 import { createElement, type ReactElement } from "react";
 import { translator } from "../app/i18n";
+import { ApiTokensRevokedEmail, type ApiTokensRevokedEmailProps } from "./api-tokens-revoked";
 import { HandoverSummaryEmail, type HandoverSummaryEmailProps } from "./handover-summary";
 import { InvitationEmail, type InvitationEmailProps } from "./invitation";
 import { PasswordResetEmail, type PasswordResetEmailProps } from "./password-reset";
+import { TwoFactorLockoutEmail, type TwoFactorLockoutEmailProps } from "./two-factor-lockout";
 import { WeeklyDigestEmail, type WeeklyDigestEmailProps } from "./weekly-digest";
 
 /** A rendered email, ready for the outbox: the same message as HTML and as plain text. */
@@ -16,6 +18,16 @@ export async function renderInvitationEmail(p: InvitationEmailProps): Promise<Em
 export async function renderPasswordResetEmail(p: PasswordResetEmailProps): Promise<EmailMessage> {
   const subject = translator(p.locale)("email.passwordReset.subject");
   return renderMessage(subject, createElement(PasswordResetEmail, p));
+}
+
+export async function renderApiTokensRevokedEmail(p: ApiTokensRevokedEmailProps): Promise<EmailMessage> {
+  const subject = translator(p.locale)("email.apiTokensRevoked.subject", { count: p.count });
+  return renderMessage(subject, createElement(ApiTokensRevokedEmail, p));
+}
+
+export async function renderTwoFactorLockoutEmail(p: TwoFactorLockoutEmailProps): Promise<EmailMessage> {
+  const subject = translator(p.locale)("email.twoFactorLockout.subject");
+  return renderMessage(subject, createElement(TwoFactorLockoutEmail, p));
 }
 
 export async function renderHandoverSummaryEmail(p: HandoverSummaryEmailProps): Promise<EmailMessage> {

@@ -3,7 +3,6 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { AppLoadContext, ServerBuild } from "@remix-run/server-runtime";
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
@@ -20,6 +19,8 @@ import { AppError } from "./errors";
 import { apiErrorResponse } from "./http/api-errors";
 import { DOWNLOAD_CSP } from "./http/downloads";
 import { isOwnOrigin, refuseOtherHosts, withoutHostForwarding } from "./http/hosts";
+import { streamingBodyLimit as bodyLimit } from "./http/body-limit";
+import { clientAddressOf } from "./http/client-address";
 import type { HonoEnv } from "./http/env";
 import { renderFeed } from "./domains/feeds/feeds.service";
 
@@ -27,6 +28,9 @@ export type RemixHandler = (request: Request, loadContext: AppLoadContext) => Pr
 
 const PUBLIC_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../public");
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Document and evidence uploads taken in at once (each up to 10 MB, read whole): a bound on their memory together. */
+const MAX_FILES_IN_FLIGHT = 4;
+const FILES_RETRY_AFTER_SECONDS = 5;
 const IMPORT_UPLOAD_PATHS = new Set(["/api/v1/imports/organisations", "/imports/organisations"]);
 /** Evidence uploads of a realisation: the API address and the commitment page's form. */
 const EVIDENCE_UPLOAD_PATH = /^\/(api\/v1\/commitments\/[^/]+\/realisations|commitments\/[^/]+)$/;
@@ -131,6 +135,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     origin: (origin, c) => isOwnOrigin(config, origin, c.req.url),
   });
   app.use("*", (c, next) => (isBearerApiRequest(c.req.path, c.req.header("authorization")) ? next() : csrfCheck(c, next)));
+  // Every body has a limit, enforced as it streams in, before anything reads it whole (decision 095).
   const defaultBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(new AppError("VALIDATION_FAILED", "The request body is too large").toJSON(), 413) });
   // Import files may be up to 50 MB, on their two upload addresses only; the page's form is told why in its own words.
   const uploadBodyLimit = bodyLimit({
@@ -157,10 +162,29 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
         ? c.json(new AppError("VALIDATION_FAILED", "The document is larger than 10 MB", { fields: { document: "The file is larger than 10 MB" } }).toJSON(), 413)
         : c.redirect(`${c.req.path}?error=tooLarge`, 303),
   });
+  // Signed documents and evidence are kept whole (they are stored as they are), up to 10 MB each,
+  // so only a few are taken in at once: the rest hear 429 with Retry-After (decision 095). Imports
+  // have slots of their own (imports.gate.ts), which also cover the analysis after reading.
+  let filesInFlight = 0;
+  const withFileSlot = async (c: Context<HonoEnv>, next: () => Promise<void>, limit: typeof defaultBodyLimit) => {
+    if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) return limit(c, next);
+    if (filesInFlight >= MAX_FILES_IN_FLIGHT) {
+      c.header("Retry-After", String(FILES_RETRY_AFTER_SECONDS));
+      return c.req.path.startsWith("/api/")
+        ? c.json(new AppError("RATE_LIMITED", `${MAX_FILES_IN_FLIGHT} files are being received right now; try again in ${FILES_RETRY_AFTER_SECONDS} seconds`).toJSON(), 429)
+        : c.text("Er worden nu al andere bestanden ontvangen. Probeer het over een paar seconden opnieuw. / Other files are being received right now; please try again in a few seconds.", 429);
+    }
+    filesInFlight++;
+    try {
+      return await limit(c, next);
+    } finally {
+      filesInFlight--;
+    }
+  };
   app.use("*", (c, next) => {
-    if ((c.req.method === "POST" || c.req.method === "PATCH") && AGREEMENT_UPLOAD_PATH.test(c.req.path)) return documentBodyLimit(c, next);
+    if ((c.req.method === "POST" || c.req.method === "PATCH") && AGREEMENT_UPLOAD_PATH.test(c.req.path)) return withFileSlot(c, next, documentBodyLimit);
     if (c.req.method === "POST" && IMPORT_UPLOAD_PATHS.has(c.req.path)) return uploadBodyLimit(c, next);
-    if (c.req.method === "POST" && EVIDENCE_UPLOAD_PATH.test(c.req.path)) return evidenceBodyLimit(c, next);
+    if (c.req.method === "POST" && EVIDENCE_UPLOAD_PATH.test(c.req.path)) return withFileSlot(c, next, evidenceBodyLimit);
     return defaultBodyLimit(c, next);
   });
 
@@ -171,9 +195,11 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     let sessionCookie: string | null = null;
     if (isBearerApiRequest(c.req.path, authorization)) {
       const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1] ?? "";
-      const user = await authenticateApiToken(services.db, token, services.clock.now());
-      if (!user) return c.json(new AppError("UNAUTHENTICATED", "The API token is not valid").toJSON(), 401);
-      c.set("user", user);
+      const found = await authenticateApiToken(services.db, token, services.clock.now());
+      if (!found) return c.json(new AppError("UNAUTHENTICATED", "The API token is not valid").toJSON(), 401);
+      // A token is no way around the region's two-factor requirement: it works once the owner has set it up.
+      if (found.mustSetUpTwoFactor) return c.json(twoFactorRequired().toJSON(), 403);
+      c.set("user", found.user);
       c.set("sessionId", null);
     } else {
       const session = await services.sessions.validate(c.req.header("cookie"), isSecure);
@@ -184,7 +210,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
       // else opens until it is set up (the page, signing out and the page's assets excepted).
       if (session.mustSetUpTwoFactor && !TWO_FACTOR_SETUP_PATHS.test(c.req.path)) {
         const refused = c.req.path.startsWith("/api/")
-          ? c.json(new AppError("FORBIDDEN", "Your region requires two-factor sign-in: set it up on /profile/two-factor first").toJSON(), 403)
+          ? c.json(twoFactorRequired().toJSON(), 403)
           : c.redirect("/profile/two-factor", 303);
         if (sessionCookie) refused.headers.append("Set-Cookie", sessionCookie);
         return refused;
@@ -225,10 +251,12 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
         sessionId: c.get("sessionId"),
         requestId: c.get("requestId"),
         nonce: c.get("secureHeadersNonce") ?? "",
-        ip: clientAddress(c),
+        ip: clientAddress(c, config),
         isSecure: isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto")),
       };
-      if (c.req.method !== "GET" && c.req.method !== "HEAD" && !(await isReadableForm(c.req.raw))) {
+      // The import form streams its file (and says itself when its form cannot be read); checking it here would read it twice.
+      const streamsItsBody = IMPORT_UPLOAD_PATHS.has(c.req.path);
+      if (c.req.method !== "GET" && c.req.method !== "HEAD" && !streamsItsBody && !(await isReadableForm(c.req.raw))) {
         return c.text("Dit formulier kon niet gelezen worden. / This form could not be read.", 400);
       }
       const response = await handler(withoutHostForwarding(c.req.raw), context);
@@ -280,12 +308,20 @@ function isSecureRequest(services: AppServices, url: string, forwardedProto: str
   return new URL(url).protocol === "https:" || forwardedProto === "https";
 }
 
-function clientAddress(c: Parameters<typeof getConnInfo>[0]): string {
+/** The client's address: the connection's, or what a trusted proxy reports (TRUST_PROXY). */
+function clientAddress(c: Parameters<typeof getConnInfo>[0], config: AppServices["config"]): string {
+  let remote = "unknown";
   try {
-    return getConnInfo(c).remote.address ?? "unknown";
+    remote = getConnInfo(c).remote.address ?? "unknown";
   } catch {
-    return "unknown";
+    // No socket (a request made in-process): "unknown" is one client for the limits.
   }
+  return clientAddressOf(remote, c.req.header("x-forwarded-for"), config.trustProxy);
 }
 
 export type { ServerBuild };
+
+/** The answer to an API call of someone the region requires a second factor of, who has none yet. */
+function twoFactorRequired() {
+  return new AppError("TWO_FACTOR_REQUIRED", "Your region requires two-factor sign-in for your role: set it up on /profile/two-factor first; until then your sessions and API tokens are refused");
+}

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./http/client-address";
 
 /**
  * Every environment variable Schakel reads, validated once. The README lists the same set.
@@ -16,6 +17,11 @@ const Env = z.object({
   SCHAKEL_NOW: z.string().datetime({ offset: true }).optional(),
   LOG_LEVEL: z.enum(["silent", "error", "info", "debug"]).default("info"),
   NODE_ENV: z.string().default("production"),
+  /** Checked and turned into a key by server/auth/secret-key.ts (required with APP_URL). */
+  SCHAKEL_SECRET_KEY: z.string().optional(),
+  TRUST_PROXY: z.string().optional(),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(300),
 });
 
 export type Config = {
@@ -39,6 +45,11 @@ export type Config = {
   now: string | undefined;
   logLevel: "silent" | "error" | "info" | "debug";
   isProduction: boolean;
+  secretKey: string | undefined;
+  /** Which proxies may name the client's address (decision 098); none by default. */
+  trustProxy: TrustProxy;
+  /** Requests per API token (or browser session) a minute, and how many may come at once. */
+  apiRateLimit: { perMinute: number; burst: number };
 };
 
 /** Names and addresses that reach this machine only. */
@@ -83,6 +94,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     now: e.SCHAKEL_NOW,
     logLevel: e.LOG_LEVEL,
     isProduction: e.NODE_ENV === "production",
+    secretKey: e.SCHAKEL_SECRET_KEY,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    apiRateLimit: { perMinute: e.API_RATE_LIMIT_PER_MINUTE, burst: e.API_RATE_LIMIT_BURST },
   };
 }
 

@@ -1,4 +1,5 @@
 import type { CurrentUser } from "./auth/current-user";
+import type { SecretBox } from "./auth/secret-key";
 import type { Sessions } from "./auth/sessions";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
@@ -11,6 +12,8 @@ export type AppServices = {
   clock: Clock;
   config: Config;
   sessions: Sessions;
+  /** Encrypts and decrypts secrets kept at rest (TOTP secrets) with SCHAKEL_SECRET_KEY. */
+  secrets: SecretBox;
   log: Logger;
   /** Wakes the email delivery job after a transaction queued mail; a no-op when jobs do not run. */
   notifyEmailQueued(): Promise<void>;

@@ -7,7 +7,9 @@ import type { ServerBuild } from "@remix-run/server-runtime";
 import { broadcastDevReady, createRequestHandler } from "@remix-run/server-runtime";
 import { createApp, type RemixHandler } from "./app";
 import { withAddressErrorsAsBadRequest } from "./http/page-errors";
+import { createSecretBox, loadSecretKey } from "./auth/secret-key";
 import { createSessions } from "./auth/sessions";
+import { encryptPlaintextTotpSecrets } from "./auth/two-factor";
 import { createClock } from "./clock";
 import { type Config, readConfig, withBoundPort } from "./config";
 import type { AppServices } from "./context";
@@ -32,12 +34,16 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
   const log = createLogger(config.logLevel);
   const say = (line: string) => config.logLevel !== "silent" && process.stdout.write(`${line}\n`);
   const clock = createClock(config.now);
+  // Before anything starts: a deployment without a usable SCHAKEL_SECRET_KEY stops here.
+  const secrets = createSecretBox(loadSecretKey(config));
 
   const databaseServer = await connectDatabaseServer(config, say);
   const db = createDatabase(databaseServer.url);
   try {
     const applied = await migrateToLatest(db);
     if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
+    const encrypted = await encryptPlaintextTotpSecrets(db, secrets);
+    if (encrypted) say(`Encrypted ${encrypted} two-factor secret(s) with SCHAKEL_SECRET_KEY`);
   } catch (error) {
     await db.destroy();
     await databaseServer.stop();
@@ -79,7 +85,7 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
     });
     const started = jobs;
     const services: AppServices = {
-      db, clock, config, log, sessions: createSessions(db),
+      db, clock, config, log, sessions: createSessions(db, clock), secrets,
       notifyEmailQueued: () => started.notifyEmailQueued(),
     };
     app = createApp(services, remixHandlerLoader(config));

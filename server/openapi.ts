@@ -20,7 +20,7 @@ import { ChangePasswordInput, ChangeRoleInput, InviteUserInput } from "./domains
  */
 const ErrorBody = z.object({
   error: z.object({
-    code: z.enum(["VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "RULE_VIOLATION", "RATE_LIMITED", "INTERNAL", "UNAVAILABLE"]),
+    code: z.enum(["VALIDATION_FAILED", "UNAUTHENTICATED", "FORBIDDEN", "TWO_FACTOR_REQUIRED", "NOT_FOUND", "CONFLICT", "RULE_VIOLATION", "RATE_LIMITED", "INTERNAL", "UNAVAILABLE"]),
     message: z.string(),
     fields: z.record(z.string(), z.string()).optional(),
   }),
@@ -34,7 +34,7 @@ const User = z.object({
 
 const json = (schema: z.ZodType) => ({ "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) } });
 const errors = Object.fromEntries(
-  [["400", "Bad input"], ["401", "Not signed in"], ["403", "Not allowed"], ["404", "Not found (also for another region's records)"], ["409", "Stale version"], ["422", "Refused by a rule"]].map(
+  [["400", "Bad input"], ["401", "Not signed in"], ["403", "Not allowed"], ["404", "Not found (also for another region's records)"], ["409", "Stale version"], ["422", "Refused by a rule"], ["429", "Too many requests for this token or session: wait the seconds in Retry-After"]].map(
     ([status, description]) => [status, { description, content: json(ErrorBody) }],
   ),
 );
@@ -292,6 +292,9 @@ export function openApiDocument() {
             "200": { description: "Dry run: { id, status: 'staged', counts: { new, update, duplicate, error, contacts }, rows: [{ row, name, outcome, reasons }] }", content: { "application/json": { schema: { type: "object" } } } },
             "201": { description: "Imported: { id, status: 'committed', counts, rows }", content: { "application/json": { schema: { type: "object" } } } },
             ...errors,
+            "400": { description: "Bad input, or a file past a limit, refused as soon as it is passed while the file is read: more than 100,000 rows, more than 100 columns, a cell over 32,767 characters, an XLSX that unpacks to more than 256 MB", content: json(ErrorBody) },
+            "413": { description: "The body is larger than 50 MB", content: json(ErrorBody) },
+            "429": { description: "Two imports are being read already: try again after the Retry-After header's seconds (error.code RATE_LIMITED)", content: json(ErrorBody) },
           },
         },
       },
@@ -382,7 +385,7 @@ export function openApiDocument() {
         get: { summary: "Everything Schakel keeps about the person, for an access request (admin); the viewing is audited", parameters: idParam, responses: record("{ person, affiliations, interactions, activities, tasks }") },
       },
       "/people/{id}/erase": {
-        post: { summary: "Erase the person (admin): name, email and phone removed from every table; jobs, contact moments and activities stay as anonymous counts; the audit log keeps only that an erasure happened. 422 when erased already", parameters: idParam, responses: record("{ id, anonymisedAt }") },
+        post: { summary: "Erase the person (admin): the person is anonymised and their name, email and phone are removed from the rows of their region linked to them by id (contact moments they took part in and their tasks, activities they spoke at, emails to them, audit entries about these); jobs, contact moments and activities stay as anonymous counts; the audit log keeps only that an erasure happened. Nothing of another region changes. Answers what changed: changes[] of { table, kind, count }. 422 when erased already", parameters: idParam, responses: record("{ id, anonymisedAt, changes: [{ table, kind, count }] }") },
       },
       "/documents/{id}": {
         get: {

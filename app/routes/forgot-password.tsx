@@ -10,11 +10,16 @@ import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Wachtwoord vergeten · Schakel" }];
 
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
+
 export async function action({ context, request }: ActionFunctionArgs) {
   const locale = context.user?.locale ?? DEFAULT_LOCALE;
   try {
     const { email } = parseForm(ForgotPasswordInput, await request.formData(), locale);
-    await context.db.transaction().execute((trx) => requestPasswordReset(trx, email, { now: context.clock.now(), appUrl: context.config.appUrl }));
+    // Not in a transaction: a refused request must still use up the limit (decision 098).
+    await requestPasswordReset(context.db, { email, ip: context.ip, now: context.clock.now() });
+    // The email job looks the address up and sends the link, off this request's path.
     await context.notifyEmailQueued();
     // The same answer whether or not the address has an account: nothing to learn by trying.
     return json<FormErrors & { sent?: boolean }>({ sent: true });
@@ -34,6 +39,7 @@ export default function ForgotPasswordPage() {
       ) : (
         <>
           <p className="lead">{t("forgotPassword.intro")}</p>
+          {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
           <Form method="post" className="card" noValidate>
             <TextField label={t("common.email")} name="email" type="email" autoComplete="email" required error={data?.fields?.email} />
             <button type="submit" className="button">{t("forgotPassword.submit")}</button>

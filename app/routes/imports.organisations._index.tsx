@@ -1,9 +1,9 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, redirect, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type UploadHandler } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { AppError, MAX_IMPORT_BYTES, readImportFile, stageImport } from "../services.server";
+import { AppError, IMPORT_RETRY_AFTER_SECONDS, MAX_IMPORT_BYTES, readImportStream, stageImport, withImportSlot } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { importErrorMessage, ImportSteps } from "../utils/imports";
 import { useT } from "../utils/i18n";
@@ -17,19 +17,55 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   return { tooLarge, maxBytes: MAX_IMPORT_BYTES };
 }
 
-/** Step 1: the file is read and kept server-side (for 24 hours) as a staged import; the mapping step follows. */
+/**
+ * Step 1: the file is read as it arrives, straight from the form's multipart stream (never held
+ * whole: decision 095), and kept server-side (for 24 hours) as a staged import; the mapping step follows.
+ */
 export async function action({ context, request }: ActionFunctionArgs) {
   const user = requireRole(context, request, "admin", "accounthouder");
   try {
-    const file = (await request.formData()).get("file");
-    if (!file || typeof file === "string" || file.size === 0) throw new AppError("VALIDATION_FAILED", "Choose a file", { userMessageKey: "imports.errors.noFile" });
-    const table = await readImportFile(new Uint8Array(await file.arrayBuffer()), { contentType: file.type, fileName: file.name });
-    const staged = await stageImport(context.db, user.regionId, { fileName: file.name.slice(0, 255) || "import", table }, { actor: user, now: context.clock.now() });
+    const staged = await withImportSlot(async () => {
+      let file: { name: string; table: Awaited<ReturnType<typeof readImportStream>> } | undefined;
+      const readFile: UploadHandler = async ({ name, filename, contentType, data }) => {
+        // A browser sends an empty part with filename="" when no file was chosen; anything but the file is skipped unread.
+        if (name !== "file" || !filename || file) {
+          for await (const chunk of data) void chunk;
+          return undefined;
+        }
+        let received = 0;
+        const counted = (async function* () {
+          for await (const chunk of data) {
+            received += chunk.byteLength;
+            yield chunk;
+          }
+        })();
+        try {
+          file = { name: filename, table: await readImportStream(counted, { contentType, fileName: filename }) };
+        } catch (error) {
+          if (received === 0) throw noFile();
+          throw error;
+        }
+        return "read";
+      };
+      try {
+        await unstable_parseMultipartFormData(request, readFile);
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        throw noFile();
+      }
+      if (!file) throw noFile();
+      return stageImport(context.db, user.regionId, { fileName: file.name.slice(0, 255) || "import", table: file.table }, { actor: user, now: context.clock.now() });
+    });
     return redirect(`/imports/organisations/${staged.id}`);
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;
-    return json({ formError: importErrorMessage(error, user.locale) }, { status: error.status });
+    const headers: HeadersInit = error.code === "RATE_LIMITED" ? { "Retry-After": String(IMPORT_RETRY_AFTER_SECONDS) } : {};
+    return json({ formError: importErrorMessage(error, user.locale) }, { status: error.status, headers });
   }
+}
+
+function noFile() {
+  return new AppError("VALIDATION_FAILED", "Choose a file", { userMessageKey: "imports.errors.noFile" });
 }
 
 export default function ImportUploadPage() {

@@ -1,16 +1,22 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ChoosePasswordInput } from "../../server/domains/users/users.schemas";
-import { findUserByToken, setPasswordWithToken } from "../services.server";
+import { findUserByToken, limitLinkTokenCheck, setPasswordWithToken } from "../services.server";
 import { ChoosePasswordForm } from "../components/choose-password-form";
 import { Alert } from "../components/ui/alert";
 import { DEFAULT_LOCALE } from "../i18n";
-import { type FormErrors, formError, parseForm } from "../utils/forms.server";
+import { type FormErrors, formError, parseForm, refusedByLimit } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Uitnodiging · Schakel" }];
 
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
+
 export async function loader({ context, params }: LoaderFunctionArgs) {
+  // Links are long random secrets; still, an address may try only so many (issue 14, item 8).
+  const refused = await refusedByLimit(() => limitLinkTokenCheck(context.db, context.ip, context.clock.now()), DEFAULT_LOCALE);
+  if (refused) return refused;
   const user = await findUserByToken(context.db, params.token ?? "", "invitation", context.clock.now());
   // An invitation already accepted (the account has a password) is spent.
   return user && !user.passwordHash ? { isValid: true as const, name: user.name } : { isValid: false as const, name: "" };
@@ -21,8 +27,9 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   const locale = DEFAULT_LOCALE;
   try {
     const { password } = parseForm(ChoosePasswordInput, await request.formData(), locale);
+    await limitLinkTokenCheck(context.db, context.ip, context.clock.now());
     const { userId } = await context.db.transaction().execute((trx) =>
-      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "invitation", password }, context.clock.now()),
+      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "invitation", password }, context.clock.now(), context.config.appUrl),
     );
     if (context.sessionId) await context.sessions.invalidate(context.sessionId, context.isSecure);
     const setCookie = await context.sessions.create(userId, { ip: context.ip, userAgent: request.headers.get("user-agent"), secure: context.isSecure });
@@ -39,7 +46,9 @@ export default function InvitationPage() {
   return (
     <div className="page page-narrow">
       <h1>{t("invitation.title")}</h1>
-      {data.isValid ? (
+      {"rateLimited" in data ? (
+        <Alert tone="error">{data.rateLimited}</Alert>
+      ) : data.isValid ? (
         <>
           <p className="lead">{t("invitation.intro", { name: data.name })}</p>
           <ChoosePasswordForm errors={errors} submitLabel={t("invitation.submit")} />

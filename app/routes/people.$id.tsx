@@ -84,8 +84,11 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     if (intent === "erase") {
       // Erasing cannot be undone: the box must be ticked, and the service lets only an admin through.
       if (formData.get("confirmErase") !== "on") return json<FormErrors & { success?: string }>({ fields: { confirmErase: t("privacy.eraseConfirmMissing") } }, { status: 400 });
-      await context.db.transaction().execute((trx) => erasePerson(trx, scopeOf(user), id, meta));
-      return json<FormErrors & { success?: string }>({ success: t("privacy.erased") });
+      const erased = await context.db.transaction().execute((trx) => erasePerson(trx, scopeOf(user), id, meta));
+      // The admin sees exactly what the erasure changed, table by table (decision 092).
+      const erasure = erased.changes.map((change) =>
+        t(`privacy.erasureChanges.${change.kind}`, { table: t(`privacy.erasureTables.${change.table}`), count: change.count }));
+      return json<FormErrors & { success?: string; erasure?: string[] }>({ success: t("privacy.erased"), erasure });
     }
     if (intent === "restore") {
       await context.db.transaction().execute((trx) => restorePerson(trx, user.regionId, id, meta));
@@ -107,7 +110,7 @@ export default function PersonPage() {
   const t = useT();
   const locale = useLocale();
   const { person, organisations, history, candidates, mergeQuery, today, isAdmin, anonymisedAt } = useLoaderData<typeof loader>();
-  const result = useActionData<FormErrors & { success?: string }>();
+  const result = useActionData<FormErrors & { success?: string; erasure?: string[] }>();
   const archived = Boolean(person.archivedAt);
   // An archived person is shown to read and to restore, not to change.
   const current = archived ? [] : person.affiliations.filter((a) => !a.endDate);
@@ -116,6 +119,12 @@ export default function PersonPage() {
       <h1>{person.name}</h1>
       <p className="lead">{[person.email, person.phone].filter(Boolean).join(" · ")}</p>
       {result?.success ? <Alert tone="success">{result.success}</Alert> : null}
+      {result?.erasure?.length ? (
+        <section className="card" aria-labelledby="erasure-changes">
+          <h2 id="erasure-changes">{t("privacy.erasureChangesTitle")}</h2>
+          <ul>{result.erasure.map((line) => <li key={line}>{line}</li>)}</ul>
+        </section>
+      ) : null}
       {result?.formError ? <Alert tone="error">{result.formError}</Alert> : null}
       {anonymisedAt ? <Alert tone="info">{t("privacy.erasedBanner", { date: formatMoment(anonymisedAt, locale) })}</Alert> : archived ? (
         <Alert tone="info">

@@ -3,13 +3,16 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import {
   changePassword,
-  createApiToken,
+  limitCurrentPasswordCheck,
   createFeed,
+  endOtherSessions,
   endSession,
   getDigestPreferences,
   getFeedStatus,
   listApiTokens,
   listSessions,
+  mintApiToken,
+  revokeAllApiTokens,
   revokeApiToken,
   revokeFeed,
   scopeOf,
@@ -29,7 +32,11 @@ import { formatMoment, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Profiel · Schakel" }];
 
-const CreateTokenInput = z.object({ name: z.string().trim().min(1).max(100) });
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
+
+/** Minting asks for the password again, and the code when two-factor sign-in is on (mintApiToken checks them). */
+const CreateTokenInput = z.object({ name: z.string().trim().min(1).max(100), password: z.string().min(1).max(200), code: z.string().trim().max(40).default("") });
 const RevokeTokenInput = z.object({ tokenId: z.uuid() });
 const FeedInput = z.object({ owner: z.enum(["user", "region"]) });
 const EndSessionInput = z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) });
@@ -47,7 +54,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   };
 }
 
-type ActionData = FormErrors & { intent?: string; success?: string; token?: string; feedUrl?: string; owner?: string };
+type ActionData = FormErrors & { intent?: string; success?: string; notice?: string; token?: string; feedUrl?: string; owner?: string };
 
 export async function action({ context, request }: ActionFunctionArgs) {
   const user = requireUser(context, request);
@@ -66,8 +73,9 @@ export async function action({ context, request }: ActionFunctionArgs) {
       return json<ActionData>({ intent, success: translator(user.locale)("profile.digestSaved") });
     }
     if (intent === "create-token") {
-      const { name } = parseForm(CreateTokenInput, formData, user.locale);
-      const created = await createApiToken(context.db, { userId: user.id, name, now });
+      const input = parseForm(CreateTokenInput, formData, user.locale);
+      await limitCurrentPasswordCheck(context.db, user.id, now);
+      const created = await mintApiToken(context.db, context.secrets, { userId: user.id, ...input, now });
       return json<ActionData>({ intent, token: created.token });
     }
     if (intent === "revoke-token") {
@@ -86,8 +94,12 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "change-password") {
       const input = parseForm(ChangePasswordInput, formData, user.locale);
-      await changePassword(context.db, user.id, input, { keepSessionId: context.sessionId, now });
-      return json<ActionData>({ intent, success: translator(user.locale)("changePassword.changed") });
+      await limitCurrentPasswordCheck(context.db, user.id, now);
+      const { apiTokensRevoked } = await context.db.transaction().execute((trx) =>
+        changePassword(trx, user.id, input, { keepSessionId: context.sessionId, now, appUrl: context.config.appUrl }),
+      );
+      const t = translator(user.locale);
+      return json<ActionData>({ intent, success: t("changePassword.changed"), notice: apiTokensRevoked ? t("changePassword.tokensRevoked", { count: apiTokensRevoked }) : undefined });
     }
     if (intent === "end-session") {
       const { sessionId } = parseForm(EndSessionInput, formData, user.locale);
@@ -95,13 +107,18 @@ export async function action({ context, request }: ActionFunctionArgs) {
       return json<ActionData>({ intent, success: translator(user.locale)("sessions.ended") });
     }
     if (intent === "end-other-sessions") {
-      const count = await context.sessions.invalidateOthers(user.id, context.sessionId);
-      return json<ActionData>({ intent, success: translator(user.locale)("sessions.endedOthers", { count }) });
+      // Signing out everywhere else revokes the API tokens too (issue 14, item 7).
+      const { count, tokens } = await context.db.transaction().execute(async (trx) => ({
+        count: await endOtherSessions(trx, user.id, context.sessionId),
+        tokens: await revokeAllApiTokens(trx, user.id, { reason: "signed_out_everywhere", now, appUrl: context.config.appUrl }),
+      }));
+      const t = translator(user.locale);
+      return json<ActionData>({ intent, success: t("sessions.endedOthers", { count }), notice: tokens ? t("sessions.tokensRevoked", { count: tokens }) : undefined });
     }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });
   } catch (error) {
     const response = formError(error, user.locale);
-    return json<ActionData>({ ...((await response.json()) as FormErrors), intent: String(intent) }, { status: response.status });
+    return json<ActionData>({ ...((await response.json()) as FormErrors), intent: String(intent) }, { status: response.status, headers: response.headers });
   }
 }
 
@@ -155,6 +172,7 @@ export default function ProfilePage() {
           <p><Link className="button button-quiet" to="/profile/two-factor">{twoFactor.enabled ? t("twoFactor.manage") : t("twoFactor.setUp")}</Link></p>
           <h3 id="change-password">{t("changePassword.title")}</h3>
           {data?.intent === "change-password" && data.success ? <Alert tone="success">{data.success}</Alert> : null}
+          {data?.intent === "change-password" && data.notice ? <Alert tone="info">{data.notice}</Alert> : null}
           <Form method="post" noValidate aria-labelledby="change-password">
             <input type="hidden" name="intent" value="change-password" />
             <TextField label={t("changePassword.current")} name="currentPassword" type="password" autoComplete="current-password" required error={data?.intent === "change-password" ? data.fields?.currentPassword : undefined} />
@@ -167,6 +185,7 @@ export default function ProfilePage() {
           <h2 id="sessions">{t("sessions.title")}</h2>
           <p className="lead">{t("sessions.intro")}</p>
           {(data?.intent === "end-session" || data?.intent === "end-other-sessions") && data.success ? <Alert tone="success">{data.success}</Alert> : null}
+          {data?.intent === "end-other-sessions" && data.notice ? <Alert tone="info">{data.notice}</Alert> : null}
           <ul className="plain-list">
             {sessions.map((session) => (
               <li key={session.id}>
@@ -207,6 +226,11 @@ export default function ProfilePage() {
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="create-token" />
             <TextField label={t("profile.tokenName")} name="name" required maxLength={100} error={data?.intent === "create-token" ? data.fields?.name : undefined} />
+            <p className="field-hint">{t("profile.tokenReauth")}</p>
+            <TextField label={t("profile.tokenPassword")} name="password" type="password" autoComplete="current-password" required error={data?.intent === "create-token" ? data.fields?.password : undefined} />
+            {twoFactor.enabled ? (
+              <TextField label={t("profile.tokenCode")} name="code" autoComplete="one-time-code" inputMode="numeric" required error={data?.intent === "create-token" ? data.fields?.code : undefined} />
+            ) : null}
             <button type="submit" className="button">{t("profile.createToken")}</button>
           </Form>
           {tokens.length === 0 ? (

@@ -5,12 +5,15 @@ import { TwoFactorCodeInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { translator } from "../i18n";
-import { confirmEnrollment, disableTwoFactor, enrollmentSecret, regenerateRecoveryCodes, twoFactorStatus } from "../services.server";
+import { confirmEnrollment, disableTwoFactor, enrollmentSecret, limitCurrentPasswordCheck, limitEnrolmentCodeCheck, regenerateRecoveryCodes, twoFactorStatus } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Tweestapsverificatie · Schakel" }];
+
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
 
 const DisableInput = z.object({ password: z.string().min(1).max(200) });
 
@@ -21,7 +24,7 @@ const DisableInput = z.object({ password: z.string().min(1).max(200) });
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const status = await twoFactorStatus(context.db, user.id);
-  const enrollment = status.enabled ? null : await enrollmentSecret(context.db, user);
+  const enrollment = status.enabled ? null : await enrollmentSecret(context.db, context.secrets, user);
   return { status, enrollment: enrollment && { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl } };
 }
 
@@ -36,7 +39,8 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     if (intent === "confirm") {
       const { code } = parseForm(TwoFactorCodeInput, formData, user.locale);
-      const { recoveryCodes } = await confirmEnrollment(context.db, user.id, code, now);
+      await limitEnrolmentCodeCheck(context.db, user.id, now);
+      const { recoveryCodes } = await confirmEnrollment(context.db, context.secrets, user.id, code, now);
       return json<ActionData>({ intent, recoveryCodes, success: t("twoFactor.enabled") });
     }
     if (intent === "regenerate") {
@@ -44,13 +48,14 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "disable") {
       const { password } = parseForm(DisableInput, formData, user.locale);
+      await limitCurrentPasswordCheck(context.db, user.id, now);
       await disableTwoFactor(context.db, user.id, password, now);
       return json<ActionData>({ intent, success: t("twoFactor.disabled") });
     }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });
   } catch (error) {
     const response = formError(error, user.locale);
-    return json<ActionData>({ ...((await response.json()) as FormErrors), intent }, { status: response.status });
+    return json<ActionData>({ ...((await response.json()) as FormErrors), intent }, { status: response.status, headers: response.headers });
   }
 }
 

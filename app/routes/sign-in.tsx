@@ -6,11 +6,14 @@ import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { DEFAULT_LOCALE, translator } from "../i18n";
 import { safeRedirectTo } from "../utils/auth.server";
-import { type FormErrors, formError, parseForm } from "../utils/forms.server";
+import { type FormErrors, formError, parseForm, rateLimitedForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 import { challengeCookie } from "../utils/two-factor-cookie.server";
 
 export const meta: MetaFunction = () => [{ title: "Inloggen · Schakel" }];
+
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   if (context.user) throw redirect(safeRedirectTo(new URL(request.url).searchParams.get("redirectTo")));
@@ -31,7 +34,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       now: context.clock.now(),
     });
     if (result.status === "locked") {
-      return json<FormErrors>({ formError: t("signIn.rateLimited", { minutes: result.retryAfterMinutes }) }, { status: 429 });
+      return rateLimitedForm(t, "signIn.rateLimited", result.retryAfterSeconds);
     }
     if (result.status === "invalid") return json<FormErrors>({ formError: t("signIn.invalid") }, { status: 400 });
     if (result.status === "two_factor") {
@@ -57,6 +60,7 @@ export default function SignInPage() {
       <p className="lead">{t("signIn.intro")}</p>
       {params.get("signedOut") ? <Alert tone="success">{t("signIn.signedOut")}</Alert> : null}
       {params.get("passwordSet") ? <Alert tone="success">{t("signIn.passwordChanged")}</Alert> : null}
+      {/^[1-9]\d{0,3}$/.test(params.get("tokensRevoked") ?? "") ? <Alert tone="info">{t("signIn.tokensRevoked", { count: Number(params.get("tokensRevoked")) })}</Alert> : null}
       {params.get("codeExpired") ? <Alert tone="error">{t("signIn.codeExpired")}</Alert> : null}
       {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
       <Form method="post" className="card" noValidate>

@@ -6,11 +6,14 @@ import { TextField } from "../components/ui/field";
 import { DEFAULT_LOCALE, translator } from "../i18n";
 import { completeChallenge } from "../services.server";
 import { safeRedirectTo } from "../utils/auth.server";
-import { type FormErrors, formError, parseForm } from "../utils/forms.server";
+import { type FormErrors, formError, parseForm, rateLimitedForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 import { clearChallengeCookie, readChallengeCookie } from "../utils/two-factor-cookie.server";
 
 export const meta: MetaFunction = () => [{ title: "Code invullen · Schakel" }];
+
+// A rate-limited form answers 429 with Retry-After.
+export { retryAfterHeaders as headers } from "../utils/forms.server";
 
 /** The second step of signing in, reached only with the challenge cookie the password step set. */
 export async function loader({ context, request }: LoaderFunctionArgs) {
@@ -25,9 +28,14 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const locale = DEFAULT_LOCALE;
   try {
     const { code } = parseForm(TwoFactorCodeInput, formData, locale);
-    const outcome = await completeChallenge(context.db, readChallengeCookie(request), code, context.clock.now());
+    const outcome = await completeChallenge(context.db, context.secrets, readChallengeCookie(request), code, context.clock.now());
     if (outcome.status === "expired") {
       throw redirect("/sign-in?codeExpired=1", { headers: { "Set-Cookie": clearChallengeCookie(context.isSecure) } });
+    }
+    if (outcome.status === "locked") {
+      if (outcome.emailed) await context.notifyEmailQueued();
+      const seconds = Math.ceil((outcome.lockedUntil.getTime() - context.clock.now().getTime()) / 1000);
+      return rateLimitedForm(translator(locale), "twoFactor.locked", seconds);
     }
     if (outcome.status === "wrong_code") {
       return json<FormErrors>({ fields: { code: translator(locale)("twoFactor.wrongCode", { count: outcome.attemptsLeft }) } }, { status: 400 });

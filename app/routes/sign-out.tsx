@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form } from "@remix-run/react";
 import { CheckboxField } from "../components/ui/field";
+import { endOtherSessions, revokeAllApiTokens } from "../services.server";
 import { useT } from "../utils/i18n";
 
 export async function loader({ context }: LoaderFunctionArgs) {
@@ -12,9 +13,17 @@ export async function loader({ context }: LoaderFunctionArgs) {
 export async function action({ context, request }: ActionFunctionArgs) {
   const headers = new Headers();
   const everywhere = (await request.formData()).get("everywhere") === "on";
-  if (context.user && everywhere) await context.sessions.invalidateOthers(context.user.id, context.sessionId);
+  let tokensRevoked = 0;
+  if (context.user && everywhere) {
+    const user = context.user;
+    // Everywhere includes the API: a token made on a lost laptop stops too (issue 14, item 7).
+    tokensRevoked = await context.db.transaction().execute(async (trx) => {
+      await endOtherSessions(trx, user.id, context.sessionId);
+      return revokeAllApiTokens(trx, user.id, { reason: "signed_out_everywhere", now: context.clock.now(), appUrl: context.config.appUrl });
+    });
+  }
   if (context.sessionId) headers.append("Set-Cookie", await context.sessions.invalidate(context.sessionId, context.isSecure));
-  return redirect("/sign-in?signedOut=1", { headers });
+  return redirect(`/sign-in?signedOut=1${tokensRevoked ? `&tokensRevoked=${tokensRevoked}` : ""}`, { headers });
 }
 
 export default function SignOutPage() {

@@ -52,6 +52,10 @@ export async function startServerProcess(
 ) {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "error", NODE_ENV: "production", SCHAKEL_NOW: options.now ?? NATIONAL_NOW };
   delete env.APP_URL;
+  // One bench token plays many users, and the pinned clock never refills its bucket (decision 098):
+  // the API's rate limit still runs its statement on every request, but cannot refuse.
+  env.API_RATE_LIMIT_PER_MINUTE ??= "1000000";
+  env.API_RATE_LIMIT_BURST ??= "1000000";
   // SERVER_NODE_OPTIONS: extra node flags for the server only (e.g. a heap limit), as a deployment would set them.
   // The heap limit of `npm start` (decision 080) first, so SERVER_NODE_OPTIONS and nodeFlags can override it.
   const flags = [SERVER_HEAP_FLAG, ...(process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean), ...(options.nodeFlags ?? [])];

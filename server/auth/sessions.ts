@@ -1,127 +1,142 @@
+import { randomBytes } from "node:crypto";
+import { sha256 } from "@oslojs/crypto/sha2";
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import { sql } from "kysely";
-import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from "lucia";
+import type { Clock } from "../clock";
 import { notFound } from "../errors";
 import type { Database } from "../db/database";
 import type { CurrentUser } from "./current-user";
 import { TWO_FACTOR_ROLES } from "./two-factor";
 
 /**
- * Sessions: lucia v3 over our own ~40-line Kysely adapter. lucia is in maintenance, so it stays
- * behind this module: nothing else imports it (STACK.md pitfall 13).
+ * Sessions, our own, after the guide the author of lucia wrote when he retired the library
+ * (lucia-auth.com, "Sessions": a random token in the cookie, only its SHA-256 in the database), with
+ * his @oslojs/crypto and @oslojs/encoding. A copy of the sessions table — a backup, a leaked dump —
+ * therefore signs no one in (decision 096). Every moment comes from the process clock, so
+ * SCHAKEL_NOW and tests move session expiry like everything else.
  */
 export const SESSION_COOKIE = "schakel_session";
 
-type SessionAttributes = { ip: string | null; user_agent: string | null };
-/** `mustSetUpTwoFactor`: the region requires a second factor of this role and the user has none yet. */
-type UserAttributes = Omit<CurrentUser, "id"> & { mustSetUpTwoFactor: boolean };
+const DAY_MS = 86_400_000;
+/** A session lasts 14 days from its last renewal... */
+const LIFETIME_MS = 14 * DAY_MS;
+/** ...and is renewed when used in its second half, so someone who works daily stays signed in. */
+const RENEW_WHEN_LEFT_MS = LIFETIME_MS / 2;
+/** 20 random bytes in base32: 160 bits, 32 characters. Sessions from before (lucia's ids) are 40. */
+const TOKEN_PATTERN = /^[a-z2-7]{32,64}$/;
 
-declare module "lucia" {
-  interface Register {
-    Lucia: Lucia<Record<never, never>, UserAttributes>;
-    DatabaseSessionAttributes: SessionAttributes;
-    DatabaseUserAttributes: UserAttributes;
-  }
+/** A new session token: what the cookie holds, never stored. */
+export function generateSessionToken(): string {
+  return encodeBase32LowerCaseNoPadding(randomBytes(20));
 }
 
-function kyselyAdapter(db: Database): Adapter {
-  const toSession = (row: { id: string; user_id: string; expires_at: Date; ip: string | null; user_agent: string | null }): DatabaseSession => ({
-    id: row.id,
-    userId: row.user_id,
-    expiresAt: new Date(row.expires_at),
-    attributes: { ip: row.ip, user_agent: row.user_agent },
-  });
+/** The stored id of a session: the hex SHA-256 of its token (as the migration turned the old ids into). */
+export function sessionIdOf(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+/** The token the browser sent, if any (the last one wins, as with any repeated cookie). */
+function readSessionToken(cookieHeader: string | null | undefined): string | null {
+  let token: string | null = null;
+  for (const part of (cookieHeader ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at !== -1 && part.slice(0, at).trim() === SESSION_COOKIE) token = part.slice(at + 1).trim();
+  }
+  return token || null;
+}
+
+/**
+ * The cookie: HttpOnly (no script reads it), SameSite=Lax (not sent on cross-site posts), Path=/,
+ * and Secure when the request came over HTTPS, so the same build works on http://localhost.
+ * Max-Age rather than Expires: a duration does not depend on the clock, which SCHAKEL_NOW may pin.
+ */
+function serializeCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}${secure ? "; Secure" : ""}`;
+}
+
+const blankCookie = (secure: boolean) => serializeCookie("", 0, secure);
+
+export type SessionValidation = {
+  user: CurrentUser | null;
+  /** The stored id (the token's hash) of the session, for listing and ending sessions. */
+  sessionId: string | null;
+  /** A renewed or cleared cookie to send back, if any. */
+  setCookie: string | null;
+  /** The region requires a second factor of this role and the user has none yet. */
+  mustSetUpTwoFactor: boolean;
+};
+
+export type Sessions = ReturnType<typeof createSessions>;
+
+export function createSessions(db: Database, clock: Clock) {
   return {
-    async getSessionAndUser(sessionId) {
+    /** A fresh session at every sign-in (no fixation); returns the Set-Cookie header. */
+    async create(userId: string, meta: { ip: string | null; userAgent: string | null; secure: boolean }): Promise<string> {
+      const token = generateSessionToken();
+      const now = clock.now();
+      await db
+        .insertInto("sessions")
+        .values({ id: sessionIdOf(token), user_id: userId, expires_at: new Date(now.getTime() + LIFETIME_MS), created_at: now, ip: meta.ip, user_agent: meta.userAgent?.slice(0, 400) ?? null })
+        .execute();
+      return serializeCookie(token, LIFETIME_MS / 1000, meta.secure);
+    },
+
+    /** Reads the cookie: the user, and a cookie to send back when the session was renewed or has ended. */
+    async validate(cookieHeader: string | null | undefined, secure: boolean): Promise<SessionValidation> {
+      const none: SessionValidation = { user: null, sessionId: null, setCookie: null, mustSetUpTwoFactor: false };
+      const token = readSessionToken(cookieHeader);
+      if (!token) return none;
+      if (!TOKEN_PATTERN.test(token)) return { ...none, setCookie: blankCookie(secure) };
+      const id = sessionIdOf(token);
       const row = await db
         .selectFrom("sessions")
         .innerJoin("users", "users.id", "sessions.user_id")
         .innerJoin("regions", "regions.id", "users.region_id")
         .select([
-          "sessions.id", "sessions.user_id", "sessions.expires_at", "sessions.ip", "sessions.user_agent",
-          "users.region_id", "users.email", "users.name", "users.role", "users.organisation_id", "users.locale",
-          "users.totp_enabled_at", "regions.require_two_factor",
+          "sessions.expires_at", "users.id as userId", "users.region_id", "users.email", "users.name", "users.role",
+          "users.organisation_id", "users.locale", "users.totp_enabled_at", "regions.require_two_factor",
         ])
-        .where("sessions.id", "=", sessionId)
+        .where("sessions.id", "=", id)
         .where("users.active", "=", true)
         .executeTakeFirst();
-      if (!row) return [null, null];
-      const user: DatabaseUser = {
-        id: row.user_id,
-        attributes: {
-          regionId: row.region_id, email: row.email, name: row.name, role: row.role,
-          organisationId: row.organisation_id, locale: row.locale,
-          mustSetUpTwoFactor: row.require_two_factor && TWO_FACTOR_ROLES.includes(row.role) && row.totp_enabled_at === null,
-        },
+      if (!row) return { ...none, setCookie: blankCookie(secure) };
+      const now = clock.now();
+      const expiresAt = new Date(row.expires_at);
+      if (expiresAt.getTime() <= now.getTime()) {
+        await db.deleteFrom("sessions").where("id", "=", id).execute();
+        return { ...none, setCookie: blankCookie(secure) };
+      }
+      let setCookie: string | null = null;
+      if (expiresAt.getTime() - now.getTime() < RENEW_WHEN_LEFT_MS) {
+        await db.updateTable("sessions").set({ expires_at: new Date(now.getTime() + LIFETIME_MS) }).where("id", "=", id).execute();
+        setCookie = serializeCookie(token, LIFETIME_MS / 1000, secure);
+      }
+      return {
+        user: { id: row.userId, regionId: row.region_id, email: row.email, name: row.name, role: row.role, organisationId: row.organisation_id, locale: row.locale },
+        sessionId: id,
+        setCookie,
+        mustSetUpTwoFactor: row.require_two_factor && TWO_FACTOR_ROLES.includes(row.role) && row.totp_enabled_at === null,
       };
-      return [toSession(row), user];
     },
-    async getUserSessions(userId) {
-      const rows = await db.selectFrom("sessions").select(["id", "user_id", "expires_at", "ip", "user_agent"]).where("user_id", "=", userId).execute();
-      return rows.map(toSession);
-    },
-    async setSession(session) {
-      await db
-        .insertInto("sessions")
-        .values({ id: session.id, user_id: session.userId, expires_at: session.expiresAt, ip: session.attributes.ip, user_agent: session.attributes.user_agent })
-        .execute();
-    },
-    async updateSessionExpiration(sessionId, expiresAt) {
-      await db.updateTable("sessions").set({ expires_at: expiresAt }).where("id", "=", sessionId).execute();
-    },
-    async deleteSession(sessionId) {
+
+    /** Ends one session (signing out); returns the cookie that clears it in the browser. */
+    async invalidate(sessionId: string, secure: boolean): Promise<string> {
       await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+      return blankCookie(secure);
     },
-    async deleteUserSessions(userId) {
+    invalidateAllFor: async (userId: string) => {
       await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
     },
-    async deleteExpiredSessions() {
-      await db.deleteFrom("sessions").where("expires_at", "<=", new Date()).execute();
-    },
-  };
-}
-
-export type Sessions = ReturnType<typeof createSessions>;
-
-export function createSessions(db: Database) {
-  const lucia = new Lucia(kyselyAdapter(db), {
-    sessionExpiresIn: new TimeSpan(14, "d"),
-    sessionCookie: { name: SESSION_COOKIE, attributes: { sameSite: "lax", path: "/" } },
-    getUserAttributes: (attributes) => attributes,
-  });
-  const serialize = (cookie: ReturnType<typeof lucia.createSessionCookie>, secure: boolean) =>
-    // HttpOnly and SameSite=Lax come from lucia; Secure follows the request's scheme, so the same
-    // build works on http://localhost and behind HTTPS.
-    cookie.serialize().replace(/; Secure/i, "") + (secure ? "; Secure" : "");
-
-  return {
-    /** A fresh session id at every sign-in (no fixation); returns the Set-Cookie header. */
-    async create(userId: string, meta: { ip: string | null; userAgent: string | null; secure: boolean }) {
-      const session = await lucia.createSession(userId, { ip: meta.ip, user_agent: meta.userAgent?.slice(0, 400) ?? null });
-      return serialize(lucia.createSessionCookie(session.id), meta.secure);
-    },
-    /** Reads the cookie; returns the user and, when lucia extended the session, a cookie to send back. */
-    async validate(cookieHeader: string | null | undefined, secure: boolean) {
-      const sessionId = lucia.readSessionCookie(cookieHeader ?? "");
-      if (!sessionId) return { user: null, sessionId: null, setCookie: null, mustSetUpTwoFactor: false };
-      const { session, user } = await lucia.validateSession(sessionId);
-      if (!session) return { user: null, sessionId: null, setCookie: serialize(lucia.createBlankSessionCookie(), secure), mustSetUpTwoFactor: false };
-      const setCookie = session.fresh ? serialize(lucia.createSessionCookie(session.id), secure) : null;
-      const { id, mustSetUpTwoFactor, ...attributes } = user;
-      return { user: { id, ...attributes } as CurrentUser, sessionId: session.id, setCookie, mustSetUpTwoFactor };
-    },
-    async invalidate(sessionId: string, secure: boolean) {
-      await lucia.invalidateSession(sessionId);
-      return serialize(lucia.createBlankSessionCookie(), secure);
-    },
-    invalidateAllFor: (userId: string) => lucia.invalidateUserSessions(userId),
     invalidateOthers: (userId: string, keepSessionId: string | null) => endOtherSessions(db, userId, keepSessionId),
-    deleteExpired: () => lucia.deleteExpiredSessions(),
+    deleteExpired: async () => {
+      await db.deleteFrom("sessions").where("expires_at", "<=", clock.now()).execute();
+    },
   };
 }
 
 /**
- * A session as its owner sees it in the list of where they are signed in. The session id is the
- * cookie's secret, so the list names each by a hash of it and never shows the id itself.
+ * A session as its owner sees it in the list of where they are signed in. Named by a hash of the
+ * stored id, so a page never shows even the stored value.
  */
 export type SessionSummary = { id: string; createdAt: string; expiresAt: string; ip: string | null; userAgent: string | null; current: boolean };
 

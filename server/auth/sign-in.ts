@@ -1,6 +1,6 @@
 import type { Database } from "../db/database";
 import { verifyPassword } from "./passwords";
-import { isSignInLocked, recordSignInAttempt, SIGN_IN_LIMITS } from "./rate-limit";
+import { recordSignInAttempt, signInWaitSeconds } from "./rate-limit";
 import type { Sessions } from "./sessions";
 import { createChallenge } from "./two-factor";
 
@@ -9,21 +9,22 @@ export type SignInResult =
   /** The password was right and the user has two-factor sign-in: a code must follow (`challenge` goes in a cookie). */
   | { status: "two_factor"; userId: string; challenge: string }
   | { status: "invalid" }
-  | { status: "locked"; retryAfterMinutes: number };
+  /** Too many failures: this address must wait before trying this account again (decision 098). */
+  | { status: "locked"; retryAfterSeconds: number };
 
 /**
  * Checks the password and starts a new session, or, for a user with two-factor sign-in, a challenge
- * for the code (the session starts once the code is right: see completeChallenge). A locked account or address is refused before the
- * password is looked at, so guessing on does not help; every failure is counted.
+ * for the code (the session starts once the code is right: see completeChallenge). An address that
+ * must wait is refused before the password is looked at, so guessing on does not help; every
+ * failure is counted.
  */
 export async function signIn(
   db: Database,
   sessions: Sessions,
   input: { email: string; password: string; ip: string; userAgent: string | null; secure: boolean; now: Date },
 ): Promise<SignInResult> {
-  if (await isSignInLocked(db, input.email, input.ip, input.now)) {
-    return { status: "locked", retryAfterMinutes: SIGN_IN_LIMITS.windowMinutes };
-  }
+  const wait = await signInWaitSeconds(db, input.email, input.ip, input.now);
+  if (wait > 0) return { status: "locked", retryAfterSeconds: wait };
   const user = await db
     .selectFrom("users")
     .select(["id", "password_hash", "totp_enabled_at"])

@@ -6,6 +6,8 @@ import { AppError } from "../errors";
 import { validationFailed } from "../validation";
 import { recordAudit } from "../domains/audit/audit";
 import { verifyPassword } from "./passwords";
+import { isEncrypted, type SecretBox, SecretUnreadableError } from "./secret-key";
+import { clearSecondFactorFailures, recordSecondFactorFailure, secondFactorLockedUntil } from "./second-factor-lockout";
 import { generateSecret, hashSecret } from "./secrets";
 
 /**
@@ -26,6 +28,27 @@ const RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
 export const TWO_FACTOR_ROLES: readonly Role[] = ["admin", "penvoerder"];
 
 const epochOf = (now: Date) => Math.floor(now.getTime() / 1000);
+
+/**
+ * The TOTP secret is stored encrypted (decision 097), bound to its user's row: a ciphertext copied
+ * onto another account does not open there.
+ */
+const secretContext = (userId: string) => `users.totp_secret:${userId}`;
+const sealSecret = (box: SecretBox, userId: string, secret: string) => box.encrypt(secret, secretContext(userId));
+const openSecret = (box: SecretBox, userId: string, stored: string) => box.decrypt(stored, secretContext(userId));
+
+/**
+ * Encrypts TOTP secrets still stored in plaintext (from before decision 097, or restored from an
+ * older backup). Runs at start-up, after the migrations, which cannot know the key. Returns how many.
+ */
+export async function encryptPlaintextTotpSecrets(db: Database, box: SecretBox): Promise<number> {
+  const rows = await db.selectFrom("users").select(["id", "totp_secret"]).where("totp_secret", "is not", null).where("totp_secret", "not like", "v1:%").execute();
+  for (const row of rows) {
+    if (!row.totp_secret || isEncrypted(row.totp_secret)) continue;
+    await db.updateTable("users").set({ totp_secret: sealSecret(box, row.id, row.totp_secret) }).where("id", "=", row.id).where("totp_secret", "=", row.totp_secret).execute();
+  }
+  return rows.length;
+}
 
 export type TwoFactorStatus = { enabled: boolean; enabledAt: string | null; recoveryCodesLeft: number; required: boolean };
 
@@ -54,13 +77,21 @@ export async function twoFactorStatus(db: Database, userId: string): Promise<Two
  * The secret to scan while enrolling: the pending one when there is one (a reload shows the same
  * code), else a new one. Refused when two-factor sign-in is on already.
  */
-export async function enrollmentSecret(db: Database, user: { id: string; email: string }) {
+export async function enrollmentSecret(db: Database, box: SecretBox, user: { id: string; email: string }) {
   const row = await db.selectFrom("users").select(["totp_secret", "totp_enabled_at"]).where("id", "=", user.id).executeTakeFirstOrThrow();
   if (row.totp_enabled_at) throw new AppError("RULE_VIOLATION", "Two-factor sign-in is already on", { userMessageKey: "twoFactor.alreadyOn" });
-  let secret = row.totp_secret;
+  let secret: string | null = null;
+  if (row.totp_secret) {
+    try {
+      secret = openSecret(box, user.id, row.totp_secret);
+    } catch (error) {
+      // A pending secret under another key (a restored backup) is simply replaced: nothing uses it yet.
+      if (!(error instanceof SecretUnreadableError)) throw error;
+    }
+  }
   if (!secret) {
     secret = (await otp()).generateSecret();
-    await db.updateTable("users").set({ totp_secret: secret }).where("id", "=", user.id).where("totp_enabled_at", "is", null).execute();
+    await db.updateTable("users").set({ totp_secret: sealSecret(box, user.id, secret) }).where("id", "=", user.id).where("totp_enabled_at", "is", null).execute();
   }
   const uri = (await otp()).generateURI({ issuer: ISSUER, label: user.email, secret });
   // A data: image is allowed by our CSP (img-src 'self' data:); an SVG would need inline styles.
@@ -99,11 +130,18 @@ async function auditOf(db: Database, userId: string, action: string, now: Date, 
  * Turns two-factor sign-in on once the user proves their app shows the right code; returns the
  * recovery codes, shown this once and stored only as hashes.
  */
-export async function confirmEnrollment(db: Database, userId: string, code: string, now: Date): Promise<{ recoveryCodes: string[] }> {
+export async function confirmEnrollment(db: Database, box: SecretBox, userId: string, code: string, now: Date): Promise<{ recoveryCodes: string[] }> {
   const row = await db.selectFrom("users").select(["totp_secret", "totp_enabled_at"]).where("id", "=", userId).forUpdate().executeTakeFirstOrThrow();
   if (row.totp_enabled_at) throw new AppError("RULE_VIOLATION", "Two-factor sign-in is already on", { userMessageKey: "twoFactor.alreadyOn" });
   if (!row.totp_secret) throw new AppError("RULE_VIOLATION", "Start setting up two-factor sign-in first", { userMessageKey: "twoFactor.notStarted" });
-  const step = await totpStep(row.totp_secret, code, now, null);
+  let secret: string;
+  try {
+    secret = openSecret(box, userId, row.totp_secret);
+  } catch (error) {
+    if (error instanceof SecretUnreadableError) throw new AppError("RULE_VIOLATION", "Start setting up two-factor sign-in again", { userMessageKey: "twoFactor.notStarted" });
+    throw error;
+  }
+  const step = await totpStep(secret, code, now, null);
   if (step === null) throw validationFailed({ code: "twoFactor.invalidCode" });
   await db.updateTable("users").set({ totp_enabled_at: now, totp_last_step: step, updated_at: now, version: sql`version + 1` }).where("id", "=", userId).execute();
   const recoveryCodes = await replaceRecoveryCodes(db, userId, now);
@@ -150,11 +188,19 @@ async function totpStep(secret: string, code: string, now: Date, afterStep: numb
  * The second factor at sign-in: a current code from the app (each code once: the step is recorded,
  * and a second use of it, even racing, is refused) or an unused recovery code (spent by using it).
  */
-export async function checkSecondFactor(db: Database, userId: string, code: string, now: Date): Promise<"totp" | "recovery" | null> {
+export async function checkSecondFactor(db: Database, box: SecretBox, userId: string, code: string, now: Date): Promise<"totp" | "recovery" | null> {
   const user = await db.selectFrom("users").select(["totp_secret", "totp_enabled_at", "totp_last_step"]).where("id", "=", userId).executeTakeFirstOrThrow();
   if (!user.totp_enabled_at || !user.totp_secret) return null;
   const lastStep = user.totp_last_step === null ? null : Number(user.totp_last_step);
-  const step = await totpStep(user.totp_secret, code, now, lastStep);
+  // A secret this key cannot open (a backup restored under another key) leaves the recovery codes,
+  // which are hashed and keep working, so the owner can get in and set up their app again.
+  let secret: string | null = null;
+  try {
+    secret = openSecret(box, userId, user.totp_secret);
+  } catch (error) {
+    if (!(error instanceof SecretUnreadableError)) throw error;
+  }
+  const step = secret === null ? null : await totpStep(secret, code, now, lastStep);
   if (step !== null) {
     const moved = await db
       .updateTable("users")
@@ -189,13 +235,19 @@ export async function createChallenge(db: Database, userId: string, now: Date): 
   return token;
 }
 
-export type ChallengeOutcome = { status: "passed"; userId: string } | { status: "wrong_code"; attemptsLeft: number } | { status: "expired" };
+export type ChallengeOutcome =
+  | { status: "passed"; userId: string }
+  | { status: "wrong_code"; attemptsLeft: number }
+  | { status: "expired" }
+  /** Too many wrong codes for the account, across challenges (decision 099); `emailed` when this try locked it. */
+  | { status: "locked"; lockedUntil: Date; emailed: boolean };
 
 /**
  * The code step of signing in. A challenge lives ten minutes and takes five wrong codes; then the
- * password must be given again (which the sign-in rate limit counts), so codes cannot be guessed.
+ * password must be given again (which the sign-in rate limit counts). Wrong codes are also counted
+ * per account across challenges, and too many lock the step (second-factor-lockout.ts).
  */
-export async function completeChallenge(db: Database, token: string | null | undefined, code: string, now: Date): Promise<ChallengeOutcome> {
+export async function completeChallenge(db: Database, box: SecretBox, token: string | null | undefined, code: string, now: Date): Promise<ChallengeOutcome> {
   if (!token || token.length > 100) return { status: "expired" };
   return db.transaction().execute(async (trx) => {
     const challenge = await trx.selectFrom("two_factor_challenges").selectAll().where("token_hash", "=", hashSecret(token)).forUpdate().executeTakeFirst();
@@ -203,9 +255,17 @@ export async function completeChallenge(db: Database, token: string | null | und
       if (challenge) await trx.deleteFrom("two_factor_challenges").where("token_hash", "=", challenge.token_hash).execute();
       return { status: "expired" as const };
     }
-    if (await checkSecondFactor(trx, challenge.user_id, code, now)) {
+    const lockedUntil = await secondFactorLockedUntil(trx, challenge.user_id, now);
+    if (lockedUntil) return { status: "locked" as const, lockedUntil, emailed: false };
+    if (await checkSecondFactor(trx, box, challenge.user_id, code, now)) {
       await trx.deleteFrom("two_factor_challenges").where("token_hash", "=", challenge.token_hash).execute();
+      await clearSecondFactorFailures(trx, challenge.user_id);
       return { status: "passed" as const, userId: challenge.user_id };
+    }
+    const lockout = await recordSecondFactorFailure(trx, challenge.user_id, now);
+    if (lockout.lockedUntil) {
+      await trx.deleteFrom("two_factor_challenges").where("token_hash", "=", challenge.token_hash).execute();
+      return { status: "locked" as const, lockedUntil: lockout.lockedUntil, emailed: true };
     }
     const failed = challenge.failed_attempts + 1;
     if (failed >= MAX_FAILED_CODES) {

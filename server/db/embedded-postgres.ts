@@ -1,9 +1,10 @@
-import { execFile as execFileCb, spawn } from "node:child_process";
+import { type ChildProcess, execFile as execFileCb, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import type { Writable } from "node:stream";
 import { promisify } from "node:util";
 
 const execFile = promisify(execFileCb);
@@ -17,6 +18,10 @@ const execFile = promisify(execFileCb);
  * `<dataDir>/owner.pid` names the process that started the server. A second process (the CLI while
  * the app runs) finds a live owner and shares the server; a server whose owner is dead was left
  * behind by a killed run, and the next process adopts it.
+ *
+ * The owner also starts a watchdog (decision 094): a small shell process outside the owner's process
+ * group that stops the server as soon as the owner is gone, however it went (SIGKILL, the OOM killer),
+ * so a dead app never leaves PostgreSQL running.
  */
 export type EmbeddedPostgres = {
   url: string;
@@ -60,24 +65,31 @@ export async function startEmbeddedPostgres(
   }
 
   const port = await portFor(dataDir);
+  // Before the start, so that a process killed while PostgreSQL starts does not leave it behind either.
+  const watchdog = startWatchdog(bin, pgDir, runAs);
   const logFile = path.join(dataDir, "postgres.log");
   await fs.appendFile(logFile, "");
   if (runAs) await fs.chown(logFile, runAs.uid, runAs.gid);
   await fs.writeFile(ownerFile, String(process.pid));
-  await run(
-    bin.pg_ctl,
-    [
-      "start", "-D", pgDir, "-w", "-t", "60", "-l", logFile,
-      "-o", `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
-    ],
-    runAs,
-  );
+  try {
+    await run(
+      bin.pg_ctl,
+      [
+        "start", "-D", pgDir, "-w", "-t", "60", "-l", logFile,
+        "-o", `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+      ],
+      runAs,
+    );
+  } catch (error) {
+    watchdog.release();
+    throw error;
+  }
   const url = connectionUrl(credentials, port);
   await ensureDatabase(url);
-  return ownedServer(bin, pgDir, ownerFile, url, runAs);
+  return ownedServer(bin, pgDir, ownerFile, url, runAs, watchdog);
 }
 
-function ownedServer(bin: Binaries, pgDir: string, ownerFile: string, url: string, runAs: RunAs): EmbeddedPostgres {
+function ownedServer(bin: Binaries, pgDir: string, ownerFile: string, url: string, runAs: RunAs, watchdog = startWatchdog(bin, pgDir, runAs)): EmbeddedPostgres {
   let stopped = false;
   return {
     url,
@@ -87,6 +99,48 @@ function ownedServer(bin: Binaries, pgDir: string, ownerFile: string, url: strin
       stopped = true;
       await run(bin.pg_ctl, ["stop", "-D", pgDir, "-m", "fast", "-w", "-t", "60"], runAs);
       await fs.rm(ownerFile, { force: true });
+      watchdog.release();
+    },
+  };
+}
+
+/**
+ * The watchdog waits on a pipe from this process: when this process ends, in any way, the kernel
+ * closes the pipe and the watchdog's `read` returns, so it needs no polling and cannot mistake a
+ * reused pid for its owner. It then stops the cluster with `pg_ctl stop -m fast` (retried for ten
+ * seconds, for an owner killed while the server was still starting). It runs in a session of its
+ * own (`detached`), so a signal to the app's process group does not reach it, and as the database's
+ * OS user, who may stop the server. A graceful stop tells it "released" first: it then just exits.
+ */
+const WATCHDOG_SCRIPT = `read -r line
+[ "$line" = released ] && exit 0
+i=0
+while [ $i -lt 10 ]; do
+  "$0" stop -D "$1" -m fast -w -t 60 >/dev/null 2>&1 && exit 0
+  sleep 1
+  i=$((i + 1))
+done
+exit 1`;
+
+function startWatchdog(bin: Binaries, pgDir: string, runAs: RunAs): { release(): void } {
+  const child = spawn("/bin/sh", ["-c", WATCHDOG_SCRIPT, bin.pg_ctl, pgDir], {
+    ...(runAs ?? {}),
+    cwd: "/",
+    detached: true,
+    env: { ...process.env, LC_MESSAGES: "C", TMPDIR: "/tmp" },
+    stdio: ["pipe", "ignore", "ignore"],
+  }) as ChildProcess & { stdin: Writable };
+  child.on("error", () => {});
+  child.stdin.on("error", () => {});
+  // Neither the watchdog nor its pipe keeps this process alive.
+  child.unref();
+  (child.stdin as unknown as { unref?: () => void }).unref?.();
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      child.stdin.end("released\n");
     },
   };
 }

@@ -1,14 +1,38 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { Role } from "../../db/schema";
 import type { CurrentUser } from "../auth/current-user";
+import { limitApiRequest } from "../auth/rate-limit";
+import { hashSecret } from "../auth/secrets";
 import { AppError } from "../errors";
 import type { HonoEnv } from "./env";
 
 /** Every /api/v1 route but the public ones needs a user: by bearer token or by session cookie. */
 export const requireApiUser = createMiddleware<HonoEnv>(async (c, next) => {
   if (!c.get("user")) throw new AppError("UNAUTHENTICATED", "Authentication required: send an API token as 'Authorization: Bearer <token>'");
+  await limitApiCaller(c);
   await next();
 });
+
+/**
+ * The API's rate limit (decision 098): per token, or per session for a browser's own calls, one
+ * upsert per request. Keyed on a hash, so the limits table holds no usable credential.
+ */
+async function limitApiCaller(c: Context<HonoEnv>) {
+  const { db, clock, config } = c.get("services");
+  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  const sessionId = c.get("sessionId");
+  const caller = bearer ? { kind: "token" as const, id: hashSecret(bearer) } : { kind: "session" as const, id: hashSecret(sessionId ?? "") };
+  const outcome = await limitApiRequest(db, caller, config.apiRateLimit, clock.now());
+  c.header("RateLimit-Limit", String(config.apiRateLimit.perMinute));
+  c.header("RateLimit-Remaining", String(outcome.remaining));
+  if (!outcome.allowed) {
+    c.header("Retry-After", String(outcome.retryAfterSeconds));
+    throw new AppError("RATE_LIMITED", `Too many requests: at most ${config.apiRateLimit.perMinute} a minute (bursts of ${config.apiRateLimit.burst}); retry after ${outcome.retryAfterSeconds} s`, {
+      details: { retryAfterSeconds: outcome.retryAfterSeconds },
+    });
+  }
+}
 
 /** Refuses with 403 unless the user has one of the roles. */
 export function requireApiRole(...roles: Role[]) {

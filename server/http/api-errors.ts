@@ -6,7 +6,11 @@ import type { Logger } from "../logger";
 
 /** The one error shape of the API: `{ error: { code, message, fields? } }` (API.md). */
 export function apiErrorResponse(c: Context, error: unknown, log: Logger) {
-  if (error instanceof AppError) return c.json(error.toJSON(), error.status as 400);
+  if (error instanceof AppError) {
+    // A rate limit says when to come back (RFC 9110), as the page's message does.
+    if (error.code === "RATE_LIMITED" && typeof error.details?.retryAfterSeconds === "number") c.header("Retry-After", String(error.details.retryAfterSeconds));
+    return c.json(error.toJSON(), error.status as 400);
+  }
   if (error instanceof HTTPException) {
     const code = error.status === 403 ? "FORBIDDEN" : error.status === 401 ? "UNAUTHENTICATED" : "VALIDATION_FAILED";
     return c.json({ error: { code, message: error.message || "Bad request" } }, error.status);

@@ -3,7 +3,9 @@ import { AppError } from "../errors";
 
 /**
  * Reads a JSON body; anything else is a 400 in the error shape, never a 500. With `optional`, an
- * empty body reads as `{}` (for actions whose every field is optional).
+ * empty body reads as `{}` (for actions whose every field is optional). The body is at most 2 MB by
+ * the time it gets here: the app's body limit (http/body-limit.ts) counts it as it streams in and
+ * answers 413 itself once it is larger, whatever this function makes of the cut-off body.
  */
 export async function readJson(c: Context, options: { optional?: boolean } = {}): Promise<unknown> {
   if (options.optional && !(await c.req.text()).trim()) return {};

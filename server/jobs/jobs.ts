@@ -7,6 +7,8 @@ import { queueWeeklyDigests } from "../domains/digest/digest.service";
 import { createSmtpTransport, deliverDueEmails } from "../domains/email/delivery";
 import { recomputeHealth } from "../domains/health/health.service";
 import { applyRetention } from "../domains/privacy/privacy.service";
+import { sendRequestedPasswordResets } from "../domains/users/users.service";
+import { pruneRateLimitBuckets } from "../auth/rate-limit";
 
 export type Jobs = {
   /** Asks for a delivery run now instead of at the next minute. Call it after the email's transaction commits. */
@@ -22,6 +24,7 @@ const WEEKLY_DIGEST = "weekly-digest";
 const SPEAKER_REMINDERS = "speaker-reminders";
 const AGREEMENT_REMINDERS = "agreement-reminders";
 const PRIVACY_RETENTION = "privacy-retention";
+const LIMITS_PRUNE = "rate-limits-prune";
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
@@ -58,6 +61,9 @@ export async function startJobs(opts: {
       return run;
     };
     const deliverOutbox = async () => {
+      // "Forgot password" requests are answered here, off the request path (decision 098), with
+      // links built from the configured address.
+      await sendRequestedPasswordResets(opts.db, { now: opts.now(), appUrl: opts.appUrl });
       // Without SMTP the mail stays pending in the outbox, where an admin page shows it.
       if (!transport) return;
       const total = { sent: 0, failed: 0 };
@@ -163,6 +169,13 @@ export async function startJobs(opts: {
       }
     });
     await boss.schedule(PRIVACY_RETENTION, "30 3 * * *", {}, { tz: "Europe/Amsterdam" });
+
+    // Rate-limit buckets untouched for a day are full again: their rows can go.
+    await boss.createQueue(LIMITS_PRUNE, { name: LIMITS_PRUNE, policy: "singleton", retryLimit: 1 });
+    await boss.work(LIMITS_PRUNE, async () => {
+      await track(pruneRateLimitBuckets(opts.db, opts.now()));
+    });
+    await boss.schedule(LIMITS_PRUNE, "45 4 * * *", {}, { tz: "Europe/Amsterdam" });
 
     return {
       async notifyEmailQueued() {

@@ -7,6 +7,7 @@ import { makeRegion, makeUser, makeUserWithToken, TEST_PASSWORD } from "../suppo
 
 const NOW = new Date("2026-11-23T10:00:00Z");
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+const DAY_MINUTES = 24 * 60;
 const epoch = (date: Date) => Math.floor(date.getTime() / 1000);
 const codeAt = (secret: string, date: Date) => generate({ secret, epoch: epoch(date) });
 const text = async (response: Response) => (await response.text()).replace(/<!-- -->/g, "");
@@ -243,21 +244,27 @@ describe("accounts: two-factor sign-in, sessions and passwords", () => {
       expect(await t.db.selectFrom("sessions").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
       expect((await web().get("/", { jar: two })).headers.get("location")).toMatch(/^\/sign-in/);
 
+      // Time is read from the process clock (SCHAKEL_NOW): fifteen days on, untouched, it has ended.
       const three = new CookieJar();
       await signInWithPassword(user.email, three);
-      await t.db.updateTable("sessions").set({ expires_at: new Date(Date.now() - 1000) }).where("user_id", "=", user.id).execute();
-      expect((await web().get("/", { jar: three })).headers.get("location")).toMatch(/^\/sign-in/);
+      expect((await web().get("/", { jar: three })).status).toBe(200);
+      const later = await web(15 * DAY_MINUTES).get("/", { jar: three });
+      expect(later.headers.get("location")).toMatch(/^\/sign-in/);
+      expect(await t.db.selectFrom("sessions").select("id").where("user_id", "=", user.id).execute()).toEqual([]);
     });
 
     it("renews a session that is used in its second half, so an active person stays signed in", async () => {
       const user = await makeUser(t.db, { regionId, role: "accounthouder" });
       const jar = new CookieJar();
       await signInWithPassword(user.email, jar);
-      await t.db.updateTable("sessions").set({ expires_at: new Date(Date.now() + 3 * 86_400_000) }).where("user_id", "=", user.id).execute();
-      const response = await web().get("/", { jar });
+      // Used on day 10 (second half of 14 days): renewed to day 24, with a fresh cookie.
+      const response = await web(10 * DAY_MINUTES).get("/", { jar });
       expect(response.status).toBe(200);
+      expect(response.headers.getSetCookie().some((cookie) => cookie.startsWith("schakel_session=") && /Max-Age=1209600/.test(cookie))).toBe(true);
       const { expires_at } = await t.db.selectFrom("sessions").select("expires_at").where("user_id", "=", user.id).executeTakeFirstOrThrow();
-      expect(new Date(expires_at).getTime()).toBeGreaterThan(Date.now() + 13 * 86_400_000);
+      expect(new Date(expires_at).getTime()).toBe(at(24 * DAY_MINUTES).getTime());
+      // Day 20 is past the first expiry (day 14) but within the renewed one.
+      expect((await web(20 * DAY_MINUTES).get("/", { jar })).status).toBe(200);
     });
   });
 

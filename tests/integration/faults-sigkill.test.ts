@@ -1,6 +1,9 @@
+import fs from "node:fs/promises";
+import path from "node:path";
 import { type RawBuilder, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessions } from "../../server/auth/sessions";
+import { createClock } from "../../server/clock";
 import { createTestApp } from "../support/app";
 import { killAppProcesses, startAppProcess, waitFor, type AppProcess } from "../support/app-process";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -35,7 +38,7 @@ describe("the app killed with SIGKILL", () => {
     regionId = (await makeRegion(t.db)).id;
     const importer = await makeUserWithToken(t.db, { regionId, role: "accounthouder" });
     token = importer.token;
-    cookie = (await createSessions(t.db).create(importer.user.id, { ip: "127.0.0.1", userAgent: "faults-test", secure: false })).split(";")[0]!;
+    cookie = (await createSessions(t.db, createClock(TEST_NOW.toISOString())).create(importer.user.id, { ip: "127.0.0.1", userAgent: "faults-test", secure: false })).split(";")[0]!;
   });
   afterAll(async () => {
     await killAppProcesses();
@@ -112,7 +115,9 @@ describe("the app killed with SIGKILL", () => {
     const user = await makeUser(t.db, { regionId, role: "accounthouder" });
     const response = await postForm(app, "/forgot-password", { email: user.email });
     expect(response.status).toBe(200);
-    const email = await t.db.selectFrom("email_outbox").select("id").where("to_address", "=", user.email).executeTakeFirstOrThrow();
+    // The email job answers the request off its path (decision 098): the row appears shortly after.
+    const email = await waitFor("the email job to queue the reset link", () =>
+      t.db.selectFrom("email_outbox").select("id").where("to_address", "=", user.email).executeTakeFirst(), 60_000, 100);
     return { address: user.email, outboxId: email.id };
   }
   const outboxRow = (id: string) => t.db.selectFrom("email_outbox").select(["status", "attempts"]).where("id", "=", id).executeTakeFirstOrThrow();
@@ -185,6 +190,51 @@ describe("the app killed with SIGKILL", () => {
     expect(await outboxRow(outboxId)).toEqual({ status: "sent", attempts: 1 });
     await restarted.stop();
   }, 600_000);
+});
+
+/**
+ * Without DATABASE_URL the app starts PostgreSQL itself. Killed outright, the app runs none of its
+ * shutdown code, and PostgreSQL (a daemon in a session of its own) used to stay running with its
+ * port and data folder taken. The watchdog the app starts beside it stops it (decision 094).
+ */
+describe("the app with its own embedded PostgreSQL, killed with SIGKILL", () => {
+  const dataDir = path.resolve("tests/.tmp/sigkill-embedded");
+  const postmasterPid = async () => Number((await fs.readFile(path.join(dataDir, "postgres/postmaster.pid"), "utf8")).split("\n")[0]);
+  const isAlive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  afterAll(async () => {
+    await killAppProcesses();
+    // Should the watchdog have failed, the test does not leave its own failure running either.
+    const pid = await postmasterPid().catch(() => 0);
+    if (pid && isAlive(pid)) process.kill(pid, "SIGTERM");
+  });
+
+  it("leaves no PostgreSQL behind: the database server is gone within a few seconds, and the next start runs its own", async () => {
+    const app = await startAppProcess({ databaseUrl: null, now: TEST_NOW, env: { DATA_DIR: dataDir } });
+    const postgres = await postmasterPid();
+    expect(isAlive(postgres)).toBe(true);
+
+    await app.kill();
+    const killedAt = Date.now();
+    await waitFor("PostgreSQL to stop after its app was killed", async () => !isAlive(postgres), 30_000, 50);
+    const goneAfter = Date.now() - killedAt;
+    expect(goneAfter).toBeLessThan(5_000);
+    process.stdout.write(`[faults-sigkill] PostgreSQL gone ${goneAfter} ms after its app was killed\n`);
+
+    // A graceful stop stops it too, and the watchdog then stands down without a word.
+    const restarted = await startAppProcess({ databaseUrl: null, now: TEST_NOW, env: { DATA_DIR: dataDir } });
+    const second = await postmasterPid();
+    expect(second).not.toBe(postgres);
+    expect((await fetch(`${restarted.url}/healthz`)).status).toBe(200);
+    await restarted.stop();
+    await waitFor("PostgreSQL to stop with its app", async () => !isAlive(second), 5_000, 50);
+  }, 180_000);
 });
 
 /** The lock that tells a live commit from a dead one, without killing anything. */

@@ -8,6 +8,7 @@ import { MAX_DOCUMENT_BYTES } from "../../server/domains/documents/documents.ser
 import { MAX_IMPORT_BYTES } from "../../server/domains/imports/imports.parse";
 import { alertsOf, CookieJar, createTestApp, fieldErrorOf, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
+import { sendRequestedPasswordResets } from "../../server/domains/users/users.service";
 import { makeRegion, makeUser, makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
 import { NASTY_STRINGS } from "../support/hostile";
 import { type PageRoute, pageRoutes } from "../support/route-inventory";
@@ -57,7 +58,14 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/people/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable)" } },
   "/portal": { as: "partner" },
   "/portal/offer": { as: "partner" },
-  "/profile": { as: "admin", exemptIntents: { "create-feed": "a calendar feed address is made on the button alone", "revoke-feed": "revoking the feed takes no input but the button" } },
+  "/profile": {
+    as: "admin",
+    exemptIntents: {
+      "create-feed": "a calendar feed address is made on the button alone",
+      "revoke-feed": "revoking the feed takes no input but the button",
+      "end-other-sessions": "signing out everywhere else takes no input but the button; it also revokes the API tokens and emails the owner (api-token-recovery.test.ts)",
+    },
+  },
   "/profile/two-factor": { as: "admin", exemptIntents: { regenerate: "new recovery codes are made on the button alone (that is what it is for)" } },
   "/reset-password/:token": { as: "signedOut" },
   "/setup": { as: "signedOut" },
@@ -69,12 +77,15 @@ const FORM_ROUTES: Record<string, FormRoute> = {
 
 /**
  * Tables a refused form may legitimately write to, and what of them is compared instead:
- * sign-in attempts are counted for the rate limit whatever the outcome; a refused second-factor code
- * counts against its challenge (the fifth ends it); a session's expiry is renewed by any request
- * (which sessions exist is still compared).
+ * sign-in attempts are counted for the rate limit whatever the outcome, and so are tries of a current
+ * password, a code or a link (rate_limit_buckets); a refused second-factor code counts against its
+ * challenge (the fifth ends it) and its account (second_factor_failures); a session's expiry is
+ * renewed by any request (which sessions exist is still compared).
  */
 const RECORDS_THE_ATTEMPT: Record<string, string> = {
   sign_in_attempts: "select 0",
+  rate_limit_buckets: "select 0",
+  second_factor_failures: "select 0",
   two_factor_challenges: "select 0",
   sessions: "select string_agg(id, ',' order by id) from sessions",
 };
@@ -279,6 +290,7 @@ describe("hostile input through every HTML form", () => {
     const invited = await makeUser(t.db, { regionId, role: "accounthouder", email: "uitgenodigd@example.nl", invited: true });
     void invited;
     await web.postForm("/forgot-password", { email: admin.email }, { jar: new CookieJar() });
+    await sendRequestedPasswordResets(t.db, { now: TEST_NOW, appUrl: web.appUrl });
     const links = await t.db.selectFrom("email_outbox").select("text").execute();
     const linkOf = (kind: string) => new RegExp(`/${kind}/([\\w-]+)`).exec(links.map((email) => email.text).join("\n"))?.[1] ?? "onbekend";
     ids.invitation = linkOf("invitation");

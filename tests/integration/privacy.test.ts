@@ -102,15 +102,25 @@ describe("the AVG: access requests, erasure and retention", () => {
     expect((await t.db.selectFrom("people").select("anonymised_at").where("id", "=", String(person.id)).executeTakeFirstOrThrow()).anonymised_at).toBeNull();
   });
 
-  it("erases a person: name, email and phone are gone from every table, the counts stay, and the log keeps only that it happened", async () => {
+  it("erases a person: name, email and phone are gone from the person and the rows linked to them, the counts stay, the page lists what changed, and the log keeps only that it happened", async () => {
     const before = await whereStill(t, ["Marieke Hoogeveen", "marieke@klaassen.example", "06-12345678"]);
     expect(before.length).toBeGreaterThan(3);
     const jar = new CookieJar();
     await web.postForm("/sign-in", { email: admin.user.email, password: TEST_PASSWORD, redirectTo: "/" }, { jar });
     const erased = await web.postForm(`/people/${person.id}`, { intent: "erase", confirmErase: "on" }, { jar });
-    expect(alertsOf((await erased.text()).replace(/<!-- -->/g, ""))).toContain("De persoon is gewist. Naam, e-mailadres en telefoonnummer zijn overal verwijderd.");
+    const page = (await erased.text()).replace(/<!-- -->/g, "");
+    expect(alertsOf(page)).toContain("De persoon is gewist. Naam, e-mailadres en telefoonnummer zijn verwijderd uit de persoon en uit wat er in uw regio aan gekoppeld is.");
+    expect(page).toContain("Wat er is veranderd");
+    expect(page).toContain("<li>Personen — geanonimiseerd: 1</li>");
+    expect(page).toContain("<li>Contactmomenten — naam, e-mailadres of telefoonnummer verwijderd: 1</li>");
+    expect(page).toContain("<li>Logboek — regels over de persoon verwijderd: 1</li>");
 
-    expect(await whereStill(t, ["Marieke Hoogeveen", "marieke@klaassen.example", "06-12345678"])).toEqual([]);
+    // Decision 092: only rows linked to the person by id are rewritten. The task below names the
+    // person but is linked to the company, not to them: it stays (the access request lists it, so
+    // the admin can change it by hand), and so does the log's record of its creation.
+    expect(await whereStill(t, ["Marieke Hoogeveen", "marieke@klaassen.example", "06-12345678"])).toEqual(["audit_log.after holds Marieke Hoogeveen", "tasks.title holds Marieke Hoogeveen"]);
+    const task = await t.db.selectFrom("audit_log").select("action").where(sql<boolean>`after::text like '%Marieke Hoogeveen%'`).execute();
+    expect(task).toEqual([{ action: "task.create" }]);
     const row = await t.db.selectFrom("people").select(["name", "email", "phone", "source", "anonymised_at"]).where("id", "=", String(person.id)).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ name: "Geanonimiseerde persoon", email: null, phone: null, source: null });
     expect(row.anonymised_at).not.toBeNull();

@@ -6,6 +6,7 @@ import { withoutRowSecurity } from "../../server/db/system-query";
 import { currentRegionScope, inThisRegionScope, runInRegionScope, runOutsideRegionScope } from "../../server/db/region-scope";
 import { CookieJar, createTestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
+import { sendRequestedPasswordResets } from "../../server/domains/users/users.service";
 import { makeRegion, makeUser, makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
 
 // Two regions of the national generator at a tiny size: every core table has rows of both.
@@ -271,6 +272,7 @@ describe("account pages about someone else's account, opened in a browser signed
     const userOfB = await makeUser(t.db, { regionId: regionB, role: "accounthouder" });
     const requested = await app.postForm("/forgot-password", { email: userOfB.email }, { jar: jarOfA });
     expect(requested.status).toBe(200);
+    await sendRequestedPasswordResets(t.db, { now: TEST_NOW, appUrl: app.appUrl });
     const link = await linkIn(userOfB.email, "password_reset");
     const chosen = await app.postForm(link, { password: "another fine passphrase", confirm: "another fine passphrase" }, { jar: jarOfA });
     expect(chosen.status).toBe(302);

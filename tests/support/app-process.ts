@@ -2,6 +2,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../../bench/lib/server-process";
+import { SERVER_HEAP_FLAG } from "../../server/heap";
+import { TEST_SECRET_KEY } from "./secret-key";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const START_TIMEOUT_MS = 90_000;
@@ -23,28 +25,39 @@ const running = new Set<AppProcess>();
 
 /**
  * The real server as production runs it (`node build/server.js`, the bundle of `npm run build`), as a child
- * process in a process group of its own so it can be killed outright, against `databaseUrl` (no
- * embedded PostgreSQL). Resolves once it serves /sign-in. Needs build/index.js and build/server.js (`npm run build`).
+ * process in a process group of its own so it can be killed outright, against `databaseUrl`, or
+ * with `databaseUrl: null` its own embedded PostgreSQL in `env.DATA_DIR`. Resolves once it serves
+ * /sign-in. Needs build/index.js and build/server.js (`npm run build`).
  */
-export async function startAppProcess(opts: { databaseUrl: string; now: Date; env?: Record<string, string> }): Promise<AppProcess> {
+export async function startAppProcess(opts: { databaseUrl: string | null; now: Date; env?: Record<string, string> }): Promise<AppProcess> {
   const port = await freePort();
   // Only what the server needs: nothing of the test runner's environment leaks into it.
   const inherited = Object.fromEntries(["PATH", "HOME", "TZ"].flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
   const env: NodeJS.ProcessEnv = {
     ...inherited,
-    DATABASE_URL: opts.databaseUrl,
+    ...(opts.databaseUrl === null ? {} : { DATABASE_URL: opts.databaseUrl }),
     PORT: String(port),
     HOST: "127.0.0.1",
     NODE_ENV: "production",
     LOG_LEVEL: "error",
     SCHAKEL_NOW: opts.now.toISOString(),
+    SCHAKEL_SECRET_KEY: TEST_SECRET_KEY,
+    // The pinned clock never refills an API token's bucket: a limit these tests cannot reach (rate-limits.test.ts tests it).
+    API_RATE_LIMIT_PER_MINUTE: "1000000",
+    API_RATE_LIMIT_BURST: "1000000",
     ...opts.env,
   };
-  const child = spawn(process.execPath, ["build/server.js"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  // The heap limit `npm start` gives it (decision 080): a test of memory sees what production would.
+  const child = spawn(process.execPath, [SERVER_HEAP_FLAG, "build/server.js"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", (code, signal) => {
+      output += `\n[the server exited: ${signal ?? `code ${code}`}]\n`;
+      resolve();
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
 
   const signal = async (name: NodeJS.Signals) => {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestHandler, type ServerBuild } from "@remix-run/server-runtime";
 import { createApp, type RemixHandler } from "../../server/app";
+import { createSecretBox } from "../../server/auth/secret-key";
 import { createSessions, SESSION_COOKIE } from "../../server/auth/sessions";
 import { createClock } from "../../server/clock";
 import { readConfig } from "../../server/config";
@@ -10,8 +11,10 @@ import type { AppServices } from "../../server/context";
 import type { Database } from "../../server/db/database";
 import { withAddressErrorsAsBadRequest } from "../../server/http/page-errors";
 import { createLogger } from "../../server/logger";
+import { TEST_SECRET_KEY } from "./secret-key";
 
 export const TEST_APP_URL = "http://schakel.test";
+export { TEST_SECRET_KEY };
 
 const BUILD_PATH = path.resolve("build/index.js");
 
@@ -26,6 +29,12 @@ function loadRemixHandler(): Promise<RemixHandler> {
   })());
 }
 
+/**
+ * A pinned clock never refills the API's token bucket, so a test making hundreds of calls with one
+ * token would meet the limit: tests get one they cannot reach, unless they set their own (rate-limits.test.ts).
+ */
+const UNREACHABLE_API_LIMIT = { API_RATE_LIMIT_PER_MINUTE: "1000000", API_RATE_LIMIT_BURST: "1000000" };
+
 export type TestAppOptions = {
   /** Pins the clock (as SCHAKEL_NOW does). To move time, make a second app over the same database. */
   now?: string | Date;
@@ -36,6 +45,8 @@ export type TestAppOptions = {
   appUrl?: string | null;
   /** Mount the Remix build after the API, as the real server does. */
   remix?: boolean;
+  /** More environment variables, as the process would read them (TRUST_PROXY, API_RATE_LIMIT_*). */
+  env?: Record<string, string>;
 };
 
 export type RequestOptions = RequestInit & {
@@ -53,16 +64,18 @@ export type RequestOptions = RequestInit & {
 export function createTestApp(db: Database, options: TestAppOptions = {}) {
   const now = options.now instanceof Date ? options.now.toISOString() : options.now;
   const env = options.appUrl === null ? { PORT: "3000" } : { APP_URL: (options.appUrl ?? TEST_APP_URL).replace(/\/$/, "") };
-  const config = { ...readConfig({ LOG_LEVEL: "silent", ...env }), now };
+  const config = { ...readConfig({ ...UNREACHABLE_API_LIMIT, ...options.env, LOG_LEVEL: "silent", ...env }), now };
   // Requests go to the configured address, as a browser following Schakel's own links would.
   const appUrl = config.appUrl;
   const notified: number[] = [];
+  const clock = createClock(now);
   const services: AppServices = {
     db,
-    clock: createClock(now),
+    clock,
     config,
     log: createLogger("silent"),
-    sessions: createSessions(db),
+    sessions: createSessions(db, clock),
+    secrets: createSecretBox(Buffer.from(TEST_SECRET_KEY, "base64")),
     notifyEmailQueued: async () => {
       notified.push(Date.now());
     },

@@ -1,6 +1,7 @@
 import { readConfig } from "../../server/config";
 import type { Database } from "../../server/db/database";
 import { startServer } from "../../server/index";
+import { TEST_SECRET_KEY } from "./secret-key";
 import { createTestDatabase } from "./database";
 
 export type TestServer = {
@@ -26,6 +27,7 @@ export async function startTestServer(opts: { env?: Record<string, string> } = {
       HOST: "127.0.0.1",
       LOG_LEVEL: "silent",
       NODE_ENV: "production",
+      SCHAKEL_SECRET_KEY: TEST_SECRET_KEY,
       ...opts.env,
     });
     const running = await startServer(config);

@@ -8,6 +8,7 @@ import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
 import { ChangePasswordInput } from "../users/users.schemas";
 import { changePassword } from "../users/users.service";
+import { limitCurrentPasswordCheck } from "../../auth/rate-limit";
 import { scopeOf } from "../../auth/current-user";
 import { regionRetention, setRegionRetention } from "../privacy/privacy.service";
 
@@ -32,7 +33,8 @@ export const meApi = new Hono<HonoEnv>()
     const user = apiUser(c);
     const input = parseInput(ChangePasswordInput, await readJson(c));
     const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => changePassword(trx, user.id, input, { keepSessionId: c.get("sessionId"), now: clock.now() })));
+    await limitCurrentPasswordCheck(db, user.id, clock.now());
+    return c.json(await db.transaction().execute((trx) => changePassword(trx, user.id, input, { keepSessionId: c.get("sessionId"), now: clock.now(), appUrl: c.get("services").config.appUrl })));
   })
   .get("/two-factor", async (c) => c.json(await twoFactorStatus(c.get("services").db, apiUser(c).id)));
 

@@ -84,8 +84,13 @@ async function write(stream: Writable, chunk: string | Buffer) {
 export async function backupDatabase(url: string, file: string, now: Date): Promise<BackupSummary> {
   const client = await connect(url);
   const partial = `${file}.partial`;
+  // The backup holds every row (password hashes, encrypted two-factor secrets, personal data): only
+  // its owner may read it. Created with mode 0600 rather than changed afterwards, so it is never
+  // readable by others, not even for a moment; "wx" after removing a stale partial file, so the mode
+  // is not inherited from a file someone else put there first. Renaming keeps the mode.
+  await rm(partial, { force: true });
+  const output = createWriteStream(partial, { flags: "wx", mode: 0o600 });
   const gzip = createGzip();
-  const output = createWriteStream(partial);
   const written = pipeline(gzip, output);
   try {
     await client.query("begin isolation level repeatable read read only");

@@ -4,7 +4,8 @@ import type { HonoEnv } from "../../http/env";
 import { AppError } from "../../errors";
 import { parseInput } from "../../validation";
 import { checkMapping, guessMapping, mappingFromHeaders } from "./imports.mapping";
-import { readImportFile } from "./imports.parse";
+import { IMPORT_RETRY_AFTER_SECONDS, withImportSlot } from "./imports.gate";
+import { readImportStream } from "./imports.parse";
 import { ImportId, ImportQuery, MappingByHeader } from "./imports.schemas";
 import { commitImport, describeRows, importOrganisations, previewImport, type ImportRecord } from "./imports.service";
 
@@ -31,7 +32,6 @@ export const importsApi = new Hono<HonoEnv>()
       throw new AppError("VALIDATION_FAILED", "Send the file itself as the body, with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     }
     const fileName = query.fileName ?? /filename="?([^";]+)"?/i.exec(c.req.header("content-disposition") ?? "")?.[1] ?? "import";
-    const table = await readImportFile(new Uint8Array(await c.req.arrayBuffer()), { contentType, fileName: query.fileName ?? undefined });
     let byHeader: Record<string, string | null> = {};
     if (query.mapping) {
       try {
@@ -40,9 +40,17 @@ export const importsApi = new Hono<HonoEnv>()
         throw new AppError("VALIDATION_FAILED", "mapping is not valid JSON: send an object from column header to field (or null)", { fields: { mapping: "Not valid JSON" } });
       }
     }
-    const mapping = checkMapping(table.headers, query.mapping ? mappingFromHeaders(table.headers, parseInput(MappingByHeader, byHeader)) : guessMapping(table.headers));
     const { db, clock } = c.get("services");
-    const { record, analysis } = await importOrganisations(db, user.regionId, { fileName, table, mapping, dryRun: query.dryRun }, { actor: user, now: clock.now() });
+    // Read from the body's stream as it arrives, in one of a few slots (decision 095): the first limit passed ends the reading.
+    const body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() });
+    const { record, analysis, table } = await withImportSlot(async () => {
+      const table = await readImportStream(body, { contentType, fileName: query.fileName ?? undefined });
+      const mapping = checkMapping(table.headers, query.mapping ? mappingFromHeaders(table.headers, parseInput(MappingByHeader, byHeader)) : guessMapping(table.headers));
+      return { table, ...(await importOrganisations(db, user.regionId, { fileName, table, mapping, dryRun: query.dryRun }, { actor: user, now: clock.now() })) };
+    }).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === "RATE_LIMITED") c.header("Retry-After", String(IMPORT_RETRY_AFTER_SECONDS));
+      throw error;
+    });
     return c.json({ ...recordJson(record), counts: analysis.counts, rows: describeRows(analysis.rows, table.headers, "en") }, query.dryRun ? 200 : 201);
   })
   .get("/:id", async (c) => {

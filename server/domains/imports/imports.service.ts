@@ -468,10 +468,11 @@ const recordColumns = [
 
 /**
  * Keeps an uploaded file's rows for the next steps (mapping, preview, commit), in the caller's
- * region. Staged imports older than 24 hours are removed here, so no job is needed to expire them.
+ * region. The region's staged imports older than 24 hours are removed here, so no job is needed to expire them.
  */
 export async function stageImport(db: Database, regionId: string, input: { fileName: string; table: ImportTable; mapping?: ReadonlyArray<ImportField | "" | null> }, meta: ImportMeta): Promise<ImportRecord> {
-  await db.deleteFrom("imports").where("status", "=", "staged").where("created_at", "<", new Date(meta.now.getTime() - EXPIRY_MS)).execute();
+  // Only the region's own: run as the owner role (past row-level security) it removed every region's (issue 14).
+  await db.deleteFrom("imports").where("region_id", "=", regionId).where("status", "=", "staged").where("created_at", "<", new Date(meta.now.getTime() - EXPIRY_MS)).execute();
   const mapping = input.mapping ?? guessMapping(input.table.headers);
   const { id } = await db
     .insertInto("imports")

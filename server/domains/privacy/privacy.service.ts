@@ -16,7 +16,8 @@ import { containsPattern } from "../../db/like";
  *
  * Erasure anonymises rather than deletes: the jobs, contact moments and activities stay, so the
  * counts a region reports and the financial evidence it must keep for seven years stay whole, but
- * the person's name, email address and phone number are gone from every table.
+ * the person's name, email address and phone number are gone from the person and from the rows of
+ * the person's region linked to them by id (decision 092; decision 019 scrubbed every table).
  */
 
 export const ANONYMOUS_NAME = "Geanonimiseerde persoon";
@@ -78,99 +79,175 @@ export async function exportPerson(db: Database, scope: Scope, personId: string,
 export type PersonExport = Awaited<ReturnType<typeof exportPerson>>;
 
 /**
- * The texts to remove from everywhere. A name shorter than four characters is not searched for in
- * free text (it would cut words of other people's notes); it is still removed from the person itself.
+ * The texts to remove from the rows linked to the person. A name shorter than four characters is not
+ * searched for in free text (it would cut words of other people's notes); it is still removed from
+ * the person itself.
  */
 function termsOf(person: { name: string; email: string | null; phone: string | null }) {
   return [person.name.length >= 4 ? person.name : null, person.email, person.phone && person.phone.length >= 6 ? person.phone : null]
     .filter((term): term is string => Boolean(term));
 }
 
-/**
- * Every text and JSON column of the application's tables outside `people` itself: where copies of a
- * name can hide (a contact moment's summary, a task's title, an email in the outbox, a health
- * reason's facts, a staged import, the audit log). Read from the catalogue, so a new table is
- * covered without anyone remembering it.
- */
-async function textColumns(db: Database) {
-  const { rows } = await sql<{ table: string; column: string; type: string }>`
-    select c.relname as table, a.attname as column, t.typname as type
-    from pg_attribute a
-    join pg_class c on c.oid = a.attrelid
-    join pg_namespace n on n.oid = c.relnamespace
-    join pg_type t on t.oid = a.atttypid
-    where n.nspname = 'public' and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
-      and t.typname in ('text', 'varchar', 'citext', 'jsonb')
-      -- users: an account is not a contact; a partner user who is also the person is deactivated apart.
-      and c.relname not in ('people', 'users', 'kysely_migration', 'kysely_migration_lock')
-    order by c.relname, a.attname`.execute(db);
-  return rows;
-}
+/** What one erasure changed, table by table: the API answers it and the page shows it (decision 092). */
+export const ERASURE_CHANGE_KINDS = [
+  "person_anonymised", "texts_redacted", "emails_redacted", "emails_cancelled", "audit_entries_removed", "audit_entries_redacted", "health_recomputed",
+] as const;
+export type ErasureChangeKind = (typeof ERASURE_CHANGE_KINDS)[number];
+export type ErasureChange = { table: string; kind: ErasureChangeKind; count: number };
+
+/** How a column stores text: the replacement differs for plain text, a JSON document and a text array. */
+type TextColumnKind = "text" | "jsonb" | "text[]";
 
 /**
- * Replaces every occurrence of the terms, in any letter case, in every text column (JSON-escaped in
- * jsonb): one statement per column, which only rewrites the rows that hold a term.
+ * A pattern for the terms as whole words, in any letter case (PostgreSQL's regular expressions):
+ * "Anna" must not cut "Annabel". In jsonb the terms are matched JSON-escaped, as they are stored.
  */
-async function scrub(db: Database, terms: string[]) {
-  if (!terms.length) return 0;
-  let changed = 0;
-  for (const { table, column, type } of await textColumns(db)) {
-    const escaped = type === "jsonb" ? terms.map((term) => JSON.stringify(term).slice(1, -1)) : terms;
-    const pattern = escaped.map(escapeRegExp).join("|");
-    const target = sql.ref(column);
-    const replaced = sql`regexp_replace(${target}::text, ${pattern}, ${REDACTED}, 'gi')`;
-    const result = await sql`
-      update ${sql.table(table)} set ${target} = ${type === "jsonb" ? sql`${replaced}::jsonb` : replaced}
-      where ${target}::text ~* ${pattern}`.execute(db);
-    changed += Number(result.numAffectedRows ?? 0);
-  }
-  return changed;
+function patternOf(terms: string[], kind: TextColumnKind) {
+  const escaped = kind === "jsonb" ? terms.map((term) => JSON.stringify(term).slice(1, -1)) : terms;
+  return `(?<![[:alnum:]_])(${escaped.map(escapeRegExp).join("|")})(?![[:alnum:]_])`;
 }
 
 function escapeRegExp(text: string) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return text.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
 }
 
 /**
- * Erases a person (POST /people/{id}/erase): name, email and phone are removed from the person and
- * from every other table; jobs, contact moments and activities stay as anonymous counts; the audit
- * log's entries about the person are replaced by one entry saying that an erasure happened and who
- * did it. Run inside the caller's transaction: all of it happens, or none.
+ * Replaces the terms by `[verwijderd]` in the named columns of the named rows only: rows picked by id
+ * (linked to the person), of the person's region. Never a pattern over a whole table: that renamed
+ * other regions' organisations and same-named people (issue 14). Returns how many rows changed.
+ */
+async function redactRows(
+  db: Database,
+  target: { table: string; regionId: string; idColumn?: string; ids: string[]; columns: Record<string, TextColumnKind> },
+  terms: string[],
+) {
+  if (!terms.length || !target.ids.length) return 0;
+  const sets = [];
+  const matches = [];
+  for (const [column, kind] of Object.entries(target.columns)) {
+    const ref = sql.ref(column);
+    const pattern = patternOf(terms, kind);
+    if (kind === "text[]") {
+      sets.push(sql`${ref} = array(select regexp_replace(e, ${pattern}, ${REDACTED}, 'gi') from unnest(${ref}) with ordinality u(e, n) order by n)`);
+      matches.push(sql`exists (select 1 from unnest(${ref}) e where e ~* ${pattern})`);
+    } else if (kind === "jsonb") {
+      sets.push(sql`${ref} = regexp_replace(${ref}::text, ${pattern}, ${REDACTED}, 'gi')::jsonb`);
+      matches.push(sql`${ref}::text ~* ${pattern}`);
+    } else {
+      sets.push(sql`${ref} = regexp_replace(${ref}, ${pattern}, ${REDACTED}, 'gi')`);
+      matches.push(sql`${ref} ~* ${pattern}`);
+    }
+  }
+  const result = await sql`
+    update ${sql.table(target.table)} set ${sql.join(sets)}
+    where ${sql.ref(target.idColumn ?? "id")}::text = any(${target.ids}::text[]) and region_id = ${target.regionId}
+      and (${sql.join(matches, sql` or `)})`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * Erases a person (POST /people/{id}/erase): the person's own row is anonymised; the person's name,
+ * email and phone are redacted from the rows of the person's region that are linked to the person by
+ * id (the contact moments they took part in and the tasks following them, the activities they spoke
+ * at or supervised, the emails addressed to them, the audit entries about those rows); jobs, contact
+ * moments and activities stay as anonymous counts; the audit log's entries about the person are
+ * replaced by one saying that an erasure happened and who did it. Nothing outside the person's region
+ * and nothing not linked to the person is touched (decision 092). Run inside the caller's
+ * transaction: all of it happens, or none. Returns what changed, table by table.
  */
 export async function erasePerson(db: Database, scope: Scope, personId: string, meta: Meta & { reason?: "request" | "retention" }) {
   if (meta.reason !== "retention") assertPrivacyOfficer(scope);
+  const regionId = scope.regionId;
   const person = await db
     .selectFrom("people")
     .select(["id", "name", "email", "phone", "anonymised_at"])
     .where("id", "=", personId)
-    .where("region_id", "=", scope.regionId)
+    .where("region_id", "=", regionId)
     .forUpdate()
     .executeTakeFirst();
   if (!person) throw new AppError("NOT_FOUND", "Person not found");
   if (person.anonymised_at) throw new AppError("RULE_VIOLATION", "This person has been erased already", { userMessageKey: "privacy.alreadyErased" });
+  const terms = termsOf(person);
+  const changes: ErasureChange[] = [];
+  const note = (table: string, kind: ErasureChangeKind, count: number) => {
+    if (count > 0) changes.push({ table, kind, count });
+  };
 
-  await db
+  // The rows linked to the person by id, in the person's region: only these are ever rewritten.
+  const [interactions, affiliations, activities] = await Promise.all([
+    db.selectFrom("interaction_people").innerJoin("interactions", "interactions.id", "interaction_people.interaction_id")
+      .select("interactions.id").where("interaction_people.person_id", "=", personId).where("interactions.region_id", "=", regionId).execute(),
+    db.selectFrom("affiliations").select(["id", "organisation_id"])
+      .where("region_id", "=", regionId).where((eb) => eb.or([eb("person_id", "=", personId), eb("successor_person_id", "=", personId)])).execute(),
+    db.selectFrom("activities").select("id").where("person_id", "=", personId).where("region_id", "=", regionId).execute(),
+  ]);
+  const interactionIds = interactions.map((row) => row.id);
+  const tasks = interactionIds.length
+    ? await db.selectFrom("tasks").select("id").where("region_id", "=", regionId).where("interaction_id", "in", interactionIds).execute()
+    : [];
+  const taskIds = tasks.map((row) => row.id);
+  const activityIds = activities.map((row) => row.id);
+
+  const anonymised = await db
     .updateTable("people")
     .set({
       name: ANONYMOUS_NAME, email: null, phone: null, source: null, review_date: null, opt_out: true,
       anonymised_at: meta.now, archived_at: sql`coalesce(archived_at, ${meta.now})`, updated_at: meta.now, version: sql`version + 1`,
     })
     .where("id", "=", personId)
-    .execute();
-  // Mail still waiting for the person would go nowhere once the address is gone: it is dropped.
-  if (person.email) await db.updateTable("email_outbox").set({ status: "failed", last_error: "recipient erased (AVG)" }).where("to_address", "=", person.email).where("status", "=", "pending").execute();
-  const scrubbed = await scrub(db, termsOf(person));
+    .where("region_id", "=", regionId)
+    .executeTakeFirst();
+  note("people", "person_anonymised", Number(anonymised.numUpdatedRows));
+
+  note("interactions", "texts_redacted", await redactRows(db, { table: "interactions", regionId, ids: interactionIds, columns: { summary: "text", next_step: "text" } }, terms));
+  note("tasks", "texts_redacted", await redactRows(db, { table: "tasks", regionId, ids: taskIds, columns: { title: "text" } }, terms));
+  note("activities", "texts_redacted", await redactRows(db, {
+    table: "activities", regionId, ids: activityIds, columns: { title: "text", description: "text", details: "jsonb", profiles: "text[]", learning_paths: "text[]" },
+  }, terms));
+
+  if (person.email) {
+    // Mail still waiting for the person would go nowhere once the address is gone: it is dropped. A
+    // letter to the person is the person's data: its address, greeting and body go; that it was sent stays.
+    const toThem = sql<boolean>`region_id = ${regionId} and lower(to_address) = lower(${person.email})`;
+    const cancelled = await db.updateTable("email_outbox").set({ status: "failed", last_error: "recipient erased (AVG)" })
+      .where(toThem).where("status", "=", "pending").executeTakeFirst();
+    note("email_outbox", "emails_cancelled", Number(cancelled.numUpdatedRows));
+    const redacted = await db.updateTable("email_outbox").set({
+      to_address: REDACTED, to_name: null, html: REDACTED, text: REDACTED,
+      subject: terms.length ? sql<string>`regexp_replace(subject, ${patternOf(terms, "text")}, ${REDACTED}, 'gi')` : sql<string>`subject`,
+    }).where(toThem).executeTakeFirst();
+    note("email_outbox", "emails_redacted", Number(redacted.numUpdatedRows));
+  }
+
   // The log keeps that an erasure happened, by whom and when, and who viewed exports (no personal
-  // data in either); the person's other entries go.
-  await db.deleteFrom("audit_log").where("entity_type", "=", "person").where("entity_id", "=", personId).where("action", "<>", "person.export").execute();
+  // data in either); the person's other entries go. Entries about the linked rows keep their place
+  // in the history, with the person's name and addresses redacted from what they recorded.
+  const removed = await db.deleteFrom("audit_log")
+    .where("region_id", "=", regionId).where("entity_type", "=", "person").where("entity_id", "=", personId).where("action", "<>", "person.export")
+    .executeTakeFirst();
+  note("audit_log", "audit_entries_removed", Number(removed.numDeletedRows));
+  const linked: Array<[string, string[]]> = [
+    ["interaction", interactionIds], ["task", taskIds], ["activity", activityIds], ["affiliation", affiliations.map((a) => a.id)],
+  ];
+  const linkedEntries = await db.selectFrom("audit_log").select("id").where("region_id", "=", regionId)
+    .where((eb) => eb.or(linked.filter(([, ids]) => ids.length).map(([type, ids]) => eb.and([eb("entity_type", "=", type), eb("entity_id", "in", ids)]))))
+    .execute();
+  note("audit_log", "audit_entries_redacted", await redactRows(db, {
+    table: "audit_log", regionId, ids: linkedEntries.map((row) => row.id), columns: { before: "jsonb", after: "jsonb" },
+  }, terms));
+
   await recordAudit(db, {
-    regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: meta.reason === "retention" ? "person.erase_retention" : "person.erase",
+    regionId, actorId: meta.actor?.id ?? null, action: meta.reason === "retention" ? "person.erase_retention" : "person.erase",
     entityType: "person", entityId: personId, now: meta.now,
   });
-  const organisations = await db.selectFrom("affiliations").select("organisation_id").where("person_id", "=", personId).execute();
-  await recomputeOrganisations(db, organisations.map((o) => o.organisation_id), meta.now);
-  return { id: personId, anonymisedAt: meta.now.toISOString(), textsScrubbed: scrubbed };
+  // Health reasons name a departed contact or successor: recomputed, they carry the anonymous name.
+  const organisationIds = [...new Set(affiliations.map((a) => a.organisation_id))];
+  await recomputeOrganisations(db, organisationIds, meta.now);
+  note("organisation_health", "health_recomputed", organisationIds.length);
+  return { id: personId, anonymisedAt: meta.now.toISOString(), changes };
 }
+
+export type ErasureResult = Awaited<ReturnType<typeof erasePerson>>;
 
 /**
  * The people the retention job would anonymise in a region now: not yet anonymised, no current job,
@@ -203,25 +280,34 @@ export async function peopleDueForRetention(db: Database, regionId: string, now:
  * did through the outbox.
  */
 export async function applyRetention(db: Database, meta: { now: Date; appUrl: string }) {
-  const regions = await db.selectFrom("regions").select(["id", "name", "retention_months"]).where("retention_months", "is not", null).execute();
+  const regions = await db.selectFrom("regions").select("id").where("retention_months", "is not", null).execute();
   let erased = 0;
-  for (const region of regions) {
-    const due = await peopleDueForRetention(db, region.id, meta.now);
-    const scope: Scope = { regionId: region.id, userId: "", role: "admin", organisationId: null };
-    for (const personId of due) {
-      await db.transaction().execute((trx) => erasePerson(trx, scope, personId, { actor: null, now: meta.now, reason: "retention" }));
-    }
-    erased += due.length;
-    if (!due.length) continue;
-    const admins = await db.selectFrom("users").select(["name", "email", "locale"]).where("region_id", "=", region.id).where("role", "=", "admin").where("active", "=", true).execute();
-    for (const admin of admins) {
-      const message = await renderRetentionReportEmail({
-        locale: admin.locale, name: admin.name, regionName: region.name, count: due.length, retentionMonths: region.retention_months!, url: `${meta.appUrl}/admin/users`,
-      });
-      await queueEmail(db, { regionId: region.id, template: "retention_report", to: admin.email, toName: admin.name, message, now: meta.now });
-    }
-  }
+  for (const region of regions) erased += (await applyRegionRetention(db, region.id, meta)).erased;
   return { erased };
+}
+
+/**
+ * One region's retention run. The job runs as the owner role, past row-level security, so every
+ * write here goes through `erasePerson` with the region's scope: only the region's own due people,
+ * and only rows of that region linked to them (issue 14: a run once renamed another region's company).
+ */
+export async function applyRegionRetention(db: Database, regionId: string, meta: { now: Date; appUrl: string }) {
+  const region = await db.selectFrom("regions").select(["id", "name", "retention_months"]).where("id", "=", regionId).executeTakeFirstOrThrow();
+  if (region.retention_months === null) return { erased: 0 };
+  const due = await peopleDueForRetention(db, region.id, meta.now);
+  const scope: Scope = { regionId: region.id, userId: "", role: "admin", organisationId: null };
+  for (const personId of due) {
+    await db.transaction().execute((trx) => erasePerson(trx, scope, personId, { actor: null, now: meta.now, reason: "retention" }));
+  }
+  if (!due.length) return { erased: 0 };
+  const admins = await db.selectFrom("users").select(["name", "email", "locale"]).where("region_id", "=", region.id).where("role", "=", "admin").where("active", "=", true).execute();
+  for (const admin of admins) {
+    const message = await renderRetentionReportEmail({
+      locale: admin.locale, name: admin.name, regionName: region.name, count: due.length, retentionMonths: region.retention_months, url: `${meta.appUrl}/admin/users`,
+    });
+    await queueEmail(db, { regionId: region.id, template: "retention_report", to: admin.email, toName: admin.name, message, now: meta.now });
+  }
+  return { erased: due.length };
 }
 
 export async function regionRetention(db: Database, regionId: string) {

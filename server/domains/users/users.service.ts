@@ -2,7 +2,9 @@ import { sql } from "kysely";
 import { translator } from "../../../app/i18n";
 import type { Locale, Role } from "../../../db/schema";
 import { renderInvitationEmail, renderPasswordResetEmail } from "../../../emails/render";
+import { revokeAllApiTokens } from "../../auth/api-tokens";
 import { hashPassword, verifyPassword } from "../../auth/passwords";
+import { limitPasswordResetRequest } from "../../auth/rate-limit";
 import { endOtherSessions } from "../../auth/sessions";
 import { generateSecret, hashSecret } from "../../auth/secrets";
 import type { Database } from "../../db/database";
@@ -132,7 +134,8 @@ export async function setPasswordWithToken(
   db: Database,
   input: { token: string; purpose: "invitation" | "password_reset"; password: string },
   now: Date,
-): Promise<{ userId: string }> {
+  appUrl: string,
+): Promise<{ userId: string; apiTokensRevoked: number }> {
   const found = await findUserByToken(db, input.token, input.purpose, now);
   if (!found || (input.purpose === "invitation" && found.passwordHash)) {
     throw new AppError("RULE_VIOLATION", "This link has expired or was already used", { userMessageKey: input.purpose === "invitation" ? "invitation.invalidLink" : "resetPassword.invalidLink" });
@@ -151,38 +154,83 @@ export async function setPasswordWithToken(
     .where("id", "=", found.id)
     .execute();
   await db.deleteFrom("sessions").where("user_id", "=", found.id).execute();
+  // A reset is how an account is taken back: tokens made by whoever had it stop too.
+  const apiTokensRevoked = input.purpose === "password_reset" ? await revokeAllApiTokens(db, found.id, { reason: "password_reset", now, appUrl }) : 0;
   const region = await db.selectFrom("users").select("region_id").where("id", "=", found.id).executeTakeFirstOrThrow();
   await recordAudit(db, { regionId: region.region_id, actorId: found.id, action: input.purpose === "invitation" ? "user.accept_invitation" : "user.reset_password", entityType: "user", entityId: found.id, now });
-  return { userId: found.id };
+  return { userId: found.id, apiTokensRevoked };
 }
 
 /**
- * A signed-in user changes their own password after giving the current one. Every other session of
- * the account ends (whoever knew the old password is out); `keepSessionId`, the browser doing the
- * change, stays signed in.
+ * A signed-in user changes their own password after giving the current one (the caller takes the
+ * current-password rate limit first, outside its transaction). Every other session of the account
+ * ends and every API token is revoked (whoever knew the old password is out); `keepSessionId`, the
+ * browser doing the change, stays signed in.
  */
-export async function changePassword(db: Database, userId: string, input: { currentPassword: string; password: string }, meta: { keepSessionId: string | null; now: Date }) {
+export async function changePassword(
+  db: Database,
+  userId: string,
+  input: { currentPassword: string; password: string },
+  meta: { keepSessionId: string | null; now: Date; appUrl: string },
+) {
   const user = await db.selectFrom("users").select(["password_hash", "region_id"]).where("id", "=", userId).executeTakeFirstOrThrow();
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) throw validationFailed({ currentPassword: "changePassword.wrongCurrent" });
   await db.updateTable("users").set({ password_hash: await hashPassword(input.password), updated_at: meta.now, version: sql`version + 1` }).where("id", "=", userId).execute();
   const otherSessionsEnded = await endOtherSessions(db, userId, meta.keepSessionId);
+  const apiTokensRevoked = await revokeAllApiTokens(db, userId, { reason: "password_changed", now: meta.now, appUrl: meta.appUrl });
   await recordAudit(db, { regionId: user.region_id, actorId: userId, action: "user.change_password", entityType: "user", entityId: userId, now: meta.now });
-  return { otherSessionsEnded };
+  return { otherSessionsEnded, apiTokensRevoked };
 }
 
-/** Queues a reset link when the address belongs to an active account; says nothing either way. */
-export async function requestPasswordReset(db: Database, email: string, meta: { now: Date; appUrl: string }): Promise<void> {
+/**
+ * A "forgot password" request (decision 098): throttled per typed address and per client address,
+ * then queued. The request path does exactly this for every address, known or not, so neither the
+ * answer nor its timing says whether an account exists; the email job looks the address up and
+ * sends the link (sendRequestedPasswordResets).
+ */
+export async function requestPasswordReset(db: Database, input: { email: string; ip: string; now: Date }): Promise<void> {
+  await limitPasswordResetRequest(db, input);
+  await db.insertInto("password_reset_requests").values({ email: input.email, created_at: input.now }).execute();
+}
+
+const RESET_BATCH_SIZE = 50;
+
+/**
+ * Off the request path: takes queued reset requests and, for those whose address belongs to an
+ * active account, queues an email with a single-use link built from the configured address. One
+ * link per address per batch. Safe to run in several processes at once (skip locked).
+ */
+export async function sendRequestedPasswordResets(db: Database, meta: { now: Date; appUrl: string }): Promise<{ sent: number }> {
+  let sent = 0;
+  for (;;) {
+    const batch = await db.transaction().execute(async (trx) => {
+      const taken = await trx
+        .deleteFrom("password_reset_requests")
+        .where("id", "in", (eb) => eb.selectFrom("password_reset_requests").select("id").orderBy("id").limit(RESET_BATCH_SIZE).forUpdate().skipLocked())
+        .returning("email")
+        .execute();
+      for (const email of new Set(taken.map((request) => request.email.toLowerCase()))) {
+        if (await sendPasswordReset(trx, email, meta)) sent++;
+      }
+      return taken.length;
+    });
+    if (batch < RESET_BATCH_SIZE) return { sent };
+  }
+}
+
+async function sendPasswordReset(db: Database, email: string, meta: { now: Date; appUrl: string }): Promise<boolean> {
   const user = await db
     .selectFrom("users")
     .select(["id", "name", "email", "region_id", "locale"])
     .where("email", "=", email)
     .where("active", "=", true)
     .executeTakeFirst();
-  if (!user) return;
+  if (!user) return false;
   const token = await createUserToken(db, user.id, "password_reset", new Date(meta.now.getTime() + PASSWORD_RESET_VALID_MINUTES * 60_000), meta.now);
   const region = await getRegion(db, user.region_id);
   const message = await renderPasswordResetEmail({ locale: user.locale, name: user.name, regionName: region.name, url: `${meta.appUrl}/reset-password/${token}` });
   await queueEmail(db, { regionId: user.region_id, template: "password_reset", to: user.email, toName: user.name, message, now: meta.now });
+  return true;
 }
 
 export async function listUsers(db: Database, regionId: string, options: { limit: number; cursor?: string | undefined }) {
