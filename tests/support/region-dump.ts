@@ -3,12 +3,15 @@ import { expect } from "vitest";
 import type { Database } from "../../server/db/database";
 
 /**
- * Tables that belong to no region: instance-wide settings, the sign-in throttle (keyed by address
- * and email, before anyone is known) and the migrator's own. Every other table of `public` must
+ * Tables that belong to no region: instance-wide settings, the sign-in throttle and the rate-limit
+ * buckets (keyed by address, email or a hash, before anyone is known), the queue of password-reset
+ * requests (an address typed on the public page; the job finds its user) and the migrator's own. Every other table of `public` must
  * reach a region through a `region_id` column or a foreign key, or `dumpRegion` fails loudly: a new
  * table is either region data (and then dumped) or named here on purpose.
  */
-export const GLOBAL_TABLES = ["instance_settings", "sign_in_attempts", "kysely_migration", "kysely_migration_lock"] as const;
+export const GLOBAL_TABLES = [
+  "instance_settings", "sign_in_attempts", "rate_limit_buckets", "password_reset_requests", "kysely_migration", "kysely_migration_lock",
+] as const;
 
 type ForeignKey = { table: string; columns: string[]; parent: string; parentColumns: string[] };
 
