@@ -3,14 +3,16 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemo } from "../../db/seed/demo";
 import { createApiToken } from "../../server/auth/api-tokens";
+import { recordSecondFactorFailure, SECOND_FACTOR_LIMITS } from "../../server/auth/second-factor-lockout";
 import { readConfig, withBoundPort } from "../../server/config";
 import { queueSpeakerReminders } from "../../server/domains/activities/speaker-reminders";
 import { queueAgreementReminders } from "../../server/domains/agreements/agreement-reminders";
 import { queueWeeklyDigests } from "../../server/domains/digest/digest.service";
 import { applyRetention, peopleDueForRetention } from "../../server/domains/privacy/privacy.service";
+import { sendRequestedPasswordResets } from "../../server/domains/users/users.service";
 import { CookieJar, createTestApp, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
-import { makeRegion, makeUser, TEST_NOW, TEST_PASSWORD } from "../support/factories";
+import { makeRegion, makeUser, makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
 import { makePortalWorld } from "../support/portal";
 import { startTestServer } from "../support/server";
 
@@ -75,6 +77,8 @@ describe("a password reset asked for under the attacker's host (the attack)", ()
     const victim = await makeUser(t.db, { regionId: (await t.db.selectFrom("regions").select("id").executeTakeFirstOrThrow()).id, role: "accounthouder" });
     const response = await web.postForm("/forgot-password", { email: victim.email }, { headers: FORGED_FORWARDING });
     expect(response.status).toBe(200);
+    // The request only queues the ask; the email job sends the link (decision 098).
+    await sendRequestedPasswordResets(t.db, { now: TEST_NOW, appUrl: web.appUrl });
     const [email] = await outbox(t);
     expect(email?.text).toMatch(/http:\/\/localhost:3000\/reset-password\/[\w-]+/);
     expectLinksFromConfig(await outbox(t), "http://localhost:3000");
@@ -251,7 +255,18 @@ describe("every email Schakel queues links only to the configured address, whate
         // Every trigger a request can pull, each sent twice: under the attacker's Host (refused,
         // nothing queued), then under ours with the forwarding headers forged.
         const triggers: Array<(headers: Record<string, string>) => Promise<Response>> = [
-          (h) => web.postForm("/forgot-password", { email: w.holder.email }, { headers: h }),
+          async (h) => {
+            const response = await web.postForm("/forgot-password", { email: w.holder.email }, { headers: h });
+            // The request only queues the ask; the email job sends the link (decision 098).
+            await sendRequestedPasswordResets(t.db, { now: TEST_NOW, appUrl: web.appUrl });
+            return response;
+          },
+          // A password change through the API revokes the caller's tokens and tells them.
+          async (h) => {
+            const { token } = await makeUserWithToken(t.db, { regionId: w.region.id, role: "accounthouder" });
+            const password = "Een-nieuw-wachtwoord-2026";
+            return api("/me/password", "POST", { currentPassword: TEST_PASSWORD, password, confirm: password }, token, h);
+          },
           async (h) => api("/users", "POST", { email: `new-${Math.random()}@example.nl`, name: "Nieuwe Collega", role: "accounthouder" }, await adminToken, h),
           (h) => web.postForm("/admin/users", { intent: "invite", email: `page-${Math.random()}@example.nl`, name: "Pagina Collega", role: "accounthouder" }, { jar: adminJar, headers: h }),
           async (h) => api(`/organisations/${w.own.id}/partner-users`, "POST", { email: `partner-${Math.random()}@example.nl`, name: "Nieuwe Partner" }, await adminToken, h),
@@ -277,6 +292,9 @@ describe("every email Schakel queues links only to the configured address, whate
         // A handover tells the new account holder about what they received.
         const successor = await makeUser(t.db, { regionId: w.region.id, role: "accounthouder" });
         expect((await api(`/users/${w.holder.id}/handover`, "POST", { toUserId: successor.id }, await adminToken)).status).toBe(200);
+
+        // Wrong two-factor codes up to the lockout email (no request: the count spans challenges).
+        for (let i = 0; i < SECOND_FACTOR_LIMITS.failuresBeforeLockout; i++) await recordSecondFactorFailure(t.db, admin.id, TEST_NOW);
 
         const emails = await outbox(t);
         expectLinksFromConfig(emails, mode.address);
