@@ -32,13 +32,13 @@ export function parseSecretKey(value: string): Buffer | null {
  * one. Without APP_URL (`npm start` on a laptop, tests) a key is made once and kept in
  * DATA_DIR/secret-key (mode 0600), so a first start needs no configuration.
  */
-export function loadSecretKey(config: { secretKey: string | undefined; appUrl: string | undefined; dataDir: string }): Buffer {
+export function loadSecretKey(config: { secretKey: string | undefined; isDeployment: boolean; dataDir: string }): Buffer {
   if (config.secretKey !== undefined && config.secretKey !== "") {
     const key = parseSecretKey(config.secretKey);
     if (!key) throw new Error(`${SECRET_KEY_ENV} must be 32 bytes written as base64 or hex; ${GENERATE_HINT}`);
     return key;
   }
-  if (config.appUrl) {
+  if (config.isDeployment) {
     throw new Error(`${SECRET_KEY_ENV} is required when APP_URL is set: it encrypts two-factor secrets at rest; ${GENERATE_HINT}, and keep it apart from the backups`);
   }
   return localKey(path.join(config.dataDir, SECRET_KEY_FILE));

@@ -176,15 +176,18 @@ describe("secrets at rest", () => {
 
     it("on a laptop (no APP_URL) is made once in DATA_DIR/secret-key, mode 0600, and the same key is used afterwards", async () => {
       const dataDir = path.join(dir, "laptop");
+      // The configuration `npm start` reads with no variables set: a localhost run, not a deployment.
+      const laptop = readConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent" });
+      expect(laptop.isDeployment).toBe(false);
       const umask = process.umask(0);
       let first: Buffer;
       try {
-        first = loadSecretKey({ secretKey: undefined, appUrl: undefined, dataDir });
+        first = loadSecretKey(laptop);
       } finally {
         process.umask(umask);
       }
       expect((await stat(path.join(dataDir, "secret-key"))).mode & 0o777).toBe(0o600);
-      expect(loadSecretKey({ secretKey: undefined, appUrl: undefined, dataDir })).toEqual(first);
+      expect(loadSecretKey(laptop)).toEqual(first);
       expect(first).toHaveLength(32);
     });
   });
