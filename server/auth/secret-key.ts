@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { mkdirSync, openSync, readFileSync, writeSync, closeSync } from "node:fs";
 import path from "node:path";
+import type { Config } from "../config";
 
 /**
  * Secrets Schakel must read back (the TOTP secret of two-factor sign-in) are encrypted at rest with
@@ -32,13 +33,14 @@ export function parseSecretKey(value: string): Buffer | null {
  * one. Without APP_URL (`npm start` on a laptop, tests) a key is made once and kept in
  * DATA_DIR/secret-key (mode 0600), so a first start needs no configuration.
  */
-export function loadSecretKey(config: { secretKey: string | undefined; appUrl: string | undefined; dataDir: string }): Buffer {
+export function loadSecretKey(config: Pick<Config, "secretKey" | "isDeployment" | "dataDir">): Buffer {
   if (config.secretKey !== undefined && config.secretKey !== "") {
     const key = parseSecretKey(config.secretKey);
     if (!key) throw new Error(`${SECRET_KEY_ENV} must be 32 bytes written as base64 or hex; ${GENERATE_HINT}`);
     return key;
   }
-  if (config.appUrl) {
+  // Not `config.appUrl`: that names http://localhost:<port> on a laptop too.
+  if (config.isDeployment) {
     throw new Error(`${SECRET_KEY_ENV} is required when APP_URL is set: it encrypts two-factor secrets at rest; ${GENERATE_HINT}, and keep it apart from the backups`);
   }
   return localKey(path.join(config.dataDir, SECRET_KEY_FILE));

@@ -179,12 +179,13 @@ describe("secrets at rest", () => {
       const umask = process.umask(0);
       let first: Buffer;
       try {
-        first = loadSecretKey({ secretKey: undefined, appUrl: undefined, dataDir });
+        // Through readConfig, as startServer reads it: its appUrl names localhost even without APP_URL.
+        first = loadSecretKey(readConfig({ DATA_DIR: dataDir }));
       } finally {
         process.umask(umask);
       }
       expect((await stat(path.join(dataDir, "secret-key"))).mode & 0o777).toBe(0o600);
-      expect(loadSecretKey({ secretKey: undefined, appUrl: undefined, dataDir })).toEqual(first);
+      expect(loadSecretKey(readConfig({ DATA_DIR: dataDir }))).toEqual(first);
       expect(first).toHaveLength(32);
     });
   });
