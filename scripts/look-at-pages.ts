@@ -247,8 +247,8 @@ async function main() {
     const signedIn = new Map<string, Awaited<ReturnType<BrowserContext["storageState"]>>>();
     for (const look of looks) {
       const context = await browser.newContext({ baseURL: url, viewport: WIDTHS[0], storageState: look.as ? signedIn.get(look.as) : undefined });
+      const page = await context.newPage();
       try {
-        const page = await context.newPage();
         if (look.as && !signedIn.has(look.as)) {
           await signIn(page, ACCOUNTS[look.as as Role] ?? look.as, DEMO_PASSWORD, twoFactorSecrets);
           signedIn.set(look.as, await context.storageState());
@@ -268,7 +268,8 @@ async function main() {
         for (const line of found) say(`    ${line}`);
       } catch (error) {
         problems++;
-        say(`✗ ${look.name}: ${(error as Error).message.split("\n")[0]}`);
+        say(`✗ ${look.name}: ${(error as Error).message.split("\n")[0]} (at ${page.url()}; see ${look.name}-error.png)`);
+        await page.screenshot({ path: path.join(OUT_DIR, `${look.name}-error.png`), fullPage: true }).catch(() => {});
       } finally {
         await context.close();
       }
@@ -302,8 +303,7 @@ async function signIn(page: Page, email: string, password = DEMO_PASSWORD, twoFa
   await submit(page, page.getByRole("button", { name: "Inloggen", exact: true }));
   const secret = twoFactorSecrets?.get(email);
   if (secret && new URL(page.url()).pathname === "/sign-in/code") {
-    // The next period's code: the current one was spent enrolling, and a code works once.
-    await page.getByLabel(/code/i).fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
+    await page.getByLabel(/code/i).fill(await generate({ secret }));
     await submit(page, page.getByRole("button"));
   }
 }
@@ -347,7 +347,8 @@ async function enableTwoFactor(db: Database, config: ReturnType<typeof readConfi
     const id = await userId(db, email);
     await db.updateTable("users").set({ totp_enabled_at: null, totp_secret: null, totp_last_step: null }).where("id", "=", id).execute();
     const { secret } = await enrollmentSecret(db, box, { id, email });
-    await confirmEnrollment(db, box, id, await generate({ secret }), new Date());
+    // Enrolled with the previous period's code, so that the current one is still unspent for signing in.
+    await confirmEnrollment(db, box, id, await generate({ secret, epoch: Math.floor(Date.now() / 1000) - 30 }), new Date());
     secrets.set(email, secret);
   }
   return secrets;
