@@ -1,7 +1,6 @@
 import { json, redirect, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type UploadHandler } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
-import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { AppError, IMPORT_RETRY_AFTER_SECONDS, MAX_IMPORT_BYTES, readImportStream, stageImport, withImportSlot } from "../services.server";
 import { requireRole } from "../utils/auth.server";
@@ -80,7 +79,6 @@ export default function ImportUploadPage() {
       <h1>{t("imports.title")}</h1>
       <ImportSteps current="upload" />
       <p className="lead">{t("imports.intro")}</p>
-      {formError ? <Alert tone="error">{formError}</Alert> : null}
       {/* A plain browser upload: the browser shows its own progress for a large file, and the server's 50 MB refusal arrives as a page. */}
       <Form method="post" encType="multipart/form-data" reloadDocument className="card stack">
         <TextField
@@ -89,7 +87,8 @@ export default function ImportUploadPage() {
           type="file"
           required
           accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          error={clientError}
+          // Every refusal here is about the file, so it is said next to the file field.
+          error={clientError ?? formError}
           onChange={(event) => {
             const file = event.currentTarget.files?.[0];
             setClientError(file && file.size > maxBytes ? t("imports.errors.tooLarge") : undefined);

@@ -226,8 +226,7 @@ export default function ProfilePage() {
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="create-token" />
             <TextField label={t("profile.tokenName")} name="name" required maxLength={100} error={data?.intent === "create-token" ? data.fields?.name : undefined} />
-            <p className="field-hint">{t("profile.tokenReauth")}</p>
-            <TextField label={t("profile.tokenPassword")} name="password" type="password" autoComplete="current-password" required error={data?.intent === "create-token" ? data.fields?.password : undefined} />
+            <TextField label={t("profile.tokenPassword")} hint={t("profile.tokenReauth")} name="password" type="password" autoComplete="current-password" required error={data?.intent === "create-token" ? data.fields?.password : undefined} />
             {twoFactor.enabled ? (
               <TextField label={t("profile.tokenCode")} name="code" autoComplete="one-time-code" inputMode="numeric" required error={data?.intent === "create-token" ? data.fields?.code : undefined} />
             ) : null}

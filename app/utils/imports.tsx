@@ -19,5 +19,10 @@ export function ImportSteps({ current }: { current: (typeof STEPS)[number] }) {
 export function importErrorMessage(error: { userMessageKey?: string | undefined; message: string }, locale: Locale): string {
   if (!error.userMessageKey) return error.message;
   const [key = "", params] = error.userMessageKey.split("|");
-  return translator(locale)(key, params ? (JSON.parse(params) as Record<string, string | number>) : undefined);
+  if (!params) return translator(locale)(key);
+  // 100.000 rather than 100000 in a Dutch sentence.
+  const values = Object.fromEntries(
+    Object.entries(JSON.parse(params) as Record<string, string | number>).map(([name, value]) => [name, typeof value === "number" ? new Intl.NumberFormat(locale).format(value) : value]),
+  );
+  return translator(locale)(key, values);
 }

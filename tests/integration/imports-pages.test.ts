@@ -94,12 +94,12 @@ describe("the import pages", () => {
   it("says what is wrong with a file it cannot read, and with one over 50 MB", async () => {
     const pdf = await upload(holder, "jaarverslag.pdf", new Uint8Array([0x25, 0x50, 0x44, 0x46, 0, 1, 2, 3]), "application/pdf");
     expect(pdf.status).toBe(400);
-    expect(alertsOf(await pdf.text())).toContain("Dit bestand is geen CSV- of Excel-bestand (.csv of .xlsx).");
+    expect(fieldErrorOf(await pdf.text(), "file")).toBe("Dit bestand is geen CSV- of Excel-bestand (.csv of .xlsx).");
 
     const big = await upload(holder, "groot.csv", `Naam\n${"x".repeat(51 * 1024 * 1024)}`);
     expect(big.status).toBe(303);
     expect(big.headers.get("location")).toBe("/imports/organisations?error=tooLarge");
-    expect(alertsOf(await text("/imports/organisations?error=tooLarge", holder))).toContain("Het bestand is groter dan 50 MB. Splits het in kleinere bestanden.");
+    expect(fieldErrorOf(await text("/imports/organisations?error=tooLarge", holder), "file")).toBe("Het bestand is groter dan 50 MB. Splits het in kleinere bestanden.");
     expect(await t.db.selectFrom("imports").select("id").where("file_name", "in", ["jaarverslag.pdf", "groot.csv"]).execute()).toHaveLength(0);
   });
 });

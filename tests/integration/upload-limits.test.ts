@@ -222,10 +222,10 @@ describe("request bodies sent to the real server", () => {
     const boundary = "schakel-page-boundary";
     const csv = await send(`${app.url}/imports/organisations?index`, "POST", pageHeaders(boundary), multipartFile(boundary, "klein.csv", "text/csv", tinyRowsCsv(20 * MB)));
     expect(csv.status).toBe(400);
-    expect(csv.text).toContain("Het bestand heeft meer dan 100000 rijen. Splits het in kleinere bestanden.");
+    expect(csv.text).toContain("Het bestand heeft meer dan 100.000 rijen. Splits het in kleinere bestanden.");
     const xlsx = await send(`${app.url}/imports/organisations?index`, "POST", pageHeaders(boundary), multipartFile(boundary, "klein.xlsx", XLSX_TYPE, tinyRowsXlsx(20 * MB)()));
     expect(xlsx.status).toBe(400);
-    expect(xlsx.text).toContain("Het bestand heeft meer dan 100000 rijen. Splits het in kleinere bestanden.");
+    expect(xlsx.text).toContain("Het bestand heeft meer dan 100.000 rijen. Splits het in kleinere bestanden.");
     expect(await t.db.selectFrom("imports").select("id").where("file_name", "in", ["klein.csv", "klein.xlsx"]).execute()).toHaveLength(0);
   }, 60_000);
 

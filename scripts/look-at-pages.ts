@@ -1,0 +1,357 @@
+/**
+ * Look at pages as people see them: for each entry of LOOKS below (a role, a path and optionally
+ * what to do first) it signs in as that role, opens the page in Chromium at 1280×900 and at
+ * 390×844, saves full-page screenshots, runs axe-core and checks for sideways scrolling on a phone.
+ *
+ *   npm run build --silent                          # the server serves build/
+ *   DATA_DIR=/tmp/look-data npx schakel demo        # once: STO Twente with one account per role
+ *   DATA_DIR=/tmp/look-data node --import tsx scripts/look-at-pages.ts [name-regex]
+ *
+ * Screenshots go to /tmp/look/<name>-<width>.png (OUT_DIR overrides). Printed per page: axe
+ * violations of impact serious or critical, and "scrolls sideways" when the page is wider than 390 px
+ * at 390 px. Exits 1 when anything was found. The setups change the demo data (they erase a person,
+ * lock an account, …); run it against a throwaway DATA_DIR, never against real data. AXE_ALL=1
+ * reports axe's moderate and minor findings too.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { generate } from "otplib";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { hashPassword } from "../server/auth/passwords";
+import { createSecretBox, loadSecretKey } from "../server/auth/secret-key";
+import { generateSecret, hashSecret } from "../server/auth/secrets";
+import { confirmEnrollment, enrollmentSecret } from "../server/auth/two-factor";
+import { createApiToken } from "../server/auth/api-tokens";
+import { readConfig } from "../server/config";
+import { connectDatabaseServer } from "../server/db/connect";
+import { createDatabase, type Database } from "../server/db/database";
+import { startServer } from "../server/index";
+import { createUser } from "../server/domains/users/users.service";
+import { DEMO_PASSWORD } from "../db/seed/demo";
+import { launchBrowser } from "../tests/support/browser";
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const OUT_DIR = process.env.OUT_DIR ?? "/tmp/look";
+const WIDTHS = [
+  { width: 1280, height: 900 },
+  { width: 390, height: 844 },
+] as const;
+
+const ACCOUNTS = {
+  admin: "beheer@sto-twente.demo",
+  penvoerder: "penvoerder@sto-twente.demo",
+  accounthouder: "accounthouder@sto-twente.demo",
+  partner: "partner@sto-twente.demo",
+} as const;
+type Role = keyof typeof ACCOUNTS;
+
+/** Accounts the setups may change (lock, give two-factor sign-in, change the password of). */
+const SPARE = {
+  locked: "mehmet.yilmaz@sto-twente.demo",
+  twoFactor: "thijs.oudewesselink@sto-twente.demo",
+  codeLockout: "anouk.lohuis@sto-twente.demo",
+  passwordChange: "koen.vos@sto-twente.demo",
+  forgot: "sanne.bruggink@sto-twente.demo",
+  invited: "uitgenodigd@sto-twente.demo",
+};
+
+type Setup = { page: Page; db: Database; base: string; browser: Browser; twoFactorSecrets: Map<string, string> };
+type Look = {
+  name: string;
+  /** Signed in as this role, or as this e-mail address (a spare account), or not at all (null). */
+  as: Role | string | null;
+  /** The page to open; a function when it depends on the data. */
+  path: string | ((db: Database) => Promise<string>);
+  /** Run after opening the page, to bring it into the state worth looking at. */
+  then?: (setup: Setup) => Promise<void>;
+};
+
+const LOOKS: Look[] = [
+  ...(Object.keys(ACCOUNTS) as Role[]).map((role): Look => ({ name: `profile-${role}`, as: role, path: "/profile" })),
+  {
+    name: "profile-token-wrong-password",
+    as: "admin",
+    path: "/profile",
+    then: async ({ page }) => {
+      const form = page.locator("form", { has: page.locator('input[name="intent"][value="create-token"]') });
+      await form.getByLabel("Naam").fill("Koppeling met Excel");
+      await form.locator('input[name="password"]').fill("niet het wachtwoord");
+      await submit(page, form.getByRole("button"));
+    },
+  },
+  {
+    name: "profile-token-two-factor",
+    as: SPARE.twoFactor,
+    path: "/profile",
+    then: async ({ page }) => {
+      const form = page.locator("form", { has: page.locator('input[name="intent"][value="create-token"]') });
+      await form.getByLabel("Naam").fill("Koppeling");
+      await form.locator('input[name="password"]').fill(DEMO_PASSWORD);
+      await submit(page, form.getByRole("button"));
+    },
+  },
+  {
+    name: "profile-sign-out-everywhere",
+    as: "penvoerder",
+    path: "/profile",
+    then: async ({ page, db, base, browser }) => {
+      await createApiToken(db, { userId: await userId(db, ACCOUNTS.penvoerder), name: "Rapportage", now: new Date() });
+      // A second session to end.
+      const other = await browser.newContext({ baseURL: base, locale: "nl-NL" });
+      await signIn(await other.newPage(), ACCOUNTS.penvoerder);
+      await other.close();
+      await page.reload();
+      await submit(page, page.getByRole("button", { name: /overal|elders|andere/i }));
+    },
+  },
+  {
+    name: "profile-password-changed",
+    as: SPARE.passwordChange,
+    path: "/profile",
+    then: async ({ page, db }) => {
+      await createApiToken(db, { userId: await userId(db, SPARE.passwordChange), name: "Agenda", now: new Date() });
+      const form = page.locator("form", { has: page.locator('input[name="intent"][value="change-password"]') });
+      await form.locator('input[name="currentPassword"]').fill(DEMO_PASSWORD);
+      await form.locator('input[name="password"]').fill(`${DEMO_PASSWORD}-nieuw`);
+      await form.locator('input[name="confirm"]').fill(`${DEMO_PASSWORD}-nieuw`);
+      await submit(page, form.getByRole("button"));
+      // Back to the demo password, so the next run signs in again.
+      await db.updateTable("users").set({ password_hash: await hashPassword(DEMO_PASSWORD) }).where("email", "=", SPARE.passwordChange).execute();
+    },
+  },
+  {
+    name: "profile-password-wrong",
+    as: "accounthouder",
+    path: "/profile",
+    then: async ({ page }) => {
+      const form = page.locator("form", { has: page.locator('input[name="intent"][value="change-password"]') });
+      await form.locator('input[name="currentPassword"]').fill("niet het wachtwoord");
+      await form.locator('input[name="password"]').fill("een-lang-nieuw-wachtwoord");
+      await form.locator('input[name="confirm"]').fill("een-ander-nieuw-wachtwoord");
+      await submit(page, form.getByRole("button"));
+    },
+  },
+  { name: "outbox", as: "admin", path: "/admin/outbox" },
+  {
+    name: "outbox-email",
+    as: "admin",
+    path: async (db) => {
+      // One whose link carries a secret, which the page must show redacted.
+      const email = await db.selectFrom("email_outbox").select("id").where("text", "like", "%/invitation/%").orderBy("created_at", "desc").executeTakeFirstOrThrow();
+      return `/admin/outbox/${email.id}`;
+    },
+  },
+  {
+    name: "person-erased",
+    as: "admin",
+    path: async (db) => {
+      const person = await db.selectFrom("people").select("id").where("anonymised_at", "is", null).where("archived_at", "is", null).orderBy("created_at", "desc").executeTakeFirstOrThrow();
+      return `/people/${person.id}`;
+    },
+    then: async ({ page }) => {
+      page.once("dialog", (dialog) => void dialog.accept());
+      const form = page.locator("form", { has: page.locator('input[name="intent"][value="erase"]') });
+      await form.getByRole("checkbox").check();
+      await submit(page, form.getByRole("button"));
+    },
+  },
+  {
+    name: "import-too-many-rows",
+    as: "accounthouder",
+    path: "/imports/organisations",
+    then: async ({ page }) => {
+      await page.locator('input[type="file"]').setInputFiles({ name: "organisaties.csv", mimeType: "text/csv", buffer: Buffer.from("a\n".repeat(100_002)) });
+      await submit(page, page.getByRole("button", { name: "Bestand lezen" }));
+    },
+  },
+  {
+    name: "import-too-many-columns",
+    as: "admin",
+    path: "/imports/organisations",
+    then: async ({ page }) => {
+      const row = Array.from({ length: 1000 }, (_, i) => `k${i}`).join(",");
+      await page.locator('input[type="file"]').setInputFiles({ name: "breed.csv", mimeType: "text/csv", buffer: Buffer.from(`${row}\n${row}\n`) });
+      await submit(page, page.getByRole("button", { name: "Bestand lezen" }));
+    },
+  },
+  {
+    name: "sign-in-locked",
+    as: null,
+    path: "/sign-in",
+    then: async ({ page }) => {
+      for (let attempt = 0; attempt < 6; attempt++) await signIn(page, SPARE.locked, `fout ${attempt}`);
+    },
+  },
+  {
+    name: "forgot-password-throttled",
+    as: null,
+    path: "/forgot-password",
+    then: async ({ page }) => {
+      for (let attempt = 0; attempt < 4; attempt++) {
+        await page.goto("/forgot-password");
+        await page.getByLabel("E-mailadres").fill(SPARE.forgot);
+        await submit(page, page.getByRole("button"));
+      }
+    },
+  },
+  {
+    name: "sign-in-code-locked",
+    as: null,
+    path: "/sign-in",
+    then: async ({ page }) => {
+      // A challenge ends after a few wrong codes; the account locks after more, over several sign-ins.
+      for (let round = 0; round < 5; round++) {
+        await signIn(page, SPARE.codeLockout);
+        for (let attempt = 0; attempt < 6 && new URL(page.url()).pathname === "/sign-in/code"; attempt++) {
+          await page.getByLabel(/code/i).fill("000000");
+          await submit(page, page.getByRole("button"));
+          if (await page.getByText("te veel verkeerde codes ingevuld").count()) return;
+        }
+      }
+    },
+  },
+  { name: "bad-address-400", as: "admin", path: "/organisations?cursor=WyJ4Il0" },
+  {
+    name: "organisation-javascript-website",
+    as: "admin",
+    path: async (db) => {
+      const organisation = await db.selectFrom("organisations").select("id").orderBy("name").executeTakeFirstOrThrow();
+      await db.updateTable("organisations").set({ website: "javascript:alert(1)" }).where("id", "=", organisation.id).execute();
+      return `/organisations/${organisation.id}`;
+    },
+  },
+  { name: "reset-password", as: null, path: async (db) => `/reset-password/${await linkToken(db, SPARE.forgot, "password_reset")}` },
+  { name: "reset-password-invalid", as: null, path: "/reset-password/dit-is-geen-geldige-link" },
+  { name: "invitation", as: null, path: async (db) => `/invitation/${await linkToken(db, SPARE.invited, "invitation")}` },
+];
+
+async function main() {
+  const filter = process.argv[2];
+  const looks = LOOKS.filter((look) => !filter || new RegExp(filter).test(look.name));
+  mkdirSync(OUT_DIR, { recursive: true });
+
+  // The embedded PostgreSQL of DATA_DIR, shared by the server and the setups here.
+  const base = readConfig({ ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", NODE_ENV: "production" });
+  const database = await connectDatabaseServer(base, () => {});
+  const config = readConfig({ ...process.env, DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", NODE_ENV: "production" });
+  const server = await startServer(config);
+  const db = createDatabase(database.url, { max: 3 });
+  const browser = await launchBrowser();
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  const url = `http://127.0.0.1:${new URL(server.url).port}`;
+  let problems = 0;
+  try {
+    await prepare(db, config);
+    const twoFactorSecrets = await enableTwoFactor(db, config, [SPARE.twoFactor, SPARE.codeLockout]);
+    const signedIn = new Map<string, Awaited<ReturnType<BrowserContext["storageState"]>>>();
+    for (const look of looks) {
+      const context = await browser.newContext({ baseURL: url, viewport: WIDTHS[0], storageState: look.as ? signedIn.get(look.as) : undefined });
+      const page = await context.newPage();
+      try {
+        if (look.as && !signedIn.has(look.as)) {
+          await signIn(page, ACCOUNTS[look.as as Role] ?? look.as, DEMO_PASSWORD, twoFactorSecrets);
+          signedIn.set(look.as, await context.storageState());
+        }
+        await page.goto(typeof look.path === "string" ? look.path : await look.path(db));
+        await look.then?.({ page, db, base: url, browser: browser.browser, twoFactorSecrets });
+        const found: string[] = [];
+        for (const size of WIDTHS) {
+          await page.setViewportSize(size);
+          await page.screenshot({ path: path.join(OUT_DIR, `${look.name}-${size.width}.png`), fullPage: true });
+          const scrollWidth = await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0);
+          if (size.width === 390 && scrollWidth > 390) found.push(`scrolls sideways at 390 px (${scrollWidth} px wide)`);
+          for (const violation of await runAxe(page, axeSource)) if (!found.includes(violation)) found.push(violation);
+        }
+        problems += found.length;
+        say(`${found.length ? "✗" : "✓"} ${look.name} (${look.as ?? "signed out"}) ${new URL(page.url()).pathname}`);
+        for (const line of found) say(`    ${line}`);
+      } catch (error) {
+        problems++;
+        say(`✗ ${look.name}: ${(error as Error).message.split("\n")[0]} (at ${page.url()}; see ${look.name}-error.png)`);
+        await page.screenshot({ path: path.join(OUT_DIR, `${look.name}-error.png`), fullPage: true }).catch(() => {});
+      } finally {
+        await context.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    await db.destroy();
+    await server.stop();
+    await database.stop();
+  }
+  say(`Screenshots in ${OUT_DIR}`);
+  process.exitCode = problems ? 1 : 0;
+}
+
+/** axe-core in the page (evaluate is not subject to the page's CSP); serious and critical violations only. */
+async function runAxe(page: Page, source: string): Promise<string[]> {
+  await page.evaluate(source);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => String(n.target)) }));
+  });
+  return violations.filter((v) => process.env.AXE_ALL || v.impact === "serious" || v.impact === "critical").map((v) => `axe ${v.impact} ${v.id}: ${v.help} (${v.targets.join(" | ")})`);
+}
+
+/** The sign-in form as a person fills it, and the code step when two-factor sign-in is on. */
+async function signIn(page: Page, email: string, password = DEMO_PASSWORD, twoFactorSecrets?: Map<string, string>) {
+  await page.goto("/sign-in");
+  await page.getByLabel("E-mailadres").fill(email);
+  await page.getByLabel("Wachtwoord").fill(password);
+  await submit(page, page.getByRole("button", { name: "Inloggen", exact: true }));
+  const secret = twoFactorSecrets?.get(email);
+  if (secret && new URL(page.url()).pathname === "/sign-in/code") {
+    await page.getByLabel(/code/i).fill(await generate({ secret }));
+    await submit(page, page.getByRole("button"));
+  }
+}
+
+/** Clicks and waits until the page has settled (a plain POST, or Remix's fetch after hydration). */
+async function submit(page: Page, button: ReturnType<Page["getByRole"]>) {
+  await Promise.all([page.waitForLoadState("networkidle"), button.click()]);
+  await page.waitForLoadState("networkidle");
+}
+
+async function userId(db: Database, email: string) {
+  return (await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id;
+}
+
+/** A single-use link of `purpose` for `email`, as the reset and invitation emails carry. */
+async function linkToken(db: Database, email: string, purpose: "invitation" | "password_reset") {
+  const token = generateSecret();
+  const now = new Date();
+  await db.insertInto("user_tokens").values({ user_id: await userId(db, email), purpose, token_hash: hashSecret(token), expires_at: new Date(now.getTime() + 3_600_000), created_at: now }).execute();
+  return token;
+}
+
+/** Undoes what an earlier run left: the locks, the invited account's missing password. */
+async function prepare(db: Database, config: ReturnType<typeof readConfig>) {
+  await db.deleteFrom("rate_limit_buckets").execute();
+  await db.deleteFrom("sign_in_attempts").execute();
+  await db.deleteFrom("second_factor_failures").execute();
+  await db.deleteFrom("password_reset_requests").execute();
+  const invited = await db.selectFrom("users").select("id").where("email", "=", SPARE.invited).executeTakeFirst();
+  if (!invited) {
+    const region = await db.selectFrom("regions").select("id").where("slug", "=", "twente").executeTakeFirstOrThrow();
+    await createUser(db, { regionId: region.id, email: SPARE.invited, name: "Nieuwe Collega", role: "accounthouder" }, { actor: null, now: new Date(), appUrl: config.appUrl });
+  }
+}
+
+/** Turns two-factor sign-in on for these accounts (once) and returns their secrets. */
+async function enableTwoFactor(db: Database, config: ReturnType<typeof readConfig>, emails: string[]) {
+  const box = createSecretBox(loadSecretKey(config));
+  const secrets = new Map<string, string>();
+  for (const email of emails) {
+    const id = await userId(db, email);
+    await db.updateTable("users").set({ totp_enabled_at: null, totp_secret: null, totp_last_step: null }).where("id", "=", id).execute();
+    const { secret } = await enrollmentSecret(db, box, { id, email });
+    // Enrolled with the previous period's code, so that the current one is still unspent for signing in.
+    await confirmEnrollment(db, box, id, await generate({ secret, epoch: Math.floor(Date.now() / 1000) - 30 }), new Date());
+    secrets.set(email, secret);
+  }
+  return secrets;
+}
+
+await main();
