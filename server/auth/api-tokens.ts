@@ -1,7 +1,7 @@
 import { renderApiTokensRevokedEmail } from "../../emails/render";
 import type { ApiTokensRevokedReason } from "../../emails/api-tokens-revoked";
 import type { Database } from "../db/database";
-import { queueEmail } from "../domains/email/outbox.service";
+import { findAccountEmailRecipient, queueEmail } from "../domains/email/outbox.service";
 import { validationFailed } from "../validation";
 import type { CurrentUser } from "./current-user";
 import { verifyPassword } from "./passwords";
@@ -58,16 +58,11 @@ export async function revokeAllApiTokens(db: Database, userId: string, meta: { r
     .executeTakeFirst();
   const count = Number(revoked.numUpdatedRows);
   if (count === 0) return 0;
-  const user = await db
-    .selectFrom("users")
-    .innerJoin("regions", "regions.id", "users.region_id")
-    .select(["users.email", "users.name", "users.locale", "users.region_id", "regions.name as regionName"])
-    .where("users.id", "=", userId)
-    .executeTakeFirstOrThrow();
+  const user = await findAccountEmailRecipient(db, userId);
   const message = await renderApiTokensRevokedEmail({
     locale: user.locale, name: user.name, regionName: user.regionName, count, reason: meta.reason, url: `${meta.appUrl}/profile#tokens`,
   });
-  await queueEmail(db, { regionId: user.region_id, template: "api_tokens_revoked", to: user.email, toName: user.name, message, now: meta.now });
+  await queueEmail(db, { regionId: user.regionId, template: "api_tokens_revoked", to: user.email, toName: user.name, message, now: meta.now });
   return count;
 }
 

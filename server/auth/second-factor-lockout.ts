@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { dateFormat } from "../../app/i18n/intl";
 import { renderTwoFactorLockoutEmail } from "../../emails/render";
 import type { Database } from "../db/database";
-import { queueEmail } from "../domains/email/outbox.service";
+import { findAccountEmailRecipient, queueEmail } from "../domains/email/outbox.service";
 
 /**
  * Wrong two-factor codes are counted per account across challenges (decision 099): a challenge
@@ -71,15 +71,10 @@ export async function clearSecondFactorFailures(db: Database, userId: string): P
 }
 
 async function tellOwner(db: Database, userId: string, failedCodes: number, lockedUntil: Date, now: Date) {
-  const user = await db
-    .selectFrom("users")
-    .innerJoin("regions", "regions.id", "users.region_id")
-    .select(["users.email", "users.name", "users.locale", "users.region_id", "regions.name as regionName"])
-    .where("users.id", "=", userId)
-    .executeTakeFirstOrThrow();
+  const user = await findAccountEmailRecipient(db, userId);
   const until = dateFormat(user.locale === "en" ? "en-GB" : "nl-NL", {
     timeZone: "Europe/Amsterdam", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
   }).format(lockedUntil);
   const message = await renderTwoFactorLockoutEmail({ locale: user.locale, name: user.name, regionName: user.regionName, failedCodes, lockedUntil: until });
-  await queueEmail(db, { regionId: user.region_id, template: "two_factor_lockout", to: user.email, toName: user.name, message, now });
+  await queueEmail(db, { regionId: user.regionId, template: "two_factor_lockout", to: user.email, toName: user.name, message, now });
 }

@@ -30,6 +30,19 @@ export async function queueEmail(
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * A user as an email about their own account addresses them (the token revocation, the two-factor
+ * lockout): where to send it, in which language, and the region named in it.
+ */
+export async function findAccountEmailRecipient(db: Database, userId: string) {
+  return db
+    .selectFrom("users")
+    .innerJoin("regions", "regions.id", "users.region_id")
+    .select(["users.email", "users.name", "users.locale", "users.region_id as regionId", "regions.name as regionName"])
+    .where("users.id", "=", userId)
+    .executeTakeFirstOrThrow();
+}
+
 /** One page of a region's outbox, newest first; pass `nextCursor` back to get the page after it. */
 export async function listOutbox(db: Database, regionId: string, opts: { limit?: number; cursor?: string } = {}) {
   const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 50), 1), 200);
