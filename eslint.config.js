@@ -22,6 +22,14 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   {
+    // Layers (docs/decisions/100): what the pages hold is never imported below them.
+    // tests/unit/import-graph.test.ts checks the whole graph, cycles included.
+    files: ["server/**", "emails/**", "db/**", "i18n/**", "calendar/**"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/app/**", "~/**"], message: "server/, emails/, db/ and the ground floor never import app/: move what both need to i18n/ or calendar/." }] }],
+    },
+  },
+  {
     files: ["server/cli.ts", "tests/**", "db/seed/**", "bench/**"],
     rules: { "no-console": "off" },
   },

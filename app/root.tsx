@@ -14,7 +14,7 @@ import {
 import type { ReactNode } from "react";
 import { getRegion } from "./services.server";
 import { AppShell, type ShellUser } from "./components/app-shell";
-import { DEFAULT_LOCALE, type Locale } from "./i18n";
+import { DEFAULT_LOCALE, type Locale } from "../i18n";
 import stylesheet from "./styles.css";
 import { useT } from "./utils/i18n";
 

@@ -1,5 +1,5 @@
 import { createElement } from "react";
-import { type Locale, translator } from "../app/i18n";
+import { type Locale, translator } from "../i18n";
 import { ActionLink, EmailLayout, Paragraph } from "./layout";
 import { formatDay } from "./parts";
 import { type EmailMessage, renderMessage } from "./render";

@@ -1,4 +1,4 @@
-import { type Locale, translator } from "../app/i18n";
+import { type Locale, translator } from "../i18n";
 import { ActionLink, EmailLayout, Paragraph } from "./layout";
 
 /** Why the tokens stopped working: each is a recovery of the account (issue 14, item 7). */

@@ -1,8 +1,8 @@
 import { createElement } from "react";
-import { type Locale, translator } from "../app/i18n";
+import { type Locale, translator } from "../i18n";
 import { EmailLayout, Paragraph } from "./layout";
 import { type EmailMessage, renderMessage } from "./render";
-import { dateFormat } from "../app/i18n/intl";
+import { dateFormat } from "../i18n/intl";
 
 export type GuestLessonReminderEmailProps = {
   locale: Locale;

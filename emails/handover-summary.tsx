@@ -1,4 +1,4 @@
-import { type Locale, translator } from "../app/i18n";
+import { type Locale, translator } from "../i18n";
 import type { HealthState, InteractionKind, OrganisationKind, Tier } from "../db/schema";
 import { ActionLink, EmailLayout, Paragraph } from "./layout";
 import { formatDay, Label, Lines, Meta, OrganisationHeading } from "./parts";

@@ -1,6 +1,6 @@
 import { Body, Button, Container, Head, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
 import type { CSSProperties, ReactNode } from "react";
-import { type Locale, translator } from "../app/i18n";
+import { type Locale, translator } from "../i18n";
 
 /**
  * The frame every Schakel email shares: the name at the top, the message, and one line saying who

@@ -1,7 +1,7 @@
 import { Heading, Link, Text } from "@react-email/components";
 import type { CSSProperties, ReactNode } from "react";
-import type { Locale } from "../app/i18n";
-import { dateFormat } from "../app/i18n/intl";
+import type { Locale } from "../i18n";
+import { dateFormat } from "../i18n/intl";
 
 /** "3 maart 2026": a calendar day as people write it. Read at noon UTC so no time zone shifts it. */
 export function formatDay(day: string, locale: Locale) {

@@ -1,4 +1,4 @@
-import { type Locale, translator } from "../app/i18n";
+import { type Locale, translator } from "../i18n";
 import { ActionLink, EmailLayout, Paragraph } from "./layout";
 
 export type PasswordResetEmailProps = { locale: Locale; name: string; regionName: string; url: string };

@@ -1,5 +1,5 @@
 import { createElement, type ReactElement } from "react";
-import { translator } from "../app/i18n";
+import { translator } from "../i18n";
 import { ApiTokensRevokedEmail, type ApiTokensRevokedEmailProps } from "./api-tokens-revoked";
 import { HandoverSummaryEmail, type HandoverSummaryEmailProps } from "./handover-summary";
 import { InvitationEmail, type InvitationEmailProps } from "./invitation";

@@ -1,4 +1,4 @@
-import { type Locale, translator } from "../app/i18n";
+import { type Locale, translator } from "../i18n";
 import { EmailLayout, Paragraph } from "./layout";
 
 export type TwoFactorLockoutEmailProps = { locale: Locale; name: string; regionName: string; failedCodes: number; lockedUntil: string };

@@ -1,5 +1,5 @@
 import { Link } from "@react-email/components";
-import { type Locale, translator } from "../app/i18n";
+import { type Locale, translator } from "../i18n";
 import type { Tier } from "../db/schema";
 import { ActionLink, EmailLayout, Paragraph } from "./layout";
 import { formatDay, Lines, Meta, OrganisationHeading, SectionHeading } from "./parts";

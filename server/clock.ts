@@ -1,4 +1,4 @@
-import { dateFormat } from "../app/i18n/intl";
+import { dateFormat } from "../i18n/intl";
 
 /**
  * The one clock of the process. `SCHAKEL_NOW` (an ISO timestamp) pins it for tests and

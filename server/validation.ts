@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { hasMessage, type Locale, translator } from "../app/i18n";
+import { hasMessage, type Locale, translator } from "../i18n";
 import { AppError } from "./errors";
 
 /**

@@ -1,10 +1,10 @@
 import type { CofinancingOverview } from "../../server/domains/budgets/cofinancing-overview.service";
 import { formatPercent } from "../../server/domains/budgets/budgets.schemas";
 import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
-import { type Locale, translator } from "../i18n";
+import { type Locale, translator } from "../../i18n";
 import { BarChart } from "./charts/bar-chart";
 import { LineChart } from "./charts/line-chart";
-import { dateFormat, numberFormat } from "../i18n/intl";
+import { dateFormat, numberFormat } from "../../i18n/intl";
 
 // Locale is a prop rather than useT(), as in health-trend-chart.tsx, so these render in unit tests too.
 

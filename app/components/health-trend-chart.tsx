@@ -1,8 +1,8 @@
 import { useId } from "react";
 import type { HealthState } from "../../db/schema";
-import { type Locale, translator } from "../i18n";
+import { type Locale, translator } from "../../i18n";
 import { formatDay } from "../utils/i18n";
-import { dateFormat } from "../i18n/intl";
+import { dateFormat } from "../../i18n/intl";
 
 /*
  * Plain SVG on purpose (docs/decisions/030-health-chart-as-plain-svg.md): our CSP forbids style

@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import type { HistoryChange, HistoryEntry } from "../../server/domains/audit/history";
-import type { Locale, Translate } from "../i18n";
+import type { Locale, Translate } from "../../i18n";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 
 // As loader data the moment `at` arrives as a string.

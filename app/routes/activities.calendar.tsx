@@ -7,7 +7,7 @@ import { listActivities, listSharedActivities, parseInput, scopeOf, toLocalDate 
 import { requireRole } from "../utils/auth.server";
 import { addDays, calendarGrid } from "../utils/calendar-grid";
 import { formatDay, useLocale, useT } from "../utils/i18n";
-import { dateFormat } from "../i18n/intl";
+import { dateFormat } from "../../i18n/intl";
 
 export const meta: MetaFunction = () => [{ title: "Activiteitenkalender · Schakel" }];
 

@@ -14,7 +14,7 @@ import {
 } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
-import { translator } from "../i18n";
+import { translator } from "../../i18n";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, formValues, parseForm } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";

@@ -6,7 +6,7 @@ import { ChangeRoleInput, InviteUserInput, ListInput } from "../../server/domain
 import { changeUserRole, countOwnedOrganisations, createUser, deactivateUser, listUsers, parseInput, regionRetention, regionTwoFactorRequirement, scopeOf, setRegionRetention, setRegionTwoFactorRequirement } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
-import { translator } from "../i18n";
+import { translator } from "../../i18n";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";

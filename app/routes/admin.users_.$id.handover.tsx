@@ -5,7 +5,7 @@ import { HandoverInput } from "../../server/domains/handover/handover.schemas";
 import { AppError, getHandover, handOverOrganisations, parseInput, scopeOf } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
-import { translator } from "../i18n";
+import { translator } from "../../i18n";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { useT } from "../utils/i18n";

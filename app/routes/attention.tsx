@@ -9,7 +9,7 @@ import { AddContactInput } from "../../server/domains/people/people.schemas";
 import { HealthBadge, HealthReasons } from "../components/health";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
-import { translator } from "../i18n";
+import { translator } from "../../i18n";
 import {
   addAffiliation, createPerson, healthCounts, listAssignableUsers, listHealth, listSubregions, logInteraction, parseInput, scopeOf,
   snoozeOrganisation, toLocalDate, updateOrganisation,

@@ -4,7 +4,7 @@ import { ForgotPasswordInput } from "../../server/domains/users/users.schemas";
 import { requestPasswordReset } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { DEFAULT_LOCALE } from "../i18n";
+import { DEFAULT_LOCALE } from "../../i18n";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 

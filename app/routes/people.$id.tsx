@@ -5,7 +5,7 @@ import { MergePersonInput, MoveToOrganisationInput } from "../../server/domains/
 import { HistorySection } from "../components/history-section";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
-import { translator } from "../i18n";
+import { translator } from "../../i18n";
 import {
   AppError,
   archivePerson,

@@ -25,7 +25,7 @@ import { DigestPreferencesInput } from "../../server/domains/digest/digest.schem
 import { ChangePasswordInput, LocaleInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
-import { translator } from "../i18n";
+import { translator } from "../../i18n";
 import { requireUser } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { TwoFactorCodeInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { translator } from "../i18n";
+import { translator } from "../../i18n";
 import { confirmEnrollment, disableTwoFactor, enrollmentSecret, limitCurrentPasswordCheck, limitEnrolmentCodeCheck, regenerateRecoveryCodes, twoFactorStatus } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";

@@ -9,7 +9,7 @@ import { schoolYearRecords, scopeOf } from "../services.server";
 import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { InvalidSchoolYear } from "../components/invalid-school-year";
-import { numberFormat } from "../i18n/intl";
+import { numberFormat } from "../../i18n/intl";
 
 export const meta: MetaFunction = () => [{ title: "Cijfers · Schakel" }];
 

@@ -6,7 +6,7 @@ import { listSubregions, schoolYearFigures, scopeOf, schoolYearOf, toLocalDate }
 import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam, subregionParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { InvalidSchoolYear } from "../components/invalid-school-year";
-import { numberFormat } from "../i18n/intl";
+import { numberFormat } from "../../i18n/intl";
 
 export const meta: MetaFunction = () => [{ title: "Cijfers · Schakel" }];
 

@@ -6,7 +6,7 @@ import { contributionStatement, scopeOf } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { invalidSchoolYear, orNotFound, schoolYearParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
-import { numberFormat } from "../i18n/intl";
+import { numberFormat } from "../../i18n/intl";
 
 export const meta: MetaFunction = () => [{ title: "Verklaring cofinanciering · Schakel" }];
 

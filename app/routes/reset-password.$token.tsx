@@ -4,7 +4,7 @@ import { ChoosePasswordInput } from "../../server/domains/users/users.schemas";
 import { findUserByToken, limitLinkTokenCheck, setPasswordWithToken } from "../services.server";
 import { ChoosePasswordForm } from "../components/choose-password-form";
 import { Alert } from "../components/ui/alert";
-import { DEFAULT_LOCALE } from "../i18n";
+import { DEFAULT_LOCALE } from "../../i18n";
 import { type FormErrors, formError, parseForm, refusedByLimit } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 

@@ -4,7 +4,7 @@ import { CompleteSetupInput } from "../../server/domains/setup/setup.schemas";
 import { completeSetup, isSetupTokenValid } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { DEFAULT_LOCALE } from "../i18n";
+import { DEFAULT_LOCALE } from "../../i18n";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 

@@ -4,7 +4,7 @@ import { signIn } from "../services.server";
 import { SignInInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { DEFAULT_LOCALE, translator } from "../i18n";
+import { DEFAULT_LOCALE, translator } from "../../i18n";
 import { safeRedirectTo } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm, rateLimitedForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";

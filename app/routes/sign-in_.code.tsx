@@ -3,7 +3,7 @@ import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/
 import { TwoFactorCodeInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { DEFAULT_LOCALE, translator } from "../i18n";
+import { DEFAULT_LOCALE, translator } from "../../i18n";
 import { completeChallenge } from "../services.server";
 import { safeRedirectTo } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm, rateLimitedForm } from "../utils/forms.server";

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Alert } from "../components/ui/alert";
-import { translator } from "../i18n";
+import { translator } from "../../i18n";
 import { completeTask, listMyTasks, scopeOf, toLocalDate } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";

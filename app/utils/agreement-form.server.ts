@@ -1,6 +1,6 @@
 import { json } from "@remix-run/node";
 import type { AgreementFormValues } from "../components/agreement-form";
-import type { Locale } from "../i18n";
+import type { Locale } from "../../i18n";
 import { type FormErrors, formError } from "./forms.server";
 
 /** The agreement as typed, for the schemas (empty means not given) and to fill the form again after an error. */

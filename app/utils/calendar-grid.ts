@@ -1,15 +1,15 @@
+import { addDays, dateOfDay } from "../../calendar/days";
+
+export { addDays };
+
 /**
  * The days a month or week view shows, Monday first as Dutch calendars are, computed on calendar
  * days ('YYYY-MM-DD') at noon UTC so no time zone shifts a day.
  */
 export type CalendarView = "month" | "week";
 
-const DAY_MS = 86_400_000;
-const toDate = (day: string) => new Date(`${day}T12:00:00Z`);
-const toDay = (date: Date) => date.toISOString().slice(0, 10);
-export const addDays = (day: string, days: number) => toDay(new Date(toDate(day).getTime() + days * DAY_MS));
 /** 0 = Monday … 6 = Sunday. */
-const weekday = (day: string) => (toDate(day).getUTCDay() + 6) % 7;
+const weekday = (day: string) => (dateOfDay(day).getUTCDay() + 6) % 7;
 const mondayOf = (day: string) => addDays(day, -weekday(day));
 
 export function calendarGrid(view: CalendarView, anchor: string): { from: string; to: string; weeks: string[][]; previous: string; next: string } {

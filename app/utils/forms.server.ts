@@ -1,6 +1,6 @@
 import { type HeadersFunction, json } from "@remix-run/node";
 import type { z } from "zod";
-import { type Locale, type Translate, translator } from "../i18n";
+import { type Locale, type Translate, translator } from "../../i18n";
 import { AppError, parseInput, translateFields } from "../services.server";
 
 export type FormErrors = { fields?: Record<string, string>; formError?: string };

@@ -1,6 +1,6 @@
 import { useRouteLoaderData } from "@remix-run/react";
-import { DEFAULT_LOCALE, type Locale, translator } from "../i18n";
-import { dateFormat } from "../i18n/intl";
+import { DEFAULT_LOCALE, type Locale, translator } from "../../i18n";
+import { dateFormat } from "../../i18n/intl";
 
 /** The translate function for the current page, in the signed-in user's language (Dutch otherwise). */
 export function useT() {

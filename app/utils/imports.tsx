@@ -1,4 +1,4 @@
-import { type Locale, translator } from "../i18n";
+import { type Locale, translator } from "../../i18n";
 import { useT } from "./i18n";
 
 const STEPS = ["upload", "mapping", "preview", "commit"] as const;

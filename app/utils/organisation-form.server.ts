@@ -1,5 +1,5 @@
 import { json } from "@remix-run/node";
-import type { Locale } from "../i18n";
+import type { Locale } from "../../i18n";
 import { AppError, translateFields } from "../services.server";
 import { formError, formValues } from "./forms.server";
 

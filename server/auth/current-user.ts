@@ -17,3 +17,8 @@ export type Scope = { regionId: string; userId: string; role: Role; organisation
 export function scopeOf(user: CurrentUser): Scope {
   return { regionId: user.regionId, userId: user.id, role: user.role, organisationId: user.organisationId };
 }
+
+/** Who made a change, as audit entries and emails name them; null for Schakel itself (jobs, the command line). */
+export type Actor = { id: string; name: string } | null;
+/** What a service needs to write links into emails and stamp the records. */
+export type ChangeMeta = { actor: Actor; now: Date; appUrl: string };

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { dateFormat } from "../../app/i18n/intl";
+import { dateFormat } from "../../i18n/intl";
 import { renderTwoFactorLockoutEmail } from "../../emails/render";
 import type { Database } from "../db/database";
 import { findAccountEmailRecipient, queueEmail } from "../domains/email/outbox.service";

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { generate } from "otplib";
 import { type RawBuilder, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { translator } from "../../app/i18n";
+import { translator } from "../../i18n";
 import { MAX_DOCUMENT_BYTES } from "../../server/domains/documents/documents.service";
 import { MAX_IMPORT_BYTES } from "../../server/domains/imports/imports.parse";
 import { alertsOf, CookieJar, createTestApp, fieldErrorOf, type TestApp } from "../support/app";

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 import { recomputeOrganisations } from "../health/health.service";
 import { queueOfferDecisionEmail } from "../portal/portal.emails";
 import {

@@ -3,7 +3,7 @@ import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
 import { AppError, forbidden, notFound } from "../../errors";
 import { recordAudit } from "../audit/audit";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 import type { SetBudgetInput } from "./budgets.schemas";
 
 // The region's subsidised budget and co-financing target per school year (issue 6, item 4).

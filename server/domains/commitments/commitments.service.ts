@@ -7,7 +7,7 @@ import { AppError, forbidden, notFound } from "../../errors";
 import { parseInput, validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { readDocument, storeDocument } from "../documents/documents.service";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 import { recomputeOrganisations } from "../health/health.service";
 import {
   canMoveTo,

@@ -4,7 +4,7 @@ import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
 import { forbidden } from "../../errors";
 import { recordAudit } from "../audit/audit";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 
 /**
  * The activity types a partner's people spend their hours on, and which therefore count as in-kind

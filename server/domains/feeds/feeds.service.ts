@@ -1,7 +1,7 @@
 import ical, { ICalEventStatus } from "ical-generator";
 import { sql } from "kysely";
-import { type Locale, translator } from "../../../app/i18n";
-import { addDays } from "../../../app/utils/calendar-grid";
+import { type Locale, translator } from "../../../i18n";
+import { addDays } from "../../../calendar/days";
 import type { Scope } from "../../auth/current-user";
 import { generateSecret, hashSecret } from "../../auth/secrets";
 import { toLocalDate } from "../../clock";

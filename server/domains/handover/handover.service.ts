@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { translator } from "../../../app/i18n";
+import { translator } from "../../../i18n";
 import type { HealthState, InteractionKind, Locale, OrganisationKind, Tier } from "../../../db/schema";
 import { renderHandoverSummaryEmail } from "../../../emails/render";
 import type { Scope } from "../../auth/current-user";
@@ -14,7 +14,7 @@ import { describeReason, type HealthReason } from "../health/health.messages";
 import { recomputeOrganisations } from "../health/health.service";
 import { changeAccountHolder } from "../organisations/organisations.service";
 import { getRegion } from "../regions/regions.service";
-import type { ChangeMeta } from "../users/users.service";
+import type { ChangeMeta } from "../../auth/current-user";
 import type { HandoverInput } from "./handover.schemas";
 
 /** Days a new owner gets for the introduction task a handover gives them. */

@@ -1,7 +1,7 @@
-import { type Locale, translator } from "../../../app/i18n";
+import { type Locale, translator } from "../../../i18n";
 import type { HealthState } from "../../../db/schema";
 import type { ReasonCode, StoredReason } from "./health.compute";
-import { dateFormat } from "../../../app/i18n/intl";
+import { dateFormat } from "../../../i18n/intl";
 
 export type HealthReason = {
   code: ReasonCode;

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
 import type { HealthState, Locale, OrganisationKind, Tier } from "../../../db/schema";
-import { translator } from "../../../app/i18n";
+import { translator } from "../../../i18n";
 import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database } from "../../db/database";
@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 import { computeHealth, type RecomputeTarget, type StateChange, type StoredReason } from "./health.compute";
 import { describeReason, type HealthReason } from "./health.messages";
 import type { HolidayInput, ListHealthInput, SnoozeInput, UpdateHealthSettingsInput } from "./health.schemas";

@@ -1,5 +1,5 @@
-import { en } from "../../../app/i18n/en";
-import { nl } from "../../../app/i18n/nl";
+import { en } from "../../../i18n/en";
+import { nl } from "../../../i18n/nl";
 import { ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../../db/schema";
 import { validationFailed } from "../../validation";
 import type { ColumnMapping, ImportField } from "./imports.schemas";

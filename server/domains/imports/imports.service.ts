@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
-import { type Locale, translator } from "../../../app/i18n";
+import { type Locale, translator } from "../../../i18n";
 import type { Organisation } from "../organisations/organisations.service";
 import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
@@ -13,7 +13,7 @@ import { recomputeOrganisations } from "../health/health.service";
 import { withoutRowSecurity } from "../../db/system-query";
 import { CreateOrganisationInput } from "../organisations/organisations.schemas";
 import { AddContactInput } from "../people/people.schemas";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 import { checkMapping, columnLetter, guessMapping, KIND_VALUES, normalise, STATUS_VALUES, TIER_VALUES } from "./imports.mapping";
 import type { ImportTable } from "./imports.parse";
 import type { ColumnMapping, ImportField } from "./imports.schemas";

@@ -8,7 +8,7 @@ import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { getOrganisation } from "../organisations/organisations.service";
 import { insertTask, type Task } from "../tasks/tasks.service";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 import type { ListInteractionsInput } from "./interactions.schemas";
 import { recomputeOrganisations } from "../health/health.service";
 

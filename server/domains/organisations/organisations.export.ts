@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { type Locale, translator } from "../../../app/i18n";
+import { type Locale, translator } from "../../../i18n";
 import type { Scope } from "../../auth/current-user";
 import { csvStream } from "../../csv";
 import { toWebStream } from "../../http/web-stream";

@@ -6,7 +6,7 @@ import { type CursorKind, decodeCursor, encodeCursor } from "../../db/pagination
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 import type { CreateOrganisationInput, ListOrganisationsInput, OrganisationSort, UpdateOrganisationInput } from "./organisations.schemas";
 import { recomputeOrganisations } from "../health/health.service";
 import { assertPartnerOrganisationFields } from "../portal/portal.rules";

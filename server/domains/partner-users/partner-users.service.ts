@@ -2,7 +2,8 @@ import { sql } from "kysely";
 import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
 import { AppError, notFound } from "../../errors";
-import { type ChangeMeta, createUser } from "../users/users.service";
+import { createUser } from "../users/users.service";
+import type { ChangeMeta } from "../../auth/current-user";
 
 /**
  * Partner users of an organisation: the company's own people who sign in to the partner portal.

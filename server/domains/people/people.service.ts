@@ -5,10 +5,10 @@ import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 import type { CreatePersonInput, UpdatePersonInput } from "./people.schemas";
 import { insertFollowUpTasks, recomputeOrganisations } from "../health/health.service";
-import { translator } from "../../../app/i18n";
+import { translator } from "../../../i18n";
 import { toLocalDate } from "../../clock";
 import { containsPattern } from "../../db/like";
 

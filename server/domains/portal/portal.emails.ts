@@ -1,10 +1,10 @@
-import type { Locale } from "../../../app/i18n";
-import { translator } from "../../../app/i18n";
+import type { Locale } from "../../../i18n";
+import { translator } from "../../../i18n";
 import type { ActivityStatus, ActivityType } from "../../../db/schema";
 import { renderPartnerOfferDecisionEmail, renderPartnerOfferEmail } from "../../../emails/partner-offer";
 import type { Database } from "../../db/database";
 import { queueEmail } from "../email/outbox.service";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 
 type OfferedActivity = { id: string; title: string; type: ActivityType; startDate: string; organisations: Array<{ id: string; name: string; role: string }> };
 

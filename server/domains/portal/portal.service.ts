@@ -8,7 +8,7 @@ import { type Activity, createActivity, getActivity } from "../activities/activi
 import { recordAudit } from "../audit/audit";
 import type { AddContactInput } from "../people/people.schemas";
 import { addAffiliation, createPerson, type PersonSummary } from "../people/people.service";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import { queueOfferEmails, queueOfferWithdrawnEmail } from "./portal.emails";
 import { assertOwnOrganisation, ownOrganisationId } from "./portal.rules";

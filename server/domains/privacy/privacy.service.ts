@@ -8,7 +8,7 @@ import { recordAudit } from "../audit/audit";
 import { queueEmail } from "../email/outbox.service";
 import { recomputeOrganisations } from "../health/health.service";
 import { getPerson } from "../people/people.service";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 import { containsPattern } from "../../db/like";
 
 /**

@@ -2,11 +2,11 @@ import { Readable } from "node:stream";
 import PDFDocument from "pdfkit";
 import { csvString } from "../../csv";
 import { toWebStream } from "../../http/web-stream";
-import { type Locale, translator, type Translate } from "../../../app/i18n";
+import { type Locale, translator, type Translate } from "../../../i18n";
 import { formatEuros } from "../commitments/commitments.schemas";
 import { streamXlsxSheets, type XlsxCell } from "../organisations/xlsx-stream";
 import type { ContributionStatement, SchoolYearFigures } from "./reports.service";
-import { dateFormat, numberFormat } from "../../../app/i18n/intl";
+import { dateFormat, numberFormat } from "../../../i18n/intl";
 
 /*
  * The school year's report as files. Every number comes from schoolYearFigures() (or, for the

@@ -7,7 +7,7 @@ import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { getOrganisation } from "../organisations/organisations.service";
-import type { Actor } from "../users/users.service";
+import type { Actor } from "../../auth/current-user";
 import type { CreateTaskInput, UpdateTaskInput } from "./tasks.schemas";
 
 export type TaskChangeMeta = { actor: Actor; now: Date };

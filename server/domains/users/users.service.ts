@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { translator } from "../../../app/i18n";
+import { translator } from "../../../i18n";
 import type { Locale, Role } from "../../../db/schema";
 import { renderInvitationEmail, renderPasswordResetEmail } from "../../../emails/render";
 import { revokeAllApiTokens } from "../../auth/api-tokens";
@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from "../../auth/passwords";
 import { limitPasswordResetRequest } from "../../auth/rate-limit";
 import { endOtherSessions } from "../../auth/sessions";
 import { generateSecret, hashSecret } from "../../auth/secrets";
+import type { ChangeMeta } from "../../auth/current-user";
 import type { Database } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
@@ -19,9 +20,6 @@ import { recomputeOrganisations } from "../health/health.service";
 const INVITATION_VALID_DAYS = 7;
 const PASSWORD_RESET_VALID_MINUTES = 60;
 
-export type Actor = { id: string; name: string } | null;
-/** What a service needs to write links into emails and stamp the records. */
-export type ChangeMeta = { actor: Actor; now: Date; appUrl: string };
 
 export type UserSummary = {
   id: string;
