@@ -295,7 +295,20 @@ function listenOn(port: number): Promise<number> {
 async function portFor(dataDir: string): Promise<number> {
   const file = path.join(dataDir, "postgres.port");
   const previous = Number(await fs.readFile(file, "utf8").catch(() => ""));
-  const port = (previous > 0 && (await listenOn(previous).catch(() => null))) || (await listenOn(0));
+  const port = (previous > 0 && (await listenOn(previous).catch(() => null))) || (await freeFixedPort());
   await fs.writeFile(file, String(port));
   return port;
+}
+
+/**
+ * A free port below Linux's ephemeral range (32768 and up), where outgoing connections take their
+ * source ports: there a busy machine could take the remembered port while the server is down, and
+ * the server would come back where the app does not look for it.
+ */
+async function freeFixedPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await listenOn(20_000 + Math.floor(Math.random() * 12_000)).catch(() => null);
+    if (port) return port;
+  }
+  return listenOn(0);
 }
