@@ -20,6 +20,7 @@ import { apiErrorResponse } from "./http/api-errors";
 import { DOWNLOAD_CSP } from "./http/downloads";
 import { isOwnOrigin, refuseOtherHosts, withoutHostForwarding } from "./http/hosts";
 import { streamingBodyLimit as bodyLimit } from "./http/body-limit";
+import { concurrencyGate } from "./http/concurrency-gate";
 import { clientAddressOf } from "./http/client-address";
 import type { HonoEnv } from "./http/env";
 import { renderFeed } from "./domains/feeds/feeds.service";
@@ -165,21 +166,18 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
   // Signed documents and evidence are kept whole (they are stored as they are), up to 10 MB each,
   // so only a few are taken in at once: the rest hear 429 with Retry-After (decision 095). Imports
   // have slots of their own (imports.gate.ts), which also cover the analysis after reading.
-  let filesInFlight = 0;
+  const fileGate = concurrencyGate("files", MAX_FILES_IN_FLIGHT);
   const withFileSlot = async (c: Context<HonoEnv>, next: () => Promise<void>, limit: typeof defaultBodyLimit) => {
     if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) return limit(c, next);
-    if (filesInFlight >= MAX_FILES_IN_FLIGHT) {
-      c.header("Retry-After", String(FILES_RETRY_AFTER_SECONDS));
-      return c.req.path.startsWith("/api/")
-        ? c.json(new AppError("RATE_LIMITED", `${MAX_FILES_IN_FLIGHT} files are being received right now; try again in ${FILES_RETRY_AFTER_SECONDS} seconds`).toJSON(), 429)
-        : c.text("Er worden nu al andere bestanden ontvangen. Probeer het over een paar seconden opnieuw. / Other files are being received right now; please try again in a few seconds.", 429);
-    }
-    filesInFlight++;
-    try {
-      return await limit(c, next);
-    } finally {
-      filesInFlight--;
-    }
+    return fileGate.run(
+      () => limit(c, next),
+      () => {
+        c.header("Retry-After", String(FILES_RETRY_AFTER_SECONDS));
+        return c.req.path.startsWith("/api/")
+          ? c.json(new AppError("RATE_LIMITED", `${MAX_FILES_IN_FLIGHT} files are being received right now; try again in ${FILES_RETRY_AFTER_SECONDS} seconds`).toJSON(), 429)
+          : c.text("Er worden nu al andere bestanden ontvangen. Probeer het over een paar seconden opnieuw. / Other files are being received right now; please try again in a few seconds.", 429);
+      },
+    );
   };
   app.use("*", (c, next) => {
     if ((c.req.method === "POST" || c.req.method === "PATCH") && AGREEMENT_UPLOAD_PATH.test(c.req.path)) return withFileSlot(c, next, documentBodyLimit);

@@ -1,4 +1,5 @@
 import { AppError } from "../../errors";
+import { concurrencyGate } from "../../http/concurrency-gate";
 
 /**
  * How many import files this process reads at once (decision 095). Each may hold up to
@@ -9,22 +10,13 @@ import { AppError } from "../../errors";
 export const MAX_CONCURRENT_IMPORTS = 2;
 export const IMPORT_RETRY_AFTER_SECONDS = 10;
 
-type Gate = { active: number };
-
-// One per process, on globalThis: the API (build/server.js) and the import page (build/index.js)
-// are two bundles that each have their own copy of this module (STACK.md pitfall 6).
-const GATE_KEY = Symbol.for("schakel.importGate");
-const gate: Gate = ((globalThis as Record<symbol, unknown>)[GATE_KEY] ??= { active: 0 }) as Gate;
+const gate = concurrencyGate("imports", MAX_CONCURRENT_IMPORTS);
 
 /** Runs `read` in one of the import slots, or throws RATE_LIMITED (429) when none is free. */
 export async function withImportSlot<T>(read: () => Promise<T>): Promise<T> {
-  if (gate.active >= MAX_CONCURRENT_IMPORTS) throw importsBusy();
-  gate.active++;
-  try {
-    return await read();
-  } finally {
-    gate.active--;
-  }
+  return gate.run(read, () => {
+    throw importsBusy();
+  });
 }
 
 export function importsBusy() {
