@@ -1,8 +1,7 @@
-import { Hono } from "hono";
 import { AppError } from "./errors";
+import { apiRouter } from "./http/api-router";
 import { requireApiUser } from "./http/api-auth";
 import { apiErrorResponse } from "./http/api-errors";
-import type { HonoEnv } from "./http/env";
 import { activitiesApi } from "./domains/activities/activities.routes";
 import { healthApi, organisationHealthApi } from "./domains/health/health.routes";
 import { interactionsApi, organisationTimelineApi } from "./domains/interactions/interactions.routes";
@@ -17,21 +16,20 @@ import { inKindApi } from "./domains/commitments/in-kind.routes";
 import { agreementsApi } from "./domains/agreements/agreements.routes";
 import { reportsApi } from "./domains/reports/reports.routes";
 import { budgetsApi, cofinancingApi } from "./domains/budgets/budgets.routes";
-import { openApiDocument } from "./openapi";
 import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
 
-/** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
+/**
+ * /api/v1: JSON in and out, one error shape, every route behind authentication but the contract
+ * itself. Each area declares its routes with their schemas (server/http/api-router.ts); the
+ * contract at /openapi.json is generated from those declarations.
+ */
 export function createApi() {
-  const api = new Hono<HonoEnv>();
+  const api = apiRouter();
   api.onError((error, c) => apiErrorResponse(c, error, c.get("services").log));
   api.notFound((c) => c.json(new AppError("NOT_FOUND", `No such endpoint: ${c.req.method} ${c.req.path}`).toJSON(), 404));
 
-  api.get("/openapi.json", (c) => c.json(openApiDocument()));
+  api.get("/openapi.json", (c) => c.json(openApiDocumentOf(api)));
   api.use("*", requireApiUser);
-  api.get("/me", (c) => {
-    const user = c.get("user")!;
-    return c.json({ id: user.id, email: user.email, name: user.name, role: user.role, regionId: user.regionId, organisationId: user.organisationId, locale: user.locale });
-  });
   api.route("/users", usersApi);
   api.route("/search", searchApi);
   api.route("/people", peopleApi);
@@ -54,5 +52,16 @@ export function createApi() {
   api.route("/me", meApi);
   api.route("/region/security", regionSecurityApi);
   api.route("/region/privacy", regionPrivacyApi);
+  api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   return api;
+}
+
+/** The published contract, generated from the route declarations of every area. */
+export function openApiDocumentOf(api: ReturnType<typeof apiRouter>) {
+  return api.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: { title: "Schakel API", version: "1", description: "The JSON API of Schakel. Every answer that is not a success has the shape { error: { code, message, fields? } }." },
+    servers: [{ url: "/api/v1" }],
+    security: [{ bearer: [] }],
+  });
 }

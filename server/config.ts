@@ -22,6 +22,8 @@ const Env = z.object({
   TRUST_PROXY: z.string().optional(),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  /** "1": every JSON answer of the API is checked against its declared schema (the tests set it). */
+  CHECK_API_RESPONSES: z.enum(["0", "1"]).default("0"),
 });
 
 export type Config = {
@@ -50,6 +52,8 @@ export type Config = {
   trustProxy: TrustProxy;
   /** Requests per API token (or browser session) a minute, and how many may come at once. */
   apiRateLimit: { perMinute: number; burst: number };
+  /** Check every JSON answer of the API against its declared schema (server/http/api-router.ts); a mismatch is a 500. */
+  checkApiResponses: boolean;
 };
 
 /** Names and addresses that reach this machine only. */
@@ -97,6 +101,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     secretKey: e.SCHAKEL_SECRET_KEY,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     apiRateLimit: { perMinute: e.API_RATE_LIMIT_PER_MINUTE, burst: e.API_RATE_LIMIT_BURST },
+    checkApiResponses: e.CHECK_API_RESPONSES === "1",
   };
 }
 

@@ -1,10 +1,15 @@
-import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, type QueryCompiler, type TransactionSettings } from "kysely";
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, type QueryCompiler, type Transaction, type TransactionSettings } from "kysely";
 import { PostgresJSDialect } from "kysely-postgres-js";
 import postgres from "postgres";
 import type { DB } from "../../db/schema";
 import { currentRegionScope } from "./region-scope";
 
 export type Database = Kysely<DB>;
+/**
+ * An open transaction. Services that write take this rather than `Database`, so handing them the
+ * pool does not compile: a change of several writes commits whole or not at all (server/change.ts).
+ */
+export type Tx = Transaction<DB>;
 
 /**
  * One pool per process. `date` columns stay 'YYYY-MM-DD' strings: a calendar day has no time zone,

@@ -12,6 +12,10 @@ export function apiErrorResponse(c: Context, error: unknown, log: Logger) {
     return c.json(error.toJSON(), error.status as 400);
   }
   if (error instanceof HTTPException) {
+    // The route declarations' body validators (server/http/api-router.ts) refuse a body that is not
+    // JSON with 415 and one that does not parse with 400; both are bad input, said as before.
+    if (error.status === 415) return c.json({ error: { code: "VALIDATION_FAILED", message: "Send a JSON body with Content-Type: application/json" } }, 400);
+    if (error.status === 400 && /JSON/i.test(error.message)) return c.json({ error: { code: "VALIDATION_FAILED", message: "The body is not valid JSON" } }, 400);
     const code = error.status === 403 ? "FORBIDDEN" : error.status === 401 ? "UNAUTHENTICATED" : "VALIDATION_FAILED";
     return c.json({ error: { code, message: error.message || "Bad request" } }, error.status);
   }

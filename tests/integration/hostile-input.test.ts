@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openApiDocument } from "../../server/openapi";
+import { createApi, openApiDocumentOf } from "../../server/api";
 import { createTestApp, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUserWithToken, TEST_NOW } from "../support/factories";
@@ -44,9 +44,9 @@ function hostileBody(schema: JsonSchema | null): fc.Arbitrary<unknown> {
   return fc.oneof({ arbitrary: asObject, weight: 4 }, fc.constantFrom(null, [], "just a string", 42, [{ a: 1 }]));
 }
 
-function operationsOf(document: ReturnType<typeof openApiDocument>): Operation[] {
+function operationsOf(document: { paths?: unknown }): Operation[] {
   const operations: Operation[] = [];
-  for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>>)) {
+  for (const [path, item] of Object.entries((document.paths ?? {}) as Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }>>)) {
     for (const [method, operation] of Object.entries(item)) {
       operations.push({ method: method.toUpperCase(), path, schema: operation.requestBody?.content?.["application/json"]?.schema ?? null });
     }
@@ -115,7 +115,7 @@ describe("hostile input to every API endpoint", () => {
   });
   afterAll(() => t.drop());
 
-  const operations = operationsOf(openApiDocument());
+  const operations = operationsOf(JSON.parse(JSON.stringify(openApiDocumentOf(createApi()))));
   // Endpoints that take no body (restore, erase, confirm without fields) have nothing to refuse in it.
   const writes = operations.filter((o) => ["POST", "PATCH", "PUT"].includes(o.method) && o.schema !== null && o.path !== "/imports/organisations");
   const reads = operations.filter((o) => o.method === "GET");

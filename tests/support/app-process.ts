@@ -42,6 +42,7 @@ export async function startAppProcess(opts: { databaseUrl: string | null; now: D
     LOG_LEVEL: "error",
     SCHAKEL_NOW: opts.now.toISOString(),
     SCHAKEL_SECRET_KEY: TEST_SECRET_KEY,
+    CHECK_API_RESPONSES: "1",
     // The pinned clock never refills an API token's bucket: a limit these tests cannot reach (rate-limits.test.ts tests it).
     API_RATE_LIMIT_PER_MINUTE: "1000000",
     API_RATE_LIMIT_BURST: "1000000",

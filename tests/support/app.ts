@@ -34,6 +34,8 @@ function loadRemixHandler(): Promise<RemixHandler> {
  * token would meet the limit: tests get one they cannot reach, unless they set their own (rate-limits.test.ts).
  */
 const UNREACHABLE_API_LIMIT = { API_RATE_LIMIT_PER_MINUTE: "1000000", API_RATE_LIMIT_BURST: "1000000" };
+/** Every test's API answers are checked against the declared response schemas (server/http/api-router.ts). */
+const CHECKED_RESPONSES = { CHECK_API_RESPONSES: "1" };
 
 export type TestAppOptions = {
   /** Pins the clock (as SCHAKEL_NOW does). To move time, make a second app over the same database. */
@@ -64,7 +66,7 @@ export type RequestOptions = RequestInit & {
 export function createTestApp(db: Database, options: TestAppOptions = {}) {
   const now = options.now instanceof Date ? options.now.toISOString() : options.now;
   const env = options.appUrl === null ? { PORT: "3000" } : { APP_URL: (options.appUrl ?? TEST_APP_URL).replace(/\/$/, "") };
-  const config = { ...readConfig({ ...UNREACHABLE_API_LIMIT, ...options.env, LOG_LEVEL: "silent", ...env }), now };
+  const config = { ...readConfig({ ...UNREACHABLE_API_LIMIT, ...CHECKED_RESPONSES, ...options.env, LOG_LEVEL: "silent", ...env }), now };
   // Requests go to the configured address, as a browser following Schakel's own links would.
   const appUrl = config.appUrl;
   const notified: number[] = [];

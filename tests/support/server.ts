@@ -28,6 +28,7 @@ export async function startTestServer(opts: { env?: Record<string, string> } = {
       LOG_LEVEL: "silent",
       NODE_ENV: "production",
       SCHAKEL_SECRET_KEY: TEST_SECRET_KEY,
+      CHECK_API_RESPONSES: "1",
       ...opts.env,
     });
     const running = await startServer(config);

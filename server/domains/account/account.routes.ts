@@ -1,59 +1,106 @@
-import { Hono } from "hono";
-import { z } from "zod";
 import { endSession, listSessions } from "../../auth/sessions";
 import { regionTwoFactorRequirement, setRegionTwoFactorRequirement, twoFactorStatus } from "../../auth/two-factor";
 import { apiUser, requireApiRole } from "../../http/api-auth";
-import { readJson } from "../../http/body";
-import type { HonoEnv } from "../../http/env";
-import { parseInput } from "../../validation";
+import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
+import { page } from "../../http/api-schemas";
+import { runChange } from "../../change";
 import { ChangePasswordInput } from "../users/users.schemas";
 import { changePassword } from "../users/users.service";
 import { limitCurrentPasswordCheck } from "../../auth/rate-limit";
-import { scopeOf } from "../../auth/current-user";
 import { regionRetention, setRegionRetention } from "../privacy/privacy.service";
+import { CurrentUserResponse, PasswordChangedResponse, RegionPrivacyInput, RegionPrivacyResponse, RegionSecurityInput, RegionSecurityResponse, SessionParam, SessionResponse, TwoFactorStatusResponse } from "./account.schemas";
 
-const SessionParam = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) });
-export const RegionSecurityInput = z.object({ requireTwoFactor: z.boolean() });
-export const RegionPrivacyInput = z.object({ retentionMonths: z.number().int().min(1).max(240).nullable() });
+/** /api/v1/me: the caller's own account — who they are, where they are signed in, their password, their second factor. */
+export const meApi = apiRouter();
 
-/** /api/v1/me: the caller's own account — where they are signed in, their password, their second factor. */
-export const meApi = new Hono<HonoEnv>()
-  .get("/sessions", async (c) => {
-    const user = apiUser(c);
-    const { db, clock } = c.get("services");
-    return c.json({ items: await listSessions(db, user.id, c.get("sessionId"), clock.now()), nextCursor: null });
-  })
-  .delete("/sessions/:id", async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(SessionParam, c.req.param());
-    await endSession(c.get("services").db, user.id, id);
+declareRoute(meApi, { method: "get", path: "/", summary: "The signed-in user", responses: { 200: jsonContent(CurrentUserResponse, "The user") } }, (c) => {
+  const user = apiUser(c);
+  return c.json({ id: user.id, email: user.email, name: user.name, role: user.role, regionId: user.regionId, organisationId: user.organisationId, locale: user.locale });
+});
+
+declareRoute(meApi, { method: "get", path: "/sessions", summary: "Where the caller is signed in", responses: { 200: jsonContent(page(SessionResponse), "Every session of the caller") } }, async (c) => {
+  const user = apiUser(c);
+  const { db, clock } = c.get("services");
+  return c.json({ items: await listSessions(db, user.id, c.get("sessionId"), clock.now()), nextCursor: null });
+});
+
+declareRoute(
+  meApi,
+  { method: "delete", path: "/sessions/{id}", summary: "Sign one of the caller's sessions out", request: { params: SessionParam }, responses: { 204: { description: "Signed out" } } },
+  async (c) => {
+    await endSession(c.get("services").db, apiUser(c).id, c.req.valid("param").id);
     return c.body(null, 204);
-  })
-  .post("/password", async (c) => {
+  },
+);
+
+declareRoute(
+  meApi,
+  {
+    method: "post",
+    path: "/password",
+    summary: "Change the caller's password (the current one is asked); every other session ends and every API token is revoked",
+    request: { body: jsonBody(ChangePasswordInput) },
+    responses: { 200: jsonContent(PasswordChangedResponse, "What the change ended") },
+  },
+  async (c) => {
     const user = apiUser(c);
-    const input = parseInput(ChangePasswordInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    await limitCurrentPasswordCheck(db, user.id, clock.now());
-    return c.json(await db.transaction().execute((trx) => changePassword(trx, user.id, input, { keepSessionId: c.get("sessionId"), now: clock.now(), appUrl: c.get("services").config.appUrl })));
-  })
-  .get("/two-factor", async (c) => c.json(await twoFactorStatus(c.get("services").db, apiUser(c).id)));
+    const services = c.get("services");
+    await limitCurrentPasswordCheck(services.db, user.id, services.clock.now());
+    const input = c.req.valid("json");
+    return c.json(await runChange(services, user, ({ trx, meta }) => changePassword(trx, user.id, input, { ...meta, keepSessionId: c.get("sessionId") })));
+  },
+);
+
+declareRoute(meApi, { method: "get", path: "/two-factor", summary: "Whether the caller signs in with a second factor", responses: { 200: jsonContent(TwoFactorStatusResponse, "The caller's second factor") } }, async (c) =>
+  c.json(await twoFactorStatus(c.get("services").db, apiUser(c).id)),
+);
 
 /** /api/v1/region/security: whether admins and penvoerders must sign in with a second factor. */
-export const regionSecurityApi = new Hono<HonoEnv>()
-  .get("/", requireApiRole("admin", "penvoerder", "accounthouder"), async (c) => c.json(await regionTwoFactorRequirement(c.get("services").db, apiUser(c).regionId)))
-  .patch("/", requireApiRole("admin"), async (c) => {
-    const user = apiUser(c);
-    const { requireTwoFactor } = parseInput(RegionSecurityInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => setRegionTwoFactorRequirement(trx, user.regionId, requireTwoFactor, { actorId: user.id, now: clock.now() })));
-  });
+export const regionSecurityApi = apiRouter();
+
+declareRoute(
+  regionSecurityApi,
+  { method: "get", path: "/", summary: "Whether the region requires a second factor (staff)", middleware: [requireApiRole("admin", "penvoerder", "accounthouder")], responses: { 200: jsonContent(RegionSecurityResponse, "The requirement") } },
+  async (c) => c.json(await regionTwoFactorRequirement(c.get("services").db, apiUser(c).regionId)),
+);
+
+declareRoute(
+  regionSecurityApi,
+  {
+    method: "patch",
+    path: "/",
+    summary: "Require a second factor of admins and penvoerders, or not (admin)",
+    middleware: [requireApiRole("admin")],
+    request: { body: jsonBody(RegionSecurityInput) },
+    responses: { 200: jsonContent(RegionSecurityResponse, "The requirement") },
+  },
+  async (c) => {
+    const { requireTwoFactor } = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => setRegionTwoFactorRequirement(trx, scope.regionId, requireTwoFactor, { actorId: scope.userId, now: meta.now })));
+  },
+);
 
 /** /api/v1/region/privacy: how many months after their last job a departed contact is anonymised. */
-export const regionPrivacyApi = new Hono<HonoEnv>()
-  .get("/", requireApiRole("admin", "penvoerder", "accounthouder"), async (c) => c.json(await regionRetention(c.get("services").db, apiUser(c).regionId)))
-  .patch("/", requireApiRole("admin"), async (c) => {
-    const user = apiUser(c);
-    const { retentionMonths } = parseInput(RegionPrivacyInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => setRegionRetention(trx, scopeOf(user), retentionMonths, { actor: user, now: clock.now() })));
-  });
+export const regionPrivacyApi = apiRouter();
+
+declareRoute(
+  regionPrivacyApi,
+  { method: "get", path: "/", summary: "The region's retention period (staff)", middleware: [requireApiRole("admin", "penvoerder", "accounthouder")], responses: { 200: jsonContent(RegionPrivacyResponse, "The retention period") } },
+  async (c) => c.json(await regionRetention(c.get("services").db, apiUser(c).regionId)),
+);
+
+declareRoute(
+  regionPrivacyApi,
+  {
+    method: "patch",
+    path: "/",
+    summary: "Set how many months after their last job a departed contact is anonymised; null keeps them (admin)",
+    middleware: [requireApiRole("admin")],
+    request: { body: jsonBody(RegionPrivacyInput) },
+    responses: { 200: jsonContent(RegionPrivacyResponse, "The retention period") },
+  },
+  async (c) => {
+    const { retentionMonths } = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => setRegionRetention(trx, scope, retentionMonths, meta)));
+  },
+);

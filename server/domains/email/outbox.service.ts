@@ -1,18 +1,21 @@
 import { sql } from "kysely";
 import type { EmailMessage } from "../../../emails/render";
 import type { Database } from "../../db/database";
+import { markEmailQueued } from "./email-queued";
 import { validationFailed } from "../../validation";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Puts a rendered email in the outbox, due at once. Call it inside the transaction of the change the
- * email is about, so both commit or neither does; the delivery job sends it afterwards.
+ * email is about, so both commit or neither does; the delivery job sends it afterwards (runChange
+ * wakes it once the transaction has committed).
  */
 export async function queueEmail(
   db: Database,
   input: { regionId: string | null; template: string; to: string; toName?: string | null; message: EmailMessage; now: Date },
 ): Promise<{ id: string }> {
+  markEmailQueued(db);
   return db
     .insertInto("email_outbox")
     .values({

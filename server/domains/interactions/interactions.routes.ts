@@ -1,42 +1,68 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import type { Role } from "../../../db/schema";
 import { scopeOf } from "../../auth/current-user";
+import { runChange } from "../../change";
 import { apiUser, requireApiRole } from "../../http/api-auth";
-import { readJson } from "../../http/body";
-import type { HonoEnv } from "../../http/env";
-import { parseInput } from "../../validation";
-import { ListInteractionsInput, LogInteractionInput, TimelineInput } from "./interactions.schemas";
+import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
+import { IdParam, page } from "../../http/api-schemas";
+import { InteractionResponse, ListInteractionsInput, LoggedInteractionResponse, LogInteractionInput, TimelineInput, TimelineItemResponse } from "./interactions.schemas";
 import { getTimeline, listInteractions, logInteraction } from "./interactions.service";
 
-const OrganisationId = z.object({ id: z.uuid() });
 // Contact moments are the region staff's; a partner's portal does not show them.
 const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
 
 /** /api/v1/interactions: contact moments of the caller's region. */
-export const interactionsApi = new Hono<HonoEnv>()
-  .get("/", requireApiRole(...STAFF), async (c) => {
-    const user = apiUser(c);
-    const filters = parseInput(ListInteractionsInput, c.req.query());
-    return c.json(await listInteractions(c.get("services").db, scopeOf(user), filters));
-  })
-  .post("/", requireApiRole(...STAFF), async (c) => {
-    const user = apiUser(c);
-    const input = parseInput(LogInteractionInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    const logged = await db.transaction().execute((trx) =>
-      logInteraction(trx, scopeOf(user), { ...input, date: input.date ?? clock.today() }, { actor: user, now: clock.now() }),
-    );
+export const interactionsApi = apiRouter();
+
+declareRoute(
+  interactionsApi,
+  {
+    method: "get",
+    path: "/",
+    summary: "Contact moments of the region, newest first (staff)",
+    middleware: [requireApiRole(...STAFF)],
+    request: { query: ListInteractionsInput },
+    responses: { 200: jsonContent(page(InteractionResponse), "A page of contact moments") },
+  },
+  async (c) => c.json(await listInteractions(c.get("services").db, scopeOf(apiUser(c)), c.req.valid("query"))),
+);
+
+declareRoute(
+  interactionsApi,
+  {
+    method: "post",
+    path: "/",
+    summary: "Log a contact moment (staff); without date it is today; a next step with a date also becomes a task",
+    middleware: [requireApiRole(...STAFF)],
+    request: { body: jsonBody(LogInteractionInput) },
+    responses: { 201: jsonContent(LoggedInteractionResponse, "The contact moment, with its task") },
+  },
+  async (c) => {
+    const input = c.req.valid("json");
+    const services = c.get("services");
+    const logged = await runChange(services, apiUser(c), ({ trx, scope, meta }) => logInteraction(trx, scope, { ...input, date: input.date ?? services.clock.today() }, meta));
     return c.json(logged, 201);
-  });
+  },
+);
 
 /**
- * GET /api/v1/organisations/:id/timeline, mounted at /organisations before the organisations
+ * GET /api/v1/organisations/{id}/timeline, mounted at /organisations before the organisations
  * sub-app so that area's routes file stays the organisations' own.
  */
-export const organisationTimelineApi = new Hono<HonoEnv>().get("/:id/timeline", requireApiRole(...STAFF), async (c) => {
-  const user = apiUser(c);
-  const { id } = parseInput(OrganisationId, c.req.param());
-  const { limit } = parseInput(TimelineInput, c.req.query());
-  return c.json(await getTimeline(c.get("services").db, scopeOf(user), id, { limit }));
-});
+export const organisationTimelineApi = apiRouter();
+
+declareRoute(
+  organisationTimelineApi,
+  {
+    method: "get",
+    path: "/{id}/timeline",
+    summary: "What happened with an organisation, newest first: contact moments, people starting and leaving, owner changes (staff)",
+    middleware: [requireApiRole(...STAFF)],
+    request: { params: IdParam, query: TimelineInput },
+    responses: { 200: jsonContent(z.object({ items: z.array(TimelineItemResponse), nextCursor: z.null() }), "The timeline") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json(await getTimeline(c.get("services").db, scopeOf(apiUser(c)), id, c.req.valid("query")));
+  },
+);

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { INTERACTION_KINDS } from "../../../db/schema";
+import { END_REASONS, INTERACTION_KINDS } from "../../../db/schema";
+import { Timestamp } from "../../http/api-schemas";
+import { TaskResponse } from "../tasks/tasks.schemas";
 
 /** A calendar day as YYYY-MM-DD (a real date: 2026-02-30 is refused). */
 const CalendarDay = z.iso.date();
@@ -29,3 +31,30 @@ export const TimelineInput = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type TimelineInput = z.infer<typeof TimelineInput>;
+
+/** A contact moment as the API answers it. */
+export const InteractionResponse = z.object({
+  id: z.uuid(),
+  organisationId: z.uuid(),
+  organisationName: z.string(),
+  kind: z.enum(INTERACTION_KINDS),
+  date: CalendarDay,
+  userId: z.uuid().nullable(),
+  userName: z.string().nullable(),
+  personIds: z.array(z.uuid()),
+  summary: z.string(),
+  nextStep: z.string().nullable(),
+  createdAt: Timestamp,
+});
+
+/** A logged contact moment, with the task its dated next step became. */
+export const LoggedInteractionResponse = InteractionResponse.extend({ task: TaskResponse.nullable() });
+
+const timelineBase = { date: CalendarDay, at: Timestamp.nullable(), id: z.uuid() };
+/** One line of an organisation's timeline. */
+export const TimelineItemResponse = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("interaction"), ...timelineBase, kind: z.enum(INTERACTION_KINDS), summary: z.string(), userName: z.string().nullable(), personNames: z.array(z.string()) }),
+  z.object({ type: z.literal("affiliation_started"), ...timelineBase, personId: z.uuid(), personName: z.string(), role: z.string().nullable(), byPartner: z.string().nullable() }),
+  z.object({ type: z.literal("affiliation_ended"), ...timelineBase, personId: z.uuid(), personName: z.string(), role: z.string().nullable(), endReason: z.enum(END_REASONS).nullable(), byPartner: z.string().nullable() }),
+  z.object({ type: z.literal("owner_changed"), ...timelineBase, userId: z.uuid(), userName: z.string() }),
+]);

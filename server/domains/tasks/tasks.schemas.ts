@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Timestamp } from "../../http/api-schemas";
 
 /** A calendar day as YYYY-MM-DD (a real date: 2026-02-30 is refused). */
 const CalendarDay = z.iso.date();
@@ -25,3 +26,20 @@ export const ListTasksInput = z.object({
   status: z.enum(TASK_STATUSES).default("open"),
 });
 export type ListTasksInput = z.infer<typeof ListTasksInput>;
+
+/** A task as the API answers it. */
+export const TaskResponse = z.object({
+  id: z.uuid(),
+  organisationId: z.uuid().nullable(),
+  organisationName: z.string().nullable(),
+  assigneeId: z.uuid(),
+  title: z.string(),
+  dueDate: CalendarDay,
+  status: z.enum(["open", "done"]),
+  source: z.enum(["manual", "handover", "health"]),
+  interactionId: z.uuid().nullable(),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  completedAt: Timestamp.nullable(),
+  isOverdue: z.boolean(),
+});
