@@ -49,7 +49,7 @@ export {
   setImportMapping,
   stageImport,
 } from "../server/domains/imports/imports.service";
-export { getTimeline, logInteraction } from "../server/domains/interactions/interactions.service";
+export { getTimeline, logInteraction, organisationsToLog } from "../server/domains/interactions/interactions.service";
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
 export { searchEverything } from "../server/domains/search/search.service";
 export {
@@ -127,3 +127,4 @@ export {
   listOrganisationAgreements,
   updateAgreement,
 } from "../server/domains/agreements/agreements.service";
+export { runChange, runSystemChange } from "../server/change";

@@ -68,6 +68,28 @@ type Look = {
 };
 
 const LOOKS: Look[] = [
+  ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `quick-log-${role}`, as: role, path: "/log" })),
+  { name: "quick-log-search", as: "accounthouder", path: "/log?q=b.v." },
+  {
+    name: "quick-log-saved",
+    as: "accounthouder",
+    path: "/log",
+    then: async ({ page }) => {
+      await page.locator('input[name="organisationId"]').first().check();
+      await page.getByLabel("Wat is er besproken?").fill("Gebeld over twee stageplekken voor februari");
+      await submit(page, page.getByRole("button", { name: "Vastleggen" }));
+    },
+  },
+  {
+    name: "quick-log-missing-sentence",
+    as: "accounthouder",
+    path: "/log",
+    then: async ({ page }) => {
+      await page.locator('input[name="organisationId"]').first().check();
+      await page.getByLabel("Wat is er besproken?").evaluate((input) => input.removeAttribute("required"));
+      await submit(page, page.getByRole("button", { name: "Vastleggen" }));
+    },
+  },
   ...(Object.keys(ACCOUNTS) as Role[]).map((role): Look => ({ name: `profile-${role}`, as: role, path: "/profile" })),
   {
     name: "profile-token-wrong-password",

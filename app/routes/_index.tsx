@@ -44,8 +44,9 @@ export default function DashboardPage() {
             ))}
           </ul>
           <HealthTrendChart rows={trend} from={schoolYear.from} to={schoolYear.to} locale={locale} />
-          <p>
+          <p className="actions">
             <Link className="button" to="/attention">{t("dashboard.toAttention", { count: counts.cold + counts.cooling })}</Link>
+            <Link className="button button-secondary" to="/log">{t("dashboard.quickLog")}</Link>
           </p>
         </section>
       ) : (

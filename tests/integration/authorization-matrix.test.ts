@@ -222,6 +222,8 @@ const PAGES: Record<string, Entry> = {
   "GET /invitation/:token": { params: { token: "token" }, allow: "public", answers: { admin: 200, penvoerder: 200, accounthouder: 200, partner: 200, signedOut: 200 } },
   "POST /invitation/:token": { params: { token: "token" }, allow: "public", answers: { admin: 422, penvoerder: 422, accounthouder: 422, partner: 422, signedOut: 422 }, wellFormed: () => ({ password: "een lang nieuw wachtwoord", confirm: "een lang nieuw wachtwoord" }) },
   "GET /my-partners": { allow: STAFF },
+  "GET /log": { allow: STAFF },
+  "POST /log": { allow: STAFF },
   "GET /organisations": { allow: STAFF },
   "GET /organisations/export": { allow: STAFF },
   "GET /organisations/new": { allow: ["admin", "accounthouder"] },

@@ -53,6 +53,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/imports/organisations": { as: "admin" },
   "/imports/organisations/:id": { as: "admin", exemptIntents: { commit: "committing the staged import takes no input but the button: the uploaded file is the input (tested below)" } },
   "/invitation/:token": { as: "signedOut" },
+  "/log": { as: "admin" },
   "/organisations/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable)" } },
   "/organisations/new": { as: "admin" },
   "/people/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable)" } },

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
-import type { EndReason, InteractionKind } from "../../../db/schema";
+import type { EndReason, HealthState, InteractionKind } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
+import { containsPattern } from "../../db/like";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
@@ -216,4 +217,55 @@ function toTimelineItem(row: TimelineRow): TimelineItem {
     case "owner_changed":
       return { type: row.type, ...base, userId: row.user_id ?? "", userName: row.user_name ?? "" };
   }
+}
+
+/** An organisation offered on the quick-log page, and why it is offered. */
+export type OrganisationToLog = { id: string; name: string; city: string | null; healthState: HealthState | null; why: "attention" | "recent" | "match" };
+
+/**
+ * The organisations a staff member most likely wants to log contact with, for the quick-log page
+ * (/log): with `q`, the active organisations whose name contains it; without, first their own
+ * cold and cooling relationships (coldest and longest first), then those they logged contact with
+ * most recently. At most `limit`, each once.
+ */
+export async function organisationsToLog(db: Database, scope: Scope, options: { q?: string; limit: number }): Promise<OrganisationToLog[]> {
+  const base = db
+    .selectFrom("organisations")
+    .leftJoin("organisation_health", "organisation_health.organisation_id", "organisations.id")
+    .select(["organisations.id", "organisations.name", "organisations.city", "organisation_health.state as healthState"])
+    .where("organisations.region_id", "=", scope.regionId)
+    .where("organisations.archived_at", "is", null);
+  const q = options.q?.trim();
+  if (q) {
+    const rows = await base.where("organisations.name", "ilike", containsPattern(q)).orderBy("organisations.name").limit(options.limit).execute();
+    return rows.map((row) => ({ ...row, why: "match" as const }));
+  }
+  const [attention, recent] = await Promise.all([
+    base
+      .where("organisations.account_holder_id", "=", scope.userId)
+      .where("organisation_health.state", "in", ["cold", "cooling"])
+      .orderBy(sql`organisation_health.state = 'cold'`, "desc")
+      .orderBy("organisation_health.state_since")
+      .limit(options.limit)
+      .execute(),
+    base
+      .innerJoin(
+        db.selectFrom("interactions").select(["organisation_id", sql<Date>`max(created_at)`.as("last_logged")]).where("region_id", "=", scope.regionId).where("user_id", "=", scope.userId).where("archived_at", "is", null).groupBy("organisation_id").as("mine"),
+        "mine.organisation_id",
+        "organisations.id",
+      )
+      .orderBy("mine.last_logged", "desc")
+      .limit(options.limit)
+      .execute(),
+  ]);
+  const seen = new Set<string>();
+  const offered: OrganisationToLog[] = [];
+  for (const [rows, why] of [[attention, "attention"], [recent, "recent"]] as const) {
+    for (const row of rows) {
+      if (seen.has(row.id) || offered.length >= options.limit) continue;
+      seen.add(row.id);
+      offered.push({ ...row, why });
+    }
+  }
+  return offered;
 }
