@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertsOf, CookieJar, createTestApp, fieldErrorOf, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -13,7 +14,7 @@ describe("the quick-log page", () => {
 
   async function organisation(regionId: string, name: string, accountHolderId: string | null, state?: "cold" | "cooling" | "healthy", since = "2026-01-10") {
     const { id } = await t.db.insertInto("organisations").values({ region_id: regionId, kind: "company", name, city: "Enschede", account_holder_id: accountHolderId, tags: [], vmbo_profiles: [], learning_paths: [], crebo_numbers: [] }).returning("id").executeTakeFirstOrThrow();
-    if (state) await t.db.insertInto("organisation_health").values({ organisation_id: id, region_id: regionId, state, reasons: JSON.stringify([]), state_since: since, last_contact_date: null, computed_at: new Date("2026-03-01T00:00:00Z") }).execute();
+    if (state) await t.db.insertInto("organisation_health").values({ organisation_id: id, region_id: regionId, state, reasons: sql`'[]'::jsonb`, state_since: since, last_contact_date: null, computed_at: new Date("2026-03-01T00:00:00Z") }).execute();
     return id;
   }
 
