@@ -26,7 +26,7 @@ try {
   await migrateToLatest(db);
   const now = new Date();
   const region = await createRegion(db, { name: "STO Bench", slug: "bench", subregions: ["Noord", "Zuid"] }, { actorId: null, now });
-  const user = await createUser(db, { regionId: region.id, email: "bench@example.nl", name: "Bench", role: "admin", password: "bench-password-1" }, { actor: null, now, appUrl: "http://bench" });
+  const user = await db.transaction().execute((trx) => createUser(trx, { regionId: region.id, email: "bench@example.nl", name: "Bench", role: "admin", password: "bench-password-1" }, { actor: null, now, appUrl: "http://bench" }));
   const { token } = await createApiToken(db, { userId: user.id, name: "bench", now });
   const { request } = createTestApp(db);
 

@@ -356,7 +356,7 @@ async function benchAdmin(db: Database, slug: string) {
   region ??= await createRegion(db, { name: `Bench ${slug}`, slug, subregions: ["Noord", "Zuid"] }, { actorId: null, now: new Date(NOW) });
   const email = `bench@${slug}.schakel.demo`;
   const existing = await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst();
-  const user = existing ?? (await createUser(db, { regionId: region.id, email, name: "Bench", role: "admin", password: "bench-password-1" }, { actor: null, now: new Date(NOW), appUrl: "http://bench" }));
+  const user = existing ?? (await db.transaction().execute((trx) => createUser(trx, { regionId: region.id, email, name: "Bench", role: "admin", password: "bench-password-1" }, { actor: null, now: new Date(NOW), appUrl: "http://bench" })));
   const { token } = await createApiToken(db, { userId: user.id, name: "bench", now: new Date() });
   return { regionId: region.id, token };
 }

@@ -357,7 +357,7 @@ async function prepare(db: Database, config: ReturnType<typeof readConfig>) {
   const invited = await db.selectFrom("users").select("id").where("email", "=", SPARE.invited).executeTakeFirst();
   if (!invited) {
     const region = await db.selectFrom("regions").select("id").where("slug", "=", "twente").executeTakeFirstOrThrow();
-    await createUser(db, { regionId: region.id, email: SPARE.invited, name: "Nieuwe Collega", role: "accounthouder" }, { actor: null, now: new Date(), appUrl: config.appUrl });
+    await db.transaction().execute((trx) => createUser(trx, { regionId: region.id, email: SPARE.invited, name: "Nieuwe Collega", role: "accounthouder" }, { actor: null, now: new Date(), appUrl: config.appUrl }));
   }
 }
 

@@ -3,10 +3,12 @@ import { Command, CommanderError } from "commander";
 import { loadDemo } from "../db/seed/demo";
 import { loadNational } from "../db/seed/national";
 import { createApiToken } from "./auth/api-tokens";
+import { runSystemChange } from "./change";
 import { createClock, toLocalDate } from "./clock";
 import { type Config, readConfig } from "./config";
+import type { AppServices } from "./context";
 import { connectDatabaseServer } from "./db/connect";
-import { createDatabase, type Database } from "./db/database";
+import { createDatabase } from "./db/database";
 import { migrateToLatest } from "./db/migrate";
 import { AppError } from "./errors";
 import { backupDatabase, restoreIntoEmptyDatabase } from "./domains/backup/backup.service";
@@ -19,17 +21,22 @@ import { createUser } from "./domains/users/users.service";
 import { runServerUntilSignalled } from "./index";
 import { parseInput } from "./validation";
 
+/** What a command's changes run with (server/change.ts): the database, the clock and the configuration. */
+type CliServices = Pick<AppServices, "db" | "clock" | "config" | "notifyEmailQueued">;
+
 /**
  * `npx schakel <command>` (API.md). Commands share the running server's embedded database when
  * there is one, and start it for the duration of the command otherwise. Failures exit non-zero
  * with one line on standard error.
  */
-async function withDatabase<T>(config: Config, work: (db: Database, url: string) => Promise<T>): Promise<T> {
+async function withDatabase<T>(config: Config, work: (services: CliServices, url: string) => Promise<T>): Promise<T> {
   const server = await connectDatabaseServer(config, () => {});
   const db = createDatabase(server.url, { max: 3 });
+  // No jobs run in the command line: mail it queues waits in the outbox for the server's email job.
+  const services: CliServices = { db, clock: createClock(config.now), config, notifyEmailQueued: async () => {} };
   try {
     await migrateToLatest(db);
-    return await work(db, server.url);
+    return await work(services, server.url);
   } finally {
     await db.destroy();
     await server.stop();
@@ -75,9 +82,7 @@ region
   .action(async (options: { name: string; slug: string; subregion?: string[] }) => {
     const config = readConfig();
     const input = parseInput(CreateRegionInput, { name: options.name, slug: options.slug, subregions: options.subregion ?? [] });
-    const created = await withDatabase(config, (db) =>
-      db.transaction().execute((trx) => createRegion(trx, input, { actorId: null, now: createClock(config.now).now() })),
-    );
+    const created = await withDatabase(config, (services) => runSystemChange(services, (trx, meta) => createRegion(trx, input, { actorId: null, now: meta.now })));
     console.log(created.id);
   });
 
@@ -96,11 +101,10 @@ user
     const input = parseInput(CreateUserInput, {
       email: options.email, name: options.name, role: options.role, organisationId: options.organisation, password: options.password,
     });
-    const created = await withDatabase(config, async (db) => {
-      const found = await findRegionBySlug(db, options.region);
+    const created = await withDatabase(config, async (services) => {
+      const found = await findRegionBySlug(services.db, options.region);
       if (!found) throw new AppError("NOT_FOUND", `Unknown region "${options.region}"; create it with: schakel region create`);
-      const now = createClock(config.now).now();
-      return db.transaction().execute((trx) => createUser(trx, { ...input, regionId: found.id }, { actor: null, now, appUrl: config.appUrl }));
+      return runSystemChange(services, (trx, meta) => createUser(trx, { ...input, regionId: found.id }, meta));
     });
     if (!options.password) console.error(`An invitation to ${created.email} is in the email outbox.`);
     console.log(created.id);
@@ -114,7 +118,7 @@ token
   .option("--name <name>", "what the token is for", "command line")
   .action(async (options: { email: string; name: string }) => {
     const config = readConfig();
-    const created = await withDatabase(config, async (db) => {
+    const created = await withDatabase(config, async ({ db }) => {
       const owner = await db.selectFrom("users").select(["id", "active"]).where("email", "=", options.email.trim().toLowerCase()).executeTakeFirst();
       if (!owner) throw new AppError("NOT_FOUND", `No user with email ${options.email}`);
       if (!owner.active) throw new AppError("RULE_VIOLATION", `The user ${options.email} is deactivated`);
@@ -132,13 +136,12 @@ program
     if (options.scale === "national") return loadNationalDemo(readConfig());
     if (options.scale !== "region") throw new AppError("VALIDATION_FAILED", `Unknown scale "${options.scale}"; use --scale region or --scale national`);
     const config = readConfig();
-    const now = createClock(config.now).now();
-    const result = await withDatabase(config, async (db) => {
-      const loaded = await db.transaction().execute((trx) => loadDemo(trx, { now, appUrl: config.appUrl }));
+    const result = await withDatabase(config, async (services) => {
+      const { loaded, now } = await runSystemChange(services, async (trx, meta) => ({ loaded: await loadDemo(trx, meta), now: meta.now }));
       // Health with a history from the start of last school year, so the trend chart has a story.
-      const twente = await findRegionBySlug(db, "twente");
+      const twente = await findRegionBySlug(services.db, "twente");
       // Fortnightly is fine grain for a chart over a school year, and loads in half the time of weekly.
-      if (twente && !loaded.alreadyLoaded) await backfillHealthHistory(db, twente.id, schoolYearStart(toLocalDate(now), -1), now, 14);
+      if (twente && !loaded.alreadyLoaded) await backfillHealthHistory(services.db, twente.id, schoolYearStart(toLocalDate(now), -1), now, 14);
       return loaded;
     });
     console.log(result.alreadyLoaded ? "The demo region STO Twente was already loaded. Sign in with:" : "Loaded STO Twente. Sign in with:");
@@ -150,7 +153,7 @@ program
 async function loadNationalDemo(config: Config) {
   const now = createClock(config.now).now();
   const started = performance.now();
-  const result = await withDatabase(config, (db, url) => loadNational(db, url, { now, log: (line) => console.error(line) }));
+  const result = await withDatabase(config, ({ db }, url) => loadNational(db, url, { now, log: (line) => console.error(line) }));
   const minutes = ((performance.now() - started) / 60_000).toFixed(1);
   console.log(result.alreadyLoaded ? "The national data set was already loaded. Sign in with:" : `Loaded the national data set in ${minutes} min. Sign in with:`);
   for (const account of result.accounts) console.log(`  ${account.role.padEnd(14)} ${account.email}  ${result.password}`);
@@ -197,7 +200,7 @@ health
   .option("--region <slug>", "only this region")
   .action(async (options: { region?: string }) => {
     const config = readConfig();
-    const result = await withDatabase(config, async (db) => {
+    const result = await withDatabase(config, async ({ db }) => {
       const found = options.region ? await findRegionBySlug(db, options.region) : undefined;
       if (options.region && !found) throw new AppError("NOT_FOUND", `No region with slug "${options.region}"`);
       const started = performance.now();

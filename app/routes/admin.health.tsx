@@ -8,7 +8,7 @@ import {
   listAssignableUsers,
   parseInput,
   removeHoliday,
-  scopeOf,
+  runChange,
   toLocalDate,
   updateHealthSettings,
 } from "../services.server";
@@ -36,24 +36,22 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
   const t = translator(admin.locale);
-  const scope = scopeOf(admin);
-  const meta = { actor: admin, now: context.clock.now() };
   try {
     if (intent === "save-settings") {
       // An empty choice means "no coordinator": sent as null, where an absent key would mean "leave as is".
       const input = parseInput(UpdateHealthSettingsInput, { ...formValues(formData), coordinatorUserId: formData.get("coordinatorUserId") || null }, admin.locale);
-      await context.db.transaction().execute((trx) => updateHealthSettings(trx, scope, input, meta));
+      await runChange(context, admin, ({ trx, scope, meta }) => updateHealthSettings(trx, scope, input, meta));
       return json<ActionData>({ intent, success: t("healthSettings.saved") });
     }
     if (intent === "add-holiday") {
       const input = parseForm(HolidayInput, formData, admin.locale);
-      await context.db.transaction().execute((trx) => addHoliday(trx, scope, input, meta));
+      await runChange(context, admin, ({ trx, scope, meta }) => addHoliday(trx, scope, input, meta));
       return json<ActionData>({ intent, success: t("healthSettings.holidayAdded", { name: input.name }) });
     }
     if (intent === "remove-holiday") {
       const { holidayId } = parseForm(HolidayTarget, formData, admin.locale);
       const name = String(formData.get("holidayName") ?? "");
-      await context.db.transaction().execute((trx) => removeHoliday(trx, scope, holidayId, meta));
+      await runChange(context, admin, ({ trx, scope, meta }) => removeHoliday(trx, scope, holidayId, meta));
       return json<ActionData>({ intent, success: t("healthSettings.holidayRemoved", { name }) });
     }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ROLES } from "../../db/schema";
 import { ChangeRoleInput, InviteUserInput, ListInput } from "../../server/domains/users/users.schemas";
-import { changeUserRole, countOwnedOrganisations, createUser, deactivateUser, listUsers, parseInput, regionRetention, regionTwoFactorRequirement, scopeOf, setRegionRetention, setRegionTwoFactorRequirement } from "../services.server";
+import { changeUserRole, countOwnedOrganisations, createUser, deactivateUser, listUsers, parseInput, regionRetention, regionTwoFactorRequirement, runChange, setRegionRetention, setRegionTwoFactorRequirement } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
@@ -31,17 +31,15 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
   const t = translator(admin.locale);
-  const meta = { actor: admin, now: context.clock.now(), appUrl: context.config.appUrl };
   try {
     if (intent === "invite") {
       const input = parseForm(InviteUserInput, formData, admin.locale);
-      await context.db.transaction().execute((trx) => createUser(trx, { ...input, regionId: admin.regionId }, meta));
-      await context.notifyEmailQueued();
+      await runChange(context, admin, ({ trx, scope, meta }) => createUser(trx, { ...input, regionId: scope.regionId }, meta));
       return json<ActionData>({ intent, success: t("users.invited", { email: input.email }) });
     }
     if (intent === "two-factor-requirement") {
-      await context.db.transaction().execute((trx) =>
-        setRegionTwoFactorRequirement(trx, admin.regionId, formData.get("requireTwoFactor") === "on", { actorId: admin.id, now: meta.now }));
+      await runChange(context, admin, ({ trx, scope, meta }) =>
+        setRegionTwoFactorRequirement(trx, scope.regionId, formData.get("requireTwoFactor") === "on", { actorId: scope.userId, now: meta.now }));
       return json<ActionData>({ intent, success: t("twoFactor.regionRequirementSaved") });
     }
     if (intent === "retention") {
@@ -50,17 +48,17 @@ export async function action({ context, request }: ActionFunctionArgs) {
       if (months !== null && (!Number.isInteger(months) || months < 1 || months > 240)) {
         return json<ActionData>({ intent, fields: { retentionMonths: t("privacy.retentionInvalid") } }, { status: 400 });
       }
-      await context.db.transaction().execute((trx) => setRegionRetention(trx, scopeOf(admin), months, meta));
+      await runChange(context, admin, ({ trx, scope, meta }) => setRegionRetention(trx, scope, months, meta));
       return json<ActionData>({ intent, success: t("privacy.retentionSaved") });
     }
     const { userId } = parseForm(UserTarget, formData, admin.locale);
     if (intent === "change-role") {
       const input = parseForm(ChangeRoleInput, formData, admin.locale);
-      const user = await context.db.transaction().execute((trx) => changeUserRole(trx, admin.regionId, { userId, ...input }, meta));
+      const user = await runChange(context, admin, ({ trx, scope, meta }) => changeUserRole(trx, scope.regionId, { userId, ...input }, meta));
       return json<ActionData>({ intent, userId, success: t("users.roleChanged", { name: user.name }) });
     }
     if (intent === "deactivate") {
-      const user = await context.db.transaction().execute((trx) => deactivateUser(trx, admin.regionId, userId, meta));
+      const user = await runChange(context, admin, ({ trx, scope, meta }) => deactivateUser(trx, scope.regionId, userId, meta));
       // Their relationships are cold until someone takes them over: go straight to the handover.
       const owned = await countOwnedOrganisations(context.db, admin.regionId, [userId]);
       if (owned[userId]) return redirect(`/admin/users/${userId}/handover`);

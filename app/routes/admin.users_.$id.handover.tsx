@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { HandoverInput } from "../../server/domains/handover/handover.schemas";
-import { AppError, getHandover, handOverOrganisations, parseInput, scopeOf } from "../services.server";
+import { AppError, getHandover, handOverOrganisations, parseInput, runChange, scopeOf } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import { translator } from "../../i18n";
@@ -49,9 +49,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const toUserId = String(formData.get("toUserId") ?? "") || undefined;
   try {
     const input = parseInput(HandoverInput, { toUserId, assignments }, admin.locale);
-    const meta = { actor: admin, now: context.clock.now(), appUrl: context.config.appUrl };
-    const result = await context.db.transaction().execute((trx) => handOverOrganisations(trx, scopeOf(admin), userId, input, meta));
-    if (result.emailsQueued) await context.notifyEmailQueued();
+    const result = await runChange(context, admin, ({ trx, scope, meta }) => handOverOrganisations(trx, scope, userId, input, meta));
     return json<ActionData>({ success: translator(admin.locale)("handover.done", { count: result.organisations.length, emails: result.emailsQueued }) });
   } catch (error) {
     // A refused choice comes back with what was chosen, so the admin corrects one row, not all.

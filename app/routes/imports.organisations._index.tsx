@@ -2,7 +2,7 @@ import { json, redirect, unstable_parseMultipartFormData, type ActionFunctionArg
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { TextField } from "../components/ui/field";
-import { AppError, IMPORT_RETRY_AFTER_SECONDS, MAX_IMPORT_BYTES, readImportStream, stageImport, withImportSlot } from "../services.server";
+import { AppError, IMPORT_RETRY_AFTER_SECONDS, MAX_IMPORT_BYTES, readImportStream, runChange, stageImport, withImportSlot } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { importErrorMessage, ImportSteps } from "../utils/imports";
 import { useT } from "../utils/i18n";
@@ -53,7 +53,8 @@ export async function action({ context, request }: ActionFunctionArgs) {
         throw noFile();
       }
       if (!file) throw noFile();
-      return stageImport(context.db, user.regionId, { fileName: file.name.slice(0, 255) || "import", table: file.table }, { actor: user, now: context.clock.now() });
+      const { name, table } = file;
+      return runChange(context, user, ({ trx, scope, meta }) => stageImport(trx, scope.regionId, { fileName: name.slice(0, 255) || "import", table }, meta));
     });
     return redirect(`/imports/organisations/${staged.id}`);
   } catch (error) {

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { ChoosePasswordInput } from "../../server/domains/users/users.schemas";
-import { findUserByToken, limitLinkTokenCheck, setPasswordWithToken } from "../services.server";
+import { findUserByToken, limitLinkTokenCheck, runSystemChange, setPasswordWithToken } from "../services.server";
 import { ChoosePasswordForm } from "../components/choose-password-form";
 import { Alert } from "../components/ui/alert";
 import { DEFAULT_LOCALE } from "../../i18n";
@@ -28,8 +28,8 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   try {
     const { password } = parseForm(ChoosePasswordInput, await request.formData(), locale);
     await limitLinkTokenCheck(context.db, context.ip, context.clock.now());
-    const { userId } = await context.db.transaction().execute((trx) =>
-      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "invitation", password }, context.clock.now(), context.config.appUrl),
+    const { userId } = await runSystemChange(context, (trx, meta) =>
+      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "invitation", password }, meta.now, meta.appUrl),
     );
     if (context.sessionId) await context.sessions.invalidate(context.sessionId, context.isSecure);
     const setCookie = await context.sessions.create(userId, { ip: context.ip, userAgent: request.headers.get("user-agent"), secure: context.isSecure });

@@ -15,6 +15,7 @@ import {
   revokeAllApiTokens,
   revokeApiToken,
   revokeFeed,
+  runChange,
   scopeOf,
   setUserLocale,
   twoFactorStatus,
@@ -64,7 +65,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     if (intent === "locale") {
       const { locale } = parseForm(LocaleInput, formData, user.locale);
-      await setUserLocale(context.db, user.id, locale, now);
+      await runChange(context, user, ({ trx, meta }) => setUserLocale(trx, user.id, locale, meta.now));
       return json<ActionData>({ intent, success: translator(locale)("profile.languageSaved") });
     }
     if (intent === "digest") {
@@ -95,9 +96,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     if (intent === "change-password") {
       const input = parseForm(ChangePasswordInput, formData, user.locale);
       await limitCurrentPasswordCheck(context.db, user.id, now);
-      const { apiTokensRevoked } = await context.db.transaction().execute((trx) =>
-        changePassword(trx, user.id, input, { keepSessionId: context.sessionId, now, appUrl: context.config.appUrl }),
-      );
+      const { apiTokensRevoked } = await runChange(context, user, ({ trx, meta }) => changePassword(trx, user.id, input, { ...meta, keepSessionId: context.sessionId }));
       const t = translator(user.locale);
       return json<ActionData>({ intent, success: t("changePassword.changed"), notice: apiTokensRevoked ? t("changePassword.tokensRevoked", { count: apiTokensRevoked }) : undefined });
     }
@@ -108,9 +107,9 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "end-other-sessions") {
       // Signing out everywhere else revokes the API tokens too (issue 14, item 7).
-      const { count, tokens } = await context.db.transaction().execute(async (trx) => ({
+      const { count, tokens } = await runChange(context, user, async ({ trx, meta }) => ({
         count: await endOtherSessions(trx, user.id, context.sessionId),
-        tokens: await revokeAllApiTokens(trx, user.id, { reason: "signed_out_everywhere", now, appUrl: context.config.appUrl }),
+        tokens: await revokeAllApiTokens(trx, user.id, { reason: "signed_out_everywhere", now: meta.now, appUrl: meta.appUrl }),
       }));
       const t = translator(user.locale);
       return json<ActionData>({ intent, success: t("sessions.endedOthers", { count }), notice: tokens ? t("sessions.tokensRevoked", { count: tokens }) : undefined });

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChoosePasswordInput } from "../../server/domains/users/users.schemas";
-import { findUserByToken, limitLinkTokenCheck, setPasswordWithToken } from "../services.server";
+import { findUserByToken, limitLinkTokenCheck, runSystemChange, setPasswordWithToken } from "../services.server";
 import { ChoosePasswordForm } from "../components/choose-password-form";
 import { Alert } from "../components/ui/alert";
 import { DEFAULT_LOCALE } from "../../i18n";
@@ -26,8 +26,8 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   try {
     const { password } = parseForm(ChoosePasswordInput, await request.formData(), locale);
     await limitLinkTokenCheck(context.db, context.ip, context.clock.now());
-    const { apiTokensRevoked } = await context.db.transaction().execute((trx) =>
-      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "password_reset", password }, context.clock.now(), context.config.appUrl),
+    const { apiTokensRevoked } = await runSystemChange(context, (trx, meta) =>
+      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "password_reset", password }, meta.now, meta.appUrl),
     );
     // The sign-in page says the tokens went too (the email says it again).
     return redirect(`/sign-in?passwordSet=1${apiTokensRevoked ? `&tokensRevoked=${apiTokensRevoked}` : ""}`);

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CompleteSetupInput } from "../../server/domains/setup/setup.schemas";
-import { completeSetup, isSetupTokenValid } from "../services.server";
+import { completeSetup, isSetupTokenValid, runSystemChange } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { DEFAULT_LOCALE } from "../../i18n";
@@ -22,9 +22,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     const input = parseForm(CompleteSetupInput, formData, locale);
     const token = String(formData.get("token") ?? "");
-    const { user } = await context.db.transaction().execute((trx) =>
-      completeSetup(trx, { ...input, token }, { now: context.clock.now(), appUrl: context.config.appUrl }),
-    );
+    const { user } = await runSystemChange(context, (trx, meta) => completeSetup(trx, { ...input, token }, meta));
     const setCookie = await context.sessions.create(user.id, { ip: context.ip, userAgent: request.headers.get("user-agent"), secure: context.isSecure });
     return redirect("/", { headers: { "Set-Cookie": setCookie } });
   } catch (error) {

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Alert } from "../components/ui/alert";
 import { translator } from "../../i18n";
-import { completeTask, listMyTasks, scopeOf, toLocalDate } from "../services.server";
+import { completeTask, listMyTasks, runChange, scopeOf, toLocalDate } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
@@ -22,7 +22,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
   try {
     const { taskId, version } = parseForm(CompleteTaskForm, await request.formData(), user.locale);
-    await context.db.transaction().execute((trx) => completeTask(trx, scopeOf(user), taskId, version, { actor: user, now: context.clock.now() }));
+    await runChange(context, user, ({ trx, scope, meta }) => completeTask(trx, scope, taskId, version, meta));
     return json<FormErrors & { success?: string }>({ success: translator(user.locale)("tasks.completed") });
   } catch (error) {
     return formError(error, user.locale);

@@ -81,7 +81,7 @@ async function addPartnerUser(db: Database, region: { id: string; slug: string }
     .where("region_id", "=", region.id).where("kind", "=", "company").where("status", "=", "active")
     .where("archived_at", "is", null).where("account_holder_id", "is not", null)
     .orderBy("name").offset(nth).limit(1).executeTakeFirstOrThrow();
-  const user = await createUser(db, { regionId: region.id, email, name: `Soak partner ${nth + 1}`, role: "partner", organisationId: organisation.id, password: options.password }, { actor: null, now: options.now, appUrl: "http://soak" });
+  const user = await db.transaction().execute((trx) => createUser(trx, { regionId: region.id, email, name: `Soak partner ${nth + 1}`, role: "partner", organisationId: organisation.id, password: options.password }, { actor: null, now: options.now, appUrl: "http://soak" }));
   return { id: user.id, email };
 }
 

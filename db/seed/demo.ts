@@ -1,6 +1,6 @@
 import { type Insertable, sql } from "kysely";
 import type { DB, OrganisationKind, Role, Tier } from "../schema";
-import type { Database } from "../../server/db/database";
+import type { Database, Tx } from "../../server/db/database";
 import { scopeOf } from "../../server/auth/current-user";
 import { hashPassword } from "../../server/auth/passwords";
 import { toLocalDate } from "../../server/clock";
@@ -77,10 +77,10 @@ const ORGANISATIONS: DemoOrganisation[] = [
 export function loadDemo(db: Database, meta: { now: Date; appUrl: string; seed?: number }) {
   // One transaction for the whole set: a failed load leaves nothing half-written. The CLI already
   // passes a transaction, and Kysely does not nest them.
-  return db.isTransaction ? loadDemoInTransaction(db, meta) : db.transaction().execute((trx) => loadDemoInTransaction(trx, meta));
+  return db.isTransaction ? loadDemoInTransaction(db as Tx, meta) : db.transaction().execute((trx) => loadDemoInTransaction(trx, meta));
 }
 
-async function loadDemoInTransaction(db: Database, meta: { now: Date; appUrl: string; seed?: number }) {
+async function loadDemoInTransaction(db: Tx, meta: { now: Date; appUrl: string; seed?: number }) {
   const accounts = ACCOUNTS.map((account) => ({ ...account, password: DEMO_PASSWORD }));
   let created = 0;
   let region = await findRegionBySlug(db, "twente");

@@ -90,8 +90,8 @@ describe("region B's bulk writes leave region A's rows as they were", () => {
     // A staged import of region A, expired: staging in region B used to remove it along with B's own.
     const table = { headers: ["Naam"], rows: [[2, [LOOKALIKE.company]]] as Array<[number, string[]]> };
     const expired = new Date(now.getTime() - 2 * 86_400_000);
-    await stageImport(t.db, a.region.id, { fileName: "a.csv", table }, { actor: null, now: expired });
-    await asRegionB(() => stageImport(t.db, b.region.id, { fileName: "b.csv", table }, { actor: null, now }));
+    await t.db.transaction().execute((trx) => stageImport(trx, a.region.id, { fileName: "a.csv", table }, { actor: null, now: expired }));
+    await asRegionB(() => t.db.transaction().execute((trx) => stageImport(trx, b.region.id, { fileName: "b.csv", table }, { actor: null, now })));
     await asRegionB(async () => {
       const staged = await web.request("/api/v1/imports/organisations?dryRun=true", { method: "POST", token: b.holder.token, body: csv, headers: { "content-type": "text/csv" } });
       expect(staged.status).toBe(200);

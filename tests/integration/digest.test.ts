@@ -47,7 +47,7 @@ describe("the weekly digest", () => {
     await logInteraction(t.db, adminScope, { organisationId, kind: "call", summary: "Gebeld", date: day, personIds: [person.id], nextStep: null, nextStepDate: null }, meta(day));
   }
   const task = (owner: CurrentUser, title: string, dueDate: string, organisationId: string | null = null) =>
-    createTask(t.db, scopeOf(owner), { title, dueDate, organisationId: organisationId ?? undefined, assigneeId: owner.id }, meta("2026-11-01", owner));
+    t.db.transaction().execute((trx) => createTask(trx, scopeOf(owner), { title, dueDate, organisationId: organisationId ?? undefined, assigneeId: owner.id }, meta("2026-11-01", owner)));
 
   beforeAll(async () => {
     t = await createTestDatabase();
@@ -73,14 +73,14 @@ describe("the weekly digest", () => {
     const watch = await organisation("Let Op BV", "2026-11-01", fatima, { tier: "strategic" });
     await contactAndTalk(watch.id, "2026-11-02");
     const snoozed = await organisation("Gesnoozed BV", "2026-11-01", fatima);
-    await snoozeOrganisation(t.db, adminScope, snoozed.id, { weeks: 4, reason: "Bedrijf is verhuisd, in januari opnieuw" }, { actor: admin, now: at("2026-11-02") });
+    await t.db.transaction().execute((trx) => snoozeOrganisation(trx, adminScope, snoozed.id, { weeks: 4, reason: "Bedrijf is verhuisd, in januari opnieuw" }, { actor: admin, now: at("2026-11-02") }));
     // Joris's own cold relationship is his, not Fatima's.
     await organisation("Koud van Joris", "2026-11-01", joris);
 
     await task(fatima, "Offerte stagebegeleiding nasturen", "2026-11-10");
     await task(fatima, "Gastles plannen", "2026-12-01", healthy.id);
     const done = await task(fatima, "Al gedaan", "2026-11-05");
-    await completeTask(t.db, scopeOf(fatima), done.id, done.version, meta("2026-11-05", fatima));
+    await t.db.transaction().execute((trx) => completeTask(trx, scopeOf(fatima), done.id, done.version, meta("2026-11-05", fatima)));
     await task(joris, "Taak van Joris", "2026-11-10");
   });
   afterAll(async () => t?.drop());

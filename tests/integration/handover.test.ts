@@ -46,7 +46,7 @@ describe("handing relationships over when an account holder leaves", () => {
       const person = await createPerson(t.db, regionId, { name: `Contact ${orgName}`, email: "contact@bedrijf.example", lawfulBasis: "legitimate_interest", optOut: false }, meta("2026-09-01"));
       await addAffiliation(t.db, regionId, person.id, { organisationId: org.id, role: "Bedrijfsleider", isPrimary: true, startDate: "2026-09-01" }, meta("2026-09-01"));
       await logInteraction(t.db, scopeOf(leaver), { organisationId: org.id, kind: "visit", summary: `Rondleiding bij ${orgName}`, date: "2026-09-02", personIds: [person.id], nextStep: null, nextStepDate: null }, meta("2026-09-02", leaver));
-      await createTask(t.db, scopeOf(leaver), { title: `Stageplekken nabellen bij ${orgName}`, dueDate: "2026-09-20", organisationId: org.id }, meta("2026-09-02", leaver));
+      await t.db.transaction().execute((trx) => createTask(trx, scopeOf(leaver), { title: `Stageplekken nabellen bij ${orgName}`, dueDate: "2026-09-20", organisationId: org.id }, meta("2026-09-02", leaver)));
       created.push(org);
     }
     return { leaver, organisations: created };
@@ -68,11 +68,11 @@ describe("handing relationships over when an account holder leaves", () => {
     adminToken = (await createApiToken(t.db, { userId: admin.id, name: "test", now: at("2026-09-01") })).token;
     joris = asUser(await makeUser(t.db, { regionId, role: "accounthouder", name: "Joris Lammertink" }));
     sanne = asUser(await makeUser(t.db, { regionId, role: "penvoerder", name: "Sanne Ter Horst", email: "sanne@sto.example" }));
-    await setUserLocale(t.db, sanne.id, "en", at("2026-09-01"));
+    await t.db.transaction().execute((trx) => setUserLocale(trx, sanne.id, "en", at("2026-09-01")));
     const partnerOrg = await createOrganisation(t.db, adminScope, parseInput(CreateOrganisationInput, { kind: "partner", name: "Partnerbureau" }), meta("2026-09-01"));
     partnerUser = asUser(await makeUser(t.db, { regionId, role: "partner", organisationId: partnerOrg.id }));
     gone = asUser(await makeUser(t.db, { regionId, role: "accounthouder", name: "Al Vertrokken" }));
-    await deactivateUser(t.db, regionId, gone.id, meta("2026-09-01"));
+    await t.db.transaction().execute((trx) => deactivateUser(trx, regionId, gone.id, meta("2026-09-01")));
     const otherRegion = await makeRegion(t.db);
     otherRegionUser = asUser(await makeUser(t.db, { regionId: otherRegion.id, role: "accounthouder" }));
   });

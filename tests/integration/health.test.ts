@@ -123,7 +123,7 @@ describe("relationship health", () => {
     await contact("Gerrit Te Lintelo", org.id, "2026-01-05", true);
     await talk(org.id, "2026-09-01");
 
-    await deactivateUser(t.db, regionId, leaving.id, meta("2026-09-10", admin));
+    await t.db.transaction().execute((trx) => deactivateUser(trx, regionId, leaving.id, meta("2026-09-10", admin)));
     const cold = await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-09-10" });
     expect(cold.state).toBe("cold");
     expect(cold.reasons[0]).toMatchObject({ code: "account_holder_left", since: "2026-09-10" });
@@ -177,7 +177,9 @@ describe("relationship health", () => {
     expect(tiers).toEqual([...tiers].sort((a, b) => ["strategic", "regular", "occasional"].indexOf(a) - ["strategic", "regular", "occasional"].indexOf(b)));
     expect(list.items.every((item) => item.state === "cold" || item.state === "cooling")).toBe(true);
     const first = list.items[0]!;
-    await expect(snoozeOrganisation(t.db, scope, first.organisationId, parseInput((await import("../../server/domains/health/health.schemas")).SnoozeInput, { weeks: 4, reason: "Directeur is met verlof tot januari" }), meta(day))).resolves.toMatchObject({ until: "2026-12-21" });
+    const { SnoozeInput } = await import("../../server/domains/health/health.schemas");
+    const snooze = parseInput(SnoozeInput, { weeks: 4, reason: "Directeur is met verlof tot januari" });
+    await expect(t.db.transaction().execute((trx) => snoozeOrganisation(trx, scope, first.organisationId, snooze, meta(day)))).resolves.toMatchObject({ until: "2026-12-21" });
     const after = await listHealth(t.db, scope, { state: ["cold", "cooling"], limit: 50 }, { locale: "nl", today: day });
     expect(after.items.map((item) => item.organisationId)).not.toContain(first.organisationId);
     const counts = await healthCounts(t.db, scope, day);
@@ -254,16 +256,16 @@ describe("relationship health", () => {
     expect(before.holidays.some((h) => h.name === "Zomervakantie 2026")).toBe(true);
     expect(() => parseInput(UpdateHealthSettingsInput, { version: before.version, cadenceStrategicDays: 0, cadenceRegularDays: 120, cadenceOccasionalDays: -5 }, "nl"))
       .toThrow(expect.objectContaining({ fields: { cadenceStrategicDays: "Vul een aantal dagen in van 1 tot 3650.", cadenceOccasionalDays: "Vul een aantal dagen in van 1 tot 3650." } }));
-    await expect(updateHealthSettings(t.db, scope, { version: before.version, cadenceStrategicDays: 90, cadenceRegularDays: 120, cadenceOccasionalDays: 240 }, meta("2026-11-23")))
+    await expect(t.db.transaction().execute((trx) => updateHealthSettings(trx, scope, { version: before.version, cadenceStrategicDays: 90, cadenceRegularDays: 120, cadenceOccasionalDays: 240 }, meta("2026-11-23"))))
       .rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(updateHealthSettings(t.db, scopeOf(admin), { version: before.version, cadenceStrategicDays: 90, cadenceRegularDays: 120, cadenceOccasionalDays: 240, coordinatorUserId: holder.organisationId ?? "00000000-0000-4000-8000-000000000000" }, meta("2026-11-23", admin)))
+    await expect(t.db.transaction().execute((trx) => updateHealthSettings(trx, scopeOf(admin), { version: before.version, cadenceStrategicDays: 90, cadenceRegularDays: 120, cadenceOccasionalDays: 240, coordinatorUserId: holder.organisationId ?? "00000000-0000-4000-8000-000000000000" }, meta("2026-11-23", admin))))
       .rejects.toMatchObject({ fields: { coordinatorUserId: expect.any(String) } });
     expect(await getHealthSettings(t.db, regionId)).toEqual(before);
-    const after = await updateHealthSettings(t.db, scopeOf(admin), { version: before.version, cadenceStrategicDays: 3650, cadenceRegularDays: 3650, cadenceOccasionalDays: 3650, coordinatorUserId: colleague.id }, meta("2026-11-23", admin));
+    const after = await t.db.transaction().execute((trx) => updateHealthSettings(trx, scopeOf(admin), { version: before.version, cadenceStrategicDays: 3650, cadenceRegularDays: 3650, cadenceOccasionalDays: 3650, coordinatorUserId: colleague.id }, meta("2026-11-23", admin)));
     expect(after).toMatchObject({ cadenceStrategicDays: 3650, coordinatorUserId: colleague.id, version: before.version + 1 });
     const silent = await t.db.selectFrom("organisation_health").select("reasons").where("region_id", "=", regionId).execute();
     expect(silent.flatMap((row) => (row.reasons as Array<{ code: string }>).map((r) => r.code))).not.toContain("no_recent_contact");
-    await expect(updateHealthSettings(t.db, scopeOf(admin), { version: before.version, cadenceStrategicDays: 60, cadenceRegularDays: 120, cadenceOccasionalDays: 240 }, meta("2026-11-23", admin)))
+    await expect(t.db.transaction().execute((trx) => updateHealthSettings(trx, scopeOf(admin), { version: before.version, cadenceStrategicDays: 60, cadenceRegularDays: 120, cadenceOccasionalDays: 240 }, meta("2026-11-23", admin))))
       .rejects.toMatchObject({ code: "CONFLICT" });
   });
 

@@ -25,8 +25,8 @@ export async function makeUser(
   db: Database,
   input: { regionId: string; role: Role; email?: string; name?: string; organisationId?: string | null; invited?: boolean },
 ) {
-  return createUser(
-    db,
+  return db.transaction().execute((trx) => createUser(
+    trx,
     {
       regionId: input.regionId,
       role: input.role,
@@ -36,7 +36,7 @@ export async function makeUser(
       password: input.invited ? undefined : TEST_PASSWORD,
     },
     { actor: null, now: TEST_NOW, appUrl: "http://schakel.test" },
-  );
+  ));
 }
 
 /** A user together with an API token for them. */

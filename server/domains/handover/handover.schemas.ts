@@ -15,3 +15,11 @@ export const HandoverInput = z
     message: "validation.handoverNothing",
   });
 export type HandoverInput = z.infer<typeof HandoverInput>;
+
+/** What a handover did: who got which organisation, how many open tasks moved, how many summary emails were queued. */
+export const HandoverResponse = z.object({
+  userId: z.uuid(),
+  organisations: z.array(z.object({ organisationId: z.uuid(), name: z.string(), toUserId: z.uuid() })),
+  tasksMoved: z.number().int(),
+  emailsQueued: z.number().int(),
+});

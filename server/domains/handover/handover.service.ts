@@ -4,7 +4,7 @@ import type { HealthState, InteractionKind, Locale, OrganisationKind, Tier } fro
 import { renderHandoverSummaryEmail } from "../../../emails/render";
 import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -108,10 +108,10 @@ export type HandoverResult = {
  * the open tasks on it move along, health is recomputed, and every new owner gets ONE email
  * summarising all the relationships they received. Validated first: a refused target changes nothing.
  */
-export async function handOverOrganisations(db: Database, scope: Scope, userId: string, input: HandoverInput, meta: ChangeMeta): Promise<HandoverResult> {
+export async function handOverOrganisations(trx: Tx, scope: Scope, userId: string, input: HandoverInput, meta: ChangeMeta): Promise<HandoverResult> {
   assertAdmin(scope);
-  const from = await userOfRegion(db, scope.regionId, userId);
-  const owned = await db
+  const from = await userOfRegion(trx, scope.regionId, userId);
+  const owned = await trx
     .selectFrom("organisations")
     .select(["id", "name"])
     .where("region_id", "=", scope.regionId)
@@ -130,7 +130,7 @@ export async function handOverOrganisations(db: Database, scope: Scope, userId: 
   const targetIds = [...new Set([input.toUserId, ...Object.values(assignments)].filter((id): id is string => Boolean(id)))];
   const valid = new Set(
     targetIds.length
-      ? (await db.selectFrom("users").select("id").where("id", "in", targetIds).where("region_id", "=", scope.regionId)
+      ? (await trx.selectFrom("users").select("id").where("id", "in", targetIds).where("region_id", "=", scope.regionId)
           .where("active", "=", true).where("role", "<>", "partner").execute()).map((u) => u.id)
       : [],
   );
@@ -152,13 +152,13 @@ export async function handOverOrganisations(db: Database, scope: Scope, userId: 
 
   const today = toLocalDate(meta.now);
   for (const row of plan) {
-    await db
+    await trx
       .updateTable("organisations")
       .set({ account_holder_id: row.toUserId, updated_at: meta.now, version: sql`version + 1` })
       .where("id", "=", row.organisationId)
       .execute();
-    await changeAccountHolder(db, scope.regionId, row.organisationId, row.toUserId, meta);
-    await recordAudit(db, {
+    await changeAccountHolder(trx, scope.regionId, row.organisationId, row.toUserId, meta);
+    await recordAudit(trx, {
       regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.handover", entityType: "organisation", entityId: row.organisationId,
       before: { accountHolderId: userId }, after: { accountHolderId: row.toUserId }, now: meta.now,
     });
@@ -173,7 +173,7 @@ export async function handOverOrganisations(db: Database, scope: Scope, userId: 
     from unnest(${organisationIds}::uuid[], ${newOwnerIds}::uuid[]) as p(organisation_id, user_id)
     where t.organisation_id = p.organisation_id and t.status = 'open'
       and (t.assignee_id = ${userId} or t.source = 'health') and t.assignee_id <> p.user_id
-    returning t.id`.execute(db);
+    returning t.id`.execute(trx);
   // Where no follow-up is waiting, the new owner gets one to introduce themselves: before the
   // "new owner, no contact" signal would cool the relationship after 30 days.
   const [before = "", after = ""] = translator("nl")("handover.taskTitle", { name: "\u0000" }).split("\u0000");
@@ -183,31 +183,31 @@ export async function handOverOrganisations(db: Database, scope: Scope, userId: 
       'open', 'handover', ${meta.actor?.id ?? null}, ${meta.now}
     from unnest(${organisationIds}::uuid[], ${newOwnerIds}::uuid[]) as p(organisation_id, user_id)
     join organisations o on o.id = p.organisation_id
-    where not exists (select 1 from tasks t where t.organisation_id = o.id and t.status = 'open' and t.source in ('health', 'handover'))`.execute(db);
+    where not exists (select 1 from tasks t where t.organisation_id = o.id and t.status = 'open' and t.source in ('health', 'handover'))`.execute(trx);
 
-  await recordAudit(db, {
+  await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "user.handover", entityType: "user", entityId: userId,
     after: { assignments: Object.fromEntries(plan.map((row) => [row.organisationId, row.toUserId])), tasksMoved: moved.rows.map((r) => r.id) }, now: meta.now,
   });
-  await recomputeOrganisations(db, organisationIds, meta.now);
+  await recomputeOrganisations(trx, organisationIds, meta.now);
 
-  const emailsQueued = await queueHandoverSummaries(db, scope.regionId, { fromName: from.name, plan, today }, meta);
+  const emailsQueued = await queueHandoverSummaries(trx, scope.regionId, { fromName: from.name, plan, today }, meta);
   return { userId, organisations: plan, tasksMoved: moved.rows.length, emailsQueued };
 }
 
 /** One email per new owner, in their language, with every relationship they received. */
-async function queueHandoverSummaries(db: Database, regionId: string, input: { fromName: string; plan: Array<{ organisationId: string; toUserId: string }>; today: string }, meta: ChangeMeta) {
+async function queueHandoverSummaries(trx: Tx, regionId: string, input: { fromName: string; plan: Array<{ organisationId: string; toUserId: string }>; today: string }, meta: ChangeMeta) {
   const byOwner = new Map<string, string[]>();
   for (const row of input.plan) byOwner.set(row.toUserId, [...(byOwner.get(row.toUserId) ?? []), row.organisationId]);
-  const recipients = await db.selectFrom("users").select(["id", "name", "email", "locale"]).where("id", "in", [...byOwner.keys()]).execute();
-  const region = await getRegion(db, regionId);
+  const recipients = await trx.selectFrom("users").select(["id", "name", "email", "locale"]).where("id", "in", [...byOwner.keys()]).execute();
+  const region = await getRegion(trx, regionId);
   for (const recipient of recipients) {
-    const organisations = await relationshipSummaries(db, byOwner.get(recipient.id) ?? [], { locale: recipient.locale, today: input.today, appUrl: meta.appUrl });
+    const organisations = await relationshipSummaries(trx, byOwner.get(recipient.id) ?? [], { locale: recipient.locale, today: input.today, appUrl: meta.appUrl });
     const message = await renderHandoverSummaryEmail({
       locale: recipient.locale, name: recipient.name, fromName: input.fromName, assignedBy: meta.actor?.name ?? null,
       regionName: region.name, organisations, tasksUrl: `${meta.appUrl}/tasks`,
     });
-    await queueEmail(db, { regionId, template: "handover_summary", to: recipient.email, toName: recipient.name, message, now: meta.now });
+    await queueEmail(trx, { regionId, template: "handover_summary", to: recipient.email, toName: recipient.name, message, now: meta.now });
   }
   return recipients.length;
 }

@@ -1,6 +1,9 @@
 import { sql } from "kysely";
 import type { HealthState } from "../../../db/schema";
 import type { Database } from "../../db/database";
+import type { ReasonCode } from "./health.schemas";
+
+export { REASON_CODES, type ReasonCode } from "./health.schemas";
 
 /**
  * Relationship health, computed set-based in one SQL statement (DESIGN.md, "Relationship health").
@@ -10,12 +13,6 @@ import type { Database } from "../../db/database";
  * before `today`. Every rule reads dates up to `today` only, so a
  * recompute "as of" an earlier day gives that day's picture: the demo builds its history that way.
  */
-export const REASON_CODES = [
-  "no_recent_contact", "contact_left", "no_contact_person", "single_threaded",
-  "account_holder_left", "new_owner_no_contact", "activity_stopped", "commitment_at_risk",
-] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
-
 /** A reason as stored: the sentence is made when it is shown, in the reader's language. */
 export type StoredReason = { code: ReasonCode; state: Exclude<HealthState, "healthy">; since: string; params: Record<string, unknown> };
 

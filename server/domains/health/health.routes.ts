@@ -1,18 +1,19 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import type { Role } from "../../../db/schema";
 import { scopeOf } from "../../auth/current-user";
+import { runChange } from "../../change";
 import { apiUser, requireApiRole } from "../../http/api-auth";
-import { readJson } from "../../http/body";
-import type { HonoEnv } from "../../http/env";
-import { parseInput } from "../../validation";
-import { HolidayInput, ListHealthInput, RecomputeInput, SnoozeInput, TrendInput, UpdateHealthSettingsInput } from "./health.schemas";
+import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
+import { IdParam, page } from "../../http/api-schemas";
+import {
+  HealthCountsResponse, HealthHistoryItemResponse, HealthListItemResponse, HealthSettingsResponse, HealthTrendDayResponse, HolidayInput, HolidayResponse,
+  ListHealthInput, OrganisationHealthResponse, RecomputeInput, RecomputeResponse, SnoozeInput, SnoozeResponse, TrendInput, UpdateHealthSettingsInput,
+} from "./health.schemas";
 import {
   addHoliday, endSnooze, getHealthSettings, getOrganisationHealth, healthCounts, listHealth, organisationHealthHistory,
   recomputeHealth, regionHealthTrend, removeHoliday, snoozeOrganisation, updateHealthSettings,
 } from "./health.service";
 
-const RecordId = z.object({ id: z.uuid() });
 // Health is the school's own judgement of a relationship: staff see it, partners do not.
 const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
 
@@ -20,78 +21,201 @@ const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
  * /api/v1/health: the region's relationships by state (`?state=cold`), counts, the trend, a
  * recompute now, and the region's cadences and school holidays. Reasons come in the caller's language.
  */
-export const healthApi = new Hono<HonoEnv>()
-  .get("/", requireApiRole(...STAFF), async (c) => {
+export const healthApi = apiRouter();
+
+declareRoute(
+  healthApi,
+  {
+    method: "get",
+    path: "/",
+    summary: "Relationships by health, most important first (tier, then longest in that state); `state` may be repeated; snoozed ones are included unless includeSnoozed=false",
+    middleware: [requireApiRole(...STAFF)],
+    request: { query: ListHealthInput },
+    responses: { 200: jsonContent(page(HealthListItemResponse), "A page of relationships") },
+  },
+  async (c) => {
     const user = apiUser(c);
-    const query = c.req.queries();
-    const input = parseInput(ListHealthInput, { ...c.req.query(), state: query.state });
+    const input = c.req.valid("query");
     const { db, clock } = c.get("services");
     // The API lists snoozed relationships too (it is data, not a to-do list), unless asked not to.
     return c.json(await listHealth(db, scopeOf(user), { ...input, includeSnoozed: input.includeSnoozed ?? true }, { locale: user.locale, today: clock.today() }));
-  })
-  .get("/counts", requireApiRole(...STAFF), async (c) => {
+  },
+);
+
+declareRoute(
+  healthApi,
+  {
+    method: "get",
+    path: "/counts",
+    summary: "How many relationships are healthy, watch, cooling and cold (and snoozed)",
+    middleware: [requireApiRole(...STAFF)],
+    responses: { 200: jsonContent(HealthCountsResponse, "The counts") },
+  },
+  async (c) => {
     const { db, clock } = c.get("services");
     return c.json(await healthCounts(db, scopeOf(apiUser(c)), clock.today()));
-  })
-  .get("/trend", requireApiRole(...STAFF), async (c) => {
-    const { from, to } = parseInput(TrendInput, c.req.query());
-    const { db } = c.get("services");
-    return c.json({ items: await regionHealthTrend(db, scopeOf(apiUser(c)), { from, to }), nextCursor: null });
-  })
-  .post("/recompute", requireApiRole("admin"), async (c) => {
+  },
+);
+
+declareRoute(
+  healthApi,
+  {
+    method: "get",
+    path: "/trend",
+    summary: "The region's counts per day, for the chart over the school year",
+    middleware: [requireApiRole(...STAFF)],
+    request: { query: TrendInput },
+    responses: { 200: jsonContent(z.object({ items: z.array(HealthTrendDayResponse), nextCursor: z.null() }), "The counts per day") },
+  },
+  async (c) => c.json({ items: await regionHealthTrend(c.get("services").db, scopeOf(apiUser(c)), c.req.valid("query")), nextCursor: null }),
+);
+
+declareRoute(
+  healthApi,
+  {
+    method: "post",
+    path: "/recompute",
+    summary: "Recompute the region's health now, or one organisation's (admin)",
+    middleware: [requireApiRole("admin")],
+    request: { body: jsonBody(RecomputeInput, { required: false }) },
+    responses: { 200: jsonContent(RecomputeResponse, "What the recompute saw and changed") },
+  },
+  async (c) => {
     const user = apiUser(c);
-    const input = parseInput(RecomputeInput, await readJson(c, { optional: true }));
+    const input = c.req.valid("json");
     const { db, clock } = c.get("services");
     // Another region's organisation is not found, like everywhere else.
     if (input.organisationId) await getOrganisationHealth(db, scopeOf(user), input.organisationId, { locale: user.locale, today: clock.today() });
     const started = performance.now();
     const result = await recomputeHealth(db, input.organisationId ? { organisationIds: [input.organisationId] } : { regionId: user.regionId }, clock.now());
     return c.json({ ...result, milliseconds: Math.round(performance.now() - started) });
-  })
-  .get("/settings", requireApiRole(...STAFF), async (c) => c.json(await getHealthSettings(c.get("services").db, apiUser(c).regionId)))
-  .patch("/settings", requireApiRole("admin"), async (c) => {
-    const user = apiUser(c);
-    const input = parseInput(UpdateHealthSettingsInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => updateHealthSettings(trx, scopeOf(user), input, { actor: user, now: clock.now() })));
-  })
-  .post("/settings/holidays", requireApiRole("admin"), async (c) => {
-    const user = apiUser(c);
-    const input = parseInput(HolidayInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => addHoliday(trx, scopeOf(user), input, { actor: user, now: clock.now() })), 201);
-  })
-  .delete("/settings/holidays/:id", requireApiRole("admin"), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(RecordId, c.req.param());
-    const { db, clock } = c.get("services");
-    await db.transaction().execute((trx) => removeHoliday(trx, scopeOf(user), id, { actor: user, now: clock.now() }));
+  },
+);
+
+declareRoute(
+  healthApi,
+  {
+    method: "get",
+    path: "/settings",
+    summary: "The region's cadences per tier, coordinator and school holidays",
+    middleware: [requireApiRole(...STAFF)],
+    responses: { 200: jsonContent(HealthSettingsResponse, "The settings") },
+  },
+  async (c) => c.json(await getHealthSettings(c.get("services").db, apiUser(c).regionId)),
+);
+
+declareRoute(
+  healthApi,
+  {
+    method: "patch",
+    path: "/settings",
+    summary: "Change the cadences and coordinator (admin; stale version: 409)",
+    middleware: [requireApiRole("admin")],
+    request: { body: jsonBody(UpdateHealthSettingsInput) },
+    responses: { 200: jsonContent(HealthSettingsResponse, "The settings") },
+  },
+  async (c) => {
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => updateHealthSettings(trx, scope, input, meta)));
+  },
+);
+
+declareRoute(
+  healthApi,
+  {
+    method: "post",
+    path: "/settings/holidays",
+    summary: "Add a school holiday (admin)",
+    middleware: [requireApiRole("admin")],
+    request: { body: jsonBody(HolidayInput) },
+    responses: { 201: jsonContent(HolidayResponse, "The holiday") },
+  },
+  async (c) => {
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => addHoliday(trx, scope, input, meta)), 201);
+  },
+);
+
+declareRoute(
+  healthApi,
+  {
+    method: "delete",
+    path: "/settings/holidays/{id}",
+    summary: "Remove a school holiday (admin)",
+    middleware: [requireApiRole("admin")],
+    request: { params: IdParam },
+    responses: { 204: { description: "Removed" } },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => removeHoliday(trx, scope, id, meta));
     return c.body(null, 204);
-  });
+  },
+);
 
 /** /api/v1/organisations/{id}/health, its history and its snooze. */
-export const organisationHealthApi = new Hono<HonoEnv>()
-  .get("/:id/health", requireApiRole(...STAFF), async (c) => {
+export const organisationHealthApi = apiRouter();
+
+declareRoute(
+  organisationHealthApi,
+  {
+    method: "get",
+    path: "/{id}/health",
+    summary: "The organisation's health: state, since, and its reasons, each with a message and a next step in the caller's language",
+    middleware: [requireApiRole(...STAFF)],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(OrganisationHealthResponse, "The organisation's health") },
+  },
+  async (c) => {
     const user = apiUser(c);
-    const { id } = parseInput(RecordId, c.req.param());
     const { db, clock } = c.get("services");
-    return c.json(await getOrganisationHealth(db, scopeOf(user), id, { locale: user.locale, today: clock.today() }));
-  })
-  .get("/:id/health/history", requireApiRole(...STAFF), async (c) => {
-    const { id } = parseInput(RecordId, c.req.param());
-    return c.json({ items: await organisationHealthHistory(c.get("services").db, scopeOf(apiUser(c)), id), nextCursor: null });
-  })
-  .post("/:id/snooze", requireApiRole(...STAFF), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(RecordId, c.req.param());
-    const input = parseInput(SnoozeInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => snoozeOrganisation(trx, scopeOf(user), id, input, { actor: user, now: clock.now() })), 201);
-  })
-  .delete("/:id/snooze", requireApiRole(...STAFF), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(RecordId, c.req.param());
-    const { db, clock } = c.get("services");
-    await db.transaction().execute((trx) => endSnooze(trx, scopeOf(user), id, { actor: user, now: clock.now() }));
+    return c.json(await getOrganisationHealth(db, scopeOf(user), c.req.valid("param").id, { locale: user.locale, today: clock.today() }));
+  },
+);
+
+declareRoute(
+  organisationHealthApi,
+  {
+    method: "get",
+    path: "/{id}/health/history",
+    summary: "Each change of the organisation's health state, oldest first",
+    middleware: [requireApiRole(...STAFF)],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(z.object({ items: z.array(HealthHistoryItemResponse), nextCursor: z.null() }), "The state changes") },
+  },
+  async (c) => c.json({ items: await organisationHealthHistory(c.get("services").db, scopeOf(apiUser(c)), c.req.valid("param").id), nextCursor: null }),
+);
+
+declareRoute(
+  organisationHealthApi,
+  {
+    method: "post",
+    path: "/{id}/snooze",
+    summary: "Take the relationship off 'Aandacht nodig' for some weeks, with a reason",
+    middleware: [requireApiRole(...STAFF)],
+    request: { params: IdParam, body: jsonBody(SnoozeInput) },
+    responses: { 201: jsonContent(SnoozeResponse, "The snooze") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => snoozeOrganisation(trx, scope, id, input, meta)), 201);
+  },
+);
+
+declareRoute(
+  organisationHealthApi,
+  {
+    method: "delete",
+    path: "/{id}/snooze",
+    summary: "End the snooze",
+    middleware: [requireApiRole(...STAFF)],
+    request: { params: IdParam },
+    responses: { 204: { description: "Ended" } },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => endSnooze(trx, scope, id, meta));
     return c.body(null, 204);
-  });
+  },
+);

@@ -1,7 +1,13 @@
 import { z } from "zod";
-import { HEALTH_STATES, ORGANISATION_KINDS } from "../../../db/schema";
+import { HEALTH_STATES, ORGANISATION_KINDS, TIERS } from "../../../db/schema";
+import { CalendarDay, Timestamp } from "../../http/api-schemas";
 
-const CalendarDay = z.iso.date();
+/** Why a relationship is not healthy, as stored; the sentence is made in the reader's language when shown. */
+export const REASON_CODES = [
+  "no_recent_contact", "contact_left", "no_contact_person", "single_threaded",
+  "account_holder_left", "new_owner_no_contact", "activity_stopped", "commitment_at_risk",
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
 
 /** GET /health and the "Aandacht nodig" page: which relationships, most important first. */
 export const ListHealthInput = z.object({
@@ -45,3 +51,85 @@ export const RecomputeInput = z.object({ organisationId: z.uuid().optional() });
 export const TrendInput = z
   .object({ from: CalendarDay, to: CalendarDay })
   .refine((value) => value.to >= value.from, { path: ["to"], message: "validation.endBeforeStart" });
+
+/** A reason in the caller's language, with what to do about it. */
+export const HealthReasonResponse = z.object({
+  code: z.enum(REASON_CODES),
+  state: z.enum(HEALTH_STATES).exclude(["healthy"]),
+  since: CalendarDay,
+  message: z.string(),
+  nextStep: z.string(),
+});
+
+/** One relationship of GET /health. */
+export const HealthListItemResponse = z.object({
+  organisationId: z.uuid(),
+  name: z.string(),
+  kind: z.enum(ORGANISATION_KINDS),
+  tier: z.enum(TIERS),
+  version: z.number().int(),
+  subregionName: z.string().nullable(),
+  accountHolderId: z.uuid().nullable(),
+  accountHolderName: z.string().nullable(),
+  state: z.enum(HEALTH_STATES),
+  since: CalendarDay,
+  lastContactDate: CalendarDay.nullable(),
+  reasons: z.array(HealthReasonResponse),
+  snoozedUntil: CalendarDay.nullable(),
+});
+
+export const HealthCountsResponse = z.object({
+  healthy: z.number().int(),
+  watch: z.number().int(),
+  cooling: z.number().int(),
+  cold: z.number().int(),
+  snoozed: z.number().int(),
+});
+
+/** The region's counts on one day of the chart. */
+export const HealthTrendDayResponse = z.object({
+  day: CalendarDay,
+  healthy: z.number().int(),
+  watch: z.number().int(),
+  cooling: z.number().int(),
+  cold: z.number().int(),
+});
+
+export const RecomputeResponse = z.object({
+  organisations: z.number().int(),
+  changed: z.number().int(),
+  tasksCreated: z.number().int(),
+  milliseconds: z.number().int(),
+});
+
+export const HolidayResponse = z.object({ id: z.uuid(), name: z.string(), startDate: CalendarDay, endDate: CalendarDay });
+
+export const HealthSettingsResponse = z.object({
+  cadenceStrategicDays: z.number().int(),
+  cadenceRegularDays: z.number().int(),
+  cadenceOccasionalDays: z.number().int(),
+  coordinatorUserId: z.uuid().nullable(),
+  version: z.number().int(),
+  holidays: z.array(HolidayResponse),
+});
+
+export const SnoozeResponse = z.object({ until: CalendarDay, reason: z.string() });
+
+/** One organisation's health; `computedAt` is the epoch for an organisation never computed. */
+export const OrganisationHealthResponse = z.object({
+  organisationId: z.uuid(),
+  state: z.enum(HEALTH_STATES),
+  since: CalendarDay,
+  lastContactDate: CalendarDay.nullable(),
+  reasons: z.array(HealthReasonResponse),
+  computedAt: Timestamp,
+  snooze: SnoozeResponse.nullable(),
+});
+
+/** One change of an organisation's state. */
+export const HealthHistoryItemResponse = z.object({
+  state: z.enum(HEALTH_STATES),
+  previousState: z.enum(HEALTH_STATES).nullable(),
+  reasonCodes: z.array(z.enum(REASON_CODES)),
+  changedOn: CalendarDay,
+});

@@ -3,7 +3,7 @@ import type { HealthState, Locale, OrganisationKind, Tier } from "../../../db/sc
 import { translator } from "../../../i18n";
 import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
@@ -270,12 +270,12 @@ export async function organisationHealthHistory(db: Database, scope: Scope, orga
 }
 
 /** Takes a relationship off "Aandacht nodig" for some weeks, with a reason; audited. */
-export async function snoozeOrganisation(db: Database, scope: Scope, organisationId: string, input: SnoozeInput, meta: HealthChangeMeta) {
+export async function snoozeOrganisation(trx: Tx, scope: Scope, organisationId: string, input: SnoozeInput, meta: HealthChangeMeta) {
   assertStaff(scope);
-  await assertOrganisation(db, scope, organisationId);
+  await assertOrganisation(trx, scope, organisationId);
   const today = toLocalDate(meta.now);
-  await db.updateTable("health_snoozes").set({ ended_at: meta.now }).where("organisation_id", "=", organisationId).where("ended_at", "is", null).execute();
-  const snooze = await db
+  await trx.updateTable("health_snoozes").set({ ended_at: meta.now }).where("organisation_id", "=", organisationId).where("ended_at", "is", null).execute();
+  const snooze = await trx
     .insertInto("health_snoozes")
     .values({
       region_id: scope.regionId, organisation_id: organisationId, until: sql<string>`${today}::date + ${input.weeks * 7}::int`,
@@ -283,19 +283,19 @@ export async function snoozeOrganisation(db: Database, scope: Scope, organisatio
     })
     .returning(["id", "until", "reason"])
     .executeTakeFirstOrThrow();
-  await recordAudit(db, {
+  await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.snooze", entityType: "organisation", entityId: organisationId,
     after: { until: snooze.until, reason: snooze.reason }, now: meta.now,
   });
   return { until: snooze.until, reason: snooze.reason };
 }
 
-export async function endSnooze(db: Database, scope: Scope, organisationId: string, meta: HealthChangeMeta) {
+export async function endSnooze(trx: Tx, scope: Scope, organisationId: string, meta: HealthChangeMeta) {
   assertStaff(scope);
-  await assertOrganisation(db, scope, organisationId);
-  const ended = await db.updateTable("health_snoozes").set({ ended_at: meta.now }).where("organisation_id", "=", organisationId).where("ended_at", "is", null).returning("id").execute();
+  await assertOrganisation(trx, scope, organisationId);
+  const ended = await trx.updateTable("health_snoozes").set({ ended_at: meta.now }).where("organisation_id", "=", organisationId).where("ended_at", "is", null).returning("id").execute();
   if (ended.length) {
-    await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.unsnooze", entityType: "organisation", entityId: organisationId, now: meta.now });
+    await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.unsnooze", entityType: "organisation", entityId: organisationId, now: meta.now });
   }
 }
 
@@ -325,15 +325,15 @@ export async function getHealthSettings(db: Database, regionId: string): Promise
 }
 
 /** Cadences and the coordinator (who gets the follow-ups of relationships without an owner). Admins only. */
-export async function updateHealthSettings(db: Database, scope: Scope, input: UpdateHealthSettingsInput, meta: HealthChangeMeta): Promise<HealthSettings> {
+export async function updateHealthSettings(trx: Tx, scope: Scope, input: UpdateHealthSettingsInput, meta: HealthChangeMeta): Promise<HealthSettings> {
   if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can change the health settings");
-  const before = await getHealthSettings(db, scope.regionId);
+  const before = await getHealthSettings(trx, scope.regionId);
   if (input.coordinatorUserId) {
-    const coordinator = await db.selectFrom("users").select("id").where("id", "=", input.coordinatorUserId).where("region_id", "=", scope.regionId)
+    const coordinator = await trx.selectFrom("users").select("id").where("id", "=", input.coordinatorUserId).where("region_id", "=", scope.regionId)
       .where("active", "=", true).where("role", "<>", "partner").executeTakeFirst();
     if (!coordinator) throw validationFailed({ coordinatorUserId: "validation.unknownCoordinator" });
   }
-  const updated = await db
+  const updated = await trx
     .updateTable("region_health_settings")
     .set({
       cadence_strategic_days: input.cadenceStrategicDays, cadence_regular_days: input.cadenceRegularDays, cadence_occasional_days: input.cadenceOccasionalDays,
@@ -346,28 +346,28 @@ export async function updateHealthSettings(db: Database, scope: Scope, input: Up
     .executeTakeFirst();
   if (!updated) throw new AppError("CONFLICT", "The settings were changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
   const { holidays: _h, version: _v, ...beforeValues } = before;
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.settings", entityType: "region", entityId: scope.regionId, before: beforeValues, after: input, now: meta.now });
-  await recomputeHealth(db, { regionId: scope.regionId }, meta.now);
-  return getHealthSettings(db, scope.regionId);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.settings", entityType: "region", entityId: scope.regionId, before: beforeValues, after: input, now: meta.now });
+  await recomputeHealth(trx, { regionId: scope.regionId }, meta.now);
+  return getHealthSettings(trx, scope.regionId);
 }
 
-export async function addHoliday(db: Database, scope: Scope, input: HolidayInput, meta: HealthChangeMeta) {
+export async function addHoliday(trx: Tx, scope: Scope, input: HolidayInput, meta: HealthChangeMeta) {
   if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can change the school holidays");
-  const holiday = await db
+  const holiday = await trx
     .insertInto("school_holidays")
     .values({ region_id: scope.regionId, name: input.name, start_date: input.startDate, end_date: input.endDate, created_at: meta.now })
     .returning(["id", "name", "start_date as startDate", "end_date as endDate"])
     .executeTakeFirstOrThrow();
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.holiday.add", entityType: "region", entityId: scope.regionId, after: input, now: meta.now });
-  await recomputeHealth(db, { regionId: scope.regionId }, meta.now);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.holiday.add", entityType: "region", entityId: scope.regionId, after: input, now: meta.now });
+  await recomputeHealth(trx, { regionId: scope.regionId }, meta.now);
   return holiday;
 }
 
-export async function removeHoliday(db: Database, scope: Scope, holidayId: string, meta: HealthChangeMeta) {
+export async function removeHoliday(trx: Tx, scope: Scope, holidayId: string, meta: HealthChangeMeta) {
   if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can change the school holidays");
-  const removed = await db.deleteFrom("school_holidays").where("id", "=", holidayId).where("region_id", "=", scope.regionId)
+  const removed = await trx.deleteFrom("school_holidays").where("id", "=", holidayId).where("region_id", "=", scope.regionId)
     .returning(["name", "start_date as startDate", "end_date as endDate"]).executeTakeFirst();
   if (!removed) throw notFound("Holiday");
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.holiday.remove", entityType: "region", entityId: scope.regionId, before: removed, now: meta.now });
-  await recomputeHealth(db, { regionId: scope.regionId }, meta.now);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.holiday.remove", entityType: "region", entityId: scope.regionId, before: removed, now: meta.now });
+  await recomputeHealth(trx, { regionId: scope.regionId }, meta.now);
 }

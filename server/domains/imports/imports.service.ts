@@ -4,7 +4,7 @@ import { type Locale, translator } from "../../../i18n";
 import type { Organisation } from "../organisations/organisations.service";
 import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { jsonb } from "../../db/json";
 import { AppError, notFound } from "../../errors";
 import { parseInput, translateFields } from "../../validation";
@@ -16,10 +16,9 @@ import { AddContactInput } from "../people/people.schemas";
 import type { Actor } from "../../auth/current-user";
 import { checkMapping, columnLetter, guessMapping, KIND_VALUES, normalise, STATUS_VALUES, TIER_VALUES } from "./imports.mapping";
 import type { ImportTable } from "./imports.parse";
-import type { ColumnMapping, ImportField } from "./imports.schemas";
+import type { ColumnMapping, ImportField, RowOutcome } from "./imports.schemas";
 
 export type ImportMeta = { actor: Actor; now: Date };
-export type RowOutcome = "new" | "update" | "duplicate" | "error";
 export type ImportCounts = Record<RowOutcome, number> & { contacts: number };
 
 /** Why a row cannot be imported, by column: a translation key (`key|{params}`) until it is shown. */
@@ -305,7 +304,7 @@ type WriteContext = { regionId: string; importId: string; fileName: string; meta
  * jobs, each a few multi-row statements (jsonb_to_recordset), plus their audit entries. The caller
  * holds the transaction, so a failure anywhere writes nothing.
  */
-async function writeImport(trx: Database, analysis: Analysis, ctx: WriteContext): Promise<ImportCounts> {
+async function writeImport(trx: Tx, analysis: Analysis, ctx: WriteContext): Promise<ImportCounts> {
   const { regionId, importId, meta } = ctx;
   const actorId = meta.actor?.id ?? null;
   let done = 0;
@@ -427,7 +426,7 @@ function toColumns(v: OrganisationValues) {
 }
 
 type AuditRow = { action: string; entity_type: string; entity_id: string; before: unknown; after: unknown };
-async function auditMany(trx: Database, regionId: string, actorId: string | null, now: Date, entries: AuditRow[]) {
+async function auditMany(trx: Tx, regionId: string, actorId: string | null, now: Date, entries: AuditRow[]) {
   if (!entries.length) return;
   await sql`
     insert into audit_log (region_id, actor_id, action, entity_type, entity_id, before, after, created_at)
@@ -470,11 +469,11 @@ const recordColumns = [
  * Keeps an uploaded file's rows for the next steps (mapping, preview, commit), in the caller's
  * region. The region's staged imports older than 24 hours are removed here, so no job is needed to expire them.
  */
-export async function stageImport(db: Database, regionId: string, input: { fileName: string; table: ImportTable; mapping?: ReadonlyArray<ImportField | "" | null> }, meta: ImportMeta): Promise<ImportRecord> {
+export async function stageImport(trx: Tx, regionId: string, input: { fileName: string; table: ImportTable; mapping?: ReadonlyArray<ImportField | "" | null> }, meta: ImportMeta): Promise<ImportRecord> {
   // Only the region's own: run as the owner role (past row-level security) it removed every region's (issue 14).
-  await db.deleteFrom("imports").where("region_id", "=", regionId).where("status", "=", "staged").where("created_at", "<", new Date(meta.now.getTime() - EXPIRY_MS)).execute();
+  await trx.deleteFrom("imports").where("region_id", "=", regionId).where("status", "=", "staged").where("created_at", "<", new Date(meta.now.getTime() - EXPIRY_MS)).execute();
   const mapping = input.mapping ?? guessMapping(input.table.headers);
-  const { id } = await db
+  const { id } = await trx
     .insertInto("imports")
     .values({
       region_id: regionId,
@@ -489,7 +488,7 @@ export async function stageImport(db: Database, regionId: string, input: { fileN
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  return getImport(db, regionId, id, meta.now);
+  return getImport(trx, regionId, id, meta.now);
 }
 
 /** A staged or committed import of the region; another region's, or an expired staged one, is not found. */
@@ -527,12 +526,12 @@ async function stagedTable(db: Database, regionId: string, id: string): Promise<
 }
 
 /** The mapping a person chose; checked at once, so a column left open is named before the preview. */
-export async function setImportMapping(db: Database, regionId: string, id: string, proposed: ReadonlyArray<ImportField | "" | null>, now: Date): Promise<ImportRecord> {
-  const record = await getImport(db, regionId, id, now);
+export async function setImportMapping(trx: Tx, regionId: string, id: string, proposed: ReadonlyArray<ImportField | "" | null>, now: Date): Promise<ImportRecord> {
+  const record = await getImport(trx, regionId, id, now);
   if (record.status !== "staged") throw new AppError("CONFLICT", "This import has been committed already", { userMessageKey: "imports.errors.alreadyCommitted" });
   const mapping = checkMapping(record.headers, proposed);
-  await db.updateTable("imports").set({ mapping: jsonb(mapping), mapping_confirmed: true, updated_at: now }).where("id", "=", id).where("region_id", "=", regionId).execute();
-  return getImport(db, regionId, id, now);
+  await trx.updateTable("imports").set({ mapping: jsonb(mapping), mapping_confirmed: true, updated_at: now }).where("id", "=", id).where("region_id", "=", regionId).execute();
+  return getImport(trx, regionId, id, now);
 }
 
 /** The preview: every row's outcome with the mapping as it stands. */
@@ -596,7 +595,7 @@ export async function commitImport(db: Database, regionId: string, id: string, m
 }
 
 /** The import's own record and its one audit entry; the file's rows are dropped, the counts kept. */
-async function finishImport(trx: Database, regionId: string, id: string, fileName: string, counts: ImportCounts, meta: ImportMeta) {
+async function finishImport(trx: Tx, regionId: string, id: string, fileName: string, counts: ImportCounts, meta: ImportMeta) {
   const written = counts.new + counts.update + counts.contacts;
   await trx
     .updateTable("imports")
@@ -607,36 +606,34 @@ async function finishImport(trx: Database, regionId: string, id: string, fileNam
 }
 
 /**
- * The API's one-step import: analysed and, unless it is a dry run, written, in one transaction
- * together with its import record, so a refused import leaves nothing behind. A dry run is kept as
- * a staged import, which `commitImport` can commit later without sending the file again.
+ * The API's one-step import: analysed and, unless it is a dry run, written, in the caller's
+ * transaction together with its import record, so a refused import leaves nothing behind. A dry run
+ * is kept as a staged import, which `commitImport` can commit later without sending the file again.
  */
 export async function importOrganisations(
-  db: Database,
+  trx: Tx,
   regionId: string,
   input: { fileName: string; table: ImportTable; mapping: ColumnMapping; dryRun: boolean },
   meta: ImportMeta,
 ): Promise<{ record: ImportRecord; analysis: Analysis }> {
   if (input.dryRun) {
-    const record = await stageImport(db, regionId, { fileName: input.fileName, table: input.table, mapping: input.mapping }, meta);
-    await db.updateTable("imports").set({ mapping_confirmed: true }).where("id", "=", record.id).execute();
-    return { record: { ...record, mappingConfirmed: true }, analysis: await analyseImport(db, regionId, input.table, input.mapping) };
+    const record = await stageImport(trx, regionId, { fileName: input.fileName, table: input.table, mapping: input.mapping }, meta);
+    await trx.updateTable("imports").set({ mapping_confirmed: true }).where("id", "=", record.id).execute();
+    return { record: { ...record, mappingConfirmed: true }, analysis: await analyseImport(trx, regionId, input.table, input.mapping) };
   }
-  return db.transaction().execute(async (trx) => {
-    const analysis = await analyseImport(trx, regionId, input.table, input.mapping);
-    if (analysis.counts.error) throw rejectedImport(analysis, input.table.headers);
-    const { id } = await trx
-      .insertInto("imports")
-      .values({
-        region_id: regionId, user_id: meta.actor?.id ?? null, file_name: input.fileName, status: "committing", headers: jsonb(input.table.headers),
-        mapping: jsonb(input.mapping), mapping_confirmed: true, row_count: input.table.rows.length, created_at: meta.now, updated_at: meta.now,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const counts = await writeImport(trx, analysis, { regionId, importId: id, fileName: input.fileName, meta });
-    await finishImport(trx, regionId, id, input.fileName, counts, meta);
-    return { record: await getImport(trx, regionId, id, meta.now), analysis };
-  });
+  const analysis = await analyseImport(trx, regionId, input.table, input.mapping);
+  if (analysis.counts.error) throw rejectedImport(analysis, input.table.headers);
+  const { id } = await trx
+    .insertInto("imports")
+    .values({
+      region_id: regionId, user_id: meta.actor?.id ?? null, file_name: input.fileName, status: "committing", headers: jsonb(input.table.headers),
+      mapping: jsonb(input.mapping), mapping_confirmed: true, row_count: input.table.rows.length, created_at: meta.now, updated_at: meta.now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const counts = await writeImport(trx, analysis, { regionId, importId: id, fileName: input.fileName, meta });
+  await finishImport(trx, regionId, id, input.fileName, counts, meta);
+  return { record: await getImport(trx, regionId, id, meta.now), analysis };
 }
 
 /** How far a commit is, for the page's progress bar. */

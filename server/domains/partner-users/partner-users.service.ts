@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Scope } from "../../auth/current-user";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { AppError, notFound } from "../../errors";
 import { createUser } from "../users/users.service";
 import type { ChangeMeta } from "../../auth/current-user";
@@ -29,7 +29,7 @@ export async function listPartnerUsers(db: Database, scope: Scope, organisationI
     .execute();
 }
 
-export async function invitePartnerUser(db: Database, scope: Scope, organisationId: string, input: { email: string; name: string }, meta: ChangeMeta) {
+export async function invitePartnerUser(db: Tx, scope: Scope, organisationId: string, input: { email: string; name: string }, meta: ChangeMeta) {
   const organisation = await organisationFor(db, scope, organisationId);
   if (organisation.archived_at) throw notFound("Organisation");
   const mayInvite = scope.role === "admin" || (scope.role === "accounthouder" && organisation.account_holder_id === scope.userId);

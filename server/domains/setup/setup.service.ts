@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { generateSecret, hashSecret } from "../../auth/secrets";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { jsonb } from "../../db/json";
 import { AppError } from "../../errors";
 import { createRegion } from "../regions/regions.service";
@@ -35,21 +35,21 @@ export async function isSetupTokenValid(db: Database, token: string): Promise<bo
 
 /** Creates the first region and its admin in one transaction the caller owns; the token is spent. */
 export async function completeSetup(
-  db: Database,
+  trx: Tx,
   input: { token: string; regionName: string; regionSlug: string; adminName: string; adminEmail: string; password: string },
   meta: { now: Date; appUrl: string },
 ) {
   // Serialise concurrent submissions: the second waits here and then finds a user.
-  await sql`select pg_advisory_xact_lock(hashtext('schakel.setup'))`.execute(db);
-  if (!(await isSetupTokenValid(db, input.token))) {
+  await sql`select pg_advisory_xact_lock(hashtext('schakel.setup'))`.execute(trx);
+  if (!(await isSetupTokenValid(trx, input.token))) {
     throw new AppError("FORBIDDEN", "This setup link is no longer valid", { userMessageKey: "setup.invalidToken" });
   }
-  const region = await createRegion(db, { name: input.regionName, slug: input.regionSlug, subregions: [] }, { actorId: null, now: meta.now });
+  const region = await createRegion(trx, { name: input.regionName, slug: input.regionSlug, subregions: [] }, { actorId: null, now: meta.now });
   const user = await createUser(
-    db,
+    trx,
     { regionId: region.id, email: input.adminEmail, name: input.adminName, role: "admin", password: input.password },
     { actor: null, now: meta.now, appUrl: meta.appUrl },
   );
-  await db.deleteFrom("instance_settings").where("key", "=", SETUP_KEY).execute();
+  await trx.deleteFrom("instance_settings").where("key", "=", SETUP_KEY).execute();
   return { region, user };
 }

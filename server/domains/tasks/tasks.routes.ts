@@ -1,37 +1,65 @@
-import { Hono } from "hono";
-import { z } from "zod";
 import type { Role } from "../../../db/schema";
 import { scopeOf } from "../../auth/current-user";
+import { runChange } from "../../change";
 import { apiUser, requireApiRole } from "../../http/api-auth";
-import { readJson } from "../../http/body";
-import type { HonoEnv } from "../../http/env";
-import { parseInput } from "../../validation";
-import { CreateTaskInput, ListTasksInput, UpdateTaskInput } from "./tasks.schemas";
+import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
+import { IdParam } from "../../http/api-schemas";
+import { CreateTaskInput, ListTasksInput, TaskListResponse, TaskResponse, UpdateTaskInput } from "./tasks.schemas";
 import { createTask, listMyTasks, updateTaskStatus } from "./tasks.service";
 
-const TaskId = z.object({ id: z.uuid() });
 // Tasks are the follow-ups of the region's staff; partners have none (yet).
 const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
 
 /** /api/v1/tasks: the caller's own follow-ups; created by hand or by Schakel, done with one PATCH. */
-export const tasksApi = new Hono<HonoEnv>()
-  .get("/", requireApiRole(...STAFF), async (c) => {
+export const tasksApi = apiRouter();
+
+declareRoute(
+  tasksApi,
+  {
+    method: "get",
+    path: "/",
+    summary: "The caller's own tasks, by due date, with isOverdue",
+    middleware: [requireApiRole(...STAFF)],
+    request: { query: ListTasksInput },
+    responses: { 200: jsonContent(TaskListResponse, "The caller's tasks of that status") },
+  },
+  async (c) => {
     const user = apiUser(c);
-    const { status } = parseInput(ListTasksInput, c.req.query());
+    const { status } = c.req.valid("query");
     const { db, clock } = c.get("services");
     return c.json(await listMyTasks(db, scopeOf(user), user.id, { status, today: clock.today() }));
-  })
-  .post("/", requireApiRole(...STAFF), async (c) => {
-    const user = apiUser(c);
-    const input = parseInput(CreateTaskInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    const created = await db.transaction().execute((trx) => createTask(trx, scopeOf(user), input, { actor: user, now: clock.now() }));
-    return c.json(created, 201);
-  })
-  .patch("/:id", requireApiRole(...STAFF), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(TaskId, c.req.param());
-    const input = parseInput(UpdateTaskInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => updateTaskStatus(trx, scopeOf(user), id, input, { actor: user, now: clock.now() })));
-  });
+  },
+);
+
+declareRoute(
+  tasksApi,
+  {
+    method: "post",
+    path: "/",
+    summary: "Create a task; without assigneeId it is the caller's own",
+    middleware: [requireApiRole(...STAFF)],
+    request: { body: jsonBody(CreateTaskInput) },
+    responses: { 201: jsonContent(TaskResponse, "The task") },
+  },
+  async (c) => {
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => createTask(trx, scope, input, meta)), 201);
+  },
+);
+
+declareRoute(
+  tasksApi,
+  {
+    method: "patch",
+    path: "/{id}",
+    summary: "Mark done or open again, with the version read (409 when stale)",
+    middleware: [requireApiRole(...STAFF)],
+    request: { params: IdParam, body: jsonBody(UpdateTaskInput) },
+    responses: { 200: jsonContent(TaskResponse, "The task") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => updateTaskStatus(trx, scope, id, input, meta)));
+  },
+);

@@ -1,10 +1,13 @@
 import { z } from "zod";
+import type { TaskSource, TaskStatus } from "../../../db/schema";
 import { Timestamp } from "../../http/api-schemas";
 
 /** A calendar day as YYYY-MM-DD (a real date: 2026-02-30 is refused). */
 const CalendarDay = z.iso.date();
 
-export const TASK_STATUSES = ["open", "done"] as const;
+export const TASK_STATUSES = ["open", "done"] as const satisfies readonly TaskStatus[];
+/** Who made a task: a person by hand, a handover (the introduction), or Schakel for a cooling relationship. */
+export const TASK_SOURCES = ["manual", "handover", "health"] as const satisfies readonly TaskSource[];
 
 /** A follow-up. Without `assigneeId` it is the creator's own. */
 export const CreateTaskInput = z.object({
@@ -35,11 +38,14 @@ export const TaskResponse = z.object({
   assigneeId: z.uuid(),
   title: z.string(),
   dueDate: CalendarDay,
-  status: z.enum(["open", "done"]),
-  source: z.enum(["manual", "handover", "health"]),
+  status: z.enum(TASK_STATUSES),
+  source: z.enum(TASK_SOURCES),
   interactionId: z.uuid().nullable(),
   version: z.number().int(),
   createdAt: Timestamp,
   completedAt: Timestamp.nullable(),
   isOverdue: z.boolean(),
 });
+
+/** The caller's tasks of one status: all of them, so never a next page. */
+export const TaskListResponse = z.object({ items: z.array(TaskResponse), nextCursor: z.null() });

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { TaskSource, TaskStatus } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -108,10 +108,10 @@ export async function insertTask(
 }
 
 /** A follow-up made by hand; without an assignee it is the creator's own. */
-export async function createTask(db: Database, scope: Scope, input: CreateTaskInput, meta: TaskChangeMeta): Promise<Task> {
+export async function createTask(trx: Tx, scope: Scope, input: CreateTaskInput, meta: TaskChangeMeta): Promise<Task> {
   const assigneeId = input.assigneeId ?? meta.actor?.id;
   if (!assigneeId) throw validationFailed({ assigneeId: "validation.required" });
-  return insertTask(db, scope, { title: input.title, dueDate: input.dueDate, assigneeId, organisationId: input.organisationId ?? null, source: "manual" }, meta);
+  return insertTask(trx, scope, { title: input.title, dueDate: input.dueDate, assigneeId, organisationId: input.organisationId ?? null, source: "manual" }, meta);
 }
 
 /**
@@ -138,12 +138,12 @@ export async function listMyTasks(
 }
 
 /** Marks a task done or open again; a stale `version` is a conflict and changes nothing. */
-export async function updateTaskStatus(db: Database, scope: Scope, id: string, input: UpdateTaskInput, meta: TaskChangeMeta): Promise<Task> {
+export async function updateTaskStatus(trx: Tx, scope: Scope, id: string, input: UpdateTaskInput, meta: TaskChangeMeta): Promise<Task> {
   const today = toLocalDate(meta.now);
-  const before = await getTask(db, scope, id, today);
+  const before = await getTask(trx, scope, id, today);
   if (before.version !== input.version) throw conflict();
   if (before.status === input.status) return before;
-  const updated = await db
+  const updated = await trx
     .updateTable("tasks")
     .set({ status: input.status, completed_at: input.status === "done" ? meta.now : null, version: sql`version + 1` })
     .where("id", "=", id)
@@ -153,16 +153,16 @@ export async function updateTaskStatus(db: Database, scope: Scope, id: string, i
     .executeTakeFirst();
   // Someone else saved between our read and this write.
   if (!updated) throw conflict();
-  const after = await getTask(db, scope, id, today);
-  await recordAudit(db, {
+  const after = await getTask(trx, scope, id, today);
+  await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: input.status === "done" ? "task.complete" : "task.reopen", entityType: "task", entityId: id,
     before: { status: before.status, version: before.version }, after: { status: after.status, version: after.version }, now: meta.now,
   });
   return after;
 }
 
-export const completeTask = (db: Database, scope: Scope, id: string, version: number, meta: TaskChangeMeta) =>
-  updateTaskStatus(db, scope, id, { status: "done", version }, meta);
+export const completeTask = (trx: Tx, scope: Scope, id: string, version: number, meta: TaskChangeMeta) =>
+  updateTaskStatus(trx, scope, id, { status: "done", version }, meta);
 
-export const reopenTask = (db: Database, scope: Scope, id: string, version: number, meta: TaskChangeMeta) =>
-  updateTaskStatus(db, scope, id, { status: "open", version }, meta);
+export const reopenTask = (trx: Tx, scope: Scope, id: string, version: number, meta: TaskChangeMeta) =>
+  updateTaskStatus(trx, scope, id, { status: "open", version }, meta);

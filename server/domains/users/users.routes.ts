@@ -1,67 +1,110 @@
-import { Hono } from "hono";
-import { z } from "zod";
+import type { Role } from "../../../db/schema";
+import { runChange } from "../../change";
 import { apiUser, requireApiRole } from "../../http/api-auth";
-import { readJson } from "../../http/body";
-import type { HonoEnv } from "../../http/env";
-import { scopeOf } from "../../auth/current-user";
-import { parseInput } from "../../validation";
-import { HandoverInput } from "../handover/handover.schemas";
+import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
+import { IdParam, page } from "../../http/api-schemas";
+import { HandoverInput, HandoverResponse } from "../handover/handover.schemas";
 import { handOverOrganisations } from "../handover/handover.service";
-import { ChangeRoleInput, InviteUserInput, ListInput } from "./users.schemas";
+import { ChangeRoleInput, InviteUserInput, ListInput, UserResponse } from "./users.schemas";
 import { changeUserRole, createUser, deactivateUser, getUser, listUsers } from "./users.service";
 
-const UserId = z.object({ id: z.uuid() });
+const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
 
 /** /api/v1/users: reading is for the region's staff, changing for its admins. Partners are refused. */
-export const usersApi = new Hono<HonoEnv>()
-  .get("/", requireApiRole("admin", "penvoerder", "accounthouder"), async (c) => {
-    const user = apiUser(c);
-    const { limit, cursor } = parseInput(ListInput, c.req.query());
-    const { db } = c.get("services");
-    return c.json(await listUsers(db, user.regionId, { limit, cursor }));
-  })
-  .post("/", requireApiRole("admin"), async (c) => {
-    const user = apiUser(c);
-    const input = parseInput(InviteUserInput, await readJson(c));
-    const { db, clock, notifyEmailQueued } = c.get("services");
-    const created = await db.transaction().execute((trx) =>
-      createUser(trx, { ...input, regionId: user.regionId }, { actor: user, now: clock.now(), appUrl: c.get("services").config.appUrl }),
-    );
-    await notifyEmailQueued();
+export const usersApi = apiRouter();
+
+declareRoute(
+  usersApi,
+  {
+    method: "get",
+    path: "/",
+    summary: "Users of the caller's region (admin, penvoerder, accounthouder)",
+    middleware: [requireApiRole(...STAFF)],
+    request: { query: ListInput },
+    responses: { 200: jsonContent(page(UserResponse), "A page of users") },
+  },
+  async (c) => {
+    const { limit, cursor } = c.req.valid("query");
+    return c.json(await listUsers(c.get("services").db, apiUser(c).regionId, { limit, cursor }));
+  },
+);
+
+declareRoute(
+  usersApi,
+  {
+    method: "post",
+    path: "/",
+    summary: "Invite a user (admin); the invitation goes through the email outbox",
+    middleware: [requireApiRole("admin")],
+    request: { body: jsonBody(InviteUserInput) },
+    responses: { 201: jsonContent(UserResponse, "The invited user") },
+  },
+  async (c) => {
+    const input = c.req.valid("json");
+    const created = await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => createUser(trx, { ...input, regionId: scope.regionId }, meta));
     return c.json(created, 201);
-  })
-  .get("/:id", requireApiRole("admin", "penvoerder", "accounthouder"), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(UserId, c.req.param());
-    return c.json(await getUser(c.get("services").db, user.regionId, id));
-  })
-  .patch("/:id", requireApiRole("admin"), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(UserId, c.req.param());
-    const input = parseInput(ChangeRoleInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    const changed = await db.transaction().execute((trx) =>
-      changeUserRole(trx, user.regionId, { userId: id, ...input }, { actor: user, now: clock.now(), appUrl: c.get("services").config.appUrl }),
-    );
-    return c.json(changed);
-  })
-  .post("/:id/deactivate", requireApiRole("admin"), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(UserId, c.req.param());
-    const { db, clock } = c.get("services");
-    const changed = await db.transaction().execute((trx) =>
-      deactivateUser(trx, user.regionId, id, { actor: user, now: clock.now(), appUrl: c.get("services").config.appUrl }),
-    );
-    return c.json(changed);
-  })
-  .post("/:id/handover", requireApiRole("admin"), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(UserId, c.req.param());
-    const input = parseInput(HandoverInput, await readJson(c));
-    const { db, clock, notifyEmailQueued } = c.get("services");
-    const result = await db.transaction().execute((trx) =>
-      handOverOrganisations(trx, scopeOf(user), id, input, { actor: user, now: clock.now(), appUrl: c.get("services").config.appUrl }),
-    );
-    if (result.emailsQueued) await notifyEmailQueued();
-    return c.json(result);
-  });
+  },
+);
+
+declareRoute(
+  usersApi,
+  {
+    method: "get",
+    path: "/{id}",
+    summary: "One user",
+    middleware: [requireApiRole(...STAFF)],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(UserResponse, "The user") },
+  },
+  async (c) => c.json(await getUser(c.get("services").db, apiUser(c).regionId, c.req.valid("param").id)),
+);
+
+declareRoute(
+  usersApi,
+  {
+    method: "patch",
+    path: "/{id}",
+    summary: "Change a user's role (admin), with the version read (409 when stale)",
+    middleware: [requireApiRole("admin")],
+    request: { params: IdParam, body: jsonBody(ChangeRoleInput) },
+    responses: { 200: jsonContent(UserResponse, "The changed user") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => changeUserRole(trx, scope.regionId, { userId: id, ...input }, meta)));
+  },
+);
+
+declareRoute(
+  usersApi,
+  {
+    method: "post",
+    path: "/{id}/deactivate",
+    summary: "Deactivate a user (admin): they can no longer sign in, and their sessions and API tokens stop working",
+    middleware: [requireApiRole("admin")],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(UserResponse, "The user") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => deactivateUser(trx, scope.regionId, id, meta)));
+  },
+);
+
+declareRoute(
+  usersApi,
+  {
+    method: "post",
+    path: "/{id}/handover",
+    summary: "Hand a user's organisations over to colleagues (admin): all to `toUserId`, or per organisation through `assignments`; each new owner gets one summary email",
+    middleware: [requireApiRole("admin")],
+    request: { params: IdParam, body: jsonBody(HandoverInput) },
+    responses: { 200: jsonContent(HandoverResponse, "The organisations handed over, tasks moved and emails queued") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => handOverOrganisations(trx, scope, id, input, meta)));
+  },
+);

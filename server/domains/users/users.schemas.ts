@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LOCALES, ROLES } from "../../../db/schema";
+import { Timestamp } from "../../http/api-schemas";
 
 export const EmailAddress = z.string().trim().toLowerCase().min(1).max(254).pipe(z.email());
 export const UserRole = z.enum(ROLES);
@@ -48,4 +49,19 @@ export const LocaleInput = z.object({ locale: z.enum(LOCALES) });
 export const ListInput = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
+});
+
+/** A user as the API answers it. */
+export const UserResponse = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  regionId: z.uuid(),
+  organisationId: z.uuid().nullable(),
+  active: z.boolean(),
+  invited: z.boolean(),
+  locale: z.enum(LOCALES),
+  version: z.number().int(),
+  createdAt: Timestamp,
 });

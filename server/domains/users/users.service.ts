@@ -8,7 +8,7 @@ import { limitPasswordResetRequest } from "../../auth/rate-limit";
 import { endOtherSessions } from "../../auth/sessions";
 import { generateSecret, hashSecret } from "../../auth/secrets";
 import type { ChangeMeta } from "../../auth/current-user";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
@@ -46,20 +46,20 @@ const summaryColumns = [
  * email with a single-use link is queued in the same transaction.
  */
 export async function createUser(
-  db: Database,
+  trx: Tx,
   input: { regionId: string; email: string; name: string; role: Role; organisationId?: string | null; password?: string | undefined },
   meta: ChangeMeta,
 ): Promise<UserSummary> {
-  const existing = await db.selectFrom("users").select("id").where("email", "=", input.email).executeTakeFirst();
+  const existing = await trx.selectFrom("users").select("id").where("email", "=", input.email).executeTakeFirst();
   if (existing) throw validationFailed({ email: "validation.emailTaken" });
   // A partner user sees what its organisation sees: that must be a live organisation of the same
   // region, or an admin could bind an account to another region's company (found by the authorization matrix).
   if (input.organisationId) {
-    const organisation = await db.selectFrom("organisations").select("id")
+    const organisation = await trx.selectFrom("organisations").select("id")
       .where("id", "=", input.organisationId).where("region_id", "=", input.regionId).where("archived_at", "is", null).executeTakeFirst();
     if (!organisation) throw validationFailed({ organisationId: "commitments.validation.unknownOrganisation" });
   }
-  const user = await db
+  const user = await trx
     .insertInto("users")
     .values({
       region_id: input.regionId,
@@ -79,17 +79,17 @@ export async function createUser(
       const { code, constraint_name: constraint } = error as { code?: string; constraint_name?: string };
       throw code === "23505" && constraint === "users_email_key" ? validationFailed({ email: "validation.emailTaken" }) : error;
     });
-  await recordAudit(db, {
+  await recordAudit(trx, {
     regionId: input.regionId, actorId: meta.actor?.id ?? null, action: input.password ? "user.create" : "user.invite",
     entityType: "user", entityId: user.id, after: { email: user.email, name: user.name, role: user.role, organisationId: user.organisationId }, now: meta.now,
   });
-  if (!input.password) await sendInvitation(db, user, meta);
+  if (!input.password) await sendInvitation(trx, user, meta);
   return user;
 }
 
-async function sendInvitation(db: Database, user: UserSummary, meta: ChangeMeta) {
-  const token = await createUserToken(db, user.id, "invitation", new Date(meta.now.getTime() + INVITATION_VALID_DAYS * 86_400_000), meta.now);
-  const region = await getRegion(db, user.regionId);
+async function sendInvitation(trx: Tx, user: UserSummary, meta: ChangeMeta) {
+  const token = await createUserToken(trx, user.id, "invitation", new Date(meta.now.getTime() + INVITATION_VALID_DAYS * 86_400_000), meta.now);
+  const region = await getRegion(trx, user.regionId);
   const message = await renderInvitationEmail({
     locale: user.locale,
     name: user.name,
@@ -98,14 +98,14 @@ async function sendInvitation(db: Database, user: UserSummary, meta: ChangeMeta)
     roleLabel: translator(user.locale)(`roles.${user.role}`),
     url: `${meta.appUrl}/invitation/${token}`,
   });
-  await queueEmail(db, { regionId: user.regionId, template: "invitation", to: user.email, toName: user.name, message, now: meta.now });
+  await queueEmail(trx, { regionId: user.regionId, template: "invitation", to: user.email, toName: user.name, message, now: meta.now });
 }
 
-async function createUserToken(db: Database, userId: string, purpose: "invitation" | "password_reset", expiresAt: Date, now: Date) {
+async function createUserToken(trx: Tx, userId: string, purpose: "invitation" | "password_reset", expiresAt: Date, now: Date) {
   const token = generateSecret();
   // A new link replaces any earlier unused one of the same kind.
-  await db.updateTable("user_tokens").set({ used_at: now }).where("user_id", "=", userId).where("purpose", "=", purpose).where("used_at", "is", null).execute();
-  await db.insertInto("user_tokens").values({ user_id: userId, purpose, token_hash: hashSecret(token), expires_at: expiresAt, created_at: now }).execute();
+  await trx.updateTable("user_tokens").set({ used_at: now }).where("user_id", "=", userId).where("purpose", "=", purpose).where("used_at", "is", null).execute();
+  await trx.insertInto("user_tokens").values({ user_id: userId, purpose, token_hash: hashSecret(token), expires_at: expiresAt, created_at: now }).execute();
   return token;
 }
 
@@ -129,16 +129,16 @@ export async function findUserByToken(db: Database, token: string, purpose: "inv
  * every existing session of the account ends, so a reset locks out whoever knew the old password.
  */
 export async function setPasswordWithToken(
-  db: Database,
+  trx: Tx,
   input: { token: string; purpose: "invitation" | "password_reset"; password: string },
   now: Date,
   appUrl: string,
 ): Promise<{ userId: string; apiTokensRevoked: number }> {
-  const found = await findUserByToken(db, input.token, input.purpose, now);
+  const found = await findUserByToken(trx, input.token, input.purpose, now);
   if (!found || (input.purpose === "invitation" && found.passwordHash)) {
     throw new AppError("RULE_VIOLATION", "This link has expired or was already used", { userMessageKey: input.purpose === "invitation" ? "invitation.invalidLink" : "resetPassword.invalidLink" });
   }
-  const spent = await db
+  const spent = await trx
     .updateTable("user_tokens")
     .set({ used_at: now })
     .where("id", "=", found.tokenId)
@@ -146,16 +146,16 @@ export async function setPasswordWithToken(
     .executeTakeFirst();
   // Two submissions of one link race here: only the one that spent it may continue.
   if (Number(spent.numUpdatedRows) !== 1) throw new AppError("RULE_VIOLATION", "This link was already used", { userMessageKey: "resetPassword.invalidLink" });
-  await db
+  await trx
     .updateTable("users")
     .set({ password_hash: await hashPassword(input.password), updated_at: now, version: sql`version + 1` })
     .where("id", "=", found.id)
     .execute();
-  await db.deleteFrom("sessions").where("user_id", "=", found.id).execute();
+  await trx.deleteFrom("sessions").where("user_id", "=", found.id).execute();
   // A reset is how an account is taken back: tokens made by whoever had it stop too.
-  const apiTokensRevoked = input.purpose === "password_reset" ? await revokeAllApiTokens(db, found.id, { reason: "password_reset", now, appUrl }) : 0;
-  const region = await db.selectFrom("users").select("region_id").where("id", "=", found.id).executeTakeFirstOrThrow();
-  await recordAudit(db, { regionId: region.region_id, actorId: found.id, action: input.purpose === "invitation" ? "user.accept_invitation" : "user.reset_password", entityType: "user", entityId: found.id, now });
+  const apiTokensRevoked = input.purpose === "password_reset" ? await revokeAllApiTokens(trx, found.id, { reason: "password_reset", now, appUrl }) : 0;
+  const region = await trx.selectFrom("users").select("region_id").where("id", "=", found.id).executeTakeFirstOrThrow();
+  await recordAudit(trx, { regionId: region.region_id, actorId: found.id, action: input.purpose === "invitation" ? "user.accept_invitation" : "user.reset_password", entityType: "user", entityId: found.id, now });
   return { userId: found.id, apiTokensRevoked };
 }
 
@@ -166,17 +166,17 @@ export async function setPasswordWithToken(
  * browser doing the change, stays signed in.
  */
 export async function changePassword(
-  db: Database,
+  trx: Tx,
   userId: string,
   input: { currentPassword: string; password: string },
   meta: { keepSessionId: string | null; now: Date; appUrl: string },
 ) {
-  const user = await db.selectFrom("users").select(["password_hash", "region_id"]).where("id", "=", userId).executeTakeFirstOrThrow();
+  const user = await trx.selectFrom("users").select(["password_hash", "region_id"]).where("id", "=", userId).executeTakeFirstOrThrow();
   if (!(await verifyPassword(user.password_hash, input.currentPassword))) throw validationFailed({ currentPassword: "changePassword.wrongCurrent" });
-  await db.updateTable("users").set({ password_hash: await hashPassword(input.password), updated_at: meta.now, version: sql`version + 1` }).where("id", "=", userId).execute();
-  const otherSessionsEnded = await endOtherSessions(db, userId, meta.keepSessionId);
-  const apiTokensRevoked = await revokeAllApiTokens(db, userId, { reason: "password_changed", now: meta.now, appUrl: meta.appUrl });
-  await recordAudit(db, { regionId: user.region_id, actorId: userId, action: "user.change_password", entityType: "user", entityId: userId, now: meta.now });
+  await trx.updateTable("users").set({ password_hash: await hashPassword(input.password), updated_at: meta.now, version: sql`version + 1` }).where("id", "=", userId).execute();
+  const otherSessionsEnded = await endOtherSessions(trx, userId, meta.keepSessionId);
+  const apiTokensRevoked = await revokeAllApiTokens(trx, userId, { reason: "password_changed", now: meta.now, appUrl: meta.appUrl });
+  await recordAudit(trx, { regionId: user.region_id, actorId: userId, action: "user.change_password", entityType: "user", entityId: userId, now: meta.now });
   return { otherSessionsEnded, apiTokensRevoked };
 }
 
@@ -216,18 +216,18 @@ export async function sendRequestedPasswordResets(db: Database, meta: { now: Dat
   }
 }
 
-async function sendPasswordReset(db: Database, email: string, meta: { now: Date; appUrl: string }): Promise<boolean> {
-  const user = await db
+async function sendPasswordReset(trx: Tx, email: string, meta: { now: Date; appUrl: string }): Promise<boolean> {
+  const user = await trx
     .selectFrom("users")
     .select(["id", "name", "email", "region_id", "locale"])
     .where("email", "=", email)
     .where("active", "=", true)
     .executeTakeFirst();
   if (!user) return false;
-  const token = await createUserToken(db, user.id, "password_reset", new Date(meta.now.getTime() + PASSWORD_RESET_VALID_MINUTES * 60_000), meta.now);
-  const region = await getRegion(db, user.region_id);
+  const token = await createUserToken(trx, user.id, "password_reset", new Date(meta.now.getTime() + PASSWORD_RESET_VALID_MINUTES * 60_000), meta.now);
+  const region = await getRegion(trx, user.region_id);
   const message = await renderPasswordResetEmail({ locale: user.locale, name: user.name, regionName: region.name, url: `${meta.appUrl}/reset-password/${token}` });
-  await queueEmail(db, { regionId: user.region_id, template: "password_reset", to: user.email, toName: user.name, message, now: meta.now });
+  await queueEmail(trx, { regionId: user.region_id, template: "password_reset", to: user.email, toName: user.name, message, now: meta.now });
   return true;
 }
 
@@ -266,11 +266,11 @@ async function assertAnotherActiveAdmin(db: Database, regionId: string, userId: 
 }
 
 /** Changes a user's role; a stale `version` is a conflict, and the last active admin keeps the role. */
-export async function changeUserRole(db: Database, regionId: string, input: { userId: string; role: Role; version: number }, meta: ChangeMeta) {
-  const before = await getUser(db, regionId, input.userId);
+export async function changeUserRole(trx: Tx, regionId: string, input: { userId: string; role: Role; version: number }, meta: ChangeMeta) {
+  const before = await getUser(trx, regionId, input.userId);
   if (before.version !== input.version) throw new AppError("CONFLICT", "The user was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
-  if (before.role === "admin" && input.role !== "admin") await assertAnotherActiveAdmin(db, regionId, input.userId);
-  const after = await db
+  if (before.role === "admin" && input.role !== "admin") await assertAnotherActiveAdmin(trx, regionId, input.userId);
+  const after = await trx
     .updateTable("users")
     .set({ role: input.role, updated_at: meta.now, version: sql`version + 1` })
     .where("id", "=", input.userId)
@@ -279,33 +279,33 @@ export async function changeUserRole(db: Database, regionId: string, input: { us
     .returning(summaryColumns)
     .executeTakeFirst();
   if (!after) throw new AppError("CONFLICT", "The user was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
-  await recordAudit(db, { regionId, actorId: meta.actor?.id ?? null, action: "user.change_role", entityType: "user", entityId: input.userId, before: { role: before.role }, after: { role: after.role }, now: meta.now });
+  await recordAudit(trx, { regionId, actorId: meta.actor?.id ?? null, action: "user.change_role", entityType: "user", entityId: input.userId, before: { role: before.role }, after: { role: after.role }, now: meta.now });
   return after;
 }
 
 /** Deactivates an account: it can no longer sign in, and its sessions and API tokens stop working. */
-export async function deactivateUser(db: Database, regionId: string, userId: string, meta: ChangeMeta) {
+export async function deactivateUser(trx: Tx, regionId: string, userId: string, meta: ChangeMeta) {
   if (meta.actor?.id === userId) throw new AppError("RULE_VIOLATION", "You cannot deactivate your own account", { userMessageKey: "users.cannotDeactivateSelf" });
-  const before = await getUser(db, regionId, userId);
+  const before = await getUser(trx, regionId, userId);
   if (!before.active) return before;
-  if (before.role === "admin") await assertAnotherActiveAdmin(db, regionId, userId);
-  const after = await db
+  if (before.role === "admin") await assertAnotherActiveAdmin(trx, regionId, userId);
+  const after = await trx
     .updateTable("users")
     .set({ active: false, deactivated_at: meta.now, updated_at: meta.now, version: sql`version + 1` })
     .where("id", "=", userId)
     .where("region_id", "=", regionId)
     .returning(summaryColumns)
     .executeTakeFirstOrThrow();
-  await db.deleteFrom("sessions").where("user_id", "=", userId).execute();
-  await recordAudit(db, { regionId, actorId: meta.actor?.id ?? null, action: "user.deactivate", entityType: "user", entityId: userId, before: { active: true }, after: { active: false }, now: meta.now });
+  await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+  await recordAudit(trx, { regionId, actorId: meta.actor?.id ?? null, action: "user.deactivate", entityType: "user", entityId: userId, before: { active: true }, after: { active: false }, now: meta.now });
   // Their relationships now have no one: each turns cold with account_holder_left until handed over.
-  const owned = await db.selectFrom("organisations").select("id").where("account_holder_id", "=", userId).where("archived_at", "is", null).execute();
-  await recomputeOrganisations(db, owned.map((o) => o.id), meta.now);
+  const owned = await trx.selectFrom("organisations").select("id").where("account_holder_id", "=", userId).where("archived_at", "is", null).execute();
+  await recomputeOrganisations(trx, owned.map((o) => o.id), meta.now);
   return after;
 }
 
-export async function setUserLocale(db: Database, userId: string, locale: Locale, now: Date) {
-  await db.updateTable("users").set({ locale, updated_at: now }).where("id", "=", userId).execute();
+export async function setUserLocale(trx: Tx, userId: string, locale: Locale, now: Date) {
+  await trx.updateTable("users").set({ locale, updated_at: now }).where("id", "=", userId).execute();
 }
 
 /** Colleagues who can own relationships: active staff of the region (not partner users). */
