@@ -128,4 +128,3 @@ export {
   listOrganisationAgreements,
   updateAgreement,
 } from "../server/domains/agreements/agreements.service";
-export { runChange, runSystemChange } from "../server/change";
