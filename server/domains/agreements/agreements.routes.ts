@@ -7,7 +7,7 @@ import { apiRouter, declareRoute, jsonContent } from "../../http/api-router";
 import { IdParam, page } from "../../http/api-schemas";
 import { readJson } from "../../http/body";
 import { parseInput } from "../../validation";
-import { uploadBody } from "../documents/documents.schemas";
+import { jsonSchemaOf, uploadBody } from "../documents/documents.schemas";
 import { AgreementResponse, CreateAgreementInput, ListAgreementsInput, UpdateAgreementInput } from "./agreements.schemas";
 import { AGREEMENT_WRITERS, archiveAgreement, createAgreement, getAgreement, listAgreements, updateAgreement } from "./agreements.service";
 
@@ -69,7 +69,7 @@ declareRoute(
     summary:
       "Record an agreement (admin, penvoerder): application/json, or multipart/form-data with the signed document as the file part `document` (PDF, PNG or JPEG, at most 10 MB). The owner defaults to the first party's account holder. An expiry before the signing date answers 422 naming expiresOn",
     middleware: [requireApiRole(...AGREEMENT_WRITERS)],
-    request: { body: uploadBody(CreateAgreementInput, agreementMultipart(["kind", "title", "organisationIds", "signedOn"])) },
+    request: { body: uploadBody(jsonSchemaOf(CreateAgreementInput), agreementMultipart(["kind", "title", "organisationIds", "signedOn"])) },
     responses: { 201: jsonContent(AgreementResponse, "The agreement") },
   },
   async (c) => {
@@ -97,7 +97,7 @@ declareRoute(
     path: "/{id}",
     summary: "Change an agreement (admin, penvoerder) with its version (409 when stale); application/json, or multipart/form-data with a new `document`",
     middleware: [requireApiRole(...AGREEMENT_WRITERS)],
-    request: { params: IdParam, body: uploadBody(UpdateAgreementInput, agreementMultipart([])) },
+    request: { params: IdParam, body: uploadBody(jsonSchemaOf(UpdateAgreementInput), agreementMultipart([])) },
     responses: { 200: jsonContent(AgreementResponse, "The agreement") },
   },
   async (c) => {

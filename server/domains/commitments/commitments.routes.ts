@@ -8,7 +8,7 @@ import { readJson } from "../../http/body";
 import { DOWNLOAD_CSP } from "../../http/downloads";
 import { parseInput } from "../../validation";
 import { checkDocument } from "../documents/documents.service";
-import { documentFileContent, uploadBody } from "../documents/documents.schemas";
+import { documentFileContent, jsonSchemaOf, uploadBody } from "../documents/documents.schemas";
 import {
   ActivityRealisationInput,
   CommitmentPageResponse,
@@ -153,7 +153,7 @@ declareRoute(
 
 // The body is JSON or a multipart upload: documented here, read by readRealisation behind the upload gate.
 const RealisationUpload = uploadBody(
-  { oneOf: [z.toJSONSchema(RealisationInput, { io: "input" }), z.toJSONSchema(ActivityRealisationInput, { io: "input" })] },
+  { oneOf: [jsonSchemaOf(RealisationInput), jsonSchemaOf(ActivityRealisationInput)] },
   {
     type: "object",
     required: ["date", "amountCents"],

@@ -17,17 +17,18 @@ type JsonSchema = Record<string, unknown>;
  * neither: the handler reads the body itself, after the upload gate and within the size limit
  * (server/app.ts), and parses the JSON with the same schema, so its refusals are as before.
  */
-export function uploadBody(json: z.ZodType | JsonSchema, multipart: JsonSchema) {
-  const jsonSchema = isZodSchema(json) ? (z.toJSONSchema(json, { io: "input", unrepresentable: "any" }) as JsonSchema) : json;
+export function uploadBody(json: JsonSchema, multipart: JsonSchema) {
   return {
     required: true,
     content: {
-      "application/json": { schema: jsonSchema },
+      "application/json": { schema: json },
       "multipart/form-data": { schema: multipart },
     },
   };
 }
 
-function isZodSchema(schema: z.ZodType | JsonSchema): schema is z.ZodType {
-  return typeof (schema as { safeParse?: unknown }).safeParse === "function";
+/** A request schema as the JSON Schema of what is sent (before defaults and transforms). */
+export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  return rest;
 }
