@@ -5,7 +5,7 @@ import { UpdateActivityInput } from "../../server/domains/activities/activities.
 import { ActivityForm } from "../components/activity-form";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { activityChoices, AppError, archiveActivity, getActivity, inKindCountOf, listOrganisationContacts, parseInput, scopeOf, updateActivity } from "../services.server";
+import { activityChoices, AppError, archiveActivity, getActivity, inKindCountOf, listOrganisationContacts, parseInput, runChange, scopeOf, updateActivity } from "../services.server";
 import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
 import { activityFormInput } from "../utils/activity-form.server";
 import { requireRole } from "../utils/auth.server";
@@ -50,20 +50,19 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const { id } = parsedParams.data;
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "save");
-  const meta = { actor: user, now: context.clock.now() };
   try {
     if (intent === "archive") {
-      await context.db.transaction().execute((trx) => archiveActivity(trx, scopeOf(user), id, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => archiveActivity(trx, scope, id, meta));
       return redirect("/activities");
     }
     if (intent === "plan" || intent === "complete" || intent === "cancel") {
       const { intent: _intent, ...values } = formValues(formData);
       const input = parseInput(UpdateActivityInput, { ...values, status: STATUS_OF_INTENT[intent] }, user.locale);
-      await context.db.transaction().execute((trx) => updateActivity(trx, scopeOf(user), id, input, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => updateActivity(trx, scope, id, input, meta));
       return json({ saved: true as const, intent });
     }
     const input = parseInput(UpdateActivityInput, activityFormInput(formData, { isUpdate: true }), user.locale);
-    await context.db.transaction().execute((trx) => updateActivity(trx, scopeOf(user), id, input, meta));
+    await runChange(context, user, ({ trx, scope, meta }) => updateActivity(trx, scope, id, input, meta));
     return json({ saved: true as const, intent: "save" });
   } catch (error) {
     const response = formError(error, user.locale);

@@ -3,7 +3,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { CreateActivityInput } from "../../server/domains/activities/activities.schemas";
 import { ActivityForm } from "../components/activity-form";
-import { activityChoices, createActivity, listOrganisationContacts, parseInput, scopeOf, toLocalDate } from "../services.server";
+import { activityChoices, createActivity, listOrganisationContacts, parseInput, runChange, scopeOf, toLocalDate } from "../services.server";
 import { activityFormInput } from "../utils/activity-form.server";
 import { requireRole } from "../utils/auth.server";
 import { formError } from "../utils/forms.server";
@@ -35,7 +35,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const user = requireRole(context, request, "admin", "accounthouder");
   try {
     const input = parseInput(CreateActivityInput, activityFormInput(await request.formData(), { isUpdate: false }), user.locale);
-    const created = await context.db.transaction().execute((trx) => createActivity(trx, scopeOf(user), input, { actor: user, now: context.clock.now() }));
+    const created = await runChange(context, user, ({ trx, scope, meta }) => createActivity(trx, scope, input, meta));
     return redirect(`/activities/${created.id}?saved=1`);
   } catch (error) {
     return formError(error, user.locale);

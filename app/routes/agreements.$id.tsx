@@ -5,7 +5,7 @@ import { UpdateAgreementInput } from "../../server/domains/agreements/agreements
 import { AgreementForm, type AgreementFormValues } from "../components/agreement-form";
 import { AgreementExpiry } from "../components/organisation-agreements";
 import { Alert } from "../components/ui/alert";
-import { AppError, archiveAgreement, getAgreement, listAgreementOwners, listCommitmentPartners, parseInput, scopeOf, toLocalDate, updateAgreement } from "../services.server";
+import { AppError, archiveAgreement, getAgreement, listAgreementOwners, listCommitmentPartners, parseInput, runChange, scopeOf, toLocalDate, updateAgreement } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { agreementFormError, agreementFromForm, readFile } from "../utils/agreement-form.server";
 import type { FormErrors } from "../utils/forms.server";
@@ -36,17 +36,16 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const id = parsed.data.id;
-  const meta = { actor: user, now: context.clock.now() };
   const form = await request.formData();
   const { values, file } = agreementFromForm(form);
   try {
     if (form.get("intent") === "archive") {
-      await context.db.transaction().execute((trx) => archiveAgreement(trx, scopeOf(user), id, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => archiveAgreement(trx, scope, id, meta));
       return redirect("/agreements");
     }
     const input = parseInput(UpdateAgreementInput, { ...values, version: form.get("version") }, user.locale);
     const bytes = await readFile(file);
-    await context.db.transaction().execute((trx) => updateAgreement(trx, scopeOf(user), id, input, bytes, meta));
+    await runChange(context, user, ({ trx, scope, meta }) => updateAgreement(trx, scope, id, input, bytes, meta));
     return redirect(`/agreements/${id}?saved=1`);
   } catch (error) {
     if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });

@@ -3,7 +3,7 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { CreateAgreementInput } from "../../server/domains/agreements/agreements.schemas";
 import { AgreementForm, type AgreementFormValues } from "../components/agreement-form";
 import { Alert } from "../components/ui/alert";
-import { createAgreement, listAgreementOwners, listCommitmentPartners, parseInput, scopeOf } from "../services.server";
+import { createAgreement, listAgreementOwners, listCommitmentPartners, parseInput, runChange, scopeOf } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { agreementFormError, agreementFromForm, readFile } from "../utils/agreement-form.server";
 import type { FormErrors } from "../utils/forms.server";
@@ -26,7 +26,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     // An empty owner means "the first party's account holder", which the service fills in.
     const input = parseInput(CreateAgreementInput, { ...values, ownerId: values.ownerId ?? undefined }, user.locale);
     const bytes = await readFile(file);
-    const created = await context.db.transaction().execute((trx) => createAgreement(trx, scopeOf(user), input, bytes, { actor: user, now: context.clock.now() }));
+    const created = await runChange(context, user, ({ trx, scope, meta }) => createAgreement(trx, scope, input, bytes, meta));
     return redirect(`/agreements/${created.id}?saved=1`);
   } catch (error) {
     return agreementFormError(error, user.locale, values);

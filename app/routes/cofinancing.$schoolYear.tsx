@@ -5,7 +5,7 @@ import { eurosInputValue, formatEuros, parseEuros, SchoolYear } from "../../serv
 import { CofinancingYearChart, forecastSentence } from "../components/cofinancing-charts";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { AppError, cofinancingOverview, cofinancingYears, parseInput, schoolYearOf, scopeOf, setSchoolYearBudget, toLocalDate, validationFailed } from "../services.server";
+import { AppError, cofinancingOverview, cofinancingYears, parseInput, runChange, schoolYearOf, scopeOf, setSchoolYearBudget, toLocalDate, validationFailed } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useLocale, useT } from "../utils/i18n";
@@ -55,7 +55,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       throw error;
     }
     if (Object.keys(problems).length) throw validationFailed(problems, user.locale);
-    await context.db.transaction().execute((trx) => setSchoolYearBudget(trx, scopeOf(user), schoolYear, parsed, { actor: user, now: context.clock.now() }));
+    await runChange(context, user, ({ trx, scope, meta }) => setSchoolYearBudget(trx, scope, schoolYear, parsed, meta));
     return redirect(`/cofinancing/${schoolYear}?saved=1`);
   } catch (error) {
     return formError(error, user.locale);

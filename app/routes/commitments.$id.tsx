@@ -13,6 +13,7 @@ import {
   getCommitmentWithRealisations,
   MAX_DOCUMENT_BYTES,
   parseInput,
+  runChange,
   scopeOf,
   toLocalDate,
   updateCommitment,
@@ -50,22 +51,20 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const id = parsed.data.id;
-  const scope = scopeOf(user);
-  const meta = { actor: user, now: context.clock.now() };
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   try {
     if (intent === "confirm") {
-      await context.db.transaction().execute((trx) => confirmCommitment(trx, scope, id, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => confirmCommitment(trx, scope, id, meta));
       return redirect(`/commitments/${id}?saved=confirmed`);
     }
     if (intent === "status") {
       const input = parseInput(UpdateCommitmentInput, { status: form.get("status"), version: form.get("version") }, user.locale);
-      await context.db.transaction().execute((trx) => updateCommitment(trx, scope, id, input, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => updateCommitment(trx, scope, id, input, meta));
       return redirect(`/commitments/${id}?saved=status`);
     }
     if (intent === "archive") {
-      await context.db.transaction().execute((trx) => archiveCommitment(trx, scope, id, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => archiveCommitment(trx, scope, id, meta));
       return redirect("/commitments");
     }
     if (intent === "realisation") {
@@ -87,7 +86,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       const evidence = form.get("evidence");
       // No file chosen arrives as a nameless empty part; a named empty file is a file, refused as empty.
       const file = evidence && typeof evidence !== "string" && (evidence.size > 0 || evidence.name !== "") ? { fileName: evidence.name, bytes: new Uint8Array(await evidence.arrayBuffer()) } : null;
-      await context.db.transaction().execute((trx) => addRealisation(trx, scope, id, input, file, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => addRealisation(trx, scope, id, input, file, meta));
       return redirect(`/commitments/${id}?saved=realisation`);
     }
     return json({ formError: "Unknown action" } satisfies FormErrors, { status: 400 });

@@ -13,6 +13,7 @@ import {
   listInKindRejections,
   parseInput,
   rejectInKindProposal,
+  runChange,
   scopeOf,
   undoInKindRejection,
   updateInKindRates,
@@ -51,8 +52,6 @@ export async function action({ context, request }: ActionFunctionArgs) {
     const value = form.get(name);
     return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
   };
-  const scope = scopeOf(user);
-  const meta = { actor: user, now: context.clock.now() };
   try {
     if (!WRITERS.includes(user.role)) throw new AppError("FORBIDDEN", "Your role may not do this");
     if (intent === "rates") {
@@ -65,7 +64,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
         else rates[key.slice(5)] = cents;
       }
       if (Object.keys(problems).length) throw validationFailed(problems, user.locale);
-      await context.db.transaction().execute((trx) => updateInKindRates(trx, scope, rates, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => updateInKindRates(trx, scope, rates, meta));
       return redirect("/commitments/in-kind?saved=rates");
     }
     if (!ActivityId.safeParse(activityId).success) throw new Response("Not found", { status: 404 });
@@ -79,16 +78,16 @@ export async function action({ context, request }: ActionFunctionArgs) {
       if (amountCents === null) problems.amountCents = "commitments.validation.euros";
       if (Object.keys(problems).length) throw validationFailed(problems, user.locale);
       const input = parseInput(ConfirmProposalInput, { hours, amountCents, note: text("note") }, user.locale);
-      await context.db.transaction().execute((trx) => confirmInKindProposal(trx, scope, activityId, input, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => confirmInKindProposal(trx, scope, activityId, input, meta));
       return redirect("/commitments/in-kind?saved=confirmed");
     }
     if (intent === "reject") {
       const input = parseInput(RejectProposalInput, { reason: text("reason") }, user.locale);
-      await context.db.transaction().execute((trx) => rejectInKindProposal(trx, scope, activityId, input, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => rejectInKindProposal(trx, scope, activityId, input, meta));
       return redirect("/commitments/in-kind?saved=rejected");
     }
     if (intent === "undo") {
-      await context.db.transaction().execute((trx) => undoInKindRejection(trx, scope, activityId, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => undoInKindRejection(trx, scope, activityId, meta));
       return redirect("/commitments/in-kind?saved=undone");
     }
     return json({ formError: "Unknown action" } satisfies FormErrors, { status: 400 });

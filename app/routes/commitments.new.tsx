@@ -4,7 +4,7 @@ import { COMMITMENT_CATEGORIES, COMMITMENT_KINDS, VALUATIONS } from "../../db/sc
 import { CreateCommitmentInput, parseEuros, parseHours } from "../../server/domains/commitments/commitments.schemas";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
-import { AppError, createCommitment, listAgreements, listCommitmentPartners, parseInput, schoolYearOf, scopeOf, toLocalDate, validationFailed } from "../services.server";
+import { AppError, createCommitment, listAgreements, listCommitmentPartners, parseInput, runChange, schoolYearOf, scopeOf, toLocalDate, validationFailed } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -65,7 +65,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       throw error;
     }
     if (Object.keys(problems).length) throw validationFailed(problems, user.locale);
-    const created = await context.db.transaction().execute((trx) => createCommitment(trx, scopeOf(user), parsed, { actor: user, now: context.clock.now() }));
+    const created = await runChange(context, user, ({ trx, scope, meta }) => createCommitment(trx, scope, parsed, meta));
     return redirect(`/commitments/${created.id}?saved=1`);
   } catch (error) {
     return formError(error, user.locale);

@@ -58,8 +58,8 @@ describe("backing up and restoring Schakel", () => {
     const partner = await source.db.selectFrom("organisations").select("id").where("region_id", "=", region.id).where("kind", "=", "company").limit(1).executeTakeFirstOrThrow();
     const scope = { regionId: region.id, userId: penvoerder.id, role: penvoerder.role, organisationId: null };
     const meta = { actor: { id: penvoerder.id, name: penvoerder.name }, now: TEST_NOW };
-    const commitment = await createCommitment(source.db, scope, { organisationId: partner.id, schoolYear: "2025-2026", kind: "cash", category: "cash", amountCents: 250000 } as never, meta);
-    await addRealisation(source.db, scope, commitment.id, { date: "2026-03-01", amountCents: 250000, description: "Factuur 2026-014", evidence: null }, { fileName: "factuur.pdf", bytes: new Uint8Array(PDF) }, meta);
+    const commitment = await source.db.transaction().execute((trx) => createCommitment(trx, scope, { organisationId: partner.id, schoolYear: "2025-2026", kind: "cash", category: "cash", amountCents: 250000 } as never, meta));
+    await source.db.transaction().execute((trx) => addRealisation(trx, scope, commitment.id, { date: "2026-03-01", amountCents: 250000, description: "Factuur 2026-014", evidence: null }, { fileName: "factuur.pdf", bytes: new Uint8Array(PDF) }, meta));
     dir = await mkdtemp(path.join(tmpdir(), "schakel-backup-"));
     file = path.join(dir, "schakel.backup.gz");
   });

@@ -201,7 +201,7 @@ describe("relationship health", () => {
       type: "company_visit", title: "Bedrijfsbezoek klas 3", startDate: "2026-11-20", endDate: "2026-11-20", status: "done",
       organisationIds: [org.id], pupilsReached: 24, teachersInvolved: 2,
     });
-    await createActivity(t.db, scope, visit, meta("2026-11-23"));
+    await t.db.transaction().execute((trx) => createActivity(trx, scope, visit, meta("2026-11-23")));
     const health = await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-11-23" });
     expect(health).toMatchObject({ state: "healthy", lastContactDate: "2026-11-20" });
   });
@@ -213,7 +213,7 @@ describe("relationship health", () => {
       type: "company_visit", title: "Bezoek werkplaats", startDate: "2026-03-10", endDate: "2026-03-10", status: "done",
       organisationIds: [org.id], pupilsReached: 20, teachersInvolved: 1,
     });
-    await createActivity(t.db, scope, lesson, meta("2026-03-11"));
+    await t.db.transaction().execute((trx) => createActivity(trx, scope, lesson, meta("2026-03-11")));
     await talk(org.id, "2026-09-10");
     expect((await healthOn(org.id, "2026-09-15")).reasons.map((r) => r.code)).not.toContain("activity_stopped");
     const stopped = await healthOn(org.id, "2026-10-05");
@@ -222,12 +222,12 @@ describe("relationship health", () => {
       code: "activity_stopped", since: "2026-08-01",
       message: "In schooljaar 2025-2026 samen activiteiten gedaan, in 2026-2027 nog niets gepland of gedaan",
     })]);
-    const planned = await createActivity(t.db, scope, parseInput(CreateActivityInput, {
+    const planned = await t.db.transaction().execute((trx) => createActivity(trx, scope, parseInput(CreateActivityInput, {
       type: "company_visit", title: "Bezoek werkplaats", startDate: "2027-03-09", endDate: "2027-03-09", status: "planned", organisationIds: [org.id],
-    }), meta("2026-10-05"));
+    }), meta("2026-10-05")));
     expect((await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-10-05" })).state).toBe("healthy");
     // Cancelling the plan brings the reason back.
-    await updateActivity(t.db, scope, planned.id, { version: planned.version, status: "cancelled" }, meta("2026-10-06"));
+    await t.db.transaction().execute((trx) => updateActivity(trx, scope, planned.id, { version: planned.version, status: "cancelled" }, meta("2026-10-06")));
     expect((await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-10-06" })).reasons.map((r) => r.code)).toEqual(["activity_stopped"]);
   });
 
@@ -235,17 +235,17 @@ describe("relationship health", () => {
     const org = await organisation("Metaalbewerking Haverkate", "2025-09-01", { tier: "occasional" });
     await contact("Ingrid Haverkate", org.id, "2025-09-01", true);
     const penvoerder = scopeOf(admin);
-    const pledge = await createCommitment(t.db, penvoerder, parseInput(CreateCommitmentInput, { organisationId: org.id, schoolYear: "2026-2027", kind: "cash", category: "cash", amountCents: 250000 }), meta("2026-09-01", admin));
+    const pledge = await t.db.transaction().execute((trx) => createCommitment(trx, penvoerder, parseInput(CreateCommitmentInput, { organisationId: org.id, schoolYear: "2026-2027", kind: "cash", category: "cash", amountCents: 250000 }), meta("2026-09-01", admin)));
     await talk(org.id, "2027-04-20");
     expect((await healthOn(org.id, "2027-05-01")).state).toBe("healthy");
     const risk = await healthOn(org.id, "2027-05-03");
     expect(risk.state).toBe("watch");
     expect(risk.reasons[0]).toMatchObject({ code: "commitment_at_risk", since: "2027-05-02", message: "Een toezegging voor dit schooljaar is nog niet gerealiseerd, en het schooljaar eindigt op 31 juli 2027" });
-    await addRealisation(t.db, penvoerder, pledge.id, parseInput(RealisationInput, { date: "2027-05-03", amountCents: 250000, description: "Factuur betaald" }), null, meta("2027-05-03", admin));
+    await t.db.transaction().execute((trx) => addRealisation(trx, penvoerder, pledge.id, parseInput(RealisationInput, { date: "2027-05-03", amountCents: 250000, description: "Factuur betaald" }), null, meta("2027-05-03", admin)));
     expect((await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2027-05-03" })).state).toBe("healthy");
 
-    const other = await createCommitment(t.db, penvoerder, parseInput(CreateCommitmentInput, { organisationId: org.id, schoolYear: "2026-2027", kind: "cash", category: "cash", amountCents: 100000 }), meta("2027-05-04", admin));
-    await updateCommitment(t.db, penvoerder, other.id, { version: other.version, status: "lapsed" }, meta("2027-05-04", admin));
+    const other = await t.db.transaction().execute((trx) => createCommitment(trx, penvoerder, parseInput(CreateCommitmentInput, { organisationId: org.id, schoolYear: "2026-2027", kind: "cash", category: "cash", amountCents: 100000 }), meta("2027-05-04", admin)));
+    await t.db.transaction().execute((trx) => updateCommitment(trx, penvoerder, other.id, { version: other.version, status: "lapsed" }, meta("2027-05-04", admin)));
     const lapsed = await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2027-05-04" });
     expect(lapsed.reasons.map((r) => r.message)).toEqual(["Een toezegging voor dit schooljaar is vervallen"]);
   });

@@ -40,8 +40,8 @@ describe("the partner portal refuses everything outside the partner's own organi
     web = createTestApp(t.db, { remix: true, now: "2026-11-23T10:00:00Z" });
     w = await makePortalWorld(t.db);
     const staffMeta = w.meta;
-    foreignActivityId = (await createActivity(t.db, w.staffScope, { ...offer({ organisationIds: [w.foreign.id], speakerPersonId: w.kees.id, status: "planned" }), description: null, profiles: [], learningPaths: [], sharedWithRegionIds: [] } as never, staffMeta)).id;
-    ownActivityId = (await createActivity(t.db, w.staffScope, { ...offer({ status: "planned" }), description: null, profiles: [], learningPaths: [], sharedWithRegionIds: [] } as never, staffMeta)).id;
+    foreignActivityId = (await t.db.transaction().execute((trx) => createActivity(trx, w.staffScope, { ...offer({ organisationIds: [w.foreign.id], speakerPersonId: w.kees.id, status: "planned" }), description: null, profiles: [], learningPaths: [], sharedWithRegionIds: [] } as never, staffMeta))).id;
+    ownActivityId = (await t.db.transaction().execute((trx) => createActivity(trx, w.staffScope, { ...offer({ status: "planned" }), description: null, profiles: [], learningPaths: [], sharedWithRegionIds: [] } as never, staffMeta))).id;
     await web.postForm("/sign-in", { email: w.partner.email, password: TEST_PASSWORD, redirectTo: "/" }, { jar: partner });
     await web.postForm("/sign-in", { email: w.holder.email, password: TEST_PASSWORD, redirectTo: "/" }, { jar: holder });
   });

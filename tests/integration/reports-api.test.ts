@@ -239,7 +239,7 @@ describe("the school year's figures and reports through the API", () => {
     const meta = { actor: w.meta.actor, now: new Date("2026-11-23T10:00:00Z") };
     const { createActivity } = await import("../../server/domains/activities/activities.service");
     const activity = (input: Json) =>
-      createActivity(t.db, scope, { profiles: [], learningPaths: [], sharedWithRegionIds: [], schoolIds: [w.school.id], organisationIds: [w.foreign.id], description: null, title: "Activiteit", ...input } as never, meta);
+      t.db.transaction().execute((trx) => createActivity(trx, scope, { profiles: [], learningPaths: [], sharedWithRegionIds: [], schoolIds: [w.school.id], organisationIds: [w.foreign.id], description: null, title: "Activiteit", ...input } as never, meta));
     await activity({ type: "workshop", status: "done", startDate: "2025-09-15", pupilsReached: 20, teachersInvolved: 2, profiles: ["BWI", "PIE"] });
     await activity({ type: "guest_lesson", status: "done", startDate: "2026-02-02", pupilsReached: 25, teachersInvolved: 1, profiles: ["PIE"] });
     await activity({ type: "internship", status: "planned", startDate: "2026-03-01", endDate: "2026-05-01", placesOffered: 3, placesFilled: 2, schoolIds: [] });

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ACTIVITY_STATUSES, ACTIVITY_TYPES, type ActivityStatus, type ActivityType } from "../../../db/schema";
+import { ACTIVITY_STATUSES, ACTIVITY_TYPES, type ActivityStatus, type ActivityType, ORGANISATION_KINDS } from "../../../db/schema";
+import { CalendarDay, Timestamp } from "../../http/api-schemas";
 
 /** The vmbo profiles (beroepsgerichte profielen) and learning paths (leerwegen) an activity can be for. */
 export const VMBO_PROFILES = ["BWI", "PIE", "M&T", "MaT", "MVI", "D&P", "E&O", "HBR", "Z&W", "Groen"] as const;
@@ -29,7 +30,6 @@ export const TYPE_FIELDS: Record<ActivityType, ReadonlyArray<"speakerPersonId" |
   technolab: ["className", "topic", "location"],
 };
 
-const CalendarDay = z.iso.date();
 const ClockTime = z.string().trim().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, "validation.time");
 const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((value) => value || null);
 const count = z.coerce.number().int().min(0).max(100000);
@@ -143,3 +143,54 @@ export const SharedActivitiesInput = z
 
 /** A partner withdrawing its own offer: the version it read, so a decision made meanwhile is not overwritten. */
 export const WithdrawOfferInput = z.object({ version: z.coerce.number().int().min(1) });
+
+/** One organisation taking part in an activity, as a partner or as a school. */
+const ActivityOrganisationResponse = z.object({ id: z.uuid(), name: z.string(), kind: z.enum(ORGANISATION_KINDS), role: z.enum(["partner", "school"]) });
+
+/** An activity as the API answers it. */
+export const ActivityResponse = z.object({
+  id: z.uuid(),
+  type: z.enum(ACTIVITY_TYPES),
+  title: z.string(),
+  description: z.string().nullable(),
+  startDate: CalendarDay,
+  endDate: CalendarDay,
+  startTime: z.string().nullable(),
+  endTime: z.string().nullable(),
+  status: z.enum(ACTIVITY_STATUSES),
+  organisationIds: z.array(z.uuid()),
+  schoolIds: z.array(z.uuid()),
+  organisations: z.array(ActivityOrganisationResponse),
+  profiles: z.array(z.enum(VMBO_PROFILES)),
+  learningPaths: z.array(z.enum(LEARNING_PATHS)),
+  hours: z.number().nullable(),
+  pupilsReached: z.number().int().nullable(),
+  teachersInvolved: z.number().int().nullable(),
+  placesOffered: z.number().int().nullable(),
+  placesFilled: z.number().int().nullable(),
+  speakerPersonId: z.uuid().nullable(),
+  supervisorPersonId: z.uuid().nullable(),
+  personName: z.string().nullable(),
+  className: z.string().nullable(),
+  topic: z.string().nullable(),
+  location: z.string().nullable(),
+  sharedWithRegionIds: z.array(z.uuid()),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  archivedAt: Timestamp.nullable(),
+});
+
+/** Another region's activity opened to the caller's region: only what a calendar shows. */
+export const SharedActivityResponse = z.object({
+  id: z.uuid(),
+  type: z.enum(ACTIVITY_TYPES),
+  title: z.string(),
+  startDate: CalendarDay,
+  endDate: CalendarDay,
+  startTime: z.string().nullable(),
+  endTime: z.string().nullable(),
+  status: z.enum(ACTIVITY_STATUSES),
+  location: z.string().nullable(),
+  regionName: z.string(),
+});

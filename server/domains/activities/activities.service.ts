@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { ActivityStatus, ActivityType } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { jsonb } from "../../db/json";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
@@ -188,7 +188,7 @@ const auditMeta = (scope: Scope, meta: ActivityChangeMeta, action: string, entit
 });
 
 /** A new activity with its partners and schools; a new one starts as offered, planned or (for the record) done. */
-export async function createActivity(db: Database, scope: Scope, input: CreateActivityInput, meta: ActivityChangeMeta): Promise<Activity> {
+export async function createActivity(trx: Tx, scope: Scope, input: CreateActivityInput, meta: ActivityChangeMeta): Promise<Activity> {
   const draft: ActivityDraft = {
     type: input.type,
     status: input.status,
@@ -210,9 +210,9 @@ export async function createActivity(db: Database, scope: Scope, input: CreateAc
   };
   if (draft.status === "cancelled") throw validationFailed({ status: "validation.newActivityStatus" });
   check(draft);
-  await assertReferences(db, scope.regionId, draft);
-  await assertSharingRegions(db, scope.regionId, input.sharedWithRegionIds);
-  const { id } = await db
+  await assertReferences(trx, scope.regionId, draft);
+  await assertSharingRegions(trx, scope.regionId, input.sharedWithRegionIds);
+  const { id } = await trx
     .insertInto("activities")
     .values({
       region_id: scope.regionId,
@@ -240,10 +240,10 @@ export async function createActivity(db: Database, scope: Scope, input: CreateAc
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await linkOrganisations(db, id, draft);
-  const created = await getActivity(db, scope, id);
-  await recordAudit(db, { ...auditMeta(scope, meta, "activity.create", id), after: created });
-  await recomputeOrganisations(db, [...created.organisationIds, ...created.schoolIds], meta.now);
+  await linkOrganisations(trx, id, draft);
+  const created = await getActivity(trx, scope, id);
+  await recordAudit(trx, { ...auditMeta(scope, meta, "activity.create", id), after: created });
+  await recomputeOrganisations(trx, [...created.organisationIds, ...created.schoolIds], meta.now);
   return created;
 }
 
@@ -252,11 +252,11 @@ export async function createActivity(db: Database, scope: Scope, input: CreateAc
  * date alone can fall before the stored start); an illegal status step answers 422, a stale
  * version 409, and nothing is written on any refusal.
  */
-export async function updateActivity(db: Database, scope: Scope, id: string, input: UpdateActivityInput, meta: ActivityChangeMeta): Promise<Activity> {
-  const before = await getActivity(db, scope, id);
+export async function updateActivity(trx: Tx, scope: Scope, id: string, input: UpdateActivityInput, meta: ActivityChangeMeta): Promise<Activity> {
+  const before = await getActivity(trx, scope, id);
   if (before.archivedAt) throw notFound("Activity");
   if (before.version !== input.version) throw staleVersion();
-  if (input.sharedWithRegionIds) await assertSharingRegions(db, scope.regionId, input.sharedWithRegionIds);
+  if (input.sharedWithRegionIds) await assertSharingRegions(trx, scope.regionId, input.sharedWithRegionIds);
   const type = input.type ?? before.type;
   const status = input.status ?? before.status;
   if (status !== before.status && !STATUS_TRANSITIONS[before.status].includes(status)) {
@@ -288,8 +288,8 @@ export async function updateActivity(db: Database, scope: Scope, id: string, inp
   };
   check(draft);
   const referencesChanged = input.organisationIds || input.schoolIds || input.speakerPersonId || input.supervisorPersonId;
-  if (referencesChanged) await assertReferences(db, scope.regionId, draft);
-  const result = await db
+  if (referencesChanged) await assertReferences(trx, scope.regionId, draft);
+  const result = await trx
     .updateTable("activities")
     .set({
       type: draft.type,
@@ -318,28 +318,28 @@ export async function updateActivity(db: Database, scope: Scope, id: string, inp
     .where("version", "=", input.version)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
-  if (input.organisationIds || input.schoolIds) await linkOrganisations(db, id, draft);
-  const after = await getActivity(db, scope, id);
+  if (input.organisationIds || input.schoolIds) await linkOrganisations(trx, id, draft);
+  const after = await getActivity(trx, scope, id);
   const action = status !== before.status ? `activity.${status === "planned" ? "plan" : status === "done" ? "complete" : "cancel"}` : "activity.update";
-  await recordAudit(db, { ...auditMeta(scope, meta, action, id), before, after });
+  await recordAudit(trx, { ...auditMeta(scope, meta, action, id), before, after });
   // Portal: planning or declining (cancelling) an offer tells the partner user who made it, in this transaction.
   if (before.status === "offered" && status !== before.status) {
-    const { created_by: createdBy } = await db.selectFrom("activities").select("created_by").where("id", "=", id).executeTakeFirstOrThrow();
-    await queueOfferDecisionEmail(db, scope.regionId, { ...after, createdBy }, status, meta);
+    const { created_by: createdBy } = await trx.selectFrom("activities").select("created_by").where("id", "=", id).executeTakeFirstOrThrow();
+    await queueOfferDecisionEmail(trx, scope.regionId, { ...after, createdBy }, status, meta);
   }
   // A done activity counts as contact, and a partner dropping out of one changes its health too.
-  await recomputeOrganisations(db, [...before.organisationIds, ...before.schoolIds, ...after.organisationIds, ...after.schoolIds], meta.now);
+  await recomputeOrganisations(trx, [...before.organisationIds, ...before.schoolIds, ...after.organisationIds, ...after.schoolIds], meta.now);
   return after;
 }
 
 /** Deletes archive: the activity leaves lists and figures but keeps its history. */
-export async function archiveActivity(db: Database, scope: Scope, id: string, meta: ActivityChangeMeta): Promise<Activity> {
-  const before = await getActivity(db, scope, id);
+export async function archiveActivity(trx: Tx, scope: Scope, id: string, meta: ActivityChangeMeta): Promise<Activity> {
+  const before = await getActivity(trx, scope, id);
   if (before.archivedAt) return before;
-  await db.updateTable("activities").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
-  const after = await getActivity(db, scope, id);
-  await recordAudit(db, { ...auditMeta(scope, meta, "activity.archive", id), before: { archivedAt: null }, after: { archivedAt: after.archivedAt } });
-  await recomputeOrganisations(db, [...after.organisationIds, ...after.schoolIds], meta.now);
+  await trx.updateTable("activities").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
+  const after = await getActivity(trx, scope, id);
+  await recordAudit(trx, { ...auditMeta(scope, meta, "activity.archive", id), before: { archivedAt: null }, after: { archivedAt: after.archivedAt } });
+  await recomputeOrganisations(trx, [...after.organisationIds, ...after.schoolIds], meta.now);
   return after;
 }
 

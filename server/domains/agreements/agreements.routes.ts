@@ -1,15 +1,15 @@
-import { Hono } from "hono";
-import { z } from "zod";
+import type { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
+import { runChange } from "../../change";
 import { toLocalDate } from "../../clock";
 import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiRouter, declareRoute, jsonContent } from "../../http/api-router";
+import { IdParam, page } from "../../http/api-schemas";
 import { readJson } from "../../http/body";
-import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
-import { CreateAgreementInput, ListAgreementsInput, UpdateAgreementInput } from "./agreements.schemas";
+import { jsonSchemaOf, uploadBody } from "../documents/documents.schemas";
+import { AgreementResponse, CreateAgreementInput, ListAgreementsInput, UpdateAgreementInput } from "./agreements.schemas";
 import { AGREEMENT_WRITERS, archiveAgreement, createAgreement, getAgreement, listAgreements, updateAgreement } from "./agreements.service";
-
-const IdParam = z.object({ id: z.uuid() });
 
 /**
  * The agreement from JSON, or from multipart/form-data with the signed document as the file part
@@ -31,35 +31,94 @@ async function readAgreement<S extends typeof CreateAgreementInput | typeof Upda
   return { input, file: { fileName: document.name, bytes: new Uint8Array(await document.arrayBuffer()) } };
 }
 
+// The signed document travels as a multipart file part; the fields as in JSON, organisationIds repeated or comma-separated.
+const agreementMultipart = (required: string[]) => ({
+  type: "object",
+  ...(required.length ? { required } : {}),
+  properties: {
+    kind: { type: "string" }, title: { type: "string" }, organisationIds: { type: "array", items: { type: "string", format: "uuid" } }, signedOn: { type: "string", format: "date" },
+    expiresOn: { type: "string", format: "date" }, ownerId: { type: "string", format: "uuid" }, notes: { type: "string" }, document: { type: "string", format: "binary" },
+    ...(required.length ? {} : { version: { type: "integer", minimum: 1 } }),
+  },
+});
+
 /** /api/v1/agreements: the region reads (a partner user: those its organisation is a party to); admins and the penvoerder write. */
-export const agreementsApi = new Hono<HonoEnv>()
-  .get("/", async (c) => {
-    const user = apiUser(c);
-    const filters = parseInput(ListAgreementsInput, c.req.query());
+export const agreementsApi = apiRouter();
+
+declareRoute(
+  agreementsApi,
+  {
+    method: "get",
+    path: "/",
+    summary:
+      "Agreements of the region (a partner user: those its organisation is a party to), newest signed first; with expiringWithinDays those expiring from today within that many days, soonest first",
+    request: { query: ListAgreementsInput },
+    responses: { 200: jsonContent(page(AgreementResponse), "A page of agreements") },
+  },
+  async (c) => {
     const { db, clock } = c.get("services");
-    return c.json(await listAgreements(db, scopeOf(user), filters, toLocalDate(clock.now())));
-  })
-  .post("/", requireApiRole(...AGREEMENT_WRITERS), async (c) => {
-    const user = apiUser(c);
+    return c.json(await listAgreements(db, scopeOf(apiUser(c)), c.req.valid("query"), toLocalDate(clock.now())));
+  },
+);
+
+declareRoute(
+  agreementsApi,
+  {
+    method: "post",
+    path: "/",
+    summary:
+      "Record an agreement (admin, penvoerder): application/json, or multipart/form-data with the signed document as the file part `document` (PDF, PNG or JPEG, at most 10 MB). The owner defaults to the first party's account holder. An expiry before the signing date answers 422 naming expiresOn",
+    middleware: [requireApiRole(...AGREEMENT_WRITERS)],
+    request: { body: uploadBody(jsonSchemaOf(CreateAgreementInput), agreementMultipart(["kind", "title", "organisationIds", "signedOn"])) },
+    responses: { 201: jsonContent(AgreementResponse, "The agreement") },
+  },
+  async (c) => {
     const { input, file } = await readAgreement(c, CreateAgreementInput);
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => createAgreement(trx, scopeOf(user), input, file, { actor: user, now: clock.now() })), 201);
-  })
-  .get("/:id", async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(IdParam, c.req.param());
-    return c.json(await getAgreement(c.get("services").db, scopeOf(user), id));
-  })
-  .patch("/:id", requireApiRole(...AGREEMENT_WRITERS), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(IdParam, c.req.param());
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => createAgreement(trx, scope, input, file, meta)), 201);
+  },
+);
+
+declareRoute(
+  agreementsApi,
+  {
+    method: "get",
+    path: "/{id}",
+    summary: "One agreement",
+    request: { params: IdParam },
+    responses: { 200: jsonContent(AgreementResponse, "The agreement") },
+  },
+  async (c) => c.json(await getAgreement(c.get("services").db, scopeOf(apiUser(c)), c.req.valid("param").id)),
+);
+
+declareRoute(
+  agreementsApi,
+  {
+    method: "patch",
+    path: "/{id}",
+    summary: "Change an agreement (admin, penvoerder) with its version (409 when stale); application/json, or multipart/form-data with a new `document`",
+    middleware: [requireApiRole(...AGREEMENT_WRITERS)],
+    request: { params: IdParam, body: uploadBody(jsonSchemaOf(UpdateAgreementInput), agreementMultipart([])) },
+    responses: { 200: jsonContent(AgreementResponse, "The agreement") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
     const { input, file } = await readAgreement(c, UpdateAgreementInput);
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => updateAgreement(trx, scopeOf(user), id, input, file, { actor: user, now: clock.now() })));
-  })
-  .delete("/:id", requireApiRole(...AGREEMENT_WRITERS), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(IdParam, c.req.param());
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => archiveAgreement(trx, scopeOf(user), id, { actor: user, now: clock.now() })));
-  });
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => updateAgreement(trx, scope, id, input, file, meta)));
+  },
+);
+
+declareRoute(
+  agreementsApi,
+  {
+    method: "delete",
+    path: "/{id}",
+    summary: "Archive an agreement (admin, penvoerder); commitments resting on it keep the reference",
+    middleware: [requireApiRole(...AGREEMENT_WRITERS)],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(AgreementResponse, "The archived agreement") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => archiveAgreement(trx, scope, id, meta)));
+  },
+);

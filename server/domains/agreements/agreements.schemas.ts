@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { AGREEMENT_KINDS } from "../../../db/schema";
+import { CalendarDay as ResponseDay, Timestamp } from "../../http/api-schemas";
+import { DocumentResponse } from "../documents/documents.schemas";
 
 // Browser-safe: the agreement form and the API apply the same rules.
 
@@ -35,3 +37,23 @@ export type ListAgreementsInput = z.infer<typeof ListAgreementsInput>;
 
 /** How many days before its expiry the owner and the penvoerder hear about an agreement (issue 6, item 3). */
 export const AGREEMENT_REMINDER_DAYS = 60;
+
+/** An agreement as the API answers it, with its parties and the signed document (GET /documents/{id}). */
+export const AgreementResponse = z.object({
+  id: z.uuid(),
+  kind: z.enum(AGREEMENT_KINDS),
+  title: z.string(),
+  organisationIds: z.array(z.uuid()),
+  organisations: z.array(z.object({ id: z.uuid(), name: z.string() })),
+  signedOn: ResponseDay,
+  expiresOn: ResponseDay.nullable(),
+  documentId: z.uuid().nullable(),
+  document: DocumentResponse.nullable(),
+  ownerId: z.uuid().nullable(),
+  ownerName: z.string().nullable(),
+  notes: z.string().nullable(),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  archivedAt: Timestamp.nullable(),
+});

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { AgreementKind } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
@@ -150,6 +150,11 @@ async function checkAgreement(db: Database, scope: Scope, draft: { organisationI
   return { parties, ownerId: ownerId ?? null };
 }
 
+/**
+ * Records an agreement with its parties and signed document. Still typed `Database`: the demo loader
+ * (db/seed/demo-agreements.ts) hands it the connection its whole load runs in, typed as the pool;
+ * every adapter passes the transaction of runChange.
+ */
 export async function createAgreement(db: Database, scope: Scope, input: CreateAgreementInput, file: AgreementFile | null, meta: ChangeMeta): Promise<Agreement> {
   assertWriter(scope);
   const { parties, ownerId } = await checkAgreement(db, scope, { organisationIds: input.organisationIds, signedOn: input.signedOn, expiresOn: input.expiresOn ?? null, ownerId: input.ownerId }, meta.actor);
@@ -169,17 +174,17 @@ export async function createAgreement(db: Database, scope: Scope, input: CreateA
 }
 
 /** Changes the fields given (a new document replaces the old one); a stale `version` answers 409 and changes nothing. */
-export async function updateAgreement(db: Database, scope: Scope, id: string, input: UpdateAgreementInput, file: AgreementFile | null, meta: ChangeMeta): Promise<Agreement> {
+export async function updateAgreement(trx: Tx, scope: Scope, id: string, input: UpdateAgreementInput, file: AgreementFile | null, meta: ChangeMeta): Promise<Agreement> {
   assertWriter(scope);
-  const before = await getAgreement(db, scope, id);
+  const before = await getAgreement(trx, scope, id);
   if (before.archivedAt) throw notFound("Agreement");
   if (before.version !== input.version) throw staleVersion();
   const organisationIds = input.organisationIds ?? before.organisationIds;
   const signedOn = input.signedOn ?? before.signedOn;
   const expiresOn = input.expiresOn !== undefined ? input.expiresOn : before.expiresOn;
-  const { parties, ownerId } = await checkAgreement(db, scope, { organisationIds, signedOn, expiresOn, ownerId: input.ownerId !== undefined ? input.ownerId : before.ownerId }, meta.actor);
-  const document = file ? await storeAgreementDocument(db, scope, file, meta) : null;
-  const result = await db
+  const { parties, ownerId } = await checkAgreement(trx, scope, { organisationIds, signedOn, expiresOn, ownerId: input.ownerId !== undefined ? input.ownerId : before.ownerId }, meta.actor);
+  const document = file ? await storeAgreementDocument(trx, scope, file, meta) : null;
+  const result = await trx
     .updateTable("agreements")
     .set({
       kind: input.kind ?? before.kind,
@@ -198,22 +203,22 @@ export async function updateAgreement(db: Database, scope: Scope, id: string, in
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
   if (input.organisationIds) {
-    await db.deleteFrom("agreement_parties").where("agreement_id", "=", id).where("organisation_id", "not in", parties).execute();
-    await db.insertInto("agreement_parties").values(parties.map((organisationId) => ({ agreement_id: id, organisation_id: organisationId }))).onConflict((oc) => oc.doNothing()).execute();
+    await trx.deleteFrom("agreement_parties").where("agreement_id", "=", id).where("organisation_id", "not in", parties).execute();
+    await trx.insertInto("agreement_parties").values(parties.map((organisationId) => ({ agreement_id: id, organisation_id: organisationId }))).onConflict((oc) => oc.doNothing()).execute();
   }
-  const after = await getAgreement(db, scope, id);
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "agreement.update", entityType: "agreement", entityId: id, before, after, now: meta.now });
+  const after = await getAgreement(trx, scope, id);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "agreement.update", entityType: "agreement", entityId: id, before, after, now: meta.now });
   return after;
 }
 
 /** Deletes archive: the agreement leaves the lists and reminders; commitments resting on it keep the reference. */
-export async function archiveAgreement(db: Database, scope: Scope, id: string, meta: ChangeMeta): Promise<Agreement> {
+export async function archiveAgreement(trx: Tx, scope: Scope, id: string, meta: ChangeMeta): Promise<Agreement> {
   assertWriter(scope);
-  const before = await getAgreement(db, scope, id);
+  const before = await getAgreement(trx, scope, id);
   if (before.archivedAt) return before;
-  await db.updateTable("agreements").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
-  const after = await getAgreement(db, scope, id);
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "agreement.archive", entityType: "agreement", entityId: id, before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now });
+  await trx.updateTable("agreements").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
+  const after = await getAgreement(trx, scope, id);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "agreement.archive", entityType: "agreement", entityId: id, before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now });
   return after;
 }
 

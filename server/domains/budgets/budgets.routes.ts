@@ -1,10 +1,9 @@
-import { Hono } from "hono";
+import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
+import { runChange } from "../../change";
 import { apiUser, requireApiRole } from "../../http/api-auth";
-import { readJson } from "../../http/body";
-import type { HonoEnv } from "../../http/env";
-import { parseInput } from "../../validation";
-import { SchoolYearParam, SetBudgetInput } from "./budgets.schemas";
+import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
+import { BudgetResponse, CofinancingOverviewResponse, SchoolYearParam, SetBudgetInput } from "./budgets.schemas";
 import { BUDGET_READERS, BUDGET_WRITERS, listSchoolYearBudgets, readSchoolYearBudget, setSchoolYearBudget } from "./budgets.service";
 import { cofinancingOverview } from "./cofinancing-overview.service";
 
@@ -12,29 +11,66 @@ import { cofinancingOverview } from "./cofinancing-overview.service";
  * /api/v1/budgets: the region's budget and co-financing target per school year. The region's
  * staff read them; the penvoerder and admins set them; partner users have no access.
  */
-export const budgetsApi = new Hono<HonoEnv>()
-  .use(requireApiRole(...BUDGET_READERS))
-  .get("/", async (c) => {
-    const user = apiUser(c);
-    return c.json({ items: await listSchoolYearBudgets(c.get("services").db, scopeOf(user)), nextCursor: null });
-  })
-  .get("/:schoolYear", async (c) => {
-    const user = apiUser(c);
-    const { schoolYear } = parseInput(SchoolYearParam, c.req.param());
-    return c.json(await readSchoolYearBudget(c.get("services").db, scopeOf(user), schoolYear));
-  })
-  .put("/:schoolYear", requireApiRole(...BUDGET_WRITERS), async (c) => {
-    const user = apiUser(c);
-    const { schoolYear } = parseInput(SchoolYearParam, c.req.param());
-    const input = parseInput(SetBudgetInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => setSchoolYearBudget(trx, scopeOf(user), schoolYear, input, { actor: user, now: clock.now() })));
-  });
+export const budgetsApi = apiRouter();
+budgetsApi.use(requireApiRole(...BUDGET_READERS));
+
+declareRoute(
+  budgetsApi,
+  {
+    method: "get",
+    path: "/",
+    summary: "The region's budget and co-financing target per school year, newest first (admin, penvoerder, accounthouder)",
+    responses: { 200: jsonContent(z.object({ items: z.array(BudgetResponse), nextCursor: z.null() }), "The budgets") },
+  },
+  async (c) => c.json({ items: await listSchoolYearBudgets(c.get("services").db, scopeOf(apiUser(c))), nextCursor: null }),
+);
+
+declareRoute(
+  budgetsApi,
+  {
+    method: "get",
+    path: "/{schoolYear}",
+    summary: "One school year's budget and target, targetBasisPoints 1000 = 10% (404 when none was set)",
+    request: { params: SchoolYearParam },
+    responses: { 200: jsonContent(BudgetResponse, "The budget") },
+  },
+  async (c) => c.json(await readSchoolYearBudget(c.get("services").db, scopeOf(apiUser(c)), c.req.valid("param").schoolYear)),
+);
+
+declareRoute(
+  budgetsApi,
+  {
+    method: "put",
+    path: "/{schoolYear}",
+    summary:
+      "Set a school year's budget and target (admin, penvoerder): budgetCents in integer cents, targetBasisPoints 0–10000 (default 1000 = 10%). Without version the first time; after that with the version read (409 when stale)",
+    middleware: [requireApiRole(...BUDGET_WRITERS)],
+    request: { params: SchoolYearParam, body: jsonBody(SetBudgetInput) },
+    responses: { 200: jsonContent(BudgetResponse, "The budget") },
+  },
+  async (c) => {
+    const { schoolYear } = c.req.valid("param");
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => setSchoolYearBudget(trx, scope, schoolYear, input, meta)));
+  },
+);
 
 /** /api/v1/cofinancing/{schoolYear}: the figures of the penvoerder's page, to the cent. */
-export const cofinancingApi = new Hono<HonoEnv>().use(requireApiRole(...BUDGET_READERS)).get("/:schoolYear", async (c) => {
-  const user = apiUser(c);
-  const { schoolYear } = parseInput(SchoolYearParam, c.req.param());
-  const { db, clock } = c.get("services");
-  return c.json(await cofinancingOverview(db, scopeOf(user), schoolYear, clock.now()));
-});
+export const cofinancingApi = apiRouter();
+cofinancingApi.use(requireApiRole(...BUDGET_READERS));
+
+declareRoute(
+  cofinancingApi,
+  {
+    method: "get",
+    path: "/{schoolYear}",
+    summary:
+      "The co-financing overview of a school year (admin, penvoerder, accounthouder): totals { pledgedCents, agreedCents, realisedCents, targetCents }, shares of the budget, byKind, bySubregion, byPartner, cumulative months and the linear forecast to 31 July",
+    request: { params: SchoolYearParam },
+    responses: { 200: jsonContent(CofinancingOverviewResponse, "The overview") },
+  },
+  async (c) => {
+    const { db, clock } = c.get("services");
+    return c.json(await cofinancingOverview(db, scopeOf(apiUser(c)), c.req.valid("param").schoolYear, clock.now()));
+  },
+);

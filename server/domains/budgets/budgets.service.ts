@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Scope } from "../../auth/current-user";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { AppError, forbidden, notFound } from "../../errors";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../../auth/current-user";
@@ -84,18 +84,18 @@ function staleBudget() {
  * a version for a year nobody set yet or none while someone just set it, answers 409 and writes nothing.
  */
 export async function setSchoolYearBudget(
-  db: Database,
+  trx: Tx,
   scope: Scope,
   schoolYear: string,
   input: SetBudgetInput,
   meta: { actor: Actor; now: Date },
 ): Promise<SchoolYearBudget> {
   if (!(BUDGET_WRITERS as readonly string[]).includes(scope.role)) throw forbidden();
-  const before = await getSchoolYearBudget(db, scope.regionId, schoolYear);
+  const before = await getSchoolYearBudget(trx, scope.regionId, schoolYear);
   if ((before?.version ?? null) !== (input.version ?? null)) throw staleBudget();
   if (!before) {
     // Two first settings at once: the primary key lets one in, the other finds nothing inserted.
-    const inserted = await db
+    const inserted = await trx
       .insertInto("school_year_budgets")
       .values({
         region_id: scope.regionId, school_year: schoolYear, budget_cents: input.budgetCents, target_basis_points: input.targetBasisPoints,
@@ -106,7 +106,7 @@ export async function setSchoolYearBudget(
       .executeTakeFirst();
     if (!inserted) throw staleBudget();
   } else {
-    const result = await db
+    const result = await trx
       .updateTable("school_year_budgets")
       .set({
         budget_cents: input.budgetCents, target_basis_points: input.targetBasisPoints, notes: input.notes,
@@ -118,8 +118,8 @@ export async function setSchoolYearBudget(
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw staleBudget();
   }
-  const after = (await getSchoolYearBudget(db, scope.regionId, schoolYear))!;
-  await recordAudit(db, {
+  const after = (await getSchoolYearBudget(trx, scope.regionId, schoolYear))!;
+  await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: before ? "budget.update" : "budget.create", entityType: "school_year_budget",
     entityId: schoolYear, before: before ?? undefined, after, now: meta.now,
   });

@@ -3,6 +3,7 @@ import type { OrganisationKind } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database } from "../../db/database";
+import type { FORECAST_STATUSES } from "./budgets.schemas";
 import { assertBudgetReader, getSchoolYearBudget, type SchoolYearBudget } from "./budgets.service";
 
 /**
@@ -36,7 +37,7 @@ export type SubregionFigures = Figures & { subregionId: string | null; name: str
  */
 export type MonthFigures = { month: string; pledgedCents: number | null; realisedCents: number | null; forecastCents: number | null };
 
-export type ForecastStatus = "not_started" | "no_realisations" | "projected" | "finished";
+export type ForecastStatus = (typeof FORECAST_STATUSES)[number];
 export type Forecast = {
   status: ForecastStatus;
   /** Realised by 31 July at this pace (finished: what was realised); null when there is no pace yet. */

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { COMMITMENT_CATEGORIES, COMMITMENT_KINDS, COMMITMENT_STATUSES, IN_KIND_CATEGORIES, VALUATIONS } from "../../../db/schema";
+import { ACTIVITY_TYPES, AGREEMENT_KINDS, COMMITMENT_CATEGORIES, COMMITMENT_KINDS, COMMITMENT_STATUSES, IN_KIND_CATEGORIES, VALUATIONS } from "../../../db/schema";
+import { CalendarDay, page, Timestamp } from "../../http/api-schemas";
+import { DocumentResponse } from "../documents/documents.schemas";
 
 // Browser-safe: the pages parse euro amounts with the same rules the API applies to cents.
 
@@ -180,3 +182,58 @@ export function eurosInputValue(cents: number | null | undefined): string {
   if (cents == null) return "";
   return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, "0")}`;
 }
+
+/** A commitment as the API answers it: amounts in integer cents, realisedCents the sum of its live realisations. */
+export const CommitmentResponse = z.object({
+  id: z.uuid(),
+  organisationId: z.uuid(),
+  organisationName: z.string(),
+  schoolYear: SchoolYear,
+  kind: z.enum(COMMITMENT_KINDS),
+  category: z.enum(COMMITMENT_CATEGORIES),
+  amountCents: z.number().int(),
+  hours: z.number().nullable(),
+  hourlyRateCents: z.number().int().nullable(),
+  valuation: z.enum(VALUATIONS).nullable(),
+  status: z.enum(COMMITMENT_STATUSES),
+  realisedCents: z.number().int(),
+  agreementReference: z.string().nullable(),
+  agreementId: z.uuid().nullable(),
+  notes: z.string().nullable(),
+  confirmedAt: Timestamp.nullable(),
+  confirmedBy: z.uuid().nullable(),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  archivedAt: Timestamp.nullable(),
+});
+
+/** One realisation: a dated amount with its evidence, or a done activity counted in kind with its hours. */
+export const RealisationResponse = z.object({
+  id: z.uuid(),
+  date: CalendarDay,
+  amountCents: z.number().int(),
+  description: z.string().nullable(),
+  evidence: z.string().nullable(),
+  document: DocumentResponse.extend({ sha256: z.string() }).nullable(),
+  activityId: z.uuid().nullable(),
+  hours: z.number().nullable(),
+  activity: z.object({ id: z.uuid(), type: z.enum(ACTIVITY_TYPES), title: z.string() }).nullable(),
+  createdBy: z.uuid().nullable(),
+  createdByName: z.string().nullable(),
+  createdAt: Timestamp,
+});
+
+/** A commitment with the agreement it rests on and its realisations, oldest first. */
+export const CommitmentWithRealisationsResponse = CommitmentResponse.extend({
+  agreement: z.object({ id: z.uuid(), kind: z.enum(AGREEMENT_KINDS), title: z.string(), expiresOn: CalendarDay.nullable() }).nullable(),
+  realisations: z.array(RealisationResponse),
+});
+
+/** A realisation just recorded, with the commitment after it. */
+export const RecordedRealisationResponse = RealisationResponse.extend({ commitment: CommitmentWithRealisationsResponse });
+
+/** A page of commitments with the totals of the whole filtered set. */
+export const CommitmentPageResponse = page(CommitmentResponse).extend({
+  totals: z.object({ pledgedCents: z.number().int(), realisedCents: z.number().int(), count: z.number().int() }),
+});

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { ActivityType, CommitmentCategory, CommitmentKind, CommitmentStatus, Valuation } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
 import { parseInput, validationFailed } from "../../validation";
@@ -176,11 +176,11 @@ async function listRealisations(db: Database, regionId: string, commitmentId: st
   }));
 }
 
-export async function createCommitment(db: Database, scope: Scope, input: CreateCommitmentInput, meta: ChangeMeta): Promise<Commitment> {
+export async function createCommitment(trx: Tx, scope: Scope, input: CreateCommitmentInput, meta: ChangeMeta): Promise<Commitment> {
   assertWriter(scope);
-  await assertOrganisationInRegion(db, scope.regionId, input.organisationId);
-  await assertAgreementOfOrganisation(db, scope.regionId, input.agreementId, input.organisationId);
-  const { id } = await db
+  await assertOrganisationInRegion(trx, scope.regionId, input.organisationId);
+  await assertAgreementOfOrganisation(trx, scope.regionId, input.agreementId, input.organisationId);
+  const { id } = await trx
     .insertInto("commitments")
     .values({
       region_id: scope.regionId,
@@ -201,10 +201,10 @@ export async function createCommitment(db: Database, scope: Scope, input: Create
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  const created = await getCommitment(db, scope, id);
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "commitment.create", entityType: "commitment", entityId: id, after: created, now: meta.now });
+  const created = await getCommitment(trx, scope, id);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "commitment.create", entityType: "commitment", entityId: id, after: created, now: meta.now });
   // A pledge at risk is a health reason (commitment_at_risk).
-  await recomputeOrganisations(db, [created.organisationId], meta.now);
+  await recomputeOrganisations(trx, [created.organisationId], meta.now);
   return created;
 }
 
@@ -262,9 +262,9 @@ export async function commitmentTotals(db: Database, scope: Scope, filters: Omit
 }
 
 /** Changes the fields given and, through `status`, moves it along; a stale `version` answers 409 and changes nothing. */
-export async function updateCommitment(db: Database, scope: Scope, id: string, input: UpdateCommitmentInput, meta: ChangeMeta): Promise<Commitment> {
+export async function updateCommitment(trx: Tx, scope: Scope, id: string, input: UpdateCommitmentInput, meta: ChangeMeta): Promise<Commitment> {
   assertWriter(scope);
-  const before = await lockCommitment(db, scope, id);
+  const before = await lockCommitment(trx, scope, id);
   if (before.version !== input.version) throw staleVersion();
   const { status, version: _version, ...changes } = input;
   const changesFields = Object.values(changes).some((value) => value !== undefined);
@@ -292,8 +292,8 @@ export async function updateCommitment(db: Database, scope: Scope, id: string, i
     agreementId: changes.agreementId !== undefined ? changes.agreementId : before.agreementId,
     notes: changes.notes !== undefined ? changes.notes : before.notes,
   });
-  if (changes.agreementId !== undefined) await assertAgreementOfOrganisation(db, scope.regionId, merged.agreementId, before.organisationId);
-  const result = await db
+  if (changes.agreementId !== undefined) await assertAgreementOfOrganisation(trx, scope.regionId, merged.agreementId, before.organisationId);
+  const result = await trx
     .updateTable("commitments")
     .set({
       school_year: merged.schoolYear,
@@ -315,10 +315,10 @@ export async function updateCommitment(db: Database, scope: Scope, id: string, i
     .where("version", "=", input.version)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
-  const after = await getCommitment(db, scope, id);
+  const after = await getCommitment(trx, scope, id);
   const action = status && status !== before.status ? `commitment.${status}` : "commitment.update";
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action, entityType: "commitment", entityId: id, before, after, now: meta.now });
-  await recomputeOrganisations(db, [before.organisationId, after.organisationId], meta.now);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action, entityType: "commitment", entityId: id, before, after, now: meta.now });
+  await recomputeOrganisations(trx, [before.organisationId, after.organisationId], meta.now);
   return after;
 }
 
@@ -338,7 +338,7 @@ async function lockCommitment(db: Database, scope: Scope, id: string) {
  * pledged or agreed commitment becomes realised in the same change.
  */
 export async function addRealisation(
-  db: Database,
+  trx: Tx,
   scope: Scope,
   commitmentId: string,
   input: RealisationInput | ActivityRealisationInput,
@@ -346,14 +346,14 @@ export async function addRealisation(
   meta: ChangeMeta,
 ) {
   assertWriter(scope);
-  const before = await lockCommitment(db, scope, commitmentId);
+  const before = await lockCommitment(trx, scope, commitmentId);
   if (before.status === "lapsed") {
     throw new AppError("RULE_VIOLATION", "The commitment has lapsed: nothing can be realised against it", { userMessageKey: "commitments.errors.lapsed" });
   }
   if (before.status === "accounted") {
     throw new AppError("RULE_VIOLATION", "The commitment has been accounted for: it is closed", { userMessageKey: "commitments.errors.accounted" });
   }
-  const counted = "activityId" in input ? await valueActivity(db, scope.regionId, before, input) : null;
+  const counted = "activityId" in input ? await valueActivity(trx, scope.regionId, before, input) : null;
   const amountCents = counted ? counted.amountCents : (input as RealisationInput).amountCents;
   const realisedAfter = before.realisedCents + amountCents;
   if (realisedAfter > before.amountCents && !input.description) {
@@ -362,8 +362,8 @@ export async function addRealisation(
       message: `boven toezegging: this realisation brings the total to ${realisedAfter} cents, above the pledged ${before.amountCents}; add a description saying why`,
     });
   }
-  const document = file ? await storeDocument(db, scope.regionId, file, { actorId: meta.actor?.id ?? null, now: meta.now }) : null;
-  const inserted = await db
+  const document = file ? await storeDocument(trx, scope.regionId, file, { actorId: meta.actor?.id ?? null, now: meta.now }) : null;
+  const inserted = await trx
     .insertInto("commitment_realisations")
     .values({
       commitment_id: commitmentId,
@@ -388,20 +388,20 @@ export async function addRealisation(
   const { id } = inserted;
   const reachesPledge = realisedAfter >= before.amountCents && (before.status === "pledged" || before.status === "agreed");
   // Every change to the ledger moves the version on, so an edit made against the old totals is stale.
-  await db
+  await trx
     .updateTable("commitments")
     .set({ ...(reachesPledge && { status: "realised" as const }), updated_at: meta.now, version: sql`version + 1` })
     .where("id", "=", commitmentId)
     .execute();
-  const after = await getCommitmentWithRealisations(db, scope, commitmentId);
+  const after = await getCommitmentWithRealisations(trx, scope, commitmentId);
   const realisation = after.realisations.find((r) => r.id === id)!;
-  await recordAudit(db, {
+  await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "commitment.realisation", entityType: "commitment", entityId: commitmentId,
     before: { status: before.status, realisedCents: before.realisedCents, version: before.version },
     after: { status: after.status, realisedCents: after.realisedCents, version: after.version, realisation },
     now: meta.now,
   });
-  await recomputeOrganisations(db, [after.organisationId], meta.now);
+  await recomputeOrganisations(trx, [after.organisationId], meta.now);
   return { commitment: after, realisation };
 }
 
@@ -465,14 +465,14 @@ async function valueActivity(db: Database, regionId: string, commitment: Commitm
 }
 
 /** Deletes archive: the commitment leaves the lists and the totals, its history stays. */
-export async function archiveCommitment(db: Database, scope: Scope, id: string, meta: ChangeMeta): Promise<Commitment> {
+export async function archiveCommitment(trx: Tx, scope: Scope, id: string, meta: ChangeMeta): Promise<Commitment> {
   assertWriter(scope);
-  const before = await getCommitment(db, scope, id);
+  const before = await getCommitment(trx, scope, id);
   if (before.archivedAt) return before;
-  await db.updateTable("commitments").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
-  const after = await getCommitment(db, scope, id);
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "commitment.archive", entityType: "commitment", entityId: id, before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now });
-  await recomputeOrganisations(db, [after.organisationId], meta.now);
+  await trx.updateTable("commitments").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
+  const after = await getCommitment(trx, scope, id);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "commitment.archive", entityType: "commitment", entityId: id, before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now });
+  await recomputeOrganisations(trx, [after.organisationId], meta.now);
   return after;
 }
 
@@ -480,19 +480,19 @@ export async function archiveCommitment(db: Database, scope: Scope, id: string, 
  * A partner user confirms its own organisation's commitment: who and when are recorded and audited.
  * Only partners confirm (it is their word); a second confirmation changes nothing.
  */
-export async function confirmCommitment(db: Database, scope: Scope, id: string, meta: ChangeMeta): Promise<Commitment> {
-  const before = await getCommitment(db, scope, id);
+export async function confirmCommitment(trx: Tx, scope: Scope, id: string, meta: ChangeMeta): Promise<Commitment> {
+  const before = await getCommitment(trx, scope, id);
   if (scope.role !== "partner") throw forbidden();
   if (before.archivedAt) throw notFound("Commitment");
   if (before.confirmedAt) return before;
-  await db
+  await trx
     .updateTable("commitments")
     .set({ confirmed_at: meta.now, confirmed_by: scope.userId, updated_at: meta.now, version: sql`version + 1` })
     .where("id", "=", id)
     .where("region_id", "=", scope.regionId)
     .execute();
-  const after = await getCommitment(db, scope, id);
-  await recordAudit(db, {
+  const after = await getCommitment(trx, scope, id);
+  await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? scope.userId, action: "commitment.confirm", entityType: "commitment", entityId: id,
     before: { confirmedAt: null, confirmedBy: null }, after: { confirmedAt: after.confirmedAt, confirmedBy: after.confirmedBy }, now: meta.now,
   });
@@ -547,13 +547,13 @@ export async function listOrganisationsWithCommitments(db: Database, scope: Scop
  * Takes back a realisation recorded by mistake: it is archived (kept, audited), and leaves the
  * realised total. The status does not step back by itself; the penvoerder decides what it is now.
  */
-export async function archiveRealisation(db: Database, scope: Scope, commitmentId: string, realisationId: string, meta: ChangeMeta) {
+export async function archiveRealisation(trx: Tx, scope: Scope, commitmentId: string, realisationId: string, meta: ChangeMeta) {
   assertWriter(scope);
-  const before = await lockCommitment(db, scope, commitmentId);
+  const before = await lockCommitment(trx, scope, commitmentId);
   if (before.status === "accounted") {
     throw new AppError("RULE_VIOLATION", "The commitment has been accounted for: it is closed", { userMessageKey: "commitments.errors.accounted" });
   }
-  const result = await db
+  const result = await trx
     .updateTable("commitment_realisations")
     .set({ archived_at: meta.now })
     .where("id", "=", realisationId)
@@ -562,13 +562,13 @@ export async function archiveRealisation(db: Database, scope: Scope, commitmentI
     .where("archived_at", "is", null)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw notFound("Realisation");
-  await db.updateTable("commitments").set({ updated_at: meta.now, version: sql`version + 1` }).where("id", "=", commitmentId).execute();
-  const after = await getCommitmentWithRealisations(db, scope, commitmentId);
-  await recordAudit(db, {
+  await trx.updateTable("commitments").set({ updated_at: meta.now, version: sql`version + 1` }).where("id", "=", commitmentId).execute();
+  const after = await getCommitmentWithRealisations(trx, scope, commitmentId);
+  await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "commitment.realisation_archive", entityType: "commitment", entityId: commitmentId,
     before: { realisedCents: before.realisedCents, version: before.version }, after: { realisedCents: after.realisedCents, version: after.version, archivedRealisationId: realisationId },
     now: meta.now,
   });
-  await recomputeOrganisations(db, [after.organisationId], meta.now);
+  await recomputeOrganisations(trx, [after.organisationId], meta.now);
   return after;
 }

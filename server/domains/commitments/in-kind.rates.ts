@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { ActivityType } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { forbidden } from "../../errors";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../../auth/current-user";
@@ -39,19 +39,19 @@ export async function listInKindRates(db: Database, regionId: string): Promise<I
  * Sets the rates given (admin, penvoerder); the others keep theirs. A rate changes only future
  * valuations: realisations already counted keep the amount they were confirmed at.
  */
-export async function updateInKindRates(db: Database, scope: Scope, rates: Partial<Record<InKindActivityType, number>>, meta: { actor: Actor; now: Date }) {
+export async function updateInKindRates(trx: Tx, scope: Scope, rates: Partial<Record<InKindActivityType, number>>, meta: { actor: Actor; now: Date }) {
   if (scope.role !== "admin" && scope.role !== "penvoerder") throw forbidden();
-  const before = await listInKindRates(db, scope.regionId);
+  const before = await listInKindRates(trx, scope.regionId);
   const entries = Object.entries(rates).filter((entry): entry is [InKindActivityType, number] => entry[1] !== undefined);
   if (entries.length) {
-    await db
+    await trx
       .insertInto("in_kind_rates")
       .values(entries.map(([activityType, cents]) => ({ region_id: scope.regionId, activity_type: activityType, hourly_rate_cents: cents, updated_by: meta.actor?.id ?? null, updated_at: meta.now })))
       .onConflict((oc) => oc.columns(["region_id", "activity_type"]).doUpdateSet({ hourly_rate_cents: sql`excluded.hourly_rate_cents`, updated_by: sql`excluded.updated_by`, updated_at: sql`excluded.updated_at` }))
       .execute();
   }
-  const after = await listInKindRates(db, scope.regionId);
+  const after = await listInKindRates(trx, scope.regionId);
   const pick = (list: InKindRate[]) => Object.fromEntries(list.map((r) => [r.activityType, r.hourlyRateCents]));
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "in_kind.rates", entityType: "region", entityId: scope.regionId, before: pick(before), after: pick(after), now: meta.now });
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "in_kind.rates", entityType: "region", entityId: scope.regionId, before: pick(before), after: pick(after), now: meta.now });
   return after;
 }

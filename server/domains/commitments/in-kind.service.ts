@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { ActivityType } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
@@ -120,14 +120,14 @@ async function explainNoProposal(db: Database, scope: Scope, activityId: string)
  * rate, or adjusted (other hours, or another amount) with a note that is kept as its description.
  * `commitmentId` picks another open in-kind commitment of a partner of the activity.
  */
-export async function confirmInKindProposal(db: Database, scope: Scope, activityId: string, input: ConfirmProposalInput, meta: ChangeMeta) {
+export async function confirmInKindProposal(trx: Tx, scope: Scope, activityId: string, input: ConfirmProposalInput, meta: ChangeMeta) {
   assertWriter(scope);
-  const proposal = (await findProposal(db, scope.regionId, activityId, input.commitmentId ?? undefined)) ?? (await explainNoProposal(db, scope, activityId));
+  const proposal = (await findProposal(trx, scope.regionId, activityId, input.commitmentId ?? undefined)) ?? (await explainNoProposal(trx, scope, activityId));
   const adjusted = (input.hours != null && input.hours !== proposal.hours) || (input.amountCents != null && input.amountCents !== proposal.proposedCents);
   if (adjusted && !input.note) throw validationFailed({ note: "inKind.validation.adjustNote" });
   try {
     return await addRealisation(
-      db,
+      trx,
       scope,
       proposal.commitmentId,
       {
@@ -162,19 +162,19 @@ async function eligibleActivity(db: Database, scope: Scope, activityId: string) 
 }
 
 /** Rejects counting an activity, with a reason: it is no longer proposed. Audited; undone by undoInKindRejection. */
-export async function rejectInKindProposal(db: Database, scope: Scope, activityId: string, input: RejectProposalInput, meta: ChangeMeta) {
+export async function rejectInKindProposal(trx: Tx, scope: Scope, activityId: string, input: RejectProposalInput, meta: ChangeMeta) {
   assertWriter(scope);
-  const activity = await eligibleActivity(db, scope, activityId);
-  const counted = await db.selectFrom("commitment_realisations").select("id").where("activity_id", "=", activityId).where("archived_at", "is", null).executeTakeFirst();
+  const activity = await eligibleActivity(trx, scope, activityId);
+  const counted = await trx.selectFrom("commitment_realisations").select("id").where("activity_id", "=", activityId).where("archived_at", "is", null).executeTakeFirst();
   if (counted) throw new AppError("CONFLICT", "This activity is already counted; take back its realisation instead", { userMessageKey: "inKind.errors.alreadyCounted" });
-  const inserted = await db
+  const inserted = await trx
     .insertInto("in_kind_rejections")
     .values({ activity_id: activityId, region_id: scope.regionId, reason: input.reason, created_by: meta.actor?.id ?? null, created_at: meta.now })
     .onConflict((oc) => oc.column("activity_id").doNothing())
     .returning("activity_id")
     .executeTakeFirst();
   if (inserted) {
-    await recordAudit(db, {
+    await recordAudit(trx, {
       regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "in_kind.reject", entityType: "activity", entityId: activityId,
       before: { inKindRejected: false }, after: { inKindRejected: true, reason: input.reason, title: activity.title }, now: meta.now,
     });
@@ -183,12 +183,12 @@ export async function rejectInKindProposal(db: Database, scope: Scope, activityI
 }
 
 /** Takes a rejection back: the activity is proposed again when it still qualifies. */
-export async function undoInKindRejection(db: Database, scope: Scope, activityId: string, meta: ChangeMeta) {
+export async function undoInKindRejection(trx: Tx, scope: Scope, activityId: string, meta: ChangeMeta) {
   assertWriter(scope);
-  await eligibleActivity(db, scope, activityId);
-  const removed = await db.deleteFrom("in_kind_rejections").where("activity_id", "=", activityId).where("region_id", "=", scope.regionId).returning(["reason"]).executeTakeFirst();
+  await eligibleActivity(trx, scope, activityId);
+  const removed = await trx.deleteFrom("in_kind_rejections").where("activity_id", "=", activityId).where("region_id", "=", scope.regionId).returning(["reason"]).executeTakeFirst();
   if (!removed) throw notFound("Rejection");
-  await recordAudit(db, {
+  await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "in_kind.reject_undo", entityType: "activity", entityId: activityId,
     before: { inKindRejected: true, reason: removed.reason }, after: { inKindRejected: false }, now: meta.now,
   });

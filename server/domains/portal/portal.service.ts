@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Scope } from "../../auth/current-user";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import type { CreateActivityInput } from "../activities/activities.schemas";
@@ -73,13 +73,13 @@ export async function addColleague(db: Database, scope: Scope, input: AddContact
  * The school rules stay as they are: a guest lesson names the school it is offered to. The account
  * holder and the partner user get an email, queued in the same transaction.
  */
-export async function offerActivity(db: Database, scope: Scope, input: CreateActivityInput, meta: Meta & { appUrl: string }): Promise<Activity> {
+export async function offerActivity(trx: Tx, scope: Scope, input: CreateActivityInput, meta: Meta & { appUrl: string }): Promise<Activity> {
   if (input.status !== "offered") throw new AppError("FORBIDDEN", "A partner can only offer an activity (status offered)");
   if (input.sharedWithRegionIds.length) throw new AppError("FORBIDDEN", "A partner cannot share an activity with other regions");
   if (input.organisationIds.length !== 1) throw notFound("Organisation");
   assertOwnOrganisation(scope, input.organisationIds[0]!);
-  const created = await createActivity(db, scope, input, meta);
-  await queueOfferEmails(db, scope.regionId, created, meta);
+  const created = await createActivity(trx, scope, input, meta);
+  await queueOfferEmails(trx, scope.regionId, created, meta);
   return created;
 }
 
