@@ -111,7 +111,6 @@ export {
 export { contributionStatement, schoolYearFigures, schoolYearRecords, schoolYearWindow } from "../server/domains/reports/reports.service";
 export { reportCsv, reportFileResponse, reportPdf, reportXlsx, statementPdf } from "../server/domains/reports/reports.formats";
 export { scopeOf } from "../server/auth/current-user";
-export { runChange, runSystemChange } from "../server/change";
 export { toLocalDate } from "../server/clock";
 export { invitePartnerUser, listPartnerUsers } from "../server/domains/partner-users/partner-users.service";
 export { createFeed, getFeedStatus, revokeFeed } from "../server/domains/feeds/feeds.service";
