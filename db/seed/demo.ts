@@ -138,23 +138,27 @@ async function loadDemoOrganisations(db: Database, regionId: string, now: Date, 
   const named: NamedOrganisation[] = [];
   for (const [index, demo] of ORGANISATIONS.entries()) {
     const accountHolderId = index % 2 === 0 ? holder.id : admin.id;
-    const organisation = await createOrganisation(
-      db,
-      scope,
-      {
-        kind: demo.kind, name: demo.name, city: demo.city, subregionId: subregions[demo.subregion]?.id ?? null, tier: demo.tier, status: "active",
-        kvkNumber: demo.kvkNumber ?? null, brinCode: demo.brinCode ?? null, tags: [], sector: null, street: null, website: null,
-        accountHolderId,
-      },
-      meta,
-    );
     const contacts: NamedOrganisation["contacts"] = [];
-    for (const [position, [name, role]] of demo.contacts.entries()) {
-      const person = await createPerson(db, regionId, { name, email: null, phone: null, lawfulBasis: "legitimate_interest", source: "demo", optOut: false, reviewDate: null }, meta);
-      const startDay = recordedDay - 150 - index * 97 - position * 53;
-      await addAffiliation(db, regionId, person.id, { organisationId: organisation.id, role, isPrimary: position === 0, startDate: dateOf(startDay) }, meta);
-      contacts.push({ personId: person.id, name, startDay, isPrimary: position === 0 });
-    }
+    // One transaction per organisation with its contacts (write services take a transaction, server/change.ts).
+    const organisation = await db.transaction().execute(async (trx) => {
+      const created = await createOrganisation(
+        trx,
+        scope,
+        {
+          kind: demo.kind, name: demo.name, city: demo.city, subregionId: subregions[demo.subregion]?.id ?? null, tier: demo.tier, status: "active",
+          kvkNumber: demo.kvkNumber ?? null, brinCode: demo.brinCode ?? null, tags: [], sector: null, street: null, website: null,
+          accountHolderId,
+        },
+        meta,
+      );
+      for (const [position, [name, role]] of demo.contacts.entries()) {
+        const person = await createPerson(trx, regionId, { name, email: null, phone: null, lawfulBasis: "legitimate_interest", source: "demo", optOut: false, reviewDate: null }, meta);
+        const startDay = recordedDay - 150 - index * 97 - position * 53;
+        await addAffiliation(trx, regionId, person.id, { organisationId: created.id, role, isPrimary: position === 0, startDate: dateOf(startDay) }, meta);
+        contacts.push({ personId: person.id, name, startDay, isPrimary: position === 0 });
+      }
+      return created;
+    });
     named.push({ id: organisation.id, name: demo.name, kind: demo.kind, tier: demo.tier, city: demo.city, holderId: accountHolderId, createdDay: recordedDay, contacts });
     // The two demo partners belong to the first two companies: Hulshof and Te Lintelo.
     const partnerEmail = ["partner@sto-twente.demo", "partner.bouw@sto-twente.demo"][index];

@@ -4,7 +4,7 @@ import type { HealthState, InteractionKind, Locale, OrganisationKind, Tier } fro
 import { renderHandoverSummaryEmail } from "../../../emails/render";
 import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -108,7 +108,7 @@ export type HandoverResult = {
  * the open tasks on it move along, health is recomputed, and every new owner gets ONE email
  * summarising all the relationships they received. Validated first: a refused target changes nothing.
  */
-export async function handOverOrganisations(db: Database, scope: Scope, userId: string, input: HandoverInput, meta: ChangeMeta): Promise<HandoverResult> {
+export async function handOverOrganisations(db: Tx, scope: Scope, userId: string, input: HandoverInput, meta: ChangeMeta): Promise<HandoverResult> {
   assertAdmin(scope);
   const from = await userOfRegion(db, scope.regionId, userId);
   const owned = await db
