@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Role } from "../../../db/schema";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
@@ -38,9 +39,10 @@ const STAFF_OR_PARTNER: Role[] = [...STAFF, "partner"];
 export const peopleApi = apiRouter();
 
 // POST /people takes one of two bodies, by the caller's role, so the body is validated in the
-// handler and only documented here (a zod schema in the declaration would be applied to both).
-peopleApi.openAPIRegistry.register("CreatePersonInput", CreatePersonInput);
-peopleApi.openAPIRegistry.register("PartnerCreatePersonInput", PartnerCreatePersonInput);
+// handler and only documented here, as JSON Schema: a zod schema in the declaration would be
+// applied to every caller by the router.
+const { $schema: _dialect, ...createPersonBody } = z.toJSONSchema(z.union([CreatePersonInput, PartnerCreatePersonInput]), { io: "input", unrepresentable: "any" });
+const CreatePersonBody = JSON.parse(JSON.stringify(createPersonBody)) as { anyOf: Array<{ type: "object" }> };
 
 declareRoute(
   peopleApi,
@@ -64,12 +66,12 @@ declareRoute(
     method: "post",
     path: "/",
     summary:
-      "Create a person (staff: CreatePersonInput). A partner user sends PartnerCreatePersonInput { name, email, phone, role, isPrimary, organisationId } with its own organisation (404 for another): the person starts a job there at once",
+      "Create a person (staff). A partner user sends { name, email, phone, role, isPrimary, organisationId } with its own organisation (404 for another): the person starts a job there at once",
     middleware: [requireApiRole(...STAFF_OR_PARTNER)],
     request: {
       body: {
         required: true,
-        content: { "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/CreatePersonInput" }, { $ref: "#/components/schemas/PartnerCreatePersonInput" }] } } },
+        content: { "application/json": { schema: CreatePersonBody } },
       },
     },
     responses: { 201: jsonContent(PersonResponse, "The person") },
