@@ -1,6 +1,6 @@
 import { type Insertable, sql } from "kysely";
 import type { DB, OrganisationKind, Role, Tier } from "../schema";
-import type { Database } from "../../server/db/database";
+import type { Database, Tx } from "../../server/db/database";
 import { scopeOf } from "../../server/auth/current-user";
 import { hashPassword } from "../../server/auth/passwords";
 import { toLocalDate } from "../../server/clock";
@@ -124,6 +124,11 @@ async function addAccountHolders(db: Database, regionId: string, now: Date) {
   return missing.length;
 }
 
+/** The command loads the demo in one transaction; a test may hand the pool, and then each write gets its own. */
+function inTransaction<T>(db: Database, write: (trx: Tx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? write(db as Tx) : db.transaction().execute(write);
+}
+
 async function loadDemoOrganisations(db: Database, regionId: string, now: Date, seed: number) {
   const started = performance.now();
   const admin = await db.selectFrom("users").select(["id", "name", "role", "region_id", "organisation_id", "email", "locale"]).where("email", "=", "beheer@sto-twente.demo").executeTakeFirstOrThrow();
@@ -139,8 +144,8 @@ async function loadDemoOrganisations(db: Database, regionId: string, now: Date, 
   for (const [index, demo] of ORGANISATIONS.entries()) {
     const accountHolderId = index % 2 === 0 ? holder.id : admin.id;
     const contacts: NamedOrganisation["contacts"] = [];
-    // One transaction per organisation with its contacts (write services take a transaction, server/change.ts).
-    const organisation = await db.transaction().execute(async (trx) => {
+    // Write services take a transaction (server/change.ts): the command's own, or one per organisation with its contacts.
+    const organisation = await inTransaction(db, async (trx) => {
       const created = await createOrganisation(
         trx,
         scope,
