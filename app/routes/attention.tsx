@@ -10,6 +10,7 @@ import { HealthBadge, HealthReasons } from "../components/health";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
+import { runChange } from "../../server/change";
 import {
   addAffiliation, createPerson, healthCounts, listAssignableUsers, listHealth, listSubregions, logInteraction, parseInput, scopeOf,
   snoozeOrganisation, toLocalDate, updateOrganisation,
@@ -63,34 +64,31 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
   const t = translator(user.locale);
-  const meta = { actor: user, now: context.clock.now() };
-  const scope = scopeOf(user);
   let organisationId: string | undefined;
   try {
     ({ organisationId } = parseInput(Target, { organisationId: formData.get("organisationId") }, user.locale));
     const { intent: _intent, organisationId: _id, ...values } = formValues(formData);
-    const today = toLocalDate(meta.now);
     if (intent === "log-interaction") {
       const input = parseInput(LogInteractionInput, { ...values, organisationId }, user.locale);
-      await context.db.transaction().execute((trx) => logInteraction(trx, scope, { ...input, date: input.date ?? today }, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => logInteraction(trx, scope, { ...input, date: input.date ?? toLocalDate(meta.now) }, meta));
       return json<ActionResult>({ organisationId, intent, saved: t("attention.logged") });
     }
     if (intent === "assign-owner") {
       const input = parseInput(AssignOwner, values, user.locale);
-      await context.db.transaction().execute((trx) => updateOrganisation(trx, scope, organisationId!, { version: input.version, accountHolderId: input.accountHolderId }, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => updateOrganisation(trx, scope, organisationId!, { version: input.version, accountHolderId: input.accountHolderId }, meta));
       return json<ActionResult>({ organisationId, intent, saved: t("attention.assigned") });
     }
     if (intent === "add-contact") {
       const input = parseInput(AddContactInput, values, user.locale);
-      await context.db.transaction().execute(async (trx) => {
-        const person = await createPerson(trx, user.regionId, { name: input.name, email: input.email, phone: input.phone, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta);
-        await addAffiliation(trx, user.regionId, person.id, { organisationId: organisationId!, role: input.role, isPrimary: false, startDate: today }, meta);
+      await runChange(context, user, async ({ trx, scope, meta }) => {
+        const person = await createPerson(trx, scope.regionId, { name: input.name, email: input.email, phone: input.phone, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta);
+        await addAffiliation(trx, scope.regionId, person.id, { organisationId: organisationId!, role: input.role, isPrimary: false, startDate: toLocalDate(meta.now) }, meta);
       });
       return json<ActionResult>({ organisationId, intent, saved: t("attention.contactAdded") });
     }
     if (intent === "snooze") {
       const input = parseInput(SnoozeInput, values, user.locale);
-      const snooze = await context.db.transaction().execute((trx) => snoozeOrganisation(trx, scope, organisationId!, input, meta));
+      const snooze = await runChange(context, user, ({ trx, scope, meta }) => snoozeOrganisation(trx, scope, organisationId!, input, meta));
       return json<ActionResult>({ organisationId, intent, saved: t("attention.snoozed", { until: snooze.until }) });
     }
     throw new Response("Unknown action", { status: 400 });

@@ -14,6 +14,7 @@ import { HealthHistoryStrip } from "../components/health-trend-chart";
 import { InteractionForm } from "../components/interaction-form";
 import { Timeline } from "../components/timeline";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
+import { runChange } from "../../server/change";
 import { OrganisationForm } from "../components/organisation-form";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
@@ -102,23 +103,20 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   if (!parsedParams.success) throw new Response("Not found", { status: 404 });
   const { id } = parsedParams.data;
   const formData = await request.formData();
-  const meta = { actor: user, now: context.clock.now() };
   try {
     const intent = formData.get("intent");
     if (intent === "log-interaction") {
       const { intent: _intent, personIds: _personIds, ...values } = formValues(formData);
       const input = parseInput(LogInteractionInput, { ...values, organisationId: id, personIds: formData.getAll("personIds") }, user.locale);
-      const logged = await context.db.transaction().execute((trx) =>
-        logInteraction(trx, scopeOf(user), { ...input, date: input.date ?? toLocalDate(meta.now) }, meta),
-      );
+      const logged = await runChange(context, user, ({ trx, scope, meta }) => logInteraction(trx, scope, { ...input, date: input.date ?? toLocalDate(meta.now) }, meta));
       return json({ saved: true as const, intent: "log-interaction" as const, withTask: Boolean(logged.task) });
     }
     if (intent === "add-contact") {
       const { intent: _intent, isPrimary: _isPrimary, ...values } = formValues(formData);
       const input = parseInput(AddContactInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
-      await context.db.transaction().execute(async (trx) => {
-        const person = await createPerson(trx, user.regionId, { name: input.name, email: input.email, phone: input.phone, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta);
-        await addAffiliation(trx, user.regionId, person.id, { organisationId: id, role: input.role, isPrimary: input.isPrimary, startDate: toLocalDate(meta.now) }, meta);
+      await runChange(context, user, async ({ trx, scope, meta }) => {
+        const person = await createPerson(trx, scope.regionId, { name: input.name, email: input.email, phone: input.phone, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta);
+        await addAffiliation(trx, scope.regionId, person.id, { organisationId: id, role: input.role, isPrimary: input.isPrimary, startDate: toLocalDate(meta.now) }, meta);
       });
       return json({ saved: true as const, intent: "add-contact" as const });
     }
@@ -129,33 +127,30 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       const affiliationId = parsedAffiliation.data;
       const { intent: _intent, affiliationId: _affiliationId, ...values } = formValues(formData);
       const input = parseInput(EndAffiliationInput, values, user.locale);
-      await context.db.transaction().execute((trx) =>
-        endAffiliation(trx, user.regionId, affiliationId, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta),
-      );
+      await runChange(context, user, ({ trx, scope, meta }) => endAffiliation(trx, scope.regionId, affiliationId, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta));
       return json({ saved: true as const, intent: "end-contact" as const });
     }
     if (intent === "invite-partner") {
       const input = parseInput(InvitePartnerUserInput, formValues(formData), user.locale);
-      await context.db.transaction().execute((trx) => invitePartnerUser(trx, scopeOf(user), id, input, { ...meta, appUrl: context.config.appUrl }));
-      await context.notifyEmailQueued();
+      await runChange(context, user, ({ trx, scope, meta }) => invitePartnerUser(trx, scope, id, input, meta));
       return json({ saved: true as const, intent: "invite-partner" as const });
     }
     if (intent === "merge") {
       const { duplicateId } = parseInput(MergeOrganisationInput, { duplicateId: formData.get("duplicateId") || undefined }, user.locale);
-      await context.db.transaction().execute((trx) => mergeOrganisations(trx, scopeOf(user), { keepId: id, duplicateId }, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => mergeOrganisations(trx, scope, { keepId: id, duplicateId }, meta));
       return json({ saved: true as const, intent: "merge" as const });
     }
     if (intent === "archive") {
-      await context.db.transaction().execute((trx) => archiveOrganisation(trx, scopeOf(user), id, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => archiveOrganisation(trx, scope, id, meta));
       // The list says what was archived and offers to undo it.
       return redirect(`/organisations?undo=${id}`);
     }
     if (intent === "restore") {
-      await context.db.transaction().execute((trx) => restoreOrganisation(trx, scopeOf(user), id, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => restoreOrganisation(trx, scope, id, meta));
       return redirect(`/organisations/${id}?restored=1`);
     }
     const input = parseInput(UpdateOrganisationInput, organisationFormInput(formData, { isUpdate: true }), user.locale);
-    await context.db.transaction().execute((trx) => updateOrganisation(trx, scopeOf(user), id, input, meta));
+    await runChange(context, user, ({ trx, scope, meta }) => updateOrganisation(trx, scope, id, input, meta));
     return json({ saved: true as const, intent: "save" as const });
   } catch (error) {
     const response = organisationFormError(error, user.locale);

@@ -2,7 +2,8 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CreateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { OrganisationForm } from "../components/organisation-form";
-import { createOrganisation, listAssignableUsers, listSubregions, parseInput, scopeOf } from "../services.server";
+import { runChange } from "../../server/change";
+import { createOrganisation, listAssignableUsers, listSubregions, parseInput } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
 import { useT } from "../utils/i18n";
@@ -19,7 +20,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const user = requireRole(context, request, "admin", "accounthouder");
   try {
     const input = parseInput(CreateOrganisationInput, organisationFormInput(await request.formData(), { isUpdate: false }), user.locale);
-    const created = await context.db.transaction().execute((trx) => createOrganisation(trx, scopeOf(user), input, { actor: user, now: context.clock.now() }));
+    const created = await runChange(context, user, ({ trx, scope, meta }) => createOrganisation(trx, scope, input, meta));
     return redirect(`/organisations/${created.id}?saved=1`);
   } catch (error) {
     return organisationFormError(error, user.locale);

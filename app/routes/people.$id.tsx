@@ -6,6 +6,7 @@ import { HistorySection } from "../components/history-section";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
+import { runChange } from "../../server/change";
 import {
   AppError,
   archivePerson,
@@ -69,37 +70,33 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const { id } = parsedParams.data;
   const formData = await request.formData();
   const t = translator(user.locale);
-  const meta = { actor: user, now: context.clock.now() };
   try {
     const intent = formData.get("intent");
     if (intent === "merge") {
       const { duplicateId } = parseInput(MergePersonInput, { duplicateId: formData.get("duplicateId") || undefined }, user.locale);
-      await context.db.transaction().execute((trx) => mergePeople(trx, user.regionId, { keepId: id, duplicateId }, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => mergePeople(trx, scope.regionId, { keepId: id, duplicateId }, meta));
       return json<FormErrors & { success?: string }>({ success: t("personMerge.merged") });
     }
     if (intent === "archive") {
-      const archived = await context.db.transaction().execute((trx) => archivePerson(trx, user.regionId, id, meta));
+      const archived = await runChange(context, user, ({ trx, scope, meta }) => archivePerson(trx, scope.regionId, id, meta));
       return json<FormErrors & { success?: string }>({ success: t("archive.archivedPerson", { name: archived.name }) });
     }
     if (intent === "erase") {
       // Erasing cannot be undone: the box must be ticked, and the service lets only an admin through.
       if (formData.get("confirmErase") !== "on") return json<FormErrors & { success?: string }>({ fields: { confirmErase: t("privacy.eraseConfirmMissing") } }, { status: 400 });
-      const erased = await context.db.transaction().execute((trx) => erasePerson(trx, scopeOf(user), id, meta));
+      const erased = await runChange(context, user, ({ trx, scope, meta }) => erasePerson(trx, scope, id, meta));
       // The admin sees exactly what the erasure changed, table by table (decision 092).
       const erasure = erased.changes.map((change) =>
         t(`privacy.erasureChanges.${change.kind}`, { table: t(`privacy.erasureTables.${change.table}`), count: change.count }));
       return json<FormErrors & { success?: string; erasure?: string[] }>({ success: t("privacy.erased"), erasure });
     }
     if (intent === "restore") {
-      await context.db.transaction().execute((trx) => restorePerson(trx, user.regionId, id, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => restorePerson(trx, scope.regionId, id, meta));
       return json<FormErrors & { success?: string }>({ success: t("archive.restored") });
     }
     const { isPrimary: _isPrimary, ...values } = formValues(formData);
     const input = parseInput(MoveToOrganisationInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
-    const now = context.clock.now();
-    await context.db.transaction().execute((trx) =>
-      moveToOrganisation(trx, user.regionId, id, { ...input, date: input.date ?? toLocalDate(now) }, { actor: user, now }),
-    );
+    await runChange(context, user, ({ trx, scope, meta }) => moveToOrganisation(trx, scope.regionId, id, { ...input, date: input.date ?? toLocalDate(meta.now) }, meta));
     return json<FormErrors & { success?: string }>({ success: translator(user.locale)("people.moved") });
   } catch (error) {
     return formError(error, user.locale);

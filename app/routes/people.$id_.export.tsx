@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { AppError, exportPerson, scopeOf } from "../services.server";
+import { runChange } from "../../server/change";
+import { AppError, exportPerson } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 
@@ -17,7 +18,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireRole(context, request, "admin");
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
-  const data = await context.db.transaction().execute((trx) => exportPerson(trx, scopeOf(user), parsed.data.id, { actor: user, now: context.clock.now() })).catch((error: unknown) => {
+  const data = await runChange(context, user, ({ trx, scope, meta }) => exportPerson(trx, scope, parsed.data.id, meta)).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
     throw error;
   });

@@ -5,6 +5,7 @@ import { END_REASONS } from "../../db/schema";
 import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
 import { UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { WithdrawOfferInput } from "../../server/domains/activities/activities.schemas";
+import { runChange } from "../../server/change";
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
@@ -66,21 +67,19 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const { user, organisation } = await ownOrganisation(context, request);
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
-  const meta = { actor: user, now: context.clock.now() };
-  const scope = scopeOf(user);
   try {
     if (intent === "details") {
       // Only the partner's fields are read from the form; an emptied field clears the value.
       const values: Record<string, unknown> = { version: formData.get("version") };
       for (const field of PARTNER_ORGANISATION_FIELDS) values[field] = String(formData.get(field) ?? "").trim() || null;
       const input = parseInput(UpdateOrganisationInput, values, user.locale);
-      await context.db.transaction().execute((trx) => updateOrganisation(trx, scope, organisation.id, input, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => updateOrganisation(trx, scope, organisation.id, input, meta));
       return json({ saved: "details" as const });
     }
     if (intent === "add-colleague") {
       const { intent: _intent, isPrimary: _isPrimary, ...values } = formValues(formData);
       const input = parseInput(AddContactInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
-      await context.db.transaction().execute((trx) => addColleague(trx, scope, input, meta));
+      await runChange(context, user, ({ trx, scope, meta }) => addColleague(trx, scope, input, meta));
       return json({ saved: "add-colleague" as const });
     }
     if (intent === "end-contact") {
@@ -88,10 +87,10 @@ export async function action({ context, request }: ActionFunctionArgs) {
       if (!affiliationId.success) throw new Response("Not found", { status: 404 });
       const { intent: _intent, affiliationId: _affiliationId, ...values } = formValues(formData);
       const input = parseInput(EndAffiliationInput, values, user.locale);
-      await context.db.transaction().execute(async (trx) => {
+      await runChange(context, user, async ({ trx, scope, meta }) => {
         await assertAffiliationOfOwnOrganisation(trx, scope, affiliationId.data);
         await assertPartnerSuccessor(trx, scope, input.successorPersonId);
-        return endAffiliation(trx, user.regionId, affiliationId.data, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta);
+        return endAffiliation(trx, scope.regionId, affiliationId.data, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta);
       });
       return json({ saved: "end-contact" as const });
     }
@@ -99,7 +98,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       const activityId = z.uuid().safeParse(formData.get("activityId"));
       if (!activityId.success) throw new Response("Not found", { status: 404 });
       const { version } = parseInput(WithdrawOfferInput, { version: formData.get("version") }, user.locale);
-      await context.db.transaction().execute((trx) => withdrawOffer(trx, scope, activityId.data, version, { ...meta, appUrl: context.config.appUrl }));
+      await runChange(context, user, ({ trx, scope, meta }) => withdrawOffer(trx, scope, activityId.data, version, meta));
       return json({ saved: "withdraw" as const });
     }
     throw new Response("Bad request", { status: 400 });

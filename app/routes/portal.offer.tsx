@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CreateActivityInput, VMBO_PROFILES } from "../../server/domains/activities/activities.schemas";
+import { runChange } from "../../server/change";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { AppError, offerActivity, offerChoices, parseInput, scopeOf, toLocalDate } from "../services.server";
@@ -36,7 +37,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   };
   try {
     const input = parseInput(CreateActivityInput, raw, user.locale);
-    await context.db.transaction().execute((trx) => offerActivity(trx, scopeOf(user), input, { actor: user, now: context.clock.now(), appUrl: context.config.appUrl }));
+    await runChange(context, user, ({ trx, scope, meta }) => offerActivity(trx, scope, input, meta));
     return redirect("/portal?offered=1");
   } catch (error) {
     // A school or person of elsewhere reads as unknown, as on every page; nothing about it is shown.

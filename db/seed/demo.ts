@@ -124,6 +124,11 @@ async function addAccountHolders(db: Database, regionId: string, now: Date) {
   return missing.length;
 }
 
+/** The command loads the demo in one transaction; a test may hand the pool, and then each write gets its own. */
+function inTransaction<T>(db: Database, write: (trx: Tx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? write(db as Tx) : db.transaction().execute(write);
+}
+
 async function loadDemoOrganisations(db: Database, regionId: string, now: Date, seed: number) {
   const started = performance.now();
   const admin = await db.selectFrom("users").select(["id", "name", "role", "region_id", "organisation_id", "email", "locale"]).where("email", "=", "beheer@sto-twente.demo").executeTakeFirstOrThrow();
@@ -138,23 +143,27 @@ async function loadDemoOrganisations(db: Database, regionId: string, now: Date, 
   const named: NamedOrganisation[] = [];
   for (const [index, demo] of ORGANISATIONS.entries()) {
     const accountHolderId = index % 2 === 0 ? holder.id : admin.id;
-    const organisation = await createOrganisation(
-      db,
-      scope,
-      {
-        kind: demo.kind, name: demo.name, city: demo.city, subregionId: subregions[demo.subregion]?.id ?? null, tier: demo.tier, status: "active",
-        kvkNumber: demo.kvkNumber ?? null, brinCode: demo.brinCode ?? null, tags: [], sector: null, street: null, website: null,
-        accountHolderId,
-      },
-      meta,
-    );
     const contacts: NamedOrganisation["contacts"] = [];
-    for (const [position, [name, role]] of demo.contacts.entries()) {
-      const person = await createPerson(db, regionId, { name, email: null, phone: null, lawfulBasis: "legitimate_interest", source: "demo", optOut: false, reviewDate: null }, meta);
-      const startDay = recordedDay - 150 - index * 97 - position * 53;
-      await addAffiliation(db, regionId, person.id, { organisationId: organisation.id, role, isPrimary: position === 0, startDate: dateOf(startDay) }, meta);
-      contacts.push({ personId: person.id, name, startDay, isPrimary: position === 0 });
-    }
+    // Write services take a transaction (server/change.ts): the command's own, or one per organisation with its contacts.
+    const organisation = await inTransaction(db, async (trx) => {
+      const created = await createOrganisation(
+        trx,
+        scope,
+        {
+          kind: demo.kind, name: demo.name, city: demo.city, subregionId: subregions[demo.subregion]?.id ?? null, tier: demo.tier, status: "active",
+          kvkNumber: demo.kvkNumber ?? null, brinCode: demo.brinCode ?? null, tags: [], sector: null, street: null, website: null,
+          accountHolderId,
+        },
+        meta,
+      );
+      for (const [position, [name, role]] of demo.contacts.entries()) {
+        const person = await createPerson(trx, regionId, { name, email: null, phone: null, lawfulBasis: "legitimate_interest", source: "demo", optOut: false, reviewDate: null }, meta);
+        const startDay = recordedDay - 150 - index * 97 - position * 53;
+        await addAffiliation(trx, regionId, person.id, { organisationId: created.id, role, isPrimary: position === 0, startDate: dateOf(startDay) }, meta);
+        contacts.push({ personId: person.id, name, startDay, isPrimary: position === 0 });
+      }
+      return created;
+    });
     named.push({ id: organisation.id, name: demo.name, kind: demo.kind, tier: demo.tier, city: demo.city, holderId: accountHolderId, createdDay: recordedDay, contacts });
     // The two demo partners belong to the first two companies: Hulshof and Te Lintelo.
     const partnerEmail = ["partner@sto-twente.demo", "partner.bouw@sto-twente.demo"][index];

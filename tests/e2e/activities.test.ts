@@ -22,10 +22,10 @@ describe("an account holder plans a guest lesson", () => {
     const scope = { regionId: region.id, userId: user.id, role: user.role, organisationId: null };
     const meta = { actor: null, now: TEST_NOW };
     const base = { tier: "regular" as const, status: "active" as const, tags: [], sector: null, street: null, city: null };
-    const company = await createOrganisation(server.db, scope, { kind: "company", name: "Hulshof Installatietechniek", ...base }, meta);
-    await createOrganisation(server.db, scope, { kind: "vmbo", name: "Het Assink Lyceum vmbo", ...base }, meta);
-    const speaker = await createPerson(server.db, region.id, { name: "Anouk Jansen", email: null, phone: null, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta);
-    await addAffiliation(server.db, region.id, speaker.id, { organisationId: company.id, role: "Monteur", isPrimary: true, startDate: "2024-01-01" }, meta);
+    const company = await server.db.transaction().execute((trx) => createOrganisation(trx, scope, { kind: "company", name: "Hulshof Installatietechniek", ...base }, meta));
+    await server.db.transaction().execute((trx) => createOrganisation(trx, scope, { kind: "vmbo", name: "Het Assink Lyceum vmbo", ...base }, meta));
+    const speaker = await server.db.transaction().execute((trx) => createPerson(trx, region.id, { name: "Anouk Jansen", email: null, phone: null, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta));
+    await server.db.transaction().execute((trx) => addAffiliation(trx, region.id, speaker.id, { organisationId: company.id, role: "Monteur", isPrimary: true, startDate: "2024-01-01" }, meta));
   });
   afterAll(async () => {
     await browser?.close();

@@ -20,7 +20,7 @@ describe("an account holder at work", () => {
     email = user.email;
     const scope = { regionId: region.id, userId: user.id, role: user.role, organisationId: null };
     for (const name of ["Hulshof Installatietechniek", "Café De Zwaan", "Bakkerij Jansen"]) {
-      await createOrganisation(server.db, scope, { kind: "company", name, tier: "regular", status: "active", tags: [], sector: null, street: null, city: null }, { actor: null, now: TEST_NOW });
+      await server.db.transaction().execute((trx) => createOrganisation(trx, scope, { kind: "company", name, tier: "regular", status: "active", tags: [], sector: null, street: null, city: null }, { actor: null, now: TEST_NOW }));
     }
   });
   afterAll(async () => {

@@ -24,9 +24,9 @@ describe("an account holder picking up a relationship that went quiet", () => {
     const scope = scopeOf({ ...user, locale: "nl" });
     const then = { actor: { id: user.id, name: user.name }, now: new Date("2025-09-01T10:00:00Z") };
     const base = { kind: "company" as const, status: "active" as const, tags: [], sector: null, street: null, city: "Almelo", tier: "occasional" as const, accountHolderId: user.id };
-    const quiet = await createOrganisation(server.db, scope, { ...base, name: "Bakkerij Jansen Oldenzaal" }, then);
-    const mieke = await createPerson(server.db, region.id, { name: "Mieke Jansen", lawfulBasis: "legitimate_interest", optOut: false }, then);
-    await addAffiliation(server.db, region.id, mieke.id, { organisationId: quiet.id, role: "Eigenaar", isPrimary: true, startDate: "2025-09-01" }, then);
+    const quiet = await server.db.transaction().execute((trx) => createOrganisation(trx, scope, { ...base, name: "Bakkerij Jansen Oldenzaal" }, then));
+    const mieke = await server.db.transaction().execute((trx) => createPerson(trx, region.id, { name: "Mieke Jansen", lawfulBasis: "legitimate_interest", optOut: false }, then));
+    await server.db.transaction().execute((trx) => addAffiliation(trx, region.id, mieke.id, { organisationId: quiet.id, role: "Eigenaar", isPrimary: true, startDate: "2025-09-01" }, then));
     await logInteraction(server.db, scope, { organisationId: quiet.id, kind: "visit", summary: "Kennismaking in de bakkerij", date: "2025-09-01", personIds: [], nextStep: null, nextStepDate: null }, then);
     await recomputeHealth(server.db, { regionId: region.id }, TEST_NOW);
 

@@ -26,12 +26,12 @@ describe("the Aandacht nodig page", () => {
     const longAgo = new Date("2025-06-02T10:00:00Z");
     const meta = { actor: null, now: longAgo };
     const base = { kind: "company" as const, status: "active" as const, tags: [], sector: null, street: null, city: null, accountHolderId: holderUser.id };
-    const quiet = await createOrganisation(t.db, scope, { ...base, name: "Elektro Kamphuis", tier: "occasional" }, meta);
-    const cold = await createOrganisation(t.db, scope, { ...base, name: "Bouwbedrijf Te Lintelo", tier: "strategic" }, meta);
+    const quiet = await t.db.transaction().execute((trx) => createOrganisation(trx, scope, { ...base, name: "Elektro Kamphuis", tier: "occasional" }, meta));
+    const cold = await t.db.transaction().execute((trx) => createOrganisation(trx, scope, { ...base, name: "Bouwbedrijf Te Lintelo", tier: "strategic" }, meta));
     quietId = quiet.id;
     coldId = cold.id;
-    const joost = await createPerson(t.db, region.id, { name: "Joost Kamphuis", lawfulBasis: "legitimate_interest", optOut: false }, meta);
-    await addAffiliation(t.db, region.id, joost.id, { organisationId: quiet.id, role: "Eigenaar", isPrimary: true, startDate: "2025-06-02" }, meta);
+    const joost = await t.db.transaction().execute((trx) => createPerson(trx, region.id, { name: "Joost Kamphuis", lawfulBasis: "legitimate_interest", optOut: false }, meta));
+    await t.db.transaction().execute((trx) => addAffiliation(trx, region.id, joost.id, { organisationId: quiet.id, role: "Eigenaar", isPrimary: true, startDate: "2025-06-02" }, meta));
     await recomputeHealth(t.db, { regionId: region.id }, TEST_NOW);
 
     const accounts: Array<[CookieJar, "penvoerder" | "partner"]> = [[penvoerder, "penvoerder"], [partner, "partner"]];

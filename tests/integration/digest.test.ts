@@ -39,11 +39,11 @@ describe("the weekly digest", () => {
 
   async function organisation(name: string, day: string, owner: CurrentUser, extra: Partial<CreateOrganisationInput> = {}) {
     const input = parseInput(CreateOrganisationInput, { kind: "company", name, tier: "occasional", accountHolderId: owner.id, ...extra });
-    return createOrganisation(t.db, adminScope, input, meta(day));
+    return t.db.transaction().execute((trx) => createOrganisation(trx, adminScope, input, meta(day)));
   }
   async function contactAndTalk(organisationId: string, day: string) {
-    const person = await createPerson(t.db, regionId, { name: "Jan de Vries", lawfulBasis: "legitimate_interest", optOut: false }, meta(day));
-    await addAffiliation(t.db, regionId, person.id, { organisationId, role: "Eigenaar", isPrimary: true, startDate: day }, meta(day));
+    const person = await t.db.transaction().execute((trx) => createPerson(trx, regionId, { name: "Jan de Vries", lawfulBasis: "legitimate_interest", optOut: false }, meta(day)));
+    await t.db.transaction().execute((trx) => addAffiliation(trx, regionId, person.id, { organisationId, role: "Eigenaar", isPrimary: true, startDate: day }, meta(day)));
     await logInteraction(t.db, adminScope, { organisationId, kind: "call", summary: "Gebeld", date: day, personIds: [person.id], nextStep: null, nextStepDate: null }, meta(day));
   }
   const task = (owner: CurrentUser, title: string, dueDate: string, organisationId: string | null = null) =>
@@ -66,7 +66,7 @@ describe("the weekly digest", () => {
     const cooling = await organisation("Afkoelend BV", "2026-09-01", joris);
     await contactAndTalk(cooling.id, "2026-09-02");
     const current = await getOrganisation(t.db, adminScope, cooling.id);
-    await updateOrganisation(t.db, adminScope, cooling.id, { version: current.version, accountHolderId: fatima.id }, meta("2026-09-10"));
+    await t.db.transaction().execute((trx) => updateOrganisation(trx, adminScope, cooling.id, { version: current.version, accountHolderId: fatima.id }, meta("2026-09-10")));
     await recomputeHealth(t.db, { regionId }, at("2026-10-11")); // 30 days without contact: the new owner's relationship cools
     const healthy = await organisation("Gezond BV", "2026-11-01", fatima);
     await contactAndTalk(healthy.id, "2026-11-02");

@@ -42,9 +42,9 @@ describe("handing relationships over when an account holder leaves", () => {
     const created = [];
     for (const orgName of organisations) {
       const input = parseInput(CreateOrganisationInput, { kind: "company", name: orgName, tier: "occasional", accountHolderId: leaver.id });
-      const org = await createOrganisation(t.db, adminScope, input, meta("2026-09-01"));
-      const person = await createPerson(t.db, regionId, { name: `Contact ${orgName}`, email: "contact@bedrijf.example", lawfulBasis: "legitimate_interest", optOut: false }, meta("2026-09-01"));
-      await addAffiliation(t.db, regionId, person.id, { organisationId: org.id, role: "Bedrijfsleider", isPrimary: true, startDate: "2026-09-01" }, meta("2026-09-01"));
+      const org = await t.db.transaction().execute((trx) => createOrganisation(trx, adminScope, input, meta("2026-09-01")));
+      const person = await t.db.transaction().execute((trx) => createPerson(trx, regionId, { name: `Contact ${orgName}`, email: "contact@bedrijf.example", lawfulBasis: "legitimate_interest", optOut: false }, meta("2026-09-01")));
+      await t.db.transaction().execute((trx) => addAffiliation(trx, regionId, person.id, { organisationId: org.id, role: "Bedrijfsleider", isPrimary: true, startDate: "2026-09-01" }, meta("2026-09-01")));
       await logInteraction(t.db, scopeOf(leaver), { organisationId: org.id, kind: "visit", summary: `Rondleiding bij ${orgName}`, date: "2026-09-02", personIds: [person.id], nextStep: null, nextStepDate: null }, meta("2026-09-02", leaver));
       await t.db.transaction().execute((trx) => createTask(trx, scopeOf(leaver), { title: `Stageplekken nabellen bij ${orgName}`, dueDate: "2026-09-20", organisationId: org.id }, meta("2026-09-02", leaver)));
       created.push(org);
@@ -69,7 +69,7 @@ describe("handing relationships over when an account holder leaves", () => {
     joris = asUser(await makeUser(t.db, { regionId, role: "accounthouder", name: "Joris Lammertink" }));
     sanne = asUser(await makeUser(t.db, { regionId, role: "penvoerder", name: "Sanne Ter Horst", email: "sanne@sto.example" }));
     await t.db.transaction().execute((trx) => setUserLocale(trx, sanne.id, "en", at("2026-09-01")));
-    const partnerOrg = await createOrganisation(t.db, adminScope, parseInput(CreateOrganisationInput, { kind: "partner", name: "Partnerbureau" }), meta("2026-09-01"));
+    const partnerOrg = await t.db.transaction().execute((trx) => createOrganisation(trx, adminScope, parseInput(CreateOrganisationInput, { kind: "partner", name: "Partnerbureau" }), meta("2026-09-01")));
     partnerUser = asUser(await makeUser(t.db, { regionId, role: "partner", organisationId: partnerOrg.id }));
     gone = asUser(await makeUser(t.db, { regionId, role: "accounthouder", name: "Al Vertrokken" }));
     await t.db.transaction().execute((trx) => deactivateUser(trx, regionId, gone.id, meta("2026-09-01")));

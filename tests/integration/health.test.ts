@@ -37,11 +37,11 @@ describe("relationship health", () => {
 
   async function organisation(name: string, day: string, extra: Partial<CreateOrganisationInput> = {}) {
     const input = parseInput(CreateOrganisationInput, { kind: "company", name, accountHolderId: holder.id, ...extra });
-    return createOrganisation(t.db, scope, input, meta(day));
+    return t.db.transaction().execute((trx) => createOrganisation(trx, scope, input, meta(day)));
   }
   async function contact(name: string, organisationId: string, day: string, isPrimary = false) {
-    const person = await createPerson(t.db, regionId, { name, lawfulBasis: "legitimate_interest", optOut: false }, meta(day));
-    const job = await addAffiliation(t.db, regionId, person.id, { organisationId, role: "Bedrijfsleider", isPrimary, startDate: day }, meta(day));
+    const person = await t.db.transaction().execute((trx) => createPerson(trx, regionId, { name, lawfulBasis: "legitimate_interest", optOut: false }, meta(day)));
+    const job = await t.db.transaction().execute((trx) => addAffiliation(trx, regionId, person.id, { organisationId, role: "Bedrijfsleider", isPrimary, startDate: day }, meta(day)));
     return { personId: person.id, affiliationId: job.id };
   }
   const talk = (organisationId: string, day: string, personIds: string[] = []) =>
@@ -69,7 +69,7 @@ describe("relationship health", () => {
     await talk(org.id, "2026-02-10", [jan.personId]);
     expect((await healthOn(org.id, "2026-02-11")).state).toBe("healthy");
 
-    await endAffiliation(t.db, regionId, jan.affiliationId, { endDate: "2026-03-03", endReason: "left_organisation" }, meta("2026-03-04"));
+    await t.db.transaction().execute((trx) => endAffiliation(trx, regionId, jan.affiliationId, { endDate: "2026-03-03", endReason: "left_organisation" }, meta("2026-03-04")));
     const cold = await healthOn(org.id, "2026-03-04");
     expect(cold.state).toBe("cold");
     expect(codes(cold)).toEqual(["contact_left", "no_contact_person"]);
@@ -119,7 +119,7 @@ describe("relationship health", () => {
   it("deactivating the account holder makes each of their organisations cold, and a new owner without contact cools it after 30 days", async () => {
     const leaving = asUser(await makeUser(t.db, { regionId, role: "accounthouder", name: "Ruud Brinkman" }));
     const input = parseInput(CreateOrganisationInput, { kind: "company", name: "Bouwbedrijf Te Lintelo", tier: "occasional", accountHolderId: leaving.id });
-    const org = await createOrganisation(t.db, scope, input, meta("2026-01-05"));
+    const org = await t.db.transaction().execute((trx) => createOrganisation(trx, scope, input, meta("2026-01-05")));
     await contact("Gerrit Te Lintelo", org.id, "2026-01-05", true);
     await talk(org.id, "2026-09-01");
 
@@ -133,7 +133,7 @@ describe("relationship health", () => {
     expect(tasks).toEqual([{ assignee_id: admin.id, title: "Relatie oppakken: Bouwbedrijf Te Lintelo", source: "health" }]);
 
     const current = await getOrganisation(t.db, scope, org.id);
-    await updateOrganisation(t.db, scopeOf(admin), org.id, { version: current.version, accountHolderId: colleague.id }, meta("2026-09-14", admin));
+    await t.db.transaction().execute((trx) => updateOrganisation(trx, scopeOf(admin), org.id, { version: current.version, accountHolderId: colleague.id }, meta("2026-09-14", admin)));
     expect((await healthOn(org.id, "2026-10-14")).state).toBe("healthy");
     const cooling = await healthOn(org.id, "2026-10-15");
     expect(cooling.state).toBe("cooling");
@@ -152,13 +152,13 @@ describe("relationship health", () => {
     const org = await organisation("Twentse Metaalunie", "2026-02-01", { tier: "occasional" });
     const ayse = await contact("Ayşe Demir", org.id, "2026-02-01", true);
     const bart = await contact("Bart Oude Vrielink", org.id, "2026-02-01");
-    await endAffiliation(t.db, regionId, ayse.affiliationId, { endDate: "2026-04-01", endReason: "retired" }, meta("2026-04-01"));
+    await t.db.transaction().execute((trx) => endAffiliation(trx, regionId, ayse.affiliationId, { endDate: "2026-04-01", endReason: "retired" }, meta("2026-04-01")));
     const followUps = await t.db.selectFrom("tasks").select(["assignee_id", "title"]).where("organisation_id", "=", org.id).execute();
     expect(followUps).toEqual([{ assignee_id: holder.id, title: "Opvolger zoeken voor Ayşe Demir bij Twentse Metaalunie" }]);
 
     const other = await organisation("Machinefabriek Nijhuis", "2026-02-01", { tier: "occasional" });
     const piet = await contact("Piet Nijhuis", other.id, "2026-02-01", true);
-    await endAffiliation(t.db, regionId, piet.affiliationId, { endDate: "2026-04-01", endReason: "left_organisation", successorName: "Sanne Mulder" }, meta("2026-04-01"));
+    await t.db.transaction().execute((trx) => endAffiliation(trx, regionId, piet.affiliationId, { endDate: "2026-04-01", endReason: "left_organisation", successorName: "Sanne Mulder" }, meta("2026-04-01")));
     expect(await t.db.selectFrom("tasks").select("id").where("organisation_id", "=", other.id).execute()).toEqual([]);
     const jobs = await t.db.selectFrom("affiliations").innerJoin("people", "people.id", "affiliations.person_id")
       .select(["people.name", "affiliations.is_primary", "affiliations.end_date"]).where("organisation_id", "=", other.id).orderBy("people.name").execute();

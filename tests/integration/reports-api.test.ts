@@ -253,7 +253,7 @@ describe("the school year's figures and reports through the API", () => {
     const kind = (id: string, k: "mbo" | "trade_school", name: string) => t.db.updateTable("organisations").set({ kind: k, name }).where("id", "=", id).execute();
     const { createOrganisation } = await import("../../server/domains/organisations/organisations.service");
     const base = { tier: "regular" as const, status: "active" as const, tags: [], sector: null, street: null, city: null };
-    const roc = await createOrganisation(t.db, scope, { kind: "company", name: "ROC van Twente", ...base }, meta);
+    const roc = await t.db.transaction().execute((trx) => createOrganisation(trx, scope, { kind: "company", name: "ROC van Twente", ...base }, meta));
     await kind(roc.id, "mbo", "ROC van Twente");
     await activity({ type: "event", status: "done", startDate: "2026-04-04", pupilsReached: 100, teachersInvolved: 4, organisationIds: [roc.id] });
 

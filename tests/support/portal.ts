@@ -16,14 +16,14 @@ export async function makePortalWorld(db: Database) {
   const holder = await makeUser(db, { regionId: region.id, role: "accounthouder", name: "Fatima El Amrani" });
   const staffScope = { regionId: region.id, userId: holder.id, role: holder.role, organisationId: null };
   const meta = { actor: { id: holder.id, name: holder.name }, now: TEST_NOW };
-  const own = await createOrganisation(db, staffScope, { kind: "company", name: "Hulshof Installatietechniek", ...base, accountHolderId: holder.id }, meta);
-  const foreign = await createOrganisation(db, staffScope, { kind: "company", name: "Bouwbedrijf Wessels", ...base, accountHolderId: holder.id }, meta);
-  const school = await createOrganisation(db, staffScope, { kind: "vmbo", name: "Het Assink Lyceum vmbo", ...base }, meta);
-  const person = (name: string) => createPerson(db, region.id, { name, email: null, phone: null, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta);
+  const own = await db.transaction().execute((trx) => createOrganisation(trx, staffScope, { kind: "company", name: "Hulshof Installatietechniek", ...base, accountHolderId: holder.id }, meta));
+  const foreign = await db.transaction().execute((trx) => createOrganisation(trx, staffScope, { kind: "company", name: "Bouwbedrijf Wessels", ...base, accountHolderId: holder.id }, meta));
+  const school = await db.transaction().execute((trx) => createOrganisation(trx, staffScope, { kind: "vmbo", name: "Het Assink Lyceum vmbo", ...base }, meta));
+  const person = (name: string) => db.transaction().execute((trx) => createPerson(trx, region.id, { name, email: null, phone: null, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta));
   const anouk = await person("Anouk Jansen");
-  const anoukJob = await addAffiliation(db, region.id, anouk.id, { organisationId: own.id, role: "Monteur", isPrimary: true, startDate: "2024-01-01" }, meta);
+  const anoukJob = await db.transaction().execute((trx) => addAffiliation(trx, region.id, anouk.id, { organisationId: own.id, role: "Monteur", isPrimary: true, startDate: "2024-01-01" }, meta));
   const kees = await person("Kees Wessels");
-  const keesJob = await addAffiliation(db, region.id, kees.id, { organisationId: foreign.id, role: "Directeur", isPrimary: true, startDate: "2020-01-01" }, meta);
+  const keesJob = await db.transaction().execute((trx) => addAffiliation(trx, region.id, kees.id, { organisationId: foreign.id, role: "Directeur", isPrimary: true, startDate: "2020-01-01" }, meta));
   const partner = await makeUser(db, { regionId: region.id, role: "partner", name: "Paula Partner", organisationId: own.id });
   const { token: partnerToken } = await createApiToken(db, { userId: partner.id, name: "portal", now: TEST_NOW });
   const { token: holderToken } = await createApiToken(db, { userId: holder.id, name: "holder", now: TEST_NOW });
@@ -31,8 +31,8 @@ export async function makePortalWorld(db: Database) {
   const otherRegion = await makeRegion(db);
   const otherAdmin = await makeUser(db, { regionId: otherRegion.id, role: "admin" });
   const otherScope = { regionId: otherRegion.id, userId: otherAdmin.id, role: otherAdmin.role, organisationId: null };
-  const elsewhere = await createOrganisation(db, otherScope, { kind: "company", name: "Elders B.V.", ...base }, { actor: null, now: TEST_NOW });
-  const elsewhereSchool = await createOrganisation(db, otherScope, { kind: "vmbo", name: "Elders College", ...base }, { actor: null, now: TEST_NOW });
+  const elsewhere = await db.transaction().execute((trx) => createOrganisation(trx, otherScope, { kind: "company", name: "Elders B.V.", ...base }, { actor: null, now: TEST_NOW }));
+  const elsewhereSchool = await db.transaction().execute((trx) => createOrganisation(trx, otherScope, { kind: "vmbo", name: "Elders College", ...base }, { actor: null, now: TEST_NOW }));
 
   return { region, holder, holderToken, own, foreign, school, anouk, anoukJob, kees, keesJob, partner, partnerToken, otherRegion, elsewhere, elsewhereSchool, staffScope, meta };
 }

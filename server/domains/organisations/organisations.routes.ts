@@ -1,16 +1,22 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
+import { runChange } from "../../change";
 import { apiUser, requireApiRole } from "../../http/api-auth";
-import { readJson } from "../../http/body";
-import type { HonoEnv } from "../../http/env";
-import { parseInput } from "../../validation";
+import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
+import { IdParam, page } from "../../http/api-schemas";
 import { invitePartnerUser, listPartnerUsers } from "../partner-users/partner-users.service";
-import { InvitePartnerUserInput } from "../partner-users/partner-users.schemas";
-import { HistoryPageInput } from "../audit/audit.schemas";
+import { InvitedPartnerUserResponse, InvitePartnerUserInput, PartnerUserResponse } from "../partner-users/partner-users.schemas";
+import { HistoryEntryResponse, HistoryPageInput } from "../audit/audit.schemas";
 import { listHistory } from "../audit/history";
 import { EXPORT_CONTENT_TYPES, exportOrganisations } from "./organisations.export";
-import { CreateOrganisationInput, ExportFormatInput, ListOrganisationsInput, MergeOrganisationInput, UpdateOrganisationInput } from "./organisations.schemas";
+import {
+  AccountHolderPeriodResponse,
+  CreateOrganisationInput,
+  ListOrganisationsQuery,
+  MergeOrganisationInput,
+  OrganisationResponse,
+  UpdateOrganisationInput,
+} from "./organisations.schemas";
 import {
   archiveOrganisation,
   createOrganisation,
@@ -22,7 +28,6 @@ import {
   updateOrganisation,
 } from "./organisations.service";
 
-const OrganisationId = z.object({ id: z.uuid() });
 const STAFF = ["admin", "penvoerder", "accounthouder"] as const;
 const EDITORS = ["admin", "accounthouder"] as const;
 
@@ -30,13 +35,29 @@ const EDITORS = ["admin", "accounthouder"] as const;
  * /api/v1/organisations. Everyone reads within their scope (a partner user only its own
  * organisation); admins and account holders change them.
  */
-export const organisationsApi = new Hono<HonoEnv>()
-  .get("/", async (c) => {
+export const organisationsApi = apiRouter();
+
+declareRoute(
+  organisationsApi,
+  {
+    method: "get",
+    path: "/",
+    summary: "Organisations in scope (a partner user: only its own), filtered and sorted, a page at a time; format=csv|xlsx answers the whole filtered list as a file",
+    request: { query: ListOrganisationsQuery },
+    responses: {
+      200: {
+        description: "A page of organisations, or with format the whole list as a CSV or XLSX file",
+        content: {
+          "application/json": { schema: page(OrganisationResponse) },
+          "text/csv": { schema: z.string() },
+          [EXPORT_CONTENT_TYPES.xlsx]: { schema: z.string() },
+        },
+      },
+    },
+  },
+  async (c) => {
     const user = apiUser(c);
-    const { format, ...query } = c.req.query();
-    const filters = parseInput(ListOrganisationsInput, query);
-    // ?format=csv|xlsx: the whole filtered list as a streamed file instead of a page.
-    const exportAs = parseInput(ExportFormatInput, { format }).format;
+    const { format: exportAs, ...filters } = c.req.valid("query");
     if (exportAs) {
       const { limit: _limit, cursor: _cursor, ...allRows } = filters;
       return new Response(exportOrganisations(c.get("services").db, scopeOf(user), allRows, exportAs, user.locale), {
@@ -44,70 +65,158 @@ export const organisationsApi = new Hono<HonoEnv>()
       });
     }
     return c.json(await listOrganisations(c.get("services").db, scopeOf(user), filters));
-  })
-  .post("/", requireApiRole(...EDITORS), async (c) => {
-    const user = apiUser(c);
-    const input = parseInput(CreateOrganisationInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    const created = await db.transaction().execute((trx) => createOrganisation(trx, scopeOf(user), input, { actor: user, now: clock.now() }));
+  },
+);
+
+declareRoute(
+  organisationsApi,
+  {
+    method: "post",
+    path: "/",
+    summary: "Create an organisation (admin, accounthouder); a KvK number already in use is refused (422, details.existingId)",
+    middleware: [requireApiRole(...EDITORS)],
+    request: { body: jsonBody(CreateOrganisationInput) },
+    responses: { 201: jsonContent(OrganisationResponse, "The organisation") },
+  },
+  async (c) => {
+    const input = c.req.valid("json");
+    const created = await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => createOrganisation(trx, scope, input, meta));
     return c.json(created, 201);
-  })
-  .get("/:id", async (c) => {
+  },
+);
+
+declareRoute(
+  organisationsApi,
+  { method: "get", path: "/{id}", summary: "One organisation (also an archived one)", request: { params: IdParam }, responses: { 200: jsonContent(OrganisationResponse, "The organisation") } },
+  async (c) => c.json(await getOrganisation(c.get("services").db, scopeOf(apiUser(c)), c.req.valid("param").id)),
+);
+
+declareRoute(
+  organisationsApi,
+  {
+    method: "get",
+    path: "/{id}/account-holders",
+    summary: "Who owned the relationship when, newest first (staff)",
+    middleware: [requireApiRole(...STAFF)],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(page(AccountHolderPeriodResponse), "Every ownership period") },
+  },
+  async (c) => c.json({ items: await listAccountHolderHistory(c.get("services").db, scopeOf(apiUser(c)), c.req.valid("param").id), nextCursor: null }),
+);
+
+// Everyone who may read the organisation may read its history (a partner user only its own).
+declareRoute(
+  organisationsApi,
+  {
+    method: "get",
+    path: "/{id}/history",
+    summary: "The audit log of the organisation and its jobs, newest first: who, when, which fields from what to what",
+    request: { params: IdParam, query: HistoryPageInput },
+    responses: { 200: jsonContent(page(HistoryEntryResponse), "A page of history entries") },
+  },
+  async (c) => {
     const user = apiUser(c);
-    const { id } = parseInput(OrganisationId, c.req.param());
-    return c.json(await getOrganisation(c.get("services").db, scopeOf(user), id));
-  })
-  .get("/:id/account-holders", requireApiRole(...STAFF), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(OrganisationId, c.req.param());
-    return c.json({ items: await listAccountHolderHistory(c.get("services").db, scopeOf(user), id), nextCursor: null });
-  })
-  // Everyone who may read the organisation may read its history (a partner user only its own).
-  .get("/:id/history", async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(OrganisationId, c.req.param());
-    const page = parseInput(HistoryPageInput, c.req.query());
+    const { id } = c.req.valid("param");
     const { db } = c.get("services");
     await getOrganisation(db, scopeOf(user), id);
-    return c.json(await listHistory(db, user.regionId, { type: "organisation", id }, page));
-  })
-  .post("/:id/restore", requireApiRole(...EDITORS), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(OrganisationId, c.req.param());
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => restoreOrganisation(trx, scopeOf(user), id, { actor: user, now: clock.now() })));
-  })
-  // A partner user may change its own organisation's address details (the portal); updateOrganisation refuses the rest.
-  .patch("/:id", requireApiRole(...EDITORS, "partner"), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(OrganisationId, c.req.param());
-    const input = parseInput(UpdateOrganisationInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => updateOrganisation(trx, scopeOf(user), id, input, { actor: user, now: clock.now() })));
-  })
-  .get("/:id/partner-users", requireApiRole("admin", "penvoerder", "accounthouder"), async (c) => {
-    const { id } = parseInput(OrganisationId, c.req.param());
-    return c.json({ items: await listPartnerUsers(c.get("services").db, scopeOf(apiUser(c)), id), nextCursor: null });
-  })
-  .post("/:id/partner-users", requireApiRole("admin", "accounthouder"), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(OrganisationId, c.req.param());
-    const input = parseInput(InvitePartnerUserInput, await readJson(c));
-    const { db, clock, config } = c.get("services");
-    const invited = await db.transaction().execute((trx) => invitePartnerUser(trx, scopeOf(user), id, input, { actor: user, now: clock.now(), appUrl: config.appUrl }));
-    await c.get("services").notifyEmailQueued();
+    return c.json(await listHistory(db, user.regionId, { type: "organisation", id }, c.req.valid("query")));
+  },
+);
+
+declareRoute(
+  organisationsApi,
+  {
+    method: "post",
+    path: "/{id}/restore",
+    summary: "Undo an archive (admin, accounthouder); 422 naming kvkNumber when another active organisation has its KvK number now",
+    middleware: [requireApiRole(...EDITORS)],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(OrganisationResponse, "The organisation") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => restoreOrganisation(trx, scope, id, meta)));
+  },
+);
+
+// A partner user may change its own organisation's address details (the portal); updateOrganisation refuses the rest.
+declareRoute(
+  organisationsApi,
+  {
+    method: "patch",
+    path: "/{id}",
+    summary: "Change fields, with the version read (409 when stale). A partner user: its own organisation only, and only sector, street, postalCode, city and website (403 for any other field)",
+    middleware: [requireApiRole(...EDITORS, "partner")],
+    request: { params: IdParam, body: jsonBody(UpdateOrganisationInput) },
+    responses: { 200: jsonContent(OrganisationResponse, "The organisation") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => updateOrganisation(trx, scope, id, input, meta)));
+  },
+);
+
+declareRoute(
+  organisationsApi,
+  {
+    method: "get",
+    path: "/{id}/partner-users",
+    summary: "The organisation's partner-portal users (staff)",
+    middleware: [requireApiRole("admin", "penvoerder", "accounthouder")],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(page(PartnerUserResponse), "Every partner user of the organisation") },
+  },
+  async (c) => c.json({ items: await listPartnerUsers(c.get("services").db, scopeOf(apiUser(c)), c.req.valid("param").id), nextCursor: null }),
+);
+
+declareRoute(
+  organisationsApi,
+  {
+    method: "post",
+    path: "/{id}/partner-users",
+    summary: "Invite a partner user to the portal (the organisation's account holder or an admin); an invitation email is queued",
+    middleware: [requireApiRole("admin", "accounthouder")],
+    request: { params: IdParam, body: jsonBody(InvitePartnerUserInput) },
+    responses: { 201: jsonContent(InvitedPartnerUserResponse, "The invited user") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const invited = await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => invitePartnerUser(trx, scope, id, input, meta));
     return c.json(invited, 201);
-  })
-  .post("/:id/merge", requireApiRole(...EDITORS), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(OrganisationId, c.req.param());
-    const { duplicateId } = parseInput(MergeOrganisationInput, await readJson(c));
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => mergeOrganisations(trx, scopeOf(user), { keepId: id, duplicateId }, { actor: user, now: clock.now() })));
-  })
-  .delete("/:id", requireApiRole(...EDITORS), async (c) => {
-    const user = apiUser(c);
-    const { id } = parseInput(OrganisationId, c.req.param());
-    const { db, clock } = c.get("services");
-    return c.json(await db.transaction().execute((trx) => archiveOrganisation(trx, scopeOf(user), id, { actor: user, now: clock.now() })));
-  });
+  },
+);
+
+declareRoute(
+  organisationsApi,
+  {
+    method: "post",
+    path: "/{id}/merge",
+    summary: "Merge a duplicate into this organisation (admin, accounthouder): its people, contact moments, tasks, partner users and history move over; the duplicate is archived",
+    middleware: [requireApiRole(...EDITORS)],
+    request: { params: IdParam, body: jsonBody(MergeOrganisationInput) },
+    responses: { 200: jsonContent(OrganisationResponse, "The organisation that stays") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const { duplicateId } = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => mergeOrganisations(trx, scope, { keepId: id, duplicateId }, meta)));
+  },
+);
+
+declareRoute(
+  organisationsApi,
+  {
+    method: "delete",
+    path: "/{id}",
+    summary: "Archive the organisation (admin, accounthouder): it leaves the lists, keeps its history and can be restored",
+    middleware: [requireApiRole(...EDITORS)],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(OrganisationResponse, "The archived organisation") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => archiveOrganisation(trx, scope, id, meta)));
+  },
+);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HEALTH_STATES, ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../../db/schema";
+import { Timestamp, Uuid } from "../../http/api-schemas";
 import { WebAddress } from "../links/links.schemas";
 
 const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((value) => value || null);
@@ -75,5 +76,41 @@ export type ListOrganisationsInput = z.infer<typeof ListOrganisationsInput>;
 
 export const ExportFormatInput = z.object({ format: z.enum(["csv", "xlsx"]).optional() });
 
+/** The list's query: its filters, and `format=csv|xlsx` for the whole filtered list as a file instead of a page. */
+export const ListOrganisationsQuery = ListOrganisationsInput.extend(ExportFormatInput.shape);
+
 /** Merging: the organisation in the path stays, `duplicateId` is merged into it and archived. */
 export const MergeOrganisationInput = z.object({ duplicateId: z.uuid() });
+
+/** An organisation as the API answers it. */
+export const OrganisationResponse = z.object({
+  id: Uuid,
+  kind: z.enum(ORGANISATION_KINDS),
+  name: z.string(),
+  kvkNumber: z.string().nullable(),
+  kvkBranchNumber: z.string().nullable(),
+  brinCode: z.string().nullable(),
+  sector: z.string().nullable(),
+  street: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  city: z.string().nullable(),
+  website: z.string().nullable(),
+  subregionId: Uuid.nullable(),
+  tier: z.enum(TIERS),
+  status: z.enum(ORGANISATION_STATUSES),
+  tags: z.array(z.string()),
+  accountHolderId: Uuid.nullable(),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  archivedAt: Timestamp.nullable(),
+});
+
+/** One period in which a user owned the relationship; `endedAt` is null for the current one. */
+export const AccountHolderPeriodResponse = z.object({
+  id: Uuid,
+  userId: Uuid,
+  userName: z.string(),
+  startedAt: Timestamp,
+  endedAt: Timestamp.nullable(),
+});

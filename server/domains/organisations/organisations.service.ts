@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { OrganisationKind, OrganisationStatus, Tier } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { type CursorKind, decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
@@ -98,25 +98,25 @@ async function assertKvkFree(db: Database, regionId: string, kvkNumber: string |
 }
 
 /** Opens a new account-holder period and closes the previous one, so ownership keeps its history. */
-export async function changeAccountHolder(db: Database, regionId: string, organisationId: string, userId: string | null, meta: ChangeMeta) {
-  await db
+export async function changeAccountHolder(trx: Tx, regionId: string, organisationId: string, userId: string | null, meta: ChangeMeta) {
+  await trx
     .updateTable("account_holder_periods")
     .set({ ended_at: meta.now })
     .where("organisation_id", "=", organisationId)
     .where("ended_at", "is", null)
     .execute();
   if (userId) {
-    await db
+    await trx
       .insertInto("account_holder_periods")
       .values({ region_id: regionId, organisation_id: organisationId, user_id: userId, started_at: meta.now, assigned_by: meta.actor?.id ?? null })
       .execute();
   }
 }
 
-export async function createOrganisation(db: Database, scope: Scope, input: CreateOrganisationInput, meta: ChangeMeta): Promise<Organisation> {
-  await assertReferencesInRegion(db, scope.regionId, input);
-  await assertKvkFree(db, scope.regionId, input.kvkNumber);
-  const { id } = await db
+export async function createOrganisation(trx: Tx, scope: Scope, input: CreateOrganisationInput, meta: ChangeMeta): Promise<Organisation> {
+  await assertReferencesInRegion(trx, scope.regionId, input);
+  await assertKvkFree(trx, scope.regionId, input.kvkNumber);
+  const { id } = await trx
     .insertInto("organisations")
     .values({
       region_id: scope.regionId,
@@ -140,10 +140,10 @@ export async function createOrganisation(db: Database, scope: Scope, input: Crea
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  if (input.accountHolderId) await changeAccountHolder(db, scope.regionId, id, input.accountHolderId, meta);
-  const created = await getOrganisation(db, scope, id);
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.create", entityType: "organisation", entityId: id, after: created, now: meta.now });
-  await recomputeOrganisations(db, [id], meta.now);
+  if (input.accountHolderId) await changeAccountHolder(trx, scope.regionId, id, input.accountHolderId, meta);
+  const created = await getOrganisation(trx, scope, id);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.create", entityType: "organisation", entityId: id, after: created, now: meta.now });
+  await recomputeOrganisations(trx, [id], meta.now);
   return created;
 }
 
@@ -240,15 +240,15 @@ export async function listMergeCandidates(db: Database, scope: Scope, organisati
 }
 
 /** Changes the fields given; a stale `version` answers 409 and changes nothing. */
-export async function updateOrganisation(db: Database, scope: Scope, id: string, input: UpdateOrganisationInput, meta: ChangeMeta): Promise<Organisation> {
-  const before = await getOrganisation(db, scope, id);
+export async function updateOrganisation(trx: Tx, scope: Scope, id: string, input: UpdateOrganisationInput, meta: ChangeMeta): Promise<Organisation> {
+  const before = await getOrganisation(trx, scope, id);
   if (before.archivedAt) throw notFound("Organisation");
   // A partner (portal) keeps its own address details only; the school's fields are refused (403).
   if (scope.role === "partner") assertPartnerOrganisationFields(input);
   if (before.version !== input.version) throw staleVersion();
-  await assertReferencesInRegion(db, scope.regionId, input);
-  if (input.kvkNumber !== undefined) await assertKvkFree(db, scope.regionId, input.kvkNumber, id);
-  const result = await db
+  await assertReferencesInRegion(trx, scope.regionId, input);
+  if (input.kvkNumber !== undefined) await assertKvkFree(trx, scope.regionId, input.kvkNumber, id);
+  const result = await trx
     .updateTable("organisations")
     .set({
       ...(input.kind !== undefined && { kind: input.kind }),
@@ -275,22 +275,22 @@ export async function updateOrganisation(db: Database, scope: Scope, id: string,
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
   if (input.accountHolderId !== undefined && input.accountHolderId !== before.accountHolderId) {
-    await changeAccountHolder(db, scope.regionId, id, input.accountHolderId ?? null, meta);
+    await changeAccountHolder(trx, scope.regionId, id, input.accountHolderId ?? null, meta);
   }
-  const after = await getOrganisation(db, scope, id);
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.update", entityType: "organisation", entityId: id, before, after, now: meta.now });
-  await recomputeOrganisations(db, [id], meta.now);
+  const after = await getOrganisation(trx, scope, id);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.update", entityType: "organisation", entityId: id, before, after, now: meta.now });
+  await recomputeOrganisations(trx, [id], meta.now);
   return after;
 }
 
 /** Deletes archive: the organisation leaves the lists but keeps its history, and can be restored. */
-export async function archiveOrganisation(db: Database, scope: Scope, id: string, meta: ChangeMeta): Promise<Organisation> {
-  const before = await getOrganisation(db, scope, id);
+export async function archiveOrganisation(trx: Tx, scope: Scope, id: string, meta: ChangeMeta): Promise<Organisation> {
+  const before = await getOrganisation(trx, scope, id);
   if (before.archivedAt) return before;
-  await db.updateTable("organisations").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
-  const after = await getOrganisation(db, scope, id);
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.archive", entityType: "organisation", entityId: id, before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now });
-  await recomputeOrganisations(db, [id], meta.now);
+  await trx.updateTable("organisations").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
+  const after = await getOrganisation(trx, scope, id);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.archive", entityType: "organisation", entityId: id, before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now });
+  await recomputeOrganisations(trx, [id], meta.now);
   return after;
 }
 
@@ -298,21 +298,21 @@ export async function archiveOrganisation(db: Database, scope: Scope, id: string
  * Undoes an archive. Refused (422, naming kvkNumber) when another organisation took the KvK number
  * meanwhile: two active organisations with one number are exactly the duplicates the rule prevents.
  */
-export async function restoreOrganisation(db: Database, scope: Scope, id: string, meta: ChangeMeta): Promise<Organisation> {
-  const before = await getOrganisation(db, scope, id);
+export async function restoreOrganisation(trx: Tx, scope: Scope, id: string, meta: ChangeMeta): Promise<Organisation> {
+  const before = await getOrganisation(trx, scope, id);
   if (!before.archivedAt) return before;
   try {
-    await assertKvkFree(db, scope.regionId, before.kvkNumber, id);
+    await assertKvkFree(trx, scope.regionId, before.kvkNumber, id);
   } catch (error) {
     if (error instanceof AppError && error.fieldKeys) {
       throw validationFailed({ kvkNumber: "validation.kvkTaken" }, "en", { code: "RULE_VIOLATION", message: `${error.message}; change its KvK number or archive it first`, details: error.details });
     }
     throw error;
   }
-  await db.updateTable("organisations").set({ archived_at: null, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
-  const after = await getOrganisation(db, scope, id);
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.restore", entityType: "organisation", entityId: id, before: { archivedAt: before.archivedAt }, after: { archivedAt: null }, now: meta.now });
-  await recomputeOrganisations(db, [id], meta.now);
+  await trx.updateTable("organisations").set({ archived_at: null, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
+  const after = await getOrganisation(trx, scope, id);
+  await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.restore", entityType: "organisation", entityId: id, before: { archivedAt: before.archivedAt }, after: { archivedAt: null }, now: meta.now });
+  await recomputeOrganisations(trx, [id], meta.now);
   return after;
 }
 
@@ -338,31 +338,31 @@ function staleVersion() {
  * ownership history and partner users move over, empty fields of the survivor are filled from the
  * duplicate, tags are combined, and the duplicate is archived. One transaction, audited.
  */
-export async function mergeOrganisations(db: Database, scope: Scope, input: { keepId: string; duplicateId: string }, meta: ChangeMeta): Promise<Organisation> {
+export async function mergeOrganisations(trx: Tx, scope: Scope, input: { keepId: string; duplicateId: string }, meta: ChangeMeta): Promise<Organisation> {
   if (input.keepId === input.duplicateId) throw validationFailed({ duplicateId: "validation.invalid" });
-  const keep = await getOrganisation(db, scope, input.keepId);
-  const duplicate = await getOrganisation(db, scope, input.duplicateId);
+  const keep = await getOrganisation(trx, scope, input.keepId);
+  const duplicate = await getOrganisation(trx, scope, input.duplicateId);
   if (keep.archivedAt || duplicate.archivedAt) throw notFound("Organisation");
   const moved = { organisation_id: input.keepId };
 
   // One open primary contact per organisation: the survivor's primary stays primary.
-  const keepHasPrimary = await db.selectFrom("affiliations").select("id").where("organisation_id", "=", input.keepId).where("is_primary", "=", true).where("end_date", "is", null).executeTakeFirst();
-  if (keepHasPrimary) await db.updateTable("affiliations").set({ is_primary: false }).where("organisation_id", "=", input.duplicateId).where("end_date", "is", null).execute();
-  await db.updateTable("affiliations").set(moved).where("organisation_id", "=", input.duplicateId).execute();
-  await db.updateTable("interactions").set(moved).where("organisation_id", "=", input.duplicateId).execute();
-  await db.updateTable("tasks").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+  const keepHasPrimary = await trx.selectFrom("affiliations").select("id").where("organisation_id", "=", input.keepId).where("is_primary", "=", true).where("end_date", "is", null).executeTakeFirst();
+  if (keepHasPrimary) await trx.updateTable("affiliations").set({ is_primary: false }).where("organisation_id", "=", input.duplicateId).where("end_date", "is", null).execute();
+  await trx.updateTable("affiliations").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+  await trx.updateTable("interactions").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+  await trx.updateTable("tasks").set(moved).where("organisation_id", "=", input.duplicateId).execute();
   // The duplicate's ownership periods become history of the survivor; only the survivor's own period stays open.
-  await db.updateTable("account_holder_periods").set({ ended_at: meta.now }).where("organisation_id", "=", input.duplicateId).where("ended_at", "is", null).execute();
-  await db.updateTable("account_holder_periods").set(moved).where("organisation_id", "=", input.duplicateId).execute();
-  await db.updateTable("users").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+  await trx.updateTable("account_holder_periods").set({ ended_at: meta.now }).where("organisation_id", "=", input.duplicateId).where("ended_at", "is", null).execute();
+  await trx.updateTable("account_holder_periods").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+  await trx.updateTable("users").set(moved).where("organisation_id", "=", input.duplicateId).execute();
   // Activities the duplicate took part in now count for the survivor (once, if both took part).
   await sql`
     delete from activity_organisations d using activity_organisations k
-    where d.organisation_id = ${input.duplicateId} and k.organisation_id = ${input.keepId} and k.activity_id = d.activity_id and k.role = d.role`.execute(db);
-  await db.updateTable("activity_organisations").set(moved).where("organisation_id", "=", input.duplicateId).execute();
+    where d.organisation_id = ${input.duplicateId} and k.organisation_id = ${input.keepId} and k.activity_id = d.activity_id and k.role = d.role`.execute(trx);
+  await trx.updateTable("activity_organisations").set(moved).where("organisation_id", "=", input.duplicateId).execute();
 
-  await db.updateTable("organisations").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", input.duplicateId).execute();
-  await db
+  await trx.updateTable("organisations").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", input.duplicateId).execute();
+  await trx
     .updateTable("organisations")
     .set({
       kvk_number: keep.kvkNumber ?? duplicate.kvkNumber,
@@ -381,17 +381,17 @@ export async function mergeOrganisations(db: Database, scope: Scope, input: { ke
     })
     .where("id", "=", input.keepId)
     .execute();
-  if (!keep.accountHolderId && duplicate.accountHolderId) await changeAccountHolder(db, scope.regionId, input.keepId, duplicate.accountHolderId, meta);
-  const after = await getOrganisation(db, scope, input.keepId);
-  await recordAudit(db, {
+  if (!keep.accountHolderId && duplicate.accountHolderId) await changeAccountHolder(trx, scope.regionId, input.keepId, duplicate.accountHolderId, meta);
+  const after = await getOrganisation(trx, scope, input.keepId);
+  await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.merge", entityType: "organisation", entityId: input.keepId,
     before: { keep, duplicate }, after: { ...after, mergedFrom: input.duplicateId }, now: meta.now,
   });
   // The duplicate's own history ends with where it went.
-  await recordAudit(db, {
+  await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.merged_into", entityType: "organisation", entityId: input.duplicateId,
     before: { archivedAt: null }, after: { archivedAt: meta.now, mergedInto: input.keepId }, now: meta.now,
   });
-  await recomputeOrganisations(db, [input.keepId, input.duplicateId], meta.now);
+  await recomputeOrganisations(trx, [input.keepId, input.duplicateId], meta.now);
   return after;
 }

@@ -29,10 +29,10 @@ export async function listPartnerUsers(db: Database, scope: Scope, organisationI
     .execute();
 }
 
-export async function invitePartnerUser(db: Tx, scope: Scope, organisationId: string, input: { email: string; name: string }, meta: ChangeMeta) {
-  const organisation = await organisationFor(db, scope, organisationId);
+export async function invitePartnerUser(trx: Tx, scope: Scope, organisationId: string, input: { email: string; name: string }, meta: ChangeMeta) {
+  const organisation = await organisationFor(trx, scope, organisationId);
   if (organisation.archived_at) throw notFound("Organisation");
   const mayInvite = scope.role === "admin" || (scope.role === "accounthouder" && organisation.account_holder_id === scope.userId);
   if (!mayInvite) throw new AppError("FORBIDDEN", "Only the organisation's account holder or an admin invites its partner users", { userMessageKey: "partnerUsers.notYours" });
-  return createUser(db, { regionId: scope.regionId, email: input.email, name: input.name, role: "partner", organisationId }, meta);
+  return createUser(trx, { regionId: scope.regionId, email: input.email, name: input.name, role: "partner", organisationId }, meta);
 }

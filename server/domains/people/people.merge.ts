@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { toLocalDate } from "../../clock";
 import { AppError } from "../../errors";
 import { validationFailed } from "../../validation";
@@ -24,7 +24,7 @@ const COLUMN = { email: "email", phone: "phone", source: "source", reviewDate: "
  * See docs/decisions/015-merging-people.md.
  */
 export async function mergePeople(
-  db: Database,
+  trx: Tx,
   regionId: string,
   input: { keepId: string; duplicateId: string },
   meta: PeopleChangeMeta,
@@ -35,7 +35,7 @@ export async function mergePeople(
   // Locked in a fixed order, so two merges of the same pair the other way round cannot deadlock.
   const [first, second] = [input.keepId, input.duplicateId].sort();
   const locked = new Map<string, Awaited<ReturnType<typeof requirePerson>>>();
-  for (const id of [first!, second!]) locked.set(id, await requirePerson(db, regionId, id, { lock: true }));
+  for (const id of [first!, second!]) locked.set(id, await requirePerson(trx, regionId, id, { lock: true }));
   const keep = locked.get(input.keepId)!;
   const duplicate = locked.get(input.duplicateId)!;
   if (keep.archivedAt || duplicate.archivedAt) {
@@ -43,7 +43,7 @@ export async function mergePeople(
   }
   const today = toLocalDate(meta.now);
 
-  const keepOpen = await db
+  const keepOpen = await trx
     .selectFrom("affiliations")
     .select(["id", "organisation_id", "role", "is_primary", "start_date"])
     .where("person_id", "=", input.keepId)
@@ -51,7 +51,7 @@ export async function mergePeople(
     .where("end_date", "is", null)
     .execute();
   const keepOpenAt = new Map(keepOpen.map((a) => [a.organisation_id, a]));
-  const duplicateJobs = await db
+  const duplicateJobs = await trx
     .selectFrom("affiliations")
     .select(["id", "organisation_id", "role", "is_primary", "start_date", "end_date"])
     .where("person_id", "=", input.duplicateId)
@@ -69,12 +69,12 @@ export async function mergePeople(
     }
     // End the copy first: it may hold the organisation's one primary flag, which the survivor's job takes next.
     const endDate = job.start_date > today ? job.start_date : today;
-    await db.updateTable("affiliations").set({ end_date: endDate, end_reason: "other", ended_at: meta.now, is_primary: false }).where("id", "=", job.id).execute();
+    await trx.updateTable("affiliations").set({ end_date: endDate, end_reason: "other", ended_at: meta.now, is_primary: false }).where("id", "=", job.id).execute();
     const takeStart = job.start_date < survivor.start_date;
     const takeRole = !survivor.role && Boolean(job.role);
     const takePrimary = job.is_primary && !survivor.is_primary;
     if (takeStart || takeRole || takePrimary) {
-      await db
+      await trx
         .updateTable("affiliations")
         .set({
           ...(takeStart && { start_date: job.start_date }),
@@ -88,23 +88,23 @@ export async function mergePeople(
       survivor.is_primary = survivor.is_primary || takePrimary;
     }
     folded.push({ duplicateAffiliationId: job.id, intoAffiliationId: survivor.id });
-    await recordAudit(db, {
+    await recordAudit(trx, {
       regionId, actorId: meta.actor?.id ?? null, action: "affiliation.fold", entityType: "affiliation", entityId: survivor.id,
       before: { personId: input.duplicateId, affiliationId: job.id }, after: { personId: input.keepId, affiliationId: survivor.id }, now: meta.now,
     });
   }
-  if (moved.length) await db.updateTable("affiliations").set({ person_id: input.keepId }).where("id", "in", moved).execute();
+  if (moved.length) await trx.updateTable("affiliations").set({ person_id: input.keepId }).where("id", "in", moved).execute();
 
   // A contact moment both took part in keeps one link (the primary key forbids two).
   await sql`
     insert into interaction_people (interaction_id, person_id)
     select interaction_id, ${input.keepId}::uuid from interaction_people where person_id = ${input.duplicateId}::uuid
-    on conflict do nothing`.execute(db);
-  await db.deleteFrom("interaction_people").where("person_id", "=", input.duplicateId).execute();
+    on conflict do nothing`.execute(trx);
+  await trx.deleteFrom("interaction_people").where("person_id", "=", input.duplicateId).execute();
 
   const filled = FILLABLE.filter((field) => keep[field] === null && duplicate[field] !== null);
   const optOut = keep.optOut || duplicate.optOut;
-  await db
+  await trx
     .updateTable("people")
     .set({
       ...Object.fromEntries(filled.map((field) => [COLUMN[field], duplicate[field]])),
@@ -114,24 +114,24 @@ export async function mergePeople(
     })
     .where("id", "=", input.keepId)
     .execute();
-  await db.updateTable("people").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", input.duplicateId).execute();
+  await trx.updateTable("people").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", input.duplicateId).execute();
 
-  const after = await requirePerson(db, regionId, input.keepId);
+  const after = await requirePerson(trx, regionId, input.keepId);
   const changed = [...filled, ...(optOut !== keep.optOut ? ["optOut" as const] : [])];
-  await recordAudit(db, {
+  await recordAudit(trx, {
     regionId, actorId: meta.actor?.id ?? null, action: "person.merge", entityType: "person", entityId: input.keepId,
     before: { ...auditView(keep), version: keep.version },
     after: { ...auditView(after), version: after.version, changed, mergedFrom: input.duplicateId, movedAffiliations: moved, foldedAffiliations: folded },
     now: meta.now,
   });
-  await recordAudit(db, {
+  await recordAudit(trx, {
     regionId, actorId: meta.actor?.id ?? null, action: "person.merged_into", entityType: "person", entityId: input.duplicateId,
     before: { archivedAt: null }, after: { archivedAt: meta.now, mergedInto: input.keepId }, now: meta.now,
   });
   // Contacts moved between people, so the health of every organisation either worked at is recomputed.
-  const organisations = [...new Set([...(await organisationsOfPerson(db, input.keepId)), ...(await organisationsOfPerson(db, input.duplicateId))])];
-  await recomputeOrganisations(db, organisations, meta.now);
-  return getPerson(db, regionId, input.keepId);
+  const organisations = [...new Set([...(await organisationsOfPerson(trx, input.keepId)), ...(await organisationsOfPerson(trx, input.duplicateId))])];
+  await recomputeOrganisations(trx, organisations, meta.now);
+  return getPerson(trx, regionId, input.keepId);
 }
 
 /**

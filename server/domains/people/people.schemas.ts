@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { END_REASONS, LAWFUL_BASES } from "../../../db/schema";
+import { Timestamp, Uuid } from "../../http/api-schemas";
 
 /** An empty form field means "not given": it clears an optional value rather than failing validation. */
 const blankIsNull = <S extends z.ZodType>(schema: S) =>
@@ -86,6 +87,45 @@ export const AddContactInput = z.object({
 });
 export type AddContactInput = z.infer<typeof AddContactInput>;
 
+/** A partner creates a person together with their job at its own organisation: a person of no organisation would be out of its sight at once. */
+export const PartnerCreatePersonInput = AddContactInput.extend({ organisationId: z.uuid() });
+
 /** Merging: the person in the path stays, `duplicateId` is merged into them and archived. */
 export const MergePersonInput = z.object({ duplicateId: z.uuid() });
 export type MergePersonInput = z.infer<typeof MergePersonInput>;
+
+/** A person as the API answers them. */
+export const PersonResponse = z.object({
+  id: Uuid,
+  name: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  lawfulBasis: z.enum(LAWFUL_BASES),
+  source: z.string().nullable(),
+  optOut: z.boolean(),
+  reviewDate: CalendarDay.nullable(),
+  version: z.number().int(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  archivedAt: Timestamp.nullable(),
+});
+
+/** A job: who, where, from when to when and why it ended (`endedAt`: when that was recorded). */
+export const AffiliationResponse = z.object({
+  id: Uuid,
+  personId: Uuid,
+  organisationId: Uuid,
+  organisationName: z.string(),
+  role: z.string().nullable(),
+  isPrimary: z.boolean(),
+  startDate: CalendarDay,
+  endDate: CalendarDay.nullable(),
+  endReason: z.enum(END_REASONS).nullable(),
+  endedAt: Timestamp.nullable(),
+});
+
+/** A person with every job they held, newest first. */
+export const PersonWithAffiliationsResponse = PersonResponse.extend({ affiliations: z.array(AffiliationResponse) });
+
+/** A change of employer: the jobs that ended and the one that started. */
+export const MovedResponse = z.object({ ended: z.array(AffiliationResponse), started: AffiliationResponse });

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { EndReason, LawfulBasis } from "../../../db/schema";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
@@ -73,8 +73,8 @@ export function auditView(person: Partial<PersonSummary>) {
   };
 }
 
-export async function createPerson(db: Database, regionId: string, input: CreatePersonInput, meta: PeopleChangeMeta): Promise<PersonSummary> {
-  const inserted = await db
+export async function createPerson(trx: Tx, regionId: string, input: CreatePersonInput, meta: PeopleChangeMeta): Promise<PersonSummary> {
+  const inserted = await trx
     .insertInto("people")
     .values({
       region_id: regionId,
@@ -90,9 +90,9 @@ export async function createPerson(db: Database, regionId: string, input: Create
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  const person = await findPerson(db, regionId, inserted.id);
+  const person = await findPerson(trx, regionId, inserted.id);
   if (!person) throw notFound("Person");
-  await recordAudit(db, {
+  await recordAudit(trx, {
     regionId, actorId: meta.actor?.id ?? null, action: "person.create", entityType: "person", entityId: person.id,
     after: auditView(person), now: meta.now,
   });
@@ -162,13 +162,13 @@ export async function listPeople(
 
 /** Changes the fields given; a stale `version` is a conflict and changes nothing. */
 export async function updatePerson(
-  db: Database,
+  trx: Tx,
   regionId: string,
   personId: string,
   input: UpdatePersonInput,
   meta: PeopleChangeMeta,
 ): Promise<PersonSummary> {
-  const before = await requirePerson(db, regionId, personId);
+  const before = await requirePerson(trx, regionId, personId);
   if (before.version !== input.version) throw conflict();
   const changes = {
     ...(input.name !== undefined ? { name: input.name } : {}),
@@ -180,7 +180,7 @@ export async function updatePerson(
     ...(input.reviewDate !== undefined ? { review_date: input.reviewDate } : {}),
   };
   if (Object.keys(changes).length === 0) return before;
-  const updated = await db
+  const updated = await trx
     .updateTable("people")
     .set({ ...changes, updated_at: meta.now, version: sql`version + 1` })
     .where("id", "=", personId)
@@ -190,52 +190,52 @@ export async function updatePerson(
     .executeTakeFirst();
   // Someone else saved between our read and this write.
   if (!updated) throw conflict();
-  const after = await requirePerson(db, regionId, personId);
+  const after = await requirePerson(trx, regionId, personId);
   const changed = (["name", "email", "phone", "lawfulBasis", "source", "optOut", "reviewDate"] as const).filter((field) => before[field] !== after[field]);
-  await recordAudit(db, {
+  await recordAudit(trx, {
     regionId, actorId: meta.actor?.id ?? null, action: "person.update", entityType: "person", entityId: personId,
     before: { ...auditView(before), version: before.version }, after: { ...auditView(after), version: after.version, changed }, now: meta.now,
   });
   // A reason names the person ("Jan de Vries is vertrokken"); no other field of a person affects health.
-  if (changed.includes("name")) await recomputeOrganisations(db, await organisationsOfPerson(db, personId), meta.now);
+  if (changed.includes("name")) await recomputeOrganisations(trx, await organisationsOfPerson(trx, personId), meta.now);
   return after;
 }
 
 /** Archives a person (a soft delete): they leave the lists but keep their history. Archiving twice changes nothing. */
-export async function archivePerson(db: Database, regionId: string, personId: string, meta: PeopleChangeMeta): Promise<PersonSummary> {
-  const before = await requirePerson(db, regionId, personId, { lock: true });
+export async function archivePerson(trx: Tx, regionId: string, personId: string, meta: PeopleChangeMeta): Promise<PersonSummary> {
+  const before = await requirePerson(trx, regionId, personId, { lock: true });
   if (before.archivedAt) return before;
-  await db
+  await trx
     .updateTable("people")
     .set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` })
     .where("id", "=", personId)
     .where("region_id", "=", regionId)
     .execute();
-  const after = await requirePerson(db, regionId, personId);
-  await recordAudit(db, {
+  const after = await requirePerson(trx, regionId, personId);
+  await recordAudit(trx, {
     regionId, actorId: meta.actor?.id ?? null, action: "person.archive", entityType: "person", entityId: personId,
     before: { archivedAt: null }, after: { archivedAt: after.archivedAt }, now: meta.now,
   });
-  await recomputeOrganisations(db, await organisationsOfPerson(db, personId), meta.now);
+  await recomputeOrganisations(trx, await organisationsOfPerson(trx, personId), meta.now);
   return after;
 }
 
 /** Undoes an archive: the person is back in the lists. Restoring someone who is not archived changes nothing. */
-export async function restorePerson(db: Database, regionId: string, personId: string, meta: PeopleChangeMeta): Promise<PersonSummary> {
-  const before = await requirePerson(db, regionId, personId, { lock: true });
+export async function restorePerson(trx: Tx, regionId: string, personId: string, meta: PeopleChangeMeta): Promise<PersonSummary> {
+  const before = await requirePerson(trx, regionId, personId, { lock: true });
   if (!before.archivedAt) return before;
-  await db
+  await trx
     .updateTable("people")
     .set({ archived_at: null, updated_at: meta.now, version: sql`version + 1` })
     .where("id", "=", personId)
     .where("region_id", "=", regionId)
     .execute();
-  const after = await requirePerson(db, regionId, personId);
-  await recordAudit(db, {
+  const after = await requirePerson(trx, regionId, personId);
+  await recordAudit(trx, {
     regionId, actorId: meta.actor?.id ?? null, action: "person.restore", entityType: "person", entityId: personId,
     before: { archivedAt: before.archivedAt }, after: { archivedAt: null }, now: meta.now,
   });
-  await recomputeOrganisations(db, await organisationsOfPerson(db, personId), meta.now);
+  await recomputeOrganisations(trx, await organisationsOfPerson(trx, personId), meta.now);
   return after;
 }
 
@@ -261,16 +261,16 @@ async function requireAffiliation(db: Database, regionId: string, affiliationId:
  * primary takes the flag from the organisation's current primary contact, in the same transaction.
  */
 export async function addAffiliation(
-  db: Database,
+  trx: Tx,
   regionId: string,
   personId: string,
   input: { organisationId: string; role?: string | null | undefined; isPrimary: boolean; startDate: string },
   meta: PeopleChangeMeta,
 ): Promise<AffiliationSummary> {
-  const person = await requirePerson(db, regionId, personId);
+  const person = await requirePerson(trx, regionId, personId);
   if (person.archivedAt) throw new AppError("RULE_VIOLATION", "An archived person cannot start a new job; restore them first");
   // The lock serialises primary changes per organisation, so two at once cannot both win.
-  const organisation = await db
+  const organisation = await trx
     .selectFrom("organisations")
     .select("id")
     .where("id", "=", input.organisationId)
@@ -280,7 +280,7 @@ export async function addAffiliation(
     .executeTakeFirst();
   if (!organisation) throw notFound("Organisation");
   if (input.isPrimary) {
-    const previous = await db
+    const previous = await trx
       .updateTable("affiliations")
       .set({ is_primary: false })
       .where("organisation_id", "=", input.organisationId)
@@ -290,13 +290,13 @@ export async function addAffiliation(
       .returning("id")
       .execute();
     for (const { id } of previous) {
-      await recordAudit(db, {
+      await recordAudit(trx, {
         regionId, actorId: meta.actor?.id ?? null, action: "affiliation.unset_primary", entityType: "affiliation", entityId: id,
         before: { isPrimary: true }, after: { isPrimary: false }, now: meta.now,
       });
     }
   }
-  const inserted = await db
+  const inserted = await trx
     .insertInto("affiliations")
     .values({
       region_id: regionId,
@@ -309,15 +309,15 @@ export async function addAffiliation(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  const affiliation = await requireAffiliation(db, regionId, inserted.id);
-  await recordAudit(db, {
+  const affiliation = await requireAffiliation(trx, regionId, inserted.id);
+  await recordAudit(trx, {
     regionId, actorId: meta.actor?.id ?? null, action: "affiliation.start", entityType: "affiliation", entityId: affiliation.id,
     after: {
       personId, organisationId: affiliation.organisationId, role: affiliation.role, isPrimary: affiliation.isPrimary, startDate: affiliation.startDate,
     },
     now: meta.now,
   });
-  await recomputeOrganisations(db, [affiliation.organisationId], meta.now);
+  await recomputeOrganisations(trx, [affiliation.organisationId], meta.now);
   return affiliation;
 }
 
@@ -327,13 +327,13 @@ export async function addAffiliation(
  * primary flag; without one, the owner gets a follow-up when the primary or last contact leaves.
  */
 export async function endAffiliation(
-  db: Database,
+  trx: Tx,
   regionId: string,
   affiliationId: string,
   input: { endDate: string; endReason: EndReason; successorPersonId?: string | null | undefined; successorName?: string | null | undefined },
   meta: PeopleChangeMeta,
 ): Promise<AffiliationSummary> {
-  const current = await db
+  const current = await trx
     .selectFrom("affiliations")
     .select(["id", "start_date", "end_date", "organisation_id", "person_id", "is_primary", "role"])
     .where("id", "=", affiliationId)
@@ -346,64 +346,64 @@ export async function endAffiliation(
   if (input.endDate < current.start_date) throw validationFailed({ endDate: "validation.endBeforeStart" });
   let successorId = input.successorPersonId ?? null;
   if (successorId) {
-    const successor = await requirePerson(db, regionId, successorId).catch(() => null);
+    const successor = await requirePerson(trx, regionId, successorId).catch(() => null);
     if (!successor || successor.archivedAt || successorId === current.person_id) throw validationFailed({ successorPersonId: "validation.unknownSuccessor" });
   } else if (input.successorName) {
-    successorId = (await createPerson(db, regionId, { name: input.successorName, lawfulBasis: "legitimate_interest", optOut: false }, meta)).id;
+    successorId = (await createPerson(trx, regionId, { name: input.successorName, lawfulBasis: "legitimate_interest", optOut: false }, meta)).id;
   }
-  await db
+  await trx
     .updateTable("affiliations")
     .set({ end_date: input.endDate, end_reason: input.endReason, ended_at: meta.now, successor_person_id: successorId })
     .where("id", "=", affiliationId)
     .where("region_id", "=", regionId)
     .execute();
-  const affiliation = await requireAffiliation(db, regionId, affiliationId);
-  await recordAudit(db, {
+  const affiliation = await requireAffiliation(trx, regionId, affiliationId);
+  await recordAudit(trx, {
     regionId, actorId: meta.actor?.id ?? null, action: "affiliation.end", entityType: "affiliation", entityId: affiliationId,
     before: { endDate: null, endReason: null }, after: { endDate: affiliation.endDate, endReason: affiliation.endReason, successorPersonId: successorId }, now: meta.now,
   });
   if (successorId) {
-    await takeOverJob(db, regionId, current, successorId, input.endDate, meta);
+    await takeOverJob(trx, regionId, current, successorId, input.endDate, meta);
   } else {
-    const remaining = await db.selectFrom("affiliations").select("id").where("organisation_id", "=", current.organisation_id)
+    const remaining = await trx.selectFrom("affiliations").select("id").where("organisation_id", "=", current.organisation_id)
       .where((eb) => eb.or([eb("end_date", "is", null), eb("end_date", ">", input.endDate)])).executeTakeFirst();
     if (current.is_primary || !remaining) {
       const [person, organisation] = await Promise.all([
-        requirePerson(db, regionId, current.person_id),
-        db.selectFrom("organisations").select("name").where("id", "=", current.organisation_id).executeTakeFirstOrThrow(),
+        requirePerson(trx, regionId, current.person_id),
+        trx.selectFrom("organisations").select("name").where("id", "=", current.organisation_id).executeTakeFirstOrThrow(),
       ]);
       const title = translator("nl")("health.successorTaskTitle", { person: person.name, organisation: organisation.name });
-      await insertFollowUpTasks(db, [current.organisation_id], sql<string>`${title}`, toLocalDate(meta.now), meta.now);
+      await insertFollowUpTasks(trx, [current.organisation_id], sql<string>`${title}`, toLocalDate(meta.now), meta.now);
     }
   }
-  await recomputeOrganisations(db, [current.organisation_id], meta.now);
+  await recomputeOrganisations(trx, [current.organisation_id], meta.now);
   return affiliation;
 }
 
 /** The successor holds a job at the organisation from the leaving day on, primary if the leaver was. */
 async function takeOverJob(
-  db: Database,
+  trx: Tx,
   regionId: string,
   leaving: { organisation_id: string; is_primary: boolean; role: string | null },
   successorId: string,
   startDate: string,
   meta: PeopleChangeMeta,
 ) {
-  const existing = await db.selectFrom("affiliations").select("id").where("person_id", "=", successorId)
+  const existing = await trx.selectFrom("affiliations").select("id").where("person_id", "=", successorId)
     .where("organisation_id", "=", leaving.organisation_id).where("end_date", "is", null).executeTakeFirst();
   if (!existing) {
-    await addAffiliation(db, regionId, successorId, { organisationId: leaving.organisation_id, role: leaving.role, isPrimary: leaving.is_primary, startDate }, meta);
+    await addAffiliation(trx, regionId, successorId, { organisationId: leaving.organisation_id, role: leaving.role, isPrimary: leaving.is_primary, startDate }, meta);
   } else if (leaving.is_primary) {
-    const previous = await db.updateTable("affiliations").set({ is_primary: false }).where("organisation_id", "=", leaving.organisation_id).where("is_primary", "=", true).where("end_date", "is", null).returning("id").execute();
-    await db.updateTable("affiliations").set({ is_primary: true }).where("id", "=", existing.id).execute();
+    const previous = await trx.updateTable("affiliations").set({ is_primary: false }).where("organisation_id", "=", leaving.organisation_id).where("is_primary", "=", true).where("end_date", "is", null).returning("id").execute();
+    await trx.updateTable("affiliations").set({ is_primary: true }).where("id", "=", existing.id).execute();
     // Every change is in the audit log, also a primary flag passed on.
     for (const { id } of previous) {
-      await recordAudit(db, {
+      await recordAudit(trx, {
         regionId, actorId: meta.actor?.id ?? null, action: "affiliation.unset_primary", entityType: "affiliation", entityId: id,
         before: { isPrimary: true }, after: { isPrimary: false }, now: meta.now,
       });
     }
-    await recordAudit(db, {
+    await recordAudit(trx, {
       regionId, actorId: meta.actor?.id ?? null, action: "affiliation.set_primary", entityType: "affiliation", entityId: existing.id,
       before: { isPrimary: false }, after: { isPrimary: true }, now: meta.now,
     });
@@ -415,14 +415,14 @@ async function takeOverJob(
  * `date` with reason 'left_organisation', and a job at `toOrganisationId` starts that same day.
  */
 export async function moveToOrganisation(
-  db: Database,
+  trx: Tx,
   regionId: string,
   personId: string,
   input: { fromOrganisationId: string; toOrganisationId: string; date: string; role?: string | null | undefined; isPrimary: boolean },
   meta: PeopleChangeMeta,
 ): Promise<{ ended: AffiliationSummary[]; started: AffiliationSummary }> {
-  await requirePerson(db, regionId, personId);
-  const open = await db
+  await requirePerson(trx, regionId, personId);
+  const open = await trx
     .selectFrom("affiliations")
     .select(["id", "start_date"])
     .where("person_id", "=", personId)
@@ -435,10 +435,10 @@ export async function moveToOrganisation(
   if (open.some((job) => input.date < job.start_date)) throw validationFailed({ date: "validation.endBeforeStart" });
   const ended: AffiliationSummary[] = [];
   for (const { id } of open) {
-    ended.push(await endAffiliation(db, regionId, id, { endDate: input.date, endReason: "left_organisation" }, meta));
+    ended.push(await endAffiliation(trx, regionId, id, { endDate: input.date, endReason: "left_organisation" }, meta));
   }
   const started = await addAffiliation(
-    db, regionId, personId,
+    trx, regionId, personId,
     { organisationId: input.toOrganisationId, role: input.role ?? null, isPrimary: input.isPrimary, startDate: input.date },
     meta,
   );

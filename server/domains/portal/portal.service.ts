@@ -60,7 +60,7 @@ export async function assertPartnerSuccessor(db: Database, scope: Scope, success
 }
 
 /** A new colleague at the partner's own organisation: the person and their job, in the caller's transaction. */
-export async function addColleague(db: Database, scope: Scope, input: AddContactInput, meta: Meta): Promise<PersonSummary> {
+export async function addColleague(db: Tx, scope: Scope, input: AddContactInput, meta: Meta): Promise<PersonSummary> {
   const organisationId = ownOrganisationId(scope);
   const person = await createPerson(db, scope.regionId, { name: input.name, email: input.email ?? null, phone: input.phone ?? null, lawfulBasis: "legitimate_interest", optOut: false }, meta);
   await addAffiliation(db, scope.regionId, person.id, { organisationId, role: input.role ?? null, isPrimary: input.isPrimary, startDate: toLocalDate(meta.now) }, meta);
