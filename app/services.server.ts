@@ -3,7 +3,7 @@
  * out of the browser build, so nothing here (argon2, postgres, nodemailer) reaches a browser.
  * Routes import zod schemas (`*.schemas.ts`, browser-safe) directly and everything else from here.
  */
-export { runChange, runSystemChange } from "../server/change";
+export { changeMetaOf, runChange, runSystemChange } from "../server/change";
 export { listApiTokens, mintApiToken, revokeAllApiTokens, revokeApiToken } from "../server/auth/api-tokens";
 export { signIn } from "../server/auth/sign-in";
 export { limitCurrentPasswordCheck, limitEnrolmentCodeCheck, limitLinkTokenCheck } from "../server/auth/rate-limit";

@@ -16,8 +16,16 @@ type ChangeServices = Pick<AppServices, "db" | "clock" | "config" | "notifyEmail
  * Errors pass through unchanged: the API turns them into its error shape, a page into field messages.
  */
 export async function runChange<T>(services: ChangeServices, user: CurrentUser, write: (change: Change) => Promise<T>): Promise<T> {
-  const meta: ChangeMeta = { actor: { id: user.id, name: user.name }, now: services.clock.now(), appUrl: services.config.appUrl };
+  const meta = changeMetaOf(services, user);
   return runInTransaction(services, (trx) => write({ trx, scope: scopeOf(user), meta }));
+}
+
+/**
+ * Who and when, for the one kind of change that must run its own transactions: the import commit,
+ * which writes its progress on a second connection while its rows go in (imports.service.ts).
+ */
+export function changeMetaOf(services: Pick<ChangeServices, "clock" | "config">, user: CurrentUser): ChangeMeta {
+  return { actor: { id: user.id, name: user.name }, now: services.clock.now(), appUrl: services.config.appUrl };
 }
 
 /**

@@ -5,7 +5,7 @@ import { IMPORT_FIELDS, ImportId, mappingFromForm } from "../../server/domains/i
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import { formValues, type FormErrors } from "../utils/forms.server";
-import { AppError, commitImport, describeRows, getImport, getImportSample, guessMapping, previewImport, runChange, setImportMapping, translateFields } from "../services.server";
+import { AppError, commitImport, describeRows, getImport, getImportSample, guessMapping, previewImport, changeMetaOf, runChange, setImportMapping, translateFields } from "../services.server";
 import { requireRole } from "../utils/auth.server";
 import { importErrorMessage, ImportSteps } from "../utils/imports";
 import { useT } from "../utils/i18n";
@@ -73,7 +73,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       await runChange(context, user, ({ trx, scope, meta }) => setImportMapping(trx, scope.regionId, record.id, mappingFromForm(values, record.headers.length), meta.now));
     } else if (values.intent === "commit") {
       // The commit holds its own transaction and writes its progress on a second connection, for the progress bar.
-      await commitImport(context.db, user.regionId, record.id, { actor: user, now: context.clock.now() });
+      await commitImport(context.db, user.regionId, record.id, changeMetaOf(context, user));
     } else {
       throw new Response("Bad request", { status: 400 });
     }

@@ -27,7 +27,7 @@ describe("an account holder picking up a relationship that went quiet", () => {
     const quiet = await server.db.transaction().execute((trx) => createOrganisation(trx, scope, { ...base, name: "Bakkerij Jansen Oldenzaal" }, then));
     const mieke = await server.db.transaction().execute((trx) => createPerson(trx, region.id, { name: "Mieke Jansen", lawfulBasis: "legitimate_interest", optOut: false }, then));
     await server.db.transaction().execute((trx) => addAffiliation(trx, region.id, mieke.id, { organisationId: quiet.id, role: "Eigenaar", isPrimary: true, startDate: "2025-09-01" }, then));
-    await logInteraction(server.db, scope, { organisationId: quiet.id, kind: "visit", summary: "Kennismaking in de bakkerij", date: "2025-09-01", personIds: [], nextStep: null, nextStepDate: null }, then);
+    await server.db.transaction().execute((trx) => logInteraction(trx, scope, { organisationId: quiet.id, kind: "visit", summary: "Kennismaking in de bakkerij", date: "2025-09-01", personIds: [], nextStep: null, nextStepDate: null }, then));
     await recomputeHealth(server.db, { regionId: region.id }, TEST_NOW);
 
     context = await browser.newContext({ baseURL: server.url });

@@ -44,7 +44,7 @@ describe("the weekly digest", () => {
   async function contactAndTalk(organisationId: string, day: string) {
     const person = await t.db.transaction().execute((trx) => createPerson(trx, regionId, { name: "Jan de Vries", lawfulBasis: "legitimate_interest", optOut: false }, meta(day)));
     await t.db.transaction().execute((trx) => addAffiliation(trx, regionId, person.id, { organisationId, role: "Eigenaar", isPrimary: true, startDate: day }, meta(day)));
-    await logInteraction(t.db, adminScope, { organisationId, kind: "call", summary: "Gebeld", date: day, personIds: [person.id], nextStep: null, nextStepDate: null }, meta(day));
+    await t.db.transaction().execute((trx) => logInteraction(trx, adminScope, { organisationId, kind: "call", summary: "Gebeld", date: day, personIds: [person.id], nextStep: null, nextStepDate: null }, meta(day)));
   }
   const task = (owner: CurrentUser, title: string, dueDate: string, organisationId: string | null = null) =>
     t.db.transaction().execute((trx) => createTask(trx, scopeOf(owner), { title, dueDate, organisationId: organisationId ?? undefined, assigneeId: owner.id }, meta("2026-11-01", owner)));

@@ -45,7 +45,7 @@ describe("handing relationships over when an account holder leaves", () => {
       const org = await t.db.transaction().execute((trx) => createOrganisation(trx, adminScope, input, meta("2026-09-01")));
       const person = await t.db.transaction().execute((trx) => createPerson(trx, regionId, { name: `Contact ${orgName}`, email: "contact@bedrijf.example", lawfulBasis: "legitimate_interest", optOut: false }, meta("2026-09-01")));
       await t.db.transaction().execute((trx) => addAffiliation(trx, regionId, person.id, { organisationId: org.id, role: "Bedrijfsleider", isPrimary: true, startDate: "2026-09-01" }, meta("2026-09-01")));
-      await logInteraction(t.db, scopeOf(leaver), { organisationId: org.id, kind: "visit", summary: `Rondleiding bij ${orgName}`, date: "2026-09-02", personIds: [person.id], nextStep: null, nextStepDate: null }, meta("2026-09-02", leaver));
+      await t.db.transaction().execute((trx) => logInteraction(trx, scopeOf(leaver), { organisationId: org.id, kind: "visit", summary: `Rondleiding bij ${orgName}`, date: "2026-09-02", personIds: [person.id], nextStep: null, nextStepDate: null }, meta("2026-09-02", leaver)));
       await t.db.transaction().execute((trx) => createTask(trx, scopeOf(leaver), { title: `Stageplekken nabellen bij ${orgName}`, dueDate: "2026-09-20", organisationId: org.id }, meta("2026-09-02", leaver)));
       created.push(org);
     }

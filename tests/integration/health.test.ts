@@ -45,7 +45,7 @@ describe("relationship health", () => {
     return { personId: person.id, affiliationId: job.id };
   }
   const talk = (organisationId: string, day: string, personIds: string[] = []) =>
-    logInteraction(t.db, scope, { organisationId, kind: "call", summary: "Gebeld over stageplaatsen", date: day, personIds, nextStep: null, nextStepDate: null }, meta(day));
+    t.db.transaction().execute((trx) => logInteraction(trx, scope, { organisationId, kind: "call", summary: "Gebeld over stageplaatsen", date: day, personIds, nextStep: null, nextStepDate: null }, meta(day)));
   const healthOn = async (organisationId: string, day: string) => {
     await recomputeHealth(t.db, { regionId }, at(day));
     return getOrganisationHealth(t.db, scope, organisationId, { locale: "nl", today: day });

@@ -1,4 +1,4 @@
-import { runChange } from "../../change";
+import { changeMetaOf, runChange } from "../../change";
 import { apiUser, requireApiRole } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonContent } from "../../http/api-router";
 import { ErrorBody } from "../../http/api-schemas";
@@ -112,8 +112,8 @@ declareRoute(
   },
   async (c) => {
     const user = apiUser(c);
-    const { db, clock } = c.get("services");
+    const services = c.get("services");
     // The commit holds its own transaction and writes its progress on a second connection, for the page to poll.
-    return c.json(recordJson(await commitImport(db, user.regionId, c.req.valid("param").id, { actor: user, now: clock.now() })));
+    return c.json(recordJson(await commitImport(services.db, user.regionId, c.req.valid("param").id, changeMetaOf(services, user))));
   },
 );

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { EndReason, HealthState, InteractionKind } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { containsPattern } from "../../db/like";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
@@ -89,7 +89,7 @@ async function assertPeopleConnected(db: Database, regionId: string, organisatio
  * task for the logger. The caller owns the transaction, so the moment and its task stand or fall together.
  */
 export async function logInteraction(
-  db: Database,
+  db: Tx,
   scope: Scope,
   input: LogInteraction,
   meta: InteractionChangeMeta,

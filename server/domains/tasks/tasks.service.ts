@@ -75,7 +75,7 @@ async function assertAssignee(db: Database, regionId: string, userId: string) {
  * domains that create follow-ups themselves (a contact moment's next step, a handover).
  */
 export async function insertTask(
-  db: Database,
+  db: Tx,
   scope: Scope,
   input: { title: string; dueDate: string; assigneeId: string; organisationId?: string | null | undefined; source: TaskSource; interactionId?: string | null | undefined },
   meta: TaskChangeMeta,
