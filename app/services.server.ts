@@ -96,7 +96,7 @@ export {
   updateCommitment,
 } from "../server/domains/commitments/commitments.service";
 export { listSchoolYearBudgets, setSchoolYearBudget } from "../server/domains/budgets/budgets.service";
-export { cofinancingOverview, cofinancingYears } from "../server/domains/budgets/cofinancing-overview.service";
+export { cofinancingOverview, cofinancingYears } from "../server/domains/cofinancing/cofinancing.service";
 export { MAX_DOCUMENT_BYTES } from "../server/domains/documents/documents.service";
 export {
   addColleague,
@@ -117,8 +117,8 @@ export { createFeed, getFeedStatus, revokeFeed } from "../server/domains/feeds/f
 export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../server/school-year";
 export { AppError } from "../server/errors";
 export { parseInput, translateFields, validationFailed } from "../server/validation";
-export { confirmInKindProposal, inKindCountOf, listInKindProposals, listInKindRejections, rejectInKindProposal, undoInKindRejection } from "../server/domains/commitments/in-kind.service";
-export { listInKindRates, updateInKindRates } from "../server/domains/commitments/in-kind.rates";
+export { confirmInKindProposal, inKindCountOf, listInKindProposals, listInKindRejections, rejectInKindProposal, undoInKindRejection } from "../server/domains/in-kind/in-kind.service";
+export { listInKindRates, updateInKindRates } from "../server/domains/in-kind/in-kind.rates";
 export {
   archiveAgreement,
   createAgreement,

@@ -12,10 +12,11 @@ import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
 import { commitmentsApi, documentsApi } from "./domains/commitments/commitments.routes";
-import { inKindApi } from "./domains/commitments/in-kind.routes";
+import { inKindApi } from "./domains/in-kind/in-kind.routes";
 import { agreementsApi } from "./domains/agreements/agreements.routes";
 import { reportsApi } from "./domains/reports/reports.routes";
-import { budgetsApi, cofinancingApi } from "./domains/budgets/budgets.routes";
+import { budgetsApi } from "./domains/budgets/budgets.routes";
+import { cofinancingApi } from "./domains/cofinancing/cofinancing.routes";
 import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
 
 /**

@@ -1,4 +1,4 @@
-import type { CofinancingOverview } from "../../server/domains/budgets/cofinancing-overview.service";
+import type { CofinancingOverview } from "../../server/domains/cofinancing/cofinancing.service";
 import { formatPercent } from "../../server/domains/budgets/budgets.schemas";
 import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
 import { type Locale, translator } from "../../i18n";

@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { eurosInputValue, formatEuros, parseEuros, parseHours } from "../../server/domains/commitments/commitments.schemas";
-import { ConfirmProposalInput, ListProposalsInput, RejectProposalInput } from "../../server/domains/commitments/in-kind.schemas";
+import { ConfirmProposalInput, ListProposalsInput, RejectProposalInput } from "../../server/domains/in-kind/in-kind.schemas";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import {

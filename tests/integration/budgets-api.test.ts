@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { forecastOf } from "../../server/domains/budgets/cofinancing-overview.service";
+import { forecastOf } from "../../server/domains/cofinancing/cofinancing.service";
 import { createTestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUserWithToken, TEST_NOW } from "../support/factories";

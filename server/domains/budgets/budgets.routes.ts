@@ -3,9 +3,8 @@ import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
 import { apiUser, requireApiRole } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
-import { BudgetResponse, CofinancingOverviewResponse, SchoolYearParam, SetBudgetInput } from "./budgets.schemas";
+import { BudgetResponse, SchoolYearParam, SetBudgetInput } from "./budgets.schemas";
 import { BUDGET_READERS, BUDGET_WRITERS, listSchoolYearBudgets, readSchoolYearBudget, setSchoolYearBudget } from "./budgets.service";
-import { cofinancingOverview } from "./cofinancing-overview.service";
 
 /**
  * /api/v1/budgets: the region's budget and co-financing target per school year. The region's
@@ -52,25 +51,5 @@ declareRoute(
     const { schoolYear } = c.req.valid("param");
     const input = c.req.valid("json");
     return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => setSchoolYearBudget(trx, scope, schoolYear, input, meta)));
-  },
-);
-
-/** /api/v1/cofinancing/{schoolYear}: the figures of the penvoerder's page, to the cent. */
-export const cofinancingApi = apiRouter();
-cofinancingApi.use(requireApiRole(...BUDGET_READERS));
-
-declareRoute(
-  cofinancingApi,
-  {
-    method: "get",
-    path: "/{schoolYear}",
-    summary:
-      "The co-financing overview of a school year (admin, penvoerder, accounthouder): totals { pledgedCents, agreedCents, realisedCents, targetCents }, shares of the budget, byKind, bySubregion, byPartner, cumulative months and the linear forecast to 31 July",
-    request: { params: SchoolYearParam },
-    responses: { 200: jsonContent(CofinancingOverviewResponse, "The overview") },
-  },
-  async (c) => {
-    const { db, clock } = c.get("services");
-    return c.json(await cofinancingOverview(db, scopeOf(apiUser(c)), c.req.valid("param").schoolYear, clock.now()));
   },
 );

@@ -19,7 +19,7 @@ import {
   type RealisationInput,
   type UpdateCommitmentInput,
 } from "./commitments.schemas";
-import { inKindRateOf } from "./in-kind.rates";
+import { inKindRateOf } from "../in-kind/in-kind.rates";
 import { findAgreementDocument } from "../agreements/agreements.service";
 import { schoolYearOf } from "../../school-year";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ACTIVITY_TYPES, COMMITMENT_CATEGORIES } from "../../../db/schema";
 import { CalendarDay, Timestamp } from "../../http/api-schemas";
-import { Cents, Hours, SchoolYear } from "./commitments.schemas";
+import { Cents, Hours, SchoolYear } from "../commitments/commitments.schemas";
 
 // Browser-safe: the proposals page and the API read the same shapes.
 

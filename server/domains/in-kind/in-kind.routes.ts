@@ -4,8 +4,8 @@ import { runChange } from "../../change";
 import { apiUser, requireApiRole } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { page } from "../../http/api-schemas";
-import { RecordedRealisationResponse } from "./commitments.schemas";
-import { COMMITMENT_WRITERS } from "./commitments.service";
+import { RecordedRealisationResponse } from "../commitments/commitments.schemas";
+import { COMMITMENT_WRITERS } from "../commitments/commitments.service";
 import { listInKindRates, updateInKindRates } from "./in-kind.rates";
 import {
   ConfirmProposalInput,

@@ -3,8 +3,8 @@ import type { OrganisationKind } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database } from "../../db/database";
-import type { FORECAST_STATUSES } from "./budgets.schemas";
-import { assertBudgetReader, getSchoolYearBudget, type SchoolYearBudget } from "./budgets.service";
+import type { FORECAST_STATUSES } from "./cofinancing.schemas";
+import { assertBudgetReader, getSchoolYearBudget, type SchoolYearBudget } from "../budgets/budgets.service";
 
 /**
  * The penvoerder's project administration for one school year (issue 6, item 4): pledged, agreed

@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import { addRealisation, type ChangeMeta, COMMITMENT_WRITERS } from "./commitments.service";
+import { addRealisation, type ChangeMeta, COMMITMENT_WRITERS } from "../commitments/commitments.service";
 import type { ConfirmProposalInput, ListProposalsInput, RejectProposalInput } from "./in-kind.schemas";
 import { DEFAULT_IN_KIND_RATE_CENTS, IN_KIND_ACTIVITY_TYPES } from "./in-kind.rates";
 
