@@ -19,6 +19,9 @@ import { reportsApi } from "./domains/reports/reports.routes";
 import { budgetsApi, cofinancingApi } from "./domains/budgets/budgets.routes";
 import { openApiDocument } from "./openapi";
 import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
+import { inboundMailApi } from "./domains/mail-capture/inbound-mail.routes";
+import { inboxApi } from "./domains/mail-capture/mail-capture.routes";
+import { loggingAddressOf } from "./domains/mail-capture/mail-capture.addresses";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
 export function createApi() {
@@ -27,10 +30,14 @@ export function createApi() {
   api.notFound((c) => c.json(new AppError("NOT_FOUND", `No such endpoint: ${c.req.method} ${c.req.path}`).toJSON(), 404));
 
   api.get("/openapi.json", (c) => c.json(openApiDocument()));
+  // Mail relayed by a provider: authenticated by the region's inbound secret, not a user (issue 16).
+  api.route("/inbound", inboundMailApi);
   api.use("*", requireApiUser);
-  api.get("/me", (c) => {
+  api.get("/me", async (c) => {
     const user = c.get("user")!;
-    return c.json({ id: user.id, email: user.email, name: user.name, role: user.role, regionId: user.regionId, organisationId: user.organisationId, locale: user.locale });
+    const { db, config, clock } = c.get("services");
+    const loggingAddress = await loggingAddressOf(db, user, { domain: config.inboundMail.domain, now: clock.now() });
+    return c.json({ id: user.id, email: user.email, name: user.name, role: user.role, regionId: user.regionId, organisationId: user.organisationId, locale: user.locale, loggingAddress });
   });
   api.route("/users", usersApi);
   api.route("/search", searchApi);
@@ -54,5 +61,6 @@ export function createApi() {
   api.route("/me", meApi);
   api.route("/region/security", regionSecurityApi);
   api.route("/region/privacy", regionPrivacyApi);
+  api.route("/inbox", inboxApi);
   return api;
 }

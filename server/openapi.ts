@@ -9,6 +9,7 @@ import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
 import { InvitePartnerUserInput } from "./domains/partner-users/partner-users.schemas";
 import { LogInteractionInput } from "./domains/interactions/interactions.schemas";
+import { LinkInboxItemInput } from "./domains/mail-capture/mail-capture.schemas";
 import { CreateOrganisationInput, MergeOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
 import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, MergePersonInput, MoveToOrganisationInput, UpdatePersonInput } from "./domains/people/people.schemas";
 import { CreateTaskInput, UpdateTaskInput } from "./domains/tasks/tasks.schemas";
@@ -60,7 +61,7 @@ export function openApiDocument() {
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     security: [{ bearer: [] }],
     paths: {
-      "/me": { get: { summary: "The signed-in user", responses: { "200": { description: "The user", content: json(User) }, ...errors } } },
+      "/me": { get: { summary: "The signed-in user, with `loggingAddress`: the address to BCC or forward mail to so it is logged as a contact moment (null for a partner user)", responses: { "200": { description: "The user", content: json(User) }, ...errors } } },
       "/users": {
         get: {
           summary: "Users of the caller's region (admin, penvoerder, accounthouder)",
@@ -514,6 +515,30 @@ export function openApiDocument() {
             "The co-financing overview of a school year (admin, penvoerder, accounthouder): totals { pledgedCents, agreedCents, realisedCents, targetCents }, shares of the budget, byKind, bySubregion, byPartner, cumulative months and the linear forecast to 31 July",
           parameters: schoolYearParam, responses: record("The overview"),
         },
+      },
+      "/inbound/mail": {
+        post: {
+          summary:
+            "A raw message relayed by a mail provider (Content-Type: message/rfc822, at most 10 MB), authenticated with `Authorization: Bearer <the region's inbound secret>`, not a user's token. The logging address is X-Schakel-Recipient, else the first in Delivered-To/X-Original-To/To/Cc; the envelope sender X-Schakel-Envelope-From, else Return-Path. 202: { status: logged | unmatched | duplicate | dropped, interactionIds, inboundMessageId?, reason? }; 403 when the sender is not the address's owner or DKIM/SPF failed; 404 for a logging address not of the secret's region; 413 over 10 MB; 503 with Retry-After when busy",
+          requestBody: { required: true, content: { "message/rfc822": { schema: { type: "string", format: "binary" } } } },
+          responses: { "202": { description: "What became of the message", content: { "application/json": { schema: { type: "object" } } } }, ...errors },
+        },
+      },
+      "/inbox": {
+        get: {
+          summary: "The caller's \"Te koppelen\" list (staff, own items only): logged mail with no known contact person, newest first; deleted after 30 days",
+          parameters: historyPage,
+          responses: record("{ items: [{ id, kind, receivedAt, date, subject, text, fromAddress, fromName, participants, attachmentNames, reason }], nextCursor }"),
+        },
+      },
+      "/inbox/{id}/link": {
+        post: {
+          summary: "Link an item to an organisation: one contact moment (kind email, or meeting for an invitation) on the mail's date, with personIds of that organisation and, with newPerson, the sender added as its contact person first",
+          parameters: idParam, requestBody: body(LinkInboxItemInput), responses: created("{ interaction, newPersonId }"),
+        },
+      },
+      "/inbox/{id}": {
+        delete: { summary: "Discard an item: its text and addresses are removed at once", parameters: idParam, responses: { "204": { description: "Discarded" }, ...errors } },
       },
       "/users/{id}/deactivate": {
         post: { summary: "Deactivate a user (admin)", parameters: idParam, responses: { "200": { description: "The user", content: json(User) }, ...errors } },

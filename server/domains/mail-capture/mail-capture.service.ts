@@ -5,6 +5,7 @@ import type { Actor, Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database } from "../../db/database";
 import { AppError, notFound } from "../../errors";
+import { concurrencyGate } from "../../http/concurrency-gate";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { recomputeOrganisations } from "../health/health.service";
@@ -23,6 +24,13 @@ import { countDropped, getMailCaptureSettings, matchingNeverLog } from "./mail-c
  * the organisations of the known people in it, once, or waits in the user's "Te koppelen" list.
  * The decisions 110–114 say why it works this way.
  */
+
+/** The largest message taken in, over SMTP (552 past it) and HTTP (413). */
+export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+/** Messages parsed and written at once, for SMTP and the HTTP endpoint together (2 cores, a pool of 10). */
+export const MAX_INGESTS = 4;
+/** The one ingest gate of the process: the SMTP listener and the HTTP endpoint share it (through globalThis). */
+export const ingestGate = concurrencyGate("mail-ingest", MAX_INGESTS);
 
 /** What "excerpt" keeps of a mail's own text. */
 export const EXCERPT_CHARACTERS = 1_000;

@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Role } from "../../../db/schema";
+import { scopeOf } from "../../auth/current-user";
+import { apiUser, requireApiRole } from "../../http/api-auth";
+import { readJson } from "../../http/body";
+import type { HonoEnv } from "../../http/env";
+import { parseInput } from "../../validation";
+import { LinkInboxItemInput, ListInboxInput } from "./mail-capture.schemas";
+import { discardInboxItem, linkInboxItem, listInbox } from "./mail-capture.service";
+
+const ItemId = z.object({ id: z.uuid() });
+// Mail is logged by staff; each sees only their own "Te koppelen" items (an admin too).
+const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
+
+/** /api/v1/inbox: the signed-in user's "Te koppelen" list. */
+export const inboxApi = new Hono<HonoEnv>()
+  .get("/", requireApiRole(...STAFF), async (c) => {
+    const page = parseInput(ListInboxInput, c.req.query());
+    return c.json(await listInbox(c.get("services").db, scopeOf(apiUser(c)), page));
+  })
+  .post("/:id/link", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(ItemId, c.req.param());
+    const input = parseInput(LinkInboxItemInput, await readJson(c));
+    const { db, clock } = c.get("services");
+    const linked = await db.transaction().execute((trx) => linkInboxItem(trx, scopeOf(user), id, input, { actor: user, now: clock.now() }));
+    return c.json(linked, 201);
+  })
+  .delete("/:id", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { id } = parseInput(ItemId, c.req.param());
+    const { db, clock } = c.get("services");
+    await db.transaction().execute((trx) => discardInboxItem(trx, scopeOf(user), id, { actor: user, now: clock.now() }));
+    return c.body(null, 204);
+  });
