@@ -35,7 +35,7 @@ export function parseMailDate(line: string): Date | null {
   const text = line.trim();
   if (!text) return null;
   // An RFC 5322 date (with its numeric zone) is read as it is.
-  if (/[+-]\d{4}\b/.test(text) && /\d{1,2}:\d{2}/.test(text)) {
+  if (/\s[+-]\d{4}\b/.test(text) && /\d{1,2}:\d{2}/.test(text)) {
     const parsed = Date.parse(text.replace(/\s*\([^)]*\)\s*$/, ""));
     if (!Number.isNaN(parsed)) return new Date(parsed);
   }

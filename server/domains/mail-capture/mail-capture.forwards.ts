@@ -71,9 +71,9 @@ export function findInlineForward(text: string, options: { subject: string; hasO
     const line = lines[i]!.replace(/^>\s?/, "").trim();
     const marker = MARKERS.find((m) => m.pattern.test(line));
     if (marker) {
-      let start = i + 1;
-      while (start < lines.length && !lines[start]!.trim()) start++;
-      const original = readHeaderBlock(lines, start, marker.format);
+      // Apple Mail quotes the whole forward ("> Van: …"): read it with one level of quoting taken off.
+      const rest = /^\s*>/.test(lines[i]!) ? lines.slice(i + 1).map((l) => l.replace(/^\s*>\s?/, "")) : lines.slice(i + 1);
+      const original = readHeaderBlock(rest, nextNonBlank(rest, 0), marker.format);
       if (original) return original;
       continue;
     }
@@ -100,7 +100,7 @@ function readHeaderBlock(lines: string[], start: number, format: ForwardFormat):
   let last: keyof typeof values | "other" | undefined;
   let index = start;
   for (; index < lines.length; index++) {
-    const line = lines[index]!.replace(/^>\s?/, "");
+    const line = lines[index]!;
     if (!line.trim()) break;
     const labelled = labelOf(line);
     if (labelled) {

@@ -113,7 +113,7 @@ export async function ingestMessage(db: Database, input: IngestInput, context: I
     calendar_uid: capture.invitation?.uid ?? null,
     subject: capture.subject || null,
     body: keptText(capture.text, retention),
-    attachment_names: parsed.attachmentNames,
+    attachment_names: capture.attachmentNames,
     from_address: capture.from?.address || null,
     from_name: capture.from?.name || null,
     participants: others.map((party) => party.address),
@@ -168,6 +168,8 @@ type Capture = {
   sentAt: Date;
   from: MailAddress | null;
   parties: MailAddress[];
+  /** Names only: attachments are never stored (with a forwarded .eml, its own attachments too). */
+  attachmentNames: string[];
   invitation?: CalendarInvitation;
 };
 
@@ -187,6 +189,7 @@ async function captureOf(parsed: ParsedMessage, allowed: Set<string>, now: Date)
       sentAt: invitation.start,
       from: invitation.organizer,
       parties: [...(invitation.organizer ? [invitation.organizer] : []), ...invitation.attendees],
+      attachmentNames: parsed.attachmentNames,
       invitation,
     };
   }
@@ -205,11 +208,12 @@ async function captureOf(parsed: ParsedMessage, allowed: Set<string>, now: Date)
     return {
       kind: "forward", interactionKind: "email", source: "email", dedupeKey: key, subject, text: ownText(original.text), sentAt,
       from: original.from, parties: [...(original.from?.address ? [original.from] : []), ...original.to, ...original.cc],
+      attachmentNames: [...parsed.attachmentNames, ...(eml?.attachmentNames ?? [])].slice(0, 100),
     };
   }
   return {
     kind: "sent", interactionKind: "email", source: "email", dedupeKey: messageKey(parsed), subject: parsed.subject, text: ownText(parsed.text),
-    sentAt: parsed.date ?? now, from: parsed.from[0] ?? null, parties: [...parsed.to, ...parsed.cc],
+    sentAt: parsed.date ?? now, from: parsed.from[0] ?? null, parties: [...parsed.to, ...parsed.cc], attachmentNames: parsed.attachmentNames,
   };
 }
 
