@@ -5,12 +5,14 @@ import { runInRegionScope } from "../../db/region-scope";
 import { AppError } from "../../errors";
 import type { HonoEnv } from "../../http/env";
 import { loggingTokenOf } from "./mail-capture.addresses";
-import { ingestGate, ingestMessage } from "./mail-capture.service";
+import { ingestMessage, withIngestSlot } from "./mail-capture.service";
 import { regionOfInboundSecret } from "./mail-capture.settings";
 
 /** The address of the endpoint, for the app's body limit and authentication (server/app.ts). */
 export const INBOUND_MAIL_PATH = "/api/v1/inbound/mail";
 const BUSY_RETRY_AFTER_SECONDS = 5;
+/** A relay's request waits this long for an ingest slot before it hears 503. */
+const SLOT_WAIT_MS = 2_000;
 
 /**
  * POST /api/v1/inbound/mail (decision 113): a mail provider relays a raw message (Content-Type
@@ -39,10 +41,10 @@ export const inboundMailApi = new Hono<HonoEnv>().post("/mail", async (c) => {
   const recipient = c.req.header("x-schakel-recipient")?.trim() || recipientOf(header);
   if (!recipient) throw new AppError("VALIDATION_FAILED", "No logging address: name it in X-Schakel-Recipient, or send the message as delivered to it");
   const envelopeFrom = c.req.header("x-schakel-envelope-from")?.trim() || returnPathOf(header);
-  const outcome = await ingestGate.run(
+  const outcome = await withIngestSlot(
     // Row-level security limits every statement to the secret's region (decision 073).
     () => runInRegionScope(regionId, () => ingestMessage(db, { recipient, envelopeFrom, raw, via: "http", regionId }, { now: clock.now(), trustedAuthservIds: config.inboundMail.trustedAuthservIds })),
-    () => null,
+    { waitMs: SLOT_WAIT_MS },
   );
   if (!outcome) {
     c.header("Retry-After", String(BUSY_RETRY_AFTER_SECONDS));

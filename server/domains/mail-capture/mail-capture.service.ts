@@ -31,6 +31,44 @@ export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 export const MAX_INGESTS = 4;
 /** The one ingest gate of the process: the SMTP listener and the HTTP endpoint share it (through globalThis). */
 export const ingestGate = concurrencyGate("mail-ingest", MAX_INGESTS);
+/** Messages that may wait for a slot; more are refused at once (451 / 503), as the gate does. */
+const MAX_WAITING = 64;
+const waiting: Array<() => void> = [];
+
+/**
+ * Runs `work` in an ingest slot, waiting up to `waitMs` for one (a burst is smoothed rather than
+ * bounced), or returns null when none came free or too many wait already: the caller answers
+ * "try again" (451 over SMTP, 503 over HTTP) and the sender's server retries.
+ */
+export async function withIngestSlot<T>(work: () => Promise<T>, options: { waitMs: number }): Promise<T | null> {
+  const deadline = Date.now() + options.waitMs;
+  for (;;) {
+    const ran = await ingestGate.run(
+      async () => {
+        try {
+          return { value: await work() };
+        } finally {
+          // After the gate's own bookkeeping has freed the slot.
+          setImmediate(() => waiting.shift()?.());
+        }
+      },
+      () => null,
+    );
+    if (ran) return ran.value;
+    const left = deadline - Date.now();
+    if (left <= 0 || waiting.length >= MAX_WAITING) return null;
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        const index = waiting.indexOf(wake);
+        if (index !== -1) waiting.splice(index, 1);
+        resolve();
+      };
+      const timer = setTimeout(wake, left);
+      waiting.push(wake);
+    });
+  }
+}
 
 /** What "excerpt" keeps of a mail's own text. */
 export const EXCERPT_CHARACTERS = 1_000;
@@ -129,7 +167,8 @@ export async function ingestMessage(db: Database, input: IngestInput, context: I
       const scope: Scope = { regionId: owner.regionId, userId: owner.userId, role: owner.role, organisationId: null };
       if (capture.kind === "cancellation") return cancelMeeting(trx, scope, { ...stored, status: "logged" }, capture.invitation!.uid, { actor, now: context.now });
 
-      const placed = await placeParties(trx, owner.regionId, others.map((party) => party.address), stored.date);
+      // A person's current organisation: where they work today, whatever the mail's date.
+      const placed = await placeParties(trx, owner.regionId, others.map((party) => party.address), toLocalDate(context.now));
       const status = placed.groups.size ? "logged" : "unmatched";
       const reason = placed.groups.size ? null : placed.reason;
       const inserted = await trx

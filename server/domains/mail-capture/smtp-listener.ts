@@ -7,7 +7,7 @@ import type { Database } from "../../db/database";
 import { AppError } from "../../errors";
 import type { Logger } from "../../logger";
 import { loggingTokenOf } from "./mail-capture.addresses";
-import { checkLoggingRecipient, ingestGate, ingestMessage, type IngestOutcome, MAX_MESSAGE_BYTES } from "./mail-capture.service";
+import { checkLoggingRecipient, ingestMessage, type IngestOutcome, MAX_MESSAGE_BYTES, withIngestSlot } from "./mail-capture.service";
 
 /**
  * The SMTP listener of email capture (issue 16, decision 112): mail to `log-…@INBOUND_MAIL_DOMAIN`
@@ -25,6 +25,8 @@ const MAX_CLIENTS = 250;
 const MAX_RECIPIENTS = 5;
 const SOCKET_TIMEOUT_MS = 60_000;
 const CLOSE_TIMEOUT_MS = 10_000;
+/** How long a received message waits for an ingest slot before it hears 451 (its sender waits for the answer anyway). */
+const SLOT_WAIT_MS = 10_000;
 
 export type SmtpListener = { port: number; close(): Promise<void> };
 
@@ -66,6 +68,7 @@ export async function startSmtpListener(opts: { db: Database; config: Config; cl
     };
     stream.on("data", (chunk: Buffer) => {
       size += chunk.length;
+      if (size > MAX_MESSAGE_BYTES && held) release();
       if (size > MAX_MESSAGE_BYTES || overBudget) return;
       if (buffered + chunk.length > MAX_BUFFERED_BYTES) {
         // Memory for mail in flight is used up: this message is read to its end but not kept.
@@ -89,21 +92,21 @@ export async function startSmtpListener(opts: { db: Database; config: Config; cl
       }
       if (overBudget) return callback(smtpError(451, "4.3.1 Schakel is receiving too much mail at once; try again later"));
       const raw = Buffer.concat(chunks);
-      release();
+      chunks.length = 0;
       const recipients = [...new Set(session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()))];
       const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
       const started = performance.now();
-      ingestGate
-        .run(
-          async () => {
-            const outcomes: IngestOutcome[] = [];
-            for (const recipient of recipients) {
-              outcomes.push(await ingestMessage(db, { recipient, envelopeFrom, raw, via: "smtp" }, { now: clock.now(), trustedAuthservIds: config.inboundMail.trustedAuthservIds }));
-            }
-            return outcomes;
-          },
-          () => null,
-        )
+      // The message's bytes stay counted against the memory budget until it has been taken in.
+      withIngestSlot(
+        async () => {
+          const outcomes: IngestOutcome[] = [];
+          for (const recipient of recipients) {
+            outcomes.push(await ingestMessage(db, { recipient, envelopeFrom, raw, via: "smtp" }, { now: clock.now(), trustedAuthservIds: config.inboundMail.trustedAuthservIds }));
+          }
+          return outcomes;
+        },
+        { waitMs: SLOT_WAIT_MS },
+      )
         .then(
           (outcomes) => {
             if (!outcomes) return callback(smtpError(451, "4.3.2 Schakel is busy logging other mail; try again shortly"));
@@ -116,7 +119,8 @@ export async function startSmtpListener(opts: { db: Database; config: Config; cl
             else log.info("mail refused", { via: "smtp", code: answer.responseCode, reason: answer.message });
             callback(answer);
           },
-        );
+        )
+        .finally(release);
     });
   };
 
