@@ -15,6 +15,8 @@ import { startTestServer, type TestServer } from "../support/server";
 const NOW = "2026-12-07T10:00:00Z";
 const DOMAIN = "log.schakel.test";
 
+// JSON answers, read field by field in the assertions.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
 describe("logging mail by BCC and forward, through SMTP", () => {
