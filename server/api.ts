@@ -20,7 +20,7 @@ import { budgetsApi, cofinancingApi } from "./domains/budgets/budgets.routes";
 import { openApiDocument } from "./openapi";
 import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
 import { inboundMailApi } from "./domains/mail-capture/inbound-mail.routes";
-import { inboxApi } from "./domains/mail-capture/mail-capture.routes";
+import { inboxApi, senderAddressesApi } from "./domains/mail-capture/mail-capture.routes";
 import { loggingAddressOf } from "./domains/mail-capture/mail-capture.addresses";
 
 /** /api/v1: JSON in and out, one error shape, every route behind authentication but the contract itself. */
@@ -58,6 +58,7 @@ export function createApi() {
   api.route("/reports", reportsApi);
   api.route("/budgets", budgetsApi);
   api.route("/cofinancing", cofinancingApi);
+  api.route("/me/sender-addresses", senderAddressesApi);
   api.route("/me", meApi);
   api.route("/region/security", regionSecurityApi);
   api.route("/region/privacy", regionPrivacyApi);

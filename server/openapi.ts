@@ -9,7 +9,7 @@ import { HandoverInput } from "./domains/handover/handover.schemas";
 import { HolidayInput, RecomputeInput, SnoozeInput, UpdateHealthSettingsInput } from "./domains/health/health.schemas";
 import { InvitePartnerUserInput } from "./domains/partner-users/partner-users.schemas";
 import { LogInteractionInput } from "./domains/interactions/interactions.schemas";
-import { LinkInboxItemInput } from "./domains/mail-capture/mail-capture.schemas";
+import { LinkInboxItemInput, SenderAddressInput } from "./domains/mail-capture/mail-capture.schemas";
 import { CreateOrganisationInput, MergeOrganisationInput, UpdateOrganisationInput } from "./domains/organisations/organisations.schemas";
 import { AddAffiliationInput, CreatePersonInput, EndAffiliationInput, MergePersonInput, MoveToOrganisationInput, UpdatePersonInput } from "./domains/people/people.schemas";
 import { CreateTaskInput, UpdateTaskInput } from "./domains/tasks/tasks.schemas";
@@ -536,6 +536,10 @@ export function openApiDocument() {
           summary: "Link an item to an organisation: one contact moment (kind email, or meeting for an invitation) on the mail's date, with personIds of that organisation and, with newPerson, the sender added as its contact person first",
           parameters: idParam, requestBody: body(LinkInboxItemInput), responses: created("{ interaction, newPersonId }"),
         },
+      },
+      "/me/sender-addresses": {
+        get: { summary: "Further addresses the caller logs mail from (staff): { items: [{ id, email, confirmedAt, createdAt }], nextCursor: null }", responses: record("The addresses") },
+        post: { summary: "Add an address the caller sends mail from; a confirmation link is mailed to it, and mail from it is logged once it is confirmed", requestBody: body(SenderAddressInput), responses: created("{ id, email, confirmedAt: null, createdAt }") },
       },
       "/inbox/{id}": {
         delete: { summary: "Discard an item: its text and addresses are removed at once", parameters: idParam, responses: { "204": { description: "Discarded" }, ...errors } },

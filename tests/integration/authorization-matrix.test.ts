@@ -119,6 +119,8 @@ const API: Record<string, Entry> = {
   "GET /api/v1/in-kind/rates": { allow: STAFF },
   "PATCH /api/v1/in-kind/rates": { allow: ["admin", "penvoerder"], wellFormed: () => ({ rates: {} }) },
   "GET /api/v1/inbox": { allow: STAFF },
+  "GET /api/v1/me/sender-addresses": { allow: STAFF },
+  "POST /api/v1/me/sender-addresses": { allow: STAFF, wellFormed: () => ({ email: "tweede@prive.example" }) },
   "POST /api/v1/inbox/:id/link": { params: { id: "inboxItem" }, allow: STAFF, wellFormed: (ids) => ({ organisationId: ids.O1 }) },
   "DELETE /api/v1/inbox/:id": { params: { id: "inboxItem" }, allow: STAFF, fresh: true, ok: 204 },
   // Authenticated by a region's inbound secret, never by a user's token or session: everyone is refused.

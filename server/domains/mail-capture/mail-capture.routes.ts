@@ -6,7 +6,8 @@ import { apiUser, requireApiRole } from "../../http/api-auth";
 import { readJson } from "../../http/body";
 import type { HonoEnv } from "../../http/env";
 import { parseInput } from "../../validation";
-import { LinkInboxItemInput, ListInboxInput } from "./mail-capture.schemas";
+import { addSenderAddress, listSenderAddresses } from "./mail-capture.addresses";
+import { LinkInboxItemInput, ListInboxInput, SenderAddressInput } from "./mail-capture.schemas";
 import { discardInboxItem, linkInboxItem, listInbox } from "./mail-capture.service";
 
 const ItemId = z.object({ id: z.uuid() });
@@ -33,4 +34,19 @@ export const inboxApi = new Hono<HonoEnv>()
     const { db, clock } = c.get("services");
     await db.transaction().execute((trx) => discardInboxItem(trx, scopeOf(user), id, { actor: user, now: clock.now() }));
     return c.body(null, 204);
+  });
+
+/**
+ * /api/v1/me/sender-addresses: further addresses the user logs mail from. Adding one mails it a
+ * confirmation link (from config.appUrl); only a confirmed one is accepted as sender.
+ */
+export const senderAddressesApi = new Hono<HonoEnv>()
+  .get("/", requireApiRole(...STAFF), async (c) => c.json({ items: await listSenderAddresses(c.get("services").db, scopeOf(apiUser(c))), nextCursor: null }))
+  .post("/", requireApiRole(...STAFF), async (c) => {
+    const user = apiUser(c);
+    const { email } = parseInput(SenderAddressInput, await readJson(c));
+    const { db, clock, config } = c.get("services");
+    const added = await db.transaction().execute((trx) => addSenderAddress(trx, scopeOf(user), email, { actor: user, now: clock.now(), appUrl: config.appUrl }));
+    await c.get("services").notifyEmailQueued();
+    return c.json(added, 201);
   });
