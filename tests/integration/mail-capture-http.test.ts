@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pruneInbox } from "../../server/domains/mail-capture/mail-capture.service";
 import { rotateInboundSecret } from "../../server/domains/mail-capture/mail-capture.settings";
 import { exportPerson, erasePerson } from "../../server/domains/privacy/privacy.service";
 import { createTestApp, type TestApp } from "../support/app";
@@ -94,6 +95,15 @@ describe("mail relayed over HTTP to /api/v1/inbound/mail", () => {
     expect(outcome.status).toBe("logged");
     const moments = (await json(await call(`/api/v1/interactions?organisationId=${organisationId}`, { token: holder.token }))).items as Json[];
     expect(moments.map((m) => m.date)).toContain("2026-12-01");
+  });
+
+  it("deletes what nobody linked after 30 days, and keeps logged mail", async () => {
+    const unknown = await json(await relay(message("http-unmatched", { to: ["niemand@nergens.example"] })));
+    expect(unknown.status).toBe("unmatched");
+    expect(await pruneInbox(t.db, new Date(NOW.getTime() + 29 * 86_400_000))).toBe(0);
+    expect(await pruneInbox(t.db, new Date(NOW.getTime() + 31 * 86_400_000))).toBe(1);
+    expect(await t.db.selectFrom("inbound_messages").select("id").where("id", "=", unknown.inboundMessageId).executeTakeFirst()).toBeUndefined();
+    expect((await t.db.selectFrom("inbound_messages").select("status").where("status", "=", "logged").execute()).length).toBeGreaterThan(0);
   });
 
   it("puts logged mail in the person's AVG export, and erasure removes their address and name from it", async () => {
