@@ -9,7 +9,8 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { TZ: "Europe/Amsterdam", LOG_LEVEL: "silent" },
+    // A server a test starts as a child process (npx schakel start) must not take email capture's port 2525.
+    env: { TZ: "Europe/Amsterdam", LOG_LEVEL: "silent", INBOUND_SMTP_PORT: "off" },
     // postgres.js starts queries of its own on a new connection (the array types) without awaiting
     // them; when the server closes or refuses that connection — the database-outage test stops
     // PostgreSQL on purpose — the rejection is unhandled inside the driver. The app survives it

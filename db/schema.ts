@@ -189,6 +189,9 @@ export const INTERACTION_KINDS = ["meeting", "call", "email", "visit", "event"] 
 export type InteractionKind = (typeof INTERACTION_KINDS)[number];
 export const LAWFUL_BASES = ["legitimate_interest", "consent", "contract", "public_task"] as const;
 export type LawfulBasis = (typeof LAWFUL_BASES)[number];
+export const INTERACTION_SOURCES = ["manual", "email", "calendar"] as const;
+/** Where a contact moment came from: typed in, or logged from a mail or a meeting invitation (issue 16). */
+export type InteractionSource = (typeof INTERACTION_SOURCES)[number];
 export type TaskStatus = "open" | "done";
 export type TaskSource = "manual" | "handover" | "health";
 /** A `date` column: a calendar day as 'YYYY-MM-DD'. */
@@ -276,6 +279,7 @@ export interface InteractionsTable {
   next_step: string | null;
   created_at: Generated<Date>;
   archived_at: Timestamp | null;
+  source: Generated<InteractionSource>;
 }
 
 export interface InteractionPeopleTable {
@@ -581,6 +585,83 @@ export interface AgreementRemindersTable {
   created_at: Timestamp;
 }
 
+export const MAIL_RETENTIONS = ["subject", "excerpt", "full"] as const;
+/** How much of a logged mail's text a region keeps: the subject, the subject and 1,000 characters, or all of it. */
+export type MailRetention = (typeof MAIL_RETENTIONS)[number];
+export type InboundMessageStatus = "logged" | "unmatched" | "discarded";
+export type InboundMessageKind = "sent" | "forward" | "invitation" | "cancellation";
+
+/** A staff user's logging address (`<token>@INBOUND_MAIL_DOMAIN`); revoked ones stay, refused. */
+export interface MailLoggingAddressesTable {
+  id: Generated<string>;
+  region_id: string;
+  user_id: string;
+  token: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+/** Further addresses a user sends from; usable once confirmed through a mailed link (its token hashed). */
+export interface MailSenderAddressesTable {
+  id: Generated<string>;
+  region_id: string;
+  user_id: string;
+  email: string;
+  confirmation_hash: string | null;
+  confirmation_expires_at: Timestamp | null;
+  confirmed_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface MailCaptureSettingsTable {
+  region_id: string;
+  retention: Generated<MailRetention>;
+  /** SHA-256 of the region's inbound HTTP secret; the secret itself is shown once. */
+  inbound_secret_hash: string | null;
+  inbound_secret_created_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+/** An address (`a@b.nl`) or whole domain (`b.nl`) never logged: for the region (user_id null) or one user. */
+export interface MailNeverLogTable {
+  id: Generated<string>;
+  region_id: string;
+  user_id: string | null;
+  pattern: string;
+  dropped_count: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface InboundMessagesTable {
+  id: Generated<string>;
+  region_id: string;
+  user_id: string;
+  dedupe_key: string;
+  status: InboundMessageStatus;
+  kind: InboundMessageKind;
+  via: "smtp" | "http";
+  message_id: string | null;
+  calendar_uid: string | null;
+  subject: string | null;
+  body: string | null;
+  attachment_names: TextArray;
+  from_address: string | null;
+  from_name: string | null;
+  participants: TextArray;
+  sent_at: Timestamp;
+  date: CalendarDay;
+  reason: string | null;
+  created_at: Timestamp;
+  decided_at: Timestamp | null;
+}
+
+export interface InboundMessageInteractionsTable {
+  region_id: string;
+  inbound_message_id: string;
+  interaction_id: string;
+}
+
 export interface DB {
   regions: RegionsTable;
   subregions: SubregionsTable;
@@ -626,6 +707,12 @@ export interface DB {
   agreement_reminders: AgreementRemindersTable;
   user_recovery_codes: UserRecoveryCodesTable;
   two_factor_challenges: TwoFactorChallengesTable;
+  mail_logging_addresses: MailLoggingAddressesTable;
+  mail_sender_addresses: MailSenderAddressesTable;
+  mail_capture_settings: MailCaptureSettingsTable;
+  mail_never_log: MailNeverLogTable;
+  inbound_messages: InboundMessagesTable;
+  inbound_message_interactions: InboundMessageInteractionsTable;
 }
 
 export type User = Selectable<UsersTable>;

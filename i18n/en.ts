@@ -762,6 +762,12 @@ export const en: Messages = {
     moveSubmit: "Record the move",
     moved: "The move is recorded: the old job has ended and the new one has started.",
   },
+  mailCapture: {
+    senderIsOwnAddress: "This is already the address you sign in with.",
+    senderOfAnotherAccount: "This address belongs to another Schakel account.",
+    neverLogPattern: "Enter an email address (name@domain.nl) or a domain (domain.nl).",
+    personExists: "A contact person with this email address exists already; choose that person.",
+  },
   profile: {
     feed: "Calendar subscription",
     feedIntro: "A private address for your calendar app (Outlook, Google, Apple) with the activities of your partners and those you entered. Do not share it: whoever has the address sees the calendar.",
@@ -1269,6 +1275,13 @@ export const en: Messages = {
     },
   },
   email: {
+    senderConfirmation: {
+      subject: "Confirm your sender address for Schakel",
+      greeting: "Dear {name},",
+      body: "You gave {email} as an address you send mail to your Schakel logging address from. Confirm that this address is yours; only then does Schakel accept mail from it.",
+      action: "Confirm address",
+      expiry: "This link is valid for 7 days. Did you not ask for this? Then ignore this email: nothing changes.",
+    },
     agreementExpiry: {
       subject: "Agreement expires on {date}: {title}",
       greeting: "Dear {name},",

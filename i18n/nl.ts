@@ -778,6 +778,12 @@ export const nl = {
     moveSubmit: "Overstap vastleggen",
     moved: "De overstap is vastgelegd: de oude functie is beëindigd en de nieuwe begonnen.",
   },
+  mailCapture: {
+    senderIsOwnAddress: "Dit is al het adres waarmee u inlogt.",
+    senderOfAnotherAccount: "Dit adres hoort bij een ander Schakel-account.",
+    neverLogPattern: "Vul een e-mailadres (naam@domein.nl) of een domein (domein.nl) in.",
+    personExists: "Er is al een contactpersoon met dit e-mailadres; kies die persoon.",
+  },
   profile: {
     feed: "Agenda-abonnement",
     feedIntro: "Een privé-adres voor uw agenda-app (Outlook, Google, Apple) met de activiteiten van uw partners en die u zelf invoerde. Deel het niet: wie het adres heeft, ziet de agenda.",
@@ -1285,6 +1291,13 @@ export const nl = {
     },
   },
   email: {
+    senderConfirmation: {
+      subject: "Bevestig uw afzenderadres voor Schakel",
+      greeting: "Beste {name},",
+      body: "U heeft {email} opgegeven als een adres waarvandaan u mail naar uw Schakel-logadres stuurt. Bevestig dat dit adres van u is; pas daarna neemt Schakel mail van dit adres aan.",
+      action: "Adres bevestigen",
+      expiry: "Deze link is 7 dagen geldig. Heeft u dit niet gevraagd? Dan kunt u deze e-mail negeren: er verandert niets.",
+    },
     agreementExpiry: {
       subject: "Overeenkomst verloopt op {date}: {title}",
       greeting: "Beste {name},",

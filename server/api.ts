@@ -18,6 +18,8 @@ import { reportsApi } from "./domains/reports/reports.routes";
 import { budgetsApi } from "./domains/budgets/budgets.routes";
 import { cofinancingApi } from "./domains/cofinancing/cofinancing.routes";
 import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
+import { inboundMailApi } from "./domains/mail-capture/inbound-mail.routes";
+import { inboxApi, senderAddressesApi } from "./domains/mail-capture/mail-capture.routes";
 
 /**
  * /api/v1: JSON in and out, one error shape, every route behind authentication but the contract
@@ -30,6 +32,8 @@ export function createApi() {
   api.notFound((c) => c.json(new AppError("NOT_FOUND", `No such endpoint: ${c.req.method} ${c.req.path}`).toJSON(), 404));
 
   api.get("/openapi.json", (c) => c.json(openApiDocumentOf(api)));
+  // Mail relayed by a provider: authenticated by the region's inbound secret, not a user (issue 16).
+  api.route("/inbound", inboundMailApi);
   api.use("*", requireApiUser);
   api.route("/users", usersApi);
   api.route("/search", searchApi);
@@ -50,10 +54,13 @@ export function createApi() {
   api.route("/reports", reportsApi);
   api.route("/budgets", budgetsApi);
   api.route("/cofinancing", cofinancingApi);
+  api.route("/me/sender-addresses", senderAddressesApi);
   api.route("/me", meApi);
   api.route("/region/security", regionSecurityApi);
   api.route("/region/privacy", regionPrivacyApi);
+  api.route("/inbox", inboxApi);
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  api.openAPIRegistry.registerComponent("securitySchemes", "inboundSecret", { type: "http", scheme: "bearer", description: "The region's inbound mail secret (POST /inbound/mail only)" });
   return api;
 }
 

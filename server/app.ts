@@ -24,6 +24,8 @@ import { concurrencyGate } from "./http/concurrency-gate";
 import { clientAddressOf } from "./http/client-address";
 import type { HonoEnv } from "./http/env";
 import { renderFeed } from "./domains/feeds/feeds.service";
+import { INBOUND_MAIL_PATH } from "./domains/mail-capture/inbound-mail.routes";
+import { MAX_MESSAGE_BYTES } from "./domains/mail-capture/mail-capture.service";
 
 export type RemixHandler = (request: Request, loadContext: AppLoadContext) => Promise<Response>;
 
@@ -179,7 +181,10 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
       },
     );
   };
+  // A relayed mail may be as large as the SMTP listener takes (issue 16).
+  const mailBodyLimit = bodyLimit({ maxSize: MAX_MESSAGE_BYTES, onError: (c) => c.json(new AppError("VALIDATION_FAILED", "The message is larger than 10 MB").toJSON(), 413) });
   app.use("*", (c, next) => {
+    if (c.req.method === "POST" && c.req.path === INBOUND_MAIL_PATH) return mailBodyLimit(c, next);
     if ((c.req.method === "POST" || c.req.method === "PATCH") && AGREEMENT_UPLOAD_PATH.test(c.req.path)) return withFileSlot(c, next, documentBodyLimit);
     if (c.req.method === "POST" && IMPORT_UPLOAD_PATHS.has(c.req.path)) return uploadBodyLimit(c, next);
     if (c.req.method === "POST" && EVIDENCE_UPLOAD_PATH.test(c.req.path)) return withFileSlot(c, next, evidenceBodyLimit);
@@ -191,7 +196,11 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     const isSecure = isSecureRequest(services, c.req.url, c.req.header("x-forwarded-proto"));
     const authorization = c.req.header("authorization");
     let sessionCookie: string | null = null;
-    if (isBearerApiRequest(c.req.path, authorization)) {
+    if (c.req.path === INBOUND_MAIL_PATH) {
+      // Its bearer is a region's inbound secret, not a user's token: the route checks it (no user, no session).
+      c.set("user", null);
+      c.set("sessionId", null);
+    } else if (isBearerApiRequest(c.req.path, authorization)) {
       const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1] ?? "";
       const found = await authenticateApiToken(services.db, token, services.clock.now());
       if (!found) return c.json(new AppError("UNAUTHENTICATED", "The API token is not valid").toJSON(), 401);

@@ -24,6 +24,12 @@ const Env = z.object({
   API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1_000_000).default(300),
   /** "1": every JSON answer of the API is checked against its declared schema (the tests set it). */
   CHECK_API_RESPONSES: z.enum(["0", "1"]).default("0"),
+  /** Email capture (issue 16): the SMTP listener's port, or `off`. */
+  INBOUND_SMTP_PORT: z.union([z.literal("off"), z.coerce.number().int().min(0).max(65535)]).default(2525),
+  INBOUND_MAIL_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/i).optional(),
+  INBOUND_SMTP_TLS_CERT: z.string().optional(),
+  INBOUND_SMTP_TLS_KEY: z.string().optional(),
+  INBOUND_TRUSTED_AUTHSERV_IDS: z.string().optional(),
 });
 
 export type Config = {
@@ -54,6 +60,22 @@ export type Config = {
   apiRateLimit: { perMinute: number; burst: number };
   /** Check every JSON answer of the API against its declared schema (server/http/api-router.ts); a mismatch is a 500. */
   checkApiResponses: boolean;
+  /** Email capture (issue 16, decision 110). */
+  inboundMail: InboundMailConfig;
+};
+
+export type InboundMailConfig = {
+  /** The SMTP listener's port (0: a free one); null when INBOUND_SMTP_PORT=off. */
+  smtpPort: number | null;
+  /** The domain of every logging address: INBOUND_MAIL_DOMAIN, else APP_URL's host, else schakel.localhost. */
+  domain: string;
+  /** STARTTLS is offered only with both files configured. */
+  tls: { certFile: string; keyFile: string } | null;
+  /**
+   * The authserv-ids (RFC 8601) of the relays whose Authentication-Results Schakel believes; empty:
+   * only the topmost Authentication-Results and Received-SPF headers (the last hop's) are read.
+   */
+  trustedAuthservIds: string[];
 };
 
 /** Names and addresses that reach this machine only. */
@@ -81,6 +103,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       throw new Error(`HOST=${e.HOST} serves other machines, but APP_URL is not set: set APP_URL to the address they use (https://schakel.example.nl), or HOST=127.0.0.1 for this machine only.`);
     }
   }
+  if (Boolean(e.INBOUND_SMTP_TLS_CERT) !== Boolean(e.INBOUND_SMTP_TLS_KEY)) {
+    throw new Error("INBOUND_SMTP_TLS_CERT and INBOUND_SMTP_TLS_KEY go together: set both (PEM files) to offer STARTTLS, or neither.");
+  }
   for (const host of allowedHosts) {
     if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(host)) throw new Error(`Invalid environment variable ALLOWED_HOSTS: "${host}" is not a host name (host or host:port, no scheme)`);
   }
@@ -102,6 +127,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     apiRateLimit: { perMinute: e.API_RATE_LIMIT_PER_MINUTE, burst: e.API_RATE_LIMIT_BURST },
     checkApiResponses: e.CHECK_API_RESPONSES === "1",
+    inboundMail: {
+      smtpPort: e.INBOUND_SMTP_PORT === "off" ? null : e.INBOUND_SMTP_PORT,
+      domain: (e.INBOUND_MAIL_DOMAIN ?? (appUrl ? new URL(appUrl).hostname : "schakel.localhost")).toLowerCase(),
+      tls: e.INBOUND_SMTP_TLS_CERT && e.INBOUND_SMTP_TLS_KEY ? { certFile: e.INBOUND_SMTP_TLS_CERT, keyFile: e.INBOUND_SMTP_TLS_KEY } : null,
+      trustedAuthservIds: (e.INBOUND_TRUSTED_AUTHSERV_IDS ?? "").split(",").map((id) => id.trim().toLowerCase()).filter(Boolean),
+    },
   };
 }
 

@@ -24,7 +24,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD_PATH = path.join(ROOT, "build/index.js");
 const SHUTDOWN_GRACE_MS = 15_000;
 
-export type RunningServer = { url: string; stop(): Promise<void> };
+export type RunningServer = {
+  url: string;
+  /** The port the email-capture SMTP listener took (INBOUND_SMTP_PORT=0 picks one); null when it is off. */
+  inboundSmtpPort: number | null;
+  stop(): Promise<void>;
+};
 
 /**
  * The process: database (embedded or DATABASE_URL), migrations, jobs, HTTP server, and a graceful
@@ -97,6 +102,21 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
     throw error;
   }
   const running = jobs;
+  // Email capture's SMTP listener, once the app is ready (decision 112). A port that is taken stops the start, with the reason.
+  let smtp: { port: number; close(): Promise<void> } | undefined;
+  if (config.inboundMail.smtpPort !== null) {
+    try {
+      const { startSmtpListener } = await import("./domains/mail-capture/smtp-listener");
+      smtp = await startSmtpListener({ db, config, clock, log, port: config.inboundMail.smtpPort, host: config.host });
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await running.stop();
+      await db.destroy();
+      await databaseServer.stop();
+      throw error;
+    }
+    say(`Mail to log-…@${config.inboundMail.domain} is taken on SMTP port ${smtp.port}`);
+  }
   say(`Schakel is running at ${url}`);
 
   const setupToken = await prepareSetupToken(db, clock.now());
@@ -106,6 +126,8 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
   const stop = () =>
     (stopping ??= (async () => {
       say("Stopping: finishing running requests");
+      // No new mail first; a sender cut off mid-message hears nothing and tries again later.
+      await smtp?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       const timer = setTimeout(() => "closeAllConnections" in server && server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -116,7 +138,7 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
       await databaseServer.stop();
       say("Stopped");
     })());
-  return { url, stop };
+  return { url, inboundSmtpPort: smtp?.port ?? null, stop };
 }
 
 /** Production: the build is loaded once. Development (`npm run dev`): reloaded when it changes. */

@@ -9,6 +9,7 @@ import { recomputeHealth } from "../domains/health/health.service";
 import { applyRetention } from "../domains/privacy/privacy.service";
 import { sendRequestedPasswordResets } from "../domains/users/users.service";
 import { pruneRateLimitBuckets } from "../auth/rate-limit";
+import { pruneInbox } from "../domains/mail-capture/mail-capture.service";
 
 export type Jobs = {
   /** Asks for a delivery run now instead of at the next minute. Call it after the email's transaction commits. */
@@ -25,6 +26,7 @@ const SPEAKER_REMINDERS = "speaker-reminders";
 const AGREEMENT_REMINDERS = "agreement-reminders";
 const PRIVACY_RETENTION = "privacy-retention";
 const LIMITS_PRUNE = "rate-limits-prune";
+const MAIL_INBOX_PRUNE = "mail-inbox-prune";
 const STOP_TIMEOUT_MS = 30_000;
 
 /**
@@ -176,6 +178,14 @@ export async function startJobs(opts: {
       await track(pruneRateLimitBuckets(opts.db, opts.now()));
     });
     await boss.schedule(LIMITS_PRUNE, "45 4 * * *", {}, { tz: "Europe/Amsterdam" });
+
+    // Email capture: "Te koppelen" items nobody linked, and discarded ones, go after 30 days.
+    await boss.createQueue(MAIL_INBOX_PRUNE, { name: MAIL_INBOX_PRUNE, policy: "singleton", retryLimit: 2, retryDelay: 600 });
+    await boss.work(MAIL_INBOX_PRUNE, async () => {
+      const deleted = await track(pruneInbox(opts.db, opts.now()));
+      if (deleted) opts.log(`mail: ${deleted} unlinked or discarded message(s) older than 30 days deleted`);
+    });
+    await boss.schedule(MAIL_INBOX_PRUNE, "50 4 * * *", {}, { tz: "Europe/Amsterdam" });
 
     return {
       async notifyEmailQueued() {

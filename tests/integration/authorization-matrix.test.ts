@@ -32,7 +32,7 @@ type Role = "admin" | "penvoerder" | "accounthouder" | "partner" | "signedOut";
 type Target = "own" | "otherOrg" | "otherRegion";
 type Kind =
   | "organisation" | "person" | "affiliation" | "activity" | "offer" | "commitment" | "realisation" | "document" | "agreement" | "import"
-  | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token";
+  | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem";
 
 /** Parameters that name no record of a region: the same for everyone. */
 const NOT_RECORDS: readonly Kind[] = ["schoolYear", "figure", "token"];
@@ -118,6 +118,13 @@ const API: Record<string, Entry> = {
   "DELETE /api/v1/in-kind/rejections/:activityId": { params: { activityId: "rejection" }, allow: ["admin", "penvoerder"], fresh: true, ok: 200 },
   "GET /api/v1/in-kind/rates": { allow: STAFF },
   "PATCH /api/v1/in-kind/rates": { allow: ["admin", "penvoerder"], wellFormed: () => ({ rates: {} }) },
+  "GET /api/v1/inbox": { allow: STAFF },
+  "GET /api/v1/me/sender-addresses": { allow: STAFF },
+  "POST /api/v1/me/sender-addresses": { allow: STAFF, wellFormed: () => ({ email: "tweede@prive.example" }) },
+  "POST /api/v1/inbox/:id/link": { params: { id: "inboxItem" }, allow: STAFF, wellFormed: (ids) => ({ organisationId: ids.O1 }) },
+  "DELETE /api/v1/inbox/:id": { params: { id: "inboxItem" }, allow: STAFF, fresh: true, ok: 204 },
+  // Authenticated by a region's inbound secret, never by a user's token or session: everyone is refused.
+  "POST /api/v1/inbound/mail": { allow: "public", answers: { admin: 401, penvoerder: 401, accounthouder: 401, partner: 401, signedOut: 401 } },
   "GET /api/v1/interactions": { allow: STAFF },
   "POST /api/v1/interactions": { allow: STAFF, wellFormed: (ids) => ({ organisationId: ids.O1, kind: "call", summary: "Gebeld" }) },
   "GET /api/v1/me": { allow: EVERYONE },
@@ -586,6 +593,15 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
         // Listed by the hash of the stored id, which is itself the hash of the cookie's token (decision 096).
         const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
         return { session: sha256(sha256(token)) };
+      }
+      case "inboxItem": {
+        // A "Te koppelen" item is its user's own: the caller's for "own", region B's admin's otherwise (mail makes them, no route does).
+        const userId = target === "otherRegion" ? adminB.user.id : role !== "signedOut" && role !== "partner" ? userIds[role] : users.admin.user.id;
+        const item = await db.insertInto("inbound_messages").values({
+          region_id: at.regionId, user_id: userId, dedupe_key: `matrix:${n}`, status: "unmatched", kind: "sent", via: "smtp", subject: `Onbekend ${n}`,
+          sent_at: new Date("2026-11-20T10:00:00Z"), date: "2026-11-20", created_at: new Date("2026-11-20T10:00:00Z"),
+        }).returning("id").executeTakeFirstOrThrow();
+        return { inboxItem: item.id };
       }
       case "task": {
         const task = await call(at.admin, "POST", "/tasks", { title: `Terugbellen ${n}`, dueDate: "2026-12-01", organisationId: at.organisation });

@@ -272,6 +272,8 @@ describe("every email Schakel queues links only to the configured address, whate
           async (h) => api(`/organisations/${w.own.id}/partner-users`, "POST", { email: `partner-${Math.random()}@example.nl`, name: "Nieuwe Partner" }, await adminToken, h),
           (h) => web.postForm(`/organisations/${w.own.id}`, { intent: "invite-partner", email: `pp-${Math.random()}@example.nl`, name: "Pagina Partner" }, { jar: adminJar, headers: h }),
           (h) => api("/activities", "POST", { type: "internship", title: `Stage ${Math.random()}`, status: "offered", startDate: "2027-02-01", organisationIds: [w.own.id] }, w.partnerToken, h),
+          // Email capture: a further sender address gets a confirmation link.
+          async (h) => api("/me/sender-addresses", "POST", { email: `tweede-${Math.random()}@prive.example` }, await adminToken, h),
         ];
         for (const trigger of triggers) {
           const before = (await outbox(t)).length;

@@ -7,6 +7,8 @@ import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { up as hashSessionsInPlace } from "../../db/migrations/2026_12_07_0400_secrets_at_rest";
 import { createSecretBox, loadSecretKey, parseSecretKey } from "../../server/auth/secret-key";
+import { addSenderAddress } from "../../server/domains/mail-capture/mail-capture.addresses";
+import { rotateInboundSecret } from "../../server/domains/mail-capture/mail-capture.settings";
 import { sessionIdOf } from "../../server/auth/sessions";
 import { checkSecondFactor, encryptPlaintextTotpSecrets } from "../../server/auth/two-factor";
 import { readConfig } from "../../server/config";
@@ -283,6 +285,26 @@ describe("secrets at rest", () => {
           const user = await makeUser(t.db, { regionId, role: "accounthouder" });
           const { secret } = await enrol(await signIn(user.email));
           return { received: secret, stored: await storedOf(t.db.selectFrom("users").select("totp_secret").where("id", "=", user.id).execute()) };
+        },
+      },
+      "mail_logging_addresses.token": { kind: "not secret", because: "a logging address's local part: shown to its owner at any time and written into every mail they log; mail to it is accepted only from its owner's own addresses (decision 111)" },
+      "mail_capture_settings.inbound_secret_created_at": { kind: "not secret", because: "when the region's inbound secret was made: a moment" },
+      "mail_capture_settings.inbound_secret_hash": {
+        kind: "hashed",
+        make: async () => {
+          const admin = await makeUser(t.db, { regionId, role: "admin" });
+          const { secret } = await rotateInboundSecret(t.db, { regionId, userId: admin.id, role: "admin", organisationId: null }, { actor: null, now: NOW });
+          return { received: secret, stored: await storedOf(t.db.selectFrom("mail_capture_settings").select("inbound_secret_hash").where("region_id", "=", regionId).execute()) };
+        },
+      },
+      "mail_sender_addresses.confirmation_hash": {
+        kind: "hashed",
+        make: async () => {
+          const user = await makeUser(t.db, { regionId, role: "accounthouder" });
+          const email = `tweede-${Date.now()}@prive.example`;
+          await addSenderAddress(t.db, { regionId, userId: user.id, role: "accounthouder", organisationId: null }, email, { actor: null, now: NOW, appUrl: "http://localhost" });
+          const received = /\/profile\/mail-addresses\/confirm\/([\w-]+)/.exec(await latestOutbox(email, "mail_sender_confirmation"))![1]!;
+          return { received, stored: await storedOf(t.db.selectFrom("mail_sender_addresses").select("confirmation_hash").where("user_id", "=", user.id).execute()) };
         },
       },
       "users.totp_enabled_at": { kind: "not secret", because: "when two-factor sign-in was turned on: a moment, shown to its owner" },

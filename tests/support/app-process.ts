@@ -46,6 +46,8 @@ export async function startAppProcess(opts: { databaseUrl: string | null; now: D
     // The pinned clock never refills an API token's bucket: a limit these tests cannot reach (rate-limits.test.ts tests it).
     API_RATE_LIMIT_PER_MINUTE: "1000000",
     API_RATE_LIMIT_BURST: "1000000",
+    // Servers run side by side in tests: none takes the default SMTP port of email capture.
+    INBOUND_SMTP_PORT: "off",
     ...opts.env,
   };
   // The heap limit `npm start` gives it (decision 080): a test of memory sees what production would.

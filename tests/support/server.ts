@@ -9,6 +9,8 @@ export type TestServer = {
   url: string;
   /** The app's database, for factories and for checking what a journey stored. */
   db: Database;
+  /** The email-capture SMTP listener's port, when started with `INBOUND_SMTP_PORT` (it is off by default here). */
+  inboundSmtpPort: number | null;
   /** Stops the server (requests, jobs, pool), then drops the database. */
   stop(): Promise<void>;
 };
@@ -29,6 +31,8 @@ export async function startTestServer(opts: { env?: Record<string, string> } = {
       NODE_ENV: "production",
       SCHAKEL_SECRET_KEY: TEST_SECRET_KEY,
       CHECK_API_RESPONSES: "1",
+      // Test files run side by side: none may take the default SMTP port 2525; a test that wants it asks for port 0.
+      INBOUND_SMTP_PORT: "off",
       ...opts.env,
     });
     const running = await startServer(config);
@@ -38,6 +42,7 @@ export async function startTestServer(opts: { env?: Record<string, string> } = {
     return {
       url,
       db: database.db,
+      inboundSmtpPort: running.inboundSmtpPort,
       async stop() {
         try {
           await running.stop();

@@ -8,15 +8,22 @@ import { ChangePasswordInput } from "../users/users.schemas";
 import { changePassword } from "../users/users.service";
 import { limitCurrentPasswordCheck } from "../../auth/rate-limit";
 import { regionRetention, setRegionRetention } from "../privacy/privacy.service";
+import { loggingAddressOf } from "../mail-capture/mail-capture.addresses";
 import { CurrentUserResponse, PasswordChangedResponse, RegionPrivacyInput, RegionPrivacyResponse, RegionSecurityInput, RegionSecurityResponse, SessionParam, SessionResponse, TwoFactorStatusResponse } from "./account.schemas";
 
 /** /api/v1/me: the caller's own account — who they are, where they are signed in, their password, their second factor. */
 export const meApi = apiRouter();
 
-declareRoute(meApi, { method: "get", path: "/", summary: "The signed-in user", responses: { 200: jsonContent(CurrentUserResponse, "The user") } }, (c) => {
-  const user = apiUser(c);
-  return c.json({ id: user.id, email: user.email, name: user.name, role: user.role, regionId: user.regionId, organisationId: user.organisationId, locale: user.locale });
-});
+declareRoute(
+  meApi,
+  { method: "get", path: "/", summary: "The signed-in user, with their personal logging address for email capture (null for a partner user)", responses: { 200: jsonContent(CurrentUserResponse, "The user") } },
+  async (c) => {
+    const user = apiUser(c);
+    const { db, config, clock } = c.get("services");
+    const loggingAddress = await loggingAddressOf(db, user, { domain: config.inboundMail.domain, now: clock.now() });
+    return c.json({ id: user.id, email: user.email, name: user.name, role: user.role, regionId: user.regionId, organisationId: user.organisationId, locale: user.locale, loggingAddress });
+  },
+);
 
 declareRoute(meApi, { method: "get", path: "/sessions", summary: "Where the caller is signed in", responses: { 200: jsonContent(page(SessionResponse), "Every session of the caller") } }, async (c) => {
   const user = apiUser(c);

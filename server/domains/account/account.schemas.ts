@@ -14,6 +14,8 @@ export const CurrentUserResponse = z.object({
   regionId: z.uuid(),
   organisationId: z.uuid().nullable(),
   locale: z.enum(LOCALES),
+  /** Where to BCC or forward mail to log it (email capture); null for a partner user. */
+  loggingAddress: z.string().nullable(),
 });
 
 export const SessionResponse = z.object({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { END_REASONS, INTERACTION_KINDS } from "../../../db/schema";
+import { END_REASONS, INTERACTION_KINDS, INTERACTION_SOURCES } from "../../../db/schema";
 import { Timestamp } from "../../http/api-schemas";
 import { TaskResponse } from "../tasks/tasks.schemas";
 
@@ -44,6 +44,8 @@ export const InteractionResponse = z.object({
   personIds: z.array(z.uuid()),
   summary: z.string(),
   nextStep: z.string().nullable(),
+  /** Typed by hand, or logged from a mail or a meeting invitation. */
+  source: z.enum(INTERACTION_SOURCES),
   createdAt: Timestamp,
 });
 

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { EndReason, HealthState, InteractionKind } from "../../../db/schema";
+import type { EndReason, HealthState, InteractionKind, InteractionSource } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { containsPattern } from "../../db/like";
@@ -27,6 +27,8 @@ export type Interaction = {
   summary: string;
   nextStep: string | null;
   createdAt: Date;
+  /** Typed in ('manual'), or logged from a mail ('email') or a meeting invitation ('calendar'). */
+  source: InteractionSource;
 };
 
 /** What the service needs; the route fills in `date` (today) when the client leaves it out. */
@@ -38,6 +40,8 @@ export type LogInteraction = {
   personIds: string[];
   nextStep: string | null;
   nextStepDate: string | null;
+  /** Default 'manual'; email capture logs 'email' and 'calendar'. */
+  source?: InteractionSource;
 };
 
 export type TimelineItem =
@@ -55,7 +59,7 @@ function interactionsOfRegion(db: Database, regionId: string) {
     .select([
       "interactions.id", "interactions.organisation_id as organisationId", "organisations.name as organisationName", "interactions.kind",
       "interactions.date", "interactions.user_id as userId", "users.name as userName", "interactions.summary",
-      "interactions.next_step as nextStep", "interactions.created_at as createdAt",
+      "interactions.next_step as nextStep", "interactions.created_at as createdAt", "interactions.source",
       sql<string[]>`coalesce((select array_agg(ip.person_id::text order by ip.person_id) from interaction_people ip where ip.interaction_id = interactions.id), '{}'::text[])`.as("personIds"),
     ])
     .where("interactions.region_id", "=", regionId)
@@ -109,6 +113,7 @@ export async function logInteraction(
       summary: input.summary,
       next_step: input.nextStep,
       created_at: meta.now,
+      source: input.source ?? "manual",
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -118,7 +123,7 @@ export async function logInteraction(
   const interaction = await getInteraction(db, scope, id);
   await recordAudit(db, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "interaction.create", entityType: "interaction", entityId: id,
-    after: { organisationId: interaction.organisationId, kind: interaction.kind, date: interaction.date, personIds: interaction.personIds, hasNextStep: interaction.nextStep !== null },
+    after: { organisationId: interaction.organisationId, kind: interaction.kind, date: interaction.date, personIds: interaction.personIds, hasNextStep: interaction.nextStep !== null, ...(interaction.source === "manual" ? {} : { source: interaction.source }) },
     now: meta.now,
   });
   let task: Task | null = null;

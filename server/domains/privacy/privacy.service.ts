@@ -36,7 +36,7 @@ function assertPrivacyOfficer(scope: Scope) {
 export async function exportPerson(db: Database, scope: Scope, personId: string, meta: Meta) {
   assertPrivacyOfficer(scope);
   const person = await getPerson(db, scope.regionId, personId);
-  const [interactions, activities, tasks, region] = await Promise.all([
+  const [interactions, activities, tasks, region, loggedMail] = await Promise.all([
     db.selectFrom("interaction_people")
       .innerJoin("interactions", "interactions.id", "interaction_people.interaction_id")
       .innerJoin("organisations", "organisations.id", "interactions.organisation_id")
@@ -57,6 +57,12 @@ export async function exportPerson(db: Database, scope: Scope, personId: string,
       .where("title", "like", containsPattern(person.name))
       .execute(),
     db.selectFrom("regions").select("name").where("id", "=", scope.regionId).executeTakeFirstOrThrow(),
+    // Mail logged by email capture (issue 16) that came from, went to or was linked to the person.
+    db.selectFrom("inbound_messages")
+      .select(["created_at as receivedAt", "date", "kind", "status", "subject", "body as text", "from_name as fromName", "from_address as fromAddress", "participants", "attachment_names as attachmentNames"])
+      .where("id", "in", inboundMessagesOfPerson(db, scope.regionId, personId, person.email))
+      .orderBy("created_at", "desc")
+      .execute(),
   ]);
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "person.export", entityType: "person", entityId: personId, now: meta.now });
   return {
@@ -73,7 +79,31 @@ export async function exportPerson(db: Database, scope: Scope, personId: string,
     interactions: interactions.map((i) => ({ ...i, date: String(i.date) })),
     activities,
     tasks,
+    loggedMail: loggedMail.map((mail) => ({ ...mail, receivedAt: mail.receivedAt.toISOString(), date: String(mail.date) })),
   };
+}
+
+/**
+ * Ids of the region's logged mail about a person: linked to a contact moment they took part in, or
+ * with their address as sender or participant (a "Te koppelen" item names them only by address).
+ */
+function inboundMessagesOfPerson(db: Database, regionId: string, personId: string, email: string | null) {
+  return db
+    .selectFrom("inbound_messages as m")
+    .select("m.id")
+    .where("m.region_id", "=", regionId)
+    .where((eb) =>
+      eb.or([
+        eb.exists(
+          eb.selectFrom("inbound_message_interactions as mi")
+            .innerJoin("interaction_people as ip", "ip.interaction_id", "mi.interaction_id")
+            .select("mi.interaction_id")
+            .whereRef("mi.inbound_message_id", "=", "m.id")
+            .where("ip.person_id", "=", personId),
+        ),
+        ...(email ? [eb(sql`lower(m.from_address)`, "=", email.toLowerCase()), eb(sql`${email.toLowerCase()}`, "=", sql`any(m.participants)`)] : []),
+      ]),
+    );
 }
 
 export type PersonExport = Awaited<ReturnType<typeof exportPerson>>;
@@ -187,6 +217,8 @@ export async function erasePerson(db: Database, scope: Scope, personId: string, 
     : [];
   const taskIds = tasks.map((row) => row.id);
   const activityIds = activities.map((row) => row.id);
+  // Read before the person's email is gone: the mail that names them by address.
+  const inboundMessageIds = (await inboundMessagesOfPerson(db, regionId, personId, person.email).execute()).map((row) => row.id);
 
   const anonymised = await db
     .updateTable("people")
@@ -201,6 +233,9 @@ export async function erasePerson(db: Database, scope: Scope, personId: string, 
 
   note("interactions", "texts_redacted", await redactRows(db, { table: "interactions", regionId, ids: interactionIds, columns: { summary: "text", next_step: "text" } }, terms));
   note("tasks", "texts_redacted", await redactRows(db, { table: "tasks", regionId, ids: taskIds, columns: { title: "text" } }, terms));
+  note("inbound_messages", "texts_redacted", await redactRows(db, {
+    table: "inbound_messages", regionId, ids: inboundMessageIds, columns: { subject: "text", body: "text", from_name: "text", from_address: "text", participants: "text[]" },
+  }, terms));
   note("activities", "texts_redacted", await redactRows(db, {
     table: "activities", regionId, ids: activityIds, columns: { title: "text", description: "text", details: "jsonb", profiles: "text[]", learning_paths: "text[]" },
   }, terms));

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import type { Role } from "../../../db/schema";
+import { scopeOf } from "../../auth/current-user";
+import { runChange } from "../../change";
+import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
+import { IdParam, page } from "../../http/api-schemas";
+import { addSenderAddress, listSenderAddresses } from "./mail-capture.addresses";
+import { InboxItemResponse, LinkedInboxItemResponse, LinkInboxItemInput, ListInboxInput, SenderAddressInput, SenderAddressResponse } from "./mail-capture.schemas";
+import { discardInboxItem, linkInboxItem, listInbox } from "./mail-capture.service";
+
+// Mail is logged by staff; each sees only their own "Te koppelen" items (an admin too).
+const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
+
+/** /api/v1/inbox: the signed-in user's "Te koppelen" list. */
+export const inboxApi = apiRouter();
+
+declareRoute(
+  inboxApi,
+  {
+    method: "get",
+    path: "/",
+    summary: "The caller's \"Te koppelen\" list: logged mail Schakel could not place, newest first (staff); deleted after 30 days",
+    middleware: [requireApiRole(...STAFF)],
+    request: { query: ListInboxInput },
+    responses: { 200: jsonContent(page(InboxItemResponse), "A page of items") },
+  },
+  async (c) => c.json(await listInbox(c.get("services").db, scopeOf(apiUser(c)), c.req.valid("query"))),
+);
+
+declareRoute(
+  inboxApi,
+  {
+    method: "post",
+    path: "/{id}/link",
+    summary: "Link an item to an organisation: it becomes a contact moment there, with the people named and optionally the unknown sender as a new contact person of it",
+    middleware: [requireApiRole(...STAFF)],
+    request: { params: IdParam, body: jsonBody(LinkInboxItemInput) },
+    responses: { 201: jsonContent(LinkedInboxItemResponse, "The contact moment, and the new contact person's id") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => linkInboxItem(trx, scope, id, input, meta)), 201);
+  },
+);
+
+declareRoute(
+  inboxApi,
+  {
+    method: "delete",
+    path: "/{id}",
+    summary: "Discard an item: its text and addresses are wiped at once",
+    middleware: [requireApiRole(...STAFF)],
+    request: { params: IdParam },
+    responses: { 204: { description: "Discarded" } },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => discardInboxItem(trx, scope, id, meta));
+    return c.body(null, 204);
+  },
+);
+
+/**
+ * /api/v1/me/sender-addresses: further addresses the user logs mail from. Adding one mails it a
+ * confirmation link (from config.appUrl); only a confirmed one is accepted as sender.
+ */
+export const senderAddressesApi = apiRouter();
+
+declareRoute(
+  senderAddressesApi,
+  {
+    method: "get",
+    path: "/",
+    summary: "The further addresses the caller logs mail from (staff)",
+    middleware: [requireApiRole(...STAFF)],
+    responses: { 200: jsonContent(z.object({ items: z.array(SenderAddressResponse), nextCursor: z.null() }), "The addresses") },
+  },
+  async (c) => c.json({ items: await listSenderAddresses(c.get("services").db, scopeOf(apiUser(c))), nextCursor: null }),
+);
+
+declareRoute(
+  senderAddressesApi,
+  {
+    method: "post",
+    path: "/",
+    summary: "Add an address the caller sends mail from; a confirmation link is mailed to it, and only a confirmed address may log",
+    middleware: [requireApiRole(...STAFF)],
+    request: { body: jsonBody(SenderAddressInput) },
+    responses: { 201: jsonContent(SenderAddressResponse, "The address, not yet confirmed") },
+  },
+  async (c) => {
+    const { email } = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => addSenderAddress(trx, scope, email, meta)), 201);
+  },
+);
