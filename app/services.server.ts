@@ -114,7 +114,7 @@ export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
 export { invitePartnerUser, listPartnerUsers } from "../server/domains/partner-users/partner-users.service";
 export { createFeed, getFeedStatus, revokeFeed } from "../server/domains/feeds/feeds.service";
-export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../server/school-year";
+export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../calendar/school-year";
 export { AppError } from "../server/errors";
 export { parseInput, translateFields, validationFailed } from "../server/validation";
 export { confirmInKindProposal, inKindCountOf, listInKindProposals, listInKindRejections, rejectInKindProposal, undoInKindRejection } from "../server/domains/in-kind/in-kind.service";

@@ -25,7 +25,7 @@ import { readConfig } from "../server/config";
 import { connectDatabaseServer } from "../server/db/connect";
 import { createDatabase } from "../server/db/database";
 import { findRegionBySlug } from "../server/domains/regions/regions.service";
-import { schoolYearOf } from "../server/school-year";
+import { schoolYearOf } from "../calendar/school-year";
 import { freePort, readRssMb, startServerProcess, stopServerProcess } from "./lib/server-process";
 
 const NOW = "2026-11-23T09:00:00.000Z";

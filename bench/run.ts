@@ -39,7 +39,7 @@ import { migrateToLatest } from "../server/db/migrate";
 import { recomputeHealth } from "../server/domains/health/health.service";
 import { createRegion, findRegionBySlug } from "../server/domains/regions/regions.service";
 import { createUser } from "../server/domains/users/users.service";
-import { schoolYearOf } from "../server/school-year";
+import { schoolYearOf } from "../calendar/school-year";
 import { createTestApp } from "../tests/support/app";
 import { importCsv } from "./lib/import-file";
 import { freePort, sampleRss, startServerProcess, stopServerProcess } from "./lib/server-process";

@@ -13,7 +13,7 @@ import { migrateToLatest } from "./db/migrate";
 import { AppError } from "./errors";
 import { backupDatabase, restoreIntoEmptyDatabase } from "./domains/backup/backup.service";
 import { backfillHealthHistory, recomputeHealth } from "./domains/health/health.service";
-import { schoolYearStart } from "./school-year";
+import { schoolYearStart } from "../calendar/school-year";
 import { CreateRegionInput } from "./domains/regions/regions.schemas";
 import { createRegion, findRegionBySlug } from "./domains/regions/regions.service";
 import { CreateUserInput } from "./domains/users/users.schemas";

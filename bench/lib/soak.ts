@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { createApiToken } from "../../server/auth/api-tokens";
 import type { Database } from "../../server/db/database";
 import { createUser } from "../../server/domains/users/users.service";
-import { schoolYearOf } from "../../server/school-year";
+import { schoolYearOf } from "../../calendar/school-year";
 
 export type SoakRole = "holder" | "penvoerder" | "api" | "partner";
 

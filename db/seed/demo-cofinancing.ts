@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { schoolYearRange, schoolYearStart } from "../../calendar/school-year";
 import type { Insertable } from "kysely";
 import type { CommitmentCategory, CommitmentStatus, DB, Valuation } from "../schema";
 import type { Database } from "../../server/db/database";
@@ -72,8 +73,7 @@ export function buildDemoCofinancing(input: {
 }) {
   const newId = input.newId ?? randomUUID;
   const todayDay = dayOf(input.today);
-  const month = Number(input.today.slice(5, 7));
-  const currentStart = (month >= 8 ? Number(input.today.slice(0, 4)) : Number(input.today.slice(0, 4)) - 1);
+  const currentStart = Number(schoolYearStart(input.today).slice(0, 4));
   const byName = new Map(input.partners.map((p) => [p.name, p]));
   const regulars = REGULARS.flatMap((r) => (byName.has(r.name) ? [{ ...byName.get(r.name)!, both: r.both }] : []));
   const others = input.partners.filter((p) => !REGULARS.some((r) => r.name === p.name));
@@ -85,8 +85,9 @@ export function buildDemoCofinancing(input: {
   for (const story of STORIES) {
     const startYear = currentStart + story.offset;
     const schoolYear = `${startYear}-${startYear + 1}`;
-    const start = dayOf(`${startYear}-08-01`);
-    const end = dayOf(`${startYear + 1}-07-31`);
+    const range = schoolYearRange(schoolYear);
+    const start = dayOf(range.from);
+    const end = dayOf(range.until);
     const rng = seededRandom(input.seed + startYear * 31);
     const basisPoints = targetBasisPointsFor(startYear);
 

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { schoolYearStart } from "../../calendar/school-year";
 import type { Insertable } from "kysely";
 import type { ActivityType, DB, EndReason, InteractionKind, OrganisationKind, OrganisationStatus, Tier } from "../schema";
 import { jsonb } from "../../server/db/json";
@@ -30,9 +31,7 @@ const CADENCE: Record<Tier, number> = { strategic: 60, regular: 120, occasional:
 
 /** The first day of the history: 1 August three school years before the current one. */
 export function historyStart(today: string) {
-  const year = Number(today.slice(0, 4));
-  const month = Number(today.slice(5, 7));
-  return `${(month >= 8 ? year : year - 1) - 3}-08-01`;
+  return schoolYearStart(today, -3);
 }
 
 /**
@@ -540,7 +539,7 @@ export function buildDemoRegion(context: DemoContext): DemoRows {
   const vmboSchools = schools.filter((o) => o.kind === "vmbo");
   const primarySchools = schools.filter((o) => o.kind === "primary");
   const profiles = ["PIE", "BWI", "M&T", "MVI", "E&O", "D&P", "HBR"] as const;
-  const thisYearStart = dayOf(`${Number(context.today.slice(0, 4)) - (Number(context.today.slice(5, 7)) >= 8 ? 0 : 1)}-08-01`);
+  const thisYearStart = dayOf(schoolYearStart(context.today));
   const years = [thisYearStart - 730, thisYearStart - 365, thisYearStart].map((from) => ({ from, to: from + 364 }));
   const typesFor = (kind: OrganisationKind): Array<readonly [ActivityType, number]> =>
     kind === "company" ? [["internship", 35], ["guest_lesson", 30], ["company_visit", 25], ["workshop", 10]]

@@ -7,7 +7,7 @@ import { hashPassword } from "../../server/auth/passwords";
 import { toLocalDate } from "../../server/clock";
 import { recomputeHealth } from "../../server/domains/health/health.service";
 import { createRegion, listSubregions } from "../../server/domains/regions/regions.service";
-import { schoolYearOf, schoolYearStart } from "../../server/school-year";
+import { schoolYearOf, schoolYearStart } from "../../calendar/school-year";
 import { DEMO_PASSWORD } from "./demo";
 import {
   FAMILY_NAMES, FIRST_NAMES, LEARNING_PATHS, NEXT_STEPS, OTHER_SURNAMES, ROLES, STREETS, SUMMARIES, SUMMARIES_WITHOUT_PERSON, TRADES, VMBO_PROFILES,

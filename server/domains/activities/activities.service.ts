@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { schoolYearRange } from "../../../calendar/school-year";
 import type { ActivityStatus, ActivityType } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
@@ -361,8 +362,8 @@ export async function listActivities(db: Database, scope: Scope, filters: ListAc
     query = query.where(sql<boolean>`exists (select 1 from activity_organisations ao join organisations o on o.id = ao.organisation_id where ao.activity_id = activities.id and o.subregion_id = ${filters.subregionId})`);
   }
   if (filters.schoolYear) {
-    const startYear = Number(filters.schoolYear.slice(0, 4));
-    query = query.where("activities.start_date", ">=", `${startYear}-08-01`).where("activities.start_date", "<=", `${startYear + 1}-07-31`);
+    const { from, until } = schoolYearRange(filters.schoolYear);
+    query = query.where("activities.start_date", ">=", from).where("activities.start_date", "<=", until);
   }
   // from/to: every activity that runs on any day of the window (an internship may span months).
   if (filters.from) query = query.where("activities.end_date", ">=", filters.from);

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { monthOfSchoolYear, schoolYearRange } from "../../../calendar/school-year";
 import type { OrganisationKind } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
@@ -74,7 +75,7 @@ const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
 function monthsOf(startYear: number): string[] {
   return Array.from({ length: 12 }, (_, i) => {
     const month = ((7 + i) % 12) + 1;
-    return `${month >= 8 ? startYear : startYear + 1}-${String(month).padStart(2, "0")}`;
+    return monthOfSchoolYear(startYear, month);
   });
 }
 
@@ -126,8 +127,7 @@ function groupBy<K>(rows: PartnerFigures[], keyOf: (row: PartnerFigures) => K) {
 export async function cofinancingOverview(db: Database, scope: Scope, schoolYear: string, now: Date): Promise<CofinancingOverview> {
   assertBudgetReader(scope);
   const startYear = Number(schoolYear.slice(0, 4));
-  const from = `${startYear}-08-01`;
-  const to = `${startYear + 1}-07-31`;
+  const { from, until: to } = schoolYearRange(schoolYear);
   const today = toLocalDate(now);
 
   // One pass over the year's commitments, grouped by partner; the realisations are summed per

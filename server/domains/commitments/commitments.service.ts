@@ -21,7 +21,7 @@ import {
 } from "./commitments.schemas";
 import { inKindRateOf } from "../in-kind/in-kind.rates";
 import { findAgreementDocument } from "../agreements/agreements.service";
-import { schoolYearOf } from "../../school-year";
+import { schoolYearOf } from "../../../calendar/school-year";
 
 export type ChangeMeta = { actor: Actor; now: Date };
 

@@ -132,9 +132,9 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
       join users u on u.id = pr.user_id
       where pr.recency = 1
     ),
-    -- School years run 1 August – 31 July: this one started on 1 August of (day minus 7 months).
+    -- School years run 1 August – 31 July (calendar/school-year.ts, and its SQL function).
     school_year as (
-      select make_date(extract(year from ${day} - interval '7 months')::int, 8, 1) as this_start
+      select school_year_start(${day}::date) as this_start
     ),
     activity_years as (
       select ao.organisation_id,
@@ -160,7 +160,7 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
         select sum(cr.amount_cents) as realised from commitment_realisations cr where cr.commitment_id = c.id and cr.archived_at is null
       ) r on true
       where c.organisation_id in (select id from watched) and c.archived_at is null
-        and c.school_year = extract(year from sy.this_start)::int || '-' || (extract(year from sy.this_start)::int + 1)
+        and c.school_year = school_year_of(sy.this_start)
       group by c.organisation_id, sy.this_start
     ),
     reasons as (

@@ -45,8 +45,8 @@ function assertWriter(scope: Scope) {
   if (!(COMMITMENT_WRITERS as readonly string[]).includes(scope.role)) throw forbidden();
 }
 
-/** "2025-2026" for a date column, as server/school-year.ts does for a string: 1 August – 31 July. */
-const schoolYearSql = (column: string) => sql<string>`(extract(year from ${sql.ref(column)} - interval '7 months')::int || '-' || (extract(year from ${sql.ref(column)} - interval '7 months')::int + 1))`;
+/** "2025-2026" for a date column (the SQL function of calendar/school-year.ts's rule). */
+const schoolYearSql = (column: string) => sql<string>`school_year_of(${sql.ref(column)})`;
 
 /**
  * The proposals as one query: per eligible activity (done, live, a counted type, with hours, not

@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from "kysely";
+import { schoolYearRange } from "../../../calendar/school-year";
 import type { ActivityType, CommitmentCategory, CommitmentKind, CommitmentStatus, OrganisationKind } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
@@ -77,8 +78,7 @@ export function schoolYearWindow(schoolYear: string): { schoolYear: string; from
       message: `There is no school year "${String(schoolYear).slice(0, 40)}": write it as two consecutive years, e.g. 2025-2026`,
     });
   }
-  const start = Number(parsed.data.slice(0, 4));
-  return { schoolYear: parsed.data, from: `${start}-08-01`, until: `${start + 1}-07-31` };
+  return { schoolYear: parsed.data, ...schoolYearRange(parsed.data) };
 }
 
 /** Region reports are for the region's staff; a partner user sees only its own statement, so for it they do not exist. */
