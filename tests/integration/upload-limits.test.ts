@@ -298,6 +298,7 @@ describe("request bodies sent to the real server", () => {
     const started = performance.now();
     const refused: Array<{ name: string; ms: number; sent: number }> = [];
     const told: Answer[] = [];
+    const hungUp: string[] = [];
     let pending = uploads;
     for (let round = 0; pending.length && round < 30; round++) {
       const answers = await Promise.all(pending.map((upload) => send(`${app.url}/api/v1/imports/organisations?dryRun=true`, "POST", apiHeaders(upload.contentType), upload.chunks())));
@@ -307,6 +308,14 @@ describe("request bodies sent to the real server", () => {
         if (answer.status === 429) {
           told.push(answer);
           waiting.push(upload);
+          return;
+        }
+        // As in the 60 MB test above: the server answers 400 once it has read past the row limit and
+        // hangs up on the rest; on a busy machine the reset can overtake the answer on this side
+        // (TCP drops unread data on a reset). A hang-up before the whole body was sent is that refusal.
+        if (answer.status === "closed" && answer.sent < 50 * MB) {
+          hungUp.push(upload.name);
+          refused.push({ name: upload.name, ms: answer.ms, sent: answer.sent });
           return;
         }
         expect(answer.status, upload.name).toBe(400);
@@ -321,6 +330,8 @@ describe("request bodies sent to the real server", () => {
     if (failures.length) process.stdout.write(`[upload-limits] server output:\n${app.output().slice(-3000)}\n`);
     expect(pending).toEqual([]);
     expect(refused).toHaveLength(20);
+    // Most refusals are read as the clear 400; a hang-up is the exception a loaded machine makes.
+    expect(hungUp.length, `hung up on: ${hungUp.join(", ")}`).toBeLessThanOrEqual(5);
     for (const answer of told) expect(answer.headers["retry-after"]).toBe("10");
     expect(failures).toEqual([]);
     expect(polls).toBeGreaterThan(10);
