@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, RawBuilder, Selectable, Updateable } from "kysely";
+import type { ColumnType, Generated, RawBuilder } from "kysely";
 
 /**
  * The Kysely view of the database, written by hand next to the migrations in db/migrations.
@@ -714,9 +714,3 @@ export interface DB {
   inbound_messages: InboundMessagesTable;
   inbound_message_interactions: InboundMessageInteractionsTable;
 }
-
-export type User = Selectable<UsersTable>;
-export type NewUser = Insertable<UsersTable>;
-export type UserUpdate = Updateable<UsersTable>;
-export type Region = Selectable<RegionsTable>;
-export type EmailOutboxRow = Selectable<EmailOutboxTable>;

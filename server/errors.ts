@@ -61,13 +61,3 @@ export class AppError extends Error {
 
 export const notFound = (what = "Record") => new AppError("NOT_FOUND", `${what} not found`);
 export const forbidden = () => new AppError("FORBIDDEN", "You may not do this");
-
-/** Turns a zod error into field messages: the first message per top-level field. */
-export function fieldErrors(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of issues) {
-    const key = issue.path.length ? issue.path.map(String).join(".") : "_";
-    fields[key] ??= issue.message;
-  }
-  return fields;
-}

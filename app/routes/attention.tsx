@@ -12,7 +12,7 @@ import { SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
 import { runChange } from "../../server/change";
 import {
-  addAffiliation, createPerson, healthCounts, listAssignableUsers, listHealth, listSubregions, logInteraction, parseInput, scopeOf,
+  addContact, healthCounts, listAssignableUsers, listHealth, listSubregions, logInteraction, parseInput, scopeOf,
   snoozeOrganisation, toLocalDate, updateOrganisation,
 } from "../services.server";
 import { requireRole } from "../utils/auth.server";
@@ -80,10 +80,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "add-contact") {
       const input = parseInput(AddContactInput, values, user.locale);
-      await runChange(context, user, async ({ trx, scope, meta }) => {
-        const person = await createPerson(trx, scope.regionId, { name: input.name, email: input.email, phone: input.phone, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta);
-        await addAffiliation(trx, scope.regionId, person.id, { organisationId: organisationId!, role: input.role, isPrimary: false, startDate: toLocalDate(meta.now) }, meta);
-      });
+      await runChange(context, user, ({ trx, scope, meta }) => addContact(trx, scope.regionId, organisationId!, { ...input, isPrimary: false }, meta));
       return json<ActionResult>({ organisationId, intent, saved: t("attention.contactAdded") });
     }
     if (intent === "snooze") {

@@ -26,10 +26,9 @@ import {
   listOrganisationAgreements,
   organisationHealthHistory,
   schoolYearStart,
-  addAffiliation,
+  addContact,
   AppError,
   archiveOrganisation,
-  createPerson,
   endAffiliation,
   getTimeline,
   logInteraction,
@@ -114,10 +113,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     if (intent === "add-contact") {
       const { intent: _intent, isPrimary: _isPrimary, ...values } = formValues(formData);
       const input = parseInput(AddContactInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
-      await runChange(context, user, async ({ trx, scope, meta }) => {
-        const person = await createPerson(trx, scope.regionId, { name: input.name, email: input.email, phone: input.phone, lawfulBasis: "legitimate_interest", optOut: false, source: null, reviewDate: null }, meta);
-        await addAffiliation(trx, scope.regionId, person.id, { organisationId: id, role: input.role, isPrimary: input.isPrimary, startDate: toLocalDate(meta.now) }, meta);
-      });
+      await runChange(context, user, ({ trx, scope, meta }) => addContact(trx, scope.regionId, id, input, meta));
       return json({ saved: true as const, intent: "add-contact" as const });
     }
     if (intent === "end-contact") {

@@ -10,7 +10,7 @@ import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { recomputeOrganisations } from "../health/health.service";
 import { logInteraction } from "../interactions/interactions.service";
-import { addAffiliation, createPerson } from "../people/people.service";
+import { addContact } from "../people/people.service";
 import { allowedSendersOf, findLoggingAddressOwner, LOGGING_TOKEN, type LoggingAddressOwner } from "./mail-capture.addresses";
 import { authenticationRefusal, type AuthenticationVerdicts, senderRefusal } from "./mail-capture.auth";
 import { type CalendarInvitation, parseInvitation } from "./mail-capture.calendar";
@@ -453,8 +453,7 @@ export async function linkInboxItem(db: Tx, scope: Scope, id: string, input: Lin
   if (input.newPerson) {
     const existing = await db.selectFrom("people").select("id").where("region_id", "=", scope.regionId).where("email", "=", input.newPerson.email).where("anonymised_at", "is", null).executeTakeFirst();
     if (existing) throw validationFailed({ "newPerson.email": "mailCapture.personExists" }, "en", { details: { personId: existing.id } });
-    const person = await createPerson(db, scope.regionId, { name: input.newPerson.name, email: input.newPerson.email, lawfulBasis: "legitimate_interest", optOut: false, source: "E-mail (Schakel)" }, meta);
-    await addAffiliation(db, scope.regionId, person.id, { organisationId: input.organisationId, role: null, isPrimary: false, startDate: toLocalDate(meta.now) }, meta);
+    const person = await addContact(db, scope.regionId, input.organisationId, { name: input.newPerson.name, email: input.newPerson.email, source: "E-mail (Schakel)" }, meta);
     newPersonId = person.id;
     personIds.push(person.id);
   }

@@ -477,3 +477,20 @@ export async function listOrganisationContacts(db: Database, regionId: string, o
     .orderBy("people.name")
     .execute();
 }
+
+/**
+ * Adds a contact person to an organisation: a new person (lawful basis legitimate interest) with a
+ * job there that starts today. The one way a page, the portal and email capture add a contact, so
+ * the same defaults, audit entries and health recompute follow everywhere.
+ */
+export async function addContact(
+  trx: Tx,
+  regionId: string,
+  organisationId: string,
+  input: { name: string; email?: string | null; phone?: string | null; role?: string | null; isPrimary?: boolean; source?: string | null },
+  meta: PeopleChangeMeta,
+): Promise<PersonSummary> {
+  const person = await createPerson(trx, regionId, { name: input.name, email: input.email ?? null, phone: input.phone ?? null, lawfulBasis: "legitimate_interest", optOut: false, source: input.source ?? null, reviewDate: null }, meta);
+  await addAffiliation(trx, regionId, person.id, { organisationId, role: input.role ?? null, isPrimary: input.isPrimary ?? false, startDate: toLocalDate(meta.now) }, meta);
+  return person;
+}

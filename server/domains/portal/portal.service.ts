@@ -7,9 +7,8 @@ import type { CreateActivityInput } from "../activities/activities.schemas";
 import { type Activity, createActivity, getActivity } from "../activities/activities.service";
 import { recordAudit } from "../audit/audit";
 import type { AddContactInput } from "../people/people.schemas";
-import { addAffiliation, createPerson, type PersonSummary } from "../people/people.service";
+import { addContact, type PersonSummary } from "../people/people.service";
 import type { Actor } from "../../auth/current-user";
-import { toLocalDate } from "../../clock";
 import { queueOfferEmails, queueOfferWithdrawnEmail } from "./portal.emails";
 import { assertOwnOrganisation, ownOrganisationId } from "./portal.rules";
 
@@ -62,9 +61,7 @@ export async function assertPartnerSuccessor(db: Database, scope: Scope, success
 /** A new colleague at the partner's own organisation: the person and their job, in the caller's transaction. */
 export async function addColleague(db: Tx, scope: Scope, input: AddContactInput, meta: Meta): Promise<PersonSummary> {
   const organisationId = ownOrganisationId(scope);
-  const person = await createPerson(db, scope.regionId, { name: input.name, email: input.email ?? null, phone: input.phone ?? null, lawfulBasis: "legitimate_interest", optOut: false }, meta);
-  await addAffiliation(db, scope.regionId, person.id, { organisationId, role: input.role ?? null, isPrimary: input.isPrimary, startDate: toLocalDate(meta.now) }, meta);
-  return person;
+  return addContact(db, scope.regionId, organisationId, input, meta);
 }
 
 /**
