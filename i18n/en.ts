@@ -525,6 +525,8 @@ export const en: Messages = {
     ownerChanged: "{name} became account holder",
     by: "by {name}",
     with: "with {names}",
+    viaEmail: "by email",
+    viaCalendar: "from a calendar invitation",
   },  attention: {
     title: "Needs attention",
     intro: "Relationships that are cooling or cold, the most important first: strategic partners before regular and occasional ones, and within those whoever has waited longest.",

@@ -541,6 +541,8 @@ export const nl = {
     ownerChanged: "{name} werd accounthouder",
     by: "door {name}",
     with: "met {names}",
+    viaEmail: "via e-mail",
+    viaCalendar: "uit agenda-uitnodiging",
   },  attention: {
     title: "Aandacht nodig",
     intro: "Relaties die afkoelen of koud zijn, de belangrijkste eerst: strategische partners voor reguliere en incidentele, en daarbinnen wie het langst wacht.",
