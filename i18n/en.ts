@@ -835,7 +835,7 @@ export const en: Messages = {
     addNeverLog: "Add to the list",
     neverLogAdded: "{pattern} is on your list: mail with this address is not logged.",
     neverLogRemoved: "The address was taken off your list.",
-    removeNeverLog: "Take {pattern} off the list",
+    removeNeverLog: "Remove {pattern}",
     noNeverLog: "Your list is empty.",
     dropped: "held back {count}×",
     regionNeverLog: "For the whole region also: {patterns}.",

@@ -851,7 +851,7 @@ export const nl = {
     addNeverLog: "Toevoegen aan de lijst",
     neverLogAdded: "{pattern} staat op uw lijst: mail met dit adres wordt niet vastgelegd.",
     neverLogRemoved: "Het adres is van uw lijst gehaald.",
-    removeNeverLog: "{pattern} van de lijst halen",
+    removeNeverLog: "{pattern} verwijderen",
     noNeverLog: "Uw lijst is leeg.",
     dropped: "{count}× tegengehouden",
     regionNeverLog: "Voor de hele regio geldt ook: {patterns}.",

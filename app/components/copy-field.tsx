@@ -2,7 +2,7 @@ import { useEffect, useId, useState } from "react";
 import { useT } from "../utils/i18n";
 
 /**
- * A value to copy (an address): a read-only field that selects itself, and, once the page runs
+ * A value to copy (an address): a read-only field that selects itself when focused, and, once the page runs
  * JavaScript and the browser offers the clipboard, a button that copies it. Without JavaScript the
  * field alone remains, selectable as any text.
  */
@@ -28,7 +28,8 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
     <div className="field copy-field">
       <label htmlFor={id}>{label}</label>
       <div className="copy-field-row">
-        <input id={id} type="text" readOnly value={value} spellCheck={false} data-testid={testId} onFocus={(event) => event.currentTarget.select()} />
+        {/* A text area, so a long address wraps on a phone instead of hiding its end. */}
+        <textarea id={id} readOnly value={value} rows={2} spellCheck={false} autoCapitalize="off" data-testid={testId} onFocus={(event) => event.currentTarget.select()} />
         {canCopy ? (
           <button type="button" className="button button-quiet" onClick={copy}>
             {t("mailLogging.copy")}

@@ -352,7 +352,8 @@ function MailLoggingSection({ mailLogging, email, data }: { mailLogging: MailLog
       {regenerated?.success ? <Alert tone="success">{regenerated.success}</Alert> : null}
       {regenerated?.formError ? <Alert tone="error">{regenerated.formError}</Alert> : null}
       <CopyField label={t("mailLogging.address")} value={mailLogging.address} testId="logging-address" />
-      <details className="mail-logging-regenerate">
+      {/* Closed again once the new address is there. */}
+      <details className="mail-logging-regenerate" key={mailLogging.address}>
         <summary>{t("mailLogging.newAddress")}</summary>
         <p>{t("mailLogging.newAddressWarning")}</p>
         <Form method="post">
@@ -386,7 +387,8 @@ function MailLoggingSection({ mailLogging, email, data }: { mailLogging: MailLog
       ) : (
         <p>{t("mailLogging.noSenders")}</p>
       )}
-      <Form method="post" noValidate className="mail-logging-add" aria-labelledby="mail-senders">
+      {/* Keyed by the list, so the field is empty again once an address is added. */}
+      <Form method="post" noValidate className="mail-logging-add" aria-labelledby="mail-senders" key={`senders-${mailLogging.senders.length}`}>
         <input type="hidden" name="intent" value="add-sender-address" />
         <TextField label={t("mailLogging.senderEmail")} name="email" type="email" autoComplete="email" required maxLength={254} error={senderAdded?.fields?.email} />
         <button type="submit" className="button">{t("mailLogging.addSender")}</button>
@@ -404,7 +406,7 @@ function MailLoggingSection({ mailLogging, email, data }: { mailLogging: MailLog
             <li key={entry.id}>
               <span className="mail-logging-entry">
                 {entry.pattern}
-                {entry.droppedCount ? <span className="field-hint"> · {t("mailLogging.dropped", { count: entry.droppedCount })}</span> : null}
+                {entry.droppedCount ? <span className="mail-logging-region"> · {t("mailLogging.dropped", { count: entry.droppedCount })}</span> : null}
               </span>
               <Form method="post">
                 <input type="hidden" name="neverLogId" value={entry.id} />
@@ -418,8 +420,8 @@ function MailLoggingSection({ mailLogging, email, data }: { mailLogging: MailLog
       ) : (
         <p>{t("mailLogging.noNeverLog")}</p>
       )}
-      {mailLogging.regionNeverLog.length ? <p className="field-hint">{t("mailLogging.regionNeverLog", { patterns: mailLogging.regionNeverLog.join(", ") })}</p> : null}
-      <Form method="post" noValidate className="mail-logging-add" aria-labelledby="mail-never-log">
+      {mailLogging.regionNeverLog.length ? <p className="mail-logging-region">{t("mailLogging.regionNeverLog", { patterns: mailLogging.regionNeverLog.join(", ") })}</p> : null}
+      <Form method="post" noValidate className="mail-logging-add" aria-labelledby="mail-never-log" key={`never-log-${mailLogging.neverLog.length}`}>
         <input type="hidden" name="intent" value="add-never-log" />
         <TextField label={t("mailLogging.neverLogPattern")} hint={t("mailLogging.neverLogHint")} name="pattern" required minLength={3} maxLength={254} autoComplete="off" error={neverLogAdded?.fields?.pattern} />
         <button type="submit" className="button">{t("mailLogging.addNeverLog")}</button>
