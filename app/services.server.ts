@@ -114,6 +114,17 @@ export { scopeOf } from "../server/auth/current-user";
 export { toLocalDate } from "../server/clock";
 export { invitePartnerUser, listPartnerUsers } from "../server/domains/partner-users/partner-users.service";
 export { createFeed, getFeedStatus, revokeFeed } from "../server/domains/feeds/feeds.service";
+// Email capture on the profile: the logging address, further sender addresses, the user's never-log list.
+export {
+  addSenderAddress,
+  confirmSenderAddress,
+  findSenderAddressConfirmation,
+  listSenderAddresses,
+  loggingAddressOf,
+  regenerateLoggingAddress,
+  removeSenderAddress,
+} from "../server/domains/mail-capture/mail-capture.addresses";
+export { addNeverLog, listNeverLog, removeNeverLog } from "../server/domains/mail-capture/mail-capture.settings";
 export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../calendar/school-year";
 export { AppError } from "../server/errors";
 export { parseInput, translateFields, validationFailed } from "../server/validation";

@@ -28,6 +28,7 @@ import { connectDatabaseServer } from "../server/db/connect";
 import { createDatabase, type Database } from "../server/db/database";
 import { startServer } from "../server/index";
 import { createUser } from "../server/domains/users/users.service";
+import { addNeverLog } from "../server/domains/mail-capture/mail-capture.settings";
 import { DEMO_PASSWORD } from "../db/seed/demo";
 import { launchBrowser } from "../tests/support/browser";
 
@@ -246,6 +247,75 @@ const LOOKS: Look[] = [
   { name: "reset-password", as: null, path: async (db) => `/reset-password/${await linkToken(db, SPARE.forgot, "password_reset")}` },
   { name: "reset-password-invalid", as: null, path: "/reset-password/dit-is-geen-geldige-link" },
   { name: "invitation", as: null, path: async (db) => `/invitation/${await linkToken(db, SPARE.invited, "invitation")}` },
+  // Email capture on the profile (issue 16): the logging address, further sender addresses, the never-log list.
+  {
+    name: "mail-profile-lists",
+    as: "accounthouder",
+    path: "/profile",
+    then: async ({ page, db }) => {
+      await senderLink(db, "fatima.prive@thuis.example", { confirmed: true });
+      await senderLink(db, "f.elamrani@tweede-school.example");
+      const user = await db.selectFrom("users").select(["id", "region_id"]).where("email", "=", ACCOUNTS.accounthouder).executeTakeFirstOrThrow();
+      const admin = await db.selectFrom("users").select("id").where("email", "=", ACCOUNTS.admin).executeTakeFirstOrThrow();
+      const meta = { actor: null, now: new Date() };
+      await addNeverLog(db, { regionId: user.region_id, userId: user.id, role: "accounthouder", organisationId: null }, { pattern: "vakbond.example", forRegion: false }, meta);
+      await addNeverLog(db, { regionId: user.region_id, userId: user.id, role: "accounthouder", organisationId: null }, { pattern: "dr.jansen@huisartsen-oldenzaal.example", forRegion: false }, meta);
+      await addNeverLog(db, { regionId: user.region_id, userId: admin.id, role: "admin", organisationId: null }, { pattern: "arbodienst.example", forRegion: true }, meta);
+      await page.reload();
+    },
+  },
+  {
+    name: "mail-sender-refused",
+    as: "accounthouder",
+    path: "/profile",
+    then: async ({ page }) => {
+      const form = page.locator("form", { has: page.locator('input[name="intent"][value="add-sender-address"]') });
+      await form.getByLabel("E-mailadres").fill("geen-adres");
+      await submit(page, form.getByRole("button"));
+    },
+  },
+  {
+    name: "mail-never-log-refused",
+    as: "accounthouder",
+    path: "/profile",
+    then: async ({ page }) => {
+      const form = page.locator("form", { has: page.locator('input[name="intent"][value="add-never-log"]') });
+      await form.getByLabel("E-mailadres of domein").fill("geen domein");
+      await submit(page, form.getByRole("button"));
+    },
+  },
+  { name: "mail-regenerate-asked", as: "penvoerder", path: "/profile", then: async ({ page }) => page.getByText("Nieuw adres maken…").click() },
+  {
+    name: "mail-regenerated",
+    as: "penvoerder",
+    path: "/profile",
+    then: async ({ page }) => {
+      await page.getByText("Nieuw adres maken…").click();
+      await submit(page, page.getByRole("button", { name: "Ja, maak een nieuw adres" }));
+    },
+  },
+  { name: "mail-confirm", as: null, path: async (db) => `/profile/mail-addresses/confirm/${await senderLink(db, "fatima@prive-mail.example")}` },
+  {
+    name: "mail-confirmed",
+    as: null,
+    path: async (db) => `/profile/mail-addresses/confirm/${await senderLink(db, "fatima@prive-mail.example")}`,
+    then: async ({ page }) => submit(page, page.getByRole("button", { name: "Adres bevestigen" })),
+  },
+  { name: "mail-confirm-expired", as: "accounthouder", path: async (db) => `/profile/mail-addresses/confirm/${await senderLink(db, "fatima@oud-adres.example", { expired: true })}` },
+  { name: "mail-confirm-invalid", as: null, path: "/profile/mail-addresses/confirm/dit-is-geen-geldige-link" },
+  {
+    name: "mail-timeline",
+    as: "accounthouder",
+    path: async (db) => {
+      // The two most recent contact moments of one organisation, as if they had come from a mail and an invitation.
+      const latest = await db.selectFrom("interactions").select("organisation_id").where("archived_at", "is", null).orderBy("date", "desc").executeTakeFirstOrThrow();
+      const moments = await db.selectFrom("interactions").select("id").where("organisation_id", "=", latest.organisation_id).where("archived_at", "is", null).orderBy("date", "desc").limit(2).execute();
+      for (const [index, moment] of moments.entries()) {
+        await db.updateTable("interactions").set(index === 0 ? { kind: "email", source: "email" } : { kind: "meeting", source: "calendar" }).where("id", "=", moment.id).execute();
+      }
+      return `/organisations/${latest.organisation_id}#timeline`;
+    },
+  },
 ];
 
 async function main() {
@@ -345,6 +415,27 @@ async function linkToken(db: Database, email: string, purpose: "invitation" | "p
   const token = generateSecret();
   const now = new Date();
   await db.insertInto("user_tokens").values({ user_id: await userId(db, email), purpose, token_hash: hashSecret(token), expires_at: new Date(now.getTime() + 3_600_000), created_at: now }).execute();
+  return token;
+}
+
+/**
+ * A confirmation link for a further sender address of the demo account holder, as the mail carries
+ * (pending, expired, or the address already confirmed).
+ */
+async function senderLink(db: Database, email: string, options: { expired?: boolean; confirmed?: boolean } = {}) {
+  const user = await db.selectFrom("users").select(["id", "region_id"]).where("email", "=", ACCOUNTS.accounthouder).executeTakeFirstOrThrow();
+  const token = generateSecret();
+  const now = new Date();
+  const pending = {
+    confirmed_at: options.confirmed ? now : null,
+    confirmation_hash: options.confirmed ? null : hashSecret(token),
+    confirmation_expires_at: options.confirmed ? null : new Date(now.getTime() + (options.expired ? -1 : 7) * 86_400_000),
+  };
+  await db
+    .insertInto("mail_sender_addresses")
+    .values({ region_id: user.region_id, user_id: user.id, email, created_at: now, ...pending })
+    .onConflict((oc) => oc.columns(["user_id", "email"]).doUpdateSet(pending))
+    .execute();
   return token;
 }
 

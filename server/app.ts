@@ -65,7 +65,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     await next();
     if (!c.req.path.startsWith("/build/")) {
       log.info("request", {
-        requestId: c.get("requestId"), method: c.req.method, path: c.req.path, status: c.res.status,
+        requestId: c.get("requestId"), method: c.req.method, path: loggedPath(c.req.path), status: c.res.status,
         ms: Math.round(performance.now() - started), userId: c.get("user")?.id,
       });
     }
@@ -300,8 +300,19 @@ function unavailablePage(c: Context<HonoEnv>, log: AppServices["log"]) {
   return c.text("Schakel kan de database even niet bereiken. Probeer het over een paar seconden opnieuw. / Schakel cannot reach its database; please try again in a few seconds.", 503);
 }
 
-/** Pages about an account before (or other than) the signed-in one: served outside any region scope. */
-const ACCOUNT_PAGES = /^\/(sign-in|sign-in\/code|forgot-password|reset-password\/[^/]+|invitation\/[^/]+|setup)\/?$/;
+/**
+ * Pages about an account before (or other than) the signed-in one: served outside any region scope.
+ * A sender address's confirmation link is one: whoever reads that mailbox opens it, signed in or not.
+ */
+const ACCOUNT_PAGES = /^\/(sign-in|sign-in\/code|forgot-password|reset-password\/[^/]+|invitation\/[^/]+|profile\/mail-addresses\/confirm\/[^/]+|setup)\/?$/;
+
+/** Pages whose address holds a single-use link's secret: the access log keeps the path without it. */
+const LINK_TOKEN_PATHS = /^(\/(?:reset-password|invitation|profile\/mail-addresses\/confirm))\/[^/]+/;
+
+/** The path as the access log writes it: a link's token is replaced by "…". */
+export function loggedPath(path: string): string {
+  return path.replace(LINK_TOKEN_PATHS, "$1/…");
+}
 
 /** What a user who must still set up two-factor sign-in may reach. */
 const TWO_FACTOR_SETUP_PATHS = /^(\/profile\/two-factor\/?|\/sign-out\/?|\/healthz|\/build\/.*|\/[^/]+\.(ico|png|svg|css|txt|webmanifest))$/;

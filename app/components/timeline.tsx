@@ -4,7 +4,7 @@ import { formatDay, useLocale, useT } from "../utils/i18n";
 // As loader data the moment `at` arrives as a string; distributed so each kind keeps its fields.
 type TimelineEntry = TimelineItem extends infer T ? (T extends TimelineItem ? Omit<T, "at"> & { at: string | Date | null } : never) : never;
 
-/** The organisation's history, newest first: contact moments, people who came and went, owner changes. */
+/** The organisation's history, newest first: contact moments (saying when one came from a mail or an invitation), people who came and went, owner changes. */
 export function Timeline({ items }: { items: TimelineEntry[] }) {
   const t = useT();
   const locale = useLocale();
@@ -21,6 +21,7 @@ export function Timeline({ items }: { items: TimelineEntry[] }) {
                 <strong>{t(`interactions.kinds.${item.kind}`)}</strong>
                 {item.userName ? <> {t("timeline.by", { name: item.userName })}</> : null}
                 {item.personNames.length ? <> {t("timeline.with", { names: item.personNames.join(", ") })}</> : null}
+                {item.source !== "manual" ? <> <span className="badge timeline-source">{t(item.source === "email" ? "timeline.viaEmail" : "timeline.viaCalendar")}</span></> : null}
                 <br />
                 {item.summary}
               </>

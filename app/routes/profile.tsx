@@ -2,6 +2,9 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import {
+  addNeverLog,
+  addSenderAddress,
+  AppError,
   changePassword,
   limitCurrentPasswordCheck,
   createFeed,
@@ -10,8 +13,14 @@ import {
   getDigestPreferences,
   getFeedStatus,
   listApiTokens,
+  listNeverLog,
+  listSenderAddresses,
   listSessions,
+  loggingAddressOf,
   mintApiToken,
+  regenerateLoggingAddress,
+  removeNeverLog,
+  removeSenderAddress,
   revokeAllApiTokens,
   revokeApiToken,
   revokeFeed,
@@ -23,11 +32,13 @@ import {
 } from "../services.server";
 
 import { DigestPreferencesInput } from "../../server/domains/digest/digest.schemas";
+import { NeverLogInput, SenderAddressInput } from "../../server/domains/mail-capture/mail-capture.schemas";
 import { ChangePasswordInput, LocaleInput } from "../../server/domains/users/users.schemas";
+import { CopyField } from "../components/copy-field";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
-import { requireUser } from "../utils/auth.server";
+import { requireRole, requireUser } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
 
@@ -41,6 +52,14 @@ const CreateTokenInput = z.object({ name: z.string().trim().min(1).max(100), pas
 const RevokeTokenInput = z.object({ tokenId: z.uuid() });
 const FeedInput = z.object({ owner: z.enum(["user", "region"]) });
 const EndSessionInput = z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) });
+/** On the profile a user keeps their own never-log list; the region's is the admin's settings page. */
+const OwnNeverLogInput = NeverLogInput.pick({ pattern: true });
+const RemoveSenderAddressInput = z.object({ senderAddressId: z.uuid() });
+const RemoveNeverLogInput = z.object({ neverLogId: z.uuid() });
+
+/** Staff log mail; a partner user has no logging address and none of its forms (issue 16). */
+const STAFF = ["admin", "penvoerder", "accounthouder"] as const;
+const MAIL_INTENTS = new Set(["regenerate-logging-address", "add-sender-address", "remove-sender-address", "add-never-log", "remove-never-log"]);
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -52,6 +71,21 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     regionFeed: user.role === "admin" ? await getFeedStatus(context.db, scopeOf(user), { kind: "region" }) : undefined,
     sessions: await listSessions(context.db, user.id, context.sessionId, context.clock.now()),
     twoFactor: await twoFactorStatus(context.db, user.id),
+    mailLogging: await mailLoggingOf(context, user),
+  };
+}
+
+/** The user's logging address (made on first use), further sender addresses and never-log lists; null for a partner. */
+async function mailLoggingOf(context: LoaderFunctionArgs["context"], user: ReturnType<typeof requireUser>) {
+  const address = await loggingAddressOf(context.db, user, { domain: context.config.inboundMail.domain, now: context.clock.now() });
+  if (!address) return null;
+  const scope = scopeOf(user);
+  const [senders, neverLog] = await Promise.all([listSenderAddresses(context.db, scope), listNeverLog(context.db, scope)]);
+  return {
+    address,
+    senders,
+    neverLog: neverLog.filter((entry) => !entry.forRegion),
+    regionNeverLog: neverLog.filter((entry) => entry.forRegion).map((entry) => entry.pattern),
   };
 }
 
@@ -62,6 +96,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = formData.get("intent");
   const now = context.clock.now();
+  if (typeof intent === "string" && MAIL_INTENTS.has(intent)) requireRole(context, request, ...STAFF);
   try {
     if (intent === "locale") {
       const { locale } = parseForm(LocaleInput, formData, user.locale);
@@ -114,6 +149,37 @@ export async function action({ context, request }: ActionFunctionArgs) {
       const t = translator(user.locale);
       return json<ActionData>({ intent, success: t("sessions.endedOthers", { count }), notice: tokens ? t("sessions.tokensRevoked", { count: tokens }) : undefined });
     }
+    if (intent === "regenerate-logging-address") {
+      const domain = context.config.inboundMail.domain;
+      await runChange(context, user, ({ trx, scope, meta }) => regenerateLoggingAddress(trx, scope, { ...meta, domain }));
+      return json<ActionData>({ intent, success: translator(user.locale)("mailLogging.regenerated") });
+    }
+    if (intent === "add-sender-address") {
+      const { email } = parseForm(SenderAddressInput, formData, user.locale);
+      const added = await runChange(context, user, ({ trx, scope, meta }) => addSenderAddress(trx, scope, email, meta));
+      const t = translator(user.locale);
+      return json<ActionData>({ intent, success: added.confirmedAt ? t("mailLogging.senderAlreadyConfirmed", { email: added.email }) : t("mailLogging.senderAdded", { email: added.email }) });
+    }
+    if (intent === "remove-sender-address") {
+      const { senderAddressId } = parseForm(RemoveSenderAddressInput, formData, user.locale);
+      await runChange(context, user, ({ trx, scope, meta }) => removeSenderAddress(trx, scope, senderAddressId, meta));
+      return json<ActionData>({ intent, success: translator(user.locale)("mailLogging.senderRemoved") });
+    }
+    if (intent === "add-never-log") {
+      const { pattern } = parseForm(OwnNeverLogInput, formData, user.locale);
+      const entry = await runChange(context, user, ({ trx, scope, meta }) => addNeverLog(trx, scope, { pattern, forRegion: false }, meta));
+      return json<ActionData>({ intent, success: translator(user.locale)("mailLogging.neverLogAdded", { pattern: entry.pattern }) });
+    }
+    if (intent === "remove-never-log") {
+      const { neverLogId } = parseForm(RemoveNeverLogInput, formData, user.locale);
+      await runChange(context, user, async ({ trx, scope, meta }) => {
+        // Only the user's own entries: the region's list is kept on the admin's settings page.
+        const own = (await listNeverLog(trx, scope)).some((entry) => entry.id === neverLogId && !entry.forRegion);
+        if (!own) throw new AppError("NOT_FOUND", "Never-log entry not found");
+        await removeNeverLog(trx, scope, neverLogId, meta);
+      });
+      return json<ActionData>({ intent, success: translator(user.locale)("mailLogging.neverLogRemoved") });
+    }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });
   } catch (error) {
     const response = formError(error, user.locale);
@@ -124,7 +190,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function ProfilePage() {
   const t = useT();
   const locale = useLocale();
-  const { user, tokens, digest, feed, regionFeed, sessions, twoFactor } = useLoaderData<typeof loader>();
+  const { user, tokens, digest, feed, regionFeed, sessions, twoFactor, mailLogging } = useLoaderData<typeof loader>();
   const data = useActionData<ActionData>();
   return (
     <div className="page">
@@ -164,6 +230,7 @@ export default function ProfilePage() {
             </>
           ) : null}
         </section>
+        {mailLogging ? <MailLoggingSection mailLogging={mailLogging} email={user.email} data={data} /> : null}
         <section className="card" aria-labelledby="security">
           <h2 id="security">{t("twoFactor.security")}</h2>
           <h3>{t("twoFactor.title")}</h3>
@@ -221,7 +288,7 @@ export default function ProfilePage() {
             </Alert>
           ) : null}
           {data?.intent === "revoke-token" && data.success ? <Alert tone="success">{data.success}</Alert> : null}
-          {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
+          {data?.formError && !MAIL_INTENTS.has(data.intent ?? "") ? <Alert tone="error">{data.formError}</Alert> : null}
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="create-token" />
             <TextField label={t("profile.tokenName")} name="name" required maxLength={100} error={data?.intent === "create-token" ? data.fields?.name : undefined} />
@@ -261,6 +328,105 @@ export default function ProfilePage() {
         </section>
       </div>
     </div>
+  );
+}
+
+type MailLogging = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["mailLogging"]>;
+
+/**
+ * "E-mail registreren": the personal logging address to put in BCC or forward to, with a copy button
+ * and a way to replace it; the further addresses the user sends from; the user's never-log list.
+ */
+function MailLoggingSection({ mailLogging, email, data }: { mailLogging: MailLogging; email: string; data: ActionData | undefined }) {
+  const t = useT();
+  const mine = (intent: string) => (data?.intent === intent ? data : undefined);
+  const regenerated = mine("regenerate-logging-address");
+  const senderAdded = mine("add-sender-address");
+  const senderRemoved = mine("remove-sender-address");
+  const neverLogAdded = mine("add-never-log");
+  const neverLogRemoved = mine("remove-never-log");
+  return (
+    <section className="card mail-logging" aria-labelledby="mail-logging">
+      <h2 id="mail-logging">{t("mailLogging.title")}</h2>
+      <p className="lead">{t("mailLogging.intro")}</p>
+      {regenerated?.success ? <Alert tone="success">{regenerated.success}</Alert> : null}
+      {regenerated?.formError ? <Alert tone="error">{regenerated.formError}</Alert> : null}
+      <CopyField label={t("mailLogging.address")} value={mailLogging.address} testId="logging-address" />
+      {/* Closed again once the new address is there. */}
+      <details className="mail-logging-regenerate" key={mailLogging.address}>
+        <summary>{t("mailLogging.newAddress")}</summary>
+        <p>{t("mailLogging.newAddressWarning")}</p>
+        <Form method="post">
+          <button type="submit" name="intent" value="regenerate-logging-address" className="button button-danger">{t("mailLogging.newAddressConfirm")}</button>
+        </Form>
+      </details>
+
+      <h3 id="mail-senders">{t("mailLogging.senders")}</h3>
+      <p>{t("mailLogging.sendersIntro", { email })}</p>
+      {senderAdded?.success ? <Alert tone="success">{senderAdded.success}</Alert> : null}
+      {senderAdded?.formError ? <Alert tone="error">{senderAdded.formError}</Alert> : null}
+      {senderRemoved?.success ? <Alert tone="success">{senderRemoved.success}</Alert> : null}
+      {senderRemoved?.formError ? <Alert tone="error">{senderRemoved.formError}</Alert> : null}
+      {mailLogging.senders.length ? (
+        <ul className="plain-list mail-logging-list">
+          {mailLogging.senders.map((sender) => (
+            <li key={sender.id}>
+              <span className="mail-logging-entry">
+                {sender.email}{" "}
+                <span className={sender.confirmedAt ? "badge badge-success" : "badge"}>{t(sender.confirmedAt ? "mailLogging.senderConfirmed" : "mailLogging.senderPending")}</span>
+              </span>
+              <Form method="post">
+                <input type="hidden" name="senderAddressId" value={sender.id} />
+                <button type="submit" name="intent" value="remove-sender-address" className="button button-small button-quiet" aria-label={t("mailLogging.removeSender", { email: sender.email })}>
+                  {t("mailLogging.remove")}
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t("mailLogging.noSenders")}</p>
+      )}
+      {/* Keyed by the list, so the field is empty again once an address is added. */}
+      <Form method="post" noValidate className="mail-logging-add" aria-labelledby="mail-senders" key={`senders-${mailLogging.senders.length}`}>
+        <input type="hidden" name="intent" value="add-sender-address" />
+        <TextField label={t("mailLogging.senderEmail")} name="email" type="email" autoComplete="email" required maxLength={254} error={senderAdded?.fields?.email} />
+        <button type="submit" className="button">{t("mailLogging.addSender")}</button>
+      </Form>
+
+      <h3 id="mail-never-log">{t("mailLogging.neverLog")}</h3>
+      <p>{t("mailLogging.neverLogIntro")}</p>
+      {neverLogAdded?.success ? <Alert tone="success">{neverLogAdded.success}</Alert> : null}
+      {neverLogAdded?.formError ? <Alert tone="error">{neverLogAdded.formError}</Alert> : null}
+      {neverLogRemoved?.success ? <Alert tone="success">{neverLogRemoved.success}</Alert> : null}
+      {neverLogRemoved?.formError ? <Alert tone="error">{neverLogRemoved.formError}</Alert> : null}
+      {mailLogging.neverLog.length ? (
+        <ul className="plain-list mail-logging-list">
+          {mailLogging.neverLog.map((entry) => (
+            <li key={entry.id}>
+              <span className="mail-logging-entry">
+                {entry.pattern}
+                {entry.droppedCount ? <span className="mail-logging-region"> · {t("mailLogging.dropped", { count: entry.droppedCount })}</span> : null}
+              </span>
+              <Form method="post">
+                <input type="hidden" name="neverLogId" value={entry.id} />
+                <button type="submit" name="intent" value="remove-never-log" className="button button-small button-quiet" aria-label={t("mailLogging.removeNeverLog", { pattern: entry.pattern })}>
+                  {t("mailLogging.remove")}
+                </button>
+              </Form>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t("mailLogging.noNeverLog")}</p>
+      )}
+      {mailLogging.regionNeverLog.length ? <p className="mail-logging-region">{t("mailLogging.regionNeverLog", { patterns: mailLogging.regionNeverLog.join(", ") })}</p> : null}
+      <Form method="post" noValidate className="mail-logging-add" aria-labelledby="mail-never-log" key={`never-log-${mailLogging.neverLog.length}`}>
+        <input type="hidden" name="intent" value="add-never-log" />
+        <TextField label={t("mailLogging.neverLogPattern")} hint={t("mailLogging.neverLogHint")} name="pattern" required minLength={3} maxLength={254} autoComplete="off" error={neverLogAdded?.fields?.pattern} />
+        <button type="submit" className="button">{t("mailLogging.addNeverLog")}</button>
+      </Form>
+    </section>
   );
 }
 

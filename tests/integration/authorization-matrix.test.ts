@@ -248,6 +248,9 @@ const PAGES: Record<string, Entry> = {
   "POST /portal/offer": { allow: ["partner"] },
   "GET /profile": { allow: EVERYONE },
   "POST /profile": { allow: EVERYONE },
+  // The confirmation link of a further sender address: the token is the proof, not the session (an unknown one: 200 "does not work", its button 404).
+  "GET /profile/mail-addresses/confirm/:token": { params: { token: "token" }, allow: "public", answers: { admin: 200, penvoerder: 200, accounthouder: 200, partner: 200, signedOut: 200 } },
+  "POST /profile/mail-addresses/confirm/:token": { params: { token: "token" }, allow: "public", answers: { admin: 404, penvoerder: 404, accounthouder: 404, partner: 404, signedOut: 404 }, wellFormed: () => ({ intent: "confirm" }) },
   "GET /profile/two-factor": { allow: EVERYONE },
   "POST /profile/two-factor": { allow: EVERYONE },
   "GET /reports": { allow: STAFF, refused: 404, ok: { redirect: "/reports/2026-2027" } },
@@ -656,14 +659,20 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
       body: method === "GET" || method === "DELETE" ? undefined : JSON.stringify(body),
     });
 
-  /** A page as the role's browser opens it, with a session of its own per check (a check may sign out). */
+  /**
+   * A page as the role's browser opens it, with a session of its own per check (a check may sign out)
+   * and an address of its own: the link pages share a limit per client address, which all the checks
+   * from one address would use up.
+   */
+  let browsers = 0;
   const asPage = async (role: Role, method: string, path: string, fields: Record<string, unknown>) => {
     const jar = new CookieJar();
+    const ip = `2001:db8::${(++browsers).toString(16)}`;
     if (role !== "signedOut") {
       const cookie = await app.services.sessions.create(userIds[role], { ip: null, userAgent: "matrix", secure: false });
       jar.set("schakel_session", /=([^;]*)/.exec(cookie)![1]!);
     }
-    return method === "GET" ? app.get(path, { jar }) : app.postForm(path, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])), { jar });
+    return method === "GET" ? app.get(path, { jar, ip }) : app.postForm(path, Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)])), { jar, ip });
   };
 
   // A budget for the school year the routes name, in both regions, so reading it is not "none set".

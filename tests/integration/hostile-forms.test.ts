@@ -65,8 +65,11 @@ const FORM_ROUTES: Record<string, FormRoute> = {
       "create-feed": "a calendar feed address is made on the button alone",
       "revoke-feed": "revoking the feed takes no input but the button",
       "end-other-sessions": "signing out everywhere else takes no input but the button; it also revokes the API tokens and emails the owner (api-token-recovery.test.ts)",
+      "regenerate-logging-address": "a new logging address is made on the button alone, after its warning (that is what it is for)",
     },
   },
+  // Fuzzed with a link that is no link: a real one is confirmed by its button alone, whatever else is sent (mail-capture-pages.test.ts).
+  "/profile/mail-addresses/confirm/:token": { as: "signedOut" },
   "/profile/two-factor": { as: "admin", exemptIntents: { regenerate: "new recovery codes are made on the button alone (that is what it is for)" } },
   "/reset-password/:token": { as: "signedOut" },
   "/setup": { as: "signedOut" },

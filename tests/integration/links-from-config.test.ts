@@ -274,6 +274,7 @@ describe("every email Schakel queues links only to the configured address, whate
           (h) => api("/activities", "POST", { type: "internship", title: `Stage ${Math.random()}`, status: "offered", startDate: "2027-02-01", organisationIds: [w.own.id] }, w.partnerToken, h),
           // Email capture: a further sender address gets a confirmation link.
           async (h) => api("/me/sender-addresses", "POST", { email: `tweede-${Math.random()}@prive.example` }, await adminToken, h),
+          (h) => web.postForm("/profile", { intent: "add-sender-address", email: `derde-${Math.random()}@prive.example` }, { jar: adminJar, headers: h }),
         ];
         for (const trigger of triggers) {
           const before = (await outbox(t)).length;

@@ -7,6 +7,7 @@ import { currentRegionScope, inThisRegionScope, runInRegionScope, runOutsideRegi
 import { CookieJar, createTestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { sendRequestedPasswordResets } from "../../server/domains/users/users.service";
+import { addSenderAddress } from "../../server/domains/mail-capture/mail-capture.addresses";
 import { makeRegion, makeUser, makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
 
 // Two regions of the national generator at a tiny size: every core table has rows of both.
@@ -277,6 +278,18 @@ describe("account pages about someone else's account, opened in a browser signed
     const chosen = await app.postForm(link, { password: "another fine passphrase", confirm: "another fine passphrase" }, { jar: jarOfA });
     expect(chosen.status).toBe(302);
     expect(chosen.headers.get("location")).toBe("/sign-in?passwordSet=1");
+  });
+
+  it("confirms a sender address of a user of another region (the link finds its address by the token, not by who is signed in)", async () => {
+    const userOfB = await makeUser(t.db, { regionId: regionB, role: "accounthouder" });
+    await addSenderAddress(t.db, { regionId: regionB, userId: userOfB.id, role: "accounthouder", organisationId: null }, "b.prive@thuis.example", { actor: null, now: TEST_NOW, appUrl: app.appUrl });
+    const link = /http:\/\/schakel\.test(\/profile\/mail-addresses\/confirm\/[\w-]+)/.exec(
+      (await t.db.selectFrom("email_outbox").select("text").where("to_address", "=", "b.prive@thuis.example").executeTakeFirstOrThrow()).text,
+    )![1]!;
+    expect(await (await app.get(link, { jar: jarOfA })).text()).toContain("Bevestig dat b.prive@thuis.example uw adres is.");
+    expect((await app.postForm(link, { intent: "confirm" }, { jar: jarOfA })).status).toBe(200);
+    const row = await t.db.selectFrom("mail_sender_addresses").select(["confirmed_at", "user_id"]).where("email", "=", "b.prive@thuis.example").executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ user_id: userOfB.id, confirmed_at: expect.any(Date) });
   });
 
   it("refuses to invite an email address a user of another region already has, with the same field error as before", async () => {

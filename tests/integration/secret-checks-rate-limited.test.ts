@@ -8,7 +8,7 @@ import * as lockout from "../../server/auth/second-factor-lockout";
 /**
  * The class test of issue 14, item 8: every handler that checks a secret someone could guess goes
  * through a rate limiter. Walked from the code: each call of a function that checks a password,
- * a two-factor or recovery code, or a reset or invitation link, and then each caller of a function
+ * a two-factor or recovery code, or a reset, invitation or sender-address link, and then each caller of a function
  * that makes such a call, up to a function that takes a limit. A request handler (a page's loader or
  * action, an API handler) reached without one fails the test, naming it, as does a function nobody
  * calls. A new unthrottled check — minting a token with the password, a new API endpoint that
@@ -20,7 +20,7 @@ import * as lockout from "../../server/auth/second-factor-lockout";
  */
 
 /** The functions that compare what someone typed with a secret. */
-const SECRET_CHECKS = ["verifyPassword", "checkSecondFactor", "totpStep", "findUserByToken"];
+const SECRET_CHECKS = ["verifyPassword", "checkSecondFactor", "totpStep", "findUserByToken", "findSenderAddressConfirmation", "confirmSenderAddress"];
 
 /** Taking one of these is going through a rate limiter. Each must exist in the limit modules. */
 const LIMITERS = [
@@ -160,6 +160,8 @@ describe("every check of a secret someone could guess goes through a rate limit"
       "app/routes/reset-password.$token.tsx action",
       "app/routes/invitation.$token.tsx loader",
       "app/routes/invitation.$token.tsx action",
+      "app/routes/profile_.mail-addresses.confirm.$token.tsx loader",
+      "app/routes/profile_.mail-addresses.confirm.$token.tsx action",
     ]) {
       expect(places, place).toContain(place);
     }

@@ -55,7 +55,7 @@ export const LoggedInteractionResponse = InteractionResponse.extend({ task: Task
 const timelineBase = { date: CalendarDay, at: Timestamp.nullable(), id: z.uuid() };
 /** One line of an organisation's timeline. */
 export const TimelineItemResponse = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("interaction"), ...timelineBase, kind: z.enum(INTERACTION_KINDS), summary: z.string(), userName: z.string().nullable(), personNames: z.array(z.string()) }),
+  z.object({ type: z.literal("interaction"), ...timelineBase, kind: z.enum(INTERACTION_KINDS), summary: z.string(), userName: z.string().nullable(), personNames: z.array(z.string()), source: z.enum(INTERACTION_SOURCES) }),
   z.object({ type: z.literal("affiliation_started"), ...timelineBase, personId: z.uuid(), personName: z.string(), role: z.string().nullable(), byPartner: z.string().nullable() }),
   z.object({ type: z.literal("affiliation_ended"), ...timelineBase, personId: z.uuid(), personName: z.string(), role: z.string().nullable(), endReason: z.enum(END_REASONS).nullable(), byPartner: z.string().nullable() }),
   z.object({ type: z.literal("owner_changed"), ...timelineBase, userId: z.uuid(), userName: z.string() }),

@@ -45,7 +45,8 @@ export type LogInteraction = {
 };
 
 export type TimelineItem =
-  | { type: "interaction"; date: string; at: Date | null; id: string; kind: InteractionKind; summary: string; userName: string | null; personNames: string[] }
+  // `source`: typed by hand, or logged from a mail or a meeting invitation (issue 16).
+  | { type: "interaction"; date: string; at: Date | null; id: string; kind: InteractionKind; summary: string; userName: string | null; personNames: string[]; source: InteractionSource }
   // `byPartner`: the partner user who recorded it through the portal (null when the school's staff did).
   | { type: "affiliation_started"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null; byPartner: string | null }
   | { type: "affiliation_ended"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null; endReason: EndReason | null; byPartner: string | null }
@@ -171,6 +172,7 @@ type TimelineRow = {
   person_names: string[] | null;
   role: string | null;
   end_reason: EndReason | null;
+  source: InteractionSource | null;
 };
 
 /** The name of the partner user whose portal change wrote the job's audit entry `action` (jobs keep no author of their own). */
@@ -188,19 +190,19 @@ export async function getTimeline(db: Database, scope: Scope, organisationId: st
       select 'interaction' as type, i.date, i.created_at as at, i.id, i.kind, i.summary, i.user_id, u.name as user_name,
              null::uuid as person_id, null::text as person_name,
              coalesce((select array_agg(p.name order by p.name) from interaction_people ip join people p on p.id = ip.person_id where ip.interaction_id = i.id), '{}'::text[]) as person_names,
-             null::text as role, null::text as end_reason
+             null::text as role, null::text as end_reason, i.source::text as source
         from interactions i left join users u on u.id = i.user_id
        where i.organisation_id = ${organisation.id} and i.region_id = ${scope.regionId} and i.archived_at is null
       union all
-      select 'affiliation_started', a.start_date, a.created_at, a.id, null, null, null, ${partnerActor("affiliation.start")}, p.id, p.name, null, a.role, null
+      select 'affiliation_started', a.start_date, a.created_at, a.id, null, null, null, ${partnerActor("affiliation.start")}, p.id, p.name, null, a.role, null, null
         from affiliations a join people p on p.id = a.person_id
        where a.organisation_id = ${organisation.id} and a.region_id = ${scope.regionId}
       union all
-      select 'affiliation_ended', a.end_date, a.ended_at, a.id, null, null, null, ${partnerActor("affiliation.end")}, p.id, p.name, null, a.role, a.end_reason
+      select 'affiliation_ended', a.end_date, a.ended_at, a.id, null, null, null, ${partnerActor("affiliation.end")}, p.id, p.name, null, a.role, a.end_reason, null
         from affiliations a join people p on p.id = a.person_id
        where a.organisation_id = ${organisation.id} and a.region_id = ${scope.regionId} and a.end_date is not null
       union all
-      select 'owner_changed', (h.started_at at time zone 'Europe/Amsterdam')::date, h.started_at, h.id, null, null, h.user_id, u.name, null, null, null, null, null
+      select 'owner_changed', (h.started_at at time zone 'Europe/Amsterdam')::date, h.started_at, h.id, null, null, h.user_id, u.name, null, null, null, null, null, null
         from account_holder_periods h join users u on u.id = h.user_id
        where h.organisation_id = ${organisation.id} and h.region_id = ${scope.regionId}
     ) timeline
@@ -214,7 +216,7 @@ function toTimelineItem(row: TimelineRow): TimelineItem {
   const base = { date: row.date, at: row.at, id: row.id };
   switch (row.type) {
     case "interaction":
-      return { type: row.type, ...base, kind: row.kind as InteractionKind, summary: row.summary ?? "", userName: row.user_name, personNames: row.person_names ?? [] };
+      return { type: row.type, ...base, kind: row.kind as InteractionKind, summary: row.summary ?? "", userName: row.user_name, personNames: row.person_names ?? [], source: row.source ?? "manual" };
     case "affiliation_started":
       return { type: row.type, ...base, personId: row.person_id ?? "", personName: row.person_name ?? "", role: row.role, byPartner: row.user_name };
     case "affiliation_ended":

@@ -152,6 +152,23 @@ export async function addSenderAddress(db: Database, scope: Scope, email: string
 }
 
 /**
+ * What a confirmation link is for, without using it: the address and whether the link has expired,
+ * or null for an unknown or used one (a used link's hash is gone). The confirmation page shows it
+ * before the owner presses the button, so a mail scanner following the link confirms nothing
+ * (decision 115). The page calling it must take a rate limit first, as for confirmSenderAddress.
+ */
+export async function findSenderAddressConfirmation(db: Database, token: string, now: Date): Promise<{ email: string; expired: boolean } | null> {
+  if (!token || token.length > 200) return null;
+  const row = await db
+    .selectFrom("mail_sender_addresses")
+    .select(["email", "confirmation_expires_at"])
+    .where("confirmation_hash", "=", hashSecret(token))
+    .executeTakeFirst();
+  if (!row) return null;
+  return { email: row.email, expired: !row.confirmation_expires_at || row.confirmation_expires_at <= now };
+}
+
+/**
  * Confirms the address whose emailed link holds `token` (valid for 7 days, once). Returns the
  * confirmed address and its user, or null for an unknown, used or expired link. The page calling it
  * must take a rate limit first (limitLinkTokenCheck), as every link check does.
