@@ -324,9 +324,9 @@ async function main() {
   mkdirSync(OUT_DIR, { recursive: true });
 
   // The embedded PostgreSQL of DATA_DIR, shared by the server and the setups here.
-  const base = readConfig({ ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", NODE_ENV: "production" });
+  const base = readConfig({ INBOUND_SMTP_PORT: "off", ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", NODE_ENV: "production" });
   const database = await connectDatabaseServer(base, () => {});
-  const config = readConfig({ ...process.env, DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", NODE_ENV: "production" });
+  const config = readConfig({ INBOUND_SMTP_PORT: "off", ...process.env, DATABASE_URL: database.url, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", NODE_ENV: "production" });
   const server = await startServer(config);
   const db = createDatabase(database.url, { max: 3 });
   const browser = await launchBrowser();
