@@ -6,7 +6,7 @@
 export { changeMetaOf, runChange, runSystemChange } from "../server/change";
 export { listApiTokens, mintApiToken, revokeAllApiTokens, revokeApiToken } from "../server/auth/api-tokens";
 export { signIn } from "../server/auth/sign-in";
-export { limitCurrentPasswordCheck, limitEnrolmentCodeCheck, limitLinkTokenCheck } from "../server/auth/rate-limit";
+export { limitConfirmationMail, limitCurrentPasswordCheck, limitEnrolmentCodeCheck, limitLinkTokenCheck } from "../server/auth/rate-limit";
 export { endOtherSessions, endSession, listSessions } from "../server/auth/sessions";
 export { erasePerson, exportPerson, regionRetention, setRegionRetention, type PersonExport } from "../server/domains/privacy/privacy.service";
 export {

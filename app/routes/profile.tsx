@@ -6,6 +6,7 @@ import {
   addSenderAddress,
   AppError,
   changePassword,
+  limitConfirmationMail,
   limitCurrentPasswordCheck,
   createFeed,
   endOtherSessions,
@@ -156,6 +157,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "add-sender-address") {
       const { email } = parseForm(SenderAddressInput, formData, user.locale);
+      await limitConfirmationMail(context.db, user.id, context.clock.now());
       const added = await runChange(context, user, ({ trx, scope, meta }) => addSenderAddress(trx, scope, email, meta));
       const t = translator(user.locale);
       return json<ActionData>({ intent, success: added.confirmedAt ? t("mailLogging.senderAlreadyConfirmed", { email: added.email }) : t("mailLogging.senderAdded", { email: added.email }) });

@@ -147,6 +147,7 @@ export const SECRET_LIMITS = {
   resetPerEmail: { capacity: 3, perSeconds: 60 * 60 },
   resetPerAddress: { capacity: 20, perSeconds: 60 * 60 },
   linkPerAddress: { capacity: 30, perSeconds: 10 * 60 },
+  confirmationMailPerUser: { capacity: 5, perSeconds: 60 * 60 },
 } as const satisfies Record<string, BucketLimit>;
 
 /** Before the current password of a signed-in account is checked. */
@@ -160,6 +161,13 @@ export const limitEnrolmentCodeCheck = (db: Database, userId: string, now: Date)
 /** Before a reset or invitation link's token is looked up, per client address. */
 export const limitLinkTokenCheck = (db: Database, ip: string, now: Date) =>
   requireToken(db, `link:${ip}`, SECRET_LIMITS.linkPerAddress, now, { message: "Too many links tried from this address; wait and try again" });
+
+/**
+ * Before a confirmation mail goes to an address a user says is theirs (email capture's sender
+ * addresses): a few an hour per user, so Schakel cannot be made to mail strangers at will.
+ */
+export const limitConfirmationMail = (db: Database, userId: string, now: Date) =>
+  requireToken(db, `confirmation-mail:${userId}`, SECRET_LIMITS.confirmationMailPerUser, now, { message: "Too many confirmation mails asked for; wait and try again" });
 
 /**
  * A "forgot password" request: a few per typed address and per client address an hour. Keyed on

@@ -120,4 +120,14 @@ describe("mail relayed over HTTP to /api/v1/inbound/mail", () => {
       expect(row.body ?? "").not.toContain("Jan Jansen");
     }
   });
+
+  it("mails at most five confirmation links an hour for one user, so Schakel cannot be made to mail strangers at will", async () => {
+    const add = (i: number) => call("/api/v1/me/sender-addresses", { method: "POST", token: holder.token, body: JSON.stringify({ email: `adres-${i}@vreemde.example` }) });
+    for (let i = 0; i < 5; i++) expect((await add(i)).status).toBe(201);
+    const sixth = await add(5);
+    expect(sixth.status).toBe(429);
+    expect(Number(sixth.headers.get("retry-after"))).toBeGreaterThan(0);
+    const mails = await t.db.selectFrom("email_outbox").select("to_address").where("to_address", "like", "%@vreemde.example").execute();
+    expect(mails).toHaveLength(5);
+  });
 });

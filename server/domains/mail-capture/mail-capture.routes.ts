@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Role } from "../../../db/schema";
 import { scopeOf } from "../../auth/current-user";
+import { limitConfirmationMail } from "../../auth/rate-limit";
 import { runChange } from "../../change";
 import { apiUser, requireApiRole } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
@@ -92,6 +93,8 @@ declareRoute(
   },
   async (c) => {
     const { email } = c.req.valid("json");
+    const services = c.get("services");
+    await limitConfirmationMail(services.db, apiUser(c).id, services.clock.now());
     return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => addSenderAddress(trx, scope, email, meta)), 201);
   },
 );
