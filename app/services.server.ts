@@ -128,3 +128,12 @@ export {
   listOrganisationAgreements,
   updateAgreement,
 } from "../server/domains/agreements/agreements.service";
+export { countInbox, discardInboxItem, getInboxItem, linkInboxItem, listInbox, suggestOrganisationsFor } from "../server/domains/mail-capture/mail-capture.service";
+export {
+  addNeverLog,
+  getMailCaptureSettings,
+  listNeverLog,
+  removeNeverLog,
+  rotateInboundSecret,
+  setMailRetention,
+} from "../server/domains/mail-capture/mail-capture.settings";

@@ -50,6 +50,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/commitments/in-kind": { as: "admin" },
   "/commitments/new": { as: "admin" },
   "/forgot-password": { as: "signedOut" },
+  "/inbox": { as: "admin", exemptIntents: { discard: "discarding a waiting mail takes no input but the button (and its item's id)" } },
   "/imports/organisations": { as: "admin" },
   "/imports/organisations/:id": { as: "admin", exemptIntents: { commit: "committing the staged import takes no input but the button: the uploaded file is the input (tested below)" } },
   "/invitation/:token": { as: "signedOut" },
