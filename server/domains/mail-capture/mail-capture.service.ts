@@ -483,7 +483,7 @@ export async function suggestOrganisationsFor(db: Database, scope: Scope, item: 
           and (a.end_date is null or a.end_date > ${options.today}::date)
           and lower(split_part(p.email, '@', 2)) = any(${domains}::text[])
       )
-      or regexp_replace(regexp_replace(lower(coalesce(o.website, '')), '^([a-z]+://)?(www[.])?', ''), '[/:?#].*$', '') = any(${domains}::text[])
+      or substring(lower(o.website) from '^(?:[a-z]+://)?(?:www[.])?([^/:?#]+)') = any(${domains}::text[])
     )
     order by o.name limit ${options.limit}`.execute(db);
   return rows;
