@@ -40,6 +40,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/activities/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable from the archive)" } },
   "/activities/new": { as: "admin" },
   "/admin/health": { as: "admin" },
+  "/admin/mail": { as: "admin", exemptIntents: { "rotate-secret": "a new inbound secret is made on the button alone (that is what it is for), and is audited" } },
   "/admin/users": { as: "admin", exemptIntents: { "two-factor-requirement": "its one field is a checkbox: every submission is a valid choice (unticked: not required), and is audited" } },
   "/admin/users/:id/handover": { as: "admin" },
   "/agreements/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button" } },
