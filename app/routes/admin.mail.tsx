@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { z } from "zod";
 import { MAIL_RETENTIONS } from "../../db/schema";
 import { MailRetentionInput, NeverLogInput } from "../../server/domains/mail-capture/mail-capture.schemas";
@@ -82,6 +83,11 @@ export default function MailSettingsPage() {
   const retentionErrors = errorsOf("retention");
   const neverLogErrors = errorsOf("add-never-log");
   const secret = data?.intent === "rotate-secret" ? data.secret : undefined;
+  const addForm = useRef<HTMLFormElement>(null);
+  // After an entry is added (or was listed already) the field is ready for the next one.
+  useEffect(() => {
+    if (data?.intent === "add-never-log" && data.success) addForm.current?.reset();
+  }, [data]);
 
   return (
     <div className="page mail-settings">
@@ -117,43 +123,35 @@ export default function MailSettingsPage() {
         <h2 id="never-log">{t("mailSettings.neverLog")}</h2>
         <p className="lead">{t("mailSettings.neverLogIntro")}</p>
         {entries.length ? (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t("mailSettings.entry")}</th>
-                  <th>{t("mailSettings.dropped")}</th>
-                  <th>{t("mailSettings.since")}</th>
-                  <th><span className="visually-hidden">{t("common.actions")}</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((entry) => (
-                  <tr key={entry.id}>
-                    <td className="never-log-pattern">{entry.pattern}</td>
-                    <td>{entry.droppedCount === 1 ? t("mailSettings.droppedOne") : t("mailSettings.droppedCount", { count: entry.droppedCount })}</td>
-                    <td>{formatDay(entry.since, locale)}</td>
-                    <td>
-                      <Form method="post">
-                        <input type="hidden" name="intent" value="remove-never-log" />
-                        <input type="hidden" name="entryId" value={entry.id} />
-                        <input type="hidden" name="pattern" value={entry.pattern} />
-                        <button type="submit" className="button button-danger button-small" disabled={busy} aria-label={t("mailSettings.removeLabel", { pattern: entry.pattern })}>
-                          {t("mailSettings.remove")}
-                        </button>
-                      </Form>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ul className="never-log-list">
+            {entries.map((entry) => (
+              <li key={entry.id} className="never-log-entry">
+                <span className="choice-text">
+                  <strong className="never-log-pattern">{entry.pattern}</strong>
+                  <span className="choice-meta">
+                    {t("mailSettings.entryMeta", {
+                      dropped: entry.droppedCount === 1 ? t("mailSettings.droppedOne") : t("mailSettings.droppedCount", { count: entry.droppedCount }),
+                      date: formatDay(entry.since, locale),
+                    })}
+                  </span>
+                </span>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="remove-never-log" />
+                  <input type="hidden" name="entryId" value={entry.id} />
+                  <input type="hidden" name="pattern" value={entry.pattern} />
+                  <button type="submit" className="button button-danger button-small" disabled={busy} aria-label={t("mailSettings.removeLabel", { pattern: entry.pattern })}>
+                    {t("mailSettings.remove")}
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
         ) : (
           <p>{t("mailSettings.none")}</p>
         )}
         <div className="card section-form">
           {neverLogErrors?.formError ? <Alert tone="error">{neverLogErrors.formError}</Alert> : null}
-          <Form method="post" noValidate key={`never-log-${entries.length}`} className="quick-log-search">
+          <Form method="post" noValidate ref={addForm} className="quick-log-search">
             <input type="hidden" name="intent" value="add-never-log" />
             <TextField label={t("mailSettings.pattern")} name="pattern" hint={t("mailSettings.patternHint")} maxLength={254} autoComplete="off" required
               defaultValue={neverLogErrors?.values?.pattern ?? ""} error={neverLogErrors?.fields?.pattern} />
@@ -190,7 +188,7 @@ export default function MailSettingsPage() {
         )}
         <Form method="post">
           <input type="hidden" name="intent" value="rotate-secret" />
-          <button type="submit" className={hasInboundSecret || secret ? "button button-secondary" : "button"} disabled={busy}>
+          <button type="submit" className={hasInboundSecret || secret ? "button button-quiet" : "button"} disabled={busy}>
             {hasInboundSecret || secret ? t("mailSettings.rotateReplace") : t("mailSettings.rotate")}
           </button>
         </Form>

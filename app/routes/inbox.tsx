@@ -155,7 +155,7 @@ export default function InboxPage() {
               <InboxCard key={item.id} item={item} selected={item.id === selectedId} result={result?.itemId === item.id && !result.saved ? result : undefined} />
             ))}
           </ul>
-          {nextCursor ? <p><Link className="button button-secondary" to={`?cursor=${nextCursor}`}>{t("inbox.more")}</Link></p> : null}
+          {nextCursor ? <p><Link className="button button-quiet" to={`?cursor=${nextCursor}`}>{t("inbox.more")}</Link></p> : null}
         </>
       )}
     </div>
@@ -171,8 +171,10 @@ function InboxCard({ item, selected, result }: { item: Item; selected: boolean; 
   const busy = navigation.state !== "idle" && navigation.formData?.get("itemId") === item.id;
   const subject = item.subject ?? t("inbox.noSubject");
   const headingId = `item-${item.id}-subject`;
-  const from = item.fromAddress ? (item.fromName ? `${item.fromName} <${item.fromAddress}>` : item.fromAddress) : null;
-  const others = item.participants.filter((address) => address !== item.fromAddress);
+  // Mail the user sent is about whom it went to; a forward or an invitation about whom it came from.
+  const sent = item.kind === "sent";
+  const from = !sent && item.fromAddress ? (item.fromName ? `${item.fromName} <${item.fromAddress}>` : item.fromAddress) : null;
+  const others = item.participants.filter((address) => sent || address !== item.fromAddress);
   const reason = item.reason ? (REASONS[item.reason] ? t(REASONS[item.reason]!) : item.reason) : null;
   return (
     <li id={`item-${item.id}`} className={`card inbox-item${selected ? " inbox-item-open" : ""}`} aria-labelledby={headingId}>
@@ -190,7 +192,7 @@ function InboxCard({ item, selected, result }: { item: Item; selected: boolean; 
         </div>
         {others.length ? (
           <div>
-            <dt>{t("inbox.others")}</dt>
+            <dt>{sent ? t("inbox.to") : t("inbox.others")}</dt>
             <dd>{others.join(", ")}</dd>
           </div>
         ) : null}
@@ -222,7 +224,7 @@ function InboxCard({ item, selected, result }: { item: Item; selected: boolean; 
           <Form method="post" action="/inbox">
             <input type="hidden" name="intent" value="discard" />
             <input type="hidden" name="itemId" value={item.id} />
-            <button type="submit" className="button button-secondary" disabled={busy} aria-label={t("inbox.discardLabel", { subject })}>{t("inbox.discard")}</button>
+            <button type="submit" className="button button-quiet" disabled={busy} aria-label={t("inbox.discardLabel", { subject })}>{t("inbox.discard")}</button>
           </Form>
         </div>
       )}
@@ -280,7 +282,7 @@ function LinkSteps({ item, result, busy }: { item: Item; result: ActionResult | 
   if (!choosing) return null;
   const choice = (organisation: Choice, meta: string) => (
     <li key={organisation.id}>
-      <Link className="choice" to={`?item=${item.id}&organisation=${organisation.id}${anchor}`} aria-label={t("inbox.chooseLabel", { name: organisation.name })}>
+      <Link className="choice" to={`?item=${item.id}&organisation=${organisation.id}${anchor}`}>
         <span className="choice-text">
           <strong>{organisation.name}</strong>
           {meta ? <span className="choice-meta">{meta}</span> : null}
@@ -296,7 +298,7 @@ function LinkSteps({ item, result, busy }: { item: Item; result: ActionResult | 
       <Form method="get" action="/inbox" className="quick-log-search" role="search">
         <input type="hidden" name="item" value={item.id} />
         <TextField label={t("inbox.search")} name="q" type="search" defaultValue={choosing.q} autoComplete="off" />
-        <button type="submit" className="button button-secondary">{t("inbox.find")}</button>
+        <button type="submit" className="button button-quiet">{t("inbox.find")}</button>
       </Form>
       {choosing.suggested.length ? (
         <>
