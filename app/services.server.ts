@@ -124,7 +124,6 @@ export {
   regenerateLoggingAddress,
   removeSenderAddress,
 } from "../server/domains/mail-capture/mail-capture.addresses";
-export { addNeverLog, listNeverLog, removeNeverLog } from "../server/domains/mail-capture/mail-capture.settings";
 export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../calendar/school-year";
 export { AppError } from "../server/errors";
 export { parseInput, translateFields, validationFailed } from "../server/validation";
@@ -139,3 +138,12 @@ export {
   listOrganisationAgreements,
   updateAgreement,
 } from "../server/domains/agreements/agreements.service";
+export { countInbox, discardInboxItem, getInboxItem, linkInboxItem, listInbox, suggestOrganisationsFor } from "../server/domains/mail-capture/mail-capture.service";
+export {
+  addNeverLog,
+  getMailCaptureSettings,
+  listNeverLog,
+  removeNeverLog,
+  rotateInboundSecret,
+  setMailRetention,
+} from "../server/domains/mail-capture/mail-capture.settings";

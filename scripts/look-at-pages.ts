@@ -29,6 +29,8 @@ import { createDatabase, type Database } from "../server/db/database";
 import { startServer } from "../server/index";
 import { createUser } from "../server/domains/users/users.service";
 import { addNeverLog } from "../server/domains/mail-capture/mail-capture.settings";
+import { loggingAddressOf } from "../server/domains/mail-capture/mail-capture.addresses";
+import { ingestMessage } from "../server/domains/mail-capture/mail-capture.service";
 import { DEMO_PASSWORD } from "../db/seed/demo";
 import { launchBrowser } from "../tests/support/browser";
 
@@ -153,6 +155,49 @@ const LOOKS: Look[] = [
       await form.locator('input[name="password"]').fill("een-lang-nieuw-wachtwoord");
       await form.locator('input[name="confirm"]').fill("een-ander-nieuw-wachtwoord");
       await submit(page, form.getByRole("button"));
+    },
+  },
+  // "Te koppelen": first with nothing waiting, then with a mail to an unknown address (its domain a demo company's website).
+  {
+    name: "inbox-empty",
+    as: "accounthouder",
+    path: async (db) => {
+      await db.updateTable("inbound_messages").set({ status: "discarded" }).where("user_id", "=", await userId(db, ACCOUNTS.accounthouder)).where("status", "=", "unmatched").execute();
+      return "/inbox";
+    },
+  },
+  { name: "inbox-item", as: "accounthouder", path: async (db) => (await unmatchedMail(db), "/inbox") },
+  { name: "inbox-choose", as: "accounthouder", path: async (db) => `/inbox?item=${(await unmatchedMail(db)).itemId}` },
+  {
+    name: "inbox-confirm",
+    as: "accounthouder",
+    path: async (db) => {
+      const { itemId, organisationId } = await unmatchedMail(db);
+      return `/inbox?item=${itemId}&organisation=${organisationId}`;
+    },
+  },
+  {
+    name: "inbox-confirm-error",
+    as: "accounthouder",
+    path: async (db) => {
+      const { itemId, organisationId } = await unmatchedMail(db);
+      return `/inbox?item=${itemId}&organisation=${organisationId}`;
+    },
+    then: async ({ page }) => {
+      await page.getByLabel("Naam", { exact: true }).fill("");
+      await page.getByLabel("E-mailadres", { exact: true }).fill("geen adres");
+      await submit(page, page.getByRole("button", { name: "Koppelen", exact: true }));
+    },
+  },
+  { name: "admin-mail", as: "admin", path: "/admin/mail" },
+  {
+    name: "admin-mail-secret",
+    as: "admin",
+    path: "/admin/mail",
+    then: async ({ page }) => {
+      await page.getByLabel("E-mailadres of domein").fill("vakbond.example");
+      await submit(page, page.getByRole("button", { name: "Toevoegen" }));
+      await submit(page, page.getByRole("button", { name: /geheim maken/i }));
     },
   },
   { name: "outbox", as: "admin", path: "/admin/outbox" },
@@ -408,6 +453,50 @@ async function submit(page: Page, button: ReturnType<Page["getByRole"]>) {
 
 async function userId(db: Database, email: string) {
   return (await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow()).id;
+}
+
+/**
+ * A mail the demo account holder sent to someone Schakel does not know, with her logging address in
+ * the bcc, as the SMTP listener hands it on: it waits in her "Te koppelen" list. The addressee's
+ * domain is a demo company's website, so that company is suggested.
+ */
+async function unmatchedMail(db: Database): Promise<{ itemId: string; organisationId: string }> {
+  const user = await db.selectFrom("users").select(["id", "region_id", "role", "email"]).where("email", "=", ACCOUNTS.accounthouder).executeTakeFirstOrThrow();
+  const recipient = (await loggingAddressOf(db, { id: user.id, regionId: user.region_id, role: user.role }, { domain: "schakel.localhost", now: new Date() }))!;
+  const company = await db.selectFrom("organisations").select(["id", "website"]).where("region_id", "=", user.region_id).where("website", "is not", null).where("archived_at", "is", null).orderBy("name").executeTakeFirstOrThrow();
+  const domain = new URL(/^https?:/.test(company.website!) ? company.website! : `https://${company.website}`).hostname.replace(/^www\./, "");
+  const boundary = "look-at-pages";
+  const raw = Buffer.from([
+    `From: Demo Accounthouder <${user.email}>`,
+    `To: Mieke van der Berg-Jansen <mieke.van.der.berg-jansen@${domain}>`,
+    `Cc: planning@${domain}`,
+    "Subject: Gastles installatietechniek in het voorjaar: wie komt er en wanneer?",
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <look-${Date.now()}-${Math.random().toString(36).slice(2)}@sto-twente.demo>`,
+    "MIME-Version: 1.0",
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    "",
+    `--${boundary}`,
+    "Content-Type: text/plain; charset=utf-8",
+    "",
+    "Dag Mieke,",
+    "",
+    "Leuk dat jullie in maart een gastles willen geven aan de derdejaars van het Assink. Zullen we dinsdag 10 maart om 10:30 uur afspreken? Ik stuur het lesplan mee.",
+    "",
+    "Met vriendelijke groet,",
+    "Demo",
+    `--${boundary}`,
+    'Content-Type: application/pdf; name="lesplan-gastles-installatietechniek-voorjaar.pdf"',
+    'Content-Disposition: attachment; filename="lesplan-gastles-installatietechniek-voorjaar.pdf"',
+    "Content-Transfer-Encoding: base64",
+    "",
+    Buffer.from("%PDF-1.4\n%%EOF\n").toString("base64"),
+    `--${boundary}--`,
+    "",
+  ].join("\r\n"));
+  const outcome = await ingestMessage(db, { recipient, envelopeFrom: user.email, raw, via: "smtp" }, { now: new Date(), trustedAuthservIds: [] });
+  if (outcome.status !== "unmatched" || !outcome.inboundMessageId) throw new Error(`The look's mail was ${outcome.status}: ${outcome.reason ?? ""}`);
+  return { itemId: outcome.inboundMessageId, organisationId: company.id };
 }
 
 /** A single-use link of `purpose` for `email`, as the reset and invitation emails carry. */

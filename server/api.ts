@@ -20,6 +20,7 @@ import { cofinancingApi } from "./domains/cofinancing/cofinancing.routes";
 import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
 import { inboundMailApi } from "./domains/mail-capture/inbound-mail.routes";
 import { inboxApi, senderAddressesApi } from "./domains/mail-capture/mail-capture.routes";
+import { regionMailApi } from "./domains/mail-capture/mail-settings.routes";
 
 /**
  * /api/v1: JSON in and out, one error shape, every route behind authentication but the contract
@@ -58,6 +59,7 @@ export function createApi() {
   api.route("/me", meApi);
   api.route("/region/security", regionSecurityApi);
   api.route("/region/privacy", regionPrivacyApi);
+  api.route("/region/mail", regionMailApi);
   api.route("/inbox", inboxApi);
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   api.openAPIRegistry.registerComponent("securitySchemes", "inboundSecret", { type: "http", scheme: "bearer", description: "The region's inbound mail secret (POST /inbound/mail only)" });

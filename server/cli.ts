@@ -13,6 +13,8 @@ import { migrateToLatest } from "./db/migrate";
 import { AppError } from "./errors";
 import { backupDatabase, restoreIntoEmptyDatabase } from "./domains/backup/backup.service";
 import { backfillHealthHistory, recomputeHealth } from "./domains/health/health.service";
+import { INBOUND_MAIL_PATH } from "./domains/mail-capture/inbound-mail.routes";
+import { issueInboundSecret } from "./domains/mail-capture/mail-capture.settings";
 import { schoolYearStart } from "../calendar/school-year";
 import { CreateRegionInput } from "./domains/regions/regions.schemas";
 import { createRegion, findRegionBySlug } from "./domains/regions/regions.service";
@@ -208,6 +210,24 @@ health
       return { ...outcome, milliseconds: Math.round(performance.now() - started) };
     });
     console.log(`Recomputed ${result.organisations} organisations in ${result.milliseconds} ms: ${result.changed} changed state, ${result.tasksCreated} follow-up tasks created.`);
+  });
+
+const mail = program.command("mail").description("email capture");
+mail
+  .command("secret")
+  .description("make a new inbound mail secret for a region; prints it (shown once) on the last line; the previous one stops working")
+  .requiredOption("--region <slug>", "the region's slug")
+  .action(async (options: { region: string }) => {
+    const config = readConfig();
+    const { secret } = await withDatabase(config, async (services) => {
+      const found = await findRegionBySlug(services.db, options.region);
+      if (!found) throw new AppError("NOT_FOUND", `No region with slug "${options.region}"`);
+      return runSystemChange(services, (trx, meta) => issueInboundSecret(trx, found.id, meta));
+    });
+    console.error(`A new inbound mail secret for ${options.region}; it is shown once, and the previous one no longer works.`);
+    console.error(`A mail provider relays each message as: POST ${config.appUrl}${INBOUND_MAIL_PATH}`);
+    console.error("  with the headers  Authorization: Bearer <secret>  and  Content-Type: message/rfc822");
+    console.log(secret);
   });
 
 try {

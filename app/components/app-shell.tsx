@@ -19,6 +19,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
     { to: "/my-partners", label: t("nav.myPartners"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/attention", label: t("nav.attention"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/tasks", label: t("nav.tasks"), roles: ["admin", "penvoerder", "accounthouder"] },
+    { to: "/inbox", label: t("inbox.title"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/activities", label: t("activities.nav"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/commitments", label: t("commitments.title"), roles: ["admin", "penvoerder", "accounthouder"] },
     { to: "/reports", label: t("reports.nav"), roles: ["admin", "penvoerder", "accounthouder"] },
@@ -26,6 +27,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
     { to: "/admin/users", label: t("nav.users"), roles: ["admin"] },
     { to: "/admin/outbox", label: t("nav.outbox"), roles: ["admin"] },
     { to: "/admin/health", label: t("healthSettings.nav"), roles: ["admin"] },
+    { to: "/admin/mail", label: t("mailSettings.title"), roles: ["admin"] },
     { to: "/profile", label: t("nav.profile"), roles: ["admin", "penvoerder", "accounthouder", "partner"] },
   ];
   const visible = user ? items.filter((item) => item.roles.includes(user.role)) : [];

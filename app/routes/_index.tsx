@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { HealthBadge } from "../components/health";
 import { CofinancingProgressChart, forecastSentence } from "../components/cofinancing-charts";
 import { HealthTrendChart } from "../components/health-trend-chart";
-import { cofinancingOverview, getRegion, healthCounts, regionHealthTrend, schoolYearEnd, schoolYearOf, schoolYearStart, scopeOf, toLocalDate } from "../services.server";
+import { cofinancingOverview, countInbox, getRegion, healthCounts, regionHealthTrend, schoolYearEnd, schoolYearOf, schoolYearStart, scopeOf, toLocalDate } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { useLocale, useT } from "../utils/i18n";
 
@@ -19,16 +19,18 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const schoolYear = { from: schoolYearStart(today), to: schoolYearEnd(today) };
   const staff = user.role !== "partner";
   const counts = staff ? await healthCounts(context.db, scopeOf(user), today) : null;
+  // Logged mail waiting in "Te koppelen": linked next to the quick log when there is any.
+  const inboxCount = staff ? await countInbox(context.db, scopeOf(user)) : 0;
   const trend = staff ? await regionHealthTrend(context.db, scopeOf(user), { from: schoolYear.from, to: today }) : [];
   // The programme manager and the penvoerder see the year's co-financing against its target at a glance.
   const cofinancing = user.role === "admin" || user.role === "penvoerder" ? await cofinancingOverview(context.db, scopeOf(user), schoolYearOf(today), context.clock.now()) : null;
-  return { name: user.name, role: user.role, regionName: region.name, counts, trend, schoolYear, cofinancing };
+  return { name: user.name, role: user.role, regionName: region.name, counts, trend, schoolYear, cofinancing, inboxCount };
 }
 
 export default function DashboardPage() {
   const t = useT();
   const locale = useLocale();
-  const { name, role, regionName, counts, trend, schoolYear, cofinancing } = useLoaderData<typeof loader>();
+  const { name, role, regionName, counts, trend, schoolYear, cofinancing, inboxCount } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("dashboard.welcome", { name })}</h1>
@@ -47,6 +49,7 @@ export default function DashboardPage() {
           <p className="actions">
             <Link className="button" to="/attention">{t("dashboard.toAttention", { count: counts.cold + counts.cooling })}</Link>
             <Link className="button button-secondary" to="/log">{t("dashboard.quickLog")}</Link>
+            {inboxCount ? <Link className="button button-secondary" to="/inbox">{t("dashboard.toInbox", { count: inboxCount })}</Link> : null}
           </p>
         </section>
       ) : (

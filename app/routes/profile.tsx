@@ -4,7 +4,6 @@ import { z } from "zod";
 import {
   addNeverLog,
   addSenderAddress,
-  AppError,
   changePassword,
   limitConfirmationMail,
   limitCurrentPasswordCheck,
@@ -174,12 +173,8 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "remove-never-log") {
       const { neverLogId } = parseForm(RemoveNeverLogInput, formData, user.locale);
-      await runChange(context, user, async ({ trx, scope, meta }) => {
-        // Only the user's own entries: the region's list is kept on the admin's settings page.
-        const own = (await listNeverLog(trx, scope)).some((entry) => entry.id === neverLogId && !entry.forRegion);
-        if (!own) throw new AppError("NOT_FOUND", "Never-log entry not found");
-        await removeNeverLog(trx, scope, neverLogId, meta);
-      });
+      // Only the user's own entries: the region's list is kept on the admin's settings page.
+      await runChange(context, user, ({ trx, scope, meta }) => removeNeverLog(trx, scope, neverLogId, meta, "own"));
       return json<ActionData>({ intent, success: translator(user.locale)("mailLogging.neverLogRemoved") });
     }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });

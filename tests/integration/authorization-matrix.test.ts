@@ -32,7 +32,7 @@ type Role = "admin" | "penvoerder" | "accounthouder" | "partner" | "signedOut";
 type Target = "own" | "otherOrg" | "otherRegion";
 type Kind =
   | "organisation" | "person" | "affiliation" | "activity" | "offer" | "commitment" | "realisation" | "document" | "agreement" | "import"
-  | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem";
+  | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem" | "neverLog";
 
 /** Parameters that name no record of a region: the same for everyone. */
 const NOT_RECORDS: readonly Kind[] = ["schoolYear", "figure", "token"];
@@ -164,6 +164,11 @@ const API: Record<string, Entry> = {
   "POST /api/v1/people/:id/restore": { params: { id: "person" }, allow: STAFF, fresh: true, ok: 200 },
   "GET /api/v1/region/privacy": { allow: STAFF },
   "PATCH /api/v1/region/privacy": { allow: ["admin"] },
+  "GET /api/v1/region/mail": { allow: STAFF },
+  "PATCH /api/v1/region/mail": { allow: ["admin"], wellFormed: () => ({ retention: "subject" }) },
+  "GET /api/v1/region/mail/never-log": { allow: ["admin"] },
+  "POST /api/v1/region/mail/never-log": { allow: ["admin"], wellFormed: () => ({ pattern: "vakbond.example" }) },
+  "DELETE /api/v1/region/mail/never-log/:id": { params: { id: "neverLog" }, allow: ["admin"], fresh: true, ok: 204 },
   "GET /api/v1/region/security": { allow: STAFF },
   "PATCH /api/v1/region/security": { allow: ["admin"] },
   // The region's report does not exist for a partner (404, as on the report pages); its own statement does.
@@ -191,6 +196,8 @@ const PAGES: Record<string, Entry> = {
   "POST /activities/:id": { params: { id: "activity" }, allow: ["admin", "accounthouder"], wellFormed: () => ({ intent: "archive" }) },
   "GET /admin/health": { allow: ["admin"] },
   "POST /admin/health": { allow: ["admin"] },
+  "GET /admin/mail": { allow: ["admin"] },
+  "POST /admin/mail": { allow: ["admin"] },
   "GET /admin/outbox": { allow: ["admin"] },
   "GET /admin/outbox/:id": { params: { id: "outbox" }, allow: ["admin"] },
   "GET /admin/users": { allow: ["admin"] },
@@ -221,6 +228,8 @@ const PAGES: Record<string, Entry> = {
   },
   // Public pages: they answer the same to everyone; what guards them is a token or a password, which these checks do not have.
   "POST /forgot-password": { allow: "public", answers: { admin: 400, penvoerder: 400, accounthouder: 400, partner: 400, signedOut: 400 } },
+  "GET /inbox": { allow: STAFF },
+  "POST /inbox": { allow: STAFF },
   "GET /imports/organisations": { allow: ["admin", "accounthouder"] },
   "POST /imports/organisations": { allow: ["admin", "accounthouder"] },
   "GET /imports/organisations/:id": { params: { id: "import" }, allow: ["admin", "accounthouder"] },
@@ -605,6 +614,11 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
           sent_at: new Date("2026-11-20T10:00:00Z"), date: "2026-11-20", created_at: new Date("2026-11-20T10:00:00Z"),
         }).returning("id").executeTakeFirstOrThrow();
         return { inboxItem: item.id };
+      }
+      case "neverLog": {
+        // An entry of the region's never-log list: admins keep it, no route makes one for a fixture.
+        const entry = await db.insertInto("mail_never_log").values({ region_id: at.regionId, user_id: null, pattern: `nooit-${n}.example`, created_at: new Date("2026-11-20T10:00:00Z") }).returning("id").executeTakeFirstOrThrow();
+        return { neverLog: entry.id };
       }
       case "task": {
         const task = await call(at.admin, "POST", "/tasks", { title: `Terugbellen ${n}`, dueDate: "2026-12-01", organisationId: at.organisation });

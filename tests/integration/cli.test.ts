@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../server/auth/secrets";
+import { regionOfInboundSecret } from "../../server/domains/mail-capture/mail-capture.settings";
 import { createTestApp, TEST_APP_URL } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, TEST_NOW } from "../support/factories";
@@ -160,5 +161,29 @@ describe("the command line", () => {
     const response = await api.request("/api/v1/users", { token });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { items: Array<{ email: string }> }).items.map((user) => user.email)).toContain(adminEmail);
+  });
+
+  it("prints a new inbound mail secret on the last line with the webhook address; only its hash is kept, the previous one stops working; an unknown region is one line on stderr", async () => {
+    const [first, unknown] = await Promise.all([schakel("mail", "secret", "--region", regionSlug), schakel("mail", "secret", "--region", "atlantis")]);
+    expect(first.code).toBe(0);
+    const secret = linesOf(first.stdout).at(-1) ?? "";
+    expect(secret).toMatch(/^inb_\S{20,}$/);
+    expect(first.stderr).toContain(`POST ${TEST_APP_URL}/api/v1/inbound/mail`);
+    expect(first.stderr).toContain("Authorization: Bearer <secret>");
+    const region = await t.db.selectFrom("regions").select("id").where("slug", "=", regionSlug).executeTakeFirstOrThrow();
+    expect(await regionOfInboundSecret(t.db, secret)).toBe(region.id);
+
+    const second = await schakel("mail", "secret", "--region", regionSlug);
+    const replacement = linesOf(second.stdout).at(-1) ?? "";
+    expect(replacement).not.toBe(secret);
+    const stored = await t.db.selectFrom("mail_capture_settings").select("inbound_secret_hash").where("region_id", "=", region.id).executeTakeFirstOrThrow();
+    expect(stored.inbound_secret_hash).toBe(hashSecret(replacement));
+    expect(await regionOfInboundSecret(t.db, secret)).toBeNull();
+    const audited = await t.db.selectFrom("audit_log").select("actor_id").where("action", "=", "mail.inbound_secret.rotate").where("region_id", "=", region.id).execute();
+    expect(audited).toEqual([{ actor_id: null }, { actor_id: null }]);
+
+    expect(unknown.code).not.toBe(0);
+    expect(linesOf(unknown.stderr)).toHaveLength(1);
+    expect(unknown.stderr).toContain("atlantis");
   });
 });

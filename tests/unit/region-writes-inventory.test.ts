@@ -73,7 +73,7 @@ const INVENTORY: Record<string, Entry> = {
   "server/domains/mail-capture/mail-capture.service.ts › discardInboxItem › update inbound_messages": { safe: OWN_ROW },
   "server/domains/mail-capture/mail-capture.service.ts › pruneInbox › delete inbound_messages": { safe: "the nightly job deletes unlinked and discarded mail older than 30 days of every region, by age and status alone: the rule is the same in every region, and no logged mail is touched" },
   "server/domains/mail-capture/mail-capture.settings.ts › setMailRetention › upsert (insert's table)": { safe: "upsert keyed by region_id with the caller's region in the inserted row" },
-  "server/domains/mail-capture/mail-capture.settings.ts › rotateInboundSecret › upsert (insert's table)": { safe: "upsert keyed by region_id with the caller's region in the inserted row" },
+  "server/domains/mail-capture/mail-capture.settings.ts › issueInboundSecret › upsert (insert's table)": { safe: "upsert keyed by region_id with the region in the inserted row: the caller's (rotateInboundSecret, admins) or the one the command line names by slug" },
   "server/domains/mail-capture/mail-capture.settings.ts › removeNeverLog › delete mail_never_log": { safe: OWN_ROW },
   "server/domains/mail-capture/mail-capture.settings.ts › countDropped › update mail_never_log": { safe: "rows by ids of a region-scoped select, with `region_id` of the logging address's owner in the statement" },
   "server/domains/activities/activities.service.ts › linkOrganisations › delete activity_organisations": { safe: CHILD },

@@ -66,3 +66,14 @@ export const LinkedInboxItemResponse = z.object({ interaction: InteractionRespon
 
 /** A further address the user logs mail from. */
 export const SenderAddressResponse = z.object({ id: z.uuid(), email: z.string(), confirmedAt: Timestamp.nullable(), createdAt: Timestamp });
+
+/** A region's settings for logged mail (GET/PATCH /region/mail); the inbound secret itself is never shown here. */
+export const MailSettingsResponse = z.object({
+  retention: z.enum(MAIL_RETENTIONS),
+  hasInboundSecret: z.boolean(),
+  inboundSecretCreatedAt: Timestamp.nullable(),
+});
+
+/** An entry of the region's never-log list. */
+export const RegionNeverLogInput = NeverLogInput.pick({ pattern: true });
+export const NeverLogEntryResponse = z.object({ id: z.uuid(), pattern: z.string(), droppedCount: z.number().int(), createdAt: Timestamp });

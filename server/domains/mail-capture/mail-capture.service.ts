@@ -427,6 +427,68 @@ export async function listInbox(db: Database, scope: Scope, page: ListInboxInput
   return { items, nextCursor: rows.length > page.limit ? (items[items.length - 1]?.id ?? null) : null };
 }
 
+/** How many items wait in the user's "Te koppelen" list (the dashboard's link says so). */
+export async function countInbox(db: Database, scope: Scope): Promise<number> {
+  const row = await db
+    .selectFrom("inbound_messages")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("region_id", "=", scope.regionId)
+    .where("user_id", "=", scope.userId)
+    .where("status", "=", "unmatched")
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * One of the user's own items, or null when it has been linked or discarded since (the page that
+ * linked it is shown again); another user's item, or another region's, is not found.
+ */
+export async function getInboxItem(db: Database, scope: Scope, id: string): Promise<InboxItem | null> {
+  const item = await db
+    .selectFrom("inbound_messages")
+    .select([...inboxColumns, "status"])
+    .where("id", "=", id)
+    .where("region_id", "=", scope.regionId)
+    .where("user_id", "=", scope.userId)
+    .where("kind", "<>", "cancellation")
+    .executeTakeFirst();
+  if (!item) throw notFound("Inbox item");
+  if (item.status !== "unmatched") return null;
+  const { status: _status, ...rest } = item;
+  return rest;
+}
+
+/** Mail providers anyone may use: their domain says nothing about the organisation someone works for. */
+const PUBLIC_MAIL_DOMAINS = new Set([
+  "gmail.com", "googlemail.com", "hotmail.com", "hotmail.nl", "outlook.com", "outlook.nl", "live.com", "live.nl", "msn.com", "icloud.com", "me.com",
+  "yahoo.com", "yahoo.nl", "ziggo.nl", "kpnmail.nl", "kpnplanet.nl", "planet.nl", "home.nl", "xs4all.nl", "hetnet.nl", "casema.nl", "upcmail.nl",
+  "chello.nl", "quicknet.nl", "tele2.nl", "online.nl", "telfort.nl", "zeelandnet.nl", "gmx.net", "gmx.com", "proton.me", "protonmail.com",
+]);
+
+/**
+ * The organisations an item probably belongs to, for the "Te koppelen" page: those where someone
+ * with an address at the same domain works now, or whose website is on that domain (public mail
+ * providers such as gmail.com excepted). At most `limit`, by name.
+ */
+export async function suggestOrganisationsFor(db: Database, scope: Scope, item: Pick<InboxItem, "participants" | "fromAddress">, options: { limit: number; today: string }) {
+  const domains = [...new Set([...item.participants, ...(item.fromAddress ? [item.fromAddress] : [])].map((address) => address.split("@")[1]?.toLowerCase() ?? ""))]
+    .filter((domain) => domain.includes(".") && !PUBLIC_MAIL_DOMAINS.has(domain));
+  if (!domains.length) return [];
+  const { rows } = await sql<{ id: string; name: string; city: string | null }>`
+    select o.id, o.name, o.city from organisations o
+    where o.region_id = ${scope.regionId} and o.archived_at is null and (
+      exists (
+        select 1 from affiliations a join people p on p.id = a.person_id
+        where a.organisation_id = o.id and a.region_id = ${scope.regionId} and p.anonymised_at is null and p.archived_at is null
+          and (a.end_date is null or a.end_date > ${options.today}::date)
+          and lower(split_part(p.email, '@', 2)) = any(${domains}::text[])
+      )
+      or substring(lower(o.website) from '^(?:[a-z]+://)?(?:www[.])?([^/:?#]+)') = any(${domains}::text[])
+    )
+    order by o.name limit ${options.limit}`.execute(db);
+  return rows;
+}
+
 async function requireInboxItem(db: Database, scope: Scope, id: string) {
   const item = await db
     .selectFrom("inbound_messages")

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { MailRetention } from "../../../db/schema";
 import type { Actor, Scope } from "../../auth/current-user";
 import { generateSecret, hashSecret } from "../../auth/secrets";
-import type { Database } from "../../db/database";
+import type { Database, Tx } from "../../db/database";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -54,13 +54,21 @@ export async function setMailRetention(db: Database, scope: Scope, retention: Ma
  */
 export async function rotateInboundSecret(db: Database, scope: Scope, meta: Meta): Promise<{ secret: string }> {
   assertAdmin(scope);
+  return issueInboundSecret(db, scope.regionId, meta);
+}
+
+/**
+ * The same for the command line (`schakel mail secret --region SLUG`), which is trusted as the
+ * server's operator and has no user: a new secret for the region, the old one revoked, audited.
+ */
+export async function issueInboundSecret(db: Database, regionId: string, meta: Meta): Promise<{ secret: string }> {
   const secret = `${INBOUND_SECRET_PREFIX}${generateSecret()}`;
   await db
     .insertInto("mail_capture_settings")
-    .values({ region_id: scope.regionId, inbound_secret_hash: hashSecret(secret), inbound_secret_created_at: meta.now, updated_at: meta.now })
+    .values({ region_id: regionId, inbound_secret_hash: hashSecret(secret), inbound_secret_created_at: meta.now, updated_at: meta.now })
     .onConflict((oc) => oc.column("region_id").doUpdateSet({ inbound_secret_hash: hashSecret(secret), inbound_secret_created_at: meta.now, updated_at: meta.now }))
     .execute();
-  await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "mail.inbound_secret.rotate", entityType: "region", entityId: scope.regionId, now: meta.now });
+  await recordAudit(db, { regionId, actorId: meta.actor?.id ?? null, action: "mail.inbound_secret.rotate", entityType: "region", entityId: regionId, now: meta.now });
   return { secret };
 }
 
@@ -103,9 +111,14 @@ export async function addNeverLog(db: Database, scope: Scope, input: NeverLogInp
   return (await listNeverLog(db, scope)).find((entry) => entry.pattern === pattern && entry.forRegion === input.forRegion)!;
 }
 
-export async function removeNeverLog(db: Database, scope: Scope, id: string, meta: Meta): Promise<void> {
+/**
+ * Removes an entry of one list: the region's (admins; the settings page and API) or the user's own
+ * (the profile). An entry of the other list, or a colleague's, is not found.
+ */
+export async function removeNeverLog(db: Tx, scope: Scope, id: string, meta: Meta, list: "region" | "own"): Promise<void> {
   const entry = await db.selectFrom("mail_never_log").select(["id", "user_id"]).where("id", "=", id).where("region_id", "=", scope.regionId).executeTakeFirst();
-  if (!entry || (entry.user_id !== null && entry.user_id !== scope.userId)) throw notFound("Never-log entry");
+  const onList = list === "region" ? entry?.user_id === null : entry?.user_id === scope.userId;
+  if (!entry || !onList) throw notFound("Never-log entry");
   if (entry.user_id === null) assertAdmin(scope);
   await db.deleteFrom("mail_never_log").where("id", "=", id).where("region_id", "=", scope.regionId).execute();
   await recordAudit(db, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "mail.never_log.remove", entityType: "region", entityId: scope.regionId, now: meta.now });
