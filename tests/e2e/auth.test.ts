@@ -39,7 +39,7 @@ describe("signing in and out", () => {
     expect(pathname()).toBe("/");
     await page.getByText("U bent Accounthouder in STO Twente.").waitFor();
     const nav = navigation(page);
-    expect(await nav.getByRole("link").allTextContents()).toEqual(["Overzicht", "Organisaties", "Personen", "Mijn partners", "Aandacht nodig", "Mijn acties", "Activiteiten", "Cofinanciering", "Cijfers", "Zoeken", "Profiel"]);
+    expect(await nav.getByRole("link").allTextContents()).toEqual(["Overzicht", "Organisaties", "Personen", "Mijn partners", "Aandacht nodig", "Mijn acties", "Te koppelen", "Activiteiten", "Cofinanciering", "Cijfers", "Zoeken", "Profiel"]);
     expect(await nav.getByRole("link", { name: "Overzicht" }).getAttribute("aria-current")).toBe("page");
     await page.getByRole("button", { name: "Uitloggen" }).waitFor();
   });

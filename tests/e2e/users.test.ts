@@ -55,7 +55,7 @@ describe("managing users", () => {
     const row = page.getByRole("row").filter({ hasText: "karel.klant@example.nl" });
     await row.getByText("Uitgenodigd").waitFor();
 
-    await navigation(page).getByRole("link", { name: "E-mail" }).click();
+    await navigation(page).getByRole("link", { name: "E-mail", exact: true }).click();
     await page.getByRole("heading", { name: "Uitgaande e-mail" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/admin/outbox");
     await page
@@ -91,7 +91,7 @@ describe("managing users", () => {
       await inviteePage.getByRole("heading", { name: "Welkom, Karel Klant" }).waitFor();
       expect(new URL(inviteePage.url()).pathname).toBe("/");
       await inviteePage.getByText("Karel Klant · Accounthouder").waitFor();
-      expect(await navigation(inviteePage).getByRole("link").allTextContents()).toEqual(["Overzicht", "Organisaties", "Personen", "Mijn partners", "Aandacht nodig", "Mijn acties", "Activiteiten", "Cofinanciering", "Cijfers", "Zoeken", "Profiel"]);
+      expect(await navigation(inviteePage).getByRole("link").allTextContents()).toEqual(["Overzicht", "Organisaties", "Personen", "Mijn partners", "Aandacht nodig", "Mijn acties", "Te koppelen", "Activiteiten", "Cofinanciering", "Cijfers", "Zoeken", "Profiel"]);
 
       await inviteePage.goto(link);
       await inviteePage
