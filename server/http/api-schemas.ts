@@ -6,6 +6,7 @@ import { ERROR_STATUS } from "../errors";
  * an error. Dates travel as ISO 8601 text (a Date's JSON), days as YYYY-MM-DD.
  */
 export const Timestamp = z.iso.datetime({ offset: true });
+/** A calendar day as YYYY-MM-DD (a real date: 2026-02-30 is refused). */
 export const CalendarDay = z.iso.date();
 export const Uuid = z.uuid();
 

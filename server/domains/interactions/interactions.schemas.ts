@@ -1,10 +1,7 @@
 import { z } from "zod";
 import { END_REASONS, INTERACTION_KINDS, INTERACTION_SOURCES } from "../../../db/schema";
-import { Timestamp } from "../../http/api-schemas";
+import { CalendarDay, Timestamp } from "../../http/api-schemas";
 import { TaskResponse } from "../tasks/tasks.schemas";
-
-/** A calendar day as YYYY-MM-DD (a real date: 2026-02-30 is refused). */
-const CalendarDay = z.iso.date();
 
 /** Logging a contact moment. Without `date` the caller fills in today; a next step with a date also becomes a task. */
 export const LogInteractionInput = z.object({

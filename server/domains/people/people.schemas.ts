@@ -1,13 +1,10 @@
 import { z } from "zod";
 import { END_REASONS, LAWFUL_BASES } from "../../../db/schema";
-import { Timestamp, Uuid } from "../../http/api-schemas";
+import { CalendarDay, Timestamp, Uuid } from "../../http/api-schemas";
 
 /** An empty form field means "not given": it clears an optional value rather than failing validation. */
 const blankIsNull = <S extends z.ZodType>(schema: S) =>
   z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? null : value), schema.nullable()).optional();
-
-/** A calendar day as YYYY-MM-DD (a real date: 2026-02-30 is refused). */
-export const CalendarDay = z.iso.date();
 
 export const PersonEmail = z.string().trim().toLowerCase().max(254).pipe(z.email());
 

@@ -1,9 +1,6 @@
 import { z } from "zod";
 import type { TaskSource, TaskStatus } from "../../../db/schema";
-import { Timestamp } from "../../http/api-schemas";
-
-/** A calendar day as YYYY-MM-DD (a real date: 2026-02-30 is refused). */
-const CalendarDay = z.iso.date();
+import { CalendarDay, Timestamp } from "../../http/api-schemas";
 
 export const TASK_STATUSES = ["open", "done"] as const satisfies readonly TaskStatus[];
 /** Who made a task: a person by hand, a handover (the introduction), or Schakel for a cooling relationship. */
