@@ -22,3 +22,5 @@ export function scopeOf(user: CurrentUser): Scope {
 export type Actor = { id: string; name: string } | null;
 /** What a service needs to write links into emails and stamp the records. */
 export type ChangeMeta = { actor: Actor; now: Date; appUrl: string };
+/** Who and when, for a change that writes no links: what most write services need of the ChangeMeta. */
+export type ChangeStamp = Pick<ChangeMeta, "actor" | "now">;

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { AgreementKind } from "../../../db/schema";
-import type { Scope } from "../../auth/current-user";
+import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
@@ -17,7 +17,7 @@ import type { CreateAgreementInput, ListAgreementsInput, UpdateAgreementInput } 
  * organisation is a party to.
  */
 
-export type ChangeMeta = { actor: Actor; now: Date };
+export type ChangeMeta = ChangeStamp;
 export type AgreementFile = { fileName: string; bytes: Uint8Array };
 
 export type Agreement = {

@@ -1,13 +1,12 @@
 import { sql } from "kysely";
 import type { ActivityType, CommitmentCategory, CommitmentKind, CommitmentStatus, Valuation } from "../../../db/schema";
-import type { Scope } from "../../auth/current-user";
+import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
 import { parseInput, validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { readDocument, storeDocument } from "../documents/documents.service";
-import type { Actor } from "../../auth/current-user";
 import { recomputeOrganisations } from "../health/health.service";
 import {
   canMoveTo,
@@ -23,7 +22,7 @@ import { inKindRateOf } from "../in-kind/in-kind.rates";
 import { findAgreementDocument } from "../agreements/agreements.service";
 import { schoolYearOf } from "../../../calendar/school-year";
 
-export type ChangeMeta = { actor: Actor; now: Date };
+export type ChangeMeta = ChangeStamp;
 
 export type Commitment = {
   id: string;

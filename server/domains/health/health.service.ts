@@ -1,19 +1,18 @@
 import { type RawBuilder, sql } from "kysely";
 import type { HealthState, Locale, OrganisationKind, Tier } from "../../../db/schema";
 import { translator } from "../../../i18n";
-import type { Scope } from "../../auth/current-user";
+import type { ChangeStamp, Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database, Tx } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import type { Actor } from "../../auth/current-user";
 import { computeHealth, type RecomputeTarget, type StateChange, type StoredReason } from "./health.compute";
 import { describeReason, type HealthReason } from "./health.messages";
 import type { HolidayInput, ListHealthInput, SnoozeInput, UpdateHealthSettingsInput } from "./health.schemas";
 
-export type HealthChangeMeta = { actor: Actor; now: Date };
+export type HealthChangeMeta = ChangeStamp;
 
 /**
  * Recomputes health (for one organisation after a change, a region, or everything) and makes sure

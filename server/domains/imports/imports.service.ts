@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { type Locale, translator } from "../../../i18n";
 import type { Organisation } from "../organisations/organisations.service";
-import type { Scope } from "../../auth/current-user";
+import type { ChangeStamp, Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database, Tx } from "../../db/database";
 import { jsonb } from "../../db/json";
@@ -13,12 +13,11 @@ import { recomputeOrganisations } from "../health/health.service";
 import { withoutRowSecurity } from "../../db/system-query";
 import { CreateOrganisationInput } from "../organisations/organisations.schemas";
 import { AddContactInput } from "../people/people.schemas";
-import type { Actor } from "../../auth/current-user";
 import { checkMapping, columnLetter, guessMapping, KIND_VALUES, normalise, STATUS_VALUES, TIER_VALUES } from "./imports.mapping";
 import type { ImportTable } from "./imports.parse";
 import type { ColumnMapping, ImportField, RowOutcome } from "./imports.schemas";
 
-export type ImportMeta = { actor: Actor; now: Date };
+export type ImportMeta = ChangeStamp;
 export type ImportCounts = Record<RowOutcome, number> & { contacts: number };
 
 /** Why a row cannot be imported, by column: a translation key (`key|{params}`) until it is shown. */

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { EndReason, HealthState, InteractionKind, InteractionSource } from "../../../db/schema";
-import type { Scope } from "../../auth/current-user";
+import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { containsPattern } from "../../db/like";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
@@ -9,11 +9,10 @@ import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { getOrganisation } from "../organisations/organisations.service";
 import { insertTask, type Task } from "../tasks/tasks.service";
-import type { Actor } from "../../auth/current-user";
 import type { ListInteractionsInput } from "./interactions.schemas";
 import { recomputeOrganisations } from "../health/health.service";
 
-export type InteractionChangeMeta = { actor: Actor; now: Date };
+export type InteractionChangeMeta = ChangeStamp;
 
 export type Interaction = {
   id: string;

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { MailRetention } from "../../../db/schema";
-import type { Actor, Scope } from "../../auth/current-user";
+import type { ChangeStamp, Scope } from "../../auth/current-user";
 import { generateSecret, hashSecret } from "../../auth/secrets";
 import type { Database, Tx } from "../../db/database";
 import { AppError, notFound } from "../../errors";
@@ -13,7 +13,7 @@ import type { NeverLogInput } from "./mail-capture.schemas";
  * never-log lists (the region's and each user's).
  */
 
-type Meta = { actor: Actor; now: Date };
+type Meta = ChangeStamp;
 
 const INBOUND_SECRET_PREFIX = "inb_";
 

@@ -1,18 +1,17 @@
 import { type RawBuilder, sql } from "kysely";
 import type { OrganisationKind, OrganisationStatus, Tier } from "../../../db/schema";
-import type { Scope } from "../../auth/current-user";
+import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { type CursorKind, decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import type { Actor } from "../../auth/current-user";
 import type { CreateOrganisationInput, ListOrganisationsInput, OrganisationSort, UpdateOrganisationInput } from "./organisations.schemas";
 import { recomputeOrganisations } from "../health/health.service";
 import { assertPartnerOrganisationFields } from "../portal/portal.rules";
 import { containsPattern } from "../../db/like";
 
-export type ChangeMeta = { actor: Actor; now: Date };
+export type ChangeMeta = ChangeStamp;
 
 export type Organisation = {
   id: string;

@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import type { Actor } from "../../auth/current-user";
+import type { ChangeStamp } from "../../auth/current-user";
 import type { CreatePersonInput, UpdatePersonInput } from "./people.schemas";
 import { insertFollowUpTasks, recomputeOrganisations } from "../health/health.service";
 import { translator } from "../../../i18n";
@@ -13,7 +13,7 @@ import { toLocalDate } from "../../clock";
 import { containsPattern } from "../../db/like";
 
 /** Who changes something, and when (the clock's now; SCHAKEL_NOW holds). */
-export type PeopleChangeMeta = { actor: Actor; now: Date };
+export type PeopleChangeMeta = ChangeStamp;
 
 export type PersonSummary = {
   id: string;

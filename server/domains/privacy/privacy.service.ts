@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Scope } from "../../auth/current-user";
+import type { ChangeStamp, Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database } from "../../db/database";
 import { AppError } from "../../errors";
@@ -8,7 +8,6 @@ import { recordAudit } from "../audit/audit";
 import { queueEmail } from "../email/outbox.service";
 import { recomputeOrganisations } from "../health/health.service";
 import { getPerson } from "../people/people.service";
-import type { Actor } from "../../auth/current-user";
 import { containsPattern } from "../../db/like";
 
 /**
@@ -25,7 +24,7 @@ const REDACTED = "[verwijderd]";
 /** Activities (and the realisations resting on them) are subsidy evidence for seven years. */
 const EVIDENCE_YEARS = 7;
 
-type Meta = { actor: Actor; now: Date };
+type Meta = ChangeStamp;
 
 /** Access requests and erasure are the region admin's: the one who answers for the region's data. */
 function assertPrivacyOfficer(scope: Scope) {

@@ -1,16 +1,15 @@
 import { sql } from "kysely";
 import type { TaskSource, TaskStatus } from "../../../db/schema";
-import type { Scope } from "../../auth/current-user";
+import type { ChangeStamp, Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database, Tx } from "../../db/database";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { getOrganisation } from "../organisations/organisations.service";
-import type { Actor } from "../../auth/current-user";
 import type { CreateTaskInput, UpdateTaskInput } from "./tasks.schemas";
 
-export type TaskChangeMeta = { actor: Actor; now: Date };
+export type TaskChangeMeta = ChangeStamp;
 
 export type Task = {
   id: string;
