@@ -25,6 +25,8 @@ export interface RegionsTable {
   require_two_factor: Generated<boolean>;
   /** Months after their last job ended that a departed contact is anonymised; null: never by itself. */
   retention_months: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Every staff member may work every partner of the region, not only account holders and the organisation's owner. */
+  staff_work_every_partner: Generated<boolean>;
 }
 
 export interface SubregionsTable {

@@ -314,7 +314,22 @@ export const en: Messages = {
     view: "View",
     statuses: { pending: "Waiting", sent: "Sent", failed: "Failed" },
   },
+  partnerWork: {
+    title: "Who works which partner",
+    intro: "Account holders and admins work every partner of the region. Other staff, such as the penvoerder, work the organisations they own. Every staff member logs contact moments and keeps contact persons.",
+    everyStaffMember: "Every staff member may work every partner",
+    saved: "Saved: who works which partner.",
+  },
+  permissions: {
+    organisationWork: "Only the organisation's owner, an account holder or an admin can do this.",
+    invitePartner: "Only the organisation's account holder or an admin invites its people.",
+    interactionChange: "Only whoever logged this contact moment, or an admin, can change it.",
+    regionManage: "Only an admin of the region can do this.",
+    role: "Your role does not allow this.",
+  },
   organisations: {
+    worksOnlyOwner: "{name} looks after this organisation. You log contact moments and keep contact persons here; its details, activities, merging and archiving are for {name}, the account holders and the admins.",
+    worksOnlyOwnerNone: "This organisation has no owner. You log contact moments and keep contact persons here; its details, activities, merging and archiving are for the account holders and the admins.",
     sortBy: "Sort by",
     sorts: { name: "Name", city: "City", tier: "Contact frequency", updated: "Last changed" },
     health: "Relationship",

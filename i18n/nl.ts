@@ -330,7 +330,22 @@ export const nl = {
     view: "Bekijken",
     statuses: { pending: "Wacht", sent: "Verstuurd", failed: "Mislukt" },
   },
+  partnerWork: {
+    title: "Wie werkt met welke partner",
+    intro: "Accounthouders en beheerders werken met alle partners van de regio. Andere medewerkers, zoals de penvoerder, werken met de organisaties waarvan zij eigenaar zijn. Contactmomenten en contactpersonen legt iedere medewerker vast.",
+    everyStaffMember: "Iedere medewerker mag met alle partners werken",
+    saved: "Opgeslagen: wie met welke partner werkt.",
+  },
+  permissions: {
+    organisationWork: "Dit kan alleen de eigenaar van deze organisatie, een accounthouder of een beheerder.",
+    invitePartner: "Alleen de accounthouder van deze organisatie of een beheerder nodigt haar mensen uit.",
+    interactionChange: "Alleen wie dit contactmoment vastlegde, of een beheerder, kan het wijzigen.",
+    regionManage: "Dit kan alleen een beheerder van de regio.",
+    role: "Uw rol staat dit niet toe.",
+  },
   organisations: {
+    worksOnlyOwner: "Deze organisatie wordt onderhouden door {name}. Contactmomenten en contactpersonen legt u hier vast; de gegevens, activiteiten, samenvoegen en archiveren zijn voor {name}, de accounthouders en de beheerders.",
+    worksOnlyOwnerNone: "Deze organisatie heeft geen eigenaar. Contactmomenten en contactpersonen legt u hier vast; de gegevens, activiteiten, samenvoegen en archiveren zijn voor de accounthouders en de beheerders.",
     sortBy: "Sorteren op",
     sorts: { name: "Naam", city: "Plaats", tier: "Contactfrequentie", updated: "Laatst gewijzigd" },
     health: "Relatie",

@@ -17,7 +17,7 @@ import { agreementsApi } from "./domains/agreements/agreements.routes";
 import { reportsApi } from "./domains/reports/reports.routes";
 import { budgetsApi } from "./domains/budgets/budgets.routes";
 import { cofinancingApi } from "./domains/cofinancing/cofinancing.routes";
-import { meApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
+import { meApi, regionPartnerWorkApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
 import { inboundMailApi } from "./domains/mail-capture/inbound-mail.routes";
 import { inboxApi, senderAddressesApi } from "./domains/mail-capture/mail-capture.routes";
 import { regionMailApi } from "./domains/mail-capture/mail-settings.routes";
@@ -59,6 +59,7 @@ export function createApi() {
   api.route("/me", meApi);
   api.route("/region/security", regionSecurityApi);
   api.route("/region/privacy", regionPrivacyApi);
+  api.route("/region/partner-work", regionPartnerWorkApi);
   api.route("/region/mail", regionMailApi);
   api.route("/inbox", inboxApi);
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { HealthBadge } from "../components/health";
 import { CofinancingProgressChart, forecastSentence } from "../components/cofinancing-charts";
 import { HealthTrendChart } from "../components/health-trend-chart";
-import { cofinancingOverview, countInbox, getRegion, healthCounts, regionHealthTrend, schoolYearEnd, schoolYearOf, schoolYearStart, scopeOf, toLocalDate } from "../services.server";
+import { cofinancingOverview, countInbox, getRegion, healthCounts, regionHealthTrend, schoolYearEnd, schoolYearOf, schoolYearStart, scopeOf, toLocalDate, userCan } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { useLocale, useT } from "../utils/i18n";
 
@@ -17,13 +17,13 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   // Health is the school's view of its relationships: partners do not see it.
   const today = toLocalDate(context.clock.now());
   const schoolYear = { from: schoolYearStart(today), to: schoolYearEnd(today) };
-  const staff = user.role !== "partner";
+  const staff = userCan(user, "region.read");
   const counts = staff ? await healthCounts(context.db, scopeOf(user), today) : null;
   // Logged mail waiting in "Te koppelen": linked next to the quick log when there is any.
   const inboxCount = staff ? await countInbox(context.db, scopeOf(user)) : 0;
   const trend = staff ? await regionHealthTrend(context.db, scopeOf(user), { from: schoolYear.from, to: today }) : [];
   // The programme manager and the penvoerder see the year's co-financing against its target at a glance.
-  const cofinancing = user.role === "admin" || user.role === "penvoerder" ? await cofinancingOverview(context.db, scopeOf(user), schoolYearOf(today), context.clock.now()) : null;
+  const cofinancing = userCan(user, "money.write") ? await cofinancingOverview(context.db, scopeOf(user), schoolYearOf(today), context.clock.now()) : null;
   return { name: user.name, role: user.role, regionName: region.name, counts, trend, schoolYear, cofinancing, inboxCount };
 }
 

@@ -5,10 +5,10 @@ import { UpdateActivityInput } from "../../server/domains/activities/activities.
 import { ActivityForm } from "../components/activity-form";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { activityChoices, AppError, archiveActivity, getActivity, inKindCountOf, listOrganisationContacts, parseInput, runChange, scopeOf, updateActivity } from "../services.server";
+import { activityChoices, AppError, archiveActivity, getActivity, inKindCountOf, listOrganisationContacts, parseInput, runChange, scopeOf, updateActivity, mayWorkOrganisations } from "../services.server";
 import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
 import { activityFormInput } from "../utils/activity-form.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
@@ -18,7 +18,7 @@ const Params = z.object({ id: z.uuid() });
 const STATUS_OF_INTENT = { plan: "planned", complete: "done", cancel: "cancelled" } as const;
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "region.read");
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const scope = scopeOf(user);
@@ -27,7 +27,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     throw error;
   });
   if (!activity || activity.archivedAt) throw new Response("Not found", { status: 404 });
-  const canEdit = user.role !== "penvoerder";
+  const canEdit = await mayWorkOrganisations(context.db, scope, activity.organisationIds, "activity.write");
   const [choices, contacts] = await Promise.all([
     canEdit ? activityChoices(context.db, scope) : { partners: [], schools: [], regions: [] as Array<{ id: string; name: string }> },
     canEdit ? Promise.all(activity.organisationIds.map((id) => listOrganisationContacts(context.db, user.regionId, id))) : [],
@@ -43,7 +43,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "accounthouder");
+  const user = requirePermission(context, request, "activity.write");
   // An id that is no id names nothing: 404, as for a record of another region.
   const parsedParams = Params.safeParse(params);
   if (!parsedParams.success) throw new Response("Not found", { status: 404 });

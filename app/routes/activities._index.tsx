@@ -3,14 +3,14 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ACTIVITY_STATUSES, ACTIVITY_TYPES } from "../../db/schema";
 import { ListActivitiesInput, VMBO_PROFILES } from "../../server/domains/activities/activities.schemas";
 import { SelectField } from "../components/ui/field";
-import { listActivities, listSubregions, parseInput, schoolYearOf, scopeOf, toLocalDate } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { listActivities, listSubregions, parseInput, schoolYearOf, scopeOf, toLocalDate, userCan } from "../services.server";
+import { requirePermission } from "../utils/auth.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Activiteiten · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "region.read");
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const [page, subregions] = await Promise.all([
     listActivities(context.db, scopeOf(user), parseInput(ListActivitiesInput, params, user.locale)),
@@ -27,7 +27,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     nextCursor: page.nextCursor,
     subregions,
     schoolYears,
-    canCreate: user.role !== "penvoerder",
+    canCreate: userCan(user, "activity.write"),
   };
 }
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { ACTIVITY_TYPES } from "../../db/schema";
 import { ListActivitiesInput } from "../../server/domains/activities/activities.schemas";
 import { listActivities, listSharedActivities, parseInput, scopeOf, toLocalDate } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { addDays, calendarGrid } from "../utils/calendar-grid";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { dateFormat } from "../../i18n/intl";
@@ -22,7 +22,7 @@ const MAX_ACTIVITIES = 1000;
 const LONG_DAYS = 7;
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "region.read");
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const parsed = CalendarInput.safeParse(params);
   if (!parsed.success) throw new Response("Bad request", { status: 400 });

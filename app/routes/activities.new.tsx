@@ -5,7 +5,7 @@ import { CreateActivityInput } from "../../server/domains/activities/activities.
 import { ActivityForm } from "../components/activity-form";
 import { activityChoices, createActivity, listOrganisationContacts, parseInput, runChange, scopeOf, toLocalDate } from "../services.server";
 import { activityFormInput } from "../utils/activity-form.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { formError } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 
@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "Nieuwe activiteit · Schakel"
 const Prefill = z.object({ organisationId: z.uuid().optional() });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "accounthouder");
+  const user = requirePermission(context, request, "activity.write");
   const prefill = Prefill.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const organisationId = prefill.success ? prefill.data.organisationId : undefined;
   const choices = await activityChoices(context.db, scopeOf(user));
@@ -32,7 +32,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "accounthouder");
+  const user = requirePermission(context, request, "activity.write");
   try {
     const input = parseInput(CreateActivityInput, activityFormInput(await request.formData(), { isUpdate: false }), user.locale);
     const created = await runChange(context, user, ({ trx, scope, meta }) => createActivity(trx, scope, input, meta));

@@ -15,7 +15,7 @@ import {
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues, parseForm } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
@@ -24,7 +24,7 @@ export const meta: MetaFunction = () => [{ title: "Relatiesignalen · Schakel" }
 const HolidayTarget = z.object({ holidayId: z.uuid() });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const admin = requireRole(context, request, "admin");
+  const admin = requirePermission(context, request, "region.manage");
   const [settings, users] = await Promise.all([getHealthSettings(context.db, admin.regionId), listAssignableUsers(context.db, admin.regionId)]);
   return { settings, users, today: toLocalDate(context.clock.now()) };
 }
@@ -32,7 +32,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 type ActionData = FormErrors & { intent?: string; success?: string; values?: Record<string, string> };
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const admin = requireRole(context, request, "admin");
+  const admin = requirePermission(context, request, "region.manage");
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
   const t = translator(admin.locale);

@@ -8,7 +8,7 @@ import { translator } from "../../i18n";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { addNeverLog, getMailCaptureSettings, listNeverLog, parseInput, removeNeverLog, rotateInboundSecret, runChange, scopeOf, setMailRetention } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues, parseForm } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
@@ -19,7 +19,7 @@ const INBOUND_PATH = "/api/v1/inbound/mail";
 const EntryTarget = z.object({ entryId: z.uuid() });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const admin = requireRole(context, request, "admin");
+  const admin = requirePermission(context, request, "region.manage");
   const [settings, entries] = await Promise.all([getMailCaptureSettings(context.db, admin.regionId), listNeverLog(context.db, scopeOf(admin))]);
   return {
     retention: settings.retention,
@@ -35,7 +35,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 type ActionData = FormErrors & { intent?: string; success?: string; secret?: string; values?: Record<string, string> };
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const admin = requireRole(context, request, "admin");
+  const admin = requirePermission(context, request, "region.manage");
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
   const t = translator(admin.locale);

@@ -3,13 +3,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { listOutbox, parseInput } from "../services.server";
 import { ListInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "E-mail · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const admin = requireRole(context, request, "admin");
+  const admin = requirePermission(context, request, "region.manage");
   const { limit, cursor } = parseInput(ListInput, Object.fromEntries(new URL(request.url).searchParams));
   const page = await listOutbox(context.db, admin.regionId, { limit, cursor });
   return { emails: page.items, nextCursor: page.nextCursor, hasSmtp: Boolean(context.config.smtpUrl) };

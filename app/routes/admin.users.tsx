@@ -3,11 +3,11 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ROLES } from "../../db/schema";
 import { ChangeRoleInput, InviteUserInput, ListInput } from "../../server/domains/users/users.schemas";
-import { changeUserRole, countOwnedOrganisations, createUser, deactivateUser, listUsers, parseInput, regionRetention, regionTwoFactorRequirement, runChange, setRegionRetention, setRegionTwoFactorRequirement } from "../services.server";
+import { changeUserRole, countOwnedOrganisations, createUser, deactivateUser, listUsers, parseInput, regionRetention, regionTwoFactorRequirement, runChange, setRegionRetention, setRegionTwoFactorRequirement, partnerWorkRule, setPartnerWorkRule } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 
@@ -16,18 +16,19 @@ export const meta: MetaFunction = () => [{ title: "Gebruikers · Schakel" }];
 const UserTarget = z.object({ userId: z.uuid() });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const admin = requireRole(context, request, "admin");
+  const admin = requirePermission(context, request, "region.manage");
   const { limit, cursor } = parseInput(ListInput, Object.fromEntries(new URL(request.url).searchParams));
   const page = await listUsers(context.db, admin.regionId, { limit, cursor });
   const owned = await countOwnedOrganisations(context.db, admin.regionId, page.items.filter((user) => !user.active).map((user) => user.id));
   const security = { ...(await regionTwoFactorRequirement(context.db, admin.regionId)), ...(await regionRetention(context.db, admin.regionId)) };
-  return { users: page.items, nextCursor: page.nextCursor, currentUserId: admin.id, owned, security };
+  const partnerWork = await partnerWorkRule(context.db, admin.regionId);
+  return { users: page.items, nextCursor: page.nextCursor, currentUserId: admin.id, owned, security, partnerWork };
 }
 
 type ActionData = FormErrors & { intent?: string; userId?: string; success?: string };
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const admin = requireRole(context, request, "admin");
+  const admin = requirePermission(context, request, "region.manage");
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
   const t = translator(admin.locale);
@@ -42,9 +43,14 @@ export async function action({ context, request }: ActionFunctionArgs) {
         setRegionTwoFactorRequirement(trx, scope.regionId, formData.get("requireTwoFactor") === "on", { actorId: scope.userId, now: meta.now }));
       return json<ActionData>({ intent, success: t("twoFactor.regionRequirementSaved") });
     }
+    if (intent === "partner-work") {
+      await runChange(context, admin, ({ trx, scope, meta }) => setPartnerWorkRule(trx, scope, { everyStaffMember: formData.get("everyStaffMember") === "on" }, meta));
+      return json<ActionData>({ intent, success: t("partnerWork.saved") });
+    }
     if (intent === "retention") {
       const raw = String(formData.get("retentionMonths") ?? "").trim();
-      const months = raw === "" ? null : Number(raw);
+      // Whole months in plain digits only: Number() would also take "0x1F", "1e2" or " 12 ".
+      const months = raw === "" ? null : /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
       if (months !== null && (!Number.isInteger(months) || months < 1 || months > 240)) {
         return json<ActionData>({ intent, fields: { retentionMonths: t("privacy.retentionInvalid") } }, { status: 400 });
       }
@@ -74,7 +80,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 
 export default function UsersPage() {
   const t = useT();
-  const { users, nextCursor, currentUserId, owned, security } = useLoaderData<typeof loader>();
+  const { users, nextCursor, currentUserId, owned, security, partnerWork } = useLoaderData<typeof loader>();
   const data = useActionData<ActionData>();
   const inviteErrors = data?.intent === "invite" ? data : undefined;
   return (
@@ -95,6 +101,16 @@ export default function UsersPage() {
         <Form method="post" noValidate>
           <input type="hidden" name="intent" value="retention" />
           <TextField label={t("privacy.retention")} hint={t("privacy.retentionHint")} name="retentionMonths" inputMode="numeric" defaultValue={security.retentionMonths ?? ""} key={String(security.retentionMonths)} error={data?.intent === "retention" ? data.fields?.retentionMonths : undefined} />
+          <button type="submit" className="button button-small">{t("twoFactor.save")}</button>
+        </Form>
+      </section>
+
+      <section className="card" aria-labelledby="partner-work">
+        <h2 id="partner-work">{t("partnerWork.title")}</h2>
+        <p>{t("partnerWork.intro")}</p>
+        <Form method="post" className="inline-form">
+          <input type="hidden" name="intent" value="partner-work" />
+          <CheckboxField label={t("partnerWork.everyStaffMember")} name="everyStaffMember" defaultChecked={partnerWork.everyStaffMember} key={String(partnerWork.everyStaffMember)} />
           <button type="submit" className="button button-small">{t("twoFactor.save")}</button>
         </Form>
       </section>

@@ -6,7 +6,7 @@ import { AppError, getHandover, handOverOrganisations, parseInput, runChange, sc
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import { translator } from "../../i18n";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 
@@ -17,7 +17,7 @@ const Params = z.object({ id: z.uuid() });
 const ASSIGN_PREFIX = "assign:";
 
 async function loadHandover(context: LoaderFunctionArgs["context"], request: Request, params: LoaderFunctionArgs["params"]) {
-  const admin = requireRole(context, request, "admin");
+  const admin = requirePermission(context, request, "region.manage");
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   try {

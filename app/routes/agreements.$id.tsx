@@ -5,8 +5,8 @@ import { UpdateAgreementInput } from "../../server/domains/agreements/agreements
 import { AgreementForm, type AgreementFormValues } from "../components/agreement-form";
 import { AgreementExpiry } from "../components/organisation-agreements";
 import { Alert } from "../components/ui/alert";
-import { AppError, archiveAgreement, getAgreement, listAgreementOwners, listCommitmentPartners, parseInput, runChange, scopeOf, toLocalDate, updateAgreement } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { AppError, archiveAgreement, getAgreement, listAgreementOwners, listCommitmentPartners, parseInput, runChange, scopeOf, toLocalDate, updateAgreement, userCan } from "../services.server";
+import { requirePermission } from "../utils/auth.server";
 import { agreementFormError, agreementFromForm, readFile } from "../utils/agreement-form.server";
 import type { FormErrors } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
@@ -14,10 +14,9 @@ import { formatDay, useLocale, useT } from "../utils/i18n";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.agreement.title ?? "Overeenkomst"} · Schakel` }];
 
 const Params = z.object({ id: z.uuid() });
-const WRITERS = ["admin", "penvoerder"];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder", "partner");
+  const user = requirePermission(context, request, "organisation.read");
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const scope = scopeOf(user);
@@ -26,13 +25,13 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     throw error;
   });
   if (!agreement || agreement.archivedAt) throw new Response("Not found", { status: 404 });
-  const canEdit = WRITERS.includes(user.role);
+  const canEdit = userCan(user, "money.write");
   const [organisations, owners] = canEdit ? await Promise.all([listCommitmentPartners(context.db, scope), listAgreementOwners(context.db, scope)]) : [[], []];
   return { agreement, organisations, owners, canEdit, today: toLocalDate(context.clock.now()) };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder");
+  const user = requirePermission(context, request, "money.write");
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const id = parsed.data.id;

@@ -4,14 +4,14 @@ import { AGREEMENT_KINDS } from "../../db/schema";
 import { AGREEMENT_REMINDER_DAYS, ListAgreementsInput } from "../../server/domains/agreements/agreements.schemas";
 import { AgreementExpiry } from "../components/organisation-agreements";
 import { CheckboxField, SelectField } from "../components/ui/field";
-import { listAgreements, parseInput, scopeOf, toLocalDate } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { listAgreements, parseInput, scopeOf, toLocalDate, userCan } from "../services.server";
+import { requirePermission } from "../utils/auth.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Overeenkomsten · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder", "partner");
+  const user = requirePermission(context, request, "organisation.read");
   const search = new URL(request.url).searchParams;
   const params = Object.fromEntries([...search].filter(([key, value]) => value !== "" && key !== "expiring"));
   if (search.get("expiring")) params.expiringWithinDays = String(AGREEMENT_REMINDER_DAYS);
@@ -22,7 +22,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     agreements: page.items.map((a) => ({ id: a.id, kind: a.kind, title: a.title, parties: a.organisations.map((o) => o.name), signedOn: a.signedOn, expiresOn: a.expiresOn, ownerName: a.ownerName })),
     nextCursor: page.nextCursor,
     today,
-    canCreate: user.role === "admin" || user.role === "penvoerder",
+    canCreate: userCan(user, "money.write"),
   };
 }
 

@@ -4,7 +4,7 @@ import { CreateAgreementInput } from "../../server/domains/agreements/agreements
 import { AgreementForm, type AgreementFormValues } from "../components/agreement-form";
 import { Alert } from "../components/ui/alert";
 import { createAgreement, listAgreementOwners, listCommitmentPartners, parseInput, runChange, scopeOf } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { agreementFormError, agreementFromForm, readFile } from "../utils/agreement-form.server";
 import type { FormErrors } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -12,7 +12,7 @@ import { useT } from "../utils/i18n";
 export const meta: MetaFunction = () => [{ title: "Nieuwe overeenkomst · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder");
+  const user = requirePermission(context, request, "money.write");
   const scope = scopeOf(user);
   const [organisations, owners] = await Promise.all([listCommitmentPartners(context.db, scope), listAgreementOwners(context.db, scope)]);
   const organisationId = new URL(request.url).searchParams.get("organisationId");
@@ -20,7 +20,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder");
+  const user = requirePermission(context, request, "money.write");
   const { values, file } = agreementFromForm(await request.formData());
   try {
     // An empty owner means "the first party's account holder", which the service fills in.

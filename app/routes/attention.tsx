@@ -13,22 +13,20 @@ import { translator } from "../../i18n";
 import { runChange } from "../../server/change";
 import {
   addContact, healthCounts, listAssignableUsers, listHealth, listSubregions, logInteraction, parseInput, scopeOf,
-  snoozeOrganisation, toLocalDate, updateOrganisation,
-} from "../services.server";
-import { requireRole } from "../utils/auth.server";
+  snoozeOrganisation, toLocalDate, updateOrganisation, userCan } from "../services.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Aandacht nodig · Schakel" }];
 
-const STAFF = ["admin", "penvoerder", "accounthouder"] as const;
 const Target = z.object({ organisationId: z.uuid() });
 const AssignOwner = z.object({ accountHolderId: z.uuid(), version: z.coerce.number().int().min(1) });
 const INTENTS = ["log-interaction", "assign-owner", "add-contact", "snooze"] as const;
 type Intent = (typeof INTENTS)[number];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, ...STAFF);
+  const user = requirePermission(context, request, "region.read");
   const url = new URL(request.url);
   const filters = parseInput(ListHealthInput, {
     accountHolderId: url.searchParams.get("accountHolderId") || undefined,
@@ -53,14 +51,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   query.delete("action");
   return {
     page, counts, owners, subregions, filters: { accountHolderId: filters.accountHolderId ?? "", subregionId: filters.subregionId ?? "", kind: filters.kind ?? "" }, today,
-    canAct: user.role !== "penvoerder", opened, query: query.toString(),
+    canAct: userCan(user, "organisation.work"), opened, query: query.toString(),
   };
 }
 
 type ActionResult = FormErrors & { organisationId?: string; intent?: string; saved?: string };
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "accounthouder");
+  const user = requirePermission(context, request, "organisation.work");
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
   const t = translator(user.locale);

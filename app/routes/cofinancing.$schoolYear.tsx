@@ -5,8 +5,8 @@ import { eurosInputValue, formatEuros, parseEuros, SchoolYear } from "../../serv
 import { CofinancingYearChart, forecastSentence } from "../components/cofinancing-charts";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { AppError, cofinancingOverview, cofinancingYears, parseInput, runChange, schoolYearOf, scopeOf, setSchoolYearBudget, toLocalDate, validationFailed } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { AppError, cofinancingOverview, cofinancingYears, parseInput, runChange, schoolYearOf, scopeOf, setSchoolYearBudget, toLocalDate, validationFailed, userCan } from "../services.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useLocale, useT } from "../utils/i18n";
 
@@ -20,7 +20,7 @@ function schoolYearParam(value: string | undefined) {
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   // The region's staff read the figures; partner users never see the region's budget.
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "money.read");
   const schoolYear = schoolYearParam(params.schoolYear);
   const scope = scopeOf(user);
   const now = context.clock.now();
@@ -28,7 +28,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     cofinancingOverview(context.db, scope, schoolYear, now),
     cofinancingYears(context.db, scope, schoolYearOf(toLocalDate(now))),
   ]);
-  return { overview, years, canEdit: user.role === "admin" || user.role === "penvoerder" };
+  return { overview, years, canEdit: userCan(user, "money.write") };
 }
 
 /** Euros and a percentage as people type them; a field that is not one gets its own message next to it. */
@@ -43,7 +43,7 @@ function budgetFromForm(values: Record<string, string>) {
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder");
+  const user = requirePermission(context, request, "money.write");
   const schoolYear = schoolYearParam(params.schoolYear);
   try {
     const { input, problems } = budgetFromForm(formValues(await request.formData()));

@@ -17,19 +17,17 @@ import {
   scopeOf,
   toLocalDate,
   updateCommitment,
-  validationFailed,
-} from "../services.server";
-import { requireRole } from "../utils/auth.server";
+  validationFailed, userCan } from "../services.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.commitment.organisationName ?? "Toezegging"} · Cofinanciering · Schakel` }];
 
 const Params = z.object({ id: z.uuid() });
-const WRITERS = ["admin", "penvoerder"];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder", "partner");
+  const user = requirePermission(context, request, "organisation.read");
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const commitment = await getCommitmentWithRealisations(context.db, scopeOf(user), parsed.data.id).catch((error: unknown) => {
@@ -39,15 +37,15 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!commitment || commitment.archivedAt) throw new Response("Not found", { status: 404 });
   return {
     commitment,
-    canEdit: WRITERS.includes(user.role),
-    canConfirm: user.role === "partner" && !commitment.confirmedAt,
+    canEdit: userCan(user, "money.write"),
+    canConfirm: userCan(user, "money.confirmOwn") && !commitment.confirmedAt,
     today: toLocalDate(context.clock.now()),
     maxBytes: MAX_DOCUMENT_BYTES,
   };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder", "partner");
+  const user = requirePermission(context, request, "organisation.read");
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const id = parsed.data.id;

@@ -3,14 +3,14 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { COMMITMENT_KINDS, COMMITMENT_STATUSES } from "../../db/schema";
 import { formatEuros, ListCommitmentsInput } from "../../server/domains/commitments/commitments.schemas";
 import { SelectField, TextField } from "../components/ui/field";
-import { commitmentTotals, listCommitments, listOrganisationsWithCommitments, parseInput, scopeOf } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { commitmentTotals, listCommitments, listOrganisationsWithCommitments, parseInput, scopeOf, userCan } from "../services.server";
+import { requirePermission } from "../utils/auth.server";
 import { useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Cofinanciering · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder", "partner");
+  const user = requirePermission(context, request, "organisation.read");
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const filters = parseInput(ListCommitmentsInput, params, user.locale);
   const { limit: _limit, cursor: _cursor, ...set } = filters;
@@ -28,9 +28,9 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     nextCursor: page.nextCursor,
     totals,
     partners,
-    canCreate: user.role === "admin" || user.role === "penvoerder",
-    isStaff: user.role !== "partner",
-    canSeeTarget: user.role !== "partner",
+    canCreate: userCan(user, "money.write"),
+    isStaff: userCan(user, "region.read"),
+    canSeeTarget: userCan(user, "money.read"),
   };
 }
 

@@ -17,19 +17,17 @@ import {
   scopeOf,
   undoInKindRejection,
   updateInKindRates,
-  validationFailed,
-} from "../services.server";
-import { requireRole } from "../utils/auth.server";
+  validationFailed, userCan } from "../services.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Inbreng in natura · Cofinanciering · Schakel" }];
 
-const WRITERS = ["admin", "penvoerder"];
 const ActivityId = z.uuid();
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "money.read");
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([key, value]) => value !== "" && key !== "saved"));
   const filters = parseInput(ListProposalsInput, params, user.locale);
   const scope = scopeOf(user);
@@ -38,13 +36,13 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     listInKindRejections(context.db, scope),
     listInKindRates(context.db, user.regionId),
   ]);
-  return { proposals: proposals.items, nextCursor: proposals.nextCursor, rejections, rates, canEdit: WRITERS.includes(user.role) };
+  return { proposals: proposals.items, nextCursor: proposals.nextCursor, rejections, rates, canEdit: userCan(user, "money.write") };
 }
 
 type ActionErrors = FormErrors & { activityId?: string; intent?: string };
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "money.read");
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const activityId = String(form.get("activityId") ?? "");
@@ -53,7 +51,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
   };
   try {
-    if (!WRITERS.includes(user.role)) throw new AppError("FORBIDDEN", "Your role may not do this");
+    if (!userCan(user, "money.write")) throw new AppError("FORBIDDEN", "Your role may not do this");
     if (intent === "rates") {
       const rates: Record<string, number> = {};
       const problems: Record<string, string> = {};

@@ -5,14 +5,14 @@ import { CreateCommitmentInput, parseEuros, parseHours } from "../../server/doma
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { AppError, createCommitment, listAgreements, listCommitmentPartners, parseInput, runChange, schoolYearOf, scopeOf, toLocalDate, validationFailed } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Nieuwe toezegging · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder");
+  const user = requirePermission(context, request, "money.write");
   const today = toLocalDate(context.clock.now());
   const [partners, agreements] = await Promise.all([listCommitmentPartners(context.db, scopeOf(user)), listAgreements(context.db, scopeOf(user), { limit: 200 }, today)]);
   const organisationId = new URL(request.url).searchParams.get("organisationId") ?? "";
@@ -54,7 +54,7 @@ function commitmentFromForm(values: Record<string, string>) {
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder");
+  const user = requirePermission(context, request, "money.write");
   try {
     const { input, problems } = commitmentFromForm(formValues(await request.formData()));
     let parsed: CreateCommitmentInput;

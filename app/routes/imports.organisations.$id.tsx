@@ -6,7 +6,7 @@ import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import { formValues, type FormErrors } from "../utils/forms.server";
 import { AppError, commitImport, describeRows, getImport, getImportSample, guessMapping, previewImport, changeMetaOf, runChange, setImportMapping, translateFields } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { importErrorMessage, ImportSteps } from "../utils/imports";
 import { useT } from "../utils/i18n";
 
@@ -34,7 +34,7 @@ async function findImport(context: LoaderFunctionArgs["context"], regionId: stri
 }
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "accounthouder");
+  const user = requirePermission(context, request, "organisation.import");
   const record = await findImport(context, user.regionId, params.id);
   const base = { id: record.id, fileName: record.fileName, rowCount: record.rowCount };
   if (record.status === "committed") return { ...base, step: "done" as const, counts: record.counts };
@@ -65,7 +65,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "accounthouder");
+  const user = requirePermission(context, request, "organisation.import");
   const record = await findImport(context, user.regionId, params.id);
   const values = formValues(await request.formData());
   try {

@@ -3,14 +3,14 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { TextField } from "../components/ui/field";
 import { AppError, IMPORT_RETRY_AFTER_SECONDS, MAX_IMPORT_BYTES, readImportStream, runChange, stageImport, withImportSlot } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { importErrorMessage, ImportSteps } from "../utils/imports";
 import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Organisaties importeren · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  requireRole(context, request, "admin", "accounthouder");
+  requirePermission(context, request, "organisation.import");
   // Set by the server's body limit, which answers a file over 50 MB before Remix sees it.
   const tooLarge = new URL(request.url).searchParams.get("error") === "tooLarge";
   return { tooLarge, maxBytes: MAX_IMPORT_BYTES };
@@ -21,7 +21,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
  * whole: decision 095), and kept server-side (for 24 hours) as a staged import; the mapping step follows.
  */
 export async function action({ context, request }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "accounthouder");
+  const user = requirePermission(context, request, "organisation.import");
   try {
     const staged = await withImportSlot(async () => {
       let file: { name: string; table: Awaited<ReturnType<typeof readImportStream>> } | undefined;

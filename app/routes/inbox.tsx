@@ -9,14 +9,13 @@ import {
   discardInboxItem, getInboxItem, getOrganisation, linkInboxItem, listInbox, listOrganisationContacts, organisationsToLog, parseInput, runChange, scopeOf,
   suggestOrganisationsFor, toLocalDate,
 } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { orNotFound } from "../utils/reports.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Te koppelen · Schakel" }];
 
-const STAFF = ["admin", "penvoerder", "accounthouder"] as const;
 const OFFERED = 8;
 const SUGGESTED = 5;
 const Query = z.object({
@@ -36,7 +35,7 @@ const REASONS: Record<string, string> = {
 };
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, ...STAFF);
+  const user = requirePermission(context, request, "interaction.log");
   const url = new URL(request.url);
   const parsed = Query.safeParse(Object.fromEntries([...url.searchParams].filter(([, value]) => value !== "")));
   if (!parsed.success) throw new Response("Bad request", { status: 400 });
@@ -84,7 +83,7 @@ function newPersonGuess(item: { fromAddress: string | null; fromName: string | n
 type ActionResult = FormErrors & { itemId?: string; intent?: string; saved?: string; organisationId?: string; values?: Record<string, string>; personIds?: string[] };
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const user = requireRole(context, request, ...STAFF);
+  const user = requirePermission(context, request, "interaction.log");
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "");
   const t = translator(user.locale);

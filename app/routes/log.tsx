@@ -8,18 +8,17 @@ import { HealthBadge } from "../components/health";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { logInteraction, organisationsToLog, parseInput, runChange, scopeOf, toLocalDate } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Snel vastleggen · Schakel" }];
 
-const STAFF = ["admin", "penvoerder", "accounthouder"] as const;
 const OFFERED = 8;
 const Search = z.object({ q: z.string().trim().max(100).optional() });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, ...STAFF);
+  const user = requirePermission(context, request, "interaction.log");
   const { q } = parseInput(Search, { q: new URL(request.url).searchParams.get("q") || undefined }, user.locale);
   const organisations = await organisationsToLog(context.db, scopeOf(user), { q, limit: OFFERED });
   return { organisations, q: q ?? "" };
@@ -28,7 +27,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 type ActionResult = FormErrors & { saved?: { organisationId: string; organisationName: string } };
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const user = requireRole(context, request, ...STAFF);
+  const user = requirePermission(context, request, "interaction.log");
   const values = formValues(await request.formData());
   try {
     const input = parseInput(LogInteractionInput, { organisationId: values.organisationId, kind: values.kind, summary: values.summary }, user.locale);

@@ -45,8 +45,10 @@ import {
   restoreOrganisation,
   scopeOf,
   updateOrganisation,
+  mayWorkOrganisations,
+  userCan,
 } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formValues } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
@@ -57,7 +59,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 const Params = z.object({ id: z.uuid() });
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "region.read");
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const scope = scopeOf(user);
@@ -86,17 +88,20 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const activities = await listOrganisationActivities(context.db, scope, organisation.id);
   const partnerUsers = await listPartnerUsers(context.db, scope, organisation.id);
   const agreements = await listOrganisationAgreements(context.db, scope, organisation.id);
-  // The account holder of this organisation (or an admin) invites its people to the partner portal.
-  const canInvite = !organisation.archivedAt && (user.role === "admin" || (user.role === "accounthouder" && organisation.accountHolderId === user.id));
+  // The permissions table decides (server/auth/permissions.ts): every staff member logs the contact
+  // they had and keeps contact persons; the organisation itself, its activities, merges and archiving
+  // are for whoever works it; its owner (or an admin) invites its people to the partner portal.
+  const canWork = await mayWorkOrganisations(context.db, scope, [organisation.id]);
+  const canInvite = !organisation.archivedAt && userCan(user, "organisation.invitePartner", { kind: "organisation", accountHolderIds: [organisation.accountHolderId], rule: { everyStaffMember: false } });
   return {
     activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
-    healthFrom: schoolYearStart(today, -1), today, canEdit: user.role !== "penvoerder", partnerUsers, canInvite, agreements,
-    canRecordAgreement: user.role === "admin" || user.role === "penvoerder",
+    healthFrom: schoolYearStart(today, -1), today, canWork, canLog: userCan(user, "interaction.log"),
+    canKeepContacts: userCan(user, "person.write"), partnerUsers, canInvite, agreements, canRecordAgreement: userCan(user, "money.write"),
   };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "accounthouder");
+  const user = requirePermission(context, request, "region.read");
   // An id that is no id names nothing: 404, as for a record of another region.
   const parsedParams = Params.safeParse(params);
   if (!parsedParams.success) throw new Response("Not found", { status: 404 });
@@ -158,9 +163,10 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canEdit: mayEdit, partnerUsers, canInvite, agreements, canRecordAgreement } = useLoaderData<typeof loader>();
+  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canWork, canLog, canKeepContacts, partnerUsers, canInvite, agreements, canRecordAgreement } = useLoaderData<typeof loader>();
   // An archived organisation is shown to read (and to restore), not to change.
-  const canEdit = mayEdit && !o.archivedAt;
+  const canEdit = canWork && !o.archivedAt;
+  const ownerName = accountHolders.find((u) => u.id === o.accountHolderId)?.name;
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const saved = (result && "saved" in result) || params.get("saved");
@@ -178,7 +184,7 @@ export default function OrganisationPage() {
       {o.archivedAt ? (
         <Alert tone="info">
           {t("archive.archivedSince", { date: formatMoment(o.archivedAt, locale) })}
-          {mayEdit ? (
+          {canWork ? (
             <Form method="post" className="inline-form">
               <input type="hidden" name="intent" value="restore" />
               <button type="submit" className="button button-small">{t("archive.restore")}</button>
@@ -240,7 +246,7 @@ export default function OrganisationPage() {
           )}
         </section>
       </div>
-      {canEdit ? (
+      {canLog && !o.archivedAt ? (
         <InteractionForm
           people={contacts.filter((c) => !c.endDate)}
           today={today}
@@ -248,7 +254,7 @@ export default function OrganisationPage() {
           formKey={timeline.length}
         />
       ) : null}
-      <ContactsSection contacts={contacts} today={today} canEdit={canEdit} errors={errors?.intent === "add-contact" || errors?.intent === "end-contact" ? errors : undefined} />
+      <ContactsSection contacts={contacts} today={today} canEdit={canKeepContacts && !o.archivedAt} errors={errors?.intent === "add-contact" || errors?.intent === "end-contact" ? errors : undefined} />
       <ActivitiesSection organisationId={o.id} activities={activities} canEdit={canEdit} />
       <OrganisationAgreements organisationId={o.id} agreements={agreements} today={today} canCreate={canRecordAgreement} />
       <PartnerUsersSection
@@ -259,6 +265,11 @@ export default function OrganisationPage() {
       />
       <Timeline items={timeline} />
       <HistorySection items={changes.items} nextCursor={changes.nextCursor} of="organisation" />
+      {!canWork && !o.archivedAt ? (
+        <Alert tone="info">
+          {ownerName ? t("organisations.worksOnlyOwner", { name: ownerName }) : t("organisations.worksOnlyOwnerNone")}
+        </Alert>
+      ) : null}
       {canEdit ? (
         <>
           <h2>{t("organisations.edit")}</h2>

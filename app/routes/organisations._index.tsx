@@ -6,14 +6,14 @@ import { HealthBadge } from "../components/health";
 import { ListOrganisationsInput, ORGANISATION_SORTS } from "../../server/domains/organisations/organisations.schemas";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
-import { requireRole } from "../utils/auth.server";
-import { AppError, getOrganisation, healthStatesOf, listAssignableUsers, listOrganisations, listSubregions, parseInput, scopeOf } from "../services.server";
+import { requirePermission } from "../utils/auth.server";
+import { AppError, getOrganisation, healthStatesOf, listAssignableUsers, listOrganisations, listSubregions, parseInput, scopeOf, userCan } from "../services.server";
 import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Organisaties · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "region.read");
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const filters = parseInput(ListOrganisationsInput, params, user.locale);
   const [page, subregions, accountHolders] = await Promise.all([
@@ -41,7 +41,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     nextCursor: page.nextCursor,
     subregions,
     accountHolders,
-    canCreate: user.role !== "penvoerder",
+    canCreate: userCan(user, "organisation.create"),
     justArchived: justArchived?.archivedAt ? { id: justArchived.id, name: justArchived.name } : null,
   };
 }

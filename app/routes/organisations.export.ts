@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ExportFormatInput, ListOrganisationsInput } from "../../server/domains/organisations/organisations.schemas";
 import { EXPORT_CONTENT_TYPES, exportOrganisations, parseInput, scopeOf } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 
 /** The organisation list with the page's filters, as a streamed CSV or XLSX download. */
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "region.read");
   const { format, cursor: _cursor, ...query } = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const { limit: _limit, cursor: _ignored, ...filters } = parseInput(ListOrganisationsInput, query, user.locale);
   const exportAs = parseInput(ExportFormatInput, { format: format ?? "csv" }, user.locale).format ?? "csv";

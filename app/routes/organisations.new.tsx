@@ -4,20 +4,20 @@ import { CreateOrganisationInput } from "../../server/domains/organisations/orga
 import { OrganisationForm } from "../components/organisation-form";
 import { runChange } from "../../server/change";
 import { createOrganisation, listAssignableUsers, listSubregions, parseInput } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
 import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Nieuwe organisatie · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "accounthouder");
+  const user = requirePermission(context, request, "organisation.create");
   const [subregions, accountHolders] = await Promise.all([listSubregions(context.db, user.regionId), listAssignableUsers(context.db, user.regionId)]);
   return { subregions, accountHolders, currentUserId: user.id };
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "accounthouder");
+  const user = requirePermission(context, request, "organisation.create");
   try {
     const input = parseInput(CreateOrganisationInput, organisationFormInput(await request.formData(), { isUpdate: false }), user.locale);
     const created = await runChange(context, user, ({ trx, scope, meta }) => createOrganisation(trx, scope, input, meta));

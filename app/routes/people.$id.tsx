@@ -20,9 +20,8 @@ import {
   parseInput,
   restorePerson,
   scopeOf,
-  toLocalDate,
-} from "../services.server";
-import { requireRole } from "../utils/auth.server";
+  toLocalDate, userCan } from "../services.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 
@@ -31,7 +30,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 const Params = z.object({ id: z.uuid() });
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "region.read");
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const person = await getPerson(context.db, user.regionId, parsed.data.id).catch((error: unknown) => {
@@ -53,7 +52,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     candidates,
     mergeQuery: mergeQuery ?? "",
     today: toLocalDate(context.clock.now()),
-    isAdmin: user.role === "admin",
+    isAdmin: userCan(user, "region.manage"),
     anonymisedAt: (await context.db.selectFrom("people").select("anonymised_at").where("id", "=", person.id).executeTakeFirstOrThrow()).anonymised_at,
   };
 }
@@ -63,7 +62,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
  * Also: merging a duplicate into this person, archiving (with undo) and restoring.
  */
 export async function action({ context, request, params }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "person.write");
   // An id that is no id names nothing: 404, as for a record of another region.
   const parsedParams = Params.safeParse(params);
   if (!parsedParams.success) throw new Response("Not found", { status: 404 });

@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { runChange } from "../../server/change";
 import { AppError, exportPerson } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Inzage · Schakel" }];
@@ -15,7 +15,7 @@ const Params = z.object({ id: z.uuid() });
  * people.$id_.export[.]json.ts). Admins only; every viewing is written to the audit log.
  */
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin");
+  const user = requirePermission(context, request, "region.manage");
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const data = await runChange(context, user, ({ trx, scope, meta }) => exportPerson(trx, scope, parsed.data.id, meta)).catch((error: unknown) => {

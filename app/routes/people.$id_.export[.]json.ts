@@ -2,13 +2,13 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { runChange } from "../../server/change";
 import { AppError, exportPerson } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 
 const Params = z.object({ id: z.uuid() });
 
 /** The access request's JSON, as a download (GET /people/{id}/export in the API gives the same). */
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin");
+  const user = requirePermission(context, request, "region.manage");
   const parsed = Params.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const data = await runChange(context, user, ({ trx, scope, meta }) => exportPerson(trx, scope, parsed.data.id, meta)).catch((error: unknown) => {

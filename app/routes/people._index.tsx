@@ -3,13 +3,13 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ListPeopleInput } from "../../server/domains/people/people.schemas";
 import { TextField } from "../components/ui/field";
 import { listPeople, parseInput } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Personen · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "region.read");
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const page = await listPeople(context.db, user.regionId, parseInput(ListPeopleInput, params, user.locale));
   return { people: page.items.map((p) => ({ id: p.id, name: p.name, email: p.email, phone: p.phone, optOut: p.optOut })), nextCursor: page.nextCursor };

@@ -27,7 +27,7 @@ import {
   updateOrganisation,
   withdrawOffer,
 } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
@@ -35,7 +35,7 @@ export const meta: MetaFunction = () => [{ title: "Mijn organisatie · Schakel" 
 
 /** The portal of a partner user: its own organisation only, found from the user, never from the URL. */
 async function ownOrganisation(context: LoaderFunctionArgs["context"], request: Request) {
-  const user = requireRole(context, request, "partner");
+  const user = requirePermission(context, request, "portal.use");
   if (!user.organisationId) throw new Response("Not found", { status: 404 });
   const organisation = await getOrganisation(context.db, scopeOf(user), user.organisationId).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "NOT_FOUND") return null;

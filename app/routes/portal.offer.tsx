@@ -5,7 +5,7 @@ import { runChange } from "../../server/change";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { AppError, offerActivity, offerChoices, parseInput, scopeOf, toLocalDate } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 
@@ -14,13 +14,13 @@ export const meta: MetaFunction = () => [{ title: "Aanbod · Mijn organisatie ·
 const OFFER_TYPES = ["guest_lesson", "internship"] as const;
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "partner");
+  const user = requirePermission(context, request, "portal.use");
   if (!user.organisationId) throw new Response("Not found", { status: 404 });
   return { ...(await offerChoices(context.db, scopeOf(user))), today: toLocalDate(context.clock.now()) };
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "partner");
+  const user = requirePermission(context, request, "portal.use");
   if (!user.organisationId) throw new Response("Not found", { status: 404 });
   const formData = await request.formData();
   const { profiles: _profiles, schoolId, speakerPersonId, topic, placesOffered, endDate, organisationId: _ignored, ...values } = formValues(formData);

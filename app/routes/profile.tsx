@@ -28,8 +28,7 @@ import {
   scopeOf,
   setUserLocale,
   twoFactorStatus,
-  updateDigestPreferences,
-} from "../services.server";
+  updateDigestPreferences, userCan } from "../services.server";
 
 import { DigestPreferencesInput } from "../../server/domains/digest/digest.schemas";
 import { NeverLogInput, SenderAddressInput } from "../../server/domains/mail-capture/mail-capture.schemas";
@@ -38,7 +37,7 @@ import { CopyField } from "../components/copy-field";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
-import { requireRole, requireUser } from "../utils/auth.server";
+import { requirePermission, requireUser } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
 
@@ -58,7 +57,6 @@ const RemoveSenderAddressInput = z.object({ senderAddressId: z.uuid() });
 const RemoveNeverLogInput = z.object({ neverLogId: z.uuid() });
 
 /** Staff log mail; a partner user has no logging address and none of its forms (issue 16). */
-const STAFF = ["admin", "penvoerder", "accounthouder"] as const;
 const MAIL_INTENTS = new Set(["regenerate-logging-address", "add-sender-address", "remove-sender-address", "add-never-log", "remove-never-log"]);
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
@@ -66,9 +64,9 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   return {
     user: { name: user.name, email: user.email, role: user.role, locale: user.locale },
     tokens: await listApiTokens(context.db, user.id),
-    digest: user.role === "partner" ? null : await getDigestPreferences(context.db, user.id),
+    digest: !userCan(user, "region.read") ? null : await getDigestPreferences(context.db, user.id),
     feed: await getFeedStatus(context.db, scopeOf(user), { kind: "user" }),
-    regionFeed: user.role === "admin" ? await getFeedStatus(context.db, scopeOf(user), { kind: "region" }) : undefined,
+    regionFeed: userCan(user, "region.manage") ? await getFeedStatus(context.db, scopeOf(user), { kind: "region" }) : undefined,
     sessions: await listSessions(context.db, user.id, context.sessionId, context.clock.now()),
     twoFactor: await twoFactorStatus(context.db, user.id),
     mailLogging: await mailLoggingOf(context, user),
@@ -96,7 +94,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = formData.get("intent");
   const now = context.clock.now();
-  if (typeof intent === "string" && MAIL_INTENTS.has(intent)) requireRole(context, request, ...STAFF);
+  if (typeof intent === "string" && MAIL_INTENTS.has(intent)) requirePermission(context, request, "interaction.log");
   try {
     if (intent === "locale") {
       const { locale } = parseForm(LocaleInput, formData, user.locale);

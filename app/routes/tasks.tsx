@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Alert } from "../components/ui/alert";
 import { translator } from "../../i18n";
 import { completeTask, listMyTasks, runChange, scopeOf, toLocalDate } from "../services.server";
-import { requireRole } from "../utils/auth.server";
+import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
@@ -13,13 +13,13 @@ export const meta: MetaFunction = () => [{ title: "Mijn acties · Schakel" }];
 const CompleteTaskForm = z.object({ taskId: z.uuid(), version: z.coerce.number().int().min(1) });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "region.read");
   const { items } = await listMyTasks(context.db, scopeOf(user), user.id, { status: "open", today: toLocalDate(context.clock.now()) });
   return { tasks: items };
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
-  const user = requireRole(context, request, "admin", "penvoerder", "accounthouder");
+  const user = requirePermission(context, request, "task.write");
   try {
     const { taskId, version } = parseForm(CompleteTaskForm, await request.formData(), user.locale);
     await runChange(context, user, ({ trx, scope, meta }) => completeTask(trx, scope, taskId, version, meta));

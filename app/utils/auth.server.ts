@@ -1,6 +1,6 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import type { Role } from "../../db/schema";
-import type { CurrentUser } from "../../server/auth/current-user";
+import { type CurrentUser, scopeOf } from "../../server/auth/current-user";
+import { type Action, can } from "../services.server";
 
 /** The signed-in user, or a redirect to the sign-in page that brings them back here afterwards. */
 export function requireUser(context: AppLoadContext, request: Request): CurrentUser {
@@ -9,10 +9,13 @@ export function requireUser(context: AppLoadContext, request: Request): CurrentU
   throw redirect(`/sign-in?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
 }
 
-/** The signed-in user when their role is one of `roles`; otherwise a 403 page. */
-export function requireRole(context: AppLoadContext, request: Request, ...roles: Role[]): CurrentUser {
+/**
+ * The signed-in user when their role may attempt one of the actions (the permissions table the API
+ * and the services ask too); otherwise a 403 page.
+ */
+export function requirePermission(context: AppLoadContext, request: Request, ...actions: [Action, ...Action[]]): CurrentUser {
   const user = requireUser(context, request);
-  if (!roles.includes(user.role)) throw new Response("Forbidden", { status: 403 });
+  if (!actions.some((action) => can(scopeOf(user), action))) throw new Response("Forbidden", { status: 403 });
   return user;
 }
 

@@ -1,13 +1,13 @@
 import { type AppLoadContext, json } from "@remix-run/node";
 import { z } from "zod";
 import type { CurrentUser } from "../../server/auth/current-user";
-import { AppError, schoolYearWindow } from "../services.server";
+import { AppError, schoolYearWindow, userCan } from "../services.server";
 import { requireUser } from "./auth.server";
 
 /** The region's reports are for its staff; for a partner user they do not exist (404), as the API answers. */
 export function requireReportReader(context: AppLoadContext, request: Request): CurrentUser {
   const user = requireUser(context, request);
-  if (user.role === "partner") throw new Response("Not found", { status: 404 });
+  if (!userCan(user, "region.read")) throw new Response("Not found", { status: 404 });
   return user;
 }
 

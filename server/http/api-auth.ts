@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { Role } from "../../db/schema";
-import type { CurrentUser } from "../auth/current-user";
+import { type CurrentUser, scopeOf } from "../auth/current-user";
+import { type Action, can } from "../auth/permissions";
 import { limitApiRequest } from "../auth/rate-limit";
 import { hashSecret } from "../auth/secrets";
 import { AppError } from "../errors";
@@ -34,12 +34,15 @@ async function limitApiCaller(c: Context<HonoEnv>) {
   }
 }
 
-/** Refuses with 403 unless the user has one of the roles. */
-export function requireApiRole(...roles: Role[]) {
+/**
+ * Refuses with 403 unless the user's role may attempt one of the actions (server/auth/permissions.ts);
+ * a rule about the record itself is asked again by the service once it has loaded it.
+ */
+export function requireApiPermission(...actions: [Action, ...Action[]]) {
   return createMiddleware<HonoEnv>(async (c, next) => {
     const user = c.get("user");
     if (!user) throw new AppError("UNAUTHENTICATED", "Authentication required");
-    if (!roles.includes(user.role)) throw new AppError("FORBIDDEN", "Your role may not do this");
+    if (!actions.some((action) => can(scopeOf(user), action))) throw new AppError("FORBIDDEN", "Your role may not do this");
     await next();
   });
 }

@@ -66,6 +66,12 @@ type Entry = {
   query?: string;
   /** The route acts without a body: every check gets a record of its own, made just before. */
   fresh?: boolean;
+  /**
+   * Allowed roles that work only the organisations they own (the penvoerder, unless the region lets
+   * every staff member work every partner): refused with 403 on a record of their region they do not
+   * own, as the fixtures' are, and 404 on another region's, like anyone allowed.
+   */
+  ownersOnly?: readonly Exclude<Role, "signedOut">[];
 };
 
 /** Ids of the fixture a well-formed body may name: the own region's two companies and its users. */
@@ -73,11 +79,11 @@ type FixtureIds = { O1: string; O2: string; B1: string; admin: string; penvoerde
 
 const API: Record<string, Entry> = {
   "GET /api/v1/activities": { allow: EVERYONE },
-  "POST /api/v1/activities": { allow: ["admin", "accounthouder", "partner"], wellFormed: () => ({ type: "guest_lesson", title: "Gastles", startDate: "2026-12-01" }) },
+  "POST /api/v1/activities": { allow: EVERYONE, ownersOnly: ["penvoerder"], wellFormed: () => ({ type: "guest_lesson", title: "Gastles", startDate: "2026-12-01" }) },
   "GET /api/v1/activities/shared": { allow: STAFF, query: "?from=2026-09-01&to=2026-12-31" },
   "GET /api/v1/activities/:id": { params: { id: "activity" }, allow: EVERYONE },
-  "PATCH /api/v1/activities/:id": { params: { id: "activity" }, allow: ["admin", "accounthouder"], wellFormed: () => ({ version: 1, title: "Anders" }) },
-  "DELETE /api/v1/activities/:id": { params: { id: "activity" }, allow: ["admin", "accounthouder"], fresh: true, ok: 200 },
+  "PATCH /api/v1/activities/:id": { params: { id: "activity" }, allow: STAFF, ownersOnly: ["penvoerder"], wellFormed: () => ({ version: 1, title: "Anders" }) },
+  "DELETE /api/v1/activities/:id": { params: { id: "activity" }, allow: STAFF, ownersOnly: ["penvoerder"], fresh: true, ok: 200 },
   "POST /api/v1/activities/:id/withdraw": { params: { id: "offer" }, allow: ["partner"], wellFormed: () => ({ version: 1 }) },
   "POST /api/v1/affiliations/:id/end": { params: { id: "affiliation" }, allow: EVERYONE, wellFormed: () => ({ endReason: "retired" }) },
   "GET /api/v1/agreements": { allow: EVERYONE },
@@ -135,18 +141,18 @@ const API: Record<string, Entry> = {
   "GET /api/v1/me/two-factor": { allow: EVERYONE },
   "GET /api/v1/openapi.json": { allow: "public", answers: { admin: 200, penvoerder: 200, accounthouder: 200, partner: 200, signedOut: 200 } },
   "GET /api/v1/organisations": { allow: EVERYONE },
-  "POST /api/v1/organisations": { allow: ["admin", "accounthouder"], wellFormed: () => ({ kind: "company", name: "Nieuw BV" }) },
+  "POST /api/v1/organisations": { allow: STAFF, ownersOnly: ["penvoerder"], wellFormed: () => ({ kind: "company", name: "Nieuw BV" }) },
   "GET /api/v1/organisations/:id": { params: { id: "organisation" }, allow: EVERYONE },
-  "PATCH /api/v1/organisations/:id": { params: { id: "organisation" }, allow: ["admin", "accounthouder", "partner"], wellFormed: () => ({ version: 1, city: "Hengelo" }) },
-  "DELETE /api/v1/organisations/:id": { params: { id: "organisation" }, allow: ["admin", "accounthouder"], fresh: true, ok: 200 },
+  "PATCH /api/v1/organisations/:id": { params: { id: "organisation" }, allow: EVERYONE, ownersOnly: ["penvoerder"], wellFormed: () => ({ version: 1, city: "Hengelo" }) },
+  "DELETE /api/v1/organisations/:id": { params: { id: "organisation" }, allow: STAFF, ownersOnly: ["penvoerder"], fresh: true, ok: 200 },
   "GET /api/v1/organisations/:id/account-holders": { params: { id: "organisation" }, allow: STAFF },
   "GET /api/v1/organisations/:id/health": { params: { id: "organisation" }, allow: STAFF },
   "GET /api/v1/organisations/:id/health/history": { params: { id: "organisation" }, allow: STAFF },
   "GET /api/v1/organisations/:id/history": { params: { id: "organisation" }, allow: EVERYONE },
-  "POST /api/v1/organisations/:id/merge": { params: { id: "organisation" }, allow: ["admin", "accounthouder"], wellFormed: (ids) => ({ duplicateId: ids.O2 }) },
+  "POST /api/v1/organisations/:id/merge": { params: { id: "organisation" }, allow: STAFF, ownersOnly: ["penvoerder"], wellFormed: (ids) => ({ duplicateId: ids.O2 }) },
   "GET /api/v1/organisations/:id/partner-users": { params: { id: "organisation" }, allow: STAFF },
-  "POST /api/v1/organisations/:id/partner-users": { params: { id: "organisation" }, allow: ["admin", "accounthouder"], wellFormed: () => ({ email: "nieuw@example.nl", name: "Nieuw" }) },
-  "POST /api/v1/organisations/:id/restore": { params: { id: "organisation" }, allow: ["admin", "accounthouder"], fresh: true, ok: 200 },
+  "POST /api/v1/organisations/:id/partner-users": { params: { id: "organisation" }, allow: STAFF, ownersOnly: ["penvoerder"], wellFormed: () => ({ email: "nieuw@example.nl", name: "Nieuw" }) },
+  "POST /api/v1/organisations/:id/restore": { params: { id: "organisation" }, allow: STAFF, ownersOnly: ["penvoerder"], fresh: true, ok: 200 },
   "POST /api/v1/organisations/:id/snooze": { params: { id: "organisation" }, allow: STAFF, wellFormed: () => ({ weeks: 2, reason: "Reorganisatie" }) },
   "DELETE /api/v1/organisations/:id/snooze": { params: { id: "organisation" }, allow: STAFF, ok: 204 },
   "GET /api/v1/organisations/:id/timeline": { params: { id: "organisation" }, allow: STAFF },
@@ -164,6 +170,8 @@ const API: Record<string, Entry> = {
   "POST /api/v1/people/:id/restore": { params: { id: "person" }, allow: STAFF, fresh: true, ok: 200 },
   "GET /api/v1/region/privacy": { allow: STAFF },
   "PATCH /api/v1/region/privacy": { allow: ["admin"] },
+  "GET /api/v1/region/partner-work": { allow: STAFF },
+  "PATCH /api/v1/region/partner-work": { allow: ["admin"] },
   "GET /api/v1/region/mail": { allow: STAFF },
   "PATCH /api/v1/region/mail": { allow: ["admin"], wellFormed: () => ({ retention: "subject" }) },
   "GET /api/v1/region/mail/never-log": { allow: ["admin"] },
@@ -190,10 +198,10 @@ const PAGES: Record<string, Entry> = {
   "GET /": { allow: EVERYONE, answers: { partner: { redirect: "/portal" } } },
   "GET /activities": { allow: STAFF },
   "GET /activities/calendar": { allow: STAFF },
-  "GET /activities/new": { allow: ["admin", "accounthouder"] },
-  "POST /activities/new": { allow: ["admin", "accounthouder"] },
+  "GET /activities/new": { allow: STAFF },
+  "POST /activities/new": { allow: STAFF },
   "GET /activities/:id": { params: { id: "activity" }, allow: STAFF },
-  "POST /activities/:id": { params: { id: "activity" }, allow: ["admin", "accounthouder"], wellFormed: () => ({ intent: "archive" }) },
+  "POST /activities/:id": { params: { id: "activity" }, allow: STAFF, ownersOnly: ["penvoerder"], wellFormed: () => ({ intent: "archive" }) },
   "GET /admin/health": { allow: ["admin"] },
   "POST /admin/health": { allow: ["admin"] },
   "GET /admin/mail": { allow: ["admin"] },
@@ -210,7 +218,7 @@ const PAGES: Record<string, Entry> = {
   "GET /agreements/:id": { params: { id: "agreement" }, allow: EVERYONE },
   "POST /agreements/:id": { params: { id: "agreement" }, allow: ["admin", "penvoerder"], wellFormed: () => ({ intent: "archive" }) },
   "GET /attention": { allow: STAFF },
-  "POST /attention": { allow: ["admin", "accounthouder"] },
+  "POST /attention": { allow: STAFF },
   "GET /cofinancing": { allow: STAFF, ok: { redirect: "/cofinancing/2026-2027" } },
   "GET /cofinancing/:schoolYear": { params: { schoolYear: "schoolYear" }, allow: STAFF },
   "POST /cofinancing/:schoolYear": { params: { schoolYear: "schoolYear" }, allow: ["admin", "penvoerder"] },
@@ -242,10 +250,10 @@ const PAGES: Record<string, Entry> = {
   "POST /log": { allow: STAFF },
   "GET /organisations": { allow: STAFF },
   "GET /organisations/export": { allow: STAFF },
-  "GET /organisations/new": { allow: ["admin", "accounthouder"] },
-  "POST /organisations/new": { allow: ["admin", "accounthouder"] },
+  "GET /organisations/new": { allow: STAFF },
+  "POST /organisations/new": { allow: STAFF },
   "GET /organisations/:id": { params: { id: "organisation" }, allow: STAFF },
-  "POST /organisations/:id": { params: { id: "organisation" }, allow: ["admin", "accounthouder"], wellFormed: () => ({ intent: "log-interaction", kind: "call", summary: "Gebeld" }) },
+  "POST /organisations/:id": { params: { id: "organisation" }, allow: STAFF, wellFormed: () => ({ intent: "log-interaction", kind: "call", summary: "Gebeld" }) },
   "GET /people": { allow: STAFF },
   "GET /people/:id": { params: { id: "person" }, allow: STAFF },
   "POST /people/:id": { params: { id: "person" }, allow: STAFF, wellFormed: () => ({ intent: "archive" }) },
@@ -431,6 +439,7 @@ function expectedAnswer(entry: Entry, area: "api" | "page", method: string, role
   if (entry.allow === "public") throw new Error("A public route names every role's answer in `answers`");
   if (!entry.allow.includes(role)) return { answer: entry.refused && role === "partner" ? entry.refused : 403, refused: true };
   if (target === "otherRegion") return { answer: 404, refused: true };
+  if (entry.ownersOnly?.includes(role)) return { answer: 403, refused: true };
   // A partner allowed on a route is bound to its own organisation's records; a refused one is refused above.
   if (target === "otherOrg") return { answer: 404, refused: true };
   return { answer: entry.ok ?? (method === "GET" ? 200 : INVALID), refused: false };

@@ -41,7 +41,13 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/activities/new": { as: "admin" },
   "/admin/health": { as: "admin" },
   "/admin/mail": { as: "admin", exemptIntents: { "rotate-secret": "a new inbound secret is made on the button alone (that is what it is for), and is audited" } },
-  "/admin/users": { as: "admin", exemptIntents: { "two-factor-requirement": "its one field is a checkbox: every submission is a valid choice (unticked: not required), and is audited" } },
+  "/admin/users": {
+    as: "admin",
+    exemptIntents: {
+      "two-factor-requirement": "its one field is a checkbox: every submission is a valid choice (unticked: not required), and is audited",
+      "partner-work": "its one field is a checkbox: every submission is a valid choice (unticked: owners only), and is audited",
+    },
+  },
   "/admin/users/:id/handover": { as: "admin" },
   "/agreements/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button" } },
   "/agreements/new": { as: "admin" },
@@ -412,6 +418,7 @@ describe("hostile input through every HTML form", () => {
           expect(response.status, described).toBeLessThan(500);
           // Nothing changed, so this is also the state the next submission starts from.
           const after = await fingerprint();
+          if (process.env.DEBUG_FORMS && changedTables(before, after).length) console.log("CHANGED", described.slice(0, 200));
           expect(changedTables(before, after), described).toEqual([]);
         }),
         { numRuns: Math.max(15, examples.length + 10), seed: 20261123, examples },

@@ -1,6 +1,6 @@
 import { endSession, listSessions } from "../../auth/sessions";
 import { regionTwoFactorRequirement, setRegionTwoFactorRequirement, twoFactorStatus } from "../../auth/two-factor";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { page } from "../../http/api-schemas";
 import { runChange } from "../../change";
@@ -9,7 +9,8 @@ import { changePassword } from "../users/users.service";
 import { limitCurrentPasswordCheck } from "../../auth/rate-limit";
 import { regionRetention, setRegionRetention } from "../privacy/privacy.service";
 import { loggingAddressOf } from "../mail-capture/mail-capture.addresses";
-import { CurrentUserResponse, PasswordChangedResponse, RegionPrivacyInput, RegionPrivacyResponse, RegionSecurityInput, RegionSecurityResponse, SessionParam, SessionResponse, TwoFactorStatusResponse } from "./account.schemas";
+import { partnerWorkRule, setPartnerWorkRule } from "../../auth/partner-work";
+import { CurrentUserResponse, PasswordChangedResponse, RegionPartnerWorkInput, RegionPartnerWorkResponse, RegionPrivacyInput, RegionPrivacyResponse, RegionSecurityInput, RegionSecurityResponse, SessionParam, SessionResponse, TwoFactorStatusResponse } from "./account.schemas";
 
 /** /api/v1/me: the caller's own account — who they are, where they are signed in, their password, their second factor. */
 export const meApi = apiRouter();
@@ -67,7 +68,7 @@ export const regionSecurityApi = apiRouter();
 
 declareRoute(
   regionSecurityApi,
-  { method: "get", path: "/", summary: "Whether the region requires a second factor (staff)", middleware: [requireApiRole("admin", "penvoerder", "accounthouder")], responses: { 200: jsonContent(RegionSecurityResponse, "The requirement") } },
+  { method: "get", path: "/", summary: "Whether the region requires a second factor (staff)", middleware: [requireApiPermission("region.read")], responses: { 200: jsonContent(RegionSecurityResponse, "The requirement") } },
   async (c) => c.json(await regionTwoFactorRequirement(c.get("services").db, apiUser(c).regionId)),
 );
 
@@ -77,7 +78,7 @@ declareRoute(
     method: "patch",
     path: "/",
     summary: "Require a second factor of admins and penvoerders, or not (admin)",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { body: jsonBody(RegionSecurityInput) },
     responses: { 200: jsonContent(RegionSecurityResponse, "The requirement") },
   },
@@ -92,7 +93,7 @@ export const regionPrivacyApi = apiRouter();
 
 declareRoute(
   regionPrivacyApi,
-  { method: "get", path: "/", summary: "The region's retention period (staff)", middleware: [requireApiRole("admin", "penvoerder", "accounthouder")], responses: { 200: jsonContent(RegionPrivacyResponse, "The retention period") } },
+  { method: "get", path: "/", summary: "The region's retention period (staff)", middleware: [requireApiPermission("region.read")], responses: { 200: jsonContent(RegionPrivacyResponse, "The retention period") } },
   async (c) => c.json(await regionRetention(c.get("services").db, apiUser(c).regionId)),
 );
 
@@ -102,12 +103,37 @@ declareRoute(
     method: "patch",
     path: "/",
     summary: "Set how many months after their last job a departed contact is anonymised; null keeps them (admin)",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { body: jsonBody(RegionPrivacyInput) },
     responses: { 200: jsonContent(RegionPrivacyResponse, "The retention period") },
   },
   async (c) => {
     const { retentionMonths } = c.req.valid("json");
     return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => setRegionRetention(trx, scope, retentionMonths, meta)));
+  },
+);
+
+/** /api/v1/region/partner-work: whether every staff member (the penvoerder too) may work every partner. */
+export const regionPartnerWorkApi = apiRouter();
+
+declareRoute(
+  regionPartnerWorkApi,
+  { method: "get", path: "/", summary: "Whether every staff member works every partner, or only account holders, admins and owners (staff)", middleware: [requireApiPermission("region.read")], responses: { 200: jsonContent(RegionPartnerWorkResponse, "The region's rule") } },
+  async (c) => c.json(await partnerWorkRule(c.get("services").db, apiUser(c).regionId)),
+);
+
+declareRoute(
+  regionPartnerWorkApi,
+  {
+    method: "patch",
+    path: "/",
+    summary: "Let every staff member work every partner, or only account holders, admins and owners (admin)",
+    middleware: [requireApiPermission("region.manage")],
+    request: { body: jsonBody(RegionPartnerWorkInput) },
+    responses: { 200: jsonContent(RegionPartnerWorkResponse, "The region's rule") },
+  },
+  async (c) => {
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => setPartnerWorkRule(trx, scope, input, meta)));
   },
 );

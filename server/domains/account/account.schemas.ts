@@ -4,6 +4,7 @@ import { Timestamp } from "../../http/api-schemas";
 
 export const SessionParam = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/) });
 export const RegionSecurityInput = z.object({ requireTwoFactor: z.boolean() });
+export const RegionPartnerWorkInput = z.object({ everyStaffMember: z.boolean() });
 export const RegionPrivacyInput = z.object({ retentionMonths: z.number().int().min(1).max(240).nullable() });
 
 export const CurrentUserResponse = z.object({
@@ -31,3 +32,5 @@ export const PasswordChangedResponse = z.object({ otherSessionsEnded: z.number()
 export const TwoFactorStatusResponse = z.object({ enabled: z.boolean(), enabledAt: Timestamp.nullable(), recoveryCodesLeft: z.number().int(), required: z.boolean() });
 export const RegionSecurityResponse = z.object({ requireTwoFactor: z.boolean() });
 export const RegionPrivacyResponse = z.object({ retentionMonths: z.number().int().nullable() });
+/** Whether every staff member works every partner, or only account holders, admins and the organisation's owner. */
+export const RegionPartnerWorkResponse = z.object({ everyStaffMember: z.boolean() });

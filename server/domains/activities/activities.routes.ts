@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
+import { can } from "../../auth/permissions";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { IdParam, page } from "../../http/api-schemas";
 import { offerActivity, withdrawOffer } from "../portal/portal.service";
@@ -9,7 +10,6 @@ import { ActivityResponse, CreateActivityInput, ListActivitiesInput, SharedActiv
 import { archiveActivity, createActivity, getActivity, listActivities, listSharedActivities, updateActivity } from "./activities.service";
 
 // A partner reads the activities its organisation takes part in, and offers new ones for it (POST only).
-const EDITORS = ["admin", "accounthouder"] as const;
 
 /** /api/v1/activities: what the collaboration produces, region-scoped. */
 export const activitiesApi = apiRouter();
@@ -33,7 +33,7 @@ declareRoute(
     path: "/",
     summary:
       "Create an activity with its partners (organisationIds) and schools (schoolIds); admin, accounthouder. A partner user offers one: status offered only (403 otherwise), its own organisation as the single partner (404 for another), not shared; the account holder and the partner user get an email",
-    middleware: [requireApiRole(...EDITORS, "partner")],
+    middleware: [requireApiPermission("activity.write", "activity.offer")],
     request: { body: jsonBody(CreateActivityInput) },
     responses: { 201: jsonContent(ActivityResponse, "The activity") },
   },
@@ -42,7 +42,7 @@ declareRoute(
     const input = c.req.valid("json");
     // Partner portal: an offer for its own organisation only, with emails (403/404 otherwise, see offerActivity).
     const created = await runChange(c.get("services"), user, ({ trx, scope, meta }) =>
-      user.role === "partner" ? offerActivity(trx, scope, input, meta) : createActivity(trx, scope, input, meta),
+      can(scope, "activity.offer") ? offerActivity(trx, scope, input, meta) : createActivity(trx, scope, input, meta),
     );
     return c.json(created, 201);
   },
@@ -55,7 +55,7 @@ declareRoute(
     method: "get",
     path: "/shared",
     summary: "Activities other regions opened to the caller's region, read-only: type, title, dates, times, place and the owning region's name",
-    middleware: [requireApiRole("admin", "penvoerder", "accounthouder")],
+    middleware: [requireApiPermission("region.read")],
     request: { query: SharedActivitiesInput },
     responses: { 200: jsonContent(z.object({ items: z.array(SharedActivityResponse), nextCursor: z.null() }), "The shared activities") },
   },
@@ -80,7 +80,7 @@ declareRoute(
     method: "patch",
     path: "/{id}",
     summary: "Change fields or move the status (offered → planned → done | cancelled), with the version read (409 when stale, 422 for an illegal step)",
-    middleware: [requireApiRole(...EDITORS)],
+    middleware: [requireApiPermission("activity.write")],
     request: { params: IdParam, body: jsonBody(UpdateActivityInput) },
     responses: { 200: jsonContent(ActivityResponse, "The activity") },
   },
@@ -99,7 +99,7 @@ declareRoute(
     path: "/{id}/withdraw",
     summary:
       "Partner users only: withdraw the organisation's own offer while it is still offered ({ version }); it becomes cancelled and the account holder is emailed. 404 for another organisation's activity, 422 once planned, 409 when stale",
-    middleware: [requireApiRole("partner")],
+    middleware: [requireApiPermission("activity.offer")],
     request: { params: IdParam, body: jsonBody(WithdrawOfferInput) },
     responses: { 200: jsonContent(ActivityResponse, "The cancelled activity") },
   },
@@ -116,7 +116,7 @@ declareRoute(
     method: "delete",
     path: "/{id}",
     summary: "Archive the activity",
-    middleware: [requireApiRole(...EDITORS)],
+    middleware: [requireApiPermission("activity.write")],
     request: { params: IdParam },
     responses: { 200: jsonContent(ActivityResponse, "The archived activity") },
   },

@@ -20,6 +20,8 @@ import {
   TYPE_FIELDS,
   type UpdateActivityInput,
 } from "./activities.schemas";
+import { assertMayWorkOrganisations } from "../../auth/partner-work";
+import { can } from "../../auth/permissions";
 
 /** `appUrl`, when given, links the emails a change sends (an offer from the portal being planned or declined). */
 export type ActivityChangeMeta = { actor: Actor; now: Date; appUrl?: string | undefined };
@@ -190,6 +192,8 @@ const auditMeta = (scope: Scope, meta: ActivityChangeMeta, action: string, entit
 
 /** A new activity with its partners and schools; a new one starts as offered, planned or (for the record) done. */
 export async function createActivity(trx: Tx, scope: Scope, input: CreateActivityInput, meta: ActivityChangeMeta): Promise<Activity> {
+  // A partner's offer is bound to its own organisation by the portal (offerActivity); staff must work the partners.
+  if (!can(scope, "activity.offer")) await assertMayWorkOrganisations(trx, scope, input.organisationIds, "activity.write");
   const draft: ActivityDraft = {
     type: input.type,
     status: input.status,
@@ -256,6 +260,7 @@ export async function createActivity(trx: Tx, scope: Scope, input: CreateActivit
 export async function updateActivity(trx: Tx, scope: Scope, id: string, input: UpdateActivityInput, meta: ActivityChangeMeta): Promise<Activity> {
   const before = await getActivity(trx, scope, id);
   if (before.archivedAt) throw notFound("Activity");
+  await assertMayWorkOrganisations(trx, scope, before.organisationIds, "activity.write");
   if (before.version !== input.version) throw staleVersion();
   if (input.sharedWithRegionIds) await assertSharingRegions(trx, scope.regionId, input.sharedWithRegionIds);
   const type = input.type ?? before.type;
@@ -290,6 +295,7 @@ export async function updateActivity(trx: Tx, scope: Scope, id: string, input: U
   check(draft);
   const referencesChanged = input.organisationIds || input.schoolIds || input.speakerPersonId || input.supervisorPersonId;
   if (referencesChanged) await assertReferences(trx, scope.regionId, draft);
+  if (input.organisationIds) await assertMayWorkOrganisations(trx, scope, draft.organisationIds, "activity.write");
   const result = await trx
     .updateTable("activities")
     .set({
@@ -337,6 +343,7 @@ export async function updateActivity(trx: Tx, scope: Scope, id: string, input: U
 export async function archiveActivity(trx: Tx, scope: Scope, id: string, meta: ActivityChangeMeta): Promise<Activity> {
   const before = await getActivity(trx, scope, id);
   if (before.archivedAt) return before;
+  await assertMayWorkOrganisations(trx, scope, before.organisationIds, "activity.write");
   await trx.updateTable("activities").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
   const after = await getActivity(trx, scope, id);
   await recordAudit(trx, { ...auditMeta(scope, meta, "activity.archive", id), before: { archivedAt: null }, after: { archivedAt: after.archivedAt } });

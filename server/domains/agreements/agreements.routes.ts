@@ -2,14 +2,14 @@ import type { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
 import { toLocalDate } from "../../clock";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonContent } from "../../http/api-router";
 import { IdParam, page } from "../../http/api-schemas";
 import { readJson } from "../../http/body";
 import { parseInput } from "../../validation";
 import { jsonSchemaOf, uploadBody } from "../documents/documents.schemas";
 import { AgreementResponse, CreateAgreementInput, ListAgreementsInput, UpdateAgreementInput } from "./agreements.schemas";
-import { AGREEMENT_WRITERS, archiveAgreement, createAgreement, getAgreement, listAgreements, updateAgreement } from "./agreements.service";
+import { archiveAgreement, createAgreement, getAgreement, listAgreements, updateAgreement } from "./agreements.service";
 
 /**
  * The agreement from JSON, or from multipart/form-data with the signed document as the file part
@@ -68,7 +68,7 @@ declareRoute(
     path: "/",
     summary:
       "Record an agreement (admin, penvoerder): application/json, or multipart/form-data with the signed document as the file part `document` (PDF, PNG or JPEG, at most 10 MB). The owner defaults to the first party's account holder. An expiry before the signing date answers 422 naming expiresOn",
-    middleware: [requireApiRole(...AGREEMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { body: uploadBody(jsonSchemaOf(CreateAgreementInput), agreementMultipart(["kind", "title", "organisationIds", "signedOn"])) },
     responses: { 201: jsonContent(AgreementResponse, "The agreement") },
   },
@@ -96,7 +96,7 @@ declareRoute(
     method: "patch",
     path: "/{id}",
     summary: "Change an agreement (admin, penvoerder) with its version (409 when stale); application/json, or multipart/form-data with a new `document`",
-    middleware: [requireApiRole(...AGREEMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { params: IdParam, body: uploadBody(jsonSchemaOf(UpdateAgreementInput), agreementMultipart([])) },
     responses: { 200: jsonContent(AgreementResponse, "The agreement") },
   },
@@ -113,7 +113,7 @@ declareRoute(
     method: "delete",
     path: "/{id}",
     summary: "Archive an agreement (admin, penvoerder); commitments resting on it keep the reference",
-    middleware: [requireApiRole(...AGREEMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { params: IdParam },
     responses: { 200: jsonContent(AgreementResponse, "The archived agreement") },
   },

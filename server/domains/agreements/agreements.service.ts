@@ -9,6 +9,7 @@ import { recordAudit } from "../audit/audit";
 import { readDocument, storeDocument } from "../documents/documents.service";
 import type { Actor } from "../../auth/current-user";
 import type { CreateAgreementInput, ListAgreementsInput, UpdateAgreementInput } from "./agreements.schemas";
+import { can } from "../../auth/permissions";
 
 /**
  * Agreements (intentieverklaring, samenwerkingsovereenkomst, convenant; issue 6, item 3): who the
@@ -39,11 +40,10 @@ export type Agreement = {
   archivedAt: Date | null;
 };
 
-export const AGREEMENT_WRITERS = ["admin", "penvoerder"] as const;
 const NO_ORGANISATION = "00000000-0000-0000-0000-000000000000";
 
 function assertWriter(scope: Scope) {
-  if (!(AGREEMENT_WRITERS as readonly string[]).includes(scope.role)) throw forbidden();
+  if (!can(scope, "money.write")) throw forbidden();
 }
 
 function visibleAgreements(db: Database, scope: Scope) {

@@ -1,17 +1,17 @@
 import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { BudgetResponse, SchoolYearParam, SetBudgetInput } from "./budgets.schemas";
-import { BUDGET_READERS, BUDGET_WRITERS, listSchoolYearBudgets, readSchoolYearBudget, setSchoolYearBudget } from "./budgets.service";
+import { listSchoolYearBudgets, readSchoolYearBudget, setSchoolYearBudget } from "./budgets.service";
 
 /**
  * /api/v1/budgets: the region's budget and co-financing target per school year. The region's
  * staff read them; the penvoerder and admins set them; partner users have no access.
  */
 export const budgetsApi = apiRouter();
-budgetsApi.use(requireApiRole(...BUDGET_READERS));
+budgetsApi.use(requireApiPermission("money.read"));
 
 declareRoute(
   budgetsApi,
@@ -43,7 +43,7 @@ declareRoute(
     path: "/{schoolYear}",
     summary:
       "Set a school year's budget and target (admin, penvoerder): budgetCents in integer cents, targetBasisPoints 0–10000 (default 1000 = 10%). Without version the first time; after that with the version read (409 when stale)",
-    middleware: [requireApiRole(...BUDGET_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { params: SchoolYearParam, body: jsonBody(SetBudgetInput) },
     responses: { 200: jsonContent(BudgetResponse, "The budget") },
   },

@@ -5,6 +5,7 @@ import { AppError, forbidden, notFound } from "../../errors";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../../auth/current-user";
 import type { SetBudgetInput } from "./budgets.schemas";
+import { can } from "../../auth/permissions";
 
 // The region's subsidised budget and co-financing target per school year (issue 6, item 4).
 // Every figure that shows a target (the penvoerder's page, the school-year report) reads it here.
@@ -20,13 +21,8 @@ export type SchoolYearBudget = {
   updatedAt: string;
 };
 
-/** Who sets the budget and target: the penvoerder keeps the project administration, admins may too. */
-export const BUDGET_WRITERS = ["admin", "penvoerder"] as const;
-/** Who reads them: the region's staff. A partner user never sees the region's budget. */
-export const BUDGET_READERS = ["admin", "penvoerder", "accounthouder"] as const;
-
 export function assertBudgetReader(scope: Scope) {
-  if (!(BUDGET_READERS as readonly string[]).includes(scope.role)) throw forbidden();
+  if (!can(scope, "money.read")) throw forbidden();
 }
 
 /** The target in cents: the budget's share, rounded to the cent. */
@@ -90,7 +86,7 @@ export async function setSchoolYearBudget(
   input: SetBudgetInput,
   meta: { actor: Actor; now: Date },
 ): Promise<SchoolYearBudget> {
-  if (!(BUDGET_WRITERS as readonly string[]).includes(scope.role)) throw forbidden();
+  if (!can(scope, "money.write")) throw forbidden();
   const before = await getSchoolYearBudget(trx, scope.regionId, schoolYear);
   if ((before?.version ?? null) !== (input.version ?? null)) throw staleBudget();
   if (!before) {

@@ -1,13 +1,12 @@
 import { scopeOf } from "../../auth/current-user";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonContent } from "../../http/api-router";
-import { BUDGET_READERS } from "../budgets/budgets.service";
 import { CofinancingOverviewResponse, SchoolYearParam } from "./cofinancing.schemas";
 import { cofinancingOverview } from "./cofinancing.service";
 
 /** /api/v1/cofinancing/{schoolYear}: the figures of the penvoerder's page, to the cent. */
 export const cofinancingApi = apiRouter();
-cofinancingApi.use(requireApiRole(...BUDGET_READERS));
+cofinancingApi.use(requireApiPermission("money.read"));
 
 declareRoute(
   cofinancingApi,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { IdParam } from "../../http/api-schemas";
 import { readJson } from "../../http/body";
@@ -24,7 +24,6 @@ import {
   addRealisation,
   archiveCommitment,
   archiveRealisation,
-  COMMITMENT_WRITERS,
   commitmentTotals,
   confirmCommitment,
   createCommitment,
@@ -95,7 +94,7 @@ declareRoute(
     method: "post",
     path: "/",
     summary: "Record a pledge (admin, penvoerder). Amounts are integer cents; with valuation hours_rate the amount is hours × hourlyRateCents, computed",
-    middleware: [requireApiRole(...COMMITMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { body: jsonBody(CreateCommitmentInput) },
     responses: { 201: jsonContent(CommitmentResponse, "The commitment") },
   },
@@ -124,7 +123,7 @@ declareRoute(
     path: "/{id}",
     summary:
       "Change a commitment (admin, penvoerder) with its version (409 when stale). status moves pledged → agreed → realised → accounted, or to lapsed (not from accounted); anything else is 422",
-    middleware: [requireApiRole(...COMMITMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { params: IdParam, body: jsonBody(UpdateCommitmentInput) },
     responses: { 200: jsonContent(CommitmentResponse, "The commitment") },
   },
@@ -141,7 +140,7 @@ declareRoute(
     method: "delete",
     path: "/{id}",
     summary: "Archive a commitment (admin, penvoerder): it leaves the lists and totals, its history stays",
-    middleware: [requireApiRole(...COMMITMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { params: IdParam },
     responses: { 200: jsonContent(CommitmentResponse, "The commitment") },
   },
@@ -169,7 +168,7 @@ declareRoute(
     summary:
       "Record a realisation (admin, penvoerder): application/json with evidence as a reference, or multipart/form-data with the file part `evidence` (PDF, PNG or JPEG by its content, at most 10 MB). 422 for a lapsed or accounted commitment, and above the pledge without a description. Reaching the pledge makes a pledged or agreed commitment realised. " +
       "In kind from an activity: `{ activityId, hours?, amountCents?, description? }` instead of date and amount: dated on the activity's end, valued at hours (default the activity's) × the commitment's hourly rate, else the region's rate for the activity type; an amount other than that needs a description. The activity must be done, have the commitment's organisation as partner and end in its school year (else 422); an activity already counted on any commitment answers 409 and writes nothing",
-    middleware: [requireApiRole(...COMMITMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { params: IdParam, body: RealisationUpload },
     responses: { 201: jsonContent(RecordedRealisationResponse, "The realisation with the commitment after it") },
   },
@@ -187,7 +186,7 @@ declareRoute(
     method: "delete",
     path: "/{id}/realisations/{realisationId}",
     summary: "Archive a realisation recorded by mistake (admin, penvoerder; not once accounted): it leaves the realised total, kept and audited",
-    middleware: [requireApiRole(...COMMITMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { params: RealisationParams },
     responses: { 200: jsonContent(CommitmentWithRealisationsResponse, "The commitment with its remaining realisations") },
   },
@@ -203,7 +202,7 @@ declareRoute(
     method: "post",
     path: "/{id}/confirm",
     summary: "A partner user confirms its own organisation's commitment; who and when are recorded",
-    middleware: [requireApiRole("partner")],
+    middleware: [requireApiPermission("money.confirmOwn")],
     request: { params: IdParam },
     responses: { 200: jsonContent(CommitmentResponse, "The commitment") },
   },

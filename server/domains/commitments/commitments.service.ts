@@ -21,6 +21,7 @@ import {
 import { inKindRateOf } from "../in-kind/in-kind.rates";
 import { findAgreementDocument } from "../agreements/agreements.service";
 import { schoolYearOf } from "../../../calendar/school-year";
+import { can } from "../../auth/permissions";
 
 export type ChangeMeta = ChangeStamp;
 
@@ -66,11 +67,8 @@ export type Realisation = {
   createdAt: Date;
 };
 
-/** Who changes commitments and realisations (issue 6, item 8): account holders read, partners read and confirm their own. */
-export const COMMITMENT_WRITERS = ["admin", "penvoerder"] as const;
-
 function assertWriter(scope: Scope) {
-  if (!(COMMITMENT_WRITERS as readonly string[]).includes(scope.role)) throw forbidden();
+  if (!can(scope, "money.write")) throw forbidden();
 }
 
 const NO_ORGANISATION = "00000000-0000-0000-0000-000000000000";
@@ -481,7 +479,7 @@ export async function archiveCommitment(trx: Tx, scope: Scope, id: string, meta:
  */
 export async function confirmCommitment(trx: Tx, scope: Scope, id: string, meta: ChangeMeta): Promise<Commitment> {
   const before = await getCommitment(trx, scope, id);
-  if (scope.role !== "partner") throw forbidden();
+  if (!can(scope, "money.confirmOwn")) throw forbidden();
   if (before.archivedAt) throw notFound("Commitment");
   if (before.confirmedAt) return before;
   await trx

@@ -8,6 +8,7 @@ import { toLocalDate } from "../../clock";
 import type { Database } from "../../db/database";
 import { AppError } from "../../errors";
 import { recordAudit } from "../audit/audit";
+import { can } from "../../auth/permissions";
 
 const FEED_PREFIX = "cal_";
 // What a calendar app needs: the recent past and the year ahead.
@@ -17,7 +18,7 @@ const FUTURE_DAYS = 400;
 export type FeedOwner = { kind: "user" } | { kind: "region" };
 
 function assertMayManage(scope: Scope, owner: FeedOwner) {
-  if (owner.kind === "region" && scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin manages the region's calendar feed");
+  if (owner.kind === "region" && !can(scope, "region.manage")) throw new AppError("FORBIDDEN", "Only an admin manages the region's calendar feed");
 }
 
 const feedsOf = (db: Database, scope: Scope, owner: FeedOwner) => {

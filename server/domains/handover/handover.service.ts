@@ -16,13 +16,14 @@ import { changeAccountHolder } from "../organisations/organisations.service";
 import { getRegion } from "../regions/regions.service";
 import type { ChangeMeta } from "../../auth/current-user";
 import type { HandoverInput } from "./handover.schemas";
+import { can } from "../../auth/permissions";
 
 /** Days a new owner gets for the introduction task a handover gives them. */
 const INTRODUCTION_DUE_DAYS = 14;
 const CONTACT_MOMENTS_IN_SUMMARY = 3;
 
 function assertAdmin(scope: Scope) {
-  if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can hand over relationships");
+  if (!can(scope, "region.manage")) throw new AppError("FORBIDDEN", "Only an admin can hand over relationships");
 }
 
 async function userOfRegion(db: Database, regionId: string, userId: string) {

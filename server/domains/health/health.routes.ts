@@ -1,8 +1,7 @@
 import { z } from "zod";
-import type { Role } from "../../../db/schema";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { IdParam, page } from "../../http/api-schemas";
 import {
@@ -15,7 +14,6 @@ import {
 } from "./health.service";
 
 // Health is the school's own judgement of a relationship: staff see it, partners do not.
-const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
 
 /**
  * /api/v1/health: the region's relationships by state (`?state=cold`), counts, the trend, a
@@ -29,7 +27,7 @@ declareRoute(
     method: "get",
     path: "/",
     summary: "Relationships by health, most important first (tier, then longest in that state); `state` may be repeated; snoozed ones are included unless includeSnoozed=false",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { query: ListHealthInput },
     responses: { 200: jsonContent(page(HealthListItemResponse), "A page of relationships") },
   },
@@ -48,7 +46,7 @@ declareRoute(
     method: "get",
     path: "/counts",
     summary: "How many relationships are healthy, watch, cooling and cold (and snoozed)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     responses: { 200: jsonContent(HealthCountsResponse, "The counts") },
   },
   async (c) => {
@@ -63,7 +61,7 @@ declareRoute(
     method: "get",
     path: "/trend",
     summary: "The region's counts per day, for the chart over the school year",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { query: TrendInput },
     responses: { 200: jsonContent(z.object({ items: z.array(HealthTrendDayResponse), nextCursor: z.null() }), "The counts per day") },
   },
@@ -76,7 +74,7 @@ declareRoute(
     method: "post",
     path: "/recompute",
     summary: "Recompute the region's health now, or one organisation's (admin)",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { body: jsonBody(RecomputeInput, { required: false }) },
     responses: { 200: jsonContent(RecomputeResponse, "What the recompute saw and changed") },
   },
@@ -98,7 +96,7 @@ declareRoute(
     method: "get",
     path: "/settings",
     summary: "The region's cadences per tier, coordinator and school holidays",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     responses: { 200: jsonContent(HealthSettingsResponse, "The settings") },
   },
   async (c) => c.json(await getHealthSettings(c.get("services").db, apiUser(c).regionId)),
@@ -110,7 +108,7 @@ declareRoute(
     method: "patch",
     path: "/settings",
     summary: "Change the cadences and coordinator (admin; stale version: 409)",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { body: jsonBody(UpdateHealthSettingsInput) },
     responses: { 200: jsonContent(HealthSettingsResponse, "The settings") },
   },
@@ -126,7 +124,7 @@ declareRoute(
     method: "post",
     path: "/settings/holidays",
     summary: "Add a school holiday (admin)",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { body: jsonBody(HolidayInput) },
     responses: { 201: jsonContent(HolidayResponse, "The holiday") },
   },
@@ -142,7 +140,7 @@ declareRoute(
     method: "delete",
     path: "/settings/holidays/{id}",
     summary: "Remove a school holiday (admin)",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { params: IdParam },
     responses: { 204: { description: "Removed" } },
   },
@@ -162,7 +160,7 @@ declareRoute(
     method: "get",
     path: "/{id}/health",
     summary: "The organisation's health: state, since, and its reasons, each with a message and a next step in the caller's language",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { params: IdParam },
     responses: { 200: jsonContent(OrganisationHealthResponse, "The organisation's health") },
   },
@@ -179,7 +177,7 @@ declareRoute(
     method: "get",
     path: "/{id}/health/history",
     summary: "Each change of the organisation's health state, oldest first",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { params: IdParam },
     responses: { 200: jsonContent(z.object({ items: z.array(HealthHistoryItemResponse), nextCursor: z.null() }), "The state changes") },
   },
@@ -192,7 +190,7 @@ declareRoute(
     method: "post",
     path: "/{id}/snooze",
     summary: "Take the relationship off 'Aandacht nodig' for some weeks, with a reason",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("organisation.work")],
     request: { params: IdParam, body: jsonBody(SnoozeInput) },
     responses: { 201: jsonContent(SnoozeResponse, "The snooze") },
   },
@@ -209,7 +207,7 @@ declareRoute(
     method: "delete",
     path: "/{id}/snooze",
     summary: "End the snooze",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("organisation.work")],
     request: { params: IdParam },
     responses: { 204: { description: "Ended" } },
   },

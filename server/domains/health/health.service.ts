@@ -11,6 +11,7 @@ import { recordAudit } from "../audit/audit";
 import { computeHealth, type RecomputeTarget, type StateChange, type StoredReason } from "./health.compute";
 import { describeReason, type HealthReason } from "./health.messages";
 import type { HolidayInput, ListHealthInput, SnoozeInput, UpdateHealthSettingsInput } from "./health.schemas";
+import { can } from "../../auth/permissions";
 
 export type HealthChangeMeta = ChangeStamp;
 
@@ -103,7 +104,7 @@ export type OrganisationHealth = {
 
 function assertStaff(scope: Scope) {
   // Health is the school's judgement of a relationship; the partner itself does not see it.
-  if (scope.role === "partner") throw new AppError("FORBIDDEN", "Partners cannot see relationship health");
+  if (!can(scope, "region.read")) throw new AppError("FORBIDDEN", "Partners cannot see relationship health");
 }
 
 async function assertOrganisation(db: Database, scope: Scope, organisationId: string) {
@@ -325,7 +326,7 @@ export async function getHealthSettings(db: Database, regionId: string): Promise
 
 /** Cadences and the coordinator (who gets the follow-ups of relationships without an owner). Admins only. */
 export async function updateHealthSettings(trx: Tx, scope: Scope, input: UpdateHealthSettingsInput, meta: HealthChangeMeta): Promise<HealthSettings> {
-  if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can change the health settings");
+  if (!can(scope, "region.manage")) throw new AppError("FORBIDDEN", "Only an admin can change the health settings");
   const before = await getHealthSettings(trx, scope.regionId);
   if (input.coordinatorUserId) {
     const coordinator = await trx.selectFrom("users").select("id").where("id", "=", input.coordinatorUserId).where("region_id", "=", scope.regionId)
@@ -351,7 +352,7 @@ export async function updateHealthSettings(trx: Tx, scope: Scope, input: UpdateH
 }
 
 export async function addHoliday(trx: Tx, scope: Scope, input: HolidayInput, meta: HealthChangeMeta) {
-  if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can change the school holidays");
+  if (!can(scope, "region.manage")) throw new AppError("FORBIDDEN", "Only an admin can change the school holidays");
   const holiday = await trx
     .insertInto("school_holidays")
     .values({ region_id: scope.regionId, name: input.name, start_date: input.startDate, end_date: input.endDate, created_at: meta.now })
@@ -363,7 +364,7 @@ export async function addHoliday(trx: Tx, scope: Scope, input: HolidayInput, met
 }
 
 export async function removeHoliday(trx: Tx, scope: Scope, holidayId: string, meta: HealthChangeMeta) {
-  if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin can change the school holidays");
+  if (!can(scope, "region.manage")) throw new AppError("FORBIDDEN", "Only an admin can change the school holidays");
   const removed = await trx.deleteFrom("school_holidays").where("id", "=", holidayId).where("region_id", "=", scope.regionId)
     .returning(["name", "start_date as startDate", "end_date as endDate"]).executeTakeFirst();
   if (!removed) throw notFound("Holiday");

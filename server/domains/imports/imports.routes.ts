@@ -1,5 +1,5 @@
 import { changeMetaOf, runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonContent } from "../../http/api-router";
 import { ErrorBody } from "../../http/api-schemas";
 import { AppError } from "../../errors";
@@ -11,7 +11,6 @@ import { ImportedResponse, ImportId, ImportPreviewResponse, ImportQuery, ImportR
 import { commitImport, describeRows, importOrganisations, previewImport, type ImportRecord } from "./imports.service";
 
 /** Who may import: the people who create organisations by hand (not a penvoerder, never a partner). */
-export const IMPORTERS = ["admin", "accounthouder"] as const;
 
 function recordJson(record: ImportRecord) {
   const { headers, mapping, ...rest } = record;
@@ -26,7 +25,7 @@ const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
  * previews it and keeps it staged for `POST /imports/{id}/commit`.
  */
 export const importsApi = apiRouter();
-importsApi.use("*", requireApiRole(...IMPORTERS));
+importsApi.use("*", requireApiPermission("organisation.import"));
 
 declareRoute(
   importsApi,

@@ -5,6 +5,7 @@ import type { Database, Tx } from "../../db/database";
 import { forbidden } from "../../errors";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../../auth/current-user";
+import { can } from "../../auth/permissions";
 
 /**
  * The activity types a partner's people spend their hours on, and which therefore count as in-kind
@@ -40,7 +41,7 @@ export async function listInKindRates(db: Database, regionId: string): Promise<I
  * valuations: realisations already counted keep the amount they were confirmed at.
  */
 export async function updateInKindRates(trx: Tx, scope: Scope, rates: Partial<Record<InKindActivityType, number>>, meta: { actor: Actor; now: Date }) {
-  if (scope.role !== "admin" && scope.role !== "penvoerder") throw forbidden();
+  if (!can(scope, "money.write")) throw forbidden();
   const before = await listInKindRates(trx, scope.regionId);
   const entries = Object.entries(rates).filter((entry): entry is [InKindActivityType, number] => entry[1] !== undefined);
   if (entries.length) {

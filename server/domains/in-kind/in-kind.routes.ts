@@ -1,11 +1,10 @@
 import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { page } from "../../http/api-schemas";
 import { RecordedRealisationResponse } from "../commitments/commitments.schemas";
-import { COMMITMENT_WRITERS } from "../commitments/commitments.service";
 import { listInKindRates, updateInKindRates } from "./in-kind.rates";
 import {
   ConfirmProposalInput,
@@ -21,7 +20,6 @@ import {
 import { confirmInKindProposal, listInKindProposals, listInKindRejections, rejectInKindProposal, undoInKindRejection } from "./in-kind.service";
 
 const ActivityParam = z.object({ activityId: z.uuid() });
-const STAFF = ["admin", "penvoerder", "accounthouder"] as const;
 const RatesResponse = z.object({ items: z.array(InKindRateResponse), nextCursor: z.null() });
 
 /** /api/v1/in-kind: done activities proposed as in-kind realisation, the decisions on them, and the region's rates. */
@@ -34,7 +32,7 @@ declareRoute(
     path: "/proposals",
     summary:
       "Done activities proposed as in-kind realisation (admin, penvoerder, accounthouder): guest lessons, internships, company visits, workshops, teacher placements and trainings with hours whose partner has an open in-kind commitment for that school year, not counted and not rejected. proposedCents = hours × the commitment's hourly rate, else the region's rate for the type",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("money.read")],
     request: { query: ListProposalsInput },
     responses: { 200: jsonContent(page(InKindProposalResponse), "A page of proposals, newest activity first") },
   },
@@ -48,7 +46,7 @@ declareRoute(
     path: "/proposals/{activityId}/confirm",
     summary:
       "Confirm a proposal (admin, penvoerder): a realisation of the activity on the proposed commitment (or `commitmentId`), as proposed or with other hours or amount and a note saying why. 409 when the activity is counted already, 422 when it is no longer proposed",
-    middleware: [requireApiRole(...COMMITMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { params: ActivityParam, body: jsonBody(ConfirmProposalInput, { required: false }) },
     responses: { 201: jsonContent(RecordedRealisationResponse, "The realisation with the commitment after it") },
   },
@@ -66,7 +64,7 @@ declareRoute(
     method: "post",
     path: "/proposals/{activityId}/reject",
     summary: "Reject counting an activity in kind, with a reason (admin, penvoerder): it is not proposed again until the rejection is undone. Audited",
-    middleware: [requireApiRole(...COMMITMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { params: ActivityParam, body: jsonBody(RejectProposalInput) },
     responses: { 200: jsonContent(RejectedProposalResponse, "The rejection") },
   },
@@ -83,7 +81,7 @@ declareRoute(
     method: "get",
     path: "/rejections",
     summary: "Rejected activities, newest first, with reason and who decided (admin, penvoerder, accounthouder)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("money.read")],
     responses: { 200: jsonContent(z.object({ items: z.array(InKindRejectionResponse), nextCursor: z.null() }), "The rejections") },
   },
   async (c) => c.json({ items: await listInKindRejections(c.get("services").db, scopeOf(apiUser(c))), nextCursor: null }),
@@ -95,7 +93,7 @@ declareRoute(
     method: "delete",
     path: "/rejections/{activityId}",
     summary: "Undo a rejection (admin, penvoerder); audited",
-    middleware: [requireApiRole(...COMMITMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { params: ActivityParam },
     responses: { 200: jsonContent(UndoneRejectionResponse, "The activity proposed again when it still qualifies") },
   },
@@ -113,7 +111,7 @@ declareRoute(
     method: "get",
     path: "/rates",
     summary: "The region's hourly rate per activity type for in-kind valuation (default 6500 cents); staff only",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("money.read")],
     responses: { 200: jsonContent(RatesResponse, "The rates") },
   },
   async (c) => c.json({ items: await listInKindRates(c.get("services").db, apiUser(c).regionId), nextCursor: null }),
@@ -125,7 +123,7 @@ declareRoute(
     method: "patch",
     path: "/rates",
     summary: "Set rates (admin, penvoerder): { rates: { guest_lesson: 6500, ... } }; realisations already counted keep their amount. Audited",
-    middleware: [requireApiRole(...COMMITMENT_WRITERS)],
+    middleware: [requireApiPermission("money.write")],
     request: { body: jsonBody(UpdateInKindRatesInput) },
     responses: { 200: jsonContent(RatesResponse, "The rates after the change") },
   },

@@ -6,9 +6,10 @@ import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import { addRealisation, type ChangeMeta, COMMITMENT_WRITERS } from "../commitments/commitments.service";
+import { addRealisation, type ChangeMeta } from "../commitments/commitments.service";
 import type { ConfirmProposalInput, ListProposalsInput, RejectProposalInput } from "./in-kind.schemas";
 import { DEFAULT_IN_KIND_RATE_CENTS, IN_KIND_ACTIVITY_TYPES } from "./in-kind.rates";
+import { can } from "../../auth/permissions";
 
 /**
  * Issue 6, item 2: a done guest lesson, internship supervision or company visit can count as the
@@ -35,14 +36,12 @@ export type InKindProposal = {
   proposedCents: number;
 };
 
-const STAFF_READERS = ["admin", "penvoerder", "accounthouder"];
-
 function assertStaff(scope: Scope) {
-  if (!STAFF_READERS.includes(scope.role)) throw forbidden();
+  if (!can(scope, "money.read")) throw forbidden();
 }
 
 function assertWriter(scope: Scope) {
-  if (!(COMMITMENT_WRITERS as readonly string[]).includes(scope.role)) throw forbidden();
+  if (!can(scope, "money.write")) throw forbidden();
 }
 
 /** "2025-2026" for a date column (the SQL function of calendar/school-year.ts's rule). */

@@ -1,15 +1,13 @@
 import { z } from "zod";
-import type { Role } from "../../../db/schema";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { IdParam, page } from "../../http/api-schemas";
 import { InteractionResponse, ListInteractionsInput, LoggedInteractionResponse, LogInteractionInput, TimelineInput, TimelineItemResponse } from "./interactions.schemas";
 import { getTimeline, listInteractions, logInteraction } from "./interactions.service";
 
 // Contact moments are the region staff's; a partner's portal does not show them.
-const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
 
 /** /api/v1/interactions: contact moments of the caller's region. */
 export const interactionsApi = apiRouter();
@@ -20,7 +18,7 @@ declareRoute(
     method: "get",
     path: "/",
     summary: "Contact moments of the region, newest first (staff)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { query: ListInteractionsInput },
     responses: { 200: jsonContent(page(InteractionResponse), "A page of contact moments") },
   },
@@ -33,7 +31,7 @@ declareRoute(
     method: "post",
     path: "/",
     summary: "Log a contact moment (staff); without date it is today; a next step with a date also becomes a task",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("interaction.log")],
     request: { body: jsonBody(LogInteractionInput) },
     responses: { 201: jsonContent(LoggedInteractionResponse, "The contact moment, with its task") },
   },
@@ -57,7 +55,7 @@ declareRoute(
     method: "get",
     path: "/{id}/timeline",
     summary: "What happened with an organisation, newest first: contact moments, people starting and leaving, owner changes (staff)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { params: IdParam, query: TimelineInput },
     responses: { 200: jsonContent(z.object({ items: z.array(TimelineItemResponse), nextCursor: z.null() }), "The timeline") },
   },

@@ -8,6 +8,7 @@ import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { queueEmail } from "../email/outbox.service";
+import { rolesFor } from "../../auth/permissions";
 
 /**
  * Logging addresses (`log-` + 20 base32 characters @ INBOUND_MAIL_DOMAIN, decision 110) and the
@@ -17,7 +18,7 @@ import { queueEmail } from "../email/outbox.service";
 const TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 export const LOGGING_TOKEN = /^log-[a-z2-7]{20}$/;
 /** Staff log contact moments; a partner user has no logging address. */
-const LOGGING_ROLES: Role[] = ["admin", "penvoerder", "accounthouder"];
+const LOGGING_ROLES = rolesFor("interaction.log");
 const CONFIRMATION_DAYS = 7;
 
 /** 100 random bits: 32 symbols divide 256, so `byte & 31` is uniform. */

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import type { Role } from "../../../db/schema";
 import { scopeOf } from "../../auth/current-user";
 import { limitConfirmationMail } from "../../auth/rate-limit";
 import { runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { IdParam, page } from "../../http/api-schemas";
 import { addSenderAddress, listSenderAddresses } from "./mail-capture.addresses";
@@ -11,7 +10,6 @@ import { InboxItemResponse, LinkedInboxItemResponse, LinkInboxItemInput, ListInb
 import { discardInboxItem, linkInboxItem, listInbox } from "./mail-capture.service";
 
 // Mail is logged by staff; each sees only their own "Te koppelen" items (an admin too).
-const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
 
 /** /api/v1/inbox: the signed-in user's "Te koppelen" list. */
 export const inboxApi = apiRouter();
@@ -22,7 +20,7 @@ declareRoute(
     method: "get",
     path: "/",
     summary: "The caller's \"Te koppelen\" list: logged mail Schakel could not place, newest first (staff); deleted after 30 days",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("interaction.log")],
     request: { query: ListInboxInput },
     responses: { 200: jsonContent(page(InboxItemResponse), "A page of items") },
   },
@@ -35,7 +33,7 @@ declareRoute(
     method: "post",
     path: "/{id}/link",
     summary: "Link an item to an organisation: it becomes a contact moment there, with the people named and optionally the unknown sender as a new contact person of it",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("interaction.log")],
     request: { params: IdParam, body: jsonBody(LinkInboxItemInput) },
     responses: { 201: jsonContent(LinkedInboxItemResponse, "The contact moment, and the new contact person's id") },
   },
@@ -52,7 +50,7 @@ declareRoute(
     method: "delete",
     path: "/{id}",
     summary: "Discard an item: its text and addresses are wiped at once",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("interaction.log")],
     request: { params: IdParam },
     responses: { 204: { description: "Discarded" } },
   },
@@ -75,7 +73,7 @@ declareRoute(
     method: "get",
     path: "/",
     summary: "The further addresses the caller logs mail from (staff)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("interaction.log")],
     responses: { 200: jsonContent(z.object({ items: z.array(SenderAddressResponse), nextCursor: z.null() }), "The addresses") },
   },
   async (c) => c.json({ items: await listSenderAddresses(c.get("services").db, scopeOf(apiUser(c))), nextCursor: null }),
@@ -87,7 +85,7 @@ declareRoute(
     method: "post",
     path: "/",
     summary: "Add an address the caller sends mail from; a confirmation link is mailed to it, and only a confirmed address may log",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("interaction.log")],
     request: { body: jsonBody(SenderAddressInput) },
     responses: { 201: jsonContent(SenderAddressResponse, "The address, not yet confirmed") },
   },

@@ -7,6 +7,7 @@ import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import type { NeverLogInput } from "./mail-capture.schemas";
+import { can } from "../../auth/permissions";
 
 /**
  * A region's settings for logged mail: how much text is kept, the inbound HTTP secret, and the
@@ -18,7 +19,7 @@ type Meta = ChangeStamp;
 const INBOUND_SECRET_PREFIX = "inb_";
 
 function assertAdmin(scope: Scope) {
-  if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin of the region changes how mail is logged");
+  if (!can(scope, "region.manage")) throw new AppError("FORBIDDEN", "Only an admin of the region changes how mail is logged");
 }
 
 export type MailCaptureSettings = { retention: MailRetention; hasInboundSecret: boolean; inboundSecretCreatedAt: Date | null };

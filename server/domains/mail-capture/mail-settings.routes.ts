@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { IdParam } from "../../http/api-schemas";
 import { MailRetentionInput, MailSettingsResponse, NeverLogEntryResponse, RegionNeverLogInput } from "./mail-capture.schemas";
@@ -20,7 +20,7 @@ declareRoute(
     method: "get",
     path: "/",
     summary: "What the region keeps of a logged mail (subject, excerpt: the subject and the first 1,000 characters, or full), and whether an inbound secret is set (staff)",
-    middleware: [requireApiRole("admin", "penvoerder", "accounthouder")],
+    middleware: [requireApiPermission("region.read")],
     responses: { 200: jsonContent(MailSettingsResponse, "The region's mail settings") },
   },
   async (c) => c.json(await getMailCaptureSettings(c.get("services").db, apiUser(c).regionId)),
@@ -32,7 +32,7 @@ declareRoute(
     method: "patch",
     path: "/",
     summary: "Set what is kept of mail logged from now on; mail logged before keeps what it kept (admin, audited)",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { body: jsonBody(MailRetentionInput) },
     responses: { 200: jsonContent(MailSettingsResponse, "The region's mail settings") },
   },
@@ -52,7 +52,7 @@ declareRoute(
     method: "get",
     path: "/never-log",
     summary: "The region's never-log list: addresses and domains whose mail is dropped unlogged, each with how many messages it dropped (admin)",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     responses: { 200: jsonContent(z.object({ items: z.array(NeverLogEntryResponse), nextCursor: z.null() }), "The list") },
   },
   async (c) => {
@@ -67,7 +67,7 @@ declareRoute(
     method: "post",
     path: "/never-log",
     summary: "Never log mail with this address (name@union.nl) or domain (union.nl, also its subdomains) in it; adding one that is listed already returns it (admin)",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { body: jsonBody(RegionNeverLogInput) },
     responses: { 201: jsonContent(NeverLogEntryResponse, "The entry") },
   },
@@ -84,7 +84,7 @@ declareRoute(
     method: "delete",
     path: "/never-log/{id}",
     summary: "Take an entry off the region's never-log list; mail with it in is logged again from now on (admin)",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { params: IdParam },
     responses: { 204: { description: "Removed" } },
   },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { IdParam, page } from "../../http/api-schemas";
 import { invitePartnerUser, listPartnerUsers } from "../partner-users/partner-users.service";
@@ -28,8 +28,6 @@ import {
   updateOrganisation,
 } from "./organisations.service";
 
-const STAFF = ["admin", "penvoerder", "accounthouder"] as const;
-const EDITORS = ["admin", "accounthouder"] as const;
 
 /**
  * /api/v1/organisations. Everyone reads within their scope (a partner user only its own
@@ -74,7 +72,7 @@ declareRoute(
     method: "post",
     path: "/",
     summary: "Create an organisation (admin, accounthouder); a KvK number already in use is refused (422, details.existingId)",
-    middleware: [requireApiRole(...EDITORS)],
+    middleware: [requireApiPermission("organisation.create")],
     request: { body: jsonBody(CreateOrganisationInput) },
     responses: { 201: jsonContent(OrganisationResponse, "The organisation") },
   },
@@ -97,7 +95,7 @@ declareRoute(
     method: "get",
     path: "/{id}/account-holders",
     summary: "Who owned the relationship when, newest first (staff)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { params: IdParam },
     responses: { 200: jsonContent(page(AccountHolderPeriodResponse), "Every ownership period") },
   },
@@ -129,7 +127,7 @@ declareRoute(
     method: "post",
     path: "/{id}/restore",
     summary: "Undo an archive (admin, accounthouder); 422 naming kvkNumber when another active organisation has its KvK number now",
-    middleware: [requireApiRole(...EDITORS)],
+    middleware: [requireApiPermission("organisation.work")],
     request: { params: IdParam },
     responses: { 200: jsonContent(OrganisationResponse, "The organisation") },
   },
@@ -146,7 +144,7 @@ declareRoute(
     method: "patch",
     path: "/{id}",
     summary: "Change fields, with the version read (409 when stale). A partner user: its own organisation only, and only sector, street, postalCode, city and website (403 for any other field)",
-    middleware: [requireApiRole(...EDITORS, "partner")],
+    middleware: [requireApiPermission("organisation.work", "organisation.editOwn")],
     request: { params: IdParam, body: jsonBody(UpdateOrganisationInput) },
     responses: { 200: jsonContent(OrganisationResponse, "The organisation") },
   },
@@ -163,7 +161,7 @@ declareRoute(
     method: "get",
     path: "/{id}/partner-users",
     summary: "The organisation's partner-portal users (staff)",
-    middleware: [requireApiRole("admin", "penvoerder", "accounthouder")],
+    middleware: [requireApiPermission("region.read")],
     request: { params: IdParam },
     responses: { 200: jsonContent(page(PartnerUserResponse), "Every partner user of the organisation") },
   },
@@ -176,7 +174,7 @@ declareRoute(
     method: "post",
     path: "/{id}/partner-users",
     summary: "Invite a partner user to the portal (the organisation's account holder or an admin); an invitation email is queued",
-    middleware: [requireApiRole("admin", "accounthouder")],
+    middleware: [requireApiPermission("organisation.invitePartner")],
     request: { params: IdParam, body: jsonBody(InvitePartnerUserInput) },
     responses: { 201: jsonContent(InvitedPartnerUserResponse, "The invited user") },
   },
@@ -194,7 +192,7 @@ declareRoute(
     method: "post",
     path: "/{id}/merge",
     summary: "Merge a duplicate into this organisation (admin, accounthouder): its people, contact moments, tasks, partner users and history move over; the duplicate is archived",
-    middleware: [requireApiRole(...EDITORS)],
+    middleware: [requireApiPermission("organisation.work")],
     request: { params: IdParam, body: jsonBody(MergeOrganisationInput) },
     responses: { 200: jsonContent(OrganisationResponse, "The organisation that stays") },
   },
@@ -211,7 +209,7 @@ declareRoute(
     method: "delete",
     path: "/{id}",
     summary: "Archive the organisation (admin, accounthouder): it leaves the lists, keeps its history and can be restored",
-    middleware: [requireApiRole(...EDITORS)],
+    middleware: [requireApiPermission("organisation.work")],
     request: { params: IdParam },
     responses: { 200: jsonContent(OrganisationResponse, "The archived organisation") },
   },

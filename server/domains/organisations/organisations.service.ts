@@ -10,6 +10,8 @@ import type { CreateOrganisationInput, ListOrganisationsInput, OrganisationSort,
 import { recomputeOrganisations } from "../health/health.service";
 import { assertPartnerOrganisationFields } from "../portal/portal.rules";
 import { containsPattern } from "../../db/like";
+import { assertMayWorkOrganisations, partnerWorkRule } from "../../auth/partner-work";
+import { assertCan } from "../../auth/permissions";
 
 export type ChangeMeta = ChangeStamp;
 
@@ -113,6 +115,7 @@ export async function changeAccountHolder(trx: Tx, regionId: string, organisatio
 }
 
 export async function createOrganisation(trx: Tx, scope: Scope, input: CreateOrganisationInput, meta: ChangeMeta): Promise<Organisation> {
+  assertCan(scope, "organisation.create", { kind: "organisation", accountHolderIds: [input.accountHolderId ?? null], rule: await partnerWorkRule(trx, scope.regionId) });
   await assertReferencesInRegion(trx, scope.regionId, input);
   await assertKvkFree(trx, scope.regionId, input.kvkNumber);
   const { id } = await trx
@@ -244,6 +247,7 @@ export async function updateOrganisation(trx: Tx, scope: Scope, id: string, inpu
   if (before.archivedAt) throw notFound("Organisation");
   // A partner (portal) keeps its own address details only; the school's fields are refused (403).
   if (scope.role === "partner") assertPartnerOrganisationFields(input);
+  else await assertMayWorkOrganisations(trx, scope, [id]);
   if (before.version !== input.version) throw staleVersion();
   await assertReferencesInRegion(trx, scope.regionId, input);
   if (input.kvkNumber !== undefined) await assertKvkFree(trx, scope.regionId, input.kvkNumber, id);
@@ -285,6 +289,7 @@ export async function updateOrganisation(trx: Tx, scope: Scope, id: string, inpu
 /** Deletes archive: the organisation leaves the lists but keeps its history, and can be restored. */
 export async function archiveOrganisation(trx: Tx, scope: Scope, id: string, meta: ChangeMeta): Promise<Organisation> {
   const before = await getOrganisation(trx, scope, id);
+  await assertMayWorkOrganisations(trx, scope, [id]);
   if (before.archivedAt) return before;
   await trx.updateTable("organisations").set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` }).where("id", "=", id).where("region_id", "=", scope.regionId).execute();
   const after = await getOrganisation(trx, scope, id);
@@ -299,6 +304,7 @@ export async function archiveOrganisation(trx: Tx, scope: Scope, id: string, met
  */
 export async function restoreOrganisation(trx: Tx, scope: Scope, id: string, meta: ChangeMeta): Promise<Organisation> {
   const before = await getOrganisation(trx, scope, id);
+  await assertMayWorkOrganisations(trx, scope, [id]);
   if (!before.archivedAt) return before;
   try {
     await assertKvkFree(trx, scope.regionId, before.kvkNumber, id);
@@ -342,6 +348,9 @@ export async function mergeOrganisations(trx: Tx, scope: Scope, input: { keepId:
   const keep = await getOrganisation(trx, scope, input.keepId);
   const duplicate = await getOrganisation(trx, scope, input.duplicateId);
   if (keep.archivedAt || duplicate.archivedAt) throw notFound("Organisation");
+  // Both are changed: the caller must work each of them.
+  await assertMayWorkOrganisations(trx, scope, [keep.id]);
+  await assertMayWorkOrganisations(trx, scope, [duplicate.id]);
   const moved = { organisation_id: input.keepId };
 
   // One open primary contact per organisation: the survivor's primary stays primary.

@@ -2,12 +2,13 @@ import { sql } from "kysely";
 import type { Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { AppError, notFound } from "../../errors";
+import { can } from "../../auth/permissions";
 import { createUser } from "../users/users.service";
 import type { ChangeMeta } from "../../auth/current-user";
 
 /**
  * Partner users of an organisation: the company's own people who sign in to the partner portal.
- * The organisation's account holder invites them (issue 5), as do admins; the invitee chooses a
+ * The organisation's account holder invites them, as do admins; the invitee chooses a
  * password from the invitation email and then sees only this organisation.
  */
 async function organisationFor(db: Database, scope: Scope, organisationId: string) {
@@ -32,7 +33,8 @@ export async function listPartnerUsers(db: Database, scope: Scope, organisationI
 export async function invitePartnerUser(trx: Tx, scope: Scope, organisationId: string, input: { email: string; name: string }, meta: ChangeMeta) {
   const organisation = await organisationFor(trx, scope, organisationId);
   if (organisation.archived_at) throw notFound("Organisation");
-  const mayInvite = scope.role === "admin" || (scope.role === "accounthouder" && organisation.account_holder_id === scope.userId);
+  // The owner (whatever their staff role) or an admin; the region's "every staff member" choice does not widen this.
+  const mayInvite = can(scope, "organisation.invitePartner", { kind: "organisation", accountHolderIds: [organisation.account_holder_id], rule: { everyStaffMember: false } });
   if (!mayInvite) throw new AppError("FORBIDDEN", "Only the organisation's account holder or an admin invites its partner users", { userMessageKey: "partnerUsers.notYours" });
   return createUser(trx, { regionId: scope.regionId, email: input.email, name: input.name, role: "partner", organisationId }, meta);
 }

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import type { Role } from "../../../db/schema";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
 import { notFound } from "../../errors";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { IdParam, page } from "../../http/api-schemas";
 import { readJson } from "../../http/body";
@@ -32,8 +31,6 @@ import { addAffiliation, archivePerson, createPerson, endAffiliation, getPerson,
 
 // The region's staff read and write people (a penvoerder sees and keeps the whole region). A partner
 // user (the portal) may only add people to, and end jobs at, its own organisation: see the branches below.
-const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
-const STAFF_OR_PARTNER: Role[] = [...STAFF, "partner"];
 
 /** /api/v1/people: contact persons of the caller's region and their jobs. */
 export const peopleApi = apiRouter();
@@ -50,7 +47,7 @@ declareRoute(
     method: "get",
     path: "/",
     summary: "People of the caller's region who are not archived, by name (staff)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { query: ListPeopleInput },
     responses: { 200: jsonContent(page(PersonResponse), "A page of people") },
   },
@@ -67,7 +64,7 @@ declareRoute(
     path: "/",
     summary:
       "Create a person (staff). A partner user sends { name, email, phone, role, isPrimary, organisationId } with its own organisation (404 for another): the person starts a job there at once",
-    middleware: [requireApiRole(...STAFF_OR_PARTNER)],
+    middleware: [requireApiPermission("person.write", "person.writeOwn")],
     request: {
       body: {
         required: true,
@@ -97,7 +94,7 @@ declareRoute(
     method: "get",
     path: "/{id}",
     summary: "A person with their jobs, newest first (staff); an archived person too, with archivedAt",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { params: IdParam },
     responses: { 200: jsonContent(PersonWithAffiliationsResponse, "The person") },
   },
@@ -110,7 +107,7 @@ declareRoute(
     method: "patch",
     path: "/{id}",
     summary: "Change fields, with the version read (409 when stale) (staff)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("person.write")],
     request: { params: IdParam, body: jsonBody(UpdatePersonInput) },
     responses: { 200: jsonContent(PersonResponse, "The person") },
   },
@@ -127,7 +124,7 @@ declareRoute(
     method: "delete",
     path: "/{id}",
     summary: "Archive the person (staff): they leave the lists and keep their history",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("person.write")],
     request: { params: IdParam },
     responses: { 200: jsonContent(PersonResponse, "The archived person") },
   },
@@ -143,7 +140,7 @@ declareRoute(
     method: "post",
     path: "/{id}/restore",
     summary: "Undo an archive (staff)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("person.write")],
     request: { params: IdParam },
     responses: { 200: jsonContent(PersonResponse, "The restored person") },
   },
@@ -160,7 +157,7 @@ declareRoute(
     path: "/{id}/merge",
     summary:
       "Merge a duplicate into this person (staff): jobs (a current job at the same organisation counted once), contact moments and empty fields move over; the duplicate is archived. 422 for the person themselves",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("person.write")],
     request: { params: IdParam, body: jsonBody(MergePersonInput) },
     responses: { 200: jsonContent(PersonWithAffiliationsResponse, "The surviving person with their jobs") },
   },
@@ -177,7 +174,7 @@ declareRoute(
     method: "get",
     path: "/{id}/history",
     summary: "The audit log of the person and their jobs, newest first (staff); changes name the fields only (no personal data in the log)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { params: IdParam, query: HistoryPageInput },
     responses: { 200: jsonContent(page(HistoryEntryResponse), "A page of history entries") },
   },
@@ -196,7 +193,7 @@ declareRoute(
     method: "post",
     path: "/{id}/affiliations",
     summary: "Start a job at an organisation of the region; without startDate today (a partner user: a (former) colleague at its own organisation only, 404 otherwise)",
-    middleware: [requireApiRole(...STAFF_OR_PARTNER)],
+    middleware: [requireApiPermission("person.write", "person.writeOwn")],
     request: { params: IdParam, body: jsonBody(AddAffiliationInput) },
     responses: { 201: jsonContent(AffiliationResponse, "The job") },
   },
@@ -223,7 +220,7 @@ declareRoute(
     method: "post",
     path: "/{id}/move",
     summary: "Move to another organisation in one step (staff): the jobs at fromOrganisationId end on date (without it today) and one at toOrganisationId starts that day",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("person.write")],
     request: { params: IdParam, body: jsonBody(MoveToOrganisationInput) },
     responses: { 201: jsonContent(MovedResponse, "The jobs that ended and the one that started") },
   },
@@ -245,7 +242,7 @@ declareRoute(
     method: "get",
     path: "/{id}/export",
     summary: "Everything Schakel keeps about the person, for an access request (admin); the viewing is audited",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { params: IdParam },
     responses: { 200: jsonContent(PersonExportResponse, "The person's data") },
   },
@@ -262,7 +259,7 @@ declareRoute(
     path: "/{id}/erase",
     summary:
       "Erase the person (admin): the person is anonymised and their name, email and phone are removed from the rows of their region linked to them by id (contact moments they took part in and their tasks, activities they spoke at, emails to them, audit entries about these); jobs, contact moments and activities stay as anonymous counts; the audit log keeps only that an erasure happened. Nothing of another region changes. 422 when erased already",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { params: IdParam },
     responses: { 200: jsonContent(ErasureResponse, "What changed, table by table") },
   },
@@ -282,7 +279,7 @@ declareRoute(
     path: "/{id}/end",
     summary:
       "End a job with a date (without it today) and a reason; it is kept, never deleted. A partner user: a job at its own organisation only (404 otherwise), a successor among its current colleagues or a new name",
-    middleware: [requireApiRole(...STAFF_OR_PARTNER)],
+    middleware: [requireApiPermission("person.write", "person.writeOwn")],
     request: { params: IdParam, body: jsonBody(EndAffiliationInput) },
     responses: { 200: jsonContent(AffiliationResponse, "The ended job") },
   },

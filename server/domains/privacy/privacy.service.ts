@@ -9,6 +9,7 @@ import { queueEmail } from "../email/outbox.service";
 import { recomputeOrganisations } from "../health/health.service";
 import { getPerson } from "../people/people.service";
 import { containsPattern } from "../../db/like";
+import { can } from "../../auth/permissions";
 
 /**
  * The AVG (issue 8, item 7): what Schakel holds about one person, for an access request, and erasure.
@@ -28,7 +29,7 @@ type Meta = ChangeStamp;
 
 /** Access requests and erasure are the region admin's: the one who answers for the region's data. */
 function assertPrivacyOfficer(scope: Scope) {
-  if (scope.role !== "admin") throw new AppError("FORBIDDEN", "Only an admin of the region handles access requests and erasure");
+  if (!can(scope, "region.manage")) throw new AppError("FORBIDDEN", "Only an admin of the region handles access requests and erasure");
 }
 
 /** Everything Schakel holds about one person, as one JSON document (GET /people/{id}/export). */

@@ -8,6 +8,7 @@ import { validationFailed } from "../../validation";
 import { getSchoolYearBudget } from "../budgets/budgets.service";
 import { SchoolYear } from "../commitments/commitments.schemas";
 import type { FiguresInput, RecordsInput, StatementInput } from "./reports.schemas";
+import { can } from "../../auth/permissions";
 
 /*
  * The region's figures of a school year (issue 6, items 5 and 6): one function computes them and
@@ -83,7 +84,7 @@ export function schoolYearWindow(schoolYear: string): { schoolYear: string; from
 
 /** Region reports are for the region's staff; a partner user sees only its own statement, so for it they do not exist. */
 function assertStaff(scope: Scope) {
-  if (scope.role === "partner") throw notFound("Report");
+  if (!can(scope, "region.read")) throw notFound("Report");
 }
 
 async function windowOf(db: Database, scope: Scope, input: { schoolYear: string; subregionId?: string | null | undefined }) {

@@ -1,14 +1,12 @@
-import type { Role } from "../../../db/schema";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { IdParam } from "../../http/api-schemas";
 import { CreateTaskInput, ListTasksInput, TaskListResponse, TaskResponse, UpdateTaskInput } from "./tasks.schemas";
 import { createTask, listMyTasks, updateTaskStatus } from "./tasks.service";
 
 // Tasks are the follow-ups of the region's staff; partners have none (yet).
-const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
 
 /** /api/v1/tasks: the caller's own follow-ups; created by hand or by Schakel, done with one PATCH. */
 export const tasksApi = apiRouter();
@@ -19,7 +17,7 @@ declareRoute(
     method: "get",
     path: "/",
     summary: "The caller's own tasks, by due date, with isOverdue",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { query: ListTasksInput },
     responses: { 200: jsonContent(TaskListResponse, "The caller's tasks of that status") },
   },
@@ -37,7 +35,7 @@ declareRoute(
     method: "post",
     path: "/",
     summary: "Create a task; without assigneeId it is the caller's own",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("task.write")],
     request: { body: jsonBody(CreateTaskInput) },
     responses: { 201: jsonContent(TaskResponse, "The task") },
   },
@@ -53,7 +51,7 @@ declareRoute(
     method: "patch",
     path: "/{id}",
     summary: "Mark done or open again, with the version read (409 when stale)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("task.write")],
     request: { params: IdParam, body: jsonBody(UpdateTaskInput) },
     responses: { 200: jsonContent(TaskResponse, "The task") },
   },

@@ -1,6 +1,5 @@
-import type { Role } from "../../../db/schema";
 import { runChange } from "../../change";
-import { apiUser, requireApiRole } from "../../http/api-auth";
+import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { IdParam, page } from "../../http/api-schemas";
 import { HandoverInput, HandoverResponse } from "../handover/handover.schemas";
@@ -8,7 +7,6 @@ import { handOverOrganisations } from "../handover/handover.service";
 import { ChangeRoleInput, InviteUserInput, ListInput, UserResponse } from "./users.schemas";
 import { changeUserRole, createUser, deactivateUser, getUser, listUsers } from "./users.service";
 
-const STAFF: Role[] = ["admin", "penvoerder", "accounthouder"];
 
 /** /api/v1/users: reading is for the region's staff, changing for its admins. Partners are refused. */
 export const usersApi = apiRouter();
@@ -19,7 +17,7 @@ declareRoute(
     method: "get",
     path: "/",
     summary: "Users of the caller's region (admin, penvoerder, accounthouder)",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { query: ListInput },
     responses: { 200: jsonContent(page(UserResponse), "A page of users") },
   },
@@ -35,7 +33,7 @@ declareRoute(
     method: "post",
     path: "/",
     summary: "Invite a user (admin); the invitation goes through the email outbox",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { body: jsonBody(InviteUserInput) },
     responses: { 201: jsonContent(UserResponse, "The invited user") },
   },
@@ -52,7 +50,7 @@ declareRoute(
     method: "get",
     path: "/{id}",
     summary: "One user",
-    middleware: [requireApiRole(...STAFF)],
+    middleware: [requireApiPermission("region.read")],
     request: { params: IdParam },
     responses: { 200: jsonContent(UserResponse, "The user") },
   },
@@ -65,7 +63,7 @@ declareRoute(
     method: "patch",
     path: "/{id}",
     summary: "Change a user's role (admin), with the version read (409 when stale)",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { params: IdParam, body: jsonBody(ChangeRoleInput) },
     responses: { 200: jsonContent(UserResponse, "The changed user") },
   },
@@ -82,7 +80,7 @@ declareRoute(
     method: "post",
     path: "/{id}/deactivate",
     summary: "Deactivate a user (admin): they can no longer sign in, and their sessions and API tokens stop working",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { params: IdParam },
     responses: { 200: jsonContent(UserResponse, "The user") },
   },
@@ -98,7 +96,7 @@ declareRoute(
     method: "post",
     path: "/{id}/handover",
     summary: "Hand a user's organisations over to colleagues (admin): all to `toUserId`, or per organisation through `assignments`; each new owner gets one summary email",
-    middleware: [requireApiRole("admin")],
+    middleware: [requireApiPermission("region.manage")],
     request: { params: IdParam, body: jsonBody(HandoverInput) },
     responses: { 200: jsonContent(HandoverResponse, "The organisations handed over, tasks moved and emails queued") },
   },
