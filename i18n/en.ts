@@ -699,10 +699,13 @@ export const en: Messages = {
   search: {
     title: "Search",
     label: "Search organisations and people",
-    placeholder: "Name of an organisation or person",
+    placeholder: "Name, email address or phone number",
     submit: "Search",
     none: "Nothing found for “{q}”.",
     people: "People",
+    moreOrganisations: "Show more organisations",
+    morePeople: "Show more people",
+    allResults: "All results for “{q}”",
   },
   myPartners: {
     title: "My partners",

@@ -715,10 +715,13 @@ export const nl = {
   search: {
     title: "Zoeken",
     label: "Zoek organisaties en personen",
-    placeholder: "Naam van een organisatie of persoon",
+    placeholder: "Naam, e-mailadres of telefoonnummer",
     submit: "Zoeken",
     none: "Niets gevonden voor “{q}”.",
     people: "Personen",
+    moreOrganisations: "Meer organisaties tonen",
+    morePeople: "Meer personen tonen",
+    allResults: "Alle resultaten voor “{q}”",
   },
   myPartners: {
     title: "Mijn partners",
