@@ -39,9 +39,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index people_name_typo_idx on people using gin (public.search_typo_keys(name))`.execute(db);
   await sql`create index people_phone_trgm_idx on people using gin (public.search_phone_digits(phone) gin_trgm_ops) where phone is not null`.execute(db);
   await sql`create index people_email_trgm_idx on people using gin (lower(email) gin_trgm_ops) where email is not null`.execute(db);
+  // Without it the website condition alone turned the organisation search into a scan of the region's
+  // names, computing every name's typo keys: 150 ms instead of a few on the national set.
+  await sql`create index organisations_website_trgm_idx on organisations using gin (lower(website) gin_trgm_ops) where website is not null`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index if exists organisations_website_trgm_idx`.execute(db);
   await sql`drop index if exists people_email_trgm_idx`.execute(db);
   await sql`drop index if exists people_phone_trgm_idx`.execute(db);
   await sql`drop index if exists people_name_typo_idx`.execute(db);

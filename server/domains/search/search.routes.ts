@@ -13,7 +13,7 @@ declareRoute(
     method: "get",
     path: "/",
     summary:
-      "Organisations and people by name: case- and accent-blind, tolerant of a letter missing, extra, wrong or two swapped; people also by any part of their email address and by phone number however written (06 1234 5678 = +31 6 12345678), organisations by website domain for an email address or domain. Best matches first, `limit` of each kind with organisationsNextCursor/peopleNextCursor; a request with organisationsCursor or peopleCursor answers the next page of that kind only (a partner user: only its own organisation, no people)",
+      "Organisations and people by name: case- and accent-blind, tolerant of a letter missing, extra, wrong or two swapped; people also by their email address or a part of it with its @ or a dot (local part, domain) and by phone number however written (06 1234 5678 = +31 6 12345678), organisations by website domain for an email address or domain. Best matches first, `limit` of each kind with organisationsNextCursor/peopleNextCursor; a request with organisationsCursor or peopleCursor answers the next page of that kind only (a partner user: only its own organisation, no people)",
     request: { query: SearchInput },
     responses: { 200: jsonContent(SearchResponse, "What was found") },
   },

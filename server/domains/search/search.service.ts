@@ -30,9 +30,9 @@ const CURSOR_KINDS = ["int", "text", "uuid"] as const;
  * matches first, a page of each kind with its own cursor. A name matches when it contains the text,
  * when its words are similar (pg_trgm's word similarity, the trigram indexes), or when every longer
  * word of the text is one letter away from a word of the name: missing, extra, wrong or two swapped
- * (the typo-key indexes, decision 122). A person is also found by any part of their email address
- * and by their phone number however it is written; an organisation by its website's domain when
- * the text is an email address or a domain.
+ * (the typo-key indexes, decision 122). A person is also found by their email address or a part of
+ * it with its @ or a dot (the local part, the domain), and by their phone number however it is
+ * written; an organisation by its website's domain when the text is an email address or a domain.
  */
 export function searchEverything(db: Database, scope: Scope, text: string, options: SearchOptions = {}): Promise<SearchResults> {
   // Both queries name the region (and a partner's organisation) themselves. Under row-level
@@ -51,7 +51,7 @@ type Needle = {
   typoWords: string[];
   /** The digits of a phone number, national form (search_phone_digits), or null. */
   phone: string | null;
-  /** Whole-word-free text that may be part of an email address, or null. */
+  /** One word with an @ or a dot in it: an email address or part of one (local part, domain), or null. */
   email: string | null;
   /** A domain to look for in websites: after the @ of an email address, or a text that looks like one. */
   domain: string | null;
@@ -67,9 +67,9 @@ function needleOf(text: string): Needle | null {
   return {
     term: sql`immutable_unaccent(${needle}::text)`,
     contains: containsPattern(needle),
-    typoWords: isPhone ? [] : needle.split(/[^\p{L}\d]+/u).filter((word) => word.length >= 4),
+    typoWords: isPhone || needle.includes("@") ? [] : needle.split(/[^\p{L}\d]+/u).filter((word) => word.length >= 4),
     phone: isPhone ? needle : null,
-    email: isOneToken && needle.length >= 3 && !isPhone ? needle : null,
+    email: isOneToken && needle.length >= 3 && /[@.]/.test(needle) && !isPhone ? needle : null,
     domain: domain.length >= 4 && domain.includes(".") ? domain : null,
   };
 }
@@ -80,7 +80,11 @@ function nameMatches(column: RawBuilder<unknown>, needle: Needle): RawBuilder<bo
     sql`immutable_unaccent(lower(${column})) like immutable_unaccent(${needle.contains}::text)`,
     sql`${needle.term} <% immutable_unaccent(lower(${column}))`,
   ];
-  if (needle.typoWords.length) {
+  // The overlap with all the words' keys is what the index answers; with more than one word, each
+  // must then match on its own.
+  const [only, ...more] = needle.typoWords;
+  if (only !== undefined && more.length === 0) alternatives.push(sql`search_typo_keys(${column}) && search_typo_keys(${only}::text)`);
+  if (more.length) {
     const eachWord = sql.join(needle.typoWords.map((word) => sql`search_typo_keys(${column}) && search_typo_keys(${word}::text)`), sql` and `);
     alternatives.push(sql`(search_typo_keys(${column}) && search_typo_keys(${needle.typoWords.join(" ")}::text) and ${eachWord})`);
   }
@@ -117,13 +121,13 @@ function pageOf<T extends { id: string; name: string; score: number }>(rows: T[]
 
 async function searchOrganisations(db: Database, scope: Scope, needle: Needle, limit: number, cursor: string | undefined) {
   const score = sql<number>`floor(word_similarity(${needle.term}, immutable_unaccent(lower(organisations.name))) * 1000)::int`;
-  const byWebsite = needle.domain ? sql`lower(organisations.website) like ${containsPattern(needle.domain)}` : sql`false`;
+  const byWebsite = needle.domain ? sql`(organisations.website is not null and lower(organisations.website) like ${containsPattern(needle.domain)})` : sql`false`;
   let query = db
     .selectFrom("organisations")
     .select(["id", "name", "kind", "city", score.as("score")])
     .where("region_id", "=", scope.regionId)
     .where("archived_at", "is", null)
-    .where(sql<boolean>`(${nameMatches(sql`organisations.name`, needle)} or ${byWebsite})`)
+    .where(sql<boolean>`(${byWebsite} or ${nameMatches(sql`organisations.name`, needle)})`)
     .orderBy(score, "desc")
     .orderBy("name")
     .orderBy("id")
@@ -134,9 +138,10 @@ async function searchOrganisations(db: Database, scope: Scope, needle: Needle, l
 }
 
 async function searchPeople(db: Database, scope: Scope, needle: Needle, limit: number, cursor: string | undefined) {
-  const conditions = [nameMatches(sql`people.name`, needle)];
+  const conditions: Array<RawBuilder<unknown>> = [];
   if (needle.phone) conditions.push(sql`(people.phone is not null and search_phone_digits(people.phone) like '%' || search_phone_digits(${needle.phone}::text) || '%')`);
   if (needle.email) conditions.push(sql`(people.email is not null and lower(people.email) like ${containsPattern(needle.email)})`);
+  conditions.push(nameMatches(sql`people.name`, needle));
   const exactEmail = needle.email ? sql`lower(people.email) = ${needle.email}` : sql`false`;
   const score = sql<number>`(case when ${exactEmail} then 1000 else floor(word_similarity(${needle.term}, immutable_unaccent(lower(people.name))) * 1000)::int end)`;
   let query = db
