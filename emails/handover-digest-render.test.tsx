@@ -57,7 +57,7 @@ describe("handover and digest emails", () => {
 
   it("renders a weekly digest with its relationships, overdue and open tasks, and how to change it", async () => {
     const nl = await renderWeeklyDigestEmail({ ...digest, locale: "nl" });
-    expect(nl.subject).toBe("Uw week in Schakel: 1 relatie(s) vragen aandacht");
+    expect(nl.subject).toBe("Uw week in Schakel: 1 relatie vraagt aandacht");
     expect(nl.text).toContain("Koud · Regulier · nieuw deze week");
     expect(nl.text).toContain("Er is geen actieve contactpersoon meer. Voeg een contactpersoon toe.");
     expect(nl.text).toContain("Offerte nasturen · uiterlijk 10 november 2026");

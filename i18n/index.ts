@@ -7,19 +7,39 @@ const dictionaries: Record<Locale, Messages> = { nl, en };
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
-/** Looks up a dotted key ("signIn.title") in the locale's dictionary and fills in `{name}` parameters. */
+/**
+ * A message that depends on a number: `{ one: "{count} organisatie", other: "{count} organisaties" }`.
+ * The form is chosen by the language's plural rules (Intl.PluralRules) for the `count` parameter.
+ */
+export type PluralMessage = { one: string; other: string };
+
+function isPlural(value: unknown): value is PluralMessage {
+  return typeof value === "object" && value !== null && typeof (value as PluralMessage).one === "string" && typeof (value as PluralMessage).other === "string";
+}
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+function pluralForm(locale: Locale, count: number): "one" | "other" {
+  let rules = pluralRules.get(locale);
+  if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+  return rules.select(count) === "one" ? "one" : "other";
+}
+
+/**
+ * Looks up a dotted key ("signIn.title") in the locale's dictionary, picks the plural form of a
+ * plural message by `params.count`, and fills in `{name}` parameters.
+ */
 export function translator(locale: Locale): Translate {
   const dictionary = dictionaries[locale] ?? nl;
   return (key, params) => {
     const value = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], dictionary);
-    const text = typeof value === "string" ? value : key;
+    const text = typeof value === "string" ? value : isPlural(value) ? value[pluralForm(locale, Number(params?.count ?? 0))] : key;
     return params ? text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match)) : text;
   };
 }
 
 export function hasMessage(key: string): boolean {
   const value = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], nl);
-  return typeof value === "string";
+  return typeof value === "string" || isPlural(value);
 }
 
 export function isLocale(value: unknown): value is Locale {

@@ -50,7 +50,9 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   try {
     const input = parseInput(HandoverInput, { toUserId, assignments }, admin.locale);
     const result = await runChange(context, admin, ({ trx, scope, meta }) => handOverOrganisations(trx, scope, userId, input, meta));
-    return json<ActionData>({ success: translator(admin.locale)("handover.done", { count: result.organisations.length, emails: result.emailsQueued }) });
+    const t = translator(admin.locale);
+    const handedOver = t("handover.done", { count: result.organisations.length });
+    return json<ActionData>({ success: result.emailsQueued ? `${handedOver} ${t("handover.doneEmails", { count: result.emailsQueued })}` : handedOver });
   } catch (error) {
     // A refused choice comes back with what was chosen, so the admin corrects one row, not all.
     const response = formError(error, admin.locale);

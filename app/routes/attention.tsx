@@ -84,7 +84,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     if (intent === "snooze") {
       const input = parseInput(SnoozeInput, values, user.locale);
       const snooze = await runChange(context, user, ({ trx, scope, meta }) => snoozeOrganisation(trx, scope, organisationId!, input, meta));
-      return json<ActionResult>({ organisationId, intent, saved: t("attention.snoozed", { until: snooze.until }) });
+      return json<ActionResult>({ organisationId, intent, saved: t("attention.snoozed", { until: formatDay(snooze.until, user.locale) }) });
     }
     throw new Response("Unknown action", { status: 400 });
   } catch (error) {

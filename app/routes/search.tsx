@@ -9,18 +9,34 @@ export const meta: MetaFunction = () => [{ title: "Zoeken · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
-  const q = (new URL(request.url).searchParams.get("q") ?? "").slice(0, 200);
-  return { q, results: await searchEverything(context.db, scopeOf(user), q, 10) };
+  const params = new URL(request.url).searchParams;
+  const q = (params.get("q") ?? "").slice(0, 200);
+  const organisationsCursor = params.get("organisationsCursor") || undefined;
+  const peopleCursor = params.get("peopleCursor") || undefined;
+  const results = await searchEverything(context.db, scopeOf(user), q, { limit: 10, organisationsCursor, peopleCursor });
+  return { q, paging: Boolean(organisationsCursor || peopleCursor), results };
 }
 
-/** One search box over organisations and people; results follow the typing, and the form works without JavaScript. */
+/**
+ * One search box over organisations and people; results follow the typing, and the form works
+ * without JavaScript. Each kind shows ten at a time; "Meer … tonen" opens that kind's next page.
+ */
 export default function SearchPage() {
   const t = useT();
   const initial = useLoaderData<typeof loader>();
   const fetcher = useFetcher<typeof loader>();
   const timer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearTimeout(timer.current), []);
-  const { q, results } = fetcher.data ?? initial;
+  const { q, paging, results } = fetcher.data ?? initial;
+  // Pages of results load like the typing does (the address stays); without JavaScript they are plain links.
+  const pageLink = (params: Record<string, string>, label: string) => {
+    const to = `/search?${new URLSearchParams(params)}`;
+    return (
+      <p>
+        <Link to={to} onClick={(event) => { event.preventDefault(); fetcher.load(to); }}>{label}</Link>
+      </p>
+    );
+  };
   const isEmpty = q.trim().length >= 2 && results.organisations.length === 0 && results.people.length === 0;
   return (
     <div className="page">
@@ -45,6 +61,7 @@ export default function SearchPage() {
       </Form>
       <div aria-live="polite">
         {isEmpty ? <p>{t("search.none", { q })}</p> : null}
+        {paging ? pageLink({ q }, t("search.allResults", { q })) : null}
         {results.organisations.length ? (
           <section aria-labelledby="found-organisations">
             <h2 id="found-organisations">{t("organisations.title")}</h2>
@@ -55,6 +72,7 @@ export default function SearchPage() {
                 </li>
               ))}
             </ul>
+            {results.organisationsNextCursor ? pageLink({ q, organisationsCursor: results.organisationsNextCursor }, t("search.moreOrganisations")) : null}
           </section>
         ) : null}
         {results.people.length ? (
@@ -68,6 +86,7 @@ export default function SearchPage() {
                 </li>
               ))}
             </ul>
+            {results.peopleNextCursor ? pageLink({ q, peopleCursor: results.peopleNextCursor }, t("search.morePeople")) : null}
           </section>
         ) : null}
       </div>

@@ -352,7 +352,7 @@ describe("npx schakel demo", () => {
       expect(found.organisations.map((o) => o.name)).toContain("Hulshof Installatietechniek");
       const accented = await rows<{ name: string }>(fresh.db, sql`select name from people where name like '%Çelik%' limit 1`);
       const withoutAccent = accented[0]!.name.replace("Ç", "C");
-      const people = await searchEverything(fresh.db, scope, withoutAccent, 20);
+      const people = await searchEverything(fresh.db, scope, withoutAccent, { limit: 20 });
       expect(people.people.map((p) => p.name)).toContain(accented[0]!.name);
     });
 

@@ -103,7 +103,7 @@ describe("the weekly digest", () => {
     expect(first.failed).toBe(0);
     const [email, ...more] = await digestsTo(fatima.email);
     expect(more).toEqual([]);
-    expect(email!.subject).toBe("Uw week in Schakel: 2 relatie(s) vragen aandacht");
+    expect(email!.subject).toBe("Uw week in Schakel: 2 relaties vragen aandacht");
     expect(email!.text).toContain("Uw wekelijkse samenvatting van 23 november 2026.");
     expect(email!.text).toContain("Koud · Incidenteel · nieuw deze week");
     expect(email!.text).toContain("Er is geen actieve contactpersoon meer. Voeg een contactpersoon toe.");

@@ -227,7 +227,7 @@ describe("handing relationships over when an account holder leaves", () => {
       const done = await web.postForm(`/admin/users/${leaver.id}/handover`, { toUserId: joris.id, [`assign:${mensink}`]: sanne.id, [`assign:${kuipers}`]: "" }, { jar: browser });
       expect(done.status).toBe(200);
       const html = await done.text();
-      expect(alertsOf(html)).toContain("2 organisatie(s) overgedragen; 2 nieuwe accounthouder(s) krijgen een samenvatting per e-mail.");
+      expect(alertsOf(html)).toContain("2 organisaties overgedragen. 2 nieuwe accounthouders krijgen een samenvatting per e-mail.");
       expect(await ownersOf([kuipers, mensink])).toEqual({ [kuipers]: joris.id, [mensink]: sanne.id });
       const after = await (await web.get("/admin/users", { jar: browser })).text();
       expect(after).not.toContain(`href="/admin/users/${leaver.id}/handover"`);
