@@ -32,7 +32,8 @@ type Role = "admin" | "penvoerder" | "accounthouder" | "partner" | "signedOut";
 type Target = "own" | "otherOrg" | "otherRegion";
 type Kind =
   | "organisation" | "person" | "affiliation" | "activity" | "offer" | "commitment" | "realisation" | "document" | "agreement" | "import"
-  | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem" | "neverLog";
+  | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem" | "neverLog"
+  | "interaction";
 
 /** Parameters that name no record of a region: the same for everyone. */
 const NOT_RECORDS: readonly Kind[] = ["schoolYear", "figure", "token"];
@@ -66,6 +67,11 @@ type Entry = {
   query?: string;
   /** The route acts without a body: every check gets a record of its own, made just before. */
   fresh?: boolean;
+  /**
+   * Roles the route serves on their own records only, and the fixture's record is another user's:
+   * 403 in their region, and 404 for another region's, as for every record there.
+   */
+  notTheirs?: readonly Exclude<Role, "signedOut">[];
 };
 
 /** Ids of the fixture a well-formed body may name: the own region's two companies and its users. */
@@ -127,6 +133,9 @@ const API: Record<string, Entry> = {
   "POST /api/v1/inbound/mail": { allow: "public", answers: { admin: 401, penvoerder: 401, accounthouder: 401, partner: 401, signedOut: 401 } },
   "GET /api/v1/interactions": { allow: STAFF },
   "POST /api/v1/interactions": { allow: STAFF, wellFormed: (ids) => ({ organisationId: ids.O1, kind: "call", summary: "Gebeld" }) },
+  // A contact moment is changed by its logger (the fixture's: the account holder) and by admins; the penvoerder did not log it.
+  "PATCH /api/v1/interactions/:id": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"], wellFormed: () => ({ version: 1, summary: "Anders" }) },
+  "DELETE /api/v1/interactions/:id": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"], fresh: true, ok: 200 },
   "GET /api/v1/me": { allow: EVERYONE },
   "POST /api/v1/me/password": { allow: EVERYONE },
   "GET /api/v1/me/sessions": { allow: EVERYONE },
@@ -153,7 +162,8 @@ const API: Record<string, Entry> = {
   "GET /api/v1/people": { allow: STAFF },
   "POST /api/v1/people": { allow: EVERYONE },
   "GET /api/v1/people/:id": { params: { id: "person" }, allow: STAFF },
-  "PATCH /api/v1/people/:id": { params: { id: "person" }, allow: STAFF, wellFormed: () => ({ version: 1, phone: "0612345678" }) },
+  // Correcting people is for admins and account holders (mayEditPeople).
+  "PATCH /api/v1/people/:id": { params: { id: "person" }, allow: ["admin", "accounthouder"], wellFormed: () => ({ version: 1, phone: "0612345678" }) },
   "DELETE /api/v1/people/:id": { params: { id: "person" }, allow: STAFF, fresh: true, ok: 200 },
   "POST /api/v1/people/:id/affiliations": { params: { id: "person" }, allow: EVERYONE, wellFormed: (ids) => ({ organisationId: ids.O1 }) },
   "POST /api/v1/people/:id/erase": { params: { id: "person" }, allow: ["admin"], fresh: true, ok: 200 },
@@ -161,6 +171,7 @@ const API: Record<string, Entry> = {
   "GET /api/v1/people/:id/history": { params: { id: "person" }, allow: STAFF },
   "POST /api/v1/people/:id/merge": { params: { id: "person" }, allow: STAFF, wellFormed: (ids) => ({ duplicateId: ids.person }) },
   "POST /api/v1/people/:id/move": { params: { id: "person" }, allow: STAFF, wellFormed: (ids) => ({ fromOrganisationId: ids.O1, toOrganisationId: ids.O2 }) },
+  "POST /api/v1/people/:id/new-job": { params: { id: "person" }, allow: ["admin", "accounthouder"], wellFormed: (ids) => ({ organisationId: ids.O2 }) },
   "POST /api/v1/people/:id/restore": { params: { id: "person" }, allow: STAFF, fresh: true, ok: 200 },
   "GET /api/v1/region/privacy": { allow: STAFF },
   "PATCH /api/v1/region/privacy": { allow: ["admin"] },
@@ -229,6 +240,8 @@ const PAGES: Record<string, Entry> = {
   // Public pages: they answer the same to everyone; what guards them is a token or a password, which these checks do not have.
   "POST /forgot-password": { allow: "public", answers: { admin: 400, penvoerder: 400, accounthouder: 400, partner: 400, signedOut: 400 } },
   "GET /inbox": { allow: STAFF },
+  "GET /interactions/:id/edit": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"] },
+  "POST /interactions/:id/edit": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"], wellFormed: () => ({ intent: "delete" }) },
   "POST /inbox": { allow: STAFF },
   "GET /imports/organisations": { allow: ["admin", "accounthouder"] },
   "POST /imports/organisations": { allow: ["admin", "accounthouder"] },
@@ -367,15 +380,16 @@ describe("the authorization matrix", () => {
   // that is not, and must be refused with nothing written.
   it("refuses a write whose body names a record of another region, or a partner's write naming another organisation", async () => {
     const r = (kind: Kind, target: Target) => w.record(kind, target);
-    const [O1, B1, SB, pA, pB, activity, commitment, agreementB, realisationB, ownerB] = await Promise.all([
+    const [O1, B1, SB, pA, pB, activity, commitment, agreementB, realisationB, ownerB, moment] = await Promise.all([
       r("organisation", "own"), r("organisation", "otherRegion"), w.schoolB, r("person", "own"), r("person", "otherRegion"), r("activity", "own"),
-      r("commitment", "own"), r("agreement", "otherRegion"), r("realisation", "otherRegion"), w.adminB,
+      r("commitment", "own"), r("agreement", "otherRegion"), r("realisation", "otherRegion"), w.adminB, r("interaction", "own"),
     ]);
     const O2 = w.ids.O2;
     const cases: Array<[Exclude<Role, "signedOut">, string, string, Record<string, unknown>, number]> = [
       ["admin", "POST", "/users", { email: "grensganger@example.nl", name: "Grensganger", role: "partner", organisationId: B1 }, 400],
       ["admin", "POST", `/people/${pA}/affiliations`, { organisationId: B1 }, 404],
       ["admin", "POST", `/people/${pA}/move`, { fromOrganisationId: O1, toOrganisationId: B1 }, 404],
+      ["admin", "POST", `/people/${pA}/new-job`, { organisationId: B1 }, 404],
       ["admin", "POST", `/people/${pA}/merge`, { duplicateId: pB }, 404],
       ["admin", "POST", `/organisations/${O1}/merge`, { duplicateId: B1 }, 404],
       ["admin", "PATCH", `/organisations/${O1}`, { version: 1, accountHolderId: ownerB }, 400],
@@ -385,6 +399,7 @@ describe("the authorization matrix", () => {
       ["admin", "PATCH", `/activities/${activity}`, { version: 1, speakerPersonId: pB }, 400],
       ["admin", "POST", "/interactions", { organisationId: B1, kind: "call", summary: "Gebeld" }, 404],
       ["admin", "POST", "/interactions", { organisationId: O1, kind: "call", summary: "Gebeld", personIds: [pB] }, 400],
+      ["admin", "PATCH", `/interactions/${moment}`, { version: 1, personIds: [pB] }, 400],
       ["admin", "POST", "/tasks", { title: "Bellen", dueDate: "2026-12-01", organisationId: B1 }, 404],
       ["admin", "POST", "/tasks", { title: "Bellen", dueDate: "2026-12-01", assigneeId: ownerB }, 400],
       ["admin", "POST", `/users/${w.ids.accounthouder}/handover`, { toUserId: ownerB }, 400],
@@ -429,6 +444,7 @@ function expectedAnswer(entry: Entry, area: "api" | "page", method: string, role
   if (override !== undefined) return { answer: override, refused: entry.allow === "public" };
   if (role === "signedOut") return { answer: area === "api" ? 401 : SIGN_IN, refused: true };
   if (entry.allow === "public") throw new Error("A public route names every role's answer in `answers`");
+  if (role !== "signedOut" && entry.notTheirs?.includes(role)) return { answer: target === "otherRegion" ? 404 : 403, refused: true };
   if (!entry.allow.includes(role)) return { answer: entry.refused && role === "partner" ? entry.refused : 403, refused: true };
   if (target === "otherRegion") return { answer: 404, refused: true };
   // A partner allowed on a route is bound to its own organisation's records; a refused one is refused above.
@@ -620,6 +636,12 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
         const entry = await db.insertInto("mail_never_log").values({ region_id: at.regionId, user_id: null, pattern: `nooit-${n}.example`, created_at: new Date("2026-11-20T10:00:00Z") }).returning("id").executeTakeFirstOrThrow();
         return { neverLog: entry.id };
       }
+      case "interaction": {
+        // Logged by the region's account holder (region B's admin for the other region), so the penvoerder's is another's.
+        const by = target === "otherRegion" ? adminB.token : users.accounthouder.token;
+        const moment = await call(by, "POST", "/interactions", { organisationId: at.organisation, kind: "call", summary: `Gebeld ${n}`, date: "2026-11-20" });
+        return { interaction: moment.id };
+      }
       case "task": {
         const task = await call(at.admin, "POST", "/tasks", { title: `Terugbellen ${n}`, dueDate: "2026-12-01", organisationId: at.organisation });
         return { task: task.id };
@@ -697,7 +719,7 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
 
   // The shared records exist before any check runs, so every answer is searched for all of them.
   const made = new Map<Kind, Record<string, string>>();
-  for (const kind of ["organisation", "person", "activity", "offer", "commitment", "proposal", "agreement", "import", "user", "holiday", "task"] as const) {
+  for (const kind of ["organisation", "person", "activity", "offer", "commitment", "proposal", "agreement", "import", "user", "holiday", "task", "interaction"] as const) {
     for (const target of ["own", "otherOrg", "otherRegion"] as const) {
       made.clear();
       await valueOf(kind, "admin", target, false, made);
