@@ -49,7 +49,7 @@ describe("correcting what was recorded, and the portal as a company's HR person 
     const penvoerder = await makeUser(db, { regionId: region.id, role: "penvoerder" });
     const input = CreateCommitmentInput.parse({ organisationId: own.id, schoolYear: "2026-2027", kind: "cash", category: "cash", amountCents: 250000 });
     await db.transaction().execute((trx) =>
-      createCommitment(trx, { regionId: region.id, userId: penvoerder.id, role: "penvoerder", organisationId: null }, input, { actor: { id: penvoerder.id, name: penvoerder.name }, now: TEST_NOW, appUrl: server.url }));
+      createCommitment(trx, { regionId: region.id, userId: penvoerder.id, role: "penvoerder", organisationId: null }, input, { actor: { id: penvoerder.id, name: penvoerder.name }, now: TEST_NOW }));
   });
   afterAll(async () => {
     await browser?.close();

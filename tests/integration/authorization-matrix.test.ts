@@ -444,7 +444,7 @@ function expectedAnswer(entry: Entry, area: "api" | "page", method: string, role
   if (override !== undefined) return { answer: override, refused: entry.allow === "public" };
   if (role === "signedOut") return { answer: area === "api" ? 401 : SIGN_IN, refused: true };
   if (entry.allow === "public") throw new Error("A public route names every role's answer in `answers`");
-  if (role !== "signedOut" && entry.notTheirs?.includes(role)) return { answer: target === "otherRegion" ? 404 : 403, refused: true };
+  if (entry.notTheirs?.includes(role)) return { answer: target === "otherRegion" ? 404 : 403, refused: true };
   if (!entry.allow.includes(role)) return { answer: entry.refused && role === "partner" ? entry.refused : 403, refused: true };
   if (target === "otherRegion") return { answer: 404, refused: true };
   // A partner allowed on a route is bound to its own organisation's records; a refused one is refused above.
