@@ -54,11 +54,13 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     // The partner's own pledges (listCommitments scopes a partner to its organisation).
     listCommitments(context.db, scopeOf(user), { limit: 50 }),
   ]);
-  // The signed-in user is among the colleagues when a contact has their address: they do not report their own leaving.
-  const ownEmail = user.email.toLowerCase();
+  // The signed-in user is among the colleagues as the contact with their address or, where the school
+  // keeps no address for that contact, their name: they do not report their own leaving.
+  const same = (a: string, b: string) => a.trim().localeCompare(b.trim(), "nl", { sensitivity: "base" }) === 0;
+  const isSelf = (c: { email: string | null; name: string }) => (c.email ? same(c.email, user.email) : same(c.name, user.name));
   return {
     organisation, regionName: region.name, activities, today: toLocalDate(context.clock.now()),
-    contacts: contacts.map((c) => ({ ...c, isSelf: c.email !== null && c.email.toLowerCase() === ownEmail })),
+    contacts: contacts.map((c) => ({ ...c, isSelf: isSelf(c) })),
     commitments: commitments.items.map((c) => ({
       id: c.id, schoolYear: c.schoolYear, kind: c.kind, category: c.category, status: c.status,
       pledged: formatEuros(c.amountCents, user.locale), realised: formatEuros(c.realisedCents, user.locale), confirmed: c.confirmedAt !== null,
