@@ -32,8 +32,9 @@ export {
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
 export { addAffiliation, addContact, createPerson, endAffiliation, getPerson, listOrganisationContacts, listPeople, moveToOrganisation } from "../server/domains/people/people.service";
-export { archivePerson, restorePerson } from "../server/domains/people/people.service";
+export { archivePerson, restorePerson, updatePerson } from "../server/domains/people/people.service";
 export { findMergeCandidates, mergePeople } from "../server/domains/people/people.merge";
+export { startNewJob } from "../server/domains/people/people.jobs";
 export { listHistory } from "../server/domains/audit/history";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "../server/domains/organisations/organisations.export";
 export { activityChoices, archiveActivity, createActivity, getActivity, listActivities, listOrganisationActivities, updateActivity , listSharedActivities } from "../server/domains/activities/activities.service";
@@ -50,7 +51,7 @@ export {
   setImportMapping,
   stageImport,
 } from "../server/domains/imports/imports.service";
-export { getTimeline, logInteraction, organisationsToLog } from "../server/domains/interactions/interactions.service";
+export { archiveInteraction, getInteraction, getTimeline, logInteraction, organisationsToLog, updateInteraction } from "../server/domains/interactions/interactions.service";
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
 export { searchEverything } from "../server/domains/search/search.service";
 export {

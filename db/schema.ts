@@ -282,6 +282,8 @@ export interface InteractionsTable {
   created_at: Generated<Date>;
   archived_at: Timestamp | null;
   source: Generated<InteractionSource>;
+  version: Generated<number>;
+  updated_at: Timestamp | null;
 }
 
 export interface InteractionPeopleTable {

@@ -361,6 +361,51 @@ const LOOKS: Look[] = [
       return `/organisations/${latest.organisation_id}#timeline`;
     },
   },
+  { name: "portal-colleagues", as: "partner", path: "/portal" },
+  {
+    name: "portal-report-leaving",
+    as: "partner",
+    path: "/portal",
+    then: async ({ page }) => {
+      await page.locator("summary", { hasText: "Meld vertrek" }).first().click();
+    },
+  },
+  {
+    name: "portal-commitment",
+    as: "partner",
+    path: async (db) => {
+      const partner = await db.selectFrom("users").select("organisation_id").where("email", "=", ACCOUNTS.partner).executeTakeFirstOrThrow();
+      const commitment = await db.selectFrom("commitments").select("id").where("organisation_id", "=", partner.organisation_id ?? "").where("archived_at", "is", null).orderBy("school_year", "desc").executeTakeFirstOrThrow();
+      return `/commitments/${commitment.id}`;
+    },
+  },
+  {
+    name: "person-edit",
+    as: "accounthouder",
+    path: async (db) => {
+      const person = await db.selectFrom("people").select("id").where("anonymised_at", "is", null).where("archived_at", "is", null).orderBy("name").executeTakeFirstOrThrow();
+      return `/people/${person.id}`;
+    },
+    then: async ({ page }) => {
+      await page.locator("summary", { hasText: "Bewerken" }).click();
+    },
+  },
+  {
+    name: "interaction-edit",
+    as: "accounthouder",
+    path: async (db) => {
+      const moment = await db.selectFrom("interactions").select("id").where("user_id", "=", await userId(db, ACCOUNTS.accounthouder)).where("archived_at", "is", null).orderBy("date", "desc").executeTakeFirstOrThrow();
+      return `/interactions/${moment.id}/edit`;
+    },
+  },
+  {
+    name: "interaction-delete-confirm",
+    as: "accounthouder",
+    path: async (db) => {
+      const moment = await db.selectFrom("interactions").select("id").where("user_id", "=", await userId(db, ACCOUNTS.accounthouder)).where("archived_at", "is", null).orderBy("date", "desc").executeTakeFirstOrThrow();
+      return `/interactions/${moment.id}/edit?delete=1`;
+    },
+  },
 ];
 
 async function main() {

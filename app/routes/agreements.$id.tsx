@@ -27,7 +27,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!agreement || agreement.archivedAt) throw new Response("Not found", { status: 404 });
   const canEdit = userCan(user, "money.write");
   const [organisations, owners] = canEdit ? await Promise.all([listCommitmentPartners(context.db, scope), listAgreementOwners(context.db, scope)]) : [[], []];
-  return { agreement, organisations, owners, canEdit, today: toLocalDate(context.clock.now()) };
+  return { agreement, organisations, owners, canEdit, isPartner: user.role === "partner", today: toLocalDate(context.clock.now()) };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -55,12 +55,13 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function AgreementPage() {
   const t = useT();
   const locale = useLocale();
-  const { agreement: a, organisations, owners, canEdit, today } = useLoaderData<typeof loader>();
+  const { agreement: a, organisations, owners, canEdit, isPartner, today } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as (FormErrors & { values: AgreementFormValues }) | undefined;
   const [params] = useSearchParams();
   return (
     <div className="page">
-      <p><Link to="/agreements">{t("agreements.back")}</Link></p>
+      {/* A partner came from its portal and goes back there, not to the region's list. */}
+      <p>{isPartner ? <Link to="/portal">← {t("portal.title")}</Link> : <Link to="/agreements">{t("agreements.back")}</Link>}</p>
       <h1>{a.title}</h1>
       {params.get("saved") ? <Alert tone="success">{t("agreements.saved")}</Alert> : null}
       {result?.formError ? <Alert tone="error">{result.formError}</Alert> : null}

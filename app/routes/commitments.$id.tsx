@@ -39,6 +39,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     commitment,
     canEdit: userCan(user, "money.write"),
     canConfirm: userCan(user, "money.confirmOwn") && !commitment.confirmedAt,
+    // A partner came from its portal and goes back there, not to the region's list.
+    isPartner: userCan(user, "portal.use"),
     today: toLocalDate(context.clock.now()),
     maxBytes: MAX_DOCUMENT_BYTES,
   };
@@ -98,7 +100,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function CommitmentPage() {
   const t = useT();
   const locale = useLocale();
-  const { commitment: c, canEdit, canConfirm, today, maxBytes } = useLoaderData<typeof loader>();
+  const { commitment: c, canEdit, canConfirm, isPartner, today, maxBytes } = useLoaderData<typeof loader>();
   const errors = useActionData<typeof action>() as FormErrors | undefined;
   const [params] = useSearchParams();
   const saved = params.get("saved");
@@ -107,7 +109,7 @@ export default function CommitmentPage() {
   const field = (name: string) => errors?.fields?.[name];
   return (
     <div className="page">
-      <p><Link to="/commitments">{t("commitments.back")}</Link></p>
+      <p>{isPartner ? <Link to="/portal#portal-commitments">← {t("portal.title")}</Link> : <Link to="/commitments">{t("commitments.back")}</Link>}</p>
       <h1>{c.organisationName} · {c.schoolYear}</h1>
       {saved === "1" ? <Alert tone="success">{t("commitments.saved")}</Alert> : null}
       {saved === "realisation" ? <Alert tone="success">{t("commitments.realisationSaved")}</Alert> : null}
@@ -119,7 +121,8 @@ export default function CommitmentPage() {
           <dt>{t("commitments.status")}</dt>
           <dd><span className="badge" data-testid="status">{t(`commitments.statuses.${c.status}`)}</span></dd>
           <dt>{t("commitments.kind")}</dt>
-          <dd>{t(`commitments.kinds.${c.kind}`)} · {t(`commitments.categories.${c.category}`)}</dd>
+          {/* A pledge in money has category "Geld" too: say it once. */}
+          <dd>{c.kind === "cash" ? t("commitments.kinds.cash") : `${t(`commitments.kinds.${c.kind}`)} · ${t(`commitments.categories.${c.category}`)}`}</dd>
           {c.valuation ? (
             <>
               <dt>{t("commitments.valuation")}</dt>

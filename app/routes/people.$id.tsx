@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { MergePersonInput, MoveToOrganisationInput } from "../../server/domains/people/people.schemas";
+import { MergePersonInput, NewJobInput, UpdatePersonInput } from "../../server/domains/people/people.schemas";
 import { HistorySection } from "../components/history-section";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
@@ -16,11 +16,14 @@ import {
   listHistory,
   listOrganisations,
   mergePeople,
-  moveToOrganisation,
   parseInput,
   restorePerson,
   scopeOf,
-  toLocalDate, userCan } from "../services.server";
+  startNewJob,
+  toLocalDate,
+  updatePerson,
+  userCan,
+} from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
@@ -53,13 +56,14 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     mergeQuery: mergeQuery ?? "",
     today: toLocalDate(context.clock.now()),
     isAdmin: userCan(user, "region.manage"),
+    mayEdit: userCan(user, "person.write"),
     anonymisedAt: (await context.db.selectFrom("people").select("anonymised_at").where("id", "=", person.id).executeTakeFirstOrThrow()).anonymised_at,
   };
 }
 
 /**
- * Moving someone to another employer is one step: the old job ends, the new one starts that day.
- * Also: merging a duplicate into this person, archiving (with undo) and restoring.
+ * Correcting name, email and phone; a new job (the jobs still open end, the new one starts), also
+ * for someone who left; merging a duplicate into this person, archiving (with undo) and restoring.
  */
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "person.write");
@@ -93,20 +97,33 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       await runChange(context, user, ({ trx, scope, meta }) => restorePerson(trx, scope.regionId, id, meta));
       return json<FormErrors & { success?: string }>({ success: t("archive.restored") });
     }
-    const { isPrimary: _isPrimary, ...values } = formValues(formData);
-    const input = parseInput(MoveToOrganisationInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
-    await runChange(context, user, ({ trx, scope, meta }) => moveToOrganisation(trx, scope.regionId, id, { ...input, date: input.date ?? toLocalDate(meta.now) }, meta));
-    return json<FormErrors & { success?: string }>({ success: translator(user.locale)("people.moved") });
+    if (intent === "edit" || intent === "new-job") {
+      if (intent === "edit") {
+        // Only the three fields the form shows; an emptied email or phone clears it.
+        const input = parseInput(UpdatePersonInput, { name: formData.get("name") ?? "", email: formData.get("email") ?? "", phone: formData.get("phone") ?? "", version: formData.get("version") }, user.locale);
+        await runChange(context, user, ({ trx, scope, meta }) => updatePerson(trx, scope.regionId, id, input, meta));
+        return json<FormErrors & { success?: string; intent?: string }>({ success: t("people.saved") });
+      }
+      const { intent: _intent, isPrimary: _isPrimary, ...values } = formValues(formData);
+      const input = parseInput(NewJobInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
+      const moved = await runChange(context, user, ({ trx, scope, meta }) => startNewJob(trx, scope.regionId, id, { ...input, startDate: input.startDate ?? toLocalDate(meta.now) }, meta));
+      return json<FormErrors & { success?: string; intent?: string }>({ success: t(moved.ended.length ? "people.newJobSavedEnded" : "people.newJobSaved", { organisation: moved.started.organisationName }) });
+    }
+    throw new Response("Bad request", { status: 400 });
   } catch (error) {
-    return formError(error, user.locale);
+    // The answer says which form it belongs to, so its messages appear next to that form's fields.
+    const response = formError(error, user.locale);
+    const body = (await response.clone().json()) as FormErrors;
+    return json<FormErrors & { success?: string; intent?: string }>({ ...body, intent: String(formData.get("intent") ?? "") }, { status: response.status });
   }
 }
 
 export default function PersonPage() {
   const t = useT();
   const locale = useLocale();
-  const { person, organisations, history, candidates, mergeQuery, today, isAdmin, anonymisedAt } = useLoaderData<typeof loader>();
-  const result = useActionData<FormErrors & { success?: string; erasure?: string[] }>();
+  const { person, organisations, history, candidates, mergeQuery, today, isAdmin, mayEdit, anonymisedAt } = useLoaderData<typeof loader>();
+  const result = useActionData<FormErrors & { success?: string; erasure?: string[]; intent?: string }>();
+  const errorsOf = (intent: string) => (result?.intent === intent ? result : undefined);
   const archived = Boolean(person.archivedAt);
   // An archived person is shown to read and to restore, not to change.
   const current = archived ? [] : person.affiliations.filter((a) => !a.endDate);
@@ -114,6 +131,20 @@ export default function PersonPage() {
     <div className="page">
       <h1>{person.name}</h1>
       <p className="lead">{[person.email, person.phone].filter(Boolean).join(" · ")}</p>
+      {mayEdit && !archived && !anonymisedAt ? (
+        <details className="card person-edit" open={errorsOf("edit") ? true : undefined}>
+          <summary>{t("people.edit")}</summary>
+          {/* Keyed on the version: after a save the form shows what was stored. */}
+          <Form method="post" noValidate key={person.version}>
+            <input type="hidden" name="intent" value="edit" />
+            <input type="hidden" name="version" value={person.version} />
+            <TextField label={t("common.name")} name="name" required defaultValue={person.name} error={errorsOf("edit")?.fields?.name} />
+            <TextField label={t("common.email")} name="email" type="email" defaultValue={person.email ?? ""} error={errorsOf("edit")?.fields?.email} />
+            <TextField label={t("contacts.phone")} name="phone" type="tel" defaultValue={person.phone ?? ""} error={errorsOf("edit")?.fields?.phone} />
+            <button type="submit" className="button">{t("common.save")}</button>
+          </Form>
+        </details>
+      ) : null}
       {result?.success ? <Alert tone="success">{result.success}</Alert> : null}
       {result?.erasure?.length ? (
         <section className="card" aria-labelledby="erasure-changes">
@@ -149,21 +180,29 @@ export default function PersonPage() {
           ))}
         </ul>
       </section>
-      {current.length ? (
-        <section className="card section-contacts" aria-labelledby="move">
-          <h2 id="move">{t("people.move")}</h2>
+      {mayEdit && !archived && !anonymisedAt ? (
+        <section className="card section-contacts" aria-labelledby="new-job">
+          <h2 id="new-job">{t("people.newJob")}</h2>
+          <p>
+            {current.length
+              ? t("people.newJobIntroCurrent", { organisations: current.map((a) => a.organisationName).join(", ") })
+              : t("people.newJobIntroNone")}
+          </p>
           <Form method="post" noValidate key={person.affiliations.length}>
-            <SelectField label={t("people.from")} name="fromOrganisationId" defaultValue={current[0]?.organisationId} error={result?.fields?.fromOrganisationId}>
-              {current.map((a) => <option key={a.id} value={a.organisationId}>{a.organisationName}</option>)}
-            </SelectField>
-            <SelectField label={t("people.to")} name="toOrganisationId" defaultValue="" error={result?.fields?.toOrganisationId}>
+            <input type="hidden" name="intent" value="new-job" />
+            <SelectField label={t("people.newJobOrganisation")} name="organisationId" defaultValue="" error={errorsOf("new-job")?.fields?.organisationId}>
               <option value="">—</option>
               {organisations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
             </SelectField>
-            <TextField label={t("people.moveDate")} name="date" type="date" defaultValue={today} error={result?.fields?.date} />
-            <TextField label={t("contacts.role")} name="role" error={result?.fields?.role} />
+            <TextField label={t("contacts.role")} name="role" error={errorsOf("new-job")?.fields?.role} />
+            <div className="grid-2">
+              <TextField label={t("people.newJobStart")} name="startDate" type="date" defaultValue={today} error={errorsOf("new-job")?.fields?.startDate} />
+              {current.length ? (
+                <TextField label={t("people.newJobEnd")} name="endDate" type="date" hint={t("people.newJobEndHint")} error={errorsOf("new-job")?.fields?.endDate} />
+              ) : null}
+            </div>
             <CheckboxField label={t("contacts.makePrimary")} name="isPrimary" />
-            <button type="submit" className="button">{t("people.moveSubmit")}</button>
+            <button type="submit" className="button">{t("people.newJobSubmit")}</button>
           </Form>
         </section>
       ) : null}

@@ -54,10 +54,15 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     // The partner's own pledges (listCommitments scopes a partner to its organisation).
     listCommitments(context.db, scopeOf(user), { limit: 50 }),
   ]);
+  // The signed-in user is among the colleagues as the contact with their address or, where the school
+  // keeps no address for that contact, their name: they do not report their own leaving.
+  const same = (a: string, b: string) => a.trim().localeCompare(b.trim(), "nl", { sensitivity: "base" }) === 0;
+  const isSelf = (c: { email: string | null; name: string }) => (c.email ? same(c.email, user.email) : same(c.name, user.name));
   return {
-    organisation, regionName: region.name, contacts, activities, today: toLocalDate(context.clock.now()),
+    organisation, regionName: region.name, activities, today: toLocalDate(context.clock.now()),
+    contacts: contacts.map((c) => ({ ...c, isSelf: isSelf(c) })),
     commitments: commitments.items.map((c) => ({
-      id: c.id, schoolYear: c.schoolYear, kind: c.kind, status: c.status,
+      id: c.id, schoolYear: c.schoolYear, kind: c.kind, category: c.category, status: c.status,
       pledged: formatEuros(c.amountCents, user.locale), realised: formatEuros(c.realisedCents, user.locale), confirmed: c.confirmedAt !== null,
     })),
   };
@@ -166,9 +171,10 @@ export default function PortalPage() {
                 <br />
                 {[c.email, c.phone].filter(Boolean).join(" · ")}
               </div>
-              <details open={errorsOf("end-contact") && errors?.fields ? true : undefined}>
-                <summary>{t("portal.left")}: {c.name}</summary>
-                <Form method="post" className="inline-form" noValidate>
+              {c.isSelf ? null : (
+              <details className="contact-leave" open={errorsOf("end-contact") && errors?.fields ? true : undefined}>
+                <summary className="button button-small button-quiet">{t("portal.reportLeaving")}<span className="visually-hidden"> {t("portal.reportLeavingOf", { name: c.name })}</span></summary>
+                <Form method="post" className="inline-form" noValidate aria-label={t("portal.reportLeavingTitle", { name: c.name })}>
                   <input type="hidden" name="intent" value="end-contact" />
                   <input type="hidden" name="affiliationId" value={c.affiliationId} />
                   <TextField label={t("contacts.endDate")} name="endDate" type="date" defaultValue={today} max={today} />
@@ -180,9 +186,10 @@ export default function PortalPage() {
                     {current.filter((other) => other.personId !== c.personId).map((other) => <option key={other.personId} value={other.personId}>{other.name}</option>)}
                   </SelectField>
                   <TextField label={t("contacts.successorNew")} name="successorName" />
-                  <button type="submit" className="button button-small">{t("common.save")}</button>
+                  <button type="submit" className="button button-small">{t("portal.reportLeavingSubmit")}</button>
                 </Form>
               </details>
+              )}
             </li>
           ))}
         </ul>
@@ -225,7 +232,8 @@ export default function PortalPage() {
                 {commitments.map((c) => (
                   <tr key={c.id}>
                     <td><Link to={`/commitments/${c.id}`}>{c.schoolYear}</Link></td>
-                    <td>{t(`portal.kinds.${c.kind}`)}</td>
+                    {/* A pledge in money is "Geld"; in kind says what: "In natura · Uren". */}
+                    <td>{c.kind === "cash" ? t("portal.kinds.cash") : `${t("portal.kinds.in_kind")} · ${t(`commitments.categories.${c.category}`)}`}</td>
                     <td className="cell-money">{c.pledged}</td>
                     <td className="cell-money">{c.realised}</td>
                     <td>{t(`commitments.statuses.${c.status}`)}{c.confirmed ? ` · ${t("portal.confirmed")}` : ""}</td>

@@ -40,7 +40,9 @@ export default function ContributionStatementPage() {
   const euros = (cents: number) => formatEuros(cents, locale);
   return (
     <div className="page report">
-      {isPartner ? null : <p className="no-print"><Link to={`/reports/${s.schoolYear}`}>← {t("reports.back")}</Link></p>}
+      <p className="no-print">
+        {isPartner ? <Link to="/portal#portal-commitments">← {t("portal.title")}</Link> : <Link to={`/reports/${s.schoolYear}`}>← {t("reports.back")}</Link>}
+      </p>
       <h1>{t("reports.statementTitle", { schoolYear: s.schoolYear })}</h1>
       <p className="lead">
         <strong>{s.organisation.name}</strong>

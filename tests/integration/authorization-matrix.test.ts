@@ -32,7 +32,8 @@ type Role = "admin" | "penvoerder" | "accounthouder" | "partner" | "signedOut";
 type Target = "own" | "otherOrg" | "otherRegion";
 type Kind =
   | "organisation" | "person" | "affiliation" | "activity" | "offer" | "commitment" | "realisation" | "document" | "agreement" | "import"
-  | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem" | "neverLog";
+  | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem" | "neverLog"
+  | "interaction";
 
 /** Parameters that name no record of a region: the same for everyone. */
 const NOT_RECORDS: readonly Kind[] = ["schoolYear", "figure", "token"];
@@ -67,11 +68,12 @@ type Entry = {
   /** The route acts without a body: every check gets a record of its own, made just before. */
   fresh?: boolean;
   /**
-   * Allowed roles that work only the organisations they own (the penvoerder, unless the region lets
-   * every staff member work every partner): refused with 403 on a record of their region they do not
-   * own, as the fixtures' are, and 404 on another region's, like anyone allowed.
+   * Roles the route serves on their own records only, and the fixture's record is another user's
+   * (a contact moment someone else logged; an organisation the penvoerder does not own, unless the
+   * region lets every staff member work every partner): 403 in their region, and 404 for another
+   * region's, as for every record there.
    */
-  ownersOnly?: readonly Exclude<Role, "signedOut">[];
+  notTheirs?: readonly Exclude<Role, "signedOut">[];
 };
 
 /** Ids of the fixture a well-formed body may name: the own region's two companies and its users. */
@@ -79,11 +81,11 @@ type FixtureIds = { O1: string; O2: string; B1: string; admin: string; penvoerde
 
 const API: Record<string, Entry> = {
   "GET /api/v1/activities": { allow: EVERYONE },
-  "POST /api/v1/activities": { allow: EVERYONE, ownersOnly: ["penvoerder"], wellFormed: () => ({ type: "guest_lesson", title: "Gastles", startDate: "2026-12-01" }) },
+  "POST /api/v1/activities": { allow: EVERYONE, notTheirs: ["penvoerder"], wellFormed: () => ({ type: "guest_lesson", title: "Gastles", startDate: "2026-12-01" }) },
   "GET /api/v1/activities/shared": { allow: STAFF, query: "?from=2026-09-01&to=2026-12-31" },
   "GET /api/v1/activities/:id": { params: { id: "activity" }, allow: EVERYONE },
-  "PATCH /api/v1/activities/:id": { params: { id: "activity" }, allow: STAFF, ownersOnly: ["penvoerder"], wellFormed: () => ({ version: 1, title: "Anders" }) },
-  "DELETE /api/v1/activities/:id": { params: { id: "activity" }, allow: STAFF, ownersOnly: ["penvoerder"], fresh: true, ok: 200 },
+  "PATCH /api/v1/activities/:id": { params: { id: "activity" }, allow: STAFF, notTheirs: ["penvoerder"], wellFormed: () => ({ version: 1, title: "Anders" }) },
+  "DELETE /api/v1/activities/:id": { params: { id: "activity" }, allow: STAFF, notTheirs: ["penvoerder"], fresh: true, ok: 200 },
   "POST /api/v1/activities/:id/withdraw": { params: { id: "offer" }, allow: ["partner"], wellFormed: () => ({ version: 1 }) },
   "POST /api/v1/affiliations/:id/end": { params: { id: "affiliation" }, allow: EVERYONE, wellFormed: () => ({ endReason: "retired" }) },
   "GET /api/v1/agreements": { allow: EVERYONE },
@@ -133,6 +135,9 @@ const API: Record<string, Entry> = {
   "POST /api/v1/inbound/mail": { allow: "public", answers: { admin: 401, penvoerder: 401, accounthouder: 401, partner: 401, signedOut: 401 } },
   "GET /api/v1/interactions": { allow: STAFF },
   "POST /api/v1/interactions": { allow: STAFF, wellFormed: (ids) => ({ organisationId: ids.O1, kind: "call", summary: "Gebeld" }) },
+  // A contact moment is changed by its logger (the fixture's: the account holder) and by admins; the penvoerder did not log it.
+  "PATCH /api/v1/interactions/:id": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"], wellFormed: () => ({ version: 1, summary: "Anders" }) },
+  "DELETE /api/v1/interactions/:id": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"], fresh: true, ok: 200 },
   "GET /api/v1/me": { allow: EVERYONE },
   "POST /api/v1/me/password": { allow: EVERYONE },
   "GET /api/v1/me/sessions": { allow: EVERYONE },
@@ -141,18 +146,18 @@ const API: Record<string, Entry> = {
   "GET /api/v1/me/two-factor": { allow: EVERYONE },
   "GET /api/v1/openapi.json": { allow: "public", answers: { admin: 200, penvoerder: 200, accounthouder: 200, partner: 200, signedOut: 200 } },
   "GET /api/v1/organisations": { allow: EVERYONE },
-  "POST /api/v1/organisations": { allow: STAFF, ownersOnly: ["penvoerder"], wellFormed: () => ({ kind: "company", name: "Nieuw BV" }) },
+  "POST /api/v1/organisations": { allow: STAFF, notTheirs: ["penvoerder"], wellFormed: () => ({ kind: "company", name: "Nieuw BV" }) },
   "GET /api/v1/organisations/:id": { params: { id: "organisation" }, allow: EVERYONE },
-  "PATCH /api/v1/organisations/:id": { params: { id: "organisation" }, allow: EVERYONE, ownersOnly: ["penvoerder"], wellFormed: () => ({ version: 1, city: "Hengelo" }) },
-  "DELETE /api/v1/organisations/:id": { params: { id: "organisation" }, allow: STAFF, ownersOnly: ["penvoerder"], fresh: true, ok: 200 },
+  "PATCH /api/v1/organisations/:id": { params: { id: "organisation" }, allow: EVERYONE, notTheirs: ["penvoerder"], wellFormed: () => ({ version: 1, city: "Hengelo" }) },
+  "DELETE /api/v1/organisations/:id": { params: { id: "organisation" }, allow: STAFF, notTheirs: ["penvoerder"], fresh: true, ok: 200 },
   "GET /api/v1/organisations/:id/account-holders": { params: { id: "organisation" }, allow: STAFF },
   "GET /api/v1/organisations/:id/health": { params: { id: "organisation" }, allow: STAFF },
   "GET /api/v1/organisations/:id/health/history": { params: { id: "organisation" }, allow: STAFF },
   "GET /api/v1/organisations/:id/history": { params: { id: "organisation" }, allow: EVERYONE },
-  "POST /api/v1/organisations/:id/merge": { params: { id: "organisation" }, allow: STAFF, ownersOnly: ["penvoerder"], wellFormed: (ids) => ({ duplicateId: ids.O2 }) },
+  "POST /api/v1/organisations/:id/merge": { params: { id: "organisation" }, allow: STAFF, notTheirs: ["penvoerder"], wellFormed: (ids) => ({ duplicateId: ids.O2 }) },
   "GET /api/v1/organisations/:id/partner-users": { params: { id: "organisation" }, allow: STAFF },
-  "POST /api/v1/organisations/:id/partner-users": { params: { id: "organisation" }, allow: STAFF, ownersOnly: ["penvoerder"], wellFormed: () => ({ email: "nieuw@example.nl", name: "Nieuw" }) },
-  "POST /api/v1/organisations/:id/restore": { params: { id: "organisation" }, allow: STAFF, ownersOnly: ["penvoerder"], fresh: true, ok: 200 },
+  "POST /api/v1/organisations/:id/partner-users": { params: { id: "organisation" }, allow: STAFF, notTheirs: ["penvoerder"], wellFormed: () => ({ email: "nieuw@example.nl", name: "Nieuw" }) },
+  "POST /api/v1/organisations/:id/restore": { params: { id: "organisation" }, allow: STAFF, notTheirs: ["penvoerder"], fresh: true, ok: 200 },
   "POST /api/v1/organisations/:id/snooze": { params: { id: "organisation" }, allow: STAFF, wellFormed: () => ({ weeks: 2, reason: "Reorganisatie" }) },
   "DELETE /api/v1/organisations/:id/snooze": { params: { id: "organisation" }, allow: STAFF, ok: 204 },
   "GET /api/v1/organisations/:id/timeline": { params: { id: "organisation" }, allow: STAFF },
@@ -167,6 +172,7 @@ const API: Record<string, Entry> = {
   "GET /api/v1/people/:id/history": { params: { id: "person" }, allow: STAFF },
   "POST /api/v1/people/:id/merge": { params: { id: "person" }, allow: STAFF, wellFormed: (ids) => ({ duplicateId: ids.person }) },
   "POST /api/v1/people/:id/move": { params: { id: "person" }, allow: STAFF, wellFormed: (ids) => ({ fromOrganisationId: ids.O1, toOrganisationId: ids.O2 }) },
+  "POST /api/v1/people/:id/new-job": { params: { id: "person" }, allow: STAFF, wellFormed: (ids) => ({ organisationId: ids.O2 }) },
   "POST /api/v1/people/:id/restore": { params: { id: "person" }, allow: STAFF, fresh: true, ok: 200 },
   "GET /api/v1/region/privacy": { allow: STAFF },
   "PATCH /api/v1/region/privacy": { allow: ["admin"] },
@@ -201,7 +207,7 @@ const PAGES: Record<string, Entry> = {
   "GET /activities/new": { allow: STAFF },
   "POST /activities/new": { allow: STAFF },
   "GET /activities/:id": { params: { id: "activity" }, allow: STAFF },
-  "POST /activities/:id": { params: { id: "activity" }, allow: STAFF, ownersOnly: ["penvoerder"], wellFormed: () => ({ intent: "archive" }) },
+  "POST /activities/:id": { params: { id: "activity" }, allow: STAFF, notTheirs: ["penvoerder"], wellFormed: () => ({ intent: "archive" }) },
   "GET /admin/health": { allow: ["admin"] },
   "POST /admin/health": { allow: ["admin"] },
   "GET /admin/mail": { allow: ["admin"] },
@@ -237,6 +243,8 @@ const PAGES: Record<string, Entry> = {
   // Public pages: they answer the same to everyone; what guards them is a token or a password, which these checks do not have.
   "POST /forgot-password": { allow: "public", answers: { admin: 400, penvoerder: 400, accounthouder: 400, partner: 400, signedOut: 400 } },
   "GET /inbox": { allow: STAFF },
+  "GET /interactions/:id/edit": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"] },
+  "POST /interactions/:id/edit": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"], wellFormed: () => ({ intent: "delete" }) },
   "POST /inbox": { allow: STAFF },
   "GET /imports/organisations": { allow: ["admin", "accounthouder"] },
   "POST /imports/organisations": { allow: ["admin", "accounthouder"] },
@@ -375,15 +383,16 @@ describe("the authorization matrix", () => {
   // that is not, and must be refused with nothing written.
   it("refuses a write whose body names a record of another region, or a partner's write naming another organisation", async () => {
     const r = (kind: Kind, target: Target) => w.record(kind, target);
-    const [O1, B1, SB, pA, pB, activity, commitment, agreementB, realisationB, ownerB] = await Promise.all([
+    const [O1, B1, SB, pA, pB, activity, commitment, agreementB, realisationB, ownerB, moment] = await Promise.all([
       r("organisation", "own"), r("organisation", "otherRegion"), w.schoolB, r("person", "own"), r("person", "otherRegion"), r("activity", "own"),
-      r("commitment", "own"), r("agreement", "otherRegion"), r("realisation", "otherRegion"), w.adminB,
+      r("commitment", "own"), r("agreement", "otherRegion"), r("realisation", "otherRegion"), w.adminB, r("interaction", "own"),
     ]);
     const O2 = w.ids.O2;
     const cases: Array<[Exclude<Role, "signedOut">, string, string, Record<string, unknown>, number]> = [
       ["admin", "POST", "/users", { email: "grensganger@example.nl", name: "Grensganger", role: "partner", organisationId: B1 }, 400],
       ["admin", "POST", `/people/${pA}/affiliations`, { organisationId: B1 }, 404],
       ["admin", "POST", `/people/${pA}/move`, { fromOrganisationId: O1, toOrganisationId: B1 }, 404],
+      ["admin", "POST", `/people/${pA}/new-job`, { organisationId: B1 }, 404],
       ["admin", "POST", `/people/${pA}/merge`, { duplicateId: pB }, 404],
       ["admin", "POST", `/organisations/${O1}/merge`, { duplicateId: B1 }, 404],
       ["admin", "PATCH", `/organisations/${O1}`, { version: 1, accountHolderId: ownerB }, 400],
@@ -393,6 +402,7 @@ describe("the authorization matrix", () => {
       ["admin", "PATCH", `/activities/${activity}`, { version: 1, speakerPersonId: pB }, 400],
       ["admin", "POST", "/interactions", { organisationId: B1, kind: "call", summary: "Gebeld" }, 404],
       ["admin", "POST", "/interactions", { organisationId: O1, kind: "call", summary: "Gebeld", personIds: [pB] }, 400],
+      ["admin", "PATCH", `/interactions/${moment}`, { version: 1, personIds: [pB] }, 400],
       ["admin", "POST", "/tasks", { title: "Bellen", dueDate: "2026-12-01", organisationId: B1 }, 404],
       ["admin", "POST", "/tasks", { title: "Bellen", dueDate: "2026-12-01", assigneeId: ownerB }, 400],
       ["admin", "POST", `/users/${w.ids.accounthouder}/handover`, { toUserId: ownerB }, 400],
@@ -437,9 +447,9 @@ function expectedAnswer(entry: Entry, area: "api" | "page", method: string, role
   if (override !== undefined) return { answer: override, refused: entry.allow === "public" };
   if (role === "signedOut") return { answer: area === "api" ? 401 : SIGN_IN, refused: true };
   if (entry.allow === "public") throw new Error("A public route names every role's answer in `answers`");
+  if (entry.notTheirs?.includes(role)) return { answer: target === "otherRegion" ? 404 : 403, refused: true };
   if (!entry.allow.includes(role)) return { answer: entry.refused && role === "partner" ? entry.refused : 403, refused: true };
   if (target === "otherRegion") return { answer: 404, refused: true };
-  if (entry.ownersOnly?.includes(role)) return { answer: 403, refused: true };
   // A partner allowed on a route is bound to its own organisation's records; a refused one is refused above.
   if (target === "otherOrg") return { answer: 404, refused: true };
   return { answer: entry.ok ?? (method === "GET" ? 200 : INVALID), refused: false };
@@ -629,6 +639,12 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
         const entry = await db.insertInto("mail_never_log").values({ region_id: at.regionId, user_id: null, pattern: `nooit-${n}.example`, created_at: new Date("2026-11-20T10:00:00Z") }).returning("id").executeTakeFirstOrThrow();
         return { neverLog: entry.id };
       }
+      case "interaction": {
+        // Logged by the region's account holder (region B's admin for the other region), so the penvoerder's is another's.
+        const by = target === "otherRegion" ? adminB.token : users.accounthouder.token;
+        const moment = await call(by, "POST", "/interactions", { organisationId: at.organisation, kind: "call", summary: `Gebeld ${n}`, date: "2026-11-20" });
+        return { interaction: moment.id };
+      }
       case "task": {
         const task = await call(at.admin, "POST", "/tasks", { title: `Terugbellen ${n}`, dueDate: "2026-12-01", organisationId: at.organisation });
         return { task: task.id };
@@ -706,7 +722,7 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
 
   // The shared records exist before any check runs, so every answer is searched for all of them.
   const made = new Map<Kind, Record<string, string>>();
-  for (const kind of ["organisation", "person", "activity", "offer", "commitment", "proposal", "agreement", "import", "user", "holiday", "task"] as const) {
+  for (const kind of ["organisation", "person", "activity", "offer", "commitment", "proposal", "agreement", "import", "user", "holiday", "task", "interaction"] as const) {
     for (const target of ["own", "otherOrg", "otherRegion"] as const) {
       made.clear();
       await valueOf(kind, "admin", target, false, made);

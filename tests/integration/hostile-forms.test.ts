@@ -59,6 +59,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/forgot-password": { as: "signedOut" },
   "/inbox": { as: "admin", exemptIntents: { discard: "discarding a waiting mail takes no input but the button (and its item's id)" } },
   "/imports/organisations": { as: "admin" },
+  "/interactions/:id/edit": { as: "admin", exemptIntents: { delete: "deleting a contact moment archives it on the button alone, after its confirmation step (restorable, audited)" } },
   "/imports/organisations/:id": { as: "admin", exemptIntents: { commit: "committing the staged import takes no input but the button: the uploaded file is the input (tested below)" } },
   "/invitation/:token": { as: "signedOut" },
   "/log": { as: "admin" },
@@ -286,6 +287,7 @@ describe("hostile input through every HTML form", () => {
     ids.person = await post("/people", { name: "Dirk Doelwit", lawfulBasis: "legitimate_interest" });
     await post(`/people/${ids.person}/affiliations`, { organisationId: ids.organisation, role: "Monteur", isPrimary: true, startDate: "2024-01-01" });
     await post("/tasks", { organisationId: ids.organisation, assigneeId: admin.id, dueDate: "2026-12-01", title: "Bellen" });
+    ids.interaction = await post("/interactions", { organisationId: ids.organisation, kind: "call", summary: "Gebeld", date: "2026-11-20", personIds: [ids.person] });
     ids.activity = await post("/activities", { type: "guest_lesson", title: "Gastles", status: "planned", startDate: "2026-12-10", organisationIds: [ids.organisation], schoolIds: [ids.school] });
     // Done activities of a company with an in-kind pledge: the in-kind page proposes one (confirm and reject forms) and lists the other as rejected (undo).
     await post("/commitments", { organisationId: ids.organisation, schoolYear: "2026-2027", kind: "in_kind", category: "guest_lessons", valuation: "hours_rate", hours: 40, hourlyRateCents: 6500 });
@@ -325,7 +327,7 @@ describe("hostile input through every HTML form", () => {
   function concrete(path: string) {
     const byParameter: Record<string, string> = {
       "/activities/:id": ids.activity!, "/admin/users/:id/handover": ids.holder!, "/agreements/:id": ids.agreement!, "/commitments/:id": ids.commitment!,
-      "/imports/organisations/:id": ids.import!, "/invitation/:token": ids.invitation!, "/organisations/:id": ids.organisation!, "/people/:id": ids.person!,
+      "/imports/organisations/:id": ids.import!, "/interactions/:id/edit": ids.interaction!, "/invitation/:token": ids.invitation!, "/organisations/:id": ids.organisation!, "/people/:id": ids.person!,
       "/reset-password/:token": ids.reset!,
     };
     const id = byParameter[path];

@@ -127,7 +127,7 @@ describe("the organisation pages", () => {
     expect(lines.slice(1).map((line) => line.split(";")[0])).toEqual(["Hulshof Installatietechniek"]);
   });
 
-  it("moves a contact to another organisation in one step from the person's page, keeping the old job", async () => {
+  it("records a contact's new job from the person's page: the old job ends that day and stays in the history", async () => {
     const from = await web.postForm("/organisations/new", form({ name: "Oude Werkgever" }), { jar: holder });
     const to = await web.postForm("/organisations/new", form({ name: "Nieuwe Werkgever" }), { jar: holder });
     const fromPath = (from.headers.get("location") ?? "").replace(/\?.*$/, "");
@@ -135,12 +135,12 @@ describe("the organisation pages", () => {
     await web.postForm(fromPath, { intent: "add-contact", name: "Wim Overstapper", role: "Monteur" }, { jar: holder });
     const person = await t.db.selectFrom("people").select("id").where("name", "=", "Wim Overstapper").executeTakeFirstOrThrow();
 
-    const missing = await web.postForm(`/people/${person.id}`, { fromOrganisationId: fromPath.split("/")[2]!, toOrganisationId: "" }, { jar: holder });
+    const missing = await web.postForm(`/people/${person.id}`, { intent: "new-job", organisationId: "" }, { jar: holder });
     expect(missing.status).toBe(400);
-    expect(fieldErrorOf(await missing.text(), "toOrganisationId")).toBe("Vul dit veld in.");
+    expect(fieldErrorOf(await missing.text(), "organisationId")).toBe("Vul dit veld in.");
 
-    const moved = await web.postForm(`/people/${person.id}`, { fromOrganisationId: fromPath.split("/")[2]!, toOrganisationId: toId, date: "2026-11-23", role: "Werkvoorbereider" }, { jar: holder });
-    expect(alertsOf(await moved.text())).toContain("De overstap is vastgelegd: de oude functie is beëindigd en de nieuwe begonnen.");
+    const moved = await web.postForm(`/people/${person.id}`, { intent: "new-job", organisationId: toId, startDate: "2026-11-23", role: "Werkvoorbereider" }, { jar: holder });
+    expect(alertsOf(await moved.text())).toContain("De nieuwe baan bij Nieuwe Werkgever is vastgelegd en de vorige functie is beëindigd.");
     const page = await (await web.get(`/people/${person.id}`, { jar: holder })).text();
     expect(page).toContain("Nieuwe Werkgever");
     expect(page).toContain("Oude Werkgever");

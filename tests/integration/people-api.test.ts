@@ -27,6 +27,7 @@ describe("the people API", () => {
   let regionId: string;
   let token: string;
   let penvoerderToken: string;
+  let adminToken: string;
   let partnerToken: string;
   let otherRegionToken: string;
   let acme: { id: string; name: string };
@@ -60,6 +61,7 @@ describe("the people API", () => {
     regionId = region.id;
     token = (await makeUserWithToken(t.db, { regionId, role: "accounthouder" })).token;
     penvoerderToken = (await makeUserWithToken(t.db, { regionId, role: "penvoerder" })).token;
+    adminToken = (await makeUserWithToken(t.db, { regionId, role: "admin" })).token;
     partnerToken = (await makeUserWithToken(t.db, { regionId, role: "partner" })).token;
     otherRegionToken = (await makeUserWithToken(t.db, { regionId: other.id, role: "admin" })).token;
     acme = await makeOrganisation(t.db, regionId, "Acme Installatietechniek");
@@ -160,7 +162,7 @@ describe("the people API", () => {
     expect(first.status).toBe(200);
     expect(await first.json()).toMatchObject({ name: "Versie Twee", version: 2 });
 
-    const stale = await send(`/api/v1/people/${person.id}`, penvoerderToken, "PATCH", { name: "Versie Drie", version: 1 });
+    const stale = await send(`/api/v1/people/${person.id}`, adminToken, "PATCH", { name: "Versie Drie", version: 1 });
     expect(stale.status).toBe(409);
     expect(((await stale.json()) as ErrorBody).error.code).toBe("CONFLICT");
     expect(await getPerson(person.id)).toMatchObject({ name: "Versie Twee", version: 2 });
@@ -233,5 +235,73 @@ describe("the people API", () => {
 
     const audit = await t.db.selectFrom("audit_log").select(["action", "region_id"]).where("entity_id", "=", person.id).where("action", "=", "person.archive").execute();
     expect(audit).toEqual([{ action: "person.archive", region_id: regionId }]);
+  });
+  it("corrects name, email and phone for every staff member, audited by field name only; a partner and another region are refused", async () => {
+    const person = await createPerson({ name: "Jan de Vris", email: "jan@oud.example", phone: "0600000000" });
+    const response = await send(`/api/v1/people/${person.id}`, token, "PATCH", { name: "Jan de Vries", email: "Jan@Nieuw.Example", phone: "0612345678", version: 1 });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ name: "Jan de Vries", email: "jan@nieuw.example", phone: "0612345678", version: 2 });
+    const audit = await t.db.selectFrom("audit_log").select("after").where("entity_id", "=", person.id).where("action", "=", "person.update").executeTakeFirstOrThrow();
+    expect(audit.after).toMatchObject({ changed: ["name", "email", "phone"] });
+    expect(JSON.stringify(audit.after)).not.toContain("Vries");
+
+    expect((await send(`/api/v1/people/${person.id}`, penvoerderToken, "PATCH", { phone: "0699999999", version: 2 })).status).toBe(200);
+    expect((await send(`/api/v1/people/${person.id}`, partnerToken, "PATCH", { phone: "0688888888", version: 3 })).status).toBe(403);
+    expect((await send(`/api/v1/people/${person.id}`, adminToken, "PATCH", { phone: "", version: 3 })).status).toBe(200);
+    expect(await getPerson(person.id)).toMatchObject({ name: "Jan de Vries", phone: null, version: 4 });
+    expect((await send(`/api/v1/people/${person.id}`, otherRegionToken, "PATCH", { phone: "0611111111", version: 4 })).status).toBe(404);
+  });
+
+  it("refuses an email address another person of the region has (email capture finds people by it), and writes nothing", async () => {
+    await createPerson({ name: "Eerste Adres", email: "gedeeld@acme.example" });
+    const second = await createPerson({ name: "Tweede Adres", email: "eigen@acme.example" });
+    const response = await send(`/api/v1/people/${second.id}`, token, "PATCH", { email: "Gedeeld@acme.example", version: 1 });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as ErrorBody).error.fields).toEqual({ email: "There is already a contact person with this email address." });
+    expect(await getPerson(second.id)).toMatchObject({ email: "eigen@acme.example", version: 1 });
+  });
+
+  it("records a new job for someone who left: it starts, and nothing else ends", async () => {
+    const person = await createPerson({ name: "Eerder Vertrokken" });
+    const old = await addJob(person.id, { organisationId: acme.id, startDate: "2020-01-01" });
+    expect((await send(`/api/v1/affiliations/${old.id}/end`, token, "POST", { endDate: "2025-06-30", endReason: "left_organisation" })).status).toBe(200);
+
+    const response = await send(`/api/v1/people/${person.id}/new-job`, token, "POST", { organisationId: bouwbedrijf.id, role: "Uitvoerder", startDate: "2026-09-01" });
+    expect(response.status).toBe(201);
+    const moved = (await response.json()) as { ended: Affiliation[]; started: Affiliation };
+    expect(moved.ended).toEqual([]);
+    expect(moved.started).toMatchObject({ organisationId: bouwbedrijf.id, role: "Uitvoerder", startDate: "2026-09-01", endDate: null });
+    const jobs = (await getPerson(person.id)).affiliations;
+    expect(jobs.map((job) => [job.organisationName, job.endDate])).toEqual([["Bouwbedrijf Hengelo", null], ["Acme Installatietechniek", "2025-06-30"]]);
+  });
+
+  it("records a new job for someone still at work: the open job ends on the day the new one starts, or on the end date given", async () => {
+    const person = await createPerson({ name: "Nog Aan Het Werk" });
+    await addJob(person.id, { organisationId: acme.id, startDate: "2021-03-01" });
+    const tooLate = await send(`/api/v1/people/${person.id}/new-job`, token, "POST", { organisationId: bouwbedrijf.id, startDate: "2026-09-01", endDate: "2026-09-02" });
+    expect(tooLate.status).toBe(400);
+    expect(((await tooLate.json()) as ErrorBody).error.fields).toHaveProperty("endDate");
+    expect((await getPerson(person.id)).affiliations).toHaveLength(1);
+
+    const response = await send(`/api/v1/people/${person.id}/new-job`, token, "POST", { organisationId: bouwbedrijf.id, startDate: "2026-09-01", endDate: "2026-08-31" });
+    expect(response.status).toBe(201);
+    const moved = (await response.json()) as { ended: Affiliation[]; started: Affiliation };
+    expect(moved.ended).toEqual([expect.objectContaining({ organisationId: acme.id, endDate: "2026-08-31", endReason: "left_organisation" })]);
+    const actions = await t.db.selectFrom("audit_log").select("action").where("entity_type", "=", "affiliation")
+      .where("entity_id", "in", [moved.ended[0]!.id, moved.started.id]).orderBy("id").execute();
+    expect(actions.map((a) => a.action)).toEqual(["affiliation.start", "affiliation.end", "affiliation.start"]);
+
+    // Without an end date, the job ends the day the new one starts (as a move does).
+    const again = await send(`/api/v1/people/${person.id}/new-job`, token, "POST", { organisationId: acme.id, startDate: "2026-11-01" });
+    expect(((await again.json()) as { ended: Affiliation[] }).ended).toEqual([expect.objectContaining({ organisationId: bouwbedrijf.id, endDate: "2026-11-01" })]);
+  });
+
+  it("refuses a new job at another region's organisation (404), and a partner (403), writing nothing", async () => {
+    const person = await createPerson({ name: "Blijft Waar Hij Is" });
+    await addJob(person.id, { organisationId: acme.id, startDate: "2022-01-01" });
+    expect((await send(`/api/v1/people/${person.id}/new-job`, token, "POST", { organisationId: foreignOrganisation.id })).status).toBe(404);
+    expect((await send(`/api/v1/people/${person.id}/new-job`, partnerToken, "POST", { organisationId: bouwbedrijf.id })).status).toBe(403);
+    expect((await send(`/api/v1/people/${person.id}/new-job`, otherRegionToken, "POST", { organisationId: bouwbedrijf.id })).status).toBe(404);
+    expect((await getPerson(person.id)).affiliations.map((job) => job.endDate)).toEqual([null]);
   });
 });

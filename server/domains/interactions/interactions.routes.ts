@@ -4,8 +4,10 @@ import { runChange } from "../../change";
 import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
 import { IdParam, page } from "../../http/api-schemas";
-import { InteractionResponse, ListInteractionsInput, LoggedInteractionResponse, LogInteractionInput, TimelineInput, TimelineItemResponse } from "./interactions.schemas";
-import { getTimeline, listInteractions, logInteraction } from "./interactions.service";
+import {
+  InteractionResponse, ListInteractionsInput, LoggedInteractionResponse, LogInteractionInput, TimelineInput, TimelineItemResponse, UpdateInteractionInput,
+} from "./interactions.schemas";
+import { archiveInteraction, getTimeline, listInteractions, logInteraction, updateInteraction } from "./interactions.service";
 
 // Contact moments are the region staff's; a partner's portal does not show them.
 
@@ -40,6 +42,40 @@ declareRoute(
     const services = c.get("services");
     const logged = await runChange(services, apiUser(c), ({ trx, scope, meta }) => logInteraction(trx, scope, { ...input, date: input.date ?? services.clock.today() }, meta));
     return c.json(logged, 201);
+  },
+);
+
+declareRoute(
+  interactionsApi,
+  {
+    method: "patch",
+    path: "/{id}",
+    summary:
+      "Correct a contact moment (kind, date, summary, next step, people), with the version read (409 when stale). Its logger may, an admin any of the region's (403 otherwise)",
+    middleware: [requireApiPermission("interaction.change")],
+    request: { params: IdParam, body: jsonBody(UpdateInteractionInput) },
+    responses: { 200: jsonContent(InteractionResponse, "The corrected contact moment") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => updateInteraction(trx, scope, id, input, meta)));
+  },
+);
+
+declareRoute(
+  interactionsApi,
+  {
+    method: "delete",
+    path: "/{id}",
+    summary: "Delete a contact moment: it is archived, leaves the timeline and no longer counts for health. Its logger may, an admin any of the region's (403 otherwise)",
+    middleware: [requireApiPermission("interaction.change")],
+    request: { params: IdParam },
+    responses: { 200: jsonContent(InteractionResponse, "The deleted contact moment") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => archiveInteraction(trx, scope, id, meta)));
   },
 );
 

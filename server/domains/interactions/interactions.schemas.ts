@@ -17,6 +17,20 @@ export const LogInteractionInput = z.object({
   .refine((value) => !value.nextStepDate || value.nextStep, { message: "validation.required", path: ["nextStep"] });
 export type LogInteractionInput = z.infer<typeof LogInteractionInput>;
 
+/**
+ * Correcting a contact moment: the fields given change, with the version read. `personIds` replaces
+ * who took part; a next step's task, once made, is a task of its own and stays as it is.
+ */
+export const UpdateInteractionInput = z.object({
+  kind: z.enum(INTERACTION_KINDS).optional(),
+  summary: z.string().trim().min(1).max(5000).optional(),
+  date: CalendarDay.optional(),
+  personIds: z.array(z.uuid()).max(20).optional(),
+  nextStep: z.string().trim().max(500).nullish().transform((value) => (value === undefined ? undefined : value || null)),
+  version: z.coerce.number().int().min(1),
+});
+export type UpdateInteractionInput = z.infer<typeof UpdateInteractionInput>;
+
 export const ListInteractionsInput = z.object({
   organisationId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -44,6 +58,11 @@ export const InteractionResponse = z.object({
   /** Typed by hand, or logged from a mail or a meeting invitation. */
   source: z.enum(INTERACTION_SOURCES),
   createdAt: Timestamp,
+  /** For a correction: send it back with PATCH; a stale one is refused (409). */
+  version: z.number().int(),
+  updatedAt: Timestamp.nullable(),
+  /** Whether the caller may correct or delete it: its own, or any when the caller is an admin. */
+  mayChange: z.boolean(),
 });
 
 /** A logged contact moment, with the task its dated next step became. */
@@ -52,7 +71,10 @@ export const LoggedInteractionResponse = InteractionResponse.extend({ task: Task
 const timelineBase = { date: CalendarDay, at: Timestamp.nullable(), id: z.uuid() };
 /** One line of an organisation's timeline. */
 export const TimelineItemResponse = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("interaction"), ...timelineBase, kind: z.enum(INTERACTION_KINDS), summary: z.string(), userName: z.string().nullable(), personNames: z.array(z.string()), source: z.enum(INTERACTION_SOURCES) }),
+  z.object({
+    type: z.literal("interaction"), ...timelineBase, kind: z.enum(INTERACTION_KINDS), summary: z.string(), userId: z.uuid().nullable(), userName: z.string().nullable(),
+    personNames: z.array(z.string()), source: z.enum(INTERACTION_SOURCES), mayChange: z.boolean(),
+  }),
   z.object({ type: z.literal("affiliation_started"), ...timelineBase, personId: z.uuid(), personName: z.string(), role: z.string().nullable(), byPartner: z.string().nullable() }),
   z.object({ type: z.literal("affiliation_ended"), ...timelineBase, personId: z.uuid(), personName: z.string(), role: z.string().nullable(), endReason: z.enum(END_REASONS).nullable(), byPartner: z.string().nullable() }),
   z.object({ type: z.literal("owner_changed"), ...timelineBase, userId: z.uuid(), userName: z.string() }),

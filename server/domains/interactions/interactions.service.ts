@@ -4,13 +4,14 @@ import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { containsPattern } from "../../db/like";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
-import { AppError, notFound } from "../../errors";
+import { AppError, forbidden, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { getOrganisation } from "../organisations/organisations.service";
 import { insertTask, type Task } from "../tasks/tasks.service";
-import type { ListInteractionsInput } from "./interactions.schemas";
+import type { ListInteractionsInput, UpdateInteractionInput } from "./interactions.schemas";
 import { recomputeOrganisations } from "../health/health.service";
+import { can } from "../../auth/permissions";
 
 export type InteractionChangeMeta = ChangeStamp;
 
@@ -28,6 +29,10 @@ export type Interaction = {
   createdAt: Date;
   /** Typed in ('manual'), or logged from a mail ('email') or a meeting invitation ('calendar'). */
   source: InteractionSource;
+  version: number;
+  updatedAt: Date | null;
+  /** Whether the asking user may correct or delete it (mayChangeInteraction). */
+  mayChange: boolean;
 };
 
 /** What the service needs; the route fills in `date` (today) when the client leaves it out. */
@@ -45,11 +50,20 @@ export type LogInteraction = {
 
 export type TimelineItem =
   // `source`: typed by hand, or logged from a mail or a meeting invitation (issue 16).
-  | { type: "interaction"; date: string; at: Date | null; id: string; kind: InteractionKind; summary: string; userName: string | null; personNames: string[]; source: InteractionSource }
+  // `mayChange`: whether the asking user may correct or delete it (mayChangeInteraction).
+  | { type: "interaction"; date: string; at: Date | null; id: string; kind: InteractionKind; summary: string; userId: string | null; userName: string | null; personNames: string[]; source: InteractionSource; mayChange: boolean }
   // `byPartner`: the partner user who recorded it through the portal (null when the school's staff did).
   | { type: "affiliation_started"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null; byPartner: string | null }
   | { type: "affiliation_ended"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null; endReason: EndReason | null; byPartner: string | null }
   | { type: "owner_changed"; date: string; at: Date | null; id: string; userId: string; userName: string };
+
+/**
+ * Who may correct or delete a contact moment: the user who logged it, and the region's admins any
+ * of them (the permissions table's "interaction.change"); pages, the API and the timeline ask it.
+ */
+export function mayChangeInteraction(scope: Pick<Scope, "role" | "userId">, interaction: { userId: string | null }): boolean {
+  return can(scope, "interaction.change", { kind: "interaction", loggedBy: interaction.userId });
+}
 
 function interactionsOfRegion(db: Database, regionId: string) {
   return db
@@ -60,16 +74,19 @@ function interactionsOfRegion(db: Database, regionId: string) {
       "interactions.id", "interactions.organisation_id as organisationId", "organisations.name as organisationName", "interactions.kind",
       "interactions.date", "interactions.user_id as userId", "users.name as userName", "interactions.summary",
       "interactions.next_step as nextStep", "interactions.created_at as createdAt", "interactions.source",
+      "interactions.version", "interactions.updated_at as updatedAt",
       sql<string[]>`coalesce((select array_agg(ip.person_id::text order by ip.person_id) from interaction_people ip where ip.interaction_id = interactions.id), '{}'::text[])`.as("personIds"),
     ])
     .where("interactions.region_id", "=", regionId)
     .where("interactions.archived_at", "is", null);
 }
 
-export async function getInteraction(db: Database, scope: Scope, id: string): Promise<Interaction> {
-  const interaction = await interactionsOfRegion(db, scope.regionId).where("interactions.id", "=", id).executeTakeFirst();
+export async function getInteraction(db: Database, scope: Scope, id: string, options: { lock?: boolean } = {}): Promise<Interaction> {
+  let query = interactionsOfRegion(db, scope.regionId).where("interactions.id", "=", id);
+  if (options.lock) query = query.forUpdate("interactions");
+  const interaction = await query.executeTakeFirst();
   if (!interaction) throw notFound("Interaction");
-  return interaction;
+  return { ...interaction, mayChange: mayChangeInteraction(scope, interaction) };
 }
 
 /** Everyone named in a contact moment works or worked at the organisation (and so is of the region). */
@@ -138,6 +155,78 @@ export async function logInteraction(
   return { ...interaction, task };
 }
 
+const conflict = () => new AppError("CONFLICT", "The contact moment was changed by someone else; reload and try again", { userMessageKey: "interactions.conflict" });
+
+/** A contact moment that may be changed: of the region (404 otherwise), not deleted, and the caller's own or the caller an admin (403). */
+async function requireChangeable(trx: Tx, scope: Scope, id: string): Promise<Interaction> {
+  const interaction = await getInteraction(trx, scope, id, { lock: true });
+  if (!interaction.mayChange) throw forbidden();
+  return interaction;
+}
+
+/**
+ * Corrects a contact moment: its kind, day, summary, next step and who took part. A stale `version`
+ * is a conflict and changes nothing. The audit entry names the fields that changed (the summary's
+ * text is not copied: it may hold personal data an erasure must reach); health follows the new day.
+ */
+export async function updateInteraction(trx: Tx, scope: Scope, id: string, input: UpdateInteractionInput, meta: InteractionChangeMeta): Promise<Interaction> {
+  const before = await requireChangeable(trx, scope, id);
+  if (before.version !== input.version) throw conflict();
+  const personIds = input.personIds === undefined ? undefined : [...new Set(input.personIds)].sort();
+  if (personIds) await assertPeopleConnected(trx, scope.regionId, before.organisationId, personIds);
+  const changes = {
+    ...(input.kind !== undefined ? { kind: input.kind } : {}),
+    ...(input.date !== undefined ? { date: input.date } : {}),
+    ...(input.summary !== undefined ? { summary: input.summary } : {}),
+    ...(input.nextStep !== undefined ? { next_step: input.nextStep } : {}),
+  };
+  const updated = await trx
+    .updateTable("interactions")
+    .set({ ...changes, updated_at: meta.now, version: sql`version + 1` })
+    .where("id", "=", id)
+    .where("region_id", "=", scope.regionId)
+    .where("version", "=", input.version)
+    .returning("id")
+    .executeTakeFirst();
+  if (!updated) throw conflict();
+  if (personIds) {
+    // The moment was read in the caller's region above, so its links are the region's too.
+    await trx.deleteFrom("interaction_people").where("interaction_id", "=", id).execute();
+    if (personIds.length) await trx.insertInto("interaction_people").values(personIds.map((personId) => ({ interaction_id: id, person_id: personId }))).execute();
+  }
+  const after = await getInteraction(trx, scope, id);
+  const changed = (["kind", "date", "summary", "nextStep"] as const).filter((field) => before[field] !== after[field]);
+  if (before.personIds.join() !== after.personIds.join()) changed.push("personIds" as never);
+  await recordAudit(trx, {
+    regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "interaction.update", entityType: "interaction", entityId: id,
+    before: { kind: before.kind, date: before.date, personIds: before.personIds, version: before.version },
+    after: { kind: after.kind, date: after.date, personIds: after.personIds, version: after.version, changed },
+    now: meta.now,
+  });
+  await recomputeOrganisations(trx, [before.organisationId], meta.now);
+  return after;
+}
+
+/**
+ * Deletes a contact moment by archiving it: it leaves the timeline and no longer counts as contact
+ * for health. Its task, if any, stays: that is work someone still has to do or close.
+ */
+export async function archiveInteraction(trx: Tx, scope: Scope, id: string, meta: InteractionChangeMeta): Promise<Interaction> {
+  const before = await requireChangeable(trx, scope, id);
+  await trx
+    .updateTable("interactions")
+    .set({ archived_at: meta.now, updated_at: meta.now, version: sql`version + 1` })
+    .where("id", "=", id)
+    .where("region_id", "=", scope.regionId)
+    .execute();
+  await recordAudit(trx, {
+    regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "interaction.archive", entityType: "interaction", entityId: id,
+    before: { archivedAt: null, kind: before.kind, date: before.date }, after: { archivedAt: meta.now }, now: meta.now,
+  });
+  await recomputeOrganisations(trx, [before.organisationId], meta.now);
+  return { ...before, version: before.version + 1, updatedAt: meta.now };
+}
+
 /** The region's contact moments, newest day first (keyset pagination), optionally of one organisation. */
 export async function listInteractions(db: Database, scope: Scope, filters: ListInteractionsInput): Promise<{ items: Interaction[]; nextCursor: string | null }> {
   if (filters.organisationId) await getOrganisation(db, scope, filters.organisationId);
@@ -154,7 +243,7 @@ export async function listInteractions(db: Database, scope: Scope, filters: List
   const rows = await query.execute();
   const page = rows.slice(0, filters.limit);
   const last = page[page.length - 1];
-  return { items: page, nextCursor: rows.length > filters.limit && last ? encodeCursor([last.date, last.id]) : null };
+  return { items: page.map((row) => ({ ...row, mayChange: mayChangeInteraction(scope, row) })), nextCursor: rows.length > filters.limit && last ? encodeCursor([last.date, last.id]) : null };
 }
 
 type TimelineRow = {
@@ -208,14 +297,17 @@ export async function getTimeline(db: Database, scope: Scope, organisationId: st
     order by date desc, at desc nulls last, id
     limit ${options.limit}
   `.execute(db);
-  return { items: rows.map(toTimelineItem), nextCursor: null };
+  return { items: rows.map((row) => toTimelineItem(row, scope)), nextCursor: null };
 }
 
-function toTimelineItem(row: TimelineRow): TimelineItem {
+function toTimelineItem(row: TimelineRow, scope: Scope): TimelineItem {
   const base = { date: row.date, at: row.at, id: row.id };
   switch (row.type) {
     case "interaction":
-      return { type: row.type, ...base, kind: row.kind as InteractionKind, summary: row.summary ?? "", userName: row.user_name, personNames: row.person_names ?? [], source: row.source ?? "manual" };
+      return {
+        type: row.type, ...base, kind: row.kind as InteractionKind, summary: row.summary ?? "", userId: row.user_id, userName: row.user_name,
+        personNames: row.person_names ?? [], source: row.source ?? "manual", mayChange: mayChangeInteraction(scope, { userId: row.user_id }),
+      };
     case "affiliation_started":
       return { type: row.type, ...base, personId: row.person_id ?? "", personName: row.person_name ?? "", role: row.role, byPartner: row.user_name };
     case "affiliation_ended":

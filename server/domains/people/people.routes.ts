@@ -12,6 +12,7 @@ import { listHistory } from "../audit/history";
 import { addColleague, assertAffiliationOfOwnOrganisation, assertOwnOrganisation, assertPartnerSuccessor, assertPersonOfOwnOrganisation } from "../portal/portal.service";
 import { ErasureResponse, PersonExportResponse } from "../privacy/privacy.schemas";
 import { erasePerson, exportPerson } from "../privacy/privacy.service";
+import { startNewJob } from "./people.jobs";
 import { mergePeople } from "./people.merge";
 import {
   AddAffiliationInput,
@@ -22,6 +23,7 @@ import {
   MergePersonInput,
   MovedResponse,
   MoveToOrganisationInput,
+  NewJobInput,
   PartnerCreatePersonInput,
   PersonResponse,
   PersonWithAffiliationsResponse,
@@ -106,7 +108,7 @@ declareRoute(
   {
     method: "patch",
     path: "/{id}",
-    summary: "Change fields, with the version read (409 when stale) (staff)",
+    summary: "Correct a person's fields (name, email, phone, …), with the version read (409 when stale) (staff)",
     middleware: [requireApiPermission("person.write")],
     request: { params: IdParam, body: jsonBody(UpdatePersonInput) },
     responses: { 200: jsonContent(PersonResponse, "The person") },
@@ -230,6 +232,28 @@ declareRoute(
     const services = c.get("services");
     const moved = await runChange(services, apiUser(c), ({ trx, scope, meta }) =>
       moveToOrganisation(trx, scope.regionId, id, { ...input, date: input.date ?? services.clock.today() }, meta),
+    );
+    return c.json(moved, 201);
+  },
+);
+
+declareRoute(
+  peopleApi,
+  {
+    method: "post",
+    path: "/{id}/new-job",
+    summary:
+      "Record a new job at an organisation of the region, also for someone who left one earlier (staff): every job still open ends on endDate (without it the day the new one starts), and the new one starts on startDate (without it today)",
+    middleware: [requireApiPermission("person.write")],
+    request: { params: IdParam, body: jsonBody(NewJobInput) },
+    responses: { 201: jsonContent(MovedResponse, "The jobs that ended and the one that started") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const services = c.get("services");
+    const moved = await runChange(services, apiUser(c), ({ trx, scope, meta }) =>
+      startNewJob(trx, scope.regionId, id, { ...input, startDate: input.startDate ?? services.clock.today() }, meta),
     );
     return c.json(moved, 201);
   },

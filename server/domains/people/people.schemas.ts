@@ -74,6 +74,19 @@ export const MoveToOrganisationInput = z
   .refine((value) => value.fromOrganisationId !== value.toOrganisationId, { message: "validation.invalid", path: ["toOrganisationId"] });
 export type MoveToOrganisationInput = z.infer<typeof MoveToOrganisationInput>;
 
+/**
+ * A new job for someone, whether or not they still hold one: their open jobs end on `endDate`
+ * (without it the day the new one starts) and the new one starts on `startDate` (without it today).
+ */
+export const NewJobInput = z.object({
+  organisationId: z.uuid(),
+  role: blankIsNull(z.string().trim().max(200)),
+  isPrimary: z.boolean().default(false),
+  startDate: CalendarDay.optional(),
+  endDate: blankIsNull(CalendarDay),
+});
+export type NewJobInput = z.infer<typeof NewJobInput>;
+
 /** A new contact person at an organisation in one step (the organisation page's form). */
 export const AddContactInput = z.object({
   name: PersonFields.name,

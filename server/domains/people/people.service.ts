@@ -58,7 +58,7 @@ const affiliationColumns = [
   "affiliations.ended_at as endedAt",
 ] as const;
 
-const conflict = () => new AppError("CONFLICT", "The person was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
+const conflict = () => new AppError("CONFLICT", "The person was changed by someone else; reload and try again", { userMessageKey: "people.conflict" });
 
 /**
  * What the audit log keeps of a person. Name, email and phone are personal data that an erasure
@@ -170,6 +170,13 @@ export async function updatePerson(
 ): Promise<PersonSummary> {
   const before = await requirePerson(trx, regionId, personId);
   if (before.version !== input.version) throw conflict();
+  // Email capture finds people by address, so one address names one person of the region (as when
+  // a mail's sender is added as a contact): an address someone else has is refused.
+  if (input.email && input.email !== before.email) {
+    const other = await trx.selectFrom("people").select("id").where("region_id", "=", regionId).where("email", "=", input.email)
+      .where("id", "<>", personId).where("anonymised_at", "is", null).executeTakeFirst();
+    if (other) throw validationFailed({ email: "people.emailTaken" }, "en", { details: { personId: other.id } });
+  }
   const changes = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.email !== undefined ? { email: input.email } : {}),
