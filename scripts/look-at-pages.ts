@@ -280,6 +280,24 @@ const LOOKS: Look[] = [
     },
   },
   { name: "bad-address-400", as: "admin", path: "/organisations?cursor=WyJ4Il0" },
+  // Who works which partner: the penvoerder on an organisation he owns and on one he does not; the admin's setting.
+  {
+    name: "organisation-penvoerder-own",
+    as: "penvoerder",
+    path: async (db) => {
+      const own = await db.selectFrom("organisations").innerJoin("users", "users.id", "organisations.account_holder_id").select("organisations.id").where("users.email", "=", ACCOUNTS.penvoerder).orderBy("organisations.name").executeTakeFirstOrThrow();
+      return `/organisations/${own.id}`;
+    },
+  },
+  {
+    name: "organisation-penvoerder-not-own",
+    as: "penvoerder",
+    path: async (db) => {
+      const other = await db.selectFrom("organisations").innerJoin("users", "users.id", "organisations.account_holder_id").select("organisations.id").where("users.email", "<>", ACCOUNTS.penvoerder).orderBy("organisations.name").executeTakeFirstOrThrow();
+      return `/organisations/${other.id}`;
+    },
+  },
+  { name: "admin-users-partner-work", as: "admin", path: "/admin/users#partner-work" },
   {
     name: "organisation-javascript-website",
     as: "admin",

@@ -246,6 +246,11 @@ export default function OrganisationPage() {
           )}
         </section>
       </div>
+      {!canWork && !o.archivedAt ? (
+        <Alert tone="info">
+          {ownerName ? t("organisations.worksOnlyOwner", { name: ownerName }) : t("organisations.worksOnlyOwnerNone")}
+        </Alert>
+      ) : null}
       {canLog && !o.archivedAt ? (
         <InteractionForm
           people={contacts.filter((c) => !c.endDate)}
@@ -265,11 +270,6 @@ export default function OrganisationPage() {
       />
       <Timeline items={timeline} />
       <HistorySection items={changes.items} nextCursor={changes.nextCursor} of="organisation" />
-      {!canWork && !o.archivedAt ? (
-        <Alert tone="info">
-          {ownerName ? t("organisations.worksOnlyOwner", { name: ownerName }) : t("organisations.worksOnlyOwnerNone")}
-        </Alert>
-      ) : null}
       {canEdit ? (
         <>
           <h2>{t("organisations.edit")}</h2>
