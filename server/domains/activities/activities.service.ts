@@ -22,6 +22,7 @@ import {
 } from "./activities.schemas";
 import { assertMayWorkOrganisations } from "../../auth/partner-work";
 import { can } from "../../auth/permissions";
+import { assertStillCurrent, updatedOne } from "../../db/versioned";
 
 /** `appUrl`, when given, links the emails a change sends (an offer from the portal being planned or declined). */
 export type ActivityChangeMeta = { actor: Actor; now: Date; appUrl?: string | undefined };
@@ -261,7 +262,7 @@ export async function updateActivity(trx: Tx, scope: Scope, id: string, input: U
   const before = await getActivity(trx, scope, id);
   if (before.archivedAt) throw notFound("Activity");
   await assertMayWorkOrganisations(trx, scope, before.organisationIds, "activity.write");
-  if (before.version !== input.version) throw staleVersion();
+  assertStillCurrent(before.version === input.version, "activity");
   if (input.sharedWithRegionIds) await assertSharingRegions(trx, scope.regionId, input.sharedWithRegionIds);
   const type = input.type ?? before.type;
   const status = input.status ?? before.status;
@@ -324,7 +325,7 @@ export async function updateActivity(trx: Tx, scope: Scope, id: string, input: U
     .where("region_id", "=", scope.regionId)
     .where("version", "=", input.version)
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
+  assertStillCurrent(updatedOne(result), "activity");
   if (input.organisationIds || input.schoolIds) await linkOrganisations(trx, id, draft);
   const after = await getActivity(trx, scope, id);
   const action = status !== before.status ? `activity.${status === "planned" ? "plan" : status === "done" ? "complete" : "cancel"}` : "activity.update";
@@ -421,10 +422,6 @@ export async function activityChoices(db: Database, scope: Scope, options: { lim
     partners: rows.filter((o) => !isSchool(o.kind)).slice(0, options.limit).map(({ id, name }) => ({ id, name })),
     regions,
   };
-}
-
-function staleVersion() {
-  return new AppError("CONFLICT", "The activity was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
 }
 
 export type SharedActivity = {

@@ -10,6 +10,7 @@ import { readDocument, storeDocument } from "../documents/documents.service";
 import type { Actor } from "../../auth/current-user";
 import type { CreateAgreementInput, ListAgreementsInput, UpdateAgreementInput } from "./agreements.schemas";
 import { can } from "../../auth/permissions";
+import { assertStillCurrent, updatedOne } from "../../db/versioned";
 
 /**
  * Agreements (intentieverklaring, samenwerkingsovereenkomst, convenant; issue 6, item 3): who the
@@ -178,7 +179,7 @@ export async function updateAgreement(trx: Tx, scope: Scope, id: string, input: 
   assertWriter(scope);
   const before = await getAgreement(trx, scope, id);
   if (before.archivedAt) throw notFound("Agreement");
-  if (before.version !== input.version) throw staleVersion();
+  assertStillCurrent(before.version === input.version, "agreement");
   const organisationIds = input.organisationIds ?? before.organisationIds;
   const signedOn = input.signedOn ?? before.signedOn;
   const expiresOn = input.expiresOn !== undefined ? input.expiresOn : before.expiresOn;
@@ -201,7 +202,7 @@ export async function updateAgreement(trx: Tx, scope: Scope, id: string, input: 
     .where("region_id", "=", scope.regionId)
     .where("version", "=", input.version)
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
+  assertStillCurrent(updatedOne(result), "agreement");
   if (input.organisationIds) {
     await trx.deleteFrom("agreement_parties").where("agreement_id", "=", id).where("organisation_id", "not in", parties).execute();
     await trx.insertInto("agreement_parties").values(parties.map((organisationId) => ({ agreement_id: id, organisation_id: organisationId }))).onConflict((oc) => oc.doNothing()).execute();
@@ -242,8 +243,4 @@ async function storeAgreementDocument(db: Database, scope: Scope, file: Agreemen
     if (error instanceof AppError && error.fieldKeys?.evidence) throw validationFailed({ document: error.fieldKeys.evidence });
     throw error;
   }
-}
-
-function staleVersion() {
-  return new AppError("CONFLICT", "The agreement was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
 }

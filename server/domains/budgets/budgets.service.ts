@@ -1,11 +1,12 @@
 import { sql } from "kysely";
 import type { Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
-import { AppError, forbidden, notFound } from "../../errors";
+import { forbidden, notFound } from "../../errors";
 import { recordAudit } from "../audit/audit";
 import type { Actor } from "../../auth/current-user";
 import type { SetBudgetInput } from "./budgets.schemas";
 import { can } from "../../auth/permissions";
+import { assertStillCurrent, updatedOne } from "../../db/versioned";
 
 // The region's subsidised budget and co-financing target per school year (issue 6, item 4).
 // Every figure that shows a target (the penvoerder's page, the school-year report) reads it here.
@@ -70,10 +71,6 @@ export async function readSchoolYearBudget(db: Database, scope: Scope, schoolYea
   return budget;
 }
 
-function staleBudget() {
-  return new AppError("CONFLICT", "The budget was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
-}
-
 /**
  * Sets a school year's budget and target: creates it the first time (without a `version`), changes
  * it after that (with the version read). A version that does not match what is stored, including
@@ -88,7 +85,7 @@ export async function setSchoolYearBudget(
 ): Promise<SchoolYearBudget> {
   if (!can(scope, "money.write")) throw forbidden();
   const before = await getSchoolYearBudget(trx, scope.regionId, schoolYear);
-  if ((before?.version ?? null) !== (input.version ?? null)) throw staleBudget();
+  assertStillCurrent((before?.version ?? null) === (input.version ?? null), "budget");
   if (!before) {
     // Two first settings at once: the primary key lets one in, the other finds nothing inserted.
     const inserted = await trx
@@ -100,7 +97,7 @@ export async function setSchoolYearBudget(
       .onConflict((oc) => oc.columns(["region_id", "school_year"]).doNothing())
       .returning("school_year")
       .executeTakeFirst();
-    if (!inserted) throw staleBudget();
+    assertStillCurrent(inserted, "budget");
   } else {
     const result = await trx
       .updateTable("school_year_budgets")
@@ -112,7 +109,7 @@ export async function setSchoolYearBudget(
       .where("school_year", "=", schoolYear)
       .where("version", "=", before.version)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw staleBudget();
+    assertStillCurrent(updatedOne(result), "budget");
   }
   const after = (await getSchoolYearBudget(trx, scope.regionId, schoolYear))!;
   await recordAudit(trx, {

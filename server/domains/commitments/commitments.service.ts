@@ -22,6 +22,7 @@ import { inKindRateOf } from "../in-kind/in-kind.rates";
 import { findAgreementDocument } from "../agreements/agreements.service";
 import { schoolYearOf } from "../../../calendar/school-year";
 import { can } from "../../auth/permissions";
+import { assertStillCurrent, updatedOne } from "../../db/versioned";
 
 export type ChangeMeta = ChangeStamp;
 
@@ -262,7 +263,7 @@ export async function commitmentTotals(db: Database, scope: Scope, filters: Omit
 export async function updateCommitment(trx: Tx, scope: Scope, id: string, input: UpdateCommitmentInput, meta: ChangeMeta): Promise<Commitment> {
   assertWriter(scope);
   const before = await lockCommitment(trx, scope, id);
-  if (before.version !== input.version) throw staleVersion();
+  assertStillCurrent(before.version === input.version, "commitment");
   const { status, version: _version, ...changes } = input;
   const changesFields = Object.values(changes).some((value) => value !== undefined);
   if (before.status === "accounted" && (changesFields || (status && status !== "accounted"))) {
@@ -311,7 +312,7 @@ export async function updateCommitment(trx: Tx, scope: Scope, id: string, input:
     .where("region_id", "=", scope.regionId)
     .where("version", "=", input.version)
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
+  assertStillCurrent(updatedOne(result), "commitment");
   const after = await getCommitment(trx, scope, id);
   const action = status && status !== before.status ? `commitment.${status}` : "commitment.update";
   await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action, entityType: "commitment", entityId: id, before, after, now: meta.now });
@@ -517,10 +518,6 @@ export async function getEvidenceDocument(db: Database, scope: Scope, documentId
     throw error;
   }
   return readDocument(db, scope.regionId, documentId);
-}
-
-function staleVersion() {
-  return new AppError("CONFLICT", "The commitment was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
 }
 
 /** The organisations a commitment can be recorded for: the region's live ones, by name. */

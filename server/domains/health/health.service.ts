@@ -12,6 +12,7 @@ import { computeHealth, type RecomputeTarget, type StateChange, type StoredReaso
 import { describeReason, type HealthReason } from "./health.messages";
 import type { HolidayInput, ListHealthInput, SnoozeInput, UpdateHealthSettingsInput } from "./health.schemas";
 import { can } from "../../auth/permissions";
+import { assertStillCurrent } from "../../db/versioned";
 
 export type HealthChangeMeta = ChangeStamp;
 
@@ -344,7 +345,7 @@ export async function updateHealthSettings(trx: Tx, scope: Scope, input: UpdateH
     .where("version", "=", input.version)
     .returning("region_id")
     .executeTakeFirst();
-  if (!updated) throw new AppError("CONFLICT", "The settings were changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
+  assertStillCurrent(updated, "health settings");
   const { holidays: _h, version: _v, ...beforeValues } = before;
   await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "health.settings", entityType: "region", entityId: scope.regionId, before: beforeValues, after: input, now: meta.now });
   await recomputeHealth(trx, { regionId: scope.regionId }, meta.now);

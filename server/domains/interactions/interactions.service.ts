@@ -12,6 +12,7 @@ import { insertTask, type Task } from "../tasks/tasks.service";
 import type { ListInteractionsInput, UpdateInteractionInput } from "./interactions.schemas";
 import { recomputeOrganisations } from "../health/health.service";
 import { can } from "../../auth/permissions";
+import { assertStillCurrent } from "../../db/versioned";
 
 export type InteractionChangeMeta = ChangeStamp;
 
@@ -155,7 +156,6 @@ export async function logInteraction(
   return { ...interaction, task };
 }
 
-const conflict = () => new AppError("CONFLICT", "The contact moment was changed by someone else; reload and try again", { userMessageKey: "interactions.conflict" });
 
 /** A contact moment that may be changed: of the region (404 otherwise), not deleted, and the caller's own or the caller an admin (403). */
 async function requireChangeable(trx: Tx, scope: Scope, id: string): Promise<Interaction> {
@@ -171,7 +171,7 @@ async function requireChangeable(trx: Tx, scope: Scope, id: string): Promise<Int
  */
 export async function updateInteraction(trx: Tx, scope: Scope, id: string, input: UpdateInteractionInput, meta: InteractionChangeMeta): Promise<Interaction> {
   const before = await requireChangeable(trx, scope, id);
-  if (before.version !== input.version) throw conflict();
+  assertStillCurrent(before.version === input.version, "contact moment", "interactions.conflict");
   const personIds = input.personIds === undefined ? undefined : [...new Set(input.personIds)].sort();
   if (personIds) await assertPeopleConnected(trx, scope.regionId, before.organisationId, personIds);
   const changes = {
@@ -188,7 +188,7 @@ export async function updateInteraction(trx: Tx, scope: Scope, id: string, input
     .where("version", "=", input.version)
     .returning("id")
     .executeTakeFirst();
-  if (!updated) throw conflict();
+  assertStillCurrent(updated, "contact moment", "interactions.conflict");
   if (personIds) {
     // The moment was read in the caller's region above, so its links are the region's too.
     await trx.deleteFrom("interaction_people").where("interaction_id", "=", id).execute();

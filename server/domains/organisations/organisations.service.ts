@@ -12,6 +12,7 @@ import { assertPartnerOrganisationFields } from "../portal/portal.rules";
 import { containsPattern } from "../../db/like";
 import { assertMayWorkOrganisations, partnerWorkRule } from "../../auth/partner-work";
 import { assertCan } from "../../auth/permissions";
+import { assertStillCurrent, updatedOne } from "../../db/versioned";
 
 export type ChangeMeta = ChangeStamp;
 
@@ -248,7 +249,7 @@ export async function updateOrganisation(trx: Tx, scope: Scope, id: string, inpu
   // A partner (portal) keeps its own address details only; the school's fields are refused (403).
   if (scope.role === "partner") assertPartnerOrganisationFields(input);
   else await assertMayWorkOrganisations(trx, scope, [id]);
-  if (before.version !== input.version) throw staleVersion();
+  assertStillCurrent(before.version === input.version, "organisation");
   await assertReferencesInRegion(trx, scope.regionId, input);
   if (input.kvkNumber !== undefined) await assertKvkFree(trx, scope.regionId, input.kvkNumber, id);
   const result = await trx
@@ -276,7 +277,7 @@ export async function updateOrganisation(trx: Tx, scope: Scope, id: string, inpu
     .where("region_id", "=", scope.regionId)
     .where("version", "=", input.version)
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw staleVersion();
+  assertStillCurrent(updatedOne(result), "organisation");
   if (input.accountHolderId !== undefined && input.accountHolderId !== before.accountHolderId) {
     await changeAccountHolder(trx, scope.regionId, id, input.accountHolderId ?? null, meta);
   }
@@ -332,10 +333,6 @@ export async function listAccountHolderHistory(db: Database, scope: Scope, organ
     .where("account_holder_periods.region_id", "=", scope.regionId)
     .orderBy("account_holder_periods.started_at", "desc")
     .execute();
-}
-
-function staleVersion() {
-  return new AppError("CONFLICT", "The organisation was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
 }
 
 /**

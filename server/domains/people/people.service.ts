@@ -11,6 +11,7 @@ import { insertFollowUpTasks, recomputeOrganisations } from "../health/health.se
 import { translator } from "../../../i18n";
 import { toLocalDate } from "../../clock";
 import { containsPattern } from "../../db/like";
+import { assertStillCurrent } from "../../db/versioned";
 
 /** Who changes something, and when (the clock's now; SCHAKEL_NOW holds). */
 export type PeopleChangeMeta = ChangeStamp;
@@ -58,7 +59,6 @@ const affiliationColumns = [
   "affiliations.ended_at as endedAt",
 ] as const;
 
-const conflict = () => new AppError("CONFLICT", "The person was changed by someone else; reload and try again", { userMessageKey: "people.conflict" });
 
 /**
  * What the audit log keeps of a person. Name, email and phone are personal data that an erasure
@@ -169,7 +169,7 @@ export async function updatePerson(
   meta: PeopleChangeMeta,
 ): Promise<PersonSummary> {
   const before = await requirePerson(trx, regionId, personId);
-  if (before.version !== input.version) throw conflict();
+  assertStillCurrent(before.version === input.version, "person", "people.conflict");
   // Email capture finds people by address, so one address names one person of the region (as when
   // a mail's sender is added as a contact): an address someone else has is refused.
   if (input.email && input.email !== before.email) {
@@ -196,7 +196,7 @@ export async function updatePerson(
     .returning("id")
     .executeTakeFirst();
   // Someone else saved between our read and this write.
-  if (!updated) throw conflict();
+  assertStillCurrent(updated, "person", "people.conflict");
   const after = await requirePerson(trx, regionId, personId);
   const changed = (["name", "email", "phone", "lawfulBasis", "source", "optOut", "reviewDate"] as const).filter((field) => before[field] !== after[field]);
   await recordAudit(trx, {

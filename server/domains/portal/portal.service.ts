@@ -11,6 +11,7 @@ import { addContact, type PersonSummary } from "../people/people.service";
 import type { Actor } from "../../auth/current-user";
 import { queueOfferEmails, queueOfferWithdrawnEmail } from "./portal.emails";
 import { assertOwnOrganisation, ownOrganisationId } from "./portal.rules";
+import { assertStillCurrent, updatedOne } from "../../db/versioned";
 
 export { assertOwnOrganisation, assertPartnerOrganisationFields, PARTNER_ORGANISATION_FIELDS } from "./portal.rules";
 
@@ -98,9 +99,7 @@ export async function withdrawOffer(db: Database, scope: Scope, id: string, vers
     .where("region_id", "=", scope.regionId)
     .where("version", "=", version)
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) {
-    throw new AppError("CONFLICT", "The activity was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
-  }
+  assertStillCurrent(updatedOne(result), "activity");
   const after = await getActivity(db, scope, id);
   await recordAudit(db, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "activity.withdraw", entityType: "activity", entityId: id,

@@ -3,11 +3,12 @@ import type { TaskSource, TaskStatus } from "../../../db/schema";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database, Tx } from "../../db/database";
-import { AppError, notFound } from "../../errors";
+import { notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { getOrganisation } from "../organisations/organisations.service";
 import type { CreateTaskInput, UpdateTaskInput } from "./tasks.schemas";
+import { assertStillCurrent } from "../../db/versioned";
 
 export type TaskChangeMeta = ChangeStamp;
 
@@ -47,7 +48,6 @@ const withOverdue = <T extends { status: TaskStatus; dueDate: string }>(task: T,
   isOverdue: task.status === "open" && task.dueDate < today,
 });
 
-const conflict = () => new AppError("CONFLICT", "The task was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
 
 /** A task of the caller's region; another region's task is not found. */
 export async function getTask(db: Database, scope: Scope, id: string, today: string): Promise<Task> {
@@ -140,7 +140,7 @@ export async function listMyTasks(
 export async function updateTaskStatus(trx: Tx, scope: Scope, id: string, input: UpdateTaskInput, meta: TaskChangeMeta): Promise<Task> {
   const today = toLocalDate(meta.now);
   const before = await getTask(trx, scope, id, today);
-  if (before.version !== input.version) throw conflict();
+  assertStillCurrent(before.version === input.version, "task");
   if (before.status === input.status) return before;
   const updated = await trx
     .updateTable("tasks")
@@ -151,7 +151,7 @@ export async function updateTaskStatus(trx: Tx, scope: Scope, id: string, input:
     .returning("id")
     .executeTakeFirst();
   // Someone else saved between our read and this write.
-  if (!updated) throw conflict();
+  assertStillCurrent(updated, "task");
   const after = await getTask(trx, scope, id, today);
   await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: input.status === "done" ? "task.complete" : "task.reopen", entityType: "task", entityId: id,

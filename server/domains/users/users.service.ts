@@ -16,6 +16,7 @@ import { recordAudit } from "../audit/audit";
 import { queueEmail } from "../email/outbox.service";
 import { getRegion } from "../regions/regions.service";
 import { recomputeOrganisations } from "../health/health.service";
+import { assertStillCurrent } from "../../db/versioned";
 
 const INVITATION_VALID_DAYS = 7;
 const PASSWORD_RESET_VALID_MINUTES = 60;
@@ -268,7 +269,7 @@ async function assertAnotherActiveAdmin(db: Database, regionId: string, userId: 
 /** Changes a user's role; a stale `version` is a conflict, and the last active admin keeps the role. */
 export async function changeUserRole(trx: Tx, regionId: string, input: { userId: string; role: Role; version: number }, meta: ChangeMeta) {
   const before = await getUser(trx, regionId, input.userId);
-  if (before.version !== input.version) throw new AppError("CONFLICT", "The user was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
+  assertStillCurrent(before.version === input.version, "user");
   if (before.role === "admin" && input.role !== "admin") await assertAnotherActiveAdmin(trx, regionId, input.userId);
   const after = await trx
     .updateTable("users")
@@ -278,7 +279,7 @@ export async function changeUserRole(trx: Tx, regionId: string, input: { userId:
     .where("version", "=", input.version)
     .returning(summaryColumns)
     .executeTakeFirst();
-  if (!after) throw new AppError("CONFLICT", "The user was changed by someone else; reload and try again", { userMessageKey: "errors.conflict" });
+  assertStillCurrent(after, "user");
   await recordAudit(trx, { regionId, actorId: meta.actor?.id ?? null, action: "user.change_role", entityType: "user", entityId: input.userId, before: { role: before.role }, after: { role: after.role }, now: meta.now });
   return after;
 }
