@@ -73,3 +73,13 @@ export function decodeCursor<const K extends readonly CursorKind[]>(cursor: stri
   }
   throw new AppError("VALIDATION_FAILED", "Invalid cursor", { fields: { cursor: "Invalid cursor" } });
 }
+
+/**
+ * A keyset page from the `limit + 1` rows a list query fetched: the first `limit` rows, and the
+ * cursor after the last of them when the extra row shows there is more.
+ */
+export function keysetPage<T>(rows: readonly T[], limit: number, cursorOf: (last: T) => ReadonlyArray<string | number>): { rows: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { rows: page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null };
+}

@@ -9,6 +9,7 @@ describe("the organisation pages", () => {
   const holder = new CookieJar();
   const penvoerder = new CookieJar();
   const partner = new CookieJar();
+  let penvoerderId = "";
 
   const form = (fields: Record<string, string>) => ({ intent: "save", kind: "company", tier: "regular", status: "active", tags: "", ...fields });
 
@@ -19,6 +20,7 @@ describe("the organisation pages", () => {
     const accounts: Array<[CookieJar, "accounthouder" | "penvoerder" | "partner"]> = [[holder, "accounthouder"], [penvoerder, "penvoerder"], [partner, "partner"]];
     for (const [jar, role] of accounts) {
       const user = await makeUser(t.db, { regionId: region.id, role, name: `Test ${role}` });
+      if (role === "penvoerder") penvoerderId = user.id;
       await web.postForm("/sign-in", { email: user.email, password: TEST_PASSWORD, redirectTo: "/" }, { jar });
     }
   });
@@ -61,11 +63,16 @@ describe("the organisation pages", () => {
     expect(row).toEqual({ name: "Twentse Metaal BV", version: 2 });
   });
 
-  it("lets a penvoerder read but not change, and refuses a partner the list", async () => {
+  it("lets a penvoerder register an organisation he keeps himself, not one for someone else, and refuses a partner the list", async () => {
     const list = await web.get("/organisations", { jar: penvoerder });
     expect(list.status).toBe(200);
-    expect(await list.text()).not.toContain("Nieuwe organisatie");
-    expect((await web.postForm("/organisations/new", form({ name: "Niet Toegestaan" }), { jar: penvoerder })).status).toBe(403);
+    expect(await list.text()).toContain("Nieuwe organisatie");
+    const refused = await web.postForm("/organisations/new", form({ name: "Niet Toegestaan", accountHolderId: "" }), { jar: penvoerder });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain("Dit kan alleen de eigenaar van deze organisatie, een accounthouder of een beheerder.");
+    expect(await t.db.selectFrom("organisations").select("id").where("name", "=", "Niet Toegestaan").execute()).toEqual([]);
+    const own = await web.postForm("/organisations/new", form({ name: "Eigen Partner BV", accountHolderId: penvoerderId }), { jar: penvoerder });
+    expect(own.status).toBe(302);
     expect((await web.get("/organisations", { jar: partner })).status).toBe(403);
   });
 

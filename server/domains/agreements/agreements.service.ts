@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { AgreementKind } from "../../../db/schema";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
-import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -114,12 +114,8 @@ export async function listAgreements(db: Database, scope: Scope, filters: ListAg
       : query.where(sql<boolean>`(agreements.signed_on, agreements.id) < (${day}::date, ${id}::uuid)`);
   }
   const rows = await query.execute();
-  const page = rows.slice(0, filters.limit).map(toAgreement);
-  const last = page[page.length - 1];
-  return {
-    items: page,
-    nextCursor: rows.length > filters.limit && last ? encodeCursor([expiring ? last.expiresOn! : last.signedOn, last.id]) : null,
-  };
+  const { rows: items, nextCursor } = keysetPage(rows.map(toAgreement), filters.limit, (last) => [expiring ? last.expiresOn! : last.signedOn, last.id]);
+  return { items, nextCursor };
 }
 
 /** The live agreements an organisation is a party to, for its page and the commitment form. */

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { ActivityType, CommitmentCategory, CommitmentKind, CommitmentStatus, Valuation } from "../../../db/schema";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
-import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
 import { parseInput, validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -222,12 +222,8 @@ export async function listCommitments(db: Database, scope: Scope, filters: ListC
     query = query.where(sql<boolean>`(commitments.school_year, commitments.created_at, commitments.id) < (${year}, ${createdAt}::timestamptz, ${id}::uuid)`);
   }
   const rows = (await query.execute()) as Row[];
-  const page = rows.slice(0, filters.limit).map(toCommitment);
-  const last = page[page.length - 1];
-  return {
-    items: page,
-    nextCursor: rows.length > filters.limit && last ? encodeCursor([last.schoolYear, last.createdAt.toISOString(), last.id]) : null,
-  };
+  const { rows: items, nextCursor } = keysetPage(rows.map(toCommitment), filters.limit, (last) => [last.schoolYear, last.createdAt.toISOString(), last.id]);
+  return { items, nextCursor };
 }
 
 // A generic over Kysely's deeply typed builder buys nothing here; the filters only add where clauses.

@@ -4,7 +4,7 @@ import { translator } from "../../../i18n";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database, Tx } from "../../db/database";
-import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -200,14 +200,13 @@ export async function listHealth(db: Database, scope: Scope, filters: ListHealth
     query = query.where(sql<boolean>`(${tierRank}, organisation_health.state_since, organisations.id) > (${Number(rank)}, ${String(since)}::date, ${String(id)}::uuid)`);
   }
   const rows = await query.execute();
-  const page = rows.slice(0, filters.limit);
-  const last = page[page.length - 1];
+  const page = keysetPage(rows, filters.limit, (last) => [last.tierRank, last.since, last.organisationId]);
   return {
-    items: page.map(({ tierRank: _rank, reasons, ...item }): HealthListItem => ({
+    items: page.rows.map(({ tierRank: _rank, reasons, ...item }): HealthListItem => ({
       ...item,
       reasons: (reasons as StoredReason[]).map((reason) => describeReason(reason, opts.locale)),
     })),
-    nextCursor: rows.length > filters.limit && last ? encodeCursor([last.tierRank, last.since, last.organisationId]) : null,
+    nextCursor: page.nextCursor,
   };
 }
 

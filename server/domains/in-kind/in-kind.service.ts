@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { ActivityType } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
-import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -93,9 +93,8 @@ export async function listInKindProposals(db: Database, scope: Scope, filters: L
     ${after ? sql`where (p.date, p."activityId") < (${after[0]}::date, ${after[1]}::uuid)` : sql``}
     order by p.date desc, p."activityId" desc
     limit ${filters.limit + 1}`.execute(db);
-  const page = rows.slice(0, filters.limit);
-  const last = page[page.length - 1];
-  return { items: page, nextCursor: rows.length > filters.limit && last ? encodeCursor([last.date, last.activityId]) : null };
+  const { rows: items, nextCursor } = keysetPage(rows, filters.limit, (last) => [last.date, last.activityId]);
+  return { items, nextCursor };
 }
 
 async function findProposal(db: Database, regionId: string, activityId: string, commitmentId?: string) {

@@ -3,7 +3,7 @@ import type { EndReason, HealthState, InteractionKind, InteractionSource } from 
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { containsPattern } from "../../db/like";
-import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -237,13 +237,11 @@ export async function listInteractions(db: Database, scope: Scope, filters: List
   if (filters.organisationId) query = query.where("interactions.organisation_id", "=", filters.organisationId);
   if (filters.cursor) {
     const [date, id] = decodeCursor(filters.cursor, ["date", "uuid"]);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date)) || !/^[0-9a-f-]{36}$/i.test(String(id))) throw validationFailed({ cursor: "validation.invalid" });
     query = query.where(sql<boolean>`(interactions.date, interactions.id) < (${String(date)}::date, ${String(id)}::uuid)`);
   }
   const rows = await query.execute();
-  const page = rows.slice(0, filters.limit);
-  const last = page[page.length - 1];
-  return { items: page.map((row) => ({ ...row, mayChange: mayChangeInteraction(scope, row) })), nextCursor: rows.length > filters.limit && last ? encodeCursor([last.date, last.id]) : null };
+  const page = keysetPage(rows, filters.limit, (last) => [last.date, last.id]);
+  return { items: page.rows.map((row) => ({ ...row, mayChange: mayChangeInteraction(scope, row) })), nextCursor: page.nextCursor };
 }
 
 type TimelineRow = {

@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { OrganisationKind, OrganisationStatus, Tier } from "../../../db/schema";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
-import { type CursorKind, decodeCursor, encodeCursor } from "../../db/pagination";
+import { type CursorKind, decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -215,12 +215,8 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Omi
     query = query.where(sql<boolean>`(${sql.join([...keys, sql`organisations.id`])}) ${comparison} (${sql.join([...after, sql`${String(values.at(-1))}::uuid`])})`);
   }
   const rows = await query.execute();
-  const page = rows.slice(0, filters.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(({ sortKeys: _sortKeys, ...organisation }) => organisation),
-    nextCursor: rows.length > filters.limit && last ? encodeCursor([...last.sortKeys.map(String), last.id]) : null,
-  };
+  const page = keysetPage(rows, filters.limit, (last) => [...last.sortKeys.map(String), last.id]);
+  return { items: page.rows.map(({ sortKeys: _sortKeys, ...organisation }) => organisation), nextCursor: page.nextCursor };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { EndReason, LawfulBasis } from "../../../db/schema";
 import type { Database, Tx } from "../../db/database";
-import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -152,12 +152,8 @@ export async function listPeople(
     query = query.where(sql<boolean>`(lower(people.name), people.id) > (${String(sortName)}, ${id}::uuid)`);
   }
   const rows = await query.execute();
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(({ sortName: _sortName, ...person }) => person),
-    nextCursor: rows.length > options.limit && last ? encodeCursor([last.sortName, last.id]) : null,
-  };
+  const page = keysetPage(rows, options.limit, (last) => [last.sortName, last.id]);
+  return { items: page.rows.map(({ sortName: _sortName, ...person }) => person), nextCursor: page.nextCursor };
 }
 
 /** Changes the fields given; a stale `version` is a conflict and changes nothing. */

@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
 import { containsPattern } from "../../db/like";
-import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { decodeCursor, keysetPage } from "../../db/pagination";
 import { withoutRowSecurity } from "../../db/system-query";
 
 export type SearchResults = {
@@ -114,9 +114,8 @@ async function search(db: Database, scope: Scope, text: string, options: SearchO
 type Page<T> = { items: T[]; nextCursor: string | null };
 
 function pageOf<T extends { id: string; name: string; score: number }>(rows: T[], limit: number): Page<Omit<T, "score">> {
-  const items = rows.slice(0, limit).map(({ score: _, ...row }) => row);
-  const last = rows[limit - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.score, last.name, last.id]) : null };
+  const page = keysetPage(rows, limit, (last) => [last.score, last.name, last.id]);
+  return { items: page.rows.map(({ score: _, ...row }) => row), nextCursor: page.nextCursor };
 }
 
 async function searchOrganisations(db: Database, scope: Scope, needle: Needle, limit: number, cursor: string | undefined) {

@@ -9,7 +9,7 @@ import { endOtherSessions } from "../../auth/sessions";
 import { generateSecret, hashSecret } from "../../auth/secrets";
 import type { ChangeMeta } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
-import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -243,9 +243,8 @@ export async function listUsers(db: Database, regionId: string, options: { limit
     .limit(options.limit + 1);
   if (after) query = query.where((eb) => eb(eb.refTuple("name", "id"), ">", eb.tuple(String(after[0]), String(after[1]))));
   const rows = await query.execute();
-  const items = rows.slice(0, options.limit);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > options.limit && last ? encodeCursor([last.name, last.id]) : null };
+  const { rows: items, nextCursor } = keysetPage(rows, options.limit, (last) => [last.name, last.id]);
+  return { items, nextCursor };
 }
 
 export async function getUser(db: Database, regionId: string, userId: string): Promise<UserSummary> {
