@@ -37,8 +37,22 @@ export function loggingTokenOf(address: string): string | null {
 }
 
 /**
- * The user's logging address, made on first use; null for a partner user. Two first uses at once
- * make one address (the partial unique index on the active one).
+ * Gives a staff user a logging address when they have none; nothing for a partner user. Called when
+ * a user is created or becomes staff, so showing the address is a read. Two calls at once make one
+ * address (the partial unique index on the active one).
+ */
+export async function provideLoggingAddress(db: Database, user: { id: string; regionId: string; role: Role }, now: Date): Promise<void> {
+  if (!mayLogMail(user.role)) return;
+  await db
+    .insertInto("mail_logging_addresses")
+    .values({ region_id: user.regionId, user_id: user.id, token: newToken(), created_at: now })
+    .onConflict((oc) => oc.column("user_id").where("revoked_at", "is", null).doNothing())
+    .execute();
+}
+
+/**
+ * The user's logging address; null for a partner user. A staff user without one (loaded by a seed
+ * or made before addresses existed) is given one here, once.
  */
 export async function loggingAddressOf(db: Database, user: { id: string; regionId: string; role: Role }, options: { domain: string; now: Date }): Promise<string | null> {
   if (!mayLogMail(user.role)) return null;
@@ -46,11 +60,7 @@ export async function loggingAddressOf(db: Database, user: { id: string; regionI
     db.selectFrom("mail_logging_addresses").select("token").where("user_id", "=", user.id).where("region_id", "=", user.regionId).where("revoked_at", "is", null).executeTakeFirst();
   let found = await active();
   if (!found) {
-    await db
-      .insertInto("mail_logging_addresses")
-      .values({ region_id: user.regionId, user_id: user.id, token: newToken(), created_at: options.now })
-      .onConflict((oc) => oc.column("user_id").where("revoked_at", "is", null).doNothing())
-      .execute();
+    await provideLoggingAddress(db, user, options.now);
     found = await active();
   }
   return found ? `${found.token}@${options.domain}` : null;

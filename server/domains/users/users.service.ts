@@ -17,6 +17,7 @@ import { queueEmail } from "../email/outbox.service";
 import { getRegion } from "../regions/regions.service";
 import { recomputeOrganisations } from "../health/health.service";
 import { assertStillCurrent } from "../../db/versioned";
+import { provideLoggingAddress } from "../mail-capture/mail-capture.addresses";
 
 const INVITATION_VALID_DAYS = 7;
 const PASSWORD_RESET_VALID_MINUTES = 60;
@@ -84,6 +85,7 @@ export async function createUser(
     regionId: input.regionId, actorId: meta.actor?.id ?? null, action: input.password ? "user.create" : "user.invite",
     entityType: "user", entityId: user.id, after: { email: user.email, name: user.name, role: user.role, organisationId: user.organisationId }, now: meta.now,
   });
+  await provideLoggingAddress(trx, { id: user.id, regionId: input.regionId, role: user.role }, meta.now);
   if (!input.password) await sendInvitation(trx, user, meta);
   return user;
 }
@@ -279,6 +281,7 @@ export async function changeUserRole(trx: Tx, regionId: string, input: { userId:
     .returning(summaryColumns)
     .executeTakeFirst();
   assertStillCurrent(after, "user");
+  await provideLoggingAddress(trx, { id: after.id, regionId, role: after.role }, meta.now);
   await recordAudit(trx, { regionId, actorId: meta.actor?.id ?? null, action: "user.change_role", entityType: "user", entityId: input.userId, before: { role: before.role }, after: { role: after.role }, now: meta.now });
   return after;
 }
