@@ -661,6 +661,8 @@ export const en: Messages = {
     contactAdded: "The contact has been added.",
     snoozed: "Snoozed until {until}.",
     leftList: "The relationship is no longer on this list.",
+    moreReasonsOne: "1 more reason",
+    moreReasons: "{count} more reasons",
     nextStep: "Next step",
     actions: {
       log: "Log a contact moment",

@@ -681,6 +681,8 @@ export const nl = {
     contactAdded: "De contactpersoon is toegevoegd.",
     snoozed: "Uitgesteld tot {until}.",
     leftList: "De relatie staat niet meer op deze lijst.",
+    moreReasonsOne: "Nog 1 reden",
+    moreReasons: "Nog {count} redenen",
     nextStep: "Volgende stap",
     actions: {
       log: "Contactmoment vastleggen",
