@@ -5,7 +5,7 @@ import { createOrganisation } from "../../server/domains/organisations/organisat
 import { launchBrowser, type TestBrowser } from "../support/browser";
 import { makeRegion, makeUser, TEST_NOW, TEST_PASSWORD } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
-import { navigation, openMenuEntry, signIn } from "./journeys";
+import { navigation, signIn } from "./journeys";
 
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
