@@ -12,11 +12,12 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { getRegion } from "./services.server";
+import { ACTIONS, getRegion, userCan } from "./services.server";
 import { AppShell, type ShellUser } from "./components/app-shell";
 import { DEFAULT_LOCALE, type Locale } from "../i18n";
 import stylesheet from "./styles.css";
 import { useT } from "./utils/i18n";
+import { useNonce } from "./utils/nonce";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
@@ -30,12 +31,15 @@ export async function loader({ context }: LoaderFunctionArgs) {
   let shellUser: ShellUser | null = null;
   if (user) {
     const region = await getRegion(context.db, user.regionId);
-    shellUser = { name: user.name, role: user.role, regionName: region.name };
+    // The menu shows what the permissions table lets this user do, asked here on the server.
+    const may = Object.fromEntries(ACTIONS.map((action) => [action, userCan(user, action)]));
+    shellUser = { name: user.name, role: user.role, regionName: region.name, may };
   }
-  return json({ locale: (user?.locale ?? DEFAULT_LOCALE) as Locale, user: shellUser, nonce: context.nonce });
+  return json({ locale: (user?.locale ?? DEFAULT_LOCALE) as Locale, user: shellUser });
 }
 
-function Document({ children, locale, nonce }: { children: ReactNode; locale: Locale; nonce: string }) {
+function Document({ children, locale }: { children: ReactNode; locale: Locale }) {
+  const nonce = useNonce();
   return (
     <html lang={locale}>
       <head>
@@ -55,9 +59,9 @@ function Document({ children, locale, nonce }: { children: ReactNode; locale: Lo
 }
 
 export default function App() {
-  const { locale, user, nonce } = useLoaderData<typeof loader>();
+  const { locale, user } = useLoaderData<typeof loader>();
   return (
-    <Document locale={locale} nonce={nonce}>
+    <Document locale={locale}>
       <AppShell user={user}>
         <Outlet />
       </AppShell>
@@ -80,7 +84,7 @@ export function ErrorBoundary() {
           ? [t("errors.badRequestTitle"), t("errors.badRequest")]
           : [t("errors.unexpectedTitle"), t("errors.unexpected")];
   return (
-    <Document locale={data?.locale ?? DEFAULT_LOCALE} nonce={data?.nonce ?? ""}>
+    <Document locale={data?.locale ?? DEFAULT_LOCALE}>
       <AppShell user={data?.user ?? null}>
         <div className="page page-narrow">
           <h1>{title}</h1>

@@ -148,5 +148,5 @@ export {
   rotateInboundSecret,
   setMailRetention,
 } from "../server/domains/mail-capture/mail-capture.settings";
-export { can, userCan, type Action } from "../server/auth/permissions";
+export { ACTIONS, can, userCan, type Action } from "../server/auth/permissions";
 export { mayWorkOrganisations, partnerWorkRule, setPartnerWorkRule } from "../server/auth/partner-work";

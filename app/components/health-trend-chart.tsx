@@ -181,23 +181,26 @@ export function HealthTrendChart({ rows, from, to, locale }: { rows: HealthTrend
         </g>
       </svg>
       <Legend locale={locale} />
-      <table className="visually-hidden">
-        <caption>{t("healthChart.tableCaption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("healthChart.date")}</th>
-            {STATES.map((state) => <th key={state} scope="col">{t(`health.states.${state}`)}</th>)}
-          </tr>
-        </thead>
-        <tbody>
-          {monthly.map((row) => (
-            <tr key={row.day}>
-              <th scope="row">{formatDay(row.day, locale)}</th>
-              {STATES.map((state) => <td key={state}>{row[state]}</td>)}
+      {/* A table sizes itself to its content whatever its width says: the hiding is on a box around it. */}
+      <div className="visually-hidden">
+        <table>
+          <caption>{t("healthChart.tableCaption")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("healthChart.date")}</th>
+              {STATES.map((state) => <th key={state} scope="col">{t(`health.states.${state}`)}</th>)}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {monthly.map((row) => (
+              <tr key={row.day}>
+                <th scope="row">{formatDay(row.day, locale)}</th>
+                {STATES.map((state) => <td key={state}>{row[state]}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -24,6 +24,8 @@ const Target = z.object({ organisationId: z.uuid() });
 const AssignOwner = z.object({ accountHolderId: z.uuid(), version: z.coerce.number().int().min(1) });
 const INTENTS = ["log-interaction", "assign-owner", "add-contact", "snooze"] as const;
 type Intent = (typeof INTENTS)[number];
+/** Twenty relationships a page: each card carries its reasons and four ways to act, and on a phone fifty made a page of metres. */
+const PAGE_SIZE = 20;
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
@@ -37,7 +39,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const today = toLocalDate(context.clock.now());
   const scope = scopeOf(user);
   const [page, counts, owners, subregions] = await Promise.all([
-    listHealth(context.db, scope, { ...filters, state: ["cold", "cooling"], includeSnoozed: false }, { locale: user.locale, today }),
+    listHealth(context.db, scope, { ...filters, state: ["cold", "cooling"], includeSnoozed: false, limit: PAGE_SIZE }, { locale: user.locale, today }),
     healthCounts(context.db, scope, today),
     listAssignableUsers(context.db, user.regionId),
     listSubregions(context.db, user.regionId),
@@ -143,7 +145,7 @@ export default function AttentionPage() {
                 {" · "}{item.accountHolderName ? t("attention.ownedBy", { name: item.accountHolderName }) : t("attention.noOwner")}
                 {" · "}{item.lastContactDate ? t("attention.lastContact", { date: formatDay(item.lastContactDate, locale) }) : t("attention.neverContacted")}
               </p>
-              <HealthReasons reasons={item.reasons} />
+              <HealthReasons reasons={item.reasons} collapseAfter={1} />
               {mine?.saved ? <Alert tone="success">{mine.saved}</Alert> : null}
               {mine?.formError ? <Alert tone="error">{mine.formError}</Alert> : null}
               {canAct ? <AttentionActions item={item} owners={owners} today={today} errors={mine} opened={opened?.organisationId === item.organisationId ? opened.intent : null} query={query} /> : null}

@@ -8,6 +8,7 @@ import { TextField } from "../components/ui/field";
 import { AppError, cofinancingOverview, cofinancingYears, parseInput, runChange, schoolYearOf, scopeOf, setSchoolYearBudget, toLocalDate, validationFailed, userCan } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
+import { TableScroll } from "../components/table-scroll";
 import { useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Cofinanciering tegen het doel · Schakel" }];
@@ -68,7 +69,7 @@ function FiguresTable({ caption, header, rows, total }: { caption: string; heade
   const t = useT();
   const locale = useLocale();
   return (
-    <div className="table-wrap">
+    <TableScroll label={caption}>
       <table>
         <caption>{caption}</caption>
         <thead>
@@ -98,7 +99,7 @@ function FiguresTable({ caption, header, rows, total }: { caption: string; heade
           </tr>
         </tfoot>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

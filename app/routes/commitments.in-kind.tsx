@@ -124,7 +124,8 @@ export default function InKindPage() {
       <h2>{t("inKind.proposals")}</h2>
       {proposals.length === 0 ? <p>{t("inKind.noProposals")}</p> : null}
       {proposals.map((p) => (
-        <section key={p.activityId} className="card stack" aria-labelledby={`proposal-${p.activityId}`} data-testid="proposal">
+        // An article, not a named section: two activities may share a title, and landmarks must have names of their own.
+        <article key={p.activityId} className="card stack" aria-labelledby={`proposal-${p.activityId}`} data-testid="proposal">
           <h3 id={`proposal-${p.activityId}`}>
             <Link to={`/activities/${p.activityId}`}>{p.title}</Link> <span className="badge">{t(`activities.types.${p.activityType}`)}</span>
           </h3>
@@ -156,7 +157,7 @@ export default function InKindPage() {
               </Form>
             </div>
           ) : null}
-        </section>
+        </article>
       ))}
       {nextCursor ? <p><Link to={`/commitments/in-kind?${nextParams}`}>{t("commitments.more")}</Link></p> : null}
 

@@ -5,6 +5,7 @@ import { formatEuros } from "../../server/domains/commitments/commitments.schema
 import { contributionStatement, scopeOf } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { invalidSchoolYear, orNotFound, schoolYearParam } from "../utils/reports.server";
+import { TableScroll } from "../components/table-scroll";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { numberFormat } from "../../i18n/intl";
 
@@ -63,7 +64,7 @@ export default function ContributionStatementPage() {
       {s.commitments.length === 0 ? (
         <p>{t("reports.noCommitments")}</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label={t("reports.commitments")}>
           <table>
             <thead>
               <tr>
@@ -97,14 +98,14 @@ export default function ContributionStatementPage() {
               </tr>
             </tfoot>
           </table>
-        </div>
+        </TableScroll>
       )}
 
       <h2>{t("reports.realisations")}</h2>
       {s.realisations.length === 0 ? (
         <p>{t("reports.noRealisations")}</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label={t("reports.realisations")}>
           <table>
             <thead>
               <tr>
@@ -131,7 +132,7 @@ export default function ContributionStatementPage() {
               </tr>
             </tfoot>
           </table>
-        </div>
+        </TableScroll>
       )}
 
       <h2>{t("reports.signing")}</h2>

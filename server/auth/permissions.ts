@@ -60,6 +60,7 @@ export const PERMISSIONS = {
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;
+export const ACTIONS = Object.keys(PERMISSIONS) as Action[];
 
 /** The region's own choice (regions.staff_work_every_partner): may any staff member work every partner, or only account holders and owners? */
 export type PartnerWorkRule = { everyStaffMember: boolean };

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { launchBrowser, type TestBrowser } from "../support/browser";
 import { makeRegion, makeUser, TEST_PASSWORD } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
-import { navigation, signIn } from "./journeys";
+import { openMenuEntry, signIn } from "./journeys";
 
 const SMALL_PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
@@ -35,7 +35,7 @@ describe("the penvoerder keeping the co-financing ledger", () => {
   });
 
   it("records a pledge and a realisation with a PDF as evidence and sees the totals", async () => {
-    await navigation(page).getByRole("link", { name: "Cofinanciering" }).click();
+    await openMenuEntry(page, "Cofinanciering");
     await page.getByRole("heading", { name: "Cofinanciering" }).waitFor();
     await page.getByRole("link", { name: "Nieuwe toezegging" }).click();
 

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { launchBrowser, type TestBrowser } from "../support/browser";
 import { makeRegion, makeUser, TEST_PASSWORD } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
-import { navigation, signIn } from "./journeys";
+import { openMenuEntry, signIn } from "./journeys";
 
 describe("the relationship signal settings in a browser", () => {
   let server: TestServer;
@@ -33,7 +33,7 @@ describe("the relationship signal settings in a browser", () => {
     await signIn(page, admin.email, TEST_PASSWORD);
     await page.getByRole("heading", { name: "Welkom, Bea Beheer" }).waitFor();
 
-    await navigation(page).getByRole("link", { name: "Relatiesignalen" }).click();
+    await openMenuEntry(page, "Relatiesignalen");
     await page.getByRole("heading", { name: "Relatiesignalen", level: 1 }).waitFor();
     const regular = page.getByLabel("Regulier (dagen)");
     await regular.fill("0");

@@ -8,7 +8,7 @@ import { addAffiliation, createPerson } from "../../server/domains/people/people
 import { launchBrowser, type TestBrowser } from "../support/browser";
 import { makeRegion, makeUser, TEST_NOW, TEST_PASSWORD } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
-import { signIn } from "./journeys";
+import { openMenuEntry, signIn } from "./journeys";
 
 describe("an account holder picking up a relationship that went quiet", () => {
   let server: TestServer;
@@ -43,7 +43,7 @@ describe("an account holder picking up a relationship that went quiet", () => {
 
   it("sees why it needs attention, logs a contact moment from the list, and the relationship leaves it", async () => {
     await page.getByRole("link", { name: /Naar Aandacht nodig \(1 koud of afkoelend\)/ }).waitFor();
-    await page.getByRole("navigation", { name: "Menu" }).getByRole("link", { name: "Aandacht nodig" }).click();
+    await openMenuEntry(page, "Aandacht nodig");
     await page.getByRole("heading", { name: "Aandacht nodig", level: 1 }).waitFor();
     const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "Bakkerij Jansen Oldenzaal" }) });
     await card.getByText(/geen contact, sinds 1 september 2025 \(richttijd 240 dagen/).waitFor();

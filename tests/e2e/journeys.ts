@@ -19,3 +19,43 @@ export async function signIn(page: Page, email: string, password: string): Promi
 export function navigation(page: Page) {
   return page.getByRole("navigation", { name: "Menu" });
 }
+
+/**
+ * The menu as a list of its top-level entries, a group as "Beheer: Gebruikers, E-mail, …" and the
+ * user's name as "<name>: Profiel, Uitloggen", read from the wide screen's bar whether or not a group is open.
+ */
+export async function menuOutline(page: Page): Promise<string[]> {
+  return navigation(page)
+    .locator(".nav-bar > li")
+    .evaluateAll((items) =>
+      items.map((item) => {
+        const text = (element: Element | null) => (element?.textContent ?? "").replace(/\s+/g, " ").trim();
+        const summary = item.querySelector(":scope > details > summary");
+        if (!summary) return text(item);
+        const name = summary.querySelector(".nav-account-name") ?? summary;
+        return `${text(name)}: ${[...item.querySelectorAll(":scope > details > ul > li")].map(text).join(", ")}`;
+      }),
+    );
+}
+
+/**
+ * Opens a page from the menu as a person does: on a phone the "Menu" button first, on a wide
+ * screen the group that holds the entry ("Mijn werk", "Beheer", the user's name), then the entry.
+ */
+export async function openMenuEntry(page: Page, name: string): Promise<void> {
+  const nav = navigation(page);
+  const phone = nav.locator("details.nav-phone");
+  if (await phone.isVisible()) {
+    if (!(await phone.evaluate((details) => (details as HTMLDetailsElement).open))) await phone.locator("> summary").click();
+    await entry(nav, name).click();
+    return;
+  }
+  const exactly = new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
+  const group = nav.locator(".nav-bar details.nav-dropdown").filter({ has: page.locator("a, button").filter({ hasText: exactly }) });
+  if ((await group.count()) && !(await group.evaluate((details) => (details as HTMLDetailsElement).open))) await group.locator("> summary").click();
+  await entry(nav, name).click();
+}
+
+function entry(nav: ReturnType<typeof navigation>, name: string) {
+  return nav.getByRole("link", { name, exact: true }).or(nav.getByRole("button", { name, exact: true }));
+}

@@ -4,7 +4,7 @@ import { launchBrowser, type TestBrowser } from "../support/browser";
 import { TEST_PASSWORD } from "../support/factories";
 import { makePortalWorld } from "../support/portal";
 import { startTestServer, type TestServer } from "../support/server";
-import { navigation, signIn } from "./journeys";
+import { menuOutline, signIn } from "./journeys";
 
 describe("a partner keeps its organisation up to date in the portal", () => {
   let server: TestServer;
@@ -29,7 +29,7 @@ describe("a partner keeps its organisation up to date in the portal", () => {
     await signIn(page, world.partner.email, TEST_PASSWORD);
     await page.getByRole("heading", { name: "Mijn organisatie: Hulshof Installatietechniek" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/portal");
-    expect(await navigation(page).getByRole("link").allTextContents()).toEqual(["Mijn organisatie", "Profiel"]);
+    expect(await menuOutline(page)).toEqual(["Mijn organisatie", "Paula Partner: Profiel, Uitloggen"]);
 
     await page.locator("summary", { hasText: "Collega toevoegen" }).click();
     const addForm = page.locator("details.add-contact");

@@ -202,6 +202,8 @@ const API: Record<string, Entry> = {
 
 const PAGES: Record<string, Entry> = {
   "GET /": { allow: EVERYONE, answers: { partner: { redirect: "/portal" } } },
+  // Any address no route knows: the not-found page, inside the frame, for everyone.
+  "GET /*": { allow: "public", answers: { admin: 404, penvoerder: 404, accounthouder: 404, partner: 404, signedOut: 404 } },
   "GET /activities": { allow: STAFF },
   "GET /activities/calendar": { allow: STAFF },
   "GET /activities/new": { allow: STAFF },

@@ -18,6 +18,8 @@ export type PageRoute = {
   path: string;
   hasLoader: boolean;
   hasAction: boolean;
+  /** Whether it renders a page (a component), rather than answering a file or a redirect only. */
+  rendersPage: boolean;
 };
 
 export type ApiRoute = {
@@ -47,6 +49,7 @@ export async function pageRoutes(): Promise<PageRoute[]> {
       path: fullPath(route.id) || "/",
       hasLoader: typeof route.module.loader === "function",
       hasAction: typeof route.module.action === "function",
+      rendersPage: typeof route.module.default === "function",
     }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }

@@ -29,7 +29,7 @@ describe("the health trend chart", () => {
     expect(html).toContain("<figcaption");
     expect(html).toContain("Op 23 nov 2026: 27 gezond, 4 let op, 5 koelt af, 6 koud.");
     // One row per month with data, its last known counts: August, October and November.
-    const table = /<table class="visually-hidden">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? "";
+    const table = /<div class="visually-hidden"><table>([\s\S]*?)<\/table>/.exec(html)?.[1] ?? "";
     expect([...table.matchAll(/<th scope="row">([^<]+)<\/th>/g)].map((match) => match[1])).toEqual(["10 aug 2026", "5 okt 2026", "23 nov 2026"]);
     expect(table).toContain("<td>28</td><td>6</td><td>4</td><td>2</td>");
   });
