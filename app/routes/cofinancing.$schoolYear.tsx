@@ -1,7 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { formatPercent, parsePercentage, percentageInputValue, SetBudgetInput } from "../../server/domains/budgets/budgets.schemas";
-import { eurosInputValue, formatEuros, parseEuros, SchoolYear } from "../../server/domains/commitments/commitments.schemas";
+import { SetBudgetInput } from "../../server/domains/budgets/budgets.schemas";
+import { formatPercent, parsePercentage, percentageInputValue } from "../../server/domains/budgets/budgets.percent";
+import { SchoolYear } from "../../server/domains/commitments/commitments.schemas";
+import { eurosInputValue, formatEuros, parseEuros } from "../../server/domains/commitments/commitments.amounts";
 import { CofinancingYearChart, forecastSentence } from "../components/cofinancing-charts";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";

@@ -1,7 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { COMMITMENT_CATEGORIES, COMMITMENT_KINDS, VALUATIONS } from "../../db/schema";
-import { CreateCommitmentInput, parseEuros, parseHours } from "../../server/domains/commitments/commitments.schemas";
+import { CreateCommitmentInput } from "../../server/domains/commitments/commitments.schemas";
+import { parseEuros, parseHours } from "../../server/domains/commitments/commitments.amounts";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { AppError, createCommitment, listAgreements, listCommitmentPartners, parseInput, runChange, schoolYearOf, scopeOf, toLocalDate, validationFailed } from "../services.server";

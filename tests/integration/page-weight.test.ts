@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSessions } from "../../server/auth/sessions";
@@ -10,6 +12,16 @@ const KB = 1024;
 /** What a page's JavaScript may weigh as sent over the wire (issue 17). */
 const PAGE_SCRIPT_BUDGET = 250 * KB;
 const BROWSER_ENCODINGS = "gzip, deflate, br, zstd";
+/** Strings only zod's own code holds: the name its object schemas and its errors carry. */
+const ZOD = /"\$?ZodObject"|"\$?ZodError"/;
+/**
+ * Pages that still build a zod schema where the browser runs it, or import a schema module
+ * another such page makes live: the list may only shrink (docs/performance.md, "Page JavaScript").
+ */
+const PAGES_STILL_LOADING_ZOD = new Set([
+  "routes/activities.$id", "routes/activities._index", "routes/activities.calendar", "routes/activities.new",
+  "routes/log", "routes/people.$id", "routes/portal._index", "routes/portal.offer",
+]);
 
 /**
  * Every script a page makes the browser load: its <script src>, its modulepreload links and the
@@ -65,6 +77,8 @@ describe("what a page weighs as the browser receives it", () => {
       unpacked += (await response.arrayBuffer()).byteLength;
     }
     expect(sent).toBeLessThan(PAGE_SCRIPT_BUDGET);
+    const bodies = await Promise.all(scripts.map(async (src) => (await fetch(`${app.url}${src}`)).text()));
+    expect(bodies.filter((body) => ZOD.test(body))).toEqual([]);
     // The figure compares like with like: brotli sends well under half of what the browser runs.
     expect(sent).toBeLessThan(unpacked / 2);
   });
@@ -108,5 +122,21 @@ describe("what a page weighs as the browser receives it", () => {
     const { response } = await page("/organisations");
     expect(response.headers.get("content-type")).toMatch(/^text\/html/);
     expect(response.headers.get("cache-control") ?? "").not.toMatch(/public|immutable|max-age=[1-9]/);
+  });
+
+  it("keeps zod, the validation library, out of every page's scripts but the few listed: forms are validated on the server", () => {
+    const build = path.resolve("public/build");
+    const manifestFile = readdirSync(build).find((name) => /^manifest-\w+\.js$/.test(name))!;
+    const manifest = JSON.parse(readFileSync(path.join(build, manifestFile), "utf8").replace(/^window\.__remixManifest=/, "").replace(/;$/, "")) as {
+      routes: Record<string, { module: string; imports?: string[] }>;
+    };
+    const fileOf = (src: string) => readFileSync(path.join(build, src.replace(/^\/build\//, "")), "utf8");
+    const loadingZod = Object.entries(manifest.routes)
+      .filter(([, route]) => [route.module, ...(route.imports ?? [])].some((src) => ZOD.test(fileOf(src))))
+      .map(([id]) => id);
+    // The test would pass on nothing if it could not recognise zod.
+    expect(ZOD.test(readFileSync(path.resolve("node_modules/zod/v4/classic/schemas.js"), "utf8"))).toBe(true);
+    expect(loadingZod.filter((id) => !PAGES_STILL_LOADING_ZOD.has(id))).toEqual([]);
+    expect(loadingZod).not.toContain("routes/organisations._index");
   });
 });
