@@ -280,6 +280,23 @@ export const en: Messages = {
     submit: "Set up and sign in",
     invalidToken: "This setup link is not (or no longer) valid. Schakel is already set up, or the link was copied wrongly.",
   },
+  gettingStarted: {
+    title: "Getting started",
+    intro: "The first steps for a new region. Each step is ticked off as soon as Schakel sees it done.",
+    openOne: "1 step to go.",
+    open: "{count} steps to go.",
+    allDone: "Every step is done.",
+    steps: {
+      organisations: "Import partners",
+      colleagues: "Invite colleagues",
+      healthSettings: "Set contact cadences and school holidays",
+      partner: "Invite a first partner (on the organisation's page)",
+    },
+    done: "done",
+    toDo: "to do",
+    more: "All steps",
+    dismiss: "Hide",
+  },
   dashboard: {
     quickLog: "Log a contact",
     toInbox: "To link ({count})",

@@ -296,6 +296,23 @@ export const nl = {
     submit: "Inrichten en inloggen",
     invalidToken: "Deze inrichtingslink is niet (meer) geldig. Schakel is al ingericht, of de link is verkeerd overgenomen.",
   },
+  gettingStarted: {
+    title: "Aan de slag",
+    intro: "De eerste stappen voor een nieuwe regio. Elke stap wordt afgevinkt zodra Schakel ziet dat hij gedaan is.",
+    openOne: "Nog 1 stap te gaan.",
+    open: "Nog {count} stappen te gaan.",
+    allDone: "Alle stappen zijn gedaan.",
+    steps: {
+      organisations: "Partners importeren",
+      colleagues: "Collega's uitnodigen",
+      healthSettings: "Contactfrequenties en schoolvakanties instellen",
+      partner: "Een eerste partner uitnodigen (op de pagina van de organisatie)",
+    },
+    done: "gedaan",
+    toDo: "nog te doen",
+    more: "Alle stappen",
+    dismiss: "Verbergen",
+  },
   dashboard: {
     quickLog: "Contact vastleggen",
     toInbox: "Te koppelen ({count})",
