@@ -16,9 +16,11 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 export async function action({ context, request }: ActionFunctionArgs) {
   const user = requireRole(context, request, "admin");
   const intent = (await request.formData()).get("intent");
-  if (intent !== "dismiss") throw new Response("Bad request", { status: 400 });
-  await runChange(context, user, ({ trx, scope, meta }) => dismissGettingStarted(trx, scope, meta));
-  return redirect("/");
+  if (intent === "dismiss") {
+    await runChange(context, user, ({ trx, scope, meta }) => dismissGettingStarted(trx, scope, meta));
+    return redirect("/");
+  }
+  throw new Response("Bad request", { status: 400 });
 }
 
 export default function GettingStartedPage() {

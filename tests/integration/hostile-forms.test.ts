@@ -43,6 +43,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/admin/mail": { as: "admin", exemptIntents: { "rotate-secret": "a new inbound secret is made on the button alone (that is what it is for), and is audited" } },
   "/admin/users": { as: "admin", exemptIntents: { "two-factor-requirement": "its one field is a checkbox: every submission is a valid choice (unticked: not required), and is audited" } },
   "/admin/users/:id/handover": { as: "admin" },
+  "/getting-started": { as: "admin", exemptIntents: { dismiss: "hiding the first-steps list takes no input but the button; it changes only whether the start page shows the list (the list stays on its own page), and is audited" } },
   "/agreements/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button" } },
   "/agreements/new": { as: "admin" },
   "/attention": { as: "admin" },
