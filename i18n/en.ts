@@ -31,6 +31,7 @@ export const en: Messages = {
     taskTitle: "Introduce yourself as the new account holder: {name}",
   },
   common: {
+    busy: "Working…",
     save: "Save",
     cancel: "Cancel",
     email: "Email address",

@@ -47,6 +47,7 @@ export const nl = {
     taskTitle: "Kennismaken als nieuwe accounthouder: {name}",
   },
   common: {
+    busy: "Bezig…",
     save: "Opslaan",
     cancel: "Annuleren",
     email: "E-mailadres",

@@ -28,7 +28,7 @@ import { parseInput } from "./validation";
 type CliServices = Pick<AppServices, "db" | "clock" | "config" | "notifyEmailQueued">;
 
 /**
- * `npx schakel <command>` (API.md). Commands share the running server's embedded database when
+ * `npx schakel <command>` (README.md, "Command line"). Commands share the running server's embedded database when
  * there is one, and start it for the duration of the command otherwise. Failures exit non-zero
  * with one line on standard error.
  */

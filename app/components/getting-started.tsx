@@ -1,6 +1,7 @@
 import { Form, Link } from "@remix-run/react";
 import type { GettingStarted } from "../services.server";
 import { useT } from "../utils/i18n";
+import { SubmitButton } from "./ui/submit-button";
 
 /** Where each first step is taken. */
 const STEP_LINKS = {
@@ -35,7 +36,7 @@ export function GettingStartedChecklist({ checklist, onStartPage = false }: { ch
       {onStartPage ? (
         <Form method="post" action="/getting-started" className="actions">
           <Link to="/getting-started">{t("gettingStarted.more")}</Link>
-          <button type="submit" name="intent" value="dismiss" className="button button-quiet">{t("gettingStarted.dismiss")}</button>
+          <SubmitButton action="/getting-started" name="intent" value="dismiss" className="button button-quiet">{t("gettingStarted.dismiss")}</SubmitButton>
         </Form>
       ) : null}
     </section>

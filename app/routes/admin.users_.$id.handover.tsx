@@ -9,6 +9,7 @@ import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 import { IdParams } from "../utils/page-inputs.server";
+import { SubmitButton } from "../components/ui/submit-button";
 
 // `users_` keeps this page out of the users list's layout while its address stays /admin/users/{id}/handover.
 export const meta: MetaFunction = () => [{ title: "Relaties overdragen · Schakel" }];
@@ -122,7 +123,7 @@ export default function HandoverPage() {
               </tbody>
             </table>
           </div>
-          <p className="actions"><button type="submit" className="button">{t("handover.submit")}</button></p>
+          <p className="actions"><SubmitButton>{t("handover.submit")}</SubmitButton></p>
         </Form>
       )}
     </div>

@@ -11,6 +11,7 @@ import { AppError, cofinancingOverview, cofinancingYears, parseInput, runChange,
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useLocale, useT } from "../utils/i18n";
+import { SubmitButton } from "../components/ui/submit-button";
 
 export const meta: MetaFunction = () => [{ title: "Cofinanciering tegen het doel · Schakel" }];
 
@@ -166,7 +167,7 @@ export default function CofinancingPage() {
             <TextField label={t("cofinancing.budget")} name="budget" inputMode="decimal" placeholder="1.250.000,00" defaultValue={budget ? eurosInputValue(budget.budgetCents) : ""} error={field("budgetCents")} required />
             <TextField label={t("cofinancing.target")} name="target" inputMode="decimal" hint={t("cofinancing.targetHint")} defaultValue={percentageInputValue(budget?.targetBasisPoints ?? 1000)} error={field("targetBasisPoints")} />
             <TextField label={t("cofinancing.notes")} name="notes" defaultValue={budget?.notes ?? ""} error={field("notes")} />
-            <div className="actions"><button type="submit" className="button">{t("cofinancing.save")}</button></div>
+            <div className="actions"><SubmitButton>{t("cofinancing.save")}</SubmitButton></div>
           </Form>
         </section>
       ) : (

@@ -9,6 +9,7 @@ import { AppError, createCommitment, listAgreements, listCommitmentPartners, par
 import { requireRole } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
+import { SubmitButton } from "../components/ui/submit-button";
 
 export const meta: MetaFunction = () => [{ title: "Nieuwe toezegging · Schakel" }];
 
@@ -108,7 +109,7 @@ export default function NewCommitmentPage() {
         <TextField label={t("commitments.agreementReference")} name="agreementReference" error={field("agreementReference")} />
         <TextField label={t("commitments.notes")} name="notes" error={field("notes")} />
         <div className="actions">
-          <button type="submit" className="button">{t("commitments.save")}</button>
+          <SubmitButton>{t("commitments.save")}</SubmitButton>
           <Link to="/commitments">{t("common.cancel")}</Link>
         </div>
       </Form>

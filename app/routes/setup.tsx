@@ -4,6 +4,7 @@ import { CompleteSetupInput } from "../../server/domains/setup/setup.schemas";
 import { completeSetup, isSetupTokenValid, runSystemChange } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { TextAreaField, TextField } from "../components/ui/field";
+import { SubmitButton } from "../components/ui/submit-button";
 import { DEFAULT_LOCALE } from "../../i18n";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -57,7 +58,7 @@ export default function SetupPage() {
         <TextField label={t("setup.adminEmail")} name="adminEmail" type="email" autoComplete="email" required error={data?.fields?.adminEmail} />
         <TextField label={t("common.password")} hint={t("validation.passwordTooShort")} name="password" type="password" autoComplete="new-password" required error={data?.fields?.password} />
         <TextField label={t("resetPassword.confirm")} name="confirm" type="password" autoComplete="new-password" required error={data?.fields?.confirm} />
-        <button type="submit" className="button">{t("setup.submit")}</button>
+        <SubmitButton>{t("setup.submit")}</SubmitButton>
       </Form>
     </div>
   );
