@@ -7,7 +7,7 @@ export default {
   publicPath: "/build/",
   serverBuildPath: "build/index.js",
   // Server-only packages stay external: they are created once in server/ and
-  // reach routes through the load context (STACK.md pitfall 6).
+  // reach routes through the load context (server/context.ts).
   serverDependenciesToBundle: [],
   future: {
     v3_fetcherPersist: true,

@@ -69,6 +69,7 @@ export {
   updateHealthSettings,
 } from "../server/domains/health/health.service";
 export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
+export { dismissGettingStarted, gettingStarted, type GettingStarted } from "../server/domains/regions/getting-started";
 export { completeSetup, isSetupTokenValid } from "../server/domains/setup/setup.service";
 export {
   changePassword,

@@ -189,6 +189,8 @@ const LOOKS: Look[] = [
       await submit(page, page.getByRole("button", { name: "Koppelen", exact: true }));
     },
   },
+  { name: "admin-start-first-steps", as: "admin", path: "/" },
+  { name: "getting-started", as: "admin", path: "/getting-started" },
   { name: "admin-mail", as: "admin", path: "/admin/mail" },
   {
     name: "admin-mail-secret",

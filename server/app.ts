@@ -71,12 +71,17 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
     }
   });
 
-  // Long-lived, fingerprinted assets first: no session lookup, no security middleware cost.
+  // Long-lived, fingerprinted assets first: no session lookup, no security middleware cost. Each is
+  // sent as the brotli or gzip copy the build wrote beside it (scripts/compress-assets.js) when the
+  // browser accepts one; the answer varies by Accept-Encoding whichever copy was sent, so a cache
+  // never hands a compressed copy to a browser that did not ask for it.
   app.use("/build/*", async (c, next) => {
     await next();
-    if (c.res.status === 200) c.res.headers.set("Cache-Control", "public, max-age=31536000, immutable");
+    if (c.res.status !== 200) return;
+    c.res.headers.set("Cache-Control", "public, max-age=31536000, immutable");
+    if (!c.res.headers.get("Vary")?.includes("Accept-Encoding")) c.res.headers.append("Vary", "Accept-Encoding");
   });
-  app.use("/build/*", serveStatic({ root: path.relative(process.cwd(), PUBLIC_DIR) || "." }));
+  app.use("/build/*", serveStatic({ root: path.relative(process.cwd(), PUBLIC_DIR) || ".", precompressed: true }));
 
   app.get("/healthz", async (c) => {
     try {

@@ -21,18 +21,19 @@ import { createRegion, findRegionBySlug } from "./domains/regions/regions.servic
 import { CreateUserInput } from "./domains/users/users.schemas";
 import { createUser } from "./domains/users/users.service";
 import { runServerUntilSignalled } from "./index";
+import { databaseNotice } from "./running-servers";
 import { parseInput } from "./validation";
 
 /** What a command's changes run with (server/change.ts): the database, the clock and the configuration. */
 type CliServices = Pick<AppServices, "db" | "clock" | "config" | "notifyEmailQueued">;
 
 /**
- * `npx schakel <command>` (API.md). Commands share the running server's embedded database when
+ * `npx schakel <command>` (README.md, "Command line"). Commands share the running server's embedded database when
  * there is one, and start it for the duration of the command otherwise. Failures exit non-zero
  * with one line on standard error.
  */
 async function withDatabase<T>(config: Config, work: (services: CliServices, url: string) => Promise<T>): Promise<T> {
-  const server = await connectDatabaseServer(config, () => {});
+  const server = await openDatabaseServer(config);
   const db = createDatabase(server.url, { max: 3 });
   // No jobs run in the command line: mail it queues waits in the outbox for the server's email job.
   const services: CliServices = { db, clock: createClock(config.now), config, notifyEmailQueued: async () => {} };
@@ -43,6 +44,16 @@ async function withDatabase<T>(config: Config, work: (services: CliServices, url
     await db.destroy();
     await server.stop();
   }
+}
+
+/**
+ * The database server a command works on, said first on standard error (which database; a warning
+ * when a server runs on other data), so that nobody changes one database while looking at another.
+ * LOG_LEVEL=silent keeps it quiet.
+ */
+function openDatabaseServer(config: Config) {
+  if (config.logLevel !== "silent") for (const line of databaseNotice(config)) process.stderr.write(`${line}\n`);
+  return connectDatabaseServer(config, () => {});
 }
 
 const program = new Command()
@@ -63,7 +74,7 @@ program
   .description("apply pending migrations and exit")
   .action(async () => {
     const config = readConfig();
-    const server = await connectDatabaseServer(config, () => {});
+    const server = await openDatabaseServer(config);
     const db = createDatabase(server.url, { max: 1 });
     try {
       const applied = await migrateToLatest(db);
@@ -169,7 +180,7 @@ program
   .argument("<file>", "where to write the backup")
   .action(async (file: string) => {
     const config = readConfig();
-    const server = await connectDatabaseServer(config, () => {});
+    const server = await openDatabaseServer(config);
     try {
       const summary = await backupDatabase(server.url, file, createClock(config.now).now());
       const rows = summary.tables.reduce((sum, t) => sum + t.rows, 0);
@@ -185,7 +196,7 @@ program
   .argument("<file>", "a file written by schakel backup")
   .action(async (file: string) => {
     const config = readConfig();
-    const server = await connectDatabaseServer(config, () => {});
+    const server = await openDatabaseServer(config);
     try {
       const summary = await restoreIntoEmptyDatabase(server.url, file);
       const rows = summary.tables.reduce((sum, t) => sum + t.rows, 0);

@@ -14,6 +14,7 @@ import { createClock } from "./clock";
 import { type Config, readConfig, withBoundPort } from "./config";
 import type { AppServices } from "./context";
 import { connectDatabaseServer } from "./db/connect";
+import { recordRunningServer } from "./running-servers";
 import { createDatabase } from "./db/database";
 import { migrateToLatest } from "./db/migrate";
 import { prepareSetupToken } from "./domains/setup/setup.service";
@@ -118,6 +119,8 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
     say(`Mail to log-…@${config.inboundMail.domain} is taken on SMTP port ${smtp.port}`);
   }
   say(`Schakel is running at ${url}`);
+  // So that `npx schakel` typed in another folder can warn that it would work on other data.
+  const forgetRunningServer = databaseServer.isEmbedded ? recordRunningServer({ url, dataDir: config.dataDir }) : () => {};
 
   const setupToken = await prepareSetupToken(db, clock.now());
   if (setupToken) say(`No users yet. Set up Schakel once at: ${url}/setup?token=${setupToken}`);
@@ -135,6 +138,7 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
       clearTimeout(timer);
       await running.stop();
       await db.destroy();
+      forgetRunningServer();
       await databaseServer.stop();
       say("Stopped");
     })());

@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
 import { useId, useState } from "react";
 import { ACTIVITY_TYPES, type ActivityType } from "../../db/schema";
-import { LEARNING_PATHS, TYPE_FIELDS, VMBO_PROFILES } from "../../server/domains/activities/activities.schemas";
+import { LEARNING_PATHS, TYPE_FIELDS, VMBO_PROFILES } from "../../server/domains/activities/activities.fields";
 import type { FormErrors } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 import { Alert } from "./ui/alert";

@@ -3,6 +3,7 @@ import type { FormErrors } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 import { Alert } from "./ui/alert";
 import { TextField } from "./ui/field";
+import { SubmitButton } from "./ui/submit-button";
 
 /** The new-password form shared by the invitation and the password reset. */
 export function ChoosePasswordForm({ errors, submitLabel }: { errors: FormErrors | undefined; submitLabel: string }) {
@@ -13,7 +14,7 @@ export function ChoosePasswordForm({ errors, submitLabel }: { errors: FormErrors
       <Form method="post" className="card" noValidate>
         <TextField label={t("resetPassword.newPassword")} hint={t("validation.passwordTooShort")} name="password" type="password" autoComplete="new-password" required error={errors?.fields?.password} />
         <TextField label={t("resetPassword.confirm")} name="confirm" type="password" autoComplete="new-password" required error={errors?.fields?.confirm} />
-        <button type="submit" className="button">{submitLabel}</button>
+        <SubmitButton>{submitLabel}</SubmitButton>
       </Form>
     </>
   );

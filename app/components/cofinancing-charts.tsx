@@ -1,6 +1,6 @@
 import type { CofinancingOverview } from "../../server/domains/cofinancing/cofinancing.service";
-import { formatPercent } from "../../server/domains/budgets/budgets.schemas";
-import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
+import { formatPercent } from "../../server/domains/budgets/budgets.percent";
+import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { type Locale, translator } from "../../i18n";
 import { BarChart } from "./charts/bar-chart";
 import { LineChart } from "./charts/line-chart";

@@ -3,7 +3,8 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { HealthBadge } from "../components/health";
 import { CofinancingProgressChart, forecastSentence } from "../components/cofinancing-charts";
 import { HealthTrendChart } from "../components/health-trend-chart";
-import { cofinancingOverview, countInbox, getRegion, healthCounts, regionHealthTrend, schoolYearEnd, schoolYearOf, schoolYearStart, scopeOf, toLocalDate, userCan } from "../services.server";
+import { GettingStartedChecklist } from "../components/getting-started";
+import { cofinancingOverview, countInbox, getRegion, gettingStarted, healthCounts, regionHealthTrend, schoolYearEnd, schoolYearOf, schoolYearStart, scopeOf, toLocalDate, userCan } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { useLocale, useT } from "../utils/i18n";
 
@@ -24,17 +25,20 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const trend = staff ? await regionHealthTrend(context.db, scopeOf(user), { from: schoolYear.from, to: today }) : [];
   // The programme manager and the penvoerder see the year's co-financing against its target at a glance.
   const cofinancing = userCan(user, "money.write") ? await cofinancingOverview(context.db, scopeOf(user), schoolYearOf(today), context.clock.now()) : null;
-  return { name: user.name, role: user.role, regionName: region.name, counts, trend, schoolYear, cofinancing, inboxCount };
+  // A new region's first steps, for its admin, until they are done or put away.
+  const checklist = userCan(user, "region.manage") ? await gettingStarted(context.db, scopeOf(user)) : null;
+  return { name: user.name, role: user.role, regionName: region.name, counts, trend, schoolYear, cofinancing, inboxCount, checklist };
 }
 
 export default function DashboardPage() {
   const t = useT();
   const locale = useLocale();
-  const { name, role, regionName, counts, trend, schoolYear, cofinancing, inboxCount } = useLoaderData<typeof loader>();
+  const { name, role, regionName, counts, trend, schoolYear, cofinancing, inboxCount, checklist } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("dashboard.welcome", { name })}</h1>
       <p className="lead">{t("dashboard.roleInRegion", { role: t(`roles.${role}`), region: regionName })}</p>
+      <GettingStartedChecklist checklist={checklist} onStartPage />
       {counts ? (
         <section className="card" aria-labelledby="health-heading">
           <h2 id="health-heading">{t("dashboard.health")}</h2>

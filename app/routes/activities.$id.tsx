@@ -1,25 +1,24 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { UpdateActivityInput } from "../../server/domains/activities/activities.schemas";
 import { ActivityForm } from "../components/activity-form";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { activityChoices, AppError, archiveActivity, getActivity, inKindCountOf, listOrganisationContacts, parseInput, runChange, scopeOf, updateActivity, mayWorkOrganisations } from "../services.server";
-import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
+import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { activityFormInput } from "../utils/activity-form.server";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { IdParams } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "Activiteit"} · Schakel` }];
 
-const Params = z.object({ id: z.uuid() });
 const STATUS_OF_INTENT = { plan: "planned", complete: "done", cancel: "cancelled" } as const;
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
-  const parsed = Params.safeParse(params);
+  const parsed = IdParams.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const scope = scopeOf(user);
   const activity = await getActivity(context.db, scope, parsed.data.id).catch((error: unknown) => {
@@ -45,7 +44,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "activity.write");
   // An id that is no id names nothing: 404, as for a record of another region.
-  const parsedParams = Params.safeParse(params);
+  const parsedParams = IdParams.safeParse(params);
   if (!parsedParams.success) throw new Response("Not found", { status: 404 });
   const { id } = parsedParams.data;
   const formData = await request.formData();

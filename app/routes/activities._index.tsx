@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ACTIVITY_STATUSES, ACTIVITY_TYPES } from "../../db/schema";
-import { ListActivitiesInput, VMBO_PROFILES } from "../../server/domains/activities/activities.schemas";
+import { ListActivitiesInput } from "../../server/domains/activities/activities.schemas";
+import { VMBO_PROFILES } from "../../server/domains/activities/activities.fields";
 import { SelectField } from "../components/ui/field";
 import { listActivities, listSubregions, parseInput, schoolYearOf, scopeOf, toLocalDate, userCan } from "../services.server";
 import { requirePermission } from "../utils/auth.server";

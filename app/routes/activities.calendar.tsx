@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { ACTIVITY_TYPES } from "../../db/schema";
 import { ListActivitiesInput } from "../../server/domains/activities/activities.schemas";
 import { listActivities, listSharedActivities, parseInput, scopeOf, toLocalDate } from "../services.server";
@@ -8,14 +7,10 @@ import { requirePermission } from "../utils/auth.server";
 import { addDays, calendarGrid } from "../utils/calendar-grid";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { dateFormat } from "../../i18n/intl";
+import { CalendarInput } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Activiteitenkalender · Schakel" }];
 
-const CalendarInput = z.object({
-  view: z.enum(["month", "week"]).default("month"),
-  date: z.iso.date().optional(),
-  type: z.enum(ACTIVITY_TYPES).optional(),
-});
 // A view beyond this many activities asks for a filter instead of drawing an unreadable grid.
 const MAX_ACTIVITIES = 1000;
 // Longer than this (an internship over months) is listed above the grid instead of filling every day.

@@ -1,6 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { CreateActivityInput } from "../../server/domains/activities/activities.schemas";
 import { ActivityForm } from "../components/activity-form";
 import { activityChoices, createActivity, listOrganisationContacts, parseInput, runChange, scopeOf, toLocalDate } from "../services.server";
@@ -8,14 +7,13 @@ import { activityFormInput } from "../utils/activity-form.server";
 import { requirePermission } from "../utils/auth.server";
 import { formError } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
+import { ActivityPrefill } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Nieuwe activiteit · Schakel" }];
 
-const Prefill = z.object({ organisationId: z.uuid().optional() });
-
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "activity.write");
-  const prefill = Prefill.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const prefill = ActivityPrefill.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const organisationId = prefill.success ? prefill.data.organisationId : undefined;
   const choices = await activityChoices(context.db, scopeOf(user));
   // Opened from an organisation's page: that organisation is already chosen, as partner or school.

@@ -1,6 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { HolidayInput, UpdateHealthSettingsInput } from "../../server/domains/health/health.schemas";
 import {
   addHoliday,
@@ -18,10 +17,9 @@ import { translator } from "../../i18n";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues, parseForm } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { HolidayTarget } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Relatiesignalen · Schakel" }];
-
-const HolidayTarget = z.object({ holidayId: z.uuid() });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const admin = requirePermission(context, request, "region.manage");

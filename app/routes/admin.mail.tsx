@@ -1,7 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { z } from "zod";
 import { MAIL_RETENTIONS } from "../../db/schema";
 import { MailRetentionInput, NeverLogInput } from "../../server/domains/mail-capture/mail-capture.schemas";
 import { translator } from "../../i18n";
@@ -11,12 +10,12 @@ import { addNeverLog, getMailCaptureSettings, listNeverLog, parseInput, removeNe
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues, parseForm } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { NeverLogEntryTarget } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "E-mailregistratie · Schakel" }];
 
 /** The address a mail provider relays to (server/domains/mail-capture/inbound-mail.routes.ts). */
 const INBOUND_PATH = "/api/v1/inbound/mail";
-const EntryTarget = z.object({ entryId: z.uuid() });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const admin = requirePermission(context, request, "region.manage");
@@ -51,7 +50,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       return json<ActionData>({ intent, success: t("mailSettings.added", { pattern: entry.pattern }) });
     }
     if (intent === "remove-never-log") {
-      const { entryId } = parseForm(EntryTarget, formData, admin.locale);
+      const { entryId } = parseForm(NeverLogEntryTarget, formData, admin.locale);
       const pattern = String(formData.get("pattern") ?? "").slice(0, 254);
       await runChange(context, admin, ({ trx, scope, meta }) => removeNeverLog(trx, scope, entryId, meta, "region"));
       return json<ActionData>({ intent, success: t("mailSettings.removed", { pattern }) });

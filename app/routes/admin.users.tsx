@@ -1,6 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { ROLES } from "../../db/schema";
 import { ChangeRoleInput, InviteUserInput, ListInput } from "../../server/domains/users/users.schemas";
 import { changeUserRole, countOwnedOrganisations, createUser, deactivateUser, listUsers, parseInput, regionRetention, regionTwoFactorRequirement, runChange, setRegionRetention, setRegionTwoFactorRequirement, partnerWorkRule, setPartnerWorkRule } from "../services.server";
@@ -10,10 +9,9 @@ import { translator } from "../../i18n";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
+import { UserTarget } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Gebruikers · Schakel" }];
-
-const UserTarget = z.object({ userId: z.uuid() });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const admin = requirePermission(context, request, "region.manage");

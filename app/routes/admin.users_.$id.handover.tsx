@@ -1,6 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { HandoverInput } from "../../server/domains/handover/handover.schemas";
 import { AppError, getHandover, handOverOrganisations, parseInput, runChange, scopeOf } from "../services.server";
 import { Alert } from "../components/ui/alert";
@@ -9,16 +8,17 @@ import { translator } from "../../i18n";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
+import { IdParams } from "../utils/page-inputs.server";
+import { SubmitButton } from "../components/ui/submit-button";
 
 // `users_` keeps this page out of the users list's layout while its address stays /admin/users/{id}/handover.
 export const meta: MetaFunction = () => [{ title: "Relaties overdragen · Schakel" }];
 
-const Params = z.object({ id: z.uuid() });
 const ASSIGN_PREFIX = "assign:";
 
 async function loadHandover(context: LoaderFunctionArgs["context"], request: Request, params: LoaderFunctionArgs["params"]) {
   const admin = requirePermission(context, request, "region.manage");
-  const parsed = Params.safeParse(params);
+  const parsed = IdParams.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   try {
     return { admin, userId: parsed.data.id, handover: await getHandover(context.db, scopeOf(admin), parsed.data.id, { locale: admin.locale }) };
@@ -125,7 +125,7 @@ export default function HandoverPage() {
               </tbody>
             </table>
           </div>
-          <p className="actions"><button type="submit" className="button">{t("handover.submit")}</button></p>
+          <p className="actions"><SubmitButton>{t("handover.submit")}</SubmitButton></p>
         </Form>
       )}
     </div>

@@ -1,6 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { UpdateAgreementInput } from "../../server/domains/agreements/agreements.schemas";
 import { AgreementForm, type AgreementFormValues } from "../components/agreement-form";
 import { AgreementExpiry } from "../components/organisation-agreements";
@@ -10,14 +9,13 @@ import { requirePermission } from "../utils/auth.server";
 import { agreementFormError, agreementFromForm, readFile } from "../utils/agreement-form.server";
 import type { FormErrors } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { IdParams } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.agreement.title ?? "Overeenkomst"} · Schakel` }];
 
-const Params = z.object({ id: z.uuid() });
-
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "organisation.read");
-  const parsed = Params.safeParse(params);
+  const parsed = IdParams.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const scope = scopeOf(user);
   const agreement = await getAgreement(context.db, scope, parsed.data.id).catch((error: unknown) => {
@@ -32,7 +30,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "money.write");
-  const parsed = Params.safeParse(params);
+  const parsed = IdParams.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const id = parsed.data.id;
   const form = await request.formData();

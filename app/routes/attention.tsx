@@ -1,7 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState, type SyntheticEvent } from "react";
-import { z } from "zod";
 import { INTERACTION_KINDS, ORGANISATION_KINDS } from "../../db/schema";
 import { ListHealthInput, SnoozeInput } from "../../server/domains/health/health.schemas";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
@@ -17,11 +16,10 @@ import {
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { AssignOwner, AttentionTarget } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Aandacht nodig · Schakel" }];
 
-const Target = z.object({ organisationId: z.uuid() });
-const AssignOwner = z.object({ accountHolderId: z.uuid(), version: z.coerce.number().int().min(1) });
 const INTENTS = ["log-interaction", "assign-owner", "add-contact", "snooze"] as const;
 type Intent = (typeof INTENTS)[number];
 /** Twenty relationships a page: each card carries its reasons and four ways to act, and on a phone fifty made a page of metres. */
@@ -66,7 +64,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const t = translator(user.locale);
   let organisationId: string | undefined;
   try {
-    ({ organisationId } = parseInput(Target, { organisationId: formData.get("organisationId") }, user.locale));
+    ({ organisationId } = parseInput(AttentionTarget, { organisationId: formData.get("organisationId") }, user.locale));
     const { intent: _intent, organisationId: _id, ...values } = formValues(formData);
     if (intent === "log-interaction") {
       const input = parseInput(LogInteractionInput, { ...values, organisationId }, user.locale);

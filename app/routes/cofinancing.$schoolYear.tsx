@@ -1,7 +1,9 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { formatPercent, parsePercentage, percentageInputValue, SetBudgetInput } from "../../server/domains/budgets/budgets.schemas";
-import { eurosInputValue, formatEuros, parseEuros, SchoolYear } from "../../server/domains/commitments/commitments.schemas";
+import { SetBudgetInput } from "../../server/domains/budgets/budgets.schemas";
+import { formatPercent, parsePercentage, percentageInputValue } from "../../server/domains/budgets/budgets.percent";
+import { SchoolYear } from "../../server/domains/commitments/commitments.schemas";
+import { eurosInputValue, formatEuros, parseEuros } from "../../server/domains/commitments/commitments.amounts";
 import { CofinancingYearChart, forecastSentence } from "../components/cofinancing-charts";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
@@ -10,6 +12,7 @@ import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { TableScroll } from "../components/table-scroll";
 import { useLocale, useT } from "../utils/i18n";
+import { SubmitButton } from "../components/ui/submit-button";
 
 export const meta: MetaFunction = () => [{ title: "Cofinanciering tegen het doel · Schakel" }];
 
@@ -165,7 +168,7 @@ export default function CofinancingPage() {
             <TextField label={t("cofinancing.budget")} name="budget" inputMode="decimal" placeholder="1.250.000,00" defaultValue={budget ? eurosInputValue(budget.budgetCents) : ""} error={field("budgetCents")} required />
             <TextField label={t("cofinancing.target")} name="target" inputMode="decimal" hint={t("cofinancing.targetHint")} defaultValue={percentageInputValue(budget?.targetBasisPoints ?? 1000)} error={field("targetBasisPoints")} />
             <TextField label={t("cofinancing.notes")} name="notes" defaultValue={budget?.notes ?? ""} error={field("notes")} />
-            <div className="actions"><button type="submit" className="button">{t("cofinancing.save")}</button></div>
+            <div className="actions"><SubmitButton>{t("cofinancing.save")}</SubmitButton></div>
           </Form>
         </section>
       ) : (

@@ -1,8 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { COMMITMENT_STATUSES } from "../../db/schema";
-import { canMoveTo, formatEuros, parseEuros, RealisationInput, UpdateCommitmentInput } from "../../server/domains/commitments/commitments.schemas";
+import { RealisationInput, UpdateCommitmentInput } from "../../server/domains/commitments/commitments.schemas";
+import { formatEuros, parseEuros } from "../../server/domains/commitments/commitments.amounts";
+import { canMoveTo } from "../../server/domains/commitments/commitments.steps";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import {
@@ -21,14 +22,13 @@ import {
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
+import { IdParams } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.commitment.organisationName ?? "Toezegging"} · Cofinanciering · Schakel` }];
 
-const Params = z.object({ id: z.uuid() });
-
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "organisation.read");
-  const parsed = Params.safeParse(params);
+  const parsed = IdParams.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const commitment = await getCommitmentWithRealisations(context.db, scopeOf(user), parsed.data.id).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "NOT_FOUND") return null;
@@ -48,7 +48,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "organisation.read");
-  const parsed = Params.safeParse(params);
+  const parsed = IdParams.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const id = parsed.data.id;
   const form = await request.formData();

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { COMMITMENT_KINDS, COMMITMENT_STATUSES } from "../../db/schema";
-import { formatEuros, ListCommitmentsInput } from "../../server/domains/commitments/commitments.schemas";
+import { ListCommitmentsInput } from "../../server/domains/commitments/commitments.schemas";
+import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { SelectField, TextField } from "../components/ui/field";
 import { commitmentTotals, listCommitments, listOrganisationsWithCommitments, parseInput, scopeOf, userCan } from "../services.server";
 import { requirePermission } from "../utils/auth.server";

@@ -1,7 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
-import { eurosInputValue, formatEuros, parseEuros, parseHours } from "../../server/domains/commitments/commitments.schemas";
+import { eurosInputValue, formatEuros, parseEuros, parseHours } from "../../server/domains/commitments/commitments.amounts";
 import { ConfirmProposalInput, ListProposalsInput, RejectProposalInput } from "../../server/domains/in-kind/in-kind.schemas";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
@@ -21,10 +20,10 @@ import {
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
+import { ActivityId } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Inbreng in natura · Cofinanciering · Schakel" }];
 
-const ActivityId = z.uuid();
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "money.read");

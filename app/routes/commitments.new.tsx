@@ -1,13 +1,15 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { COMMITMENT_CATEGORIES, COMMITMENT_KINDS, VALUATIONS } from "../../db/schema";
-import { CreateCommitmentInput, parseEuros, parseHours } from "../../server/domains/commitments/commitments.schemas";
+import { CreateCommitmentInput } from "../../server/domains/commitments/commitments.schemas";
+import { parseEuros, parseHours } from "../../server/domains/commitments/commitments.amounts";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { AppError, createCommitment, listAgreements, listCommitmentPartners, parseInput, runChange, schoolYearOf, scopeOf, toLocalDate, validationFailed } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
+import { SubmitButton } from "../components/ui/submit-button";
 
 export const meta: MetaFunction = () => [{ title: "Nieuwe toezegging · Schakel" }];
 
@@ -107,7 +109,7 @@ export default function NewCommitmentPage() {
         <TextField label={t("commitments.agreementReference")} name="agreementReference" error={field("agreementReference")} />
         <TextField label={t("commitments.notes")} name="notes" error={field("notes")} />
         <div className="actions">
-          <button type="submit" className="button">{t("commitments.save")}</button>
+          <SubmitButton>{t("commitments.save")}</SubmitButton>
           <Link to="/commitments">{t("common.cancel")}</Link>
         </div>
       </Form>

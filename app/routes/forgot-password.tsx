@@ -7,6 +7,7 @@ import { TextField } from "../components/ui/field";
 import { DEFAULT_LOCALE } from "../../i18n";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
+import { SubmitButton } from "../components/ui/submit-button";
 
 export const meta: MetaFunction = () => [{ title: "Wachtwoord vergeten · Schakel" }];
 
@@ -42,7 +43,7 @@ export default function ForgotPasswordPage() {
           {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
           <Form method="post" className="card" noValidate>
             <TextField label={t("common.email")} name="email" type="email" autoComplete="email" required error={data?.fields?.email} />
-            <button type="submit" className="button">{t("forgotPassword.submit")}</button>
+            <SubmitButton>{t("forgotPassword.submit")}</SubmitButton>
           </Form>
         </>
       )}

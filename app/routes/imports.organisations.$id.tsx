@@ -1,7 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import { IMPORT_FIELDS, ImportId, mappingFromForm } from "../../server/domains/imports/imports.schemas";
+import { ImportId } from "../../server/domains/imports/imports.schemas";
+import { IMPORT_FIELDS, mappingFromForm } from "../../server/domains/imports/imports.fields";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import { formValues, type FormErrors } from "../utils/forms.server";

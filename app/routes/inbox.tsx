@@ -1,6 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { z } from "zod";
 import { LinkInboxItemInput } from "../../server/domains/mail-capture/mail-capture.schemas";
 import { translator } from "../../i18n";
 import { Alert } from "../components/ui/alert";
@@ -13,18 +12,12 @@ import { requirePermission } from "../utils/auth.server";
 import { orNotFound } from "../utils/reports.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { InboxQuery, InboxTarget } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Te koppelen · Schakel" }];
 
 const OFFERED = 8;
 const SUGGESTED = 5;
-const Query = z.object({
-  item: z.uuid().optional(),
-  organisation: z.uuid().optional(),
-  q: z.string().trim().max(100).optional(),
-  cursor: z.uuid().optional(),
-});
-const Target = z.object({ itemId: z.uuid() });
 
 /** The service's reasons (in English, for the API) as the page says them. */
 const REASONS: Record<string, string> = {
@@ -37,7 +30,7 @@ const REASONS: Record<string, string> = {
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "interaction.log");
   const url = new URL(request.url);
-  const parsed = Query.safeParse(Object.fromEntries([...url.searchParams].filter(([, value]) => value !== "")));
+  const parsed = InboxQuery.safeParse(Object.fromEntries([...url.searchParams].filter(([, value]) => value !== "")));
   if (!parsed.success) throw new Response("Bad request", { status: 400 });
   const query = parsed.data;
   const scope = scopeOf(user);
@@ -91,7 +84,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const personIds = formData.getAll("personIds").filter((value): value is string => typeof value === "string" && value !== "");
   let itemId: string | undefined;
   try {
-    ({ itemId } = parseInput(Target, { itemId: values.itemId }, user.locale));
+    ({ itemId } = parseInput(InboxTarget, { itemId: values.itemId }, user.locale));
     if (intent === "link") {
       const input = parseInput(LinkInboxItemInput, {
         organisationId: values.organisationId,

@@ -1,6 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { ActivitiesSection } from "../components/activities-section";
@@ -52,15 +51,14 @@ import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formValues } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
-import { webHref } from "../../server/domains/links/links.schemas";
+import { webHref } from "../../server/domains/links/links.addresses";
+import { IdParams, RecordId } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organisation.name ?? "Organisatie"} · Schakel` }];
 
-const Params = z.object({ id: z.uuid() });
-
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
-  const parsed = Params.safeParse(params);
+  const parsed = IdParams.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const scope = scopeOf(user);
   const organisation = await getOrganisation(context.db, scope, parsed.data.id).catch((error: unknown) => {
@@ -103,7 +101,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
   // An id that is no id names nothing: 404, as for a record of another region.
-  const parsedParams = Params.safeParse(params);
+  const parsedParams = IdParams.safeParse(params);
   if (!parsedParams.success) throw new Response("Not found", { status: 404 });
   const { id } = parsedParams.data;
   const formData = await request.formData();
@@ -123,7 +121,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     }
     if (intent === "end-contact") {
       // A tampered or missing contact id is a contact that does not exist here, not a server error.
-      const parsedAffiliation = z.uuid().safeParse(formData.get("affiliationId"));
+      const parsedAffiliation = RecordId.safeParse(formData.get("affiliationId"));
       if (!parsedAffiliation.success) throw new AppError("NOT_FOUND", "Contact not found");
       const affiliationId = parsedAffiliation.data;
       const { intent: _intent, affiliationId: _affiliationId, ...values } = formValues(formData);

@@ -1,14 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { HEALTH_STATES, ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../db/schema";
 import { HealthBadge } from "../components/health";
-import { ListOrganisationsInput, ORGANISATION_SORTS } from "../../server/domains/organisations/organisations.schemas";
+import { ListOrganisationsInput } from "../../server/domains/organisations/organisations.schemas";
+import { ORGANISATION_SORTS } from "../../server/domains/organisations/organisations.sorts";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { requirePermission } from "../utils/auth.server";
 import { AppError, getOrganisation, healthStatesOf, listAssignableUsers, listOrganisations, listSubregions, parseInput, scopeOf, userCan } from "../services.server";
 import { useT } from "../utils/i18n";
+import { RecordId } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Organisaties · Schakel" }];
 
@@ -22,7 +23,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     listAssignableUsers(context.db, user.regionId),
   ]);
   // Just archived from its page: name it here and offer to undo (only while it is still archived).
-  const undoId = z.uuid().safeParse(params.undo);
+  const undoId = RecordId.safeParse(params.undo);
   const justArchived = undoId.success
     ? await getOrganisation(context.db, scopeOf(user), undoId.data).catch((error: unknown) => {
         if (error instanceof AppError && error.code === "NOT_FOUND") return null;

@@ -1,14 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { runChange } from "../../server/change";
 import { AppError, exportPerson } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
+import { IdParams } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Inzage · Schakel" }];
-
-const Params = z.object({ id: z.uuid() });
 
 /**
  * An access request (AVG): everything Schakel keeps about one person, readable (the JSON download is
@@ -16,7 +14,7 @@ const Params = z.object({ id: z.uuid() });
  */
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.manage");
-  const parsed = Params.safeParse(params);
+  const parsed = IdParams.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const data = await runChange(context, user, ({ trx, scope, meta }) => exportPerson(trx, scope, parsed.data.id, meta)).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });

@@ -1,6 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import {
   addNeverLog,
   addSenderAddress,
@@ -31,7 +30,7 @@ import {
   updateDigestPreferences, userCan } from "../services.server";
 
 import { DigestPreferencesInput } from "../../server/domains/digest/digest.schemas";
-import { NeverLogInput, SenderAddressInput } from "../../server/domains/mail-capture/mail-capture.schemas";
+import { SenderAddressInput } from "../../server/domains/mail-capture/mail-capture.schemas";
 import { ChangePasswordInput, LocaleInput } from "../../server/domains/users/users.schemas";
 import { CopyField } from "../components/copy-field";
 import { Alert } from "../components/ui/alert";
@@ -40,21 +39,12 @@ import { translator } from "../../i18n";
 import { requirePermission, requireUser } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
+import { CreateTokenInput, EndSessionInput, FeedInput, OwnNeverLogInput, RemoveNeverLogInput, RemoveSenderAddressInput, RevokeTokenInput } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Profiel · Schakel" }];
 
 // A rate-limited form answers 429 with Retry-After.
 export { retryAfterHeaders as headers } from "../utils/forms.server";
-
-/** Minting asks for the password again, and the code when two-factor sign-in is on (mintApiToken checks them). */
-const CreateTokenInput = z.object({ name: z.string().trim().min(1).max(100), password: z.string().min(1).max(200), code: z.string().trim().max(40).default("") });
-const RevokeTokenInput = z.object({ tokenId: z.uuid() });
-const FeedInput = z.object({ owner: z.enum(["user", "region"]) });
-const EndSessionInput = z.object({ sessionId: z.string().regex(/^[0-9a-f]{64}$/) });
-/** On the profile a user keeps their own never-log list; the region's is the admin's settings page. */
-const OwnNeverLogInput = NeverLogInput.pick({ pattern: true });
-const RemoveSenderAddressInput = z.object({ senderAddressId: z.uuid() });
-const RemoveNeverLogInput = z.object({ neverLogId: z.uuid() });
 
 /** Staff log mail; a partner user has no logging address and none of its forms (issue 16). */
 const MAIL_INTENTS = new Set(["regenerate-logging-address", "add-sender-address", "remove-sender-address", "add-never-log", "remove-never-log"]);

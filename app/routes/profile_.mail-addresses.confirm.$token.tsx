@@ -1,11 +1,11 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { DEFAULT_LOCALE } from "../../i18n";
 import { Alert } from "../components/ui/alert";
 import { confirmSenderAddress, findSenderAddressConfirmation, limitLinkTokenCheck, runSystemChange } from "../services.server";
 import { type FormErrors, formError, parseForm, refusedByLimit } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
+import { ConfirmSenderAddressInput } from "../utils/page-inputs.server";
 
 /**
  * The link the confirmation mail of a further sender address carries (issue 16). It is for whoever
@@ -32,13 +32,12 @@ export async function loader({ context, params }: LoaderFunctionArgs) {
   return json({ ...state, signedIn: Boolean(context.user) });
 }
 
-const ConfirmInput = z.object({ intent: z.literal("confirm") });
 type ActionData = FormErrors & { confirmed?: string; invalid?: true };
 
 export async function action({ context, params, request }: ActionFunctionArgs) {
   const locale = context.user?.locale ?? DEFAULT_LOCALE;
   try {
-    parseForm(ConfirmInput, await request.formData(), locale);
+    parseForm(ConfirmSenderAddressInput, await request.formData(), locale);
     await limitLinkTokenCheck(context.db, context.ip, context.clock.now());
     const confirmed = await runSystemChange(context, (trx, meta) => confirmSenderAddress(trx, params.token ?? "", meta.now));
     if (!confirmed) return json<ActionData>({ invalid: true }, { status: 404 });

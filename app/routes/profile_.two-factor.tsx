@@ -1,6 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { TwoFactorCodeInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
@@ -9,13 +8,12 @@ import { confirmEnrollment, disableTwoFactor, enrollmentSecret, limitCurrentPass
 import { requireUser } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
+import { DisableTwoFactorInput } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Tweestapsverificatie · Schakel" }];
 
 // A rate-limited form answers 429 with Retry-After.
 export { retryAfterHeaders as headers } from "../utils/forms.server";
-
-const DisableInput = z.object({ password: z.string().min(1).max(200) });
 
 /**
  * Setting up, and managing, two-factor sign-in. Also where an admin or penvoerder is sent when the
@@ -47,7 +45,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       return json<ActionData>({ intent, recoveryCodes: await regenerateRecoveryCodes(context.db, user.id, now), success: t("twoFactor.regenerated") });
     }
     if (intent === "disable") {
-      const { password } = parseForm(DisableInput, formData, user.locale);
+      const { password } = parseForm(DisableTwoFactorInput, formData, user.locale);
       await limitCurrentPasswordCheck(context.db, user.id, now);
       await disableTwoFactor(context.db, user.id, password, now);
       return json<ActionData>({ intent, success: t("twoFactor.disabled") });

@@ -1,30 +1,25 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
-import { ACTIVITY_TYPES } from "../../db/schema";
-import { VMBO_PROFILES } from "../../server/domains/activities/activities.schemas";
-import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
-import { DRILL_DOWNS } from "../../server/domains/reports/reports.schemas";
+import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { schoolYearRecords, scopeOf } from "../services.server";
 import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { InvalidSchoolYear } from "../components/invalid-school-year";
 import { numberFormat } from "../../i18n/intl";
+import { DrillDownParam, FigureQuery } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Cijfers · Schakel" }];
-
-const Query = z.object({ subregionId: z.uuid().optional(), type: z.enum(ACTIVITY_TYPES).optional(), profile: z.enum(VMBO_PROFILES).optional() });
 
 /** The records behind one figure of the report, found with the figure's own rules (schoolYearRecords). */
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireReportReader(context, request);
-  const figure = z.enum(DRILL_DOWNS).safeParse(params.figure);
+  const figure = DrillDownParam.safeParse(params.figure);
   if (!figure.success) throw new Response("Not found", { status: 404 });
   const year = schoolYearParam(params.schoolYear);
   if (!year) return invalidSchoolYear(params.schoolYear);
   const query = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   // A type or profile that does not exist has no records behind it: 404, as an unknown figure.
-  const parsed = Query.safeParse(query);
+  const parsed = FigureQuery.safeParse(query);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const filters = parsed.data;
   const records = await orNotFound(schoolYearRecords(context.db, scopeOf(user), { schoolYear: year.schoolYear, figure: figure.data, ...filters }));

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
+import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { SelectField } from "../components/ui/field";
 import { listSubregions, schoolYearFigures, scopeOf, schoolYearOf, toLocalDate } from "../services.server";
 import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam, subregionParam } from "../utils/reports.server";

@@ -3,7 +3,8 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CompleteSetupInput } from "../../server/domains/setup/setup.schemas";
 import { completeSetup, isSetupTokenValid, runSystemChange } from "../services.server";
 import { Alert } from "../components/ui/alert";
-import { TextField } from "../components/ui/field";
+import { TextAreaField, TextField } from "../components/ui/field";
+import { SubmitButton } from "../components/ui/submit-button";
 import { DEFAULT_LOCALE } from "../../i18n";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -15,7 +16,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   return { token, isValid: await isSetupTokenValid(context.db, token) };
 }
 
-/** The one-time setup: the first region and its admin, who is signed in straight away. */
+/** The one-time setup: the first region with its subregions and its admin, who is signed in straight away. */
 export async function action({ context, request }: ActionFunctionArgs) {
   const locale = DEFAULT_LOCALE;
   const formData = await request.formData();
@@ -52,11 +53,12 @@ export default function SetupPage() {
         <input type="hidden" name="token" value={token} />
         <TextField label={t("setup.regionName")} name="regionName" required placeholder="STO Twente" error={data?.fields?.regionName} />
         <TextField label={t("setup.regionSlug")} hint={t("setup.regionSlugHint")} name="regionSlug" required error={data?.fields?.regionSlug} />
+        <TextAreaField label={t("setup.subregions")} hint={t("setup.subregionsHint")} name="subregions" rows={5} error={data?.fields?.subregions} />
         <TextField label={t("setup.adminName")} name="adminName" autoComplete="name" required error={data?.fields?.adminName} />
         <TextField label={t("setup.adminEmail")} name="adminEmail" type="email" autoComplete="email" required error={data?.fields?.adminEmail} />
         <TextField label={t("common.password")} hint={t("validation.passwordTooShort")} name="password" type="password" autoComplete="new-password" required error={data?.fields?.password} />
         <TextField label={t("resetPassword.confirm")} name="confirm" type="password" autoComplete="new-password" required error={data?.fields?.confirm} />
-        <button type="submit" className="button">{t("setup.submit")}</button>
+        <SubmitButton>{t("setup.submit")}</SubmitButton>
       </Form>
     </div>
   );

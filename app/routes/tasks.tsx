@@ -1,16 +1,14 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { Alert } from "../components/ui/alert";
 import { translator } from "../../i18n";
 import { completeTask, listMyTasks, runChange, scopeOf, toLocalDate } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { CompleteTaskForm } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Mijn acties · Schakel" }];
-
-const CompleteTaskForm = z.object({ taskId: z.uuid(), version: z.coerce.number().int().min(1) });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");

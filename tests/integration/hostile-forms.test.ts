@@ -49,6 +49,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
     },
   },
   "/admin/users/:id/handover": { as: "admin" },
+  "/getting-started": { as: "admin", exemptIntents: { dismiss: "hiding the first-steps list takes no input but the button; it changes only whether the start page shows the list (the list stays on its own page), and is audited" } },
   "/agreements/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button" } },
   "/agreements/new": { as: "admin" },
   "/attention": { as: "admin" },

@@ -159,4 +159,59 @@ describe("the one-time setup", () => {
     expect(fieldErrorOf(await response.text(), "adminEmail")).toBe("Vul een geldig e-mailadres in, bijvoorbeeld naam@school.nl.");
     expect(await counts()).toEqual(nothing);
   });
+
+  const subregionsOf = async () => (await t.db.selectFrom("subregions").select("name").orderBy("name").execute()).map((row) => row.name);
+
+  it("creates the subregions typed one a line with the region, leaving out empty lines and spaces", async () => {
+    const token = (await prepareSetupToken(t.db, TEST_NOW))!;
+    expect(await (await web.get(`/setup?token=${token}`)).text()).toContain('name="subregions"');
+
+    const response = await submitSetup(validForm(token, { subregions: "Enschede\r\n\r\n  Hengelo \nNoordoost-Twente\n" }));
+
+    expect(response.status).toBe(302);
+    const region = await t.db.selectFrom("regions").select("id").executeTakeFirstOrThrow();
+    const rows = await t.db.selectFrom("subregions").select(["name", "region_id"]).orderBy("name").execute();
+    expect(rows).toEqual([
+      { name: "Enschede", region_id: region.id },
+      { name: "Hengelo", region_id: region.id },
+      { name: "Noordoost-Twente", region_id: region.id },
+    ]);
+  });
+
+  it("sets up a region without subregions when the box is left empty", async () => {
+    const token = (await prepareSetupToken(t.db, TEST_NOW))!;
+
+    expect((await submitSetup(validForm(token, { subregions: " \n " }))).status).toBe(302);
+
+    expect(await subregionsOf()).toEqual([]);
+    expect((await counts()).regions).toBe(1);
+  });
+
+  it("refuses a subregion named twice with a message next to the box, and writes no region, admin or subregion", async () => {
+    const token = (await prepareSetupToken(t.db, TEST_NOW))!;
+
+    const response = await submitSetup(validForm(token, { subregions: "Enschede\nHengelo\nenschede" }));
+
+    expect(response.status).toBe(400);
+    expect(fieldErrorOf(await response.text(), "subregions")).toBe("„Enschede” staat er twee keer in.");
+    expect(await counts()).toEqual(nothing);
+    expect(await subregionsOf()).toEqual([]);
+    expect(await showsForm(token)).toBe(true);
+  });
+
+  it("refuses more than 50 subregions and a name over 200 characters, writing nothing", async () => {
+    const token = (await prepareSetupToken(t.db, TEST_NOW))!;
+    const many = Array.from({ length: 51 }, (_, i) => `Subregio ${i + 1}`).join("\n");
+
+    const tooMany = await submitSetup(validForm(token, { subregions: many }));
+    expect(tooMany.status).toBe(400);
+    expect(fieldErrorOf(await tooMany.text(), "subregions")).toBe("Geef hoogstens 50 subregio's op.");
+
+    const tooLong = await submitSetup(validForm(token, { subregions: `Enschede\n${"Lange naam ".repeat(25)}` }));
+    expect(tooLong.status).toBe(400);
+    expect(fieldErrorOf(await tooLong.text(), "subregions")).toMatch(/^De naam „Lange naam Lange naam .*” is te lang: gebruik hoogstens 200 tekens\.$/);
+
+    expect(await counts()).toEqual(nothing);
+    expect(await subregionsOf()).toEqual([]);
+  });
 });

@@ -209,7 +209,8 @@ export function alertsOf(html: string): string[] {
 /** The error shown under the form field named `name`, if any. */
 export function fieldErrorOf(html: string, name: string): string | undefined {
   const field = new RegExp(`<input[^>]*\\bname="${name}"[^>]*>([\\s\\S]*?)</div>`).exec(html) ??
-    new RegExp(`<select[^>]*\\bname="${name}"[^>]*>[\\s\\S]*?</select>([\\s\\S]*?)</div>`).exec(html);
+    new RegExp(`<select[^>]*\\bname="${name}"[^>]*>[\\s\\S]*?</select>([\\s\\S]*?)</div>`).exec(html) ??
+    new RegExp(`<textarea[^>]*\\bname="${name}"[^>]*>[\\s\\S]*?</textarea>([\\s\\S]*?)</div>`).exec(html);
   const error = /<p class="field-error"[^>]*>([\s\S]*?)<\/p>/.exec(field?.[1] ?? "");
   return error ? textOf(error[1] ?? "") : undefined;
 }

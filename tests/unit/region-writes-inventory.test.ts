@@ -159,6 +159,7 @@ const INVENTORY: Record<string, Entry> = {
   "server/domains/privacy/privacy.service.ts › erasePerson › delete audit_log": { covered: ERASURE },
   "server/domains/privacy/privacy.service.ts › setRegionRetention › update regions": { safe: "where id = the caller's own region" },
   "server/auth/partner-work.ts › setPartnerWorkRule › update regions": { safe: "where id = the caller's own region" },
+  "server/domains/regions/getting-started.ts › dismissGettingStarted › update regions": { safe: "where id = the caller's own region" },
   "server/domains/setup/setup.service.ts › prepareSetupToken › upsert (insert's table)": { safe: "instance_settings is global (GLOBAL_TABLES): the one-time setup token, before any region exists" },
   "server/domains/setup/setup.service.ts › completeSetup › delete instance_settings": { safe: "instance_settings is global (GLOBAL_TABLES): the one-time setup token, before any region exists" },
   "server/domains/tasks/tasks.service.ts › updateTaskStatus › update tasks": { safe: OWN_ROW },

@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 type FieldProps = { label: string; error?: string | undefined; hint?: string | undefined };
 
@@ -14,6 +14,24 @@ export function TextField({ label, error, hint, ...input }: FieldProps & InputHT
         aria-invalid={error ? true : undefined}
         aria-describedby={[hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined}
         {...input}
+      />
+      {error ? <p className="field-error" id={`${id}-error`} role="alert">{error}</p> : null}
+    </div>
+  );
+}
+
+/** A labelled text box of several lines, with its hint and error tied to it like TextField's. */
+export function TextAreaField({ label, error, hint, ...textarea }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? <p className="field-hint" id={`${id}-hint`}>{hint}</p> : null}
+      <textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined}
+        {...textarea}
       />
       {error ? <p className="field-error" id={`${id}-error`} role="alert">{error}</p> : null}
     </div>

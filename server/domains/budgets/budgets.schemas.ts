@@ -1,11 +1,9 @@
 import { z } from "zod";
 import { Timestamp } from "../../http/api-schemas";
 import { Cents, SchoolYear } from "../commitments/commitments.schemas";
+import { DEFAULT_TARGET_BASIS_POINTS } from "./budgets.percent";
 
-// Browser-safe: the penvoerder's form parses a percentage with the same rules the API applies to basis points.
-
-/** The 2025 scheme's minimum: the companies' contribution reaches 10% of the subsidised budget. */
-export const DEFAULT_TARGET_BASIS_POINTS = 1000;
+export { DEFAULT_TARGET_BASIS_POINTS, formatPercent, parsePercentage, percentageInputValue } from "./budgets.percent";
 
 /** A target share in basis points (1000 = 10%): a percentage with at most two decimals, 0–100%. */
 export const TargetBasisPoints = z
@@ -24,34 +22,6 @@ export const SetBudgetInput = z.object({
 export type SetBudgetInput = z.infer<typeof SetBudgetInput>;
 
 export const SchoolYearParam = z.object({ schoolYear: SchoolYear });
-
-/**
- * A percentage as people type it ("10", "7,5", "12.25", "10 %") into basis points; null when it is
- * not one (negative, more than two decimals, letters). Above 100% is left to the schema to refuse.
- */
-export function parsePercentage(text: string): number | null {
-  const cleaned = text.replace(/%/g, "").replace(/\s/g, "").replace(",", ".");
-  if (!/^\d{1,5}(\.\d{1,2})?$/.test(cleaned)) return null;
-  const [whole = "0", fraction = ""] = cleaned.split(".");
-  return Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
-}
-
-/** Basis points as a Dutch input value: 1000 → "10", 750 → "7,5", 1025 → "10,25". */
-export function percentageInputValue(basisPoints: number): string {
-  const whole = Math.floor(basisPoints / 100);
-  const fraction = String(basisPoints % 100).padStart(2, "0").replace(/0+$/, "");
-  return fraction ? `${whole},${fraction}` : String(whole);
-}
-
-const PERCENT_FORMATS = {
-  nl: new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-  en: new Intl.NumberFormat("en-IE", { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-};
-
-/** A share as people read it: 0.0843 → "8,4%". */
-export function formatPercent(share: number, locale: "nl" | "en" = "nl"): string {
-  return `${PERCENT_FORMATS[locale].format(share * 100)}%`;
-}
 
 /** A school year's budget and target as the API answers it; targetCents is the budget's share, to the cent. */
 export const BudgetResponse = z.object({

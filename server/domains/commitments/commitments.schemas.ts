@@ -2,8 +2,10 @@ import { z } from "zod";
 import { ACTIVITY_TYPES, AGREEMENT_KINDS, COMMITMENT_CATEGORIES, COMMITMENT_KINDS, COMMITMENT_STATUSES, IN_KIND_CATEGORIES, VALUATIONS } from "../../../db/schema";
 import { CalendarDay, page, Timestamp } from "../../http/api-schemas";
 import { DocumentResponse } from "../documents/documents.schemas";
+import { hoursTimesRate } from "./commitments.amounts";
 
-// Browser-safe: the pages parse euro amounts with the same rules the API applies to cents.
+export { canMoveTo } from "./commitments.steps";
+export { eurosInputValue, formatEuros, hoursTimesRate, parseEuros, parseHours } from "./commitments.amounts";
 
 const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((value) => value || null);
 
@@ -30,11 +32,6 @@ export const Hours = z
   .positive("commitments.validation.hours")
   .max(100000, "commitments.validation.hours")
   .refine((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-6, "commitments.validation.hours");
-
-/** hours × rate in cents, rounded to the cent as the database checks it. */
-export function hoursTimesRate(hours: number, hourlyRateCents: number): number {
-  return Math.round((Math.round(hours * 100) * hourlyRateCents) / 100);
-}
 
 const CommitmentShape = z.object({
   organisationId: z.uuid(),
@@ -137,51 +134,6 @@ export const ActivityRealisationInput = z.object({
   evidence: optionalText(500),
 });
 export type ActivityRealisationInput = z.infer<typeof ActivityRealisationInput>;
-
-/**
- * A euro amount as people type it ("2500", "2.500,00", "2500,50", "€ 2.500") into cents; null when
- * it is not one (negative, more than two decimals, letters). Dots group thousands, the comma is the decimal mark.
- */
-export function parseEuros(text: string): number | null {
-  const cleaned = text.replace(/€/g, "").replace(/\s/g, "");
-  if (!/^(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$/.test(cleaned)) return null;
-  const [whole = "0", fraction = ""] = cleaned.replace(/\./g, "").split(",");
-  const cents = Number(whole) * 100 + Number(fraction.padEnd(2, "0"));
-  return Number.isSafeInteger(cents) ? cents : null;
-}
-
-/** Hours as people type them: "40", "2,5" or "2.5". */
-export function parseHours(text: string): number | null {
-  const cleaned = text.trim().replace(",", ".");
-  if (!/^\d+(\.\d{1,2})?$/.test(cleaned)) return null;
-  return Number(cleaned);
-}
-
-const STEPS: Record<string, readonly string[]> = {
-  pledged: ["agreed", "lapsed"],
-  agreed: ["realised", "lapsed"],
-  realised: ["accounted", "lapsed"],
-  accounted: [],
-  lapsed: [],
-};
-
-/** pledged → agreed → realised → accounted, and any but accounted → lapsed. */
-export function canMoveTo(from: string, to: string): boolean {
-  return STEPS[from]?.includes(to) ?? false;
-}
-
-const EURO_FORMATS = { nl: new Intl.NumberFormat("nl-NL", { style: "currency", currency: "EUR" }), en: new Intl.NumberFormat("en-IE", { style: "currency", currency: "EUR" }) };
-
-/** Cents as euros the Dutch way: 250000 → "€ 2.500,00". */
-export function formatEuros(cents: number, locale: "nl" | "en" = "nl"): string {
-  return EURO_FORMATS[locale].format(cents / 100);
-}
-
-/** Cents as a Dutch input value: 250050 → "2500,50". */
-export function eurosInputValue(cents: number | null | undefined): string {
-  if (cents == null) return "";
-  return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, "0")}`;
-}
 
 /** A commitment as the API answers it: amounts in integer cents, realisedCents the sum of its live realisations. */
 export const CommitmentResponse = z.object({

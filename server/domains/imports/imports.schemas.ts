@@ -1,13 +1,9 @@
 import { z } from "zod";
 import type { ImportStatus } from "../../../db/schema";
 import { Timestamp } from "../../http/api-schemas";
+import { IMPORT_FIELDS } from "./imports.fields";
 
-/** The Schakel fields a column of an import file can fill: the organisation's, then its contact person's. */
-export const IMPORT_FIELDS = [
-  "name", "kind", "kvkNumber", "kvkBranchNumber", "brinCode", "sector", "street", "postalCode", "city", "website",
-  "subregion", "tier", "status", "tags", "contactName", "contactRole", "contactEmail", "contactPhone",
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+export { IMPORT_FIELDS, type ImportField, mappingFromForm } from "./imports.fields";
 
 /** Per column of the file (by position), the field it fills, or null for "do not import". */
 export const ColumnMapping = z.array(z.enum(IMPORT_FIELDS).nullable()).max(500);
@@ -75,12 +71,3 @@ export const ImportPreviewResponse = ImportResponse.extend({ rows: z.array(Impor
 
 /** The one-step import's answer: the counts and every row's outcome. */
 export const ImportedResponse = ImportPreviewResponse.extend({ counts: ImportCountsResponse });
-
-/** The mapping step of the import page: one select per column, named `column-<index>`. */
-export function mappingFromForm(values: Record<string, string>, columnCount: number): Array<ImportField | "" | null> {
-  return Array.from({ length: columnCount }, (_, index) => {
-    const value = values[`column-${index}`] ?? "";
-    if (value === "skip") return null;
-    return (IMPORT_FIELDS as readonly string[]).includes(value) ? (value as ImportField) : "";
-  });
-}

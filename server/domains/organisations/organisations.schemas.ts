@@ -2,6 +2,7 @@ import { z } from "zod";
 import { HEALTH_STATES, ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../../db/schema";
 import { Timestamp, Uuid } from "../../http/api-schemas";
 import { WebAddress } from "../links/links.schemas";
+import { ORGANISATION_SORTS } from "./organisations.sorts";
 
 const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((value) => value || null);
 
@@ -52,8 +53,7 @@ export const UpdateOrganisationInput = z
   .extend({ version: z.coerce.number().int().min(1) });
 export type UpdateOrganisationInput = z.infer<typeof UpdateOrganisationInput>;
 
-export const ORGANISATION_SORTS = ["name", "city", "tier", "updated"] as const;
-export type OrganisationSort = (typeof ORGANISATION_SORTS)[number];
+export { ORGANISATION_SORTS, type OrganisationSort } from "./organisations.sorts";
 
 export const ListOrganisationsInput = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -33,10 +33,10 @@ export async function isSetupTokenValid(db: Database, token: string): Promise<bo
   return row?.value === hashSecret(token);
 }
 
-/** Creates the first region and its admin in one transaction the caller owns; the token is spent. */
+/** Creates the first region, its subregions and its admin in one transaction the caller owns; the token is spent. */
 export async function completeSetup(
   trx: Tx,
-  input: { token: string; regionName: string; regionSlug: string; adminName: string; adminEmail: string; password: string },
+  input: { token: string; regionName: string; regionSlug: string; adminName: string; adminEmail: string; password: string; subregions: string[] },
   meta: { now: Date; appUrl: string },
 ) {
   // Serialise concurrent submissions: the second waits here and then finds a user.
@@ -44,7 +44,7 @@ export async function completeSetup(
   if (!(await isSetupTokenValid(trx, input.token))) {
     throw new AppError("FORBIDDEN", "This setup link is no longer valid", { userMessageKey: "setup.invalidToken" });
   }
-  const region = await createRegion(trx, { name: input.regionName, slug: input.regionSlug, subregions: [] }, { actorId: null, now: meta.now });
+  const region = await createRegion(trx, { name: input.regionName, slug: input.regionSlug, subregions: input.subregions }, { actorId: null, now: meta.now });
   const user = await createUser(
     trx,
     { regionId: region.id, email: input.adminEmail, name: input.adminName, role: "admin", password: input.password },
