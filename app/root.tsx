@@ -12,7 +12,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { getRegion } from "./services.server";
+import { countOffersAwaiting, getRegion, scopeOf, userCan } from "./services.server";
 import { AppShell, type ShellUser } from "./components/app-shell";
 import { DEFAULT_LOCALE, type Locale } from "../i18n";
 import stylesheet from "./styles.css";
@@ -30,7 +30,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
   let shellUser: ShellUser | null = null;
   if (user) {
     const region = await getRegion(context.db, user.regionId);
-    shellUser = { name: user.name, role: user.role, regionName: region.name };
+    // Partners' offers waiting for this account holder's decision: counted next to "Activiteiten".
+    const offersWaiting = userCan(user, "region.read") ? await countOffersAwaiting(context.db, scopeOf(user), user.id) : 0;
+    shellUser = { name: user.name, role: user.role, regionName: region.name, offersWaiting };
   }
   return json({ locale: (user?.locale ?? DEFAULT_LOCALE) as Locale, user: shellUser, nonce: context.nonce });
 }

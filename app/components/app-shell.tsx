@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import type { Role } from "../../db/schema";
 import { useT } from "../utils/i18n";
 
-export type ShellUser = { name: string; role: Role; regionName: string };
+export type ShellUser = { name: string; role: Role; regionName: string; offersWaiting?: number };
 
 type NavItem = { to: string; label: string; roles: Role[] };
 
@@ -55,7 +55,10 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
             <ul>
               {visible.map((item) => (
                 <li key={item.to}>
-                  <NavLink to={item.to} end={item.to === "/"}>{item.label}</NavLink>
+                  <NavLink to={item.to} end={item.to === "/"}>
+                    {item.label}
+                    {item.to === "/activities" && user?.offersWaiting ? <span className="nav-count"><span aria-hidden="true">{user.offersWaiting}</span><span className="visually-hidden">{`, ${t("activities.offersWaiting", { count: user.offersWaiting })}`}</span></span> : null}
+                  </NavLink>
                 </li>
               ))}
             </ul>

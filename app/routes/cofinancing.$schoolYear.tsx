@@ -1,6 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { formatPercent, parsePercentage, percentageInputValue, SetBudgetInput } from "../../server/domains/budgets/budgets.schemas";
+import { parsePercentage, percentageInputValue, SetBudgetInput } from "../../server/domains/budgets/budgets.schemas";
 import { eurosInputValue, formatEuros, parseEuros, SchoolYear } from "../../server/domains/commitments/commitments.schemas";
 import { CofinancingYearChart, forecastSentence } from "../components/cofinancing-charts";
 import { Alert } from "../components/ui/alert";
@@ -9,6 +9,7 @@ import { AppError, cofinancingOverview, cofinancingYears, parseInput, runChange,
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useLocale, useT } from "../utils/i18n";
+import { formatPercentOf } from "../../i18n";
 
 export const meta: MetaFunction = () => [{ title: "Cofinanciering tegen het doel · Schakel" }];
 
@@ -110,9 +111,8 @@ export default function CofinancingPage() {
   const [params] = useSearchParams();
   const { budget, totals, shares, forecast, schoolYear } = overview;
   const euros = (cents: number) => formatEuros(cents, locale);
-  const percent = (share: number) => formatPercent(share, locale);
   const field = (name: string) => errors?.fields?.[name];
-  const ofBudget = (cents: number) => (shares ? t("cofinancing.ofBudget", { percent: percent(cents / budget!.budgetCents) }) : "");
+  const ofBudget = (cents: number) => (shares ? formatPercentOf(cents / budget!.budgetCents, "budget", locale) : "");
 
   const commitmentsOf = (organisationId: string) => `/commitments?${new URLSearchParams({ organisationId, schoolYear })}`;
 
@@ -133,7 +133,7 @@ export default function CofinancingPage() {
       {params.get("saved") === "1" ? <Alert tone="success">{t("cofinancing.saved")}</Alert> : null}
 
       <section className="card" aria-labelledby="figures-heading">
-        <h2 id="figures-heading">{budget ? t("cofinancing.budgetLine", { budget: euros(budget.budgetCents), target: euros(budget.targetCents), percent: percent(budget.targetBasisPoints / 10000) }) : t("cofinancing.noBudget")}</h2>
+        <h2 id="figures-heading">{budget ? t("cofinancing.budgetLine", { budget: euros(budget.budgetCents), target: euros(budget.targetCents), percent: formatPercentOf(budget.targetBasisPoints / 10000, "budget", locale) }) : t("cofinancing.noBudget")}</h2>
         <ul className="health-tiles commitment-totals">
           {(["pledged", "agreed", "realised"] as const).map((figure) => (
             <li key={figure} className="health-tile">
