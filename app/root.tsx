@@ -12,7 +12,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { ACTIONS, getRegion, userCan } from "./services.server";
+import { ACTIONS, countOffersAwaiting, getRegion, scopeOf, userCan } from "./services.server";
 import { AppShell, type ShellUser } from "./components/app-shell";
 import { DEFAULT_LOCALE, type Locale } from "../i18n";
 import stylesheet from "./styles.css";
@@ -33,7 +33,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
     const region = await getRegion(context.db, user.regionId);
     // The menu shows what the permissions table lets this user do, asked here on the server.
     const may = Object.fromEntries(ACTIONS.map((action) => [action, userCan(user, action)]));
-    shellUser = { name: user.name, role: user.role, regionName: region.name, may };
+    // Partners' offers waiting for this account holder's decision: counted next to "Activiteiten".
+    const offersWaiting = userCan(user, "region.read") ? await countOffersAwaiting(context.db, scopeOf(user), user.id) : 0;
+    shellUser = { name: user.name, role: user.role, regionName: region.name, may, offersWaiting };
   }
   return json({ locale: (user?.locale ?? DEFAULT_LOCALE) as Locale, user: shellUser });
 }

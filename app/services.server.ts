@@ -53,6 +53,7 @@ export {
 } from "../server/domains/imports/imports.service";
 export { archiveInteraction, getInteraction, getTimeline, logInteraction, organisationsToLog, updateInteraction } from "../server/domains/interactions/interactions.service";
 export { completeTask, listMyTasks } from "../server/domains/tasks/tasks.service";
+export { countOffersAwaiting, listOffersAwaiting, listOwnActivitiesBetween } from "../server/domains/activities/activities.owned";
 export { searchEverything } from "../server/domains/search/search.service";
 export {
   addHoliday,
@@ -60,6 +61,7 @@ export {
   getOrganisationHealth,
   healthCounts,
   healthStatesOf,
+  holdsRelationships,
   listHealth,
   organisationHealthHistory,
   regionHealthTrend,

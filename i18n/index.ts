@@ -1,4 +1,5 @@
 import { en } from "./en";
+import { formatPercent } from "./intl";
 import { type Messages, nl } from "./nl";
 
 export type Locale = "nl" | "en";
@@ -35,6 +36,14 @@ export function translator(locale: Locale): Translate {
     const text = typeof value === "string" ? value : isPlural(value) ? value[pluralForm(locale, Number(params?.count ?? 0))] : key;
     return params ? text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match)) : text;
   };
+}
+
+/** What a percentage is a share of: every percentage shown says its base ("3,0% van de begroting"). */
+export type PercentBase = "budget" | "target";
+
+/** A share with its base in the reader's language: (0.3, "target") → "30,0% van het doel". */
+export function formatPercentOf(share: number, base: PercentBase, locale: Locale): string {
+  return translator(locale)(base === "budget" ? "percent.ofBudget" : "percent.ofTarget", { percent: formatPercent(share, locale) });
 }
 
 export function hasMessage(key: string): boolean {

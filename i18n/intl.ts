@@ -14,6 +14,13 @@ export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions):
   return format;
 }
 
+const PERCENT_LOCALES = { nl: "nl-NL", en: "en-IE" } as const;
+
+/** A share as people read it, one decimal: 0.0843 → "8,4%". Say its base with formatPercentOf (i18n/index.ts). */
+export function formatPercent(share: number, locale: "nl" | "en" = "nl"): string {
+  return `${numberFormat(PERCENT_LOCALES[locale], { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(share * 100)}%`;
+}
+
 export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
   const key = `${locale}|${JSON.stringify(options)}`;
   let format = numberFormats.get(key);

@@ -71,6 +71,9 @@ type Look = {
 };
 
 const LOOKS: Look[] = [
+  ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `start-${role}`, as: role, path: "/" })),
+  ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `attention-${role}`, as: role, path: "/attention" })),
+  { name: "activities-upcoming", as: "accounthouder", path: "/activities" },
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `quick-log-${role}`, as: role, path: "/log" })),
   { name: "quick-log-search", as: "accounthouder", path: "/log?q=b.v." },
   {

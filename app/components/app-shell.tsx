@@ -4,8 +4,8 @@ import type { Role } from "../../db/schema";
 import type { Action } from "../../server/auth/permissions";
 import { useT } from "../utils/i18n";
 
-/** Who is signed in, and what the permissions table lets them do (the root loader asks it on the server). */
-export type ShellUser = { name: string; role: Role; regionName: string; may: Partial<Record<Action, boolean>> };
+/** Who is signed in, what the permissions table lets them do (the root loader asks it on the server), and partners' offers waiting for them. */
+export type ShellUser = { name: string; role: Role; regionName: string; may: Partial<Record<Action, boolean>>; offersWaiting?: number };
 
 /** A menu entry is shown to whoever may do what its page asks (the page's own guard). */
 type NavItem = { to: string; label: string; action: Action };
@@ -75,9 +75,16 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
         .filter((entry) => (isGroup(entry) ? entry.items.length > 0 : user.may[entry.action]))
     : [];
 
+  const offersWaiting = user?.offersWaiting ?? 0;
   const link = (item: Pick<NavItem, "to" | "label">) => (
     <NavLink to={item.to} end={item.to === "/"}>
       {item.label}
+      {item.to === "/activities" && offersWaiting ? (
+        <span className="nav-count">
+          <span aria-hidden="true">{offersWaiting}</span>
+          <span className="visually-hidden">{`, ${t("activities.offersWaiting", { count: offersWaiting })}`}</span>
+        </span>
+      ) : null}
     </NavLink>
   );
   const signOut = (
@@ -103,7 +110,11 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
                   isGroup(entry) ? (
                     <li key={entry.label}>
                       <details className="nav-dropdown">
-                        <summary className={entry.items.some((item) => leadsTo(item.to, pathname)) ? "active" : undefined}>{entry.label}</summary>
+                        <summary className={entry.items.some((item) => leadsTo(item.to, pathname)) ? "active" : undefined}>
+                          {entry.label}
+                          {/* A closed group still shows that an offer waits inside it. */}
+                          {offersWaiting && entry.items.some((item) => item.to === "/activities") ? <span className="nav-count" aria-hidden="true">{offersWaiting}</span> : null}
+                        </summary>
                         <ul>
                           {entry.items.map((item) => (
                             <li key={item.to}>{link(item)}</li>

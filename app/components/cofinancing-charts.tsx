@@ -1,7 +1,6 @@
 import type { CofinancingOverview } from "../../server/domains/cofinancing/cofinancing.service";
-import { formatPercent } from "../../server/domains/budgets/budgets.percent";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
-import { type Locale, translator } from "../../i18n";
+import { formatPercentOf, type Locale, translator } from "../../i18n";
 import { BarChart } from "./charts/bar-chart";
 import { LineChart } from "./charts/line-chart";
 import { dateFormat, numberFormat } from "../../i18n/intl";
@@ -20,11 +19,11 @@ export function forecastSentence({ forecast, totals }: Pick<CofinancingOverview,
       case "not_started": return t("cofinancing.forecast.notStarted");
       case "no_realisations": return t("cofinancing.forecast.noRealisations");
       case "finished":
-        return forecast.share === null ? t("cofinancing.forecast.finishedNoBudget", { amount: euros(projected) }) : t("cofinancing.forecast.finished", { percent: formatPercent(forecast.share, locale) });
+        return forecast.share === null ? t("cofinancing.forecast.finishedNoBudget", { amount: euros(projected) }) : t("cofinancing.forecast.finished", { percent: formatPercentOf(forecast.share, "budget", locale) });
       default:
         return forecast.share === null
           ? t("cofinancing.forecast.projectedNoBudget", { amount: euros(projected) })
-          : t("cofinancing.forecast.projected", { percent: formatPercent(forecast.share, locale), amount: euros(projected) });
+          : t("cofinancing.forecast.projected", { percent: formatPercentOf(forecast.share, "budget", locale), amount: euros(projected) });
     }
   })();
   if (forecast.onTrack === null || totals.targetCents === null) return text;
@@ -72,12 +71,26 @@ export function CofinancingYearChart({ overview, locale }: { overview: Overview;
   );
 }
 
+/**
+ * What is realised as a share of both bases, each named: "Gerealiseerd € 5.980,00: 30,0% van het doel
+ * (3,0% van de begroting)." Null without a budget and target to measure against.
+ */
+export function progressSentence({ totals, budget }: Pick<CofinancingOverview, "totals" | "budget">, locale: Locale): string | null {
+  if (!budget || budget.budgetCents <= 0 || !totals.targetCents) return null;
+  return translator(locale)("cofinancing.progressSummary", {
+    realised: formatEuros(totals.realisedCents, locale),
+    ofTarget: formatPercentOf(totals.realisedCents / totals.targetCents, "target", locale),
+    ofBudget: formatPercentOf(totals.realisedCents / budget.budgetCents, "budget", locale),
+  });
+}
+
 /** Pledged, agreed and realised as bars against the target: the dashboard's progress at a glance. */
 export function CofinancingProgressChart({ overview, locale }: { overview: Overview; locale: Locale }) {
   const t = translator(locale);
-  const { totals, budget } = overview;
-  const label = (cents: number) => (budget && budget.budgetCents > 0 ? `${formatEuros(cents, locale)} (${formatPercent(cents / budget.budgetCents, locale)})` : formatEuros(cents, locale));
+  const { totals } = overview;
   const target = totals.targetCents;
+  // The bars carry the amount only (a percentage at a bar's end was clipped); the table names each share's base.
+  const label = (cents: number) => (target ? `${formatEuros(cents, locale)} · ${formatPercentOf(cents / target, "target", locale)}` : formatEuros(cents, locale));
   return (
     <BarChart
       title={t("cofinancing.progressTitle", { schoolYear: overview.schoolYear })}
@@ -85,11 +98,11 @@ export function CofinancingProgressChart({ overview, locale }: { overview: Overv
         pledged: label(totals.pledgedCents), agreed: label(totals.agreedCents), realised: label(totals.realisedCents), target: target === null ? "—" : label(target),
       })}
       bars={[
-        { key: "pledged", label: t("cofinancing.pledged"), value: totals.pledgedCents, variant: "outline", valueLabel: label(totals.pledgedCents) },
-        { key: "agreed", label: t("cofinancing.agreed"), value: totals.agreedCents, variant: "hatched", valueLabel: label(totals.agreedCents) },
-        { key: "realised", label: t("cofinancing.realised"), value: totals.realisedCents, variant: "solid", valueLabel: label(totals.realisedCents) },
+        { key: "pledged", label: t("cofinancing.pledged"), value: totals.pledgedCents, variant: "outline", valueLabel: label(totals.pledgedCents), chartLabel: formatEuros(totals.pledgedCents, locale) },
+        { key: "agreed", label: t("cofinancing.agreed"), value: totals.agreedCents, variant: "hatched", valueLabel: label(totals.agreedCents), chartLabel: formatEuros(totals.agreedCents, locale) },
+        { key: "realised", label: t("cofinancing.realised"), value: totals.realisedCents, variant: "solid", valueLabel: label(totals.realisedCents), chartLabel: formatEuros(totals.realisedCents, locale) },
       ]}
-      reference={target === null ? undefined : { label: t("cofinancing.targetLabel"), value: target, valueLabel: label(target) }}
+      reference={target === null ? undefined : { label: t("cofinancing.targetLabel"), value: target, valueLabel: formatEuros(target, locale) }}
       tableCaption={t("cofinancing.progressTitle", { schoolYear: overview.schoolYear })}
       tableSummary={t("charts.showTable")}
       nameHeader={t("cofinancing.figure")}

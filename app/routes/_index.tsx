@@ -1,10 +1,14 @@
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { HealthBadge } from "../components/health";
-import { CofinancingProgressChart, forecastSentence } from "../components/cofinancing-charts";
+import { CofinancingProgressChart, forecastSentence, progressSentence } from "../components/cofinancing-charts";
 import { HealthTrendChart } from "../components/health-trend-chart";
 import { GettingStartedChecklist } from "../components/getting-started";
-import { cofinancingOverview, countInbox, getRegion, gettingStarted, healthCounts, regionHealthTrend, schoolYearEnd, schoolYearOf, schoolYearStart, scopeOf, toLocalDate, userCan } from "../services.server";
+import { MyWorkSections } from "../components/my-work";
+import { addDays, dateOfDay } from "../../calendar/days";
+import {
+  cofinancingOverview, countInbox, getRegion, gettingStarted, healthCounts, holdsRelationships, listHealth, listMyTasks, listOffersAwaiting, listOwnActivitiesBetween,
+  regionHealthTrend, schoolYearEnd, schoolYearOf, schoolYearStart, scopeOf, toLocalDate, userCan } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { useLocale, useT } from "../utils/i18n";
 
@@ -19,6 +23,24 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const today = toLocalDate(context.clock.now());
   const schoolYear = { from: schoolYearStart(today), to: schoolYearEnd(today) };
   const staff = userCan(user, "region.read");
+  // Her own work first: one query per section, all within her region.
+  const weekStart = addDays(today, -((dateOfDay(today).getUTCDay() + 6) % 7));
+  const weekEnd = addDays(weekStart, 6);
+  const mine = staff
+    ? await Promise.all([
+        listMyTasks(context.db, scopeOf(user), user.id, { today, dueOnOrBefore: weekEnd, limit: 8 }),
+        listHealth(context.db, scopeOf(user), { state: ["cold", "cooling", "watch"], accountHolderId: user.id, includeSnoozed: false, limit: 5 }, { locale: user.locale, today }),
+        holdsRelationships(context.db, scopeOf(user), user.id),
+        listOffersAwaiting(context.db, scopeOf(user), user.id, { limit: 5 }),
+        listOwnActivitiesBetween(context.db, scopeOf(user), user.id, { from: today, to: weekEnd, limit: 8 }),
+      ]).then(([tasks, relationships, holds, offers, week]) => ({
+        tasks: tasks.items.map(({ id, title, dueDate, isOverdue, organisationId, organisationName }) => ({ id, title, dueDate, isOverdue, organisationId, organisationName })),
+        relationships: relationships.items.map((item) => ({ organisationId: item.organisationId, name: item.name, state: item.state, reason: item.reasons[0]?.message ?? null })),
+        holdsRelationships: holds,
+        offers,
+        week,
+      }))
+    : null;
   const counts = staff ? await healthCounts(context.db, scopeOf(user), today) : null;
   // Logged mail waiting in "Te koppelen": linked next to the quick log when there is any.
   const inboxCount = staff ? await countInbox(context.db, scopeOf(user)) : 0;
@@ -27,21 +49,23 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const cofinancing = userCan(user, "money.write") ? await cofinancingOverview(context.db, scopeOf(user), schoolYearOf(today), context.clock.now()) : null;
   // A new region's first steps, for its admin, until they are done or put away.
   const checklist = userCan(user, "region.manage") ? await gettingStarted(context.db, scopeOf(user)) : null;
-  return { name: user.name, role: user.role, regionName: region.name, counts, trend, schoolYear, cofinancing, inboxCount, checklist };
+  return { name: user.name, role: user.role, regionName: region.name, mine, counts, trend, schoolYear, cofinancing, inboxCount, checklist };
 }
 
 export default function DashboardPage() {
   const t = useT();
   const locale = useLocale();
-  const { name, role, regionName, counts, trend, schoolYear, cofinancing, inboxCount, checklist } = useLoaderData<typeof loader>();
+  const { name, role, regionName, mine, counts, trend, schoolYear, cofinancing, inboxCount, checklist } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("dashboard.welcome", { name })}</h1>
       <p className="lead">{t("dashboard.roleInRegion", { role: t(`roles.${role}`), region: regionName })}</p>
       <GettingStartedChecklist checklist={checklist} onStartPage />
+      {mine ? <MyWorkSections work={mine} /> : null}
+      {counts ? <h2 className="dashboard-region-heading">{t("dashboard.region")}</h2> : null}
       {counts ? (
         <section className="card" aria-labelledby="health-heading">
-          <h2 id="health-heading">{t("dashboard.health")}</h2>
+          <h3 id="health-heading">{t("dashboard.health")}</h3>
           <ul className="health-tiles">
             {(["cold", "cooling", "watch", "healthy"] as const).map((state) => (
               <li key={state} className={`health-tile health-banner-${state}`}>
@@ -51,7 +75,7 @@ export default function DashboardPage() {
           </ul>
           <HealthTrendChart rows={trend} from={schoolYear.from} to={schoolYear.to} locale={locale} />
           <p className="actions">
-            <Link className="button" to="/attention">{t("dashboard.toAttention", { count: counts.cold + counts.cooling })}</Link>
+            <Link className="button" to="/attention?whose=region">{t("dashboard.toAttention", { count: counts.cold + counts.cooling })}</Link>
             <Link className="button button-secondary" to="/log">{t("dashboard.quickLog")}</Link>
             {inboxCount ? <Link className="button button-secondary" to="/inbox">{t("dashboard.toInbox", { count: inboxCount })}</Link> : null}
           </p>
@@ -63,8 +87,9 @@ export default function DashboardPage() {
       )}
       {cofinancing ? (
         <section className="card" aria-labelledby="cofinancing-heading">
-          <h2 id="cofinancing-heading">{t("commitments.title")}</h2>
+          <h3 id="cofinancing-heading">{t("commitments.title")}</h3>
           <CofinancingProgressChart overview={cofinancing} locale={locale} />
+          {progressSentence(cofinancing, locale) ? <p data-testid="cofinancing-progress">{progressSentence(cofinancing, locale)}</p> : null}
           <p data-testid="cofinancing-forecast">{forecastSentence(cofinancing, locale)}</p>
           <p>
             <Link className="button" to={`/cofinancing/${cofinancing.schoolYear}`}>{t("cofinancing.toPage")}</Link>

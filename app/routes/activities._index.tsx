@@ -4,21 +4,30 @@ import { ACTIVITY_STATUSES, ACTIVITY_TYPES } from "../../db/schema";
 import { ListActivitiesInput } from "../../server/domains/activities/activities.schemas";
 import { VMBO_PROFILES } from "../../server/domains/activities/activities.fields";
 import { SelectField } from "../components/ui/field";
+import { addDays } from "../../calendar/days";
 import { listActivities, listSubregions, parseInput, schoolYearOf, scopeOf, toLocalDate, userCan } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Activiteiten · Schakel" }];
 
+const WHEN = ["upcoming", "past", "all"] as const;
+type When = (typeof WHEN)[number];
+
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
-  const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
+  const { when: asked, ...params } = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
+  const today = toLocalDate(context.clock.now());
+  // The list opens on what is coming, soonest first (an internship under way included); what is
+  // over is one tab away, latest first.
+  const when: When = WHEN.find((value) => value === asked) ?? "upcoming";
+  const window = when === "upcoming" ? { from: today, order: "soonest" } : when === "past" ? { to: addDays(today, -1), order: "newest" } : {};
   const [page, subregions] = await Promise.all([
-    listActivities(context.db, scopeOf(user), parseInput(ListActivitiesInput, params, user.locale)),
+    listActivities(context.db, scopeOf(user), parseInput(ListActivitiesInput, { ...params, ...window }, user.locale)),
     listSubregions(context.db, user.regionId),
   ]);
   // This school year, the two before it and the next one: what people plan and report on.
-  const current = Number(schoolYearOf(toLocalDate(context.clock.now())).slice(0, 4));
+  const current = Number(schoolYearOf(today).slice(0, 4));
   const schoolYears = [current + 1, current, current - 1, current - 2].map((year) => `${year}-${year + 1}`);
   return {
     activities: page.items.map((a) => ({
@@ -26,20 +35,27 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
       organisations: a.organisations.map((o) => o.name), pupilsReached: a.pupilsReached,
     })),
     nextCursor: page.nextCursor,
+    when,
     subregions,
     schoolYears,
     canCreate: userCan(user, "activity.write"),
   };
 }
 
-/** The region's activities, newest first, filtered by type, status, school year, subregion and profile. */
+/** The region's activities, what is coming first, filtered by type, status, school year, subregion and profile. */
 export default function ActivitiesPage() {
   const t = useT();
   const locale = useLocale();
-  const { activities, nextCursor, subregions, schoolYears, canCreate } = useLoaderData<typeof loader>();
+  const { activities, nextCursor, when, subregions, schoolYears, canCreate } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const next = new URLSearchParams(params);
   if (nextCursor) next.set("cursor", nextCursor);
+  const tab = (value: When) => {
+    const query = new URLSearchParams(params);
+    query.delete("cursor");
+    query.set("when", value);
+    return `?${query}`;
+  };
   const filter = (name: string) => params.get(name) ?? "";
   return (
     <div className="page">
@@ -48,7 +64,15 @@ export default function ActivitiesPage() {
         {canCreate ? <Link className="button" to="/activities/new">{t("activities.new")}</Link> : null}
         <Link className="button button-secondary" to="/activities/calendar">{t("calendar.link")}</Link>
       </p>
+      <nav className="segmented" aria-label={t("activities.when")}>
+        {WHEN.map((value) => (
+          <Link key={value} to={tab(value)} aria-current={when === value ? "page" : undefined}>
+            {t(value === "upcoming" ? "activities.upcoming" : value === "past" ? "activities.past" : "activities.everything")}
+          </Link>
+        ))}
+      </nav>
       <Form method="get" className="card filters" aria-label={t("activities.filter")}>
+        <input type="hidden" name="when" value={when} />
         <SelectField label={t("activities.fields.type")} name="type" defaultValue={filter("type")}>
           <option value="">{t("activities.all")}</option>
           {ACTIVITY_TYPES.map((type) => <option key={type} value={type}>{t(`activities.types.${type}`)}</option>)}
@@ -74,7 +98,10 @@ export default function ActivitiesPage() {
         </div>
       </Form>
       {activities.length === 0 ? (
-        <p>{t("activities.none")}</p>
+        <p>
+          {when === "upcoming" && [...params.keys()].every((key) => key === "when") ? t("activities.noneUpcoming") : t("activities.none")}
+          {when === "upcoming" ? <> <Link to={tab("past")}>{t("activities.toPast")}</Link></> : null}
+        </p>
       ) : (
         <div className="table-wrap">
           <table>

@@ -11,7 +11,7 @@ import { SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
 import { runChange } from "../../server/change";
 import {
-  addContact, healthCounts, listAssignableUsers, listHealth, listSubregions, logInteraction, parseInput, scopeOf,
+  addContact, healthCounts, holdsRelationships, listAssignableUsers, listHealth, listSubregions, logInteraction, parseInput, scopeOf,
   snoozeOrganisation, toLocalDate, updateOrganisation, userCan } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
@@ -28,17 +28,20 @@ const PAGE_SIZE = 20;
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
   const url = new URL(request.url);
+  const scope = scopeOf(user);
+  // Her own relationships first when she holds any ("Alleen mijn relaties"); the region one click away.
+  const asked = url.searchParams.get("whose");
+  const whose = asked === "mine" || asked === "region" ? asked : (await holdsRelationships(context.db, scope, user.id)) ? "mine" : "region";
   const filters = parseInput(ListHealthInput, {
-    accountHolderId: url.searchParams.get("accountHolderId") || undefined,
+    accountHolderId: whose === "mine" ? user.id : url.searchParams.get("accountHolderId") || undefined,
     subregionId: url.searchParams.get("subregionId") || undefined,
     kind: url.searchParams.get("kind") || undefined,
     cursor: url.searchParams.get("cursor") || undefined,
   }, user.locale);
   const today = toLocalDate(context.clock.now());
-  const scope = scopeOf(user);
   const [page, counts, owners, subregions] = await Promise.all([
     listHealth(context.db, scope, { ...filters, state: ["cold", "cooling"], includeSnoozed: false, limit: PAGE_SIZE }, { locale: user.locale, today }),
-    healthCounts(context.db, scope, today),
+    healthCounts(context.db, scope, today, { accountHolderId: whose === "mine" ? user.id : undefined }),
     listAssignableUsers(context.db, user.regionId),
     listSubregions(context.db, user.regionId),
   ]);
@@ -50,7 +53,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   query.delete("open");
   query.delete("action");
   return {
-    page, counts, owners, subregions, filters: { accountHolderId: filters.accountHolderId ?? "", subregionId: filters.subregionId ?? "", kind: filters.kind ?? "" }, today,
+    page, counts, owners, subregions, whose, today,
+    filters: { whose, accountHolderId: whose === "mine" ? "" : filters.accountHolderId ?? "", subregionId: filters.subregionId ?? "", kind: filters.kind ?? "" },
     canAct: userCan(user, "organisation.work"), opened, query: query.toString(),
   };
 }
@@ -101,22 +105,30 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function AttentionPage() {
   const t = useT();
   const locale = useLocale();
-  const { page, counts, owners, subregions, filters, today, canAct, opened, query } = useLoaderData<typeof loader>();
+  const { page, counts, owners, subregions, whose, filters, today, canAct, opened, query } = useLoaderData<typeof loader>();
+  const switchTo = (to: "mine" | "region") => `?${new URLSearchParams({ whose: to, ...(filters.subregionId ? { subregionId: filters.subregionId } : {}), ...(filters.kind ? { kind: filters.kind } : {}) })}`;
   const result = useActionData<ActionResult>();
   return (
     <div className="page">
       <h1>{t("attention.title")}</h1>
       <p className="lead">{t("attention.intro")}</p>
+      <nav className="segmented" aria-label={t("attention.whose")}>
+        <Link to={switchTo("mine")} aria-current={whose === "mine" ? "page" : undefined}>{t("attention.mine")}</Link>
+        <Link to={switchTo("region")} aria-current={whose === "region" ? "page" : undefined}>{t("attention.region")}</Link>
+      </nav>
       <p className="health-counts" aria-label={t("attention.countsLabel")}>
         <HealthBadge state="cold" /> {counts.cold} · <HealthBadge state="cooling" /> {counts.cooling} · <HealthBadge state="watch" /> {counts.watch} · <HealthBadge state="healthy" /> {counts.healthy}
         {counts.snoozed ? <> · {t("attention.snoozedCount", { count: counts.snoozed })}</> : null}
       </p>
       {result?.saved && !page.items.some((item) => item.organisationId === result.organisationId) ? <Alert tone="success">{result.saved} {t("attention.leftList")}</Alert> : null}
       <Form method="get" className="filters card">
-        <SelectField label={t("attention.owner")} name="accountHolderId" defaultValue={filters.accountHolderId}>
-          <option value="">{t("attention.all")}</option>
-          {owners.map((owner) => <option key={owner.id} value={owner.id}>{owner.name}</option>)}
-        </SelectField>
+        <input type="hidden" name="whose" value={whose} />
+        {whose === "region" ? (
+          <SelectField label={t("attention.owner")} name="accountHolderId" defaultValue={filters.accountHolderId}>
+            <option value="">{t("attention.all")}</option>
+            {owners.map((owner) => <option key={owner.id} value={owner.id}>{owner.name}</option>)}
+          </SelectField>
+        ) : null}
         <SelectField label={t("organisations.fields.subregion")} name="subregionId" defaultValue={filters.subregionId}>
           <option value="">{t("attention.all")}</option>
           {subregions.map((subregion) => <option key={subregion.id} value={subregion.id}>{subregion.name}</option>)}
@@ -127,7 +139,7 @@ export default function AttentionPage() {
         </SelectField>
         <button type="submit" className="button button-secondary">{t("attention.filter")}</button>
       </Form>
-      {page.items.length === 0 ? <p className="card">{t("attention.none")}</p> : null}
+      {page.items.length === 0 ? <p className="card">{whose === "mine" ? t("attention.noneOfMine") : t("attention.none")}</p> : null}
       <ul className="attention-list">
         {page.items.map((item) => {
           const mine = result?.organisationId === item.organisationId ? result : undefined;

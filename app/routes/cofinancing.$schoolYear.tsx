@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { SetBudgetInput } from "../../server/domains/budgets/budgets.schemas";
-import { formatPercent, parsePercentage, percentageInputValue } from "../../server/domains/budgets/budgets.percent";
+import { parsePercentage, percentageInputValue } from "../../server/domains/budgets/budgets.percent";
 import { SchoolYear } from "../../server/domains/commitments/commitments.schemas";
 import { eurosInputValue, formatEuros, parseEuros } from "../../server/domains/commitments/commitments.amounts";
 import { CofinancingYearChart, forecastSentence } from "../components/cofinancing-charts";
@@ -13,6 +13,7 @@ import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { TableScroll } from "../components/table-scroll";
 import { useLocale, useT } from "../utils/i18n";
 import { SubmitButton } from "../components/ui/submit-button";
+import { formatPercentOf } from "../../i18n";
 
 export const meta: MetaFunction = () => [{ title: "Cofinanciering tegen het doel · Schakel" }];
 
@@ -114,9 +115,8 @@ export default function CofinancingPage() {
   const [params] = useSearchParams();
   const { budget, totals, shares, forecast, schoolYear } = overview;
   const euros = (cents: number) => formatEuros(cents, locale);
-  const percent = (share: number) => formatPercent(share, locale);
   const field = (name: string) => errors?.fields?.[name];
-  const ofBudget = (cents: number) => (shares ? t("cofinancing.ofBudget", { percent: percent(cents / budget!.budgetCents) }) : "");
+  const ofBudget = (cents: number) => (shares ? formatPercentOf(cents / budget!.budgetCents, "budget", locale) : "");
 
   const commitmentsOf = (organisationId: string) => `/commitments?${new URLSearchParams({ organisationId, schoolYear })}`;
 
@@ -137,7 +137,7 @@ export default function CofinancingPage() {
       {params.get("saved") === "1" ? <Alert tone="success">{t("cofinancing.saved")}</Alert> : null}
 
       <section className="card" aria-labelledby="figures-heading">
-        <h2 id="figures-heading">{budget ? t("cofinancing.budgetLine", { budget: euros(budget.budgetCents), target: euros(budget.targetCents), percent: percent(budget.targetBasisPoints / 10000) }) : t("cofinancing.noBudget")}</h2>
+        <h2 id="figures-heading">{budget ? t("cofinancing.budgetLine", { budget: euros(budget.budgetCents), target: euros(budget.targetCents), percent: formatPercentOf(budget.targetBasisPoints / 10000, "budget", locale) }) : t("cofinancing.noBudget")}</h2>
         <ul className="health-tiles commitment-totals">
           {(["pledged", "agreed", "realised"] as const).map((figure) => (
             <li key={figure} className="health-tile">

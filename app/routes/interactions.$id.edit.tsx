@@ -1,7 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useId } from "react";
-import { z } from "zod";
 import { INTERACTION_KINDS } from "../../db/schema";
 import { UpdateInteractionInput } from "../../server/domains/interactions/interactions.schemas";
 import { runChange } from "../../server/change";
@@ -9,12 +8,11 @@ import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { AppError, archiveInteraction, getInteraction, listOrganisationContacts, parseInput, scopeOf, updateInteraction } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
+import { IdParams } from "../utils/page-inputs.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Contactmoment wijzigen · ${data?.interaction.organisationName ?? "Schakel"} · Schakel` }];
-
-const Params = z.object({ id: z.uuid() });
 
 /**
  * The contact moment of the region named in the path, if the user may change it: its logger, or an
@@ -22,7 +20,7 @@ const Params = z.object({ id: z.uuid() });
  */
 async function changeableInteraction(context: LoaderFunctionArgs["context"], request: Request, params: LoaderFunctionArgs["params"]) {
   const user = requirePermission(context, request, "interaction.change");
-  const parsed = Params.safeParse(params);
+  const parsed = IdParams.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const interaction = await getInteraction(context.db, scopeOf(user), parsed.data.id).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });

@@ -7,6 +7,7 @@ import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam, su
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { InvalidSchoolYear } from "../components/invalid-school-year";
 import { numberFormat } from "../../i18n/intl";
+import { formatPercentOf } from "../../i18n";
 
 export const meta: MetaFunction = () => [{ title: "Cijfers · Schakel" }];
 
@@ -151,7 +152,7 @@ export default function SchoolYearReportPage() {
           <span className="figure-label">
             {t("reports.target")}
             {targetCents === null ? ` · ${figures.subregion ? t("reports.targetSubregion") : t("reports.noTarget")}` : null}
-            {targetCents ? ` · ${t("reports.ofTarget", { percentage: numberFormat(locale === "nl" ? "nl-NL" : "en-GB", { style: "percent", maximumFractionDigits: 0 }).format(realisedCents / targetCents) })}` : null}
+            {targetCents ? ` · ${t("reports.ofTarget", { percentage: formatPercentOf(realisedCents / targetCents, "target", locale) })}` : null}
           </span>
         </li>
       </ul>

@@ -36,7 +36,7 @@ describe("the penvoerder following the co-financing against the target, on the d
 
   it("sees this year behind at its pace on the dashboard, opens the page, compares last year and corrects the budget", async () => {
     await page.getByRole("img", { name: /Cofinanciering 2026-2027 tegen het doel/ }).waitFor();
-    expect(await page.getByTestId("cofinancing-forecast").textContent()).toMatch(/^In dit tempo: 8,4% op 31 juli .* onder het doel\.$/);
+    expect(await page.getByTestId("cofinancing-forecast").textContent()).toMatch(/^In dit tempo: 8,4% van de begroting op 31 juli .* onder het doel\.$/);
     await page.getByRole("link", { name: "Naar cofinanciering tegen het doel" }).click();
     await page.getByRole("heading", { name: "Cofinanciering 2026-2027" }).waitFor();
     await page.getByRole("img", { name: /Gerealiseerd, toegezegd en de prognose door het schooljaar/ }).waitFor();
@@ -45,7 +45,7 @@ describe("the penvoerder following the co-financing against the target, on the d
 
     await page.getByRole("navigation", { name: "Schooljaar kiezen" }).getByRole("link", { name: "2025-2026" }).click();
     await page.getByRole("heading", { name: "Cofinanciering 2025-2026" }).waitFor();
-    expect(await page.getByTestId("cofinancing-forecast").textContent()).toMatch(/^Het schooljaar is afgelopen: 10,6% gerealiseerd\. Dat haalt het doel\.$/);
+    expect(await page.getByTestId("cofinancing-forecast").textContent()).toMatch(/^Het schooljaar is afgelopen: 10,6% van de begroting gerealiseerd\. Dat haalt het doel\.$/);
 
     await page.getByLabel("Cofinancieringsdoel (% van de begroting)").fill("10,125");
     await page.getByRole("button", { name: "Begroting opslaan" }).click();
@@ -62,5 +62,21 @@ describe("the penvoerder following the co-financing against the target, on the d
     await page.goto("/cofinancing/2024-2025");
     await page.getByRole("heading", { name: "Cofinanciering 2024-2025" }).waitFor();
     expect(blocked).toEqual([]);
+  });
+
+  it("says on the dashboard and in Cijfers which base a percentage has, and the bars' amounts fit the chart", async () => {
+    const progress = (await page.getByTestId("cofinancing-progress").textContent())!.replace(/\u00a0/g, " ");
+    const [, ofTarget] = /: (\d+,\d)% van het doel \(\d+,\d% van de begroting\)\.$/.exec(progress) ?? [];
+    expect(ofTarget, progress).toBeTruthy();
+    // Each value at a bar's end lies within the drawing, not cut off at its right edge.
+    const chart = page.getByRole("img", { name: /Cofinanciering 2026-2027 tegen het doel/ });
+    const box = (await chart.boundingBox())!;
+    for (const label of await chart.locator("text.chart-bar-value").all()) {
+      const text = (await label.boundingBox())!;
+      expect(text.x + text.width, await label.textContent() ?? "").toBeLessThanOrEqual(box.x + box.width);
+      expect(await label.textContent()).not.toContain("%");
+    }
+    await page.goto("/reports/2026-2027");
+    await page.getByText(new RegExp(`${ofTarget!.replace(",", "\\,")}% van het doel gerealiseerd`)).waitFor();
   });
 });

@@ -54,6 +54,7 @@ describe("an account holder picking up a relationship that went quiet", () => {
     await card.getByRole("button", { name: "Vastleggen" }).click();
     await page.getByText("Het contactmoment is vastgelegd. De relatie staat niet meer op deze lijst.").waitFor();
     expect(await page.getByRole("heading", { name: "Bakkerij Jansen Oldenzaal" }).count()).toBe(0);
-    await page.getByText("Geen koude of afkoelende relaties: alles is opgepakt.").waitFor();
+    // Her own relationships: the list opens on those when she holds any.
+    await page.getByText("Geen van uw relaties is koud of afkoelend.").waitFor();
   });
 });

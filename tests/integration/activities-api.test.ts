@@ -172,6 +172,28 @@ describe("activities through the API", () => {
     expect(seen.length).toBe(await t.db.selectFrom("activities").select("id").where("archived_at", "is", null).execute().then((rows) => rows.length));
   });
 
+  it("lists what is coming soonest first with order=soonest and from, in keyset pages, and keeps newest first without it", async () => {
+    for (const [title, startDate] of [["Komt eerst", "2027-02-01"], ["Komt daarna", "2027-03-01"], ["Komt later", "2027-04-01"], ["Komt laatst", "2027-05-01"], ["Was al", "2026-01-15"]] as const) {
+      await create(guestLesson({ title, startDate }));
+    }
+    const items = async (query: string) => (await json(await send(`/api/v1/activities?${query}`, "GET"))) as Body & { items: Activity[]; nextCursor: string | null };
+    const soonest: Activity[] = [];
+    let cursor: string | null = "";
+    while (cursor !== null) {
+      const page = await items(`order=soonest&from=2027-01-01&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      soonest.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    const dates = soonest.map((a) => a.startDate as string);
+    expect(dates).toEqual([...dates].sort());
+    expect(soonest.map((a) => a.title)).toEqual(expect.arrayContaining(["Komt eerst", "Komt daarna", "Komt later", "Komt laatst"]));
+    expect(soonest.map((a) => a.title)).not.toContain("Was al");
+    expect(new Set(soonest.map((a) => a.id)).size).toBe(soonest.length);
+    const newest = (await items("limit=200")).items.map((a) => a.startDate as string);
+    expect(newest).toEqual([...newest].sort().reverse());
+    expect((await send("/api/v1/activities?order=oldest", "GET")).status).toBe(400);
+  });
+
   it("archives on DELETE: gone from the list, kept in the database", async () => {
     const lesson = await create(guestLesson({ title: "Wordt verwijderd" }));
     expect((await send(`/api/v1/activities/${lesson.id}`, "DELETE")).status).toBe(200);

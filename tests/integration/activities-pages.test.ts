@@ -100,32 +100,41 @@ describe("the activity pages", () => {
 
   it("lists activities with filters on type, status and school year", async () => {
     await web.postForm("/activities/new", { intent: "save", type: "company_visit", title: "Bedrijfsbezoek vorig jaar", status: "done", startDate: "2025-05-20", organisationIds: companyId, schoolIds: schoolId, pupilsReached: "40", teachersInvolved: "3" }, { jar: holder });
-    const all = await (await web.get("/activities", { jar: holder })).text();
+    const all = await (await web.get("/activities?when=all", { jar: holder })).text();
     expect(all).toContain("Bedrijfsbezoek vorig jaar");
     expect(all).toContain("Gastles installatietechniek");
-    const visits = await (await web.get("/activities?type=company_visit", { jar: holder })).text();
+    const visits = await (await web.get("/activities?when=all&type=company_visit", { jar: holder })).text();
     expect(visits).toContain("Bedrijfsbezoek vorig jaar");
     expect(visits).not.toContain("Gastles installatietechniek");
-    const thisYear = await (await web.get("/activities?schoolYear=2025-2026&status=done", { jar: holder })).text();
+    const thisYear = await (await web.get("/activities?when=all&schoolYear=2025-2026&status=done", { jar: holder })).text();
     expect(thisYear).toContain("Gastles installatietechniek");
     expect(thisYear).not.toContain("Bedrijfsbezoek vorig jaar");
     const none = await (await web.get("/activities?profile=Groen", { jar: holder })).text();
     expect(none).toContain("Er zijn geen activiteiten die aan deze filters voldoen.");
 
-    const firstPage = await (await web.get("/activities?limit=1", { jar: holder })).text();
+    // Without a choice the list opens on what is coming; what is over is under "Voorbij".
+    const upcoming = await (await web.get("/activities", { jar: holder })).text();
+    expect(upcoming).toContain("Gastles installatietechniek");
+    expect(upcoming).not.toContain("Bedrijfsbezoek vorig jaar");
+    const past = await (await web.get("/activities?when=past", { jar: holder })).text();
+    expect(past).toContain("Bedrijfsbezoek vorig jaar");
+    expect(past).not.toContain("Gastles installatietechniek");
+
+    const firstPage = await (await web.get("/activities?when=all&limit=1", { jar: holder })).text();
     const next = /href="[^"?]*\?([^"]*cursor=[^"]*)"/.exec(firstPage)?.[1]?.replace(/&amp;/g, "&");
     expect(next).toBeTruthy();
     expect((await web.get(`/activities?${next}`, { jar: holder })).status).toBe(200);
   });
 
-  it("lets a penvoerder read but not create, and answers 404 to another region", async () => {
+  it("lets a penvoerder read, plan only with partners he keeps (not change this one), and answers 404 to another region", async () => {
     const list = await (await web.get("/activities", { jar: penvoerder })).text();
     expect(list).toContain("Gastles installatietechniek");
-    expect(list).not.toContain("Nieuwe activiteit");
-    expect((await web.get("/activities/new", { jar: penvoerder })).status).toBe(403);
+    expect(list).toContain("Nieuwe activiteit");
+    expect((await web.get("/activities/new", { jar: penvoerder })).status).toBe(200);
     const activity = await t.db.selectFrom("activities").select("id").executeTakeFirstOrThrow();
     const detail = await (await web.get(`/activities/${activity.id}`, { jar: penvoerder })).text();
     expect(detail).not.toContain(">Wijzigen<");
+    expect((await web.postForm(`/activities/${activity.id}`, { intent: "cancel", version: "1" }, { jar: penvoerder })).status).toBe(403);
     expect((await web.get(`/activities/${activity.id}`, { jar: stranger })).status).toBe(404);
     expect((await web.postForm(`/activities/${activity.id}`, { intent: "cancel", version: "1" }, { jar: stranger })).status).toBe(404);
   });

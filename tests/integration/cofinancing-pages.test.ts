@@ -74,9 +74,9 @@ describe("the penvoerder's co-financing page", () => {
     expect(saved.headers.get("location")).toBe("/cofinancing/2026-2027?saved=1");
     const html = plain(await (await web.get("/cofinancing/2026-2027?saved=1", { jar: penvoerder })).text());
     expect(alertsOf(html)).toContain("De begroting en het doel zijn opgeslagen.");
-    expect(html).toContain("Begroting € 100.000,00, doel € 10.000,00 (10,0%).");
+    expect(html).toContain("Begroting € 100.000,00, doel € 10.000,00 (10,0% van de begroting).");
     expect(html).toContain("12,5% van de begroting");
-    expect(html).toContain("In dit tempo: 8,0% op 31 juli (€ 7.998,26). Dat blijft € 2.001,74 onder het doel.");
+    expect(html).toContain("In dit tempo: 8,0% van de begroting op 31 juli (€ 7.998,26). Dat blijft € 2.001,74 onder het doel.");
     expect(html).toContain(`href="/commitments?organisationId=${companyId}&amp;schoolYear=2026-2027"`);
     expect(html).toContain("Bedrijfsvakschool");
     expect(html).toContain("Geen subregio");
@@ -105,7 +105,7 @@ describe("the penvoerder's co-financing page", () => {
     expect(html).toContain("Cofinanciering 2026-2027 tegen het doel");
     expect(html).toMatch(/<svg class="chart chart-bars"/);
     expect(html).toContain('href="/cofinancing/2026-2027"');
-    expect(html).toMatch(/data-testid="cofinancing-forecast">In dit tempo: 6,7% op 31 juli/);
+    expect(html).toMatch(/data-testid="cofinancing-forecast">In dit tempo: 6,7% van de begroting op 31 juli/);
     expect(html).not.toMatch(/\sstyle="/);
     const holderHome = plain(await (await web.get("/", { jar: holder })).text());
     expect(holderHome).not.toContain("chart-bars");

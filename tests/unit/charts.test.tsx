@@ -2,7 +2,8 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { BarChart } from "../../app/components/charts/bar-chart";
 import { LineChart } from "../../app/components/charts/line-chart";
-import { CofinancingProgressChart, CofinancingYearChart, forecastSentence } from "../../app/components/cofinancing-charts";
+import { CofinancingProgressChart, CofinancingYearChart, forecastSentence, progressSentence } from "../../app/components/cofinancing-charts";
+import { formatPercentOf } from "../../i18n";
 
 const months = ["2026-08", "2026-09", "2026-10", "2026-11", "2026-12", "2027-01", "2027-02", "2027-03", "2027-04", "2027-05", "2027-06", "2027-07"];
 const overview = {
@@ -37,22 +38,32 @@ describe("the charts", () => {
     expect(table).toContain("<th scope=\"row\">december 2026</th><td class=\"cell-money\">—</td>");
   });
 
-  it("draws the progress bars with their values on them, one hatched, and the target line", () => {
+  it("draws the progress bars with their amounts on them (short enough for the margin), one hatched, and the target line; the table names each share's base", () => {
     const html = renderToStaticMarkup(<CofinancingProgressChart overview={overview} locale="nl" />).replace(/\u00a0/g, " ");
     expect(html).not.toMatch(/\sstyle=/);
     expect(html).toMatch(/<g class="chart-bar chart-bar-outline" data-series="pledged">/);
     expect(html).toMatch(/<g class="chart-bar chart-bar-hatched" data-series="agreed">[^]*?fill="url\(#[^"]+-hatch\)"/);
-    expect(html).toContain(">€ 37.000,00 (2,6%)</text>");
-    expect(html).toContain(">Doel € 140.000,00 (10,0%)</text>");
+    expect(html).toContain(">€ 37.000,00</text>");
+    expect(html).toContain(">Doel € 140.000,00</text>");
+    expect(html).not.toMatch(/<text[^>]*>[^<]*%[^<]*<\/text>/);
     expect(html).toContain("<details class=\"chart-data\">");
-    expect(html).toContain("<th scope=\"row\">Afgesproken</th><td class=\"cell-money\">€ 110.000,00 (7,9%)</td>");
+    expect(html).toContain("<th scope=\"row\">Afgesproken</th><td class=\"cell-money\">€ 110.000,00 · 78,6% van het doel</td>");
   });
 
   it("says the forecast in one sentence, in English too", () => {
     const forecast = { status: "projected" as const, projectedCents: 11_760_000, share: 0.084, onTrack: false, elapsedDays: 115, yearDays: 365 };
-    expect(forecastSentence({ forecast, totals: overview.totals }, "nl").replace(/\u00a0/g, " ")).toBe("In dit tempo: 8,4% op 31 juli (€ 117.600,00). Dat blijft € 22.400,00 onder het doel.");
-    expect(forecastSentence({ forecast, totals: overview.totals }, "en").replace(/\u00a0/g, " ")).toBe("At this pace: 8.4% by 31 July (€117,600.00). That stays €22,400.00 below the target.");
+    expect(forecastSentence({ forecast, totals: overview.totals }, "nl").replace(/\u00a0/g, " ")).toBe("In dit tempo: 8,4% van de begroting op 31 juli (€ 117.600,00). Dat blijft € 22.400,00 onder het doel.");
+    expect(forecastSentence({ forecast, totals: overview.totals }, "en").replace(/\u00a0/g, " ")).toBe("At this pace: 8.4% of the budget by 31 July (€117,600.00). That stays €22,400.00 below the target.");
     expect(forecastSentence({ forecast: { ...forecast, status: "no_realisations", projectedCents: null, share: null, onTrack: null }, totals: overview.totals }, "nl")).toBe("Nog niets gerealiseerd: er is nog geen tempo om door te trekken.");
+  });
+
+  it("says what is realised as a share of the target and of the budget, each with its base", () => {
+    expect(progressSentence(overview, "nl")?.replace(/\u00a0/g, " ")).toBe("Gerealiseerd € 37.000,00: 26,4% van het doel (2,6% van de begroting).");
+    expect(progressSentence(overview, "en")?.replace(/\u00a0/g, " ")).toBe("Realised €37,000.00: 26.4% of the target (2.6% of the budget).");
+    expect(progressSentence({ ...overview, budget: null }, "nl")).toBeNull();
+    expect(formatPercentOf(0.3, "target", "nl")).toBe("30,0% van het doel");
+    expect(formatPercentOf(0.03, "budget", "nl")).toBe("3,0% van de begroting");
+    expect(formatPercentOf(0.125, "budget", "en")).toBe("12.5% of the budget");
   });
 
   it("renders the generic charts with an empty series and no reference", () => {

@@ -9,7 +9,8 @@ import { useId } from "react";
  */
 
 export type BarVariant = "solid" | "hatched" | "outline";
-export type Bar = { key: string; label: string; value: number; variant: BarVariant; valueLabel: string };
+/** `chartLabel`, when given, is the shorter text at the bar's end (it must fit the right margin); the table shows `valueLabel`. */
+export type Bar = { key: string; label: string; value: number; variant: BarVariant; valueLabel: string; chartLabel?: string };
 
 export type BarChartProps = {
   title: string;
@@ -61,7 +62,7 @@ export function BarChart({ title, description, bars, reference, tableCaption, ta
         ) : null}
         {/* The values last, over the target line, with a halo (styles.css) so the line never cuts through them. */}
         {bars.map((bar) => (
-          <text key={bar.key} className="chart-label chart-bar-value" x={round(MARGIN.left + widthOf(bar) + 6)} y={middle(bar)} dy="0.32em">{bar.valueLabel}</text>
+          <text key={bar.key} className="chart-label chart-bar-value" x={round(MARGIN.left + widthOf(bar) + 6)} y={middle(bar)} dy="0.32em">{bar.chartLabel ?? bar.valueLabel}</text>
         ))}
       </svg>
       <details className="chart-data">

@@ -19,7 +19,7 @@ declareRoute(
   {
     method: "get",
     path: "/",
-    summary: "Activities of the region (a partner: those its organisation takes part in), newest start first; schoolYear runs from 1 August to 31 July",
+    summary: "Activities of the region (a partner: those its organisation takes part in), newest start first (order=soonest: earliest start first, e.g. with from=today for what is coming); schoolYear runs from 1 August to 31 July",
     request: { query: ListActivitiesInput },
     responses: { 200: jsonContent(page(ActivityResponse), "A page of activities") },
   },

@@ -67,6 +67,8 @@ export const ListActivitiesInput = z.object({
   schoolYear: z.string().regex(/^[0-9]{4}-[0-9]{4}$/, "validation.schoolYear").refine((value) => Number(value.slice(5)) === Number(value.slice(0, 4)) + 1, "validation.schoolYear").optional(),
   from: CalendarDay.optional(),
   to: CalendarDay.optional(),
+  /** "newest" (the default): latest start first; "soonest": earliest start first, for what is coming (with from). */
+  order: z.enum(["newest", "soonest"]).default("newest"),
 });
 export type ListActivitiesInput = z.infer<typeof ListActivitiesInput>;
 

@@ -352,12 +352,16 @@ export async function archiveActivity(trx: Tx, scope: Scope, id: string, meta: A
   return after;
 }
 
-/** A page of activities, newest start first, filtered, with a keyset cursor (start date, id). */
+/**
+ * A page of activities, filtered, with a keyset cursor (start date, id): newest start first, or
+ * with `order: "soonest"` the earliest start first (what is coming, when paired with `from`).
+ */
 export async function listActivities(db: Database, scope: Scope, filters: ListActivitiesInput): Promise<{ items: Activity[]; nextCursor: string | null }> {
+  const direction = filters.order === "soonest" ? "asc" : "desc";
   let query = visibleActivities(db, scope)
     .where("activities.archived_at", "is", null)
-    .orderBy("activities.start_date", "desc")
-    .orderBy("activities.id", "desc")
+    .orderBy("activities.start_date", direction)
+    .orderBy("activities.id", direction)
     .limit(filters.limit + 1);
   if (filters.type) query = query.where("activities.type", "=", filters.type);
   if (filters.status) query = query.where("activities.status", "=", filters.status);
@@ -379,7 +383,8 @@ export async function listActivities(db: Database, scope: Scope, filters: ListAc
   if (filters.cursor) {
     const [date, id] = decodeCursor(filters.cursor, ["date", "uuid"]);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date)) || !/^[0-9a-f-]{36}$/i.test(String(id))) throw validationFailed({ cursor: "validation.invalid" });
-    query = query.where(sql<boolean>`(activities.start_date, activities.id) < (${String(date)}::date, ${String(id)}::uuid)`);
+    const after = direction === "asc" ? sql`>` : sql`<`;
+    query = query.where(sql<boolean>`(activities.start_date, activities.id) ${after} (${String(date)}::date, ${String(id)}::uuid)`);
   }
   const rows = await query.execute();
   const page = rows.slice(0, filters.limit).map(toActivity);

@@ -24,12 +24,5 @@ export function percentageInputValue(basisPoints: number): string {
   return fraction ? `${whole},${fraction}` : String(whole);
 }
 
-const PERCENT_FORMATS = {
-  nl: new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-  en: new Intl.NumberFormat("en-IE", { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-};
-
-/** A share as people read it: 0.0843 → "8,4%". */
-export function formatPercent(share: number, locale: "nl" | "en" = "nl"): string {
-  return `${PERCENT_FORMATS[locale].format(share * 100)}%`;
-}
+// Formatting lives on the ground floor (i18n/intl.ts); re-exported for the code that imports it from here.
+export { formatPercent } from "../../../i18n/intl";

@@ -221,10 +221,10 @@ export async function healthStatesOf(db: Database, scope: Scope, organisationIds
 
 export type HealthCounts = Record<HealthState, number> & { snoozed: number };
 
-/** The dashboard's counts of the region (snoozed relationships still count in their state). */
-export async function healthCounts(db: Database, scope: Scope, today: string): Promise<HealthCounts> {
+/** The dashboard's counts of the region, or of one account holder's relationships (snoozed ones still count in their state). */
+export async function healthCounts(db: Database, scope: Scope, today: string, options: { accountHolderId?: string | undefined } = {}): Promise<HealthCounts> {
   assertStaff(scope);
-  const rows = await db
+  let query = db
     .selectFrom("organisation_health")
     .innerJoin("organisations", "organisations.id", "organisation_health.organisation_id")
     .select(["organisation_health.state", sql<number>`count(*)::int`.as("count"), sql<number>`(count(*) filter (where ${activeSnooze(today)}))::int`.as("snoozed")])
@@ -233,14 +233,27 @@ export async function healthCounts(db: Database, scope: Scope, today: string): P
     // organisations by index and hash-joins them, instead of scanning all 40,000 of the country.
     .where("organisations.region_id", "=", scope.regionId)
     .where("organisations.archived_at", "is", null)
-    .groupBy("organisation_health.state")
-    .execute();
+    .groupBy("organisation_health.state");
+  if (options.accountHolderId) query = query.where("organisations.account_holder_id", "=", options.accountHolderId);
+  const rows = await query.execute();
   const counts: HealthCounts = { healthy: 0, watch: 0, cooling: 0, cold: 0, snoozed: 0 };
   for (const row of rows) {
     counts[row.state] = row.count;
     counts.snoozed += row.snoozed;
   }
   return counts;
+}
+
+/** Whether the user holds any relationship of the region: then "Aandacht nodig" starts with hers. */
+export async function holdsRelationships(db: Database, scope: Scope, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("organisations")
+    .select("id")
+    .where("region_id", "=", scope.regionId)
+    .where("account_holder_id", "=", userId)
+    .where("archived_at", "is", null)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The region's counts per day between two days, for the chart over the school year. */

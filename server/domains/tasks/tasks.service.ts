@@ -115,19 +115,22 @@ export async function createTask(trx: Tx, scope: Scope, input: CreateTaskInput, 
 
 /**
  * A user's tasks of one status: open ones by due date (the most urgent first), done ones most
- * recently due first; `isOverdue` is measured against `today`.
+ * recently due first; `isOverdue` is measured against `today`; `dueOnOrBefore` leaves out what is due later.
  */
 export async function listMyTasks(
   db: Database,
   scope: Scope,
   userId: string,
-  options: { status?: TaskStatus | undefined; today: string; limit?: number | undefined },
+  options: { status?: TaskStatus | undefined; today: string; limit?: number | undefined; dueOnOrBefore?: string | undefined },
 ): Promise<{ items: Task[]; nextCursor: null }> {
   const status = options.status ?? "open";
   const direction = status === "open" ? "asc" : "desc";
-  const rows = await tasksOfRegion(db, scope.regionId)
+  let query = tasksOfRegion(db, scope.regionId)
     .where("tasks.assignee_id", "=", userId)
-    .where("tasks.status", "=", status)
+    .where("tasks.status", "=", status);
+  // The start page asks for what is overdue or due this week, not for everything planned.
+  if (options.dueOnOrBefore) query = query.where("tasks.due_date", "<=", options.dueOnOrBefore);
+  const rows = await query
     .orderBy("tasks.due_date", direction)
     .orderBy("tasks.created_at", direction)
     .orderBy("tasks.id")
