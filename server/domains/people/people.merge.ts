@@ -7,6 +7,7 @@ import { recordAudit } from "../audit/audit";
 import { recomputeOrganisations } from "../health/health.service";
 import { auditView, getPerson, organisationsOfPerson, type PeopleChangeMeta, type PersonWithAffiliations, requirePerson } from "./people.service";
 import { containsPattern } from "../../db/like";
+import { currentOrganisationName } from "./people.current-organisation";
 
 const FILLABLE = ["email", "phone", "source", "reviewDate"] as const;
 const COLUMN = { email: "email", phone: "phone", source: "source", reviewDate: "review_date" } as const;
@@ -150,16 +151,7 @@ export async function findMergeCandidates(db: Database, regionId: string, person
       "people.id",
       "people.name",
       "people.email",
-      (eb) =>
-        eb
-          .selectFrom("affiliations")
-          .innerJoin("organisations", "organisations.id", "affiliations.organisation_id")
-          .select("organisations.name")
-          .whereRef("affiliations.person_id", "=", "people.id")
-          .where("affiliations.end_date", "is", null)
-          .orderBy("affiliations.is_primary", "desc")
-          .limit(1)
-          .as("organisationName"),
+      currentOrganisationName,
     ])
     .where("people.region_id", "=", regionId)
     .where("people.archived_at", "is", null)

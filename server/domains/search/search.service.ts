@@ -4,6 +4,7 @@ import type { Database } from "../../db/database";
 import { containsPattern } from "../../db/like";
 import { decodeCursor, keysetPage } from "../../db/pagination";
 import { withoutRowSecurity } from "../../db/system-query";
+import { currentOrganisationName } from "../people/people.current-organisation";
 
 export type SearchResults = {
   organisations: Array<{ id: string; name: string; kind: string; city: string | null }>;
@@ -148,16 +149,7 @@ async function searchPeople(db: Database, scope: Scope, needle: Needle, limit: n
     .select([
       "people.id",
       "people.name",
-      (eb) =>
-        eb
-          .selectFrom("affiliations")
-          .innerJoin("organisations", "organisations.id", "affiliations.organisation_id")
-          .select("organisations.name")
-          .whereRef("affiliations.person_id", "=", "people.id")
-          .where("affiliations.end_date", "is", null)
-          .orderBy("affiliations.is_primary", "desc")
-          .limit(1)
-          .as("organisationName"),
+      currentOrganisationName,
       score.as("score"),
     ])
     .where("people.region_id", "=", scope.regionId)
