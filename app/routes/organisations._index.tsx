@@ -43,13 +43,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     subregions,
     accountHolders,
     canCreate: userCan(user, "organisation.create"),
+    canImport: userCan(user, "organisation.import"),
     justArchived: justArchived?.archivedAt ? { id: justArchived.id, name: justArchived.name } : null,
   };
 }
 
 export default function OrganisationsPage() {
   const t = useT();
-  const { organisations, nextCursor, subregions, accountHolders, canCreate, justArchived } = useLoaderData<typeof loader>();
+  const { organisations, nextCursor, subregions, accountHolders, canCreate, canImport, justArchived } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const nextParams = new URLSearchParams(params);
   nextParams.delete("undo");
@@ -68,7 +69,7 @@ export default function OrganisationsPage() {
       <div className="actions page-title">
         <h1>{t("organisations.title")}</h1>
         {canCreate ? <Link className="button" to="/organisations/new">{t("organisations.new")}</Link> : null}
-        {canCreate ? <Link className="button button-quiet" to="/imports/organisations">{t("organisations.import")}</Link> : null}
+        {canImport ? <Link className="button button-quiet" to="/imports/organisations">{t("organisations.import")}</Link> : null}
       </div>
       <p className="lead">{t("organisations.intro")}</p>
       {justArchived ? (
