@@ -84,7 +84,9 @@ describe("the menu, the not-found page and the keyboard", () => {
         }
       }
       expect(unreachable).toEqual([]);
-    });
+      // Every entry is tried on a freshly loaded start page, twice over: an admin's 30-odd page loads
+      // outlast the default 30 s on a busy two-core machine.
+    }, 120_000);
   }
 
   it("opens Beheer, the user's name and the phone's Menu without JavaScript", async () => {
