@@ -27,7 +27,10 @@ export const PERMISSIONS = {
   "organisation.read": STAFF_AND_PARTNER,
   /** Register a new organisation: account holders and admins; every staff member where the region decides so. */
   "organisation.create": STAFF,
-  /** Change an organisation, its contact persons and activities, archive or merge it (record rule below). */
+  /**
+   * Change an organisation's details, archive, restore or merge it (record rule below). Snoozing its
+   * health alert is asked by role only: whoever had the contact may say the relationship can wait.
+   */
   "organisation.work": STAFF,
   /** A partner changes its own organisation's public details from the portal. */
   "organisation.editOwn": PARTNER,
