@@ -24,13 +24,21 @@ export async function organisationsRecord(db: Database, regionId: string, organi
   return { kind: "organisation", accountHolderIds: owners.map((o) => o.account_holder_id), rule };
 }
 
+/**
+ * The narrowest record: no owners, the region's rule off. `can` only widens with more owners or the
+ * rule on, so whoever passes with this one (an admin, an account holder) needs no database read.
+ */
+const NARROWEST: PermissionRecord = { kind: "organisation", accountHolderIds: [], rule: { everyStaffMember: false } };
+
 /** Whether the caller may do `action` to these organisations (any one of them owned is enough for an activity). */
 export async function mayWorkOrganisations(db: Database, scope: Scope, organisationIds: readonly string[], action: Action = "organisation.work"): Promise<boolean> {
+  if (can(scope, action, NARROWEST)) return true;
   return can(scope, action, await organisationsRecord(db, scope.regionId, organisationIds));
 }
 
 /** Refuses (403) unless the caller may do `action` to these organisations. */
 export async function assertMayWorkOrganisations(db: Database, scope: Scope, organisationIds: readonly string[], action: Action = "organisation.work"): Promise<void> {
+  if (can(scope, action, NARROWEST)) return;
   assertCan(scope, action, await organisationsRecord(db, scope.regionId, organisationIds));
 }
 
@@ -43,4 +51,11 @@ export async function setPartnerWorkRule(trx: Tx, scope: Scope, rule: PartnerWor
     before, after: rule, now: meta.now,
   });
   return rule;
+}
+
+/** Refuses (403) a new organisation unless the caller may register it with this owner. */
+export async function assertMayCreateOrganisation(db: Database, scope: Scope, accountHolderId: string | null): Promise<void> {
+  const record = { kind: "organisation" as const, accountHolderIds: [accountHolderId], rule: { everyStaffMember: false } };
+  if (can(scope, "organisation.create", record)) return;
+  assertCan(scope, "organisation.create", { ...record, rule: await partnerWorkRule(db, scope.regionId) });
 }

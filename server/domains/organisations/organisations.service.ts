@@ -10,8 +10,7 @@ import type { CreateOrganisationInput, ListOrganisationsInput, OrganisationSort,
 import { recomputeOrganisations } from "../health/health.service";
 import { assertPartnerOrganisationFields } from "../portal/portal.rules";
 import { containsPattern } from "../../db/like";
-import { assertMayWorkOrganisations, partnerWorkRule } from "../../auth/partner-work";
-import { assertCan } from "../../auth/permissions";
+import { assertMayCreateOrganisation, assertMayWorkOrganisations } from "../../auth/partner-work";
 import { assertStillCurrent, updatedOne } from "../../db/versioned";
 
 export type ChangeMeta = ChangeStamp;
@@ -116,7 +115,7 @@ export async function changeAccountHolder(trx: Tx, regionId: string, organisatio
 }
 
 export async function createOrganisation(trx: Tx, scope: Scope, input: CreateOrganisationInput, meta: ChangeMeta): Promise<Organisation> {
-  assertCan(scope, "organisation.create", { kind: "organisation", accountHolderIds: [input.accountHolderId ?? null], rule: await partnerWorkRule(trx, scope.regionId) });
+  await assertMayCreateOrganisation(trx, scope, input.accountHolderId ?? null);
   await assertReferencesInRegion(trx, scope.regionId, input);
   await assertKvkFree(trx, scope.regionId, input.kvkNumber);
   const { id } = await trx
