@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { isDatabaseUnavailable } from "./server/db/unavailable";
 
 export default defineConfig({
   test: {
@@ -14,12 +15,12 @@ export default defineConfig({
     // postgres.js starts queries of its own on a new connection (the array types) without awaiting
     // them; when the server closes or refuses that connection — the database-outage test stops
     // PostgreSQL on purpose — the rejection is unhandled inside the driver. The app survives it
-    // (server/index.ts logs it); here only such connection errors are let through, shown on stderr,
-    // and everything else still fails the run.
+    // (server/index.ts logs it); here the same rule (server/db/unavailable.ts) lets only such connection
+    // errors through, shown on stderr, and everything else still fails the run.
     onUnhandledError(error) {
-      const { code } = error as { code?: unknown };
-      if (typeof code === "string" && ["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNREFUSED"].includes(code)) {
-        process.stderr.write(`Ignored a lost database connection inside postgres.js: ${code} ${String((error as { message?: unknown }).message ?? "")}\n`);
+      if (isDatabaseUnavailable(error)) {
+        const { code, message } = error as { code?: unknown; message?: unknown };
+        process.stderr.write(`Ignored a lost database connection inside postgres.js: ${String(code)} ${String(message ?? "")}\n`);
         return false;
       }
     },
