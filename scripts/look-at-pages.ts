@@ -302,6 +302,14 @@ const LOOKS: Look[] = [
       return `/organisations/${other.id}`;
     },
   },
+  {
+    name: "organisation-edit-in-place",
+    as: "accounthouder",
+    path: async (db) => {
+      const own = await db.selectFrom("organisations").innerJoin("users", "users.id", "organisations.account_holder_id").select("organisations.id").where("users.email", "=", ACCOUNTS.accounthouder).orderBy("organisations.name").executeTakeFirstOrThrow();
+      return `/organisations/${own.id}?edit=1#edit-organisation`;
+    },
+  },
   { name: "admin-users-partner-work", as: "admin", path: "/admin/users#partner-work" },
   {
     name: "organisation-javascript-website",

@@ -171,6 +171,10 @@ export default function OrganisationPage() {
   const errors = result && !("saved" in result) ? (result as FormErrors & { intent?: string; duplicate?: { id: string; name: string } }) : undefined;
   const restoreErrors = errors?.intent === "restore" ? errors : undefined;
   const subregion = subregions.find((s) => s.id === o.subregionId)?.name;
+  // Edit in place: the key facts turn into their form (?edit=1, so it works without JavaScript too),
+  // stay open while the form has errors, and close once saved.
+  const savedEdit = Boolean(result && "saved" in result && result.intent === "save");
+  const editing = canEdit && ((params.get("edit") === "1" && !savedEdit) || errors?.intent === "save");
   return (
     <div className="page">
       <p><Link to="/organisations">← {t("organisations.title")}</Link></p>
@@ -197,14 +201,6 @@ export default function OrganisationPage() {
         </Alert>
       ) : null}
       {params.get("restored") && !result ? <Alert tone="success">{t("archive.restored")}</Alert> : null}
-      {o.archivedAt ? null : (
-        <section className={`card health-banner health-banner-${health.state}`} aria-labelledby="health">
-          <h2 id="health">{t("organisations.health")} <HealthBadge state={health.state} /></h2>
-          {health.reasons.length ? <HealthReasons reasons={health.reasons} /> : <p>{t("organisations.healthy")}</p>}
-          <HealthHistoryStrip history={healthHistory} from={healthFrom} to={today} locale={locale} />
-          {health.snooze ? <p className="task-meta">{t("organisations.snoozedUntil", { date: formatDay(health.snooze.until, locale), reason: health.snooze.reason })}</p> : null}
-        </section>
-      )}
       {saved ? (
         <Alert tone="success">
           {result && "withTask" in result
@@ -214,51 +210,85 @@ export default function OrganisationPage() {
               : t("organisations.updated")}
         </Alert>
       ) : null}
-      <div className="grid-2">
-        <section className="card" aria-labelledby="overview">
-          <h2 id="overview">{t("organisations.overview")}</h2>
-          <dl className="details">
-            {o.kvkNumber ? <><dt>{t("organisations.fields.kvkNumber")}</dt><dd>{o.kvkNumber}</dd></> : null}
-            {o.brinCode ? <><dt>{t("organisations.fields.brinCode")}</dt><dd>{o.brinCode}</dd></> : null}
-            {o.sector ? <><dt>{t("organisations.fields.sector")}</dt><dd>{o.sector}</dd></> : null}
-            {o.street || o.city ? <><dt>{t("organisations.fields.street")}</dt><dd>{[o.street, [o.postalCode, o.city].filter(Boolean).join(" ")].filter(Boolean).join(", ")}</dd></> : null}
-            {o.website ? <><dt>{t("organisations.fields.website")}</dt><dd>{webHref(o.website) ? <a href={webHref(o.website)} rel="noopener noreferrer">{o.website}</a> : o.website}</dd></> : null}
-            {o.tags.length ? <><dt>{t("organisations.fields.tags").replace(/ \(.*\)$/, "")}</dt><dd>{o.tags.map((tag) => <span key={tag} className="badge">{tag}</span>)}</dd></> : null}
-          </dl>
-        </section>
-        <section className="card" aria-labelledby="owners">
-          <h2 id="owners">{t("organisations.accountHolders")}</h2>
-          {history.length === 0 ? (
-            <p>{t("organisations.noAccountHolder")}</p>
-          ) : (
-            <ul className="plain-list">
-              {history.map((period) => (
-                <li key={period.id}>
-                  <strong>{period.userName}</strong>{" "}
-                  {period.endedAt
-                    ? t("organisations.period", { from: formatMoment(period.startedAt, locale), until: formatMoment(period.endedAt, locale) })
-                    : t("organisations.since", { date: formatMoment(period.startedAt, locale) })}
-                </li>
-              ))}
-            </ul>
+      {/* A record as people know it from other CRMs: what it is, how it goes and who keeps it at the
+          side; the contact moments with the form to log one in the middle; its people and activities
+          at hand. On a phone the same blocks follow each other in that order. */}
+      <div className="record-layout">
+        <div className="record-side">
+          {o.archivedAt ? null : (
+            <section className={`card health-banner health-banner-${health.state}`} aria-labelledby="health">
+              <h2 id="health">{t("organisations.health")} <HealthBadge state={health.state} /></h2>
+              {health.reasons.length ? <HealthReasons reasons={health.reasons} /> : <p>{t("organisations.healthy")}</p>}
+              <HealthHistoryStrip history={healthHistory} from={healthFrom} to={today} locale={locale} />
+              {health.snooze ? <p className="task-meta">{t("organisations.snoozedUntil", { date: formatDay(health.snooze.until, locale), reason: health.snooze.reason })}</p> : null}
+            </section>
           )}
-        </section>
+          {editing ? (
+            <section id="edit-organisation" aria-labelledby="edit-heading">
+              <h2 id="edit-heading">{t("organisations.edit")}</h2>
+              <OrganisationForm
+                key={o.version}
+                values={o}
+                errors={errors?.intent === "save" ? errors : undefined}
+                subregions={subregions}
+                accountHolders={accountHolders}
+                submitLabel={t("common.save")}
+              />
+              <p><Link to="." preventScrollReset>{t("common.cancel")}</Link></p>
+            </section>
+          ) : (
+            <section className="card" aria-labelledby="overview">
+              <h2 id="overview">{t("organisations.overview")}</h2>
+              <dl className="details">
+                {o.kvkNumber ? <><dt>{t("organisations.fields.kvkNumber")}</dt><dd>{o.kvkNumber}</dd></> : null}
+                {o.brinCode ? <><dt>{t("organisations.fields.brinCode")}</dt><dd>{o.brinCode}</dd></> : null}
+                {o.sector ? <><dt>{t("organisations.fields.sector")}</dt><dd>{o.sector}</dd></> : null}
+                {o.street || o.city ? <><dt>{t("organisations.fields.street")}</dt><dd>{[o.street, [o.postalCode, o.city].filter(Boolean).join(" ")].filter(Boolean).join(", ")}</dd></> : null}
+                {o.website ? <><dt>{t("organisations.fields.website")}</dt><dd>{webHref(o.website) ? <a href={webHref(o.website)} rel="noopener noreferrer">{o.website}</a> : o.website}</dd></> : null}
+                {o.tags.length ? <><dt>{t("organisations.fields.tags").replace(/ \(.*\)$/, "")}</dt><dd>{o.tags.map((tag) => <span key={tag} className="badge">{tag}</span>)}</dd></> : null}
+              </dl>
+              {canEdit ? <p><Link to="?edit=1#edit-organisation" preventScrollReset>{t("organisations.edit")}</Link></p> : null}
+            </section>
+          )}
+          <section className="card" aria-labelledby="owners">
+            <h2 id="owners">{t("organisations.accountHolders")}</h2>
+            {history.length === 0 ? (
+              <p>{t("organisations.noAccountHolder")}</p>
+            ) : (
+              <ul className="plain-list">
+                {history.map((period) => (
+                  <li key={period.id}>
+                    <strong>{period.userName}</strong>{" "}
+                    {period.endedAt
+                      ? t("organisations.period", { from: formatMoment(period.startedAt, locale), until: formatMoment(period.endedAt, locale) })
+                      : t("organisations.since", { date: formatMoment(period.startedAt, locale) })}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
+        <div className="record-main">
+          {!canWork && !o.archivedAt ? (
+            <Alert tone="info">
+              {ownerName ? t("organisations.worksOnlyOwner", { name: ownerName }) : t("organisations.worksOnlyOwnerNone")}
+            </Alert>
+          ) : null}
+          {canLog && !o.archivedAt ? (
+            <InteractionForm
+              people={contacts.filter((c) => !c.endDate)}
+              today={today}
+              errors={errors?.intent === "log-interaction" ? errors : undefined}
+              formKey={timeline.length}
+            />
+          ) : null}
+          <Timeline items={timeline} />
+        </div>
+        <div className="record-related">
+          <ContactsSection contacts={contacts} today={today} canEdit={canKeepContacts && !o.archivedAt} errors={errors?.intent === "add-contact" || errors?.intent === "end-contact" ? errors : undefined} />
+          <ActivitiesSection organisationId={o.id} activities={activities} canEdit={canEdit} />
+        </div>
       </div>
-      {!canWork && !o.archivedAt ? (
-        <Alert tone="info">
-          {ownerName ? t("organisations.worksOnlyOwner", { name: ownerName }) : t("organisations.worksOnlyOwnerNone")}
-        </Alert>
-      ) : null}
-      {canLog && !o.archivedAt ? (
-        <InteractionForm
-          people={contacts.filter((c) => !c.endDate)}
-          today={today}
-          errors={errors?.intent === "log-interaction" ? errors : undefined}
-          formKey={timeline.length}
-        />
-      ) : null}
-      <ContactsSection contacts={contacts} today={today} canEdit={canKeepContacts && !o.archivedAt} errors={errors?.intent === "add-contact" || errors?.intent === "end-contact" ? errors : undefined} />
-      <ActivitiesSection organisationId={o.id} activities={activities} canEdit={canEdit} />
       <OrganisationAgreements organisationId={o.id} agreements={agreements} today={today} canCreate={canRecordAgreement} />
       <PartnerUsersSection
         users={partnerUsers}
@@ -266,19 +296,9 @@ export default function OrganisationPage() {
         errors={errors?.intent === "invite-partner" ? errors : undefined}
         invited={Boolean(result && "intent" in result && result.intent === "invite-partner" && "saved" in result)}
       />
-      <Timeline items={timeline} />
       <HistorySection items={changes.items} nextCursor={changes.nextCursor} of="organisation" />
       {canEdit ? (
         <>
-          <h2>{t("organisations.edit")}</h2>
-          <OrganisationForm
-            key={o.version}
-            values={o}
-            errors={errors?.intent === "save" ? errors : undefined}
-            subregions={subregions}
-            accountHolders={accountHolders}
-            submitLabel={t("common.save")}
-          />
           <section className="card section-contacts" aria-labelledby="merge">
             <h2 id="merge">{t("organisations.merge")}</h2>
             <p>{t("organisations.mergeIntro", { name: o.name })}</p>

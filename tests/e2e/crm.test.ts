@@ -77,6 +77,27 @@ describe("an account holder at work", () => {
     await page.getByRole("region", { name: /Relatie/ }).getByText(/Kees de Zwaan \(primair contact\) is op .* met pensioen gegaan; opvolger Sanne de Zwaan/).waitFor();
   });
 
+  it("sees a record laid out as in other CRMs — key facts at the side, the log form above the timeline — and edits the facts in place", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto("/organisations");
+    await page.getByRole("link", { name: "Hulshof Installatietechniek" }).click();
+    const facts = page.getByRole("region", { name: "Overzicht" });
+    const log = page.getByRole("heading", { name: "Contactmoment vastleggen" });
+    const timeline = page.getByRole("region", { name: "Tijdlijn" });
+    const [factsBox, logBox, timelineBox] = await Promise.all([facts.boundingBox(), log.boundingBox(), timeline.boundingBox()]);
+    expect(factsBox!.x + factsBox!.width).toBeLessThanOrEqual(logBox!.x);
+    expect(logBox!.y).toBeLessThan(timelineBox!.y);
+    // The edit form is not in the way until asked for, and takes the place of the facts it edits.
+    expect(await page.getByLabel("Plaats").count()).toBe(0);
+    await facts.getByRole("link", { name: "Gegevens wijzigen" }).click();
+    const form = page.getByRole("region", { name: "Gegevens wijzigen" });
+    await form.getByLabel("Plaats").fill("Hengelo");
+    await form.getByRole("button", { name: "Opslaan" }).click();
+    await page.getByText("De wijzigingen zijn opgeslagen.").waitFor();
+    await facts.getByText("Hengelo").waitFor();
+    expect(await page.getByLabel("Plaats").count()).toBe(0);
+  });
+
   it("is offered existing organisations with a similar name before creating a new one", async () => {
     await page.goto("/organisations/new");
     await page.getByLabel("Naam", { exact: true }).pressSequentially("Bakkerij Janssen", { delay: 20 });
