@@ -1,7 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { z } from "zod";
 import { INTERACTION_KINDS } from "../../db/schema";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
 import { HealthBadge } from "../components/health";
@@ -11,15 +10,15 @@ import { logInteraction, organisationsToLog, parseInput, runChange, scopeOf, toL
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
+import { QuickLogSearch } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Snel vastleggen · Schakel" }];
 
 const OFFERED = 8;
-const Search = z.object({ q: z.string().trim().max(100).optional() });
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "interaction.log");
-  const { q } = parseInput(Search, { q: new URL(request.url).searchParams.get("q") || undefined }, user.locale);
+  const { q } = parseInput(QuickLogSearch, { q: new URL(request.url).searchParams.get("q") || undefined }, user.locale);
   const organisations = await organisationsToLog(context.db, scopeOf(user), { q, limit: OFFERED });
   return { organisations, q: q ?? "" };
 }

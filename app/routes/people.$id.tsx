@@ -1,6 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { MergePersonInput, NewJobInput, UpdatePersonInput } from "../../server/domains/people/people.schemas";
 import { HistorySection } from "../components/history-section";
 import { Alert } from "../components/ui/alert";
@@ -27,14 +26,14 @@ import {
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
+import { IdParams } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Persoon"} · Schakel` }];
 
-const Params = z.object({ id: z.uuid() });
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
-  const parsed = Params.safeParse(params);
+  const parsed = IdParams.safeParse(params);
   if (!parsed.success) throw new Response("Not found", { status: 404 });
   const person = await getPerson(context.db, user.regionId, parsed.data.id).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
@@ -68,7 +67,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "person.write");
   // An id that is no id names nothing: 404, as for a record of another region.
-  const parsedParams = Params.safeParse(params);
+  const parsedParams = IdParams.safeParse(params);
   if (!parsedParams.success) throw new Response("Not found", { status: 404 });
   const { id } = parsedParams.data;
   const formData = await request.formData();

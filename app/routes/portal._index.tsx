@@ -1,8 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { END_REASONS } from "../../db/schema";
-import { formatEuros } from "../../server/domains/commitments/commitments.schemas";
+import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { WithdrawOfferInput } from "../../server/domains/activities/activities.schemas";
 import { runChange } from "../../server/change";
@@ -30,6 +29,7 @@ import {
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { RecordId } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Mijn organisatie · Schakel" }];
 
@@ -88,7 +88,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       return json({ saved: "add-colleague" as const });
     }
     if (intent === "end-contact") {
-      const affiliationId = z.uuid().safeParse(formData.get("affiliationId"));
+      const affiliationId = RecordId.safeParse(formData.get("affiliationId"));
       if (!affiliationId.success) throw new Response("Not found", { status: 404 });
       const { intent: _intent, affiliationId: _affiliationId, ...values } = formValues(formData);
       const input = parseInput(EndAffiliationInput, values, user.locale);
@@ -100,7 +100,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       return json({ saved: "end-contact" as const });
     }
     if (intent === "withdraw") {
-      const activityId = z.uuid().safeParse(formData.get("activityId"));
+      const activityId = RecordId.safeParse(formData.get("activityId"));
       if (!activityId.success) throw new Response("Not found", { status: 404 });
       const { version } = parseInput(WithdrawOfferInput, { version: formData.get("version") }, user.locale);
       await runChange(context, user, ({ trx, scope, meta }) => withdrawOffer(trx, scope, activityId.data, version, meta));

@@ -1,6 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CreateActivityInput, VMBO_PROFILES } from "../../server/domains/activities/activities.schemas";
+import { CreateActivityInput } from "../../server/domains/activities/activities.schemas";
+import { VMBO_PROFILES } from "../../server/domains/activities/activities.fields";
 import { runChange } from "../../server/change";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";

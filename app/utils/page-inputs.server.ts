@@ -13,6 +13,9 @@ import { DRILL_DOWNS } from "../../server/domains/reports/reports.schemas";
 /** A record's page, `/<records>/:id`. */
 export const IdParams = z.object({ id: z.uuid() });
 
+/** Snel vastleggen: the organisation name typed to find one. */
+export const QuickLogSearch = z.object({ q: z.string().trim().max(100).optional() });
+
 /** Activities, Kalender: month or week around a day, optionally one type. */
 export const CalendarInput = z.object({
   view: z.enum(["month", "week"]).default("month"),

@@ -15,15 +15,6 @@ const BROWSER_ENCODINGS = "gzip, deflate, br, zstd";
 /** Strings only zod's own code holds: the name its object schemas and its errors carry. */
 const ZOD = /"\$?ZodObject"|"\$?ZodError"/;
 /**
- * Pages that still build a zod schema where the browser runs it, or import a schema module
- * another such page makes live: the list may only shrink (docs/performance.md, "Page JavaScript").
- */
-const PAGES_STILL_LOADING_ZOD = new Set([
-  "routes/activities.$id", "routes/activities._index", "routes/activities.calendar", "routes/activities.new",
-  "routes/log", "routes/people.$id", "routes/portal._index", "routes/portal.offer",
-]);
-
-/**
  * Every script a page makes the browser load: its <script src>, its modulepreload links and the
  * modules its inline bootstrap imports (Remix's manifest, the entry, the route modules).
  */
@@ -124,7 +115,7 @@ describe("what a page weighs as the browser receives it", () => {
     expect(response.headers.get("cache-control") ?? "").not.toMatch(/public|immutable|max-age=[1-9]/);
   });
 
-  it("keeps zod, the validation library, out of every page's scripts but the few listed: forms are validated on the server", () => {
+  it("keeps zod, the validation library, out of every page's scripts: forms are validated on the server", () => {
     const build = path.resolve("public/build");
     const manifestFile = readdirSync(build).find((name) => /^manifest-\w+\.js$/.test(name))!;
     const manifest = JSON.parse(readFileSync(path.join(build, manifestFile), "utf8").replace(/^window\.__remixManifest=/, "").replace(/;$/, "")) as {
@@ -136,7 +127,6 @@ describe("what a page weighs as the browser receives it", () => {
       .map(([id]) => id);
     // The test would pass on nothing if it could not recognise zod.
     expect(ZOD.test(readFileSync(path.resolve("node_modules/zod/v4/classic/schemas.js"), "utf8"))).toBe(true);
-    expect(loadingZod.filter((id) => !PAGES_STILL_LOADING_ZOD.has(id))).toEqual([]);
-    expect(loadingZod).not.toContain("routes/organisations._index");
+    expect(loadingZod).toEqual([]);
   });
 });
