@@ -14,6 +14,7 @@ import {
 import type { ReactNode } from "react";
 import { ACTIONS, countOffersAwaiting, getRegion, scopeOf, userCan } from "./services.server";
 import { AppShell, type ShellUser } from "./components/app-shell";
+import { SubmissionFeedback } from "./components/submission-feedback";
 import { DEFAULT_LOCALE, type Locale } from "../i18n";
 import stylesheet from "./styles.css";
 import { useT } from "./utils/i18n";
@@ -51,6 +52,7 @@ function Document({ children, locale }: { children: ReactNode; locale: Locale })
         <Links />
       </head>
       <body>
+        <SubmissionFeedback />
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
