@@ -11,7 +11,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // A server a test starts as a child process (npx schakel start) must not take email capture's port 2525.
-    env: { TZ: "Europe/Amsterdam", LOG_LEVEL: "silent", INBOUND_SMTP_PORT: "off" },
+    // And one web process each (WEB_CONCURRENCY defaults to one per core): the web-concurrency test asks for more.
+    env: { TZ: "Europe/Amsterdam", LOG_LEVEL: "silent", INBOUND_SMTP_PORT: "off", WEB_CONCURRENCY: "1" },
     // postgres.js starts queries of its own on a new connection (the array types) without awaiting
     // them; when the server closes or refuses that connection — the database-outage test stops
     // PostgreSQL on purpose — the rejection is unhandled inside the driver. The app survives it

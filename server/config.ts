@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./http/client-address";
@@ -7,6 +8,8 @@ import { parseTrustProxy, type TrustProxy } from "./http/client-address";
  */
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** How many web processes share the port (decision 133); default: one per core in production, one in development. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   HOST: z.string().optional(),
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default("./.data"),
@@ -35,6 +38,8 @@ const Env = z.object({
 export type Config = {
   port: number;
   host: string;
+  /** Web processes serving the port; 1: the single process of before, no cluster. */
+  webConcurrency: number;
   databaseUrl: string | undefined;
   dataDir: string;
   /**
@@ -111,6 +116,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   }
   return {
     port: e.PORT,
+    webConcurrency: e.WEB_CONCURRENCY ?? (e.NODE_ENV === "production" ? Math.max(1, os.availableParallelism()) : 1),
     // Every interface, as before: on a localhost run, requests naming any other host are refused anyway.
     host: e.HOST ?? "0.0.0.0",
     databaseUrl: e.DATABASE_URL,

@@ -33,3 +33,11 @@ declare module "@remix-run/server-runtime" {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface AppLoadContext extends RequestContext {}
 }
+
+/** A started Schakel: one process, or a cluster's primary (server/cluster.ts). */
+export type RunningServer = {
+  url: string;
+  /** The port the email-capture SMTP listener took (INBOUND_SMTP_PORT=0 picks one); null when it is off. */
+  inboundSmtpPort: number | null;
+  stop(): Promise<void>;
+};

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -11,8 +12,9 @@ import { createSecretBox, loadSecretKey } from "./auth/secret-key";
 import { createSessions } from "./auth/sessions";
 import { encryptPlaintextTotpSecrets } from "./auth/two-factor";
 import { createClock } from "./clock";
+import { startPrimary, tellPrimary } from "./cluster";
 import { type Config, readConfig, withBoundPort } from "./config";
-import type { AppServices } from "./context";
+import type { AppServices, RunningServer } from "./context";
 import { connectDatabaseServer } from "./db/connect";
 import { recordRunningServer } from "./running-servers";
 import { createDatabase } from "./db/database";
@@ -25,20 +27,18 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BUILD_PATH = path.join(ROOT, "build/index.js");
 const SHUTDOWN_GRACE_MS = 15_000;
 
-export type RunningServer = {
-  url: string;
-  /** The port the email-capture SMTP listener took (INBOUND_SMTP_PORT=0 picks one); null when it is off. */
-  inboundSmtpPort: number | null;
-  stop(): Promise<void>;
-};
+export type { RunningServer } from "./context";
 
 /**
  * The process: database (embedded or DATABASE_URL), migrations, jobs, HTTP server, and a graceful
  * shutdown that undoes them in reverse order.
  */
-export async function startServer(config: Config = readConfig()): Promise<RunningServer> {
+export async function startServer(config: Config = readConfig(), role: "whole" | "web" = "whole"): Promise<RunningServer> {
+  // A web process of a cluster (server/cluster.ts) serves requests only: its primary has migrated
+  // the database and runs the jobs and the SMTP listener, once for all of them.
+  const whole = role === "whole";
   const log = createLogger(config.logLevel);
-  const say = (line: string) => config.logLevel !== "silent" && process.stdout.write(`${line}\n`);
+  const say = (line: string) => whole && config.logLevel !== "silent" && process.stdout.write(`${line}\n`);
   const clock = createClock(config.now);
   // Before anything starts: a deployment without a usable SCHAKEL_SECRET_KEY stops here.
   const secrets = createSecretBox(loadSecretKey(config));
@@ -46,10 +46,12 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
   const databaseServer = await connectDatabaseServer(config, say);
   const db = createDatabase(databaseServer.url);
   try {
-    const applied = await migrateToLatest(db);
-    if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
-    const encrypted = await encryptPlaintextTotpSecrets(db, secrets);
-    if (encrypted) say(`Encrypted ${encrypted} two-factor secret(s) with SCHAKEL_SECRET_KEY`);
+    if (whole) {
+      const applied = await migrateToLatest(db);
+      if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
+      const encrypted = await encryptPlaintextTotpSecrets(db, secrets);
+      if (encrypted) say(`Encrypted ${encrypted} two-factor secret(s) with SCHAKEL_SECRET_KEY`);
+    }
   } catch (error) {
     await db.destroy();
     await databaseServer.stop();
@@ -80,19 +82,22 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
 
   let jobs: Awaited<ReturnType<typeof startJobs>> | undefined;
   try {
-    jobs = await startJobs({
-      connectionString: databaseServer.url,
-      db,
-      smtpUrl: config.smtpUrl,
-      mailFrom: config.mailFrom,
-      now: clock.now,
-      log: say,
-      appUrl: config.appUrl,
-    });
+    if (whole) {
+      jobs = await startJobs({
+        connectionString: databaseServer.url,
+        db,
+        smtpUrl: config.smtpUrl,
+        mailFrom: config.mailFrom,
+        now: clock.now,
+        log: say,
+        appUrl: config.appUrl,
+      });
+    }
     const started = jobs;
     const services: AppServices = {
       db, clock, config, log, sessions: createSessions(db, clock), secrets,
-      notifyEmailQueued: () => started.notifyEmailQueued(),
+      // In a web process the primary runs the mail sender: it is told, and sends at once.
+      notifyEmailQueued: async () => (started ? started.notifyEmailQueued() : tellPrimary({ type: "schakel:email-queued" })),
     };
     app = createApp(services, remixHandlerLoader(config));
   } catch (error) {
@@ -105,13 +110,13 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
   const running = jobs;
   // Email capture's SMTP listener, once the app is ready (decision 112). A port that is taken stops the start, with the reason.
   let smtp: { port: number; close(): Promise<void> } | undefined;
-  if (config.inboundMail.smtpPort !== null) {
+  if (whole && config.inboundMail.smtpPort !== null) {
     try {
       const { startSmtpListener } = await import("./domains/mail-capture/smtp-listener");
       smtp = await startSmtpListener({ db, config, clock, log, port: config.inboundMail.smtpPort, host: config.host });
     } catch (error) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await running.stop();
+      await running?.stop();
       await db.destroy();
       await databaseServer.stop();
       throw error;
@@ -120,10 +125,11 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
   }
   say(`Schakel is running at ${url}`);
   // So that `npx schakel` typed in another folder can warn that it would work on other data.
-  const forgetRunningServer = databaseServer.isEmbedded ? recordRunningServer({ url, dataDir: config.dataDir }) : () => {};
+  const forgetRunningServer = whole && databaseServer.isEmbedded ? recordRunningServer({ url, dataDir: config.dataDir }) : () => {};
 
-  const setupToken = await prepareSetupToken(db, clock.now());
+  const setupToken = whole ? await prepareSetupToken(db, clock.now()) : null;
   if (setupToken) say(`No users yet. Set up Schakel once at: ${url}/setup?token=${setupToken}`);
+  tellPrimary({ type: "schakel:listening" });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -136,7 +142,7 @@ export async function startServer(config: Config = readConfig()): Promise<Runnin
       const timer = setTimeout(() => "closeAllConnections" in server && server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await closed;
       clearTimeout(timer);
-      await running.stop();
+      await running?.stop();
       await db.destroy();
       forgetRunningServer();
       await databaseServer.stop();
@@ -163,7 +169,11 @@ function remixHandlerLoader(config: Config): () => Promise<RemixHandler> {
 
 /** Runs the server until SIGTERM or SIGINT, then shuts down gracefully. */
 export async function runServerUntilSignalled(config: Config = readConfig()) {
-  const running = await startServer(config);
+  const running = cluster.isWorker
+    ? await startServer(config, "web")
+    : config.webConcurrency > 1
+      ? await startPrimary(config, config.webConcurrency)
+      : await startServer(config);
   let signalled = false;
   const onSignal = (signal: string) => {
     if (signalled) return;
@@ -179,6 +189,8 @@ export async function runServerUntilSignalled(config: Config = readConfig()) {
   };
   process.on("SIGTERM", () => onSignal("SIGTERM"));
   process.on("SIGINT", () => onSignal("SIGINT"));
+  // A web process whose primary is gone (killed outright) has no one to replace it or stop it: it stops.
+  if (cluster.isWorker) cluster.worker?.on("disconnect", () => onSignal("disconnect from the primary"));
   // postgres.js starts a query of its own on every new connection (the array types) without
   // awaiting it; if the database goes away at that moment the rejection is unhandled, and Node would
   // stop the whole app. The pool reconnects by itself, so such an error is logged, not fatal; any

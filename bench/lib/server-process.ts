@@ -58,6 +58,9 @@ export async function startServerProcess(
   env.API_RATE_LIMIT_BURST ??= "1000000";
   // The benches measure the web server; email capture's listener is measured by bench/mail-capture.ts.
   env.INBOUND_SMTP_PORT ??= "off";
+  // One web process, as the figures in docs/performance.md were taken, unless WEB_CONCURRENCY says
+  // otherwise: the CPU and memory probes read this one process.
+  env.WEB_CONCURRENCY ??= "1";
   // SERVER_NODE_OPTIONS: extra node flags for the server only (e.g. a heap limit), as a deployment would set them.
   // The heap limit of `npm start` (decision 080) first, so SERVER_NODE_OPTIONS and nodeFlags can override it.
   const flags = [SERVER_HEAP_FLAG, ...(process.env.SERVER_NODE_OPTIONS ?? "").split(" ").filter(Boolean), ...(options.nodeFlags ?? [])];

@@ -48,6 +48,8 @@ export async function startAppProcess(opts: { databaseUrl: string | null; now: D
     API_RATE_LIMIT_BURST: "1000000",
     // Servers run side by side in tests: none takes the default SMTP port of email capture.
     INBOUND_SMTP_PORT: "off",
+    // One web process unless a test asks for a cluster (tests/integration/web-concurrency.test.ts).
+    WEB_CONCURRENCY: "1",
     ...opts.env,
   };
   // The heap limit `npm start` gives it (decision 080): a test of memory sees what production would.
