@@ -1,17 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { findOutboxEmail } from "../services.server";
+import { AppError, findOutboxEmail } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
-import { RecordId } from "../utils/page-inputs.server";
+import { recordIdOf } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "E-mail · Schakel" }];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const admin = requirePermission(context, request, "region.manage");
-  const id = RecordId.safeParse(params.id);
-  const email = id.success ? await findOutboxEmail(context.db, admin.regionId, id.data) : undefined;
-  if (!email) throw new Response("Not found", { status: 404 });
+  const email = await findOutboxEmail(context.db, admin.regionId, recordIdOf(params));
+  if (!email) throw new AppError("NOT_FOUND", "No such email");
   return { email };
 }
 

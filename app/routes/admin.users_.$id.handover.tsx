@@ -1,14 +1,14 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { HandoverInput } from "../../server/domains/handover/handover.schemas";
-import { AppError, getHandover, handOverOrganisations, parseInput, runChange, scopeOf } from "../services.server";
+import { getHandover, handOverOrganisations, parseInput, runChange, scopeOf } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import { translator } from "../../i18n";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
-import { IdParams } from "../utils/page-inputs.server";
+import { recordIdOf } from "../utils/page-inputs.server";
 import { SubmitButton } from "../components/ui/submit-button";
 
 // `users_` keeps this page out of the users list's layout while its address stays /admin/users/{id}/handover.
@@ -18,14 +18,8 @@ const ASSIGN_PREFIX = "assign:";
 
 async function loadHandover(context: LoaderFunctionArgs["context"], request: Request, params: LoaderFunctionArgs["params"]) {
   const admin = requirePermission(context, request, "region.manage");
-  const parsed = IdParams.safeParse(params);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  try {
-    return { admin, userId: parsed.data.id, handover: await getHandover(context.db, scopeOf(admin), parsed.data.id, { locale: admin.locale }) };
-  } catch (error) {
-    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
-    throw error;
-  }
+  const userId = recordIdOf(params);
+  return { admin, userId, handover: await getHandover(context.db, scopeOf(admin), userId, { locale: admin.locale }) };
 }
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {

@@ -9,30 +9,23 @@ import { requirePermission } from "../utils/auth.server";
 import { agreementFormError, agreementFromForm, readFile } from "../utils/agreement-form.server";
 import type { FormErrors } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
-import { IdParams } from "../utils/page-inputs.server";
+import { recordIdOf } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.agreement.title ?? "Overeenkomst"} · Schakel` }];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "organisation.read");
-  const parsed = IdParams.safeParse(params);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
   const scope = scopeOf(user);
-  const agreement = await getAgreement(context.db, scope, parsed.data.id).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === "NOT_FOUND") return null;
-    throw error;
-  });
-  if (!agreement || agreement.archivedAt) throw new Response("Not found", { status: 404 });
+  const agreement = await getAgreement(context.db, scope, recordIdOf(params));
+  if (agreement.archivedAt) throw new AppError("NOT_FOUND", "Agreement archived");
   const canEdit = userCan(user, "money.write");
   const [organisations, owners] = canEdit ? await Promise.all([listCommitmentPartners(context.db, scope), listAgreementOwners(context.db, scope)]) : [[], []];
-  return { agreement, organisations, owners, canEdit, isPartner: user.role === "partner", today: toLocalDate(context.clock.now()) };
+  return { agreement, organisations, owners, canEdit, isPartner: userCan(user, "portal.use"), today: toLocalDate(context.clock.now()) };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "money.write");
-  const parsed = IdParams.safeParse(params);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  const id = parsed.data.id;
+  const id = recordIdOf(params);
   const form = await request.formData();
   const { values, file } = agreementFromForm(form);
   try {
@@ -45,7 +38,6 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     await runChange(context, user, ({ trx, scope, meta }) => updateAgreement(trx, scope, id, input, bytes, meta));
     return redirect(`/agreements/${id}?saved=1`);
   } catch (error) {
-    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
     return agreementFormError(error, user.locale, values);
   }
 }

@@ -19,7 +19,7 @@ export const meta: MetaFunction = () => [{ title: "Cofinanciering tegen het doel
 
 function schoolYearParam(value: string | undefined) {
   const parsed = SchoolYear.safeParse(value);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  if (!parsed.success) throw new AppError("NOT_FOUND", "Not found");
   return parsed.data;
 }
 

@@ -22,19 +22,14 @@ import {
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
-import { IdParams } from "../utils/page-inputs.server";
+import { recordIdOf } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.commitment.organisationName ?? "Toezegging"} · Cofinanciering · Schakel` }];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "organisation.read");
-  const parsed = IdParams.safeParse(params);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  const commitment = await getCommitmentWithRealisations(context.db, scopeOf(user), parsed.data.id).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === "NOT_FOUND") return null;
-    throw error;
-  });
-  if (!commitment || commitment.archivedAt) throw new Response("Not found", { status: 404 });
+  const commitment = await getCommitmentWithRealisations(context.db, scopeOf(user), recordIdOf(params));
+  if (commitment.archivedAt) throw new AppError("NOT_FOUND", "Commitment archived");
   return {
     commitment,
     canEdit: userCan(user, "money.write"),
@@ -48,9 +43,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "organisation.read");
-  const parsed = IdParams.safeParse(params);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  const id = parsed.data.id;
+  const id = recordIdOf(params);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   try {
@@ -92,7 +85,6 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     return json({ formError: "Unknown action" } satisfies FormErrors, { status: 400 });
   } catch (error) {
     if (error instanceof AppError && error.code === "FORBIDDEN") throw new Response("Forbidden", { status: 403 });
-    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
     return formError(error, user.locale);
   }
 }

@@ -64,7 +64,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       await runChange(context, user, ({ trx, scope, meta }) => updateInKindRates(trx, scope, rates, meta));
       return redirect("/commitments/in-kind?saved=rates");
     }
-    if (!ActivityId.safeParse(activityId).success) throw new Response("Not found", { status: 404 });
+    if (!ActivityId.safeParse(activityId).success) throw new AppError("NOT_FOUND", "Not found");
     if (intent === "confirm") {
       const problems: Record<string, string> = {};
       const hoursText = text("hours");
@@ -90,7 +90,6 @@ export async function action({ context, request }: ActionFunctionArgs) {
     return json({ formError: "Unknown action" } satisfies FormErrors, { status: 400 });
   } catch (error) {
     if (error instanceof AppError && error.code === "FORBIDDEN") throw new Response("Forbidden", { status: 403 });
-    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
     if (error instanceof Response) throw error;
     const response = formError(error, user.locale);
     const body = (await response.json()) as FormErrors;

@@ -1,7 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import { ImportId } from "../../server/domains/imports/imports.schemas";
+import { recordIdOf } from "../utils/page-inputs.server";
 import { IMPORT_FIELDS, mappingFromForm } from "../../server/domains/imports/imports.fields";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
@@ -24,14 +24,7 @@ function letter(index: number) {
 
 /** The import of this region, or 404: another region's staged import is not revealed. */
 async function findImport(context: LoaderFunctionArgs["context"], regionId: string, id: string | undefined) {
-  const parsed = ImportId.safeParse({ id });
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  try {
-    return await getImport(context.db, regionId, parsed.data.id, context.clock.now());
-  } catch (error) {
-    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
-    throw error;
-  }
+  return getImport(context.db, regionId, recordIdOf({ id }), context.clock.now());
 }
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {

@@ -9,7 +9,6 @@ import {
   suggestOrganisationsFor, toLocalDate,
 } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
-import { orNotFound } from "../utils/reports.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { InboxQuery, InboxTarget } from "../utils/page-inputs.server";
@@ -37,11 +36,11 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const today = toLocalDate(context.clock.now());
   const page = await listInbox(context.db, scope, { limit: 50, cursor: query.cursor });
   // The item being linked: its organisation to choose, or, once chosen, its people and the new contact.
-  const selected = query.item ? await orNotFound(getInboxItem(context.db, scope, query.item)) : null;
+  const selected = query.item ? await getInboxItem(context.db, scope, query.item) : null;
   let choosing: { suggested: Choice[]; offered: Array<Choice & { why: string }>; q: string } | null = null;
   let confirming: { organisation: Choice; contacts: Array<{ personId: string; name: string; email: string | null; role: string | null }>; guess: { name: string; email: string } } | null = null;
   if (selected && query.organisation) {
-    const organisation = await orNotFound(getOrganisation(context.db, scope, query.organisation));
+    const organisation = await getOrganisation(context.db, scope, query.organisation);
     const contacts = (await listOrganisationContacts(context.db, user.regionId, organisation.id)).filter((contact) => !contact.endDate || contact.endDate > today);
     const unique = [...new Map(contacts.map((contact) => [contact.personId, { personId: contact.personId, name: contact.name, email: contact.email, role: contact.role }])).values()];
     confirming = { organisation: { id: organisation.id, name: organisation.name, city: organisation.city }, contacts: unique, guess: newPersonGuess(selected) };

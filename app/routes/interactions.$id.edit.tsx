@@ -8,7 +8,7 @@ import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { AppError, archiveInteraction, getInteraction, listOrganisationContacts, parseInput, scopeOf, updateInteraction } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
-import { IdParams } from "../utils/page-inputs.server";
+import { recordIdOf } from "../utils/page-inputs.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 
@@ -20,13 +20,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Contac
  */
 async function changeableInteraction(context: LoaderFunctionArgs["context"], request: Request, params: LoaderFunctionArgs["params"]) {
   const user = requirePermission(context, request, "interaction.change");
-  const parsed = IdParams.safeParse(params);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  const interaction = await getInteraction(context.db, scopeOf(user), parsed.data.id).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
-    throw error;
-  });
-  if (!interaction.mayChange) throw new Response("Forbidden", { status: 403 });
+  const interaction = await getInteraction(context.db, scopeOf(user), recordIdOf(params));
+  if (!interaction.mayChange) throw new AppError("FORBIDDEN", "Not the logger of this contact moment");
   return { user, interaction };
 }
 

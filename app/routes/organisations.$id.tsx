@@ -52,20 +52,14 @@ import { type FormErrors, formValues } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
 import { webHref } from "../../server/domains/links/links.addresses";
-import { IdParams, RecordId } from "../utils/page-inputs.server";
+import { RecordId, recordIdOf } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.organisation.name ?? "Organisatie"} · Schakel` }];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
-  const parsed = IdParams.safeParse(params);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
   const scope = scopeOf(user);
-  const organisation = await getOrganisation(context.db, scope, parsed.data.id).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === "NOT_FOUND") return null;
-    throw error;
-  });
-  if (!organisation) throw new Response("Not found", { status: 404 });
+  const organisation = await getOrganisation(context.db, scope, recordIdOf(params));
   const query = new URL(request.url).searchParams;
   const historyCursor = query.get("historyCursor") || undefined;
   // The merge form's candidates are looked up only once it is opened (?open=merge): comparing this
@@ -101,9 +95,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
   // An id that is no id names nothing: 404, as for a record of another region.
-  const parsedParams = IdParams.safeParse(params);
-  if (!parsedParams.success) throw new Response("Not found", { status: 404 });
-  const { id } = parsedParams.data;
+  const id = recordIdOf(params);
   const formData = await request.formData();
   try {
     const intent = formData.get("intent");

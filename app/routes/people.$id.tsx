@@ -7,7 +7,6 @@ import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
 import { runChange } from "../../server/change";
 import {
-  AppError,
   archivePerson,
   erasePerson,
   findMergeCandidates,
@@ -26,19 +25,14 @@ import {
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
-import { IdParams } from "../utils/page-inputs.server";
+import { recordIdOf } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "Persoon"} · Schakel` }];
 
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
-  const parsed = IdParams.safeParse(params);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  const person = await getPerson(context.db, user.regionId, parsed.data.id).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
-    throw error;
-  });
+  const person = await getPerson(context.db, user.regionId, recordIdOf(params));
   const search = new URL(request.url).searchParams;
   const mergeQuery = search.get("mergeQ")?.trim().slice(0, 200) || undefined;
   const [organisations, history, candidates] = await Promise.all([
@@ -67,9 +61,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "person.write");
   // An id that is no id names nothing: 404, as for a record of another region.
-  const parsedParams = IdParams.safeParse(params);
-  if (!parsedParams.success) throw new Response("Not found", { status: 404 });
-  const { id } = parsedParams.data;
+  const id = recordIdOf(params);
   const formData = await request.formData();
   const t = translator(user.locale);
   try {

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { runChange } from "../../server/change";
-import { AppError, exportPerson } from "../services.server";
+import { exportPerson } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
-import { IdParams } from "../utils/page-inputs.server";
+import { recordIdOf } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Inzage · Schakel" }];
 
@@ -14,12 +14,8 @@ export const meta: MetaFunction = () => [{ title: "Inzage · Schakel" }];
  */
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.manage");
-  const parsed = IdParams.safeParse(params);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  const data = await runChange(context, user, ({ trx, scope, meta }) => exportPerson(trx, scope, parsed.data.id, meta)).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
-    throw error;
-  });
+  const id = recordIdOf(params);
+  const data = await runChange(context, user, ({ trx, scope, meta }) => exportPerson(trx, scope, id, meta));
   return data;
 }
 

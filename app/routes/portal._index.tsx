@@ -36,12 +36,9 @@ export const meta: MetaFunction = () => [{ title: "Mijn organisatie · Schakel" 
 /** The portal of a partner user: its own organisation only, found from the user, never from the URL. */
 async function ownOrganisation(context: LoaderFunctionArgs["context"], request: Request) {
   const user = requirePermission(context, request, "portal.use");
-  if (!user.organisationId) throw new Response("Not found", { status: 404 });
-  const organisation = await getOrganisation(context.db, scopeOf(user), user.organisationId).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === "NOT_FOUND") return null;
-    throw error;
-  });
-  if (!organisation || organisation.archivedAt) throw new Response("Not found", { status: 404 });
+  if (!user.organisationId) throw new AppError("NOT_FOUND", "No organisation");
+  const organisation = await getOrganisation(context.db, scopeOf(user), user.organisationId);
+  if (organisation.archivedAt) throw new AppError("NOT_FOUND", "Organisation archived");
   return { user, organisation };
 }
 
@@ -89,7 +86,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "end-contact") {
       const affiliationId = RecordId.safeParse(formData.get("affiliationId"));
-      if (!affiliationId.success) throw new Response("Not found", { status: 404 });
+      if (!affiliationId.success) throw new AppError("NOT_FOUND", "Not found");
       const { intent: _intent, affiliationId: _affiliationId, ...values } = formValues(formData);
       const input = parseInput(EndAffiliationInput, values, user.locale);
       await runChange(context, user, async ({ trx, scope, meta }) => {
@@ -101,7 +98,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "withdraw") {
       const activityId = RecordId.safeParse(formData.get("activityId"));
-      if (!activityId.success) throw new Response("Not found", { status: 404 });
+      if (!activityId.success) throw new AppError("NOT_FOUND", "Not found");
       const { version } = parseInput(WithdrawOfferInput, { version: formData.get("version") }, user.locale);
       await runChange(context, user, ({ trx, scope, meta }) => withdrawOffer(trx, scope, activityId.data, version, meta));
       return json({ saved: "withdraw" as const });
@@ -109,7 +106,6 @@ export async function action({ context, request }: ActionFunctionArgs) {
     throw new Response("Bad request", { status: 400 });
   } catch (error) {
     // Another organisation's job is not found here, as on every other page.
-    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
     const response = formError(error, user.locale);
     const body = (await response.clone().json()) as FormErrors;
     return json({ ...body, intent }, { status: response.status });

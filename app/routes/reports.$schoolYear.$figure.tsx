@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
-import { schoolYearRecords, scopeOf } from "../services.server";
-import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam } from "../utils/reports.server";
+import { AppError, schoolYearRecords, scopeOf } from "../services.server";
+import { invalidSchoolYear, requireReportReader, schoolYearParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { InvalidSchoolYear } from "../components/invalid-school-year";
 import { numberFormat } from "../../i18n/intl";
@@ -14,15 +14,15 @@ export const meta: MetaFunction = () => [{ title: "Cijfers · Schakel" }];
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireReportReader(context, request);
   const figure = DrillDownParam.safeParse(params.figure);
-  if (!figure.success) throw new Response("Not found", { status: 404 });
+  if (!figure.success) throw new AppError("NOT_FOUND", "Not found");
   const year = schoolYearParam(params.schoolYear);
   if (!year) return invalidSchoolYear(params.schoolYear);
   const query = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   // A type or profile that does not exist has no records behind it: 404, as an unknown figure.
   const parsed = FigureQuery.safeParse(query);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  if (!parsed.success) throw new AppError("NOT_FOUND", "Not found");
   const filters = parsed.data;
-  const records = await orNotFound(schoolYearRecords(context.db, scopeOf(user), { schoolYear: year.schoolYear, figure: figure.data, ...filters }));
+  const records = await schoolYearRecords(context.db, scopeOf(user), { schoolYear: year.schoolYear, figure: figure.data, ...filters });
   return { records, filters, invalidSchoolYear: null };
 }
 

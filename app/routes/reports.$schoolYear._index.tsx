@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { SelectField } from "../components/ui/field";
 import { listSubregions, schoolYearFigures, scopeOf, schoolYearOf, toLocalDate } from "../services.server";
-import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam, subregionParam } from "../utils/reports.server";
+import { invalidSchoolYear, requireReportReader, schoolYearParam, subregionParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { InvalidSchoolYear } from "../components/invalid-school-year";
 import { numberFormat } from "../../i18n/intl";
@@ -24,7 +24,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!year) return invalidSchoolYear(params.schoolYear);
   const subregionId = subregionParam(new URL(request.url).searchParams.get("subregionId"));
   const [figures, subregions] = await Promise.all([
-    orNotFound(schoolYearFigures(context.db, scopeOf(user), { schoolYear: year.schoolYear, subregionId })),
+    schoolYearFigures(context.db, scopeOf(user), { schoolYear: year.schoolYear, subregionId }),
     listSubregions(context.db, user.regionId),
   ]);
   return { figures, subregions, years: schoolYearChoices(schoolYearOf(toLocalDate(context.clock.now())), year.schoolYear), invalidSchoolYear: null };

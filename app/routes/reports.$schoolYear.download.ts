@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { reportCsv, reportFileResponse, reportPdf, reportXlsx, schoolYearFigures, scopeOf, toLocalDate } from "../services.server";
-import { invalidSchoolYear, orNotFound, requireReportReader, schoolYearParam } from "../utils/reports.server";
+import { AppError, reportCsv, reportFileResponse, reportPdf, reportXlsx, schoolYearFigures, scopeOf, toLocalDate } from "../services.server";
+import { invalidSchoolYear, requireReportReader, schoolYearParam } from "../utils/reports.server";
 
 const Query = z.object({ format: z.enum(["csv", "xlsx", "pdf"]), subregionId: z.uuid().optional() });
 
@@ -12,9 +12,9 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!year) return invalidSchoolYear(params.schoolYear);
   const query = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const parsed = Query.safeParse({ format: query.format ?? "pdf", subregionId: query.subregionId });
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
+  if (!parsed.success) throw new AppError("NOT_FOUND", "Not found");
   const { format, subregionId } = parsed.data;
-  const figures = await orNotFound(schoolYearFigures(context.db, scopeOf(user), { schoolYear: year.schoolYear, subregionId }));
+  const figures = await schoolYearFigures(context.db, scopeOf(user), { schoolYear: year.schoolYear, subregionId });
   const fileName = `verantwoording-${year.schoolYear}`;
   if (format === "csv") return reportFileResponse(reportCsv(figures, user.locale), "csv", fileName);
   if (format === "xlsx") return reportFileResponse(reportXlsx(figures, user.locale), "xlsx", fileName);

@@ -3,11 +3,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { contributionStatement, scopeOf } from "../services.server";
 import { requireUser } from "../utils/auth.server";
-import { invalidSchoolYear, orNotFound, schoolYearParam } from "../utils/reports.server";
+import { invalidSchoolYear, schoolYearParam } from "../utils/reports.server";
 import { TableScroll } from "../components/table-scroll";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { numberFormat } from "../../i18n/intl";
-import { RecordId } from "../utils/page-inputs.server";
+import { recordIdOf } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction = () => [{ title: "Verklaring cofinanciering · Schakel" }];
 
@@ -19,9 +19,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const year = schoolYearParam(params.schoolYear);
   if (!year) return invalidSchoolYear(params.schoolYear);
-  const organisationId = RecordId.safeParse(params.organisationId);
-  if (!organisationId.success) throw new Response("Not found", { status: 404 });
-  const statement = await orNotFound(contributionStatement(context.db, scopeOf(user), { schoolYear: year.schoolYear, organisationId: organisationId.data }));
+  const organisationId = recordIdOf(params, "organisationId");
+  const statement = await contributionStatement(context.db, scopeOf(user), { schoolYear: year.schoolYear, organisationId });
   return { statement, isPartner: user.role === "partner", invalidSchoolYear: null };
 }
 

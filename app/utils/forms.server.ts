@@ -24,7 +24,9 @@ export function parseForm<S extends z.ZodType>(schema: S, formData: FormData, lo
  * form) with their status; anything else is rethrown to the error boundary.
  */
 export function formError(error: unknown, locale: Locale) {
-  if (!(error instanceof AppError) || error.status >= 500 || error.status === 401) throw error;
+  // A record that is not there (or is another region's) is no mistake in the form: the 404 page
+  // answers it, as for a loader (server/http/page-errors.ts).
+  if (!(error instanceof AppError) || error.status >= 500 || error.status === 401 || error.code === "NOT_FOUND") throw error;
   const t = translator(locale);
   if (error.code === "RATE_LIMITED") return rateLimitedForm(t, error.userMessageKey ?? "rateLimit.tooMany", Number(error.details?.retryAfterSeconds ?? 60));
   const body: FormErrors = error.fields

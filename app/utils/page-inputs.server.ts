@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "../../server/errors";
 import { ACTIVITY_TYPES } from "../../db/schema";
 import { VMBO_PROFILES } from "../../server/domains/activities/activities.fields";
 import { NeverLogInput } from "../../server/domains/mail-capture/mail-capture.schemas";
@@ -12,6 +13,17 @@ import { DRILL_DOWNS } from "../../server/domains/reports/reports.schemas";
 
 /** A record's page, `/<records>/:id`. */
 export const IdParams = z.object({ id: z.uuid() });
+
+/**
+ * The id a record page's address names (`params.id`, or another segment). Anything that is not an
+ * id names nothing here: NOT_FOUND, which the page wrapper answers with the 404 page, as it answers a
+ * record of another region (server/http/page-errors.ts).
+ */
+export function recordIdOf(params: Record<string, string | undefined>, name = "id"): string {
+  const parsed = z.uuid().safeParse(params[name]);
+  if (!parsed.success) throw new AppError("NOT_FOUND", "Not found");
+  return parsed.data;
+}
 
 /** Snel vastleggen: the organisation name typed to find one. */
 export const QuickLogSearch = z.object({ q: z.string().trim().max(100).optional() });

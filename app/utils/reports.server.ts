@@ -1,13 +1,13 @@
 import { type AppLoadContext, json } from "@remix-run/node";
-import { z } from "zod";
 import type { CurrentUser } from "../../server/auth/current-user";
 import { AppError, schoolYearWindow, userCan } from "../services.server";
 import { requireUser } from "./auth.server";
+import { recordIdOf } from "./page-inputs.server";
 
 /** The region's reports are for its staff; for a partner user they do not exist (404), as the API answers. */
 export function requireReportReader(context: AppLoadContext, request: Request): CurrentUser {
   const user = requireUser(context, request);
-  if (!userCan(user, "region.read")) throw new Response("Not found", { status: 404 });
+  if (!userCan(user, "region.read")) throw new AppError("NOT_FOUND", "Not found");
   return user;
 }
 
@@ -29,20 +29,8 @@ export function invalidSchoolYear(value: string | undefined) {
   return json({ invalidSchoolYear: String(value ?? "").slice(0, 40) } as const, { status: 400 });
 }
 
-/** A NOT_FOUND from a service (another region's organisation, a subregion not of this region) is a 404 page. */
-export async function orNotFound<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
-    throw error;
-  }
-}
-
 /** A subregion in the address that is not an id is no subregion of this region: 404, as an unknown one. */
 export function subregionParam(value: string | null): string | undefined {
   if (!value) return undefined;
-  const parsed = z.uuid().safeParse(value);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  return parsed.data;
+  return recordIdOf({ value }, "value");
 }

@@ -2,37 +2,62 @@ import type { ServerBuild } from "@remix-run/server-runtime";
 import type { AppError } from "../errors";
 
 /**
- * The Remix build with every page loader wrapped: a loader only reads its address, so a
- * VALIDATION_FAILED it throws (a crafted `?cursor=`, an unknown `?format=`) is the address's fault
- * and answers a 400 page ("this address is not right", app/root.tsx) instead of a 500. The API
- * answers the same error with 400 VALIDATION_FAILED (issue 14). Actions keep their own handling
- * (formError), as their validation errors belong next to the form's fields.
+ * The Remix build with every page loader and action wrapped, so a route module says what it needs
+ * and lets the domain's errors speak (decision 134):
+ * - NOT_FOUND answers the 404 page, whether the address held no id, an id of nothing, or a record
+ *   of another region — the same answer for each, so an address tells nothing about other regions;
+ * - FORBIDDEN answers the 403 page;
+ * - from a loader, VALIDATION_FAILED is the address's fault (a crafted `?cursor=`, an unknown
+ *   `?format=`) and answers the 400 page ("this address is not right", app/root.tsx) instead of a
+ *   500, as the API answers 400 VALIDATION_FAILED. An action's validation errors belong next to its
+ *   form's fields: the action catches them itself (formError), and only what it lets through
+ *   arrives here.
  */
 export function withAddressErrorsAsBadRequest(build: ServerBuild): ServerBuild {
   const routes: ServerBuild["routes"] = {};
   for (const [id, route] of Object.entries(build.routes)) {
-    const loader = route.module.loader;
-    if (!loader) {
-      routes[id] = route;
-      continue;
+    const { loader, action } = route.module;
+    const module = { ...route.module };
+    if (loader) {
+      module.loader = async (args) => {
+        try {
+          return await loader(args);
+        } catch (error) {
+          throw asPageAnswer(error, { addressOnly: true });
+        }
+      };
     }
-    const wrapped: typeof loader = async (args) => {
-      try {
-        return await loader(args);
-      } catch (error) {
-        if (isValidationFailure(error)) throw new Response(error.message, { status: 400 });
-        throw error;
-      }
-    };
-    routes[id] = { ...route, module: { ...route.module, loader: wrapped } };
+    if (action) {
+      module.action = async (args) => {
+        try {
+          return await action(args);
+        } catch (error) {
+          throw asPageAnswer(error, { addressOnly: false });
+        }
+      };
+    }
+    routes[id] = { ...route, module };
   }
   return { ...build, routes };
 }
 
+function asPageAnswer(error: unknown, { addressOnly }: { addressOnly: boolean }): unknown {
+  switch (appErrorCode(error)) {
+    case "NOT_FOUND":
+      return new Response("Not found", { status: 404 });
+    case "FORBIDDEN":
+      return new Response("Forbidden", { status: 403 });
+    case "VALIDATION_FAILED":
+      return addressOnly ? new Response((error as Error).message, { status: 400 }) : error;
+    default:
+      return error;
+  }
+}
+
 /**
- * An AppError of code VALIDATION_FAILED, recognised by its shape: the Remix build carries its own
- * copy of server/errors.ts (STACK.md pitfall 6), so `instanceof` would not see the loaders' errors.
+ * An AppError's code, recognised by its shape: the Remix build carries its own copy of
+ * server/errors.ts, so `instanceof` would not see the loaders' errors.
  */
-function isValidationFailure(error: unknown): error is AppError {
-  return error instanceof Error && (error as Partial<AppError>).code === "VALIDATION_FAILED";
+function appErrorCode(error: unknown): AppError["code"] | undefined {
+  return error instanceof Error && error.name === "AppError" ? (error as AppError).code : undefined;
 }
