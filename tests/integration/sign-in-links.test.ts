@@ -3,6 +3,7 @@ import { sendRequestedSignInLinks } from "../../server/auth/sign-in-links";
 import { alertsOf, CookieJar, createTestApp, fieldErrorOf, sessionCookiesOf, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, TEST_NOW } from "../support/factories";
+import { StatementRecorder } from "../support/statement-recorder";
 
 // Partners sign in with an emailed single-use link (issue 18, item 2; decision 126).
 
@@ -81,6 +82,23 @@ describe("signing in with an emailed link", () => {
     expect(email?.text).toContain("Deze link is 15 minuten geldig en werkt één keer.");
     expect(await linkEmailsTo(staff.email)).toEqual([]);
     expect(await linkEmailsTo("niemand-hier@example.nl")).toEqual([]);
+  });
+
+  it("does the same work, statement for statement, for a partner's, a staff member's and an unknown address", async () => {
+    const partner = await makePartner();
+    const staff = await makeUser(t.db, { regionId, role: "admin" });
+    const recorder = new StatementRecorder();
+    const recorded = createTestApp(t.db.withPlugin(recorder), { remix: true, now: TEST_NOW });
+    const statementsOf = async (email: string) => {
+      recorder.reset(recorded.services.db);
+      expect((await recorded.postForm("/sign-in/link", { email }, { ip: fresh() })).status).toBe(200);
+      return recorder.statements;
+    };
+    const known = await statementsOf(partner.email);
+    expect(await statementsOf(staff.email)).toEqual(known);
+    expect(await statementsOf("weer-niemand@example.nl")).toEqual(known);
+    // Nothing about the account is read before the answer: no user lookup, no token, no email.
+    expect(known.join("\n")).not.toMatch(/"users"|"user_tokens"|"email_outbox"/);
   });
 
   it("opens a confirm page that spends nothing, and signs the partner in to the portal with its button, once", async () => {
