@@ -15,8 +15,8 @@ export function ChoosePasswordForm({ errors, submitLabel, optionalNote }: { erro
   return (
     <>
       {errors?.formError ? <Alert tone="error">{errors.formError}</Alert> : null}
+      {optionalNote ? <p>{optionalNote}</p> : null}
       <Form method="post" className="card" noValidate>
-        {optionalNote ? <p>{optionalNote}</p> : null}
         <TextField label={t("resetPassword.newPassword")} hint={t("validation.passwordTooShort")} name="password" type="password" autoComplete="new-password" required={required} error={errors?.fields?.password} />
         <TextField label={t("resetPassword.confirm")} name="confirm" type="password" autoComplete="new-password" required={required} error={errors?.fields?.confirm} />
         <SubmitButton>{submitLabel}</SubmitButton>
