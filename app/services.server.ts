@@ -6,6 +6,7 @@
 export { changeMetaOf, runChange, runSystemChange } from "../server/change";
 export { listApiTokens, mintApiToken, revokeAllApiTokens, revokeApiToken } from "../server/auth/api-tokens";
 export { signIn } from "../server/auth/sign-in";
+export { findSignInLink, requestSignInLink, signInWithLink } from "../server/auth/sign-in-links";
 export { limitConfirmationMail, limitCurrentPasswordCheck, limitEnrolmentCodeCheck, limitLinkTokenCheck } from "../server/auth/rate-limit";
 export { endOtherSessions, endSession, listSessions } from "../server/auth/sessions";
 export { erasePerson, exportPerson, regionRetention, setRegionRetention, type PersonExport } from "../server/domains/privacy/privacy.service";
@@ -81,6 +82,7 @@ export {
   findUserByToken,
   listAssignableUsers,
   listUsers,
+  mayJoinWithoutPassword,
   requestPasswordReset,
   setPasswordWithToken,
   setUserLocale,

@@ -61,6 +61,8 @@ export interface UsersTable {
   totp_secret: string | null;
   totp_enabled_at: Timestamp | null;
   totp_last_step: ColumnType<string | null, number | string | null, number | string | null>;
+  /** When the user first got in without choosing a password (invitation accepted, or a sign-in link). */
+  joined_at: Timestamp | null;
 }
 
 export interface UserRecoveryCodesTable {
@@ -89,7 +91,7 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
-export type UserTokenPurpose = "invitation" | "password_reset";
+export type UserTokenPurpose = "invitation" | "password_reset" | "sign_in_link";
 export interface UserTokensTable {
   id: Generated<string>;
   user_id: string;
@@ -138,6 +140,13 @@ export interface SecondFactorFailuresTable {
 
 /** "Forgot password" requests waiting for the email job (decision 098). */
 export interface PasswordResetRequestsTable {
+  id: Generated<string>;
+  email: string;
+  created_at: Timestamp;
+}
+
+/** "Send me a sign-in link" requests, answered by the email job (decision 126). */
+export interface SignInLinkRequestsTable {
   id: Generated<string>;
   email: string;
   created_at: Timestamp;
@@ -677,6 +686,7 @@ export interface DB {
   rate_limit_buckets: RateLimitBucketsTable;
   second_factor_failures: SecondFactorFailuresTable;
   password_reset_requests: PasswordResetRequestsTable;
+  sign_in_link_requests: SignInLinkRequestsTable;
   audit_log: AuditLogTable;
   email_outbox: EmailOutboxTable;
   instance_settings: InstanceSettingsTable;

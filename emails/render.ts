@@ -4,6 +4,7 @@ import { ApiTokensRevokedEmail, type ApiTokensRevokedEmailProps } from "./api-to
 import { HandoverSummaryEmail, type HandoverSummaryEmailProps } from "./handover-summary";
 import { InvitationEmail, type InvitationEmailProps } from "./invitation";
 import { PasswordResetEmail, type PasswordResetEmailProps } from "./password-reset";
+import { SignInLinkEmail, type SignInLinkEmailProps } from "./sign-in-link";
 import { TwoFactorLockoutEmail, type TwoFactorLockoutEmailProps } from "./two-factor-lockout";
 import { WeeklyDigestEmail, type WeeklyDigestEmailProps } from "./weekly-digest";
 
@@ -18,6 +19,11 @@ export async function renderInvitationEmail(p: InvitationEmailProps): Promise<Em
 export async function renderPasswordResetEmail(p: PasswordResetEmailProps): Promise<EmailMessage> {
   const subject = translator(p.locale)("email.passwordReset.subject");
   return renderMessage(subject, createElement(PasswordResetEmail, p));
+}
+
+export async function renderSignInLinkEmail(p: SignInLinkEmailProps): Promise<EmailMessage> {
+  const subject = translator(p.locale)("email.signInLink.subject");
+  return renderMessage(subject, createElement(SignInLinkEmail, p));
 }
 
 export async function renderApiTokensRevokedEmail(p: ApiTokensRevokedEmailProps): Promise<EmailMessage> {

@@ -57,6 +57,7 @@ const SPARE = {
   passwordChange: "koen.vos@sto-twente.demo",
   forgot: "sanne.bruggink@sto-twente.demo",
   invited: "uitgenodigd@sto-twente.demo",
+  invitedPartner: "uitgenodigde.partner@sto-twente.demo",
 };
 
 type Setup = { page: Page; db: Database; base: string; browser: Browser; twoFactorSecrets: Map<string, string> };
@@ -323,6 +324,21 @@ const LOOKS: Look[] = [
   { name: "reset-password", as: null, path: async (db) => `/reset-password/${await linkToken(db, SPARE.forgot, "password_reset")}` },
   { name: "reset-password-invalid", as: null, path: "/reset-password/dit-is-geen-geldige-link" },
   { name: "invitation", as: null, path: async (db) => `/invitation/${await linkToken(db, SPARE.invited, "invitation")}` },
+  // Partners sign in with an emailed link (decision 126); their invitation's password is optional.
+  { name: "invitation-partner", as: null, path: async (db) => `/invitation/${await linkToken(db, SPARE.invitedPartner, "invitation")}` },
+  { name: "sign-in", as: null, path: "/sign-in" },
+  { name: "sign-in-link", as: null, path: "/sign-in/link" },
+  {
+    name: "sign-in-link-sent",
+    as: null,
+    path: "/sign-in/link",
+    then: async ({ page }) => {
+      await page.getByLabel("E-mailadres").fill(ACCOUNTS.partner);
+      await submit(page, page.getByRole("button", { name: "Stuur mij een inloglink" }));
+    },
+  },
+  { name: "sign-in-link-confirm", as: null, path: async (db) => `/sign-in/link/${await linkToken(db, ACCOUNTS.partner, "sign_in_link")}` },
+  { name: "sign-in-link-invalid", as: null, path: "/sign-in/link/dit-is-geen-geldige-link" },
   // Email capture on the profile (issue 16): the logging address, further sender addresses, the never-log list.
   {
     name: "mail-profile-lists",
@@ -576,7 +592,7 @@ async function unmatchedMail(db: Database): Promise<{ itemId: string; organisati
 }
 
 /** A single-use link of `purpose` for `email`, as the reset and invitation emails carry. */
-async function linkToken(db: Database, email: string, purpose: "invitation" | "password_reset") {
+async function linkToken(db: Database, email: string, purpose: "invitation" | "password_reset" | "sign_in_link") {
   const token = generateSecret();
   const now = new Date();
   await db.insertInto("user_tokens").values({ user_id: await userId(db, email), purpose, token_hash: hashSecret(token), expires_at: new Date(now.getTime() + 3_600_000), created_at: now }).execute();
@@ -610,10 +626,18 @@ async function prepare(db: Database, config: ReturnType<typeof readConfig>) {
   await db.deleteFrom("sign_in_attempts").execute();
   await db.deleteFrom("second_factor_failures").execute();
   await db.deleteFrom("password_reset_requests").execute();
+  await db.deleteFrom("sign_in_link_requests").execute();
   const invited = await db.selectFrom("users").select("id").where("email", "=", SPARE.invited).executeTakeFirst();
   if (!invited) {
     const region = await db.selectFrom("regions").select("id").where("slug", "=", "twente").executeTakeFirstOrThrow();
     await db.transaction().execute((trx) => createUser(trx, { regionId: region.id, email: SPARE.invited, name: "Nieuwe Collega", role: "accounthouder" }, { actor: null, now: new Date(), appUrl: config.appUrl }));
+  }
+  const invitedPartner = await db.selectFrom("users").select("id").where("email", "=", SPARE.invitedPartner).executeTakeFirst();
+  if (!invitedPartner) {
+    const partner = await db.selectFrom("users").select(["region_id", "organisation_id"]).where("email", "=", ACCOUNTS.partner).executeTakeFirstOrThrow();
+    await db.transaction().execute((trx) => createUser(trx, { regionId: partner.region_id, email: SPARE.invitedPartner, name: "Nieuwe Partner", role: "partner", organisationId: partner.organisation_id }, { actor: null, now: new Date(), appUrl: config.appUrl }));
+  } else {
+    await db.updateTable("users").set({ password_hash: null, joined_at: null }).where("id", "=", invitedPartner.id).execute();
   }
 }
 

@@ -1,7 +1,7 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { ChoosePasswordInput } from "../../server/domains/users/users.schemas";
-import { findUserByToken, limitLinkTokenCheck, runSystemChange, setPasswordWithToken } from "../services.server";
+import { AcceptInvitationInput } from "../../server/domains/users/users.schemas";
+import { findUserByToken, limitLinkTokenCheck, mayJoinWithoutPassword, runSystemChange, setPasswordWithToken } from "../services.server";
 import { ChoosePasswordForm } from "../components/choose-password-form";
 import { Alert } from "../components/ui/alert";
 import { DEFAULT_LOCALE } from "../../i18n";
@@ -18,15 +18,20 @@ export async function loader({ context, params }: LoaderFunctionArgs) {
   const refused = await refusedByLimit(() => limitLinkTokenCheck(context.db, context.ip, context.clock.now()), DEFAULT_LOCALE);
   if (refused) return refused;
   const user = await findUserByToken(context.db, params.token ?? "", "invitation", context.clock.now());
-  // An invitation already accepted (the account has a password) is spent.
-  return user && !user.passwordHash ? { isValid: true as const, name: user.name } : { isValid: false as const, name: "" };
+  // An invitation already accepted (the account has a password, or joined without one) is spent.
+  return user && !user.passwordHash && !user.joinedAt
+    ? { isValid: true as const, name: user.name, passwordOptional: mayJoinWithoutPassword(user.role) }
+    : { isValid: false as const, name: "", passwordOptional: false };
 }
 
-/** Accepting sets the password and signs the new user in at once. */
+/**
+ * Accepting sets the password and signs the new user in at once. A partner may leave the password
+ * out: they sign in by emailed link from then on (decision 126).
+ */
 export async function action({ context, params, request }: ActionFunctionArgs) {
   const locale = DEFAULT_LOCALE;
   try {
-    const { password } = parseForm(ChoosePasswordInput, await request.formData(), locale);
+    const { password } = parseForm(AcceptInvitationInput, await request.formData(), locale);
     await limitLinkTokenCheck(context.db, context.ip, context.clock.now());
     const { userId } = await runSystemChange(context, (trx, meta) =>
       setPasswordWithToken(trx, { token: params.token ?? "", purpose: "invitation", password }, meta.now, meta.appUrl),
@@ -50,8 +55,8 @@ export default function InvitationPage() {
         <Alert tone="error">{data.rateLimited}</Alert>
       ) : data.isValid ? (
         <>
-          <p className="lead">{t("invitation.intro", { name: data.name })}</p>
-          <ChoosePasswordForm errors={errors} submitLabel={t("invitation.submit")} />
+          <p className="lead">{t(data.passwordOptional ? "invitation.introPartner" : "invitation.intro", { name: data.name })}</p>
+          <ChoosePasswordForm errors={errors} submitLabel={t("invitation.submit")} optionalNote={data.passwordOptional ? t("invitation.passwordOptional") : undefined} />
         </>
       ) : (
         <Alert tone="error">{t("invitation.invalidLink")}</Alert>

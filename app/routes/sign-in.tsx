@@ -72,6 +72,8 @@ export default function SignInPage() {
           <Link to="/forgot-password">{t("signIn.forgot")}</Link>
         </div>
       </Form>
+      {/* Partners may sign in without a password, by an emailed link (decision 126). */}
+      <p>{t("signInLink.offer")} <Link to="/sign-in/link">{t("signInLink.ask")}</Link></p>
     </div>
   );
 }

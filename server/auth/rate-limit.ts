@@ -148,6 +148,9 @@ export const SECRET_LIMITS = {
   resetPerAddress: { capacity: 20, perSeconds: 60 * 60 },
   linkPerAddress: { capacity: 30, perSeconds: 10 * 60 },
   confirmationMailPerUser: { capacity: 5, perSeconds: 60 * 60 },
+  signInLinkSpacingPerEmail: { capacity: 1, perSeconds: 60 },
+  signInLinkPerEmail: { capacity: 5, perSeconds: 60 * 60 },
+  signInLinkPerAddress: { capacity: 20, perSeconds: 60 * 60 },
 } as const satisfies Record<string, BucketLimit>;
 
 /** Before the current password of a signed-in account is checked. */
@@ -177,6 +180,19 @@ export async function limitPasswordResetRequest(db: Database, input: { email: st
   const refusal = { message: "Too many reset links were requested; wait and try again", userMessageKey: "rateLimit.resetRequests" };
   await requireToken(db, `reset:address:${input.ip}`, SECRET_LIMITS.resetPerAddress, input.now, refusal);
   await requireToken(db, `reset:email:${input.email.toLowerCase()}`, SECRET_LIMITS.resetPerEmail, input.now, refusal);
+}
+
+/**
+ * A "send me a sign-in link" request (decision 126): one a minute and five an hour per typed
+ * address, twenty an hour per client address. Keyed on the address as typed, so the answer is the
+ * same whether or not it belongs to a partner, and nobody can make Schakel flood a mailbox.
+ */
+export async function limitSignInLinkRequest(db: Database, input: { email: string; ip: string; now: Date }) {
+  const refusal = { message: "Too many sign-in links were requested; wait and try again", userMessageKey: "rateLimit.signInLinkRequests" };
+  const email = input.email.toLowerCase();
+  await requireToken(db, `sign-in-link:address:${input.ip}`, SECRET_LIMITS.signInLinkPerAddress, input.now, refusal);
+  await requireToken(db, `sign-in-link:email:${email}`, SECRET_LIMITS.signInLinkSpacingPerEmail, input.now, refusal);
+  await requireToken(db, `sign-in-link:email-hour:${email}`, SECRET_LIMITS.signInLinkPerEmail, input.now, refusal);
 }
 
 // --- The API -----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { createSmtpTransport, deliverDueEmails } from "../domains/email/delivery
 import { recomputeHealth } from "../domains/health/health.service";
 import { applyRetention } from "../domains/privacy/privacy.service";
 import { sendRequestedPasswordResets } from "../domains/users/users.service";
+import { sendRequestedSignInLinks } from "../auth/sign-in-links";
 import { pruneRateLimitBuckets } from "../auth/rate-limit";
 import { pruneInbox } from "../domains/mail-capture/mail-capture.service";
 
@@ -66,6 +67,8 @@ export async function startJobs(opts: {
       // "Forgot password" requests are answered here, off the request path (decision 098), with
       // links built from the configured address.
       await sendRequestedPasswordResets(opts.db, { now: opts.now(), appUrl: opts.appUrl });
+      // So are partners' "send me a sign-in link" requests (decision 126).
+      await sendRequestedSignInLinks(opts.db, { now: opts.now(), appUrl: opts.appUrl });
       // Without SMTP the mail stays pending in the outbox, where an admin page shows it.
       if (!transport) return;
       const total = { sent: 0, failed: 0 };

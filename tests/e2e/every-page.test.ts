@@ -43,6 +43,7 @@ const STARTS: Record<Role, Array<string | { path: string; status: number }>> = {
     { path: "/deze-pagina-bestaat-niet", status: 404 },
     "/reset-password/dit-is-geen-geldige-link",
     "/invitation/dit-is-geen-geldige-link",
+    "/sign-in/link/dit-is-geen-geldige-link",
     "/profile/mail-addresses/confirm/dit-is-geen-geldige-link",
   ],
 };

@@ -303,6 +303,11 @@ const PAGES: Record<string, Entry> = {
   // The second step of signing in exists only after a first step; without one it starts over.
   "GET /sign-in/code": { allow: "public", answers: { admin: HOME, penvoerder: HOME, accounthouder: HOME, partner: HOME, signedOut: SIGN_IN } },
   "POST /sign-in/code": { allow: "public", answers: { admin: HOME, penvoerder: HOME, accounthouder: HOME, partner: HOME, signedOut: SIGN_IN } },
+  // A sign-in link (decision 126): asking one is for the signed out; its page answers everyone the same, its button needs a live link.
+  "GET /sign-in/link": { allow: "public", answers: { admin: HOME, penvoerder: HOME, accounthouder: HOME, partner: HOME, signedOut: 200 } },
+  "POST /sign-in/link": { allow: "public", answers: { admin: HOME, penvoerder: HOME, accounthouder: HOME, partner: HOME, signedOut: 400 } },
+  "GET /sign-in/link/:token": { params: { token: "token" }, allow: "public", answers: { admin: 200, penvoerder: 200, accounthouder: 200, partner: 200, signedOut: 200 } },
+  "POST /sign-in/link/:token": { params: { token: "token" }, allow: "public", answers: { admin: 422, penvoerder: 422, accounthouder: 422, partner: 422, signedOut: 422 } },
   "GET /sign-out": { allow: EVERYONE },
   "POST /sign-out": { allow: EVERYONE, ok: { redirect: "/sign-in" }, answers: { signedOut: { redirect: "/sign-in" } } },
   "GET /tasks": { allow: STAFF },

@@ -85,6 +85,9 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/setup": { as: "signedOut" },
   "/sign-in": { as: "signedOut" },
   "/sign-in/code": { as: "challenged" },
+  "/sign-in/link": { as: "signedOut" },
+  // Fuzzed with a link that is no link: a real one is spent by its button alone, whatever else is sent (sign-in-links.test.ts).
+  "/sign-in/link/:token": { as: "signedOut" },
   "/tasks": { as: "admin" },
   "/sign-out": { as: "admin", exempt: "signing out ends the session on any POST (that is its design; security.test.ts covers it)" },
 };

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemo } from "../../db/seed/demo";
 import { createApiToken } from "../../server/auth/api-tokens";
+import { sendRequestedSignInLinks } from "../../server/auth/sign-in-links";
 import { recordSecondFactorFailure, SECOND_FACTOR_LIMITS } from "../../server/auth/second-factor-lockout";
 import { readConfig, withBoundPort } from "../../server/config";
 import { queueSpeakerReminders } from "../../server/domains/activities/speaker-reminders";
@@ -259,6 +260,12 @@ describe("every email Schakel queues links only to the configured address, whate
             const response = await web.postForm("/forgot-password", { email: w.holder.email }, { headers: h });
             // The request only queues the ask; the email job sends the link (decision 098).
             await sendRequestedPasswordResets(t.db, { now: TEST_NOW, appUrl: web.appUrl });
+            return response;
+          },
+          // A partner's sign-in link, answered by the email job too (decision 126).
+          async (h) => {
+            const response = await web.postForm("/sign-in/link", { email: w.partner.email }, { headers: h });
+            await sendRequestedSignInLinks(t.db, { now: TEST_NOW, appUrl: web.appUrl });
             return response;
           },
           // A password change through the API revokes the caller's tokens and tells them.

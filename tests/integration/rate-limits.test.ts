@@ -1,4 +1,3 @@
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SECRET_LIMITS, SIGN_IN_LIMITS } from "../../server/auth/rate-limit";
@@ -7,6 +6,7 @@ import { sendRequestedPasswordResets } from "../../server/domains/users/users.se
 import { alertsOf, CookieJar, createTestApp, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
+import { StatementRecorder } from "../support/statement-recorder";
 
 // Issue 14, item 8 (decision 098): each attacker's request from the report, replayed.
 
@@ -304,23 +304,3 @@ describe("rate limits", () => {
     });
   });
 });
-
-/** Records the SQL of every statement a Kysely instance runs (parameters left out). */
-class StatementRecorder implements KyselyPlugin {
-  statements: string[] = [];
-  private compile: ((node: RootOperationNode) => string) | undefined;
-
-  reset(db: { getExecutor(): { compileQuery(node: RootOperationNode, queryId: { queryId: string }): { sql: string } } }) {
-    this.statements = [];
-    this.compile = (node) => db.getExecutor().compileQuery(node, { queryId: "recorded" }).sql;
-  }
-
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (this.compile) this.statements.push(this.compile(args.node));
-    return args.node;
-  }
-
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-}

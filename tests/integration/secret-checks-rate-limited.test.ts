@@ -20,12 +20,12 @@ import * as lockout from "../../server/auth/second-factor-lockout";
  */
 
 /** The functions that compare what someone typed with a secret. */
-const SECRET_CHECKS = ["verifyPassword", "checkSecondFactor", "totpStep", "findUserByToken", "findSenderAddressConfirmation", "confirmSenderAddress"];
+const SECRET_CHECKS = ["verifyPassword", "checkSecondFactor", "totpStep", "findUserByToken", "findSenderAddressConfirmation", "confirmSenderAddress", "findSignInLink", "spendSignInLink"];
 
 /** Taking one of these is going through a rate limiter. Each must exist in the limit modules. */
 const LIMITERS = [
   "signInWaitSeconds", "takeToken", "requireToken", "limitCurrentPasswordCheck", "limitEnrolmentCodeCheck",
-  "limitLinkTokenCheck", "limitPasswordResetRequest", "limitApiRequest", "secondFactorLockedUntil",
+  "limitLinkTokenCheck", "limitPasswordResetRequest", "limitSignInLinkRequest", "limitApiRequest", "secondFactorLockedUntil",
 ];
 
 type Source = { file: string; text: string };
@@ -160,6 +160,8 @@ describe("every check of a secret someone could guess goes through a rate limit"
       "app/routes/reset-password.$token.tsx action",
       "app/routes/invitation.$token.tsx loader",
       "app/routes/invitation.$token.tsx action",
+      "app/routes/sign-in_.link_.$token.tsx loader",
+      "app/routes/sign-in_.link_.$token.tsx action",
       "app/routes/profile_.mail-addresses.confirm.$token.tsx loader",
       "app/routes/profile_.mail-addresses.confirm.$token.tsx action",
     ]) {

@@ -10,7 +10,7 @@ import type { Database } from "../../server/db/database";
  * table is either region data (and then dumped) or named here on purpose.
  */
 export const GLOBAL_TABLES = [
-  "instance_settings", "sign_in_attempts", "rate_limit_buckets", "password_reset_requests", "kysely_migration", "kysely_migration_lock",
+  "instance_settings", "sign_in_attempts", "rate_limit_buckets", "password_reset_requests", "sign_in_link_requests", "kysely_migration", "kysely_migration_lock",
 ] as const;
 
 type ForeignKey = { table: string; columns: string[]; parent: string; parentColumns: string[] };

@@ -87,7 +87,7 @@ export async function listOutbox(db: Database, regionId: string, opts: { limit?:
 export const REDACTED = "••••••";
 
 /** Paths whose next segment is a secret whatever it looks like. */
-const SECRET_PATHS = /(\/(?:invitation|reset-password|setup)\/)([^\s"'<>?#&/]+)/g;
+const SECRET_PATHS = /(\/(?:invitation|reset-password|setup|sign-in\/link)\/)([^\s"'<>?#&/]+)/g;
 /** Query parameters that carry a secret. */
 const SECRET_PARAMS = /([?&](?:token|code|key|secret)=)([^\s"'<>&#]+)/gi;
 /**

@@ -8,8 +8,9 @@ import type { ChangeMeta } from "../../auth/current-user";
 
 /**
  * Partner users of an organisation: the company's own people who sign in to the partner portal.
- * The organisation's account holder invites them, as do admins; the invitee chooses a
- * password from the invitation email and then sees only this organisation.
+ * The organisation's account holder invites them, as do admins; the invitee accepts from the
+ * invitation email, with a password or without one (then signing in by emailed link, decision 126),
+ * and then sees only this organisation.
  */
 async function organisationFor(db: Database, scope: Scope, organisationId: string) {
   if (scope.role === "partner") throw notFound("Organisation");
@@ -23,7 +24,7 @@ export async function listPartnerUsers(db: Database, scope: Scope, organisationI
   await organisationFor(db, scope, organisationId);
   return db
     .selectFrom("users")
-    .select(["id", "name", "email", "active", "created_at as createdAt", sql<boolean>`password_hash is null`.as("invited")])
+    .select(["id", "name", "email", "active", "created_at as createdAt", sql<boolean>`password_hash is null and joined_at is null`.as("invited")])
     .where("organisation_id", "=", organisationId)
     .where("role", "=", "partner")
     .orderBy("name")

@@ -33,6 +33,18 @@ export const ChoosePasswordInput = z
   .refine((value) => value.password === value.confirm, { message: "validation.passwordsDiffer", path: ["confirm"] });
 export type ChoosePasswordInput = z.infer<typeof ChoosePasswordInput>;
 
+/**
+ * Accepting an invitation: as ChoosePasswordInput, but the password may be left out — a partner
+ * then signs in with an emailed link (decision 126); the service refuses it for staff.
+ */
+export const AcceptInvitationInput = z
+  .object({ password: NewPassword.optional(), confirm: z.string().max(200).optional() })
+  .refine((value) => (value.password ?? "") === (value.confirm ?? ""), { message: "validation.passwordsDiffer", path: ["confirm"] });
+export type AcceptInvitationInput = z.infer<typeof AcceptInvitationInput>;
+
+/** "Send me a sign-in link" (POST /sign-in/link, field `email`). */
+export const SignInLinkRequestInput = z.object({ email: EmailAddress });
+
 /** Changing one's own password: the current one first, so an unlocked screen is not enough. */
 export const ChangePasswordInput = z
   .object({ currentPassword: z.string().min(1).max(200), password: NewPassword, confirm: z.string().max(200) })

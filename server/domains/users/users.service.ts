@@ -40,7 +40,8 @@ export type UserSummary = {
 const summaryColumns = [
   "id", "email", "name", "role", "region_id as regionId", "organisation_id as organisationId", "active",
   "locale", "version", "created_at as createdAt",
-  sql<boolean>`password_hash is null and active`.as("invited"),
+  // A partner who got in without a password (decision 126) has joined: joined_at is set.
+  sql<boolean>`password_hash is null and joined_at is null and active`.as("invited"),
 ] as const;
 
 /**
@@ -118,7 +119,7 @@ export async function findUserByToken(db: Database, token: string, purpose: "inv
   return db
     .selectFrom("user_tokens")
     .innerJoin("users", "users.id", "user_tokens.user_id")
-    .select(["user_tokens.id as tokenId", "users.id", "users.name", "users.email", "users.password_hash as passwordHash"])
+    .select(["user_tokens.id as tokenId", "users.id", "users.name", "users.email", "users.role", "users.password_hash as passwordHash", "users.joined_at as joinedAt"])
     .where("user_tokens.token_hash", "=", hashSecret(token))
     .where("user_tokens.purpose", "=", purpose)
     .where("user_tokens.used_at", "is", null)
@@ -127,19 +128,27 @@ export async function findUserByToken(db: Database, token: string, purpose: "inv
     .executeTakeFirst();
 }
 
+/** Whether an invitation may be accepted without choosing a password: partners sign in by link (decision 126). */
+export const mayJoinWithoutPassword = (role: Role) => role === "partner";
+
 /**
  * Sets the password through a single-use link (an invitation or a reset). The link is spent, and
  * every existing session of the account ends, so a reset locks out whoever knew the old password.
+ * A partner's invitation may be accepted without a password (`password` undefined): the account is
+ * then joined, and signs in with emailed links.
  */
 export async function setPasswordWithToken(
   trx: Tx,
-  input: { token: string; purpose: "invitation" | "password_reset"; password: string },
+  input: { token: string; purpose: "invitation" | "password_reset"; password: string | undefined },
   now: Date,
   appUrl: string,
 ): Promise<{ userId: string; apiTokensRevoked: number }> {
   const found = await findUserByToken(trx, input.token, input.purpose, now);
-  if (!found || (input.purpose === "invitation" && found.passwordHash)) {
+  if (!found || (input.purpose === "invitation" && (found.passwordHash || found.joinedAt))) {
     throw new AppError("RULE_VIOLATION", "This link has expired or was already used", { userMessageKey: input.purpose === "invitation" ? "invitation.invalidLink" : "resetPassword.invalidLink" });
+  }
+  if (input.password === undefined && !(input.purpose === "invitation" && mayJoinWithoutPassword(found.role))) {
+    throw validationFailed({ password: "validation.required" });
   }
   const spent = await trx
     .updateTable("user_tokens")
@@ -151,7 +160,12 @@ export async function setPasswordWithToken(
   if (Number(spent.numUpdatedRows) !== 1) throw new AppError("RULE_VIOLATION", "This link was already used", { userMessageKey: "resetPassword.invalidLink" });
   await trx
     .updateTable("users")
-    .set({ password_hash: await hashPassword(input.password), updated_at: now, version: sql`version + 1` })
+    .set({
+      ...(input.password !== undefined && { password_hash: await hashPassword(input.password) }),
+      ...(input.purpose === "invitation" && { joined_at: now }),
+      updated_at: now,
+      version: sql`version + 1`,
+    })
     .where("id", "=", found.id)
     .execute();
   await trx.deleteFrom("sessions").where("user_id", "=", found.id).execute();
