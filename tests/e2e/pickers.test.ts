@@ -60,7 +60,8 @@ describe("the organisation and person pickers of the activity form", () => {
     await context?.close();
   });
 
-  const combobox = (name: string) => page.getByRole("combobox", { name, exact: true });
+  // The text box, not the plain <select> the page shows until it has hydrated (also a combobox).
+  const combobox = (name: string) => page.getByRole("combobox", { name, exact: true }).and(page.locator("input"));
   const options = (name: string) => page.getByRole("listbox", { name, exact: true }).getByRole("option");
 
   async function axe(): Promise<string[]> {

@@ -132,9 +132,14 @@ function EnhancedCombobox({ id, props, chosen, update, known, describedBy }: {
   const shown = matches.slice(0, MAX_SHOWN);
   const optionId = (optionKey: string) => `${id}-option-${optionKey}`;
 
-  useEffect(() => {
+  // A choice made elsewhere (or a name known only later) shows in the text box, unless one is typing.
+  // Adjusted while rendering, not in an effect: an effect would run after the first paint and could
+  // wipe out what was typed in between.
+  const [shownName, setShownName] = useState(chosenName);
+  if (shownName !== chosenName) {
+    setShownName(chosenName);
     if (!editing) setQuery(chosenName);
-  }, [chosenName, editing]);
+  }
   useEffect(() => {
     if (open && active) document.getElementById(optionId(active))?.scrollIntoView({ block: "nearest" });
     // optionId only depends on id, which never changes
