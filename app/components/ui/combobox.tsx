@@ -191,11 +191,12 @@ function EnhancedCombobox({ id, props, chosen, update, known, describedBy }: {
         else move(-1);
         break;
       case "Enter": {
-        const option = open && active ? shown.find((o) => o.id === active) : undefined;
-        if (option) {
-          event.preventDefault();
-          choose(option);
-        }
+        // While the list is open, Enter chooses (or, with nothing to choose, does nothing): it never
+        // submits the form by accident. With the list closed it submits, as in any text box.
+        if (!open) break;
+        event.preventDefault();
+        const option = active ? shown.find((o) => o.id === active) : undefined;
+        if (option) choose(option);
         break;
       }
       case "Escape":
