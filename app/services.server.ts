@@ -32,7 +32,7 @@ export {
   restoreOrganisation,
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
-export { addAffiliation, addContact, createPerson, endAffiliation, getPerson, listOrganisationContacts, listPeople, moveToOrganisation } from "../server/domains/people/people.service";
+export { addAffiliation, addContact, createPerson, endAffiliation, getPerson, listCurrentContacts, listOrganisationContacts, listPeople, moveToOrganisation } from "../server/domains/people/people.service";
 export { archivePerson, restorePerson, updatePerson } from "../server/domains/people/people.service";
 export { findMergeCandidates, mergePeople } from "../server/domains/people/people.merge";
 export { startNewJob } from "../server/domains/people/people.jobs";

@@ -75,6 +75,33 @@ const LOOKS: Look[] = [
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `start-${role}`, as: role, path: "/" })),
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `attention-${role}`, as: role, path: "/attention" })),
   { name: "activities-upcoming", as: "accounthouder", path: "/activities" },
+  {
+    name: "activity-new-pickers",
+    as: "accounthouder",
+    path: "/activities/new",
+    then: async ({ page }) => {
+      const box = (label: string) => page.getByRole("combobox", { name: label, exact: true }).and(page.locator("input"));
+      await box("Partners").fill("bouw");
+      await page.getByRole("listbox", { name: "Partners" }).getByRole("option").first().waitFor();
+      await page.keyboard.press("Enter");
+      await box("Scholen").fill("vmbo");
+      await page.keyboard.press("Enter");
+      await box("Gastspreker of begeleider").focus();
+      await page.keyboard.press("ArrowDown");
+    },
+  },
+  {
+    name: "activity-cancel-question",
+    as: "admin",
+    path: async (db) => {
+      const planned = await db.selectFrom("activities").select("id").where("status", "=", "planned").where("archived_at", "is", null).orderBy("start_date", "desc").executeTakeFirstOrThrow();
+      return `/activities/${planned.id}`;
+    },
+    then: async ({ page }) => {
+      await page.getByRole("button", { name: "Activiteit annuleren" }).click();
+      await page.getByRole("dialog").waitFor();
+    },
+  },
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `quick-log-${role}`, as: role, path: "/log" })),
   { name: "quick-log-search", as: "accounthouder", path: "/log?q=b.v." },
   {

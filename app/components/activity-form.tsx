@@ -1,13 +1,33 @@
 import { Form } from "@remix-run/react";
-import { useId, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import { ACTIVITY_TYPES, type ActivityType } from "../../db/schema";
 import { LEARNING_PATHS, TYPE_FIELDS, VMBO_PROFILES } from "../../server/domains/activities/activities.fields";
 import type { FormErrors } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 import { Alert } from "./ui/alert";
+import { Combobox, type ComboboxOption } from "./ui/combobox";
 import { CheckboxField, SelectField, TextField } from "./ui/field";
 
 type Option = { id: string; name: string };
+/** A current contact person of an organisation: a person is offered as speaker once one of theirs is chosen as partner. */
+export type ActivityContact = { personId: string; name: string; organisationId: string };
+
+/**
+ * The people offered as speaker or supervisor: the contact persons of the chosen partners (of every
+ * partner while none is chosen), each with the organisation it works for.
+ */
+export function speakerOptions(contacts: readonly ActivityContact[], partners: readonly Option[], chosenPartnerIds: readonly string[]): ComboboxOption[] {
+  const partnerName = new Map(partners.map((p) => [p.id, p.name]));
+  const from = chosenPartnerIds.length ? contacts.filter((c) => chosenPartnerIds.includes(c.organisationId)) : contacts.filter((c) => partnerName.has(c.organisationId));
+  const people = new Map<string, { name: string; organisations: string[] }>();
+  for (const contact of from) {
+    const person = people.get(contact.personId) ?? { name: contact.name, organisations: [] };
+    person.organisations.push(partnerName.get(contact.organisationId) ?? "");
+    people.set(contact.personId, person);
+  }
+  return [...people].map(([id, person]) => ({ id, name: person.name, hint: person.organisations.filter(Boolean).join(", ") }))
+    .sort((a, b) => a.name.localeCompare(b.name, "nl"));
+}
 
 export type ActivityFormValues = {
   type: ActivityType;
@@ -45,7 +65,10 @@ export function ActivityForm(props: {
   errors?: FormErrors | undefined;
   partners: Option[];
   schools: Option[];
-  people: Option[];
+  /** The current contact persons of the region's organisations, to offer those of the chosen partners. */
+  contacts: ActivityContact[];
+  /** The chosen speaker or supervisor, when not (or no longer) a current contact of a chosen partner. */
+  currentPerson?: Option | null | undefined;
   /** Other regions this activity can be opened to (a teacher training, an event). */
   regions: Option[];
   submitLabel: string;
@@ -58,19 +81,12 @@ export function ActivityForm(props: {
   const takes = TYPE_FIELDS[type];
   const personField = takes.includes("speakerPersonId") ? "speakerPersonId" : takes.includes("supervisorPersonId") ? "supervisorPersonId" : null;
   const descriptionId = useId();
-  const partnersId = useId();
-  const schoolsId = useId();
-  const multiSelect = (id: string, name: "organisationIds" | "schoolIds", options: Option[], selected: string[]) => (
-    <div className="field">
-      <label htmlFor={id}>{t(`activities.fields.${name}`)}</label>
-      <p className="field-hint" id={`${id}-hint`}>{t("activities.multiHint")}</p>
-      <select id={id} name={name} multiple size={Math.min(8, Math.max(3, options.length))} defaultValue={selected}
-        aria-invalid={e[name] ? true : undefined} aria-describedby={[`${id}-hint`, e[name] ? `${id}-error` : ""].filter(Boolean).join(" ")}>
-        {options.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
-      </select>
-      {e[name] ? <p className="field-error" id={`${id}-error`} role="alert">{e[name]}</p> : null}
-    </div>
-  );
+  const [partnerIds, setPartnerIds] = useState<string[]>(v.organisationIds);
+  const people = useMemo(() => {
+    const offered = speakerOptions(props.contacts, props.partners, partnerIds);
+    const current = props.currentPerson;
+    return current && !offered.some((o) => o.id === current.id) ? [current, ...offered] : offered;
+  }, [props.contacts, props.partners, props.currentPerson, partnerIds]);
   return (
     <Form method="post" className="card" noValidate>
       <input type="hidden" name="intent" value="save" />
@@ -97,15 +113,13 @@ export function ActivityForm(props: {
             <TextField label={t("activities.fields.startTime")} name="startTime" type="time" defaultValue={v.startTime ?? ""} error={e.startTime} />
             <TextField label={t("activities.fields.endTime")} name="endTime" type="time" defaultValue={v.endTime ?? ""} error={e.endTime} />
           </div>
-          {multiSelect(partnersId, "organisationIds", props.partners, v.organisationIds)}
-          {multiSelect(schoolsId, "schoolIds", props.schools, v.schoolIds)}
+          <Combobox label={t("activities.fields.organisationIds")} name="organisationIds" multiple options={props.partners} defaultValue={v.organisationIds} onChange={setPartnerIds} error={e.organisationIds} />
+          <Combobox label={t("activities.fields.schoolIds")} name="schoolIds" multiple options={props.schools} defaultValue={v.schoolIds} error={e.schoolIds} />
         </div>
         <div>
           {personField ? (
-            <SelectField label={t("activities.fields.person")} name={personField} defaultValue={v[personField] ?? ""} error={e[personField]}>
-              <option value="">—</option>
-              {props.people.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-            </SelectField>
+            <Combobox key={personField} label={t("activities.fields.person")} name={personField} options={people} defaultValue={v[personField]}
+              hint={t("activities.personHint")} noOptionsText={t("activities.noContacts")} error={e[personField]} />
           ) : null}
           {takes.includes("className") ? <TextField label={t("activities.fields.className")} name="className" defaultValue={v.className ?? ""} error={e.className} /> : null}
           {takes.includes("topic") ? <TextField label={t("activities.fields.topic")} name="topic" defaultValue={v.topic ?? ""} error={e.topic} /> : null}

@@ -1,6 +1,7 @@
 import { Form, Link, useSearchParams } from "@remix-run/react";
 import { AGREEMENT_KINDS } from "../../db/schema";
 import { SelectField, TextField } from "./ui/field";
+import { Combobox } from "./ui/combobox";
 import { useT } from "../utils/i18n";
 
 export type AgreementFormValues = {
@@ -34,9 +35,7 @@ export function AgreementForm(props: {
         {AGREEMENT_KINDS.map((kind) => <option key={kind} value={kind}>{t(`agreements.kinds.${kind}`)}</option>)}
       </SelectField>
       <TextField label={t("agreements.titleField")} name="title" defaultValue={v.title ?? ""} maxLength={200} error={field("title")} required />
-      <SelectField label={t("agreements.parties")} name="organisationIds" multiple size={Math.min(8, Math.max(3, props.organisations.length))} defaultValue={v.organisationIds ?? []} hint={t("agreements.partiesHint")} error={field("organisationIds")} required>
-        {props.organisations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
-      </SelectField>
+      <Combobox label={t("agreements.parties")} name="organisationIds" multiple options={props.organisations} defaultValue={v.organisationIds ?? []} hint={t("agreements.partiesHint")} error={field("organisationIds")} required />
       <TextField label={t("agreements.signedOn")} name="signedOn" type="date" defaultValue={v.signedOn ?? ""} error={field("signedOn")} required />
       <TextField label={t("agreements.expiresOn")} name="expiresOn" type="date" defaultValue={v.expiresOn ?? ""} error={field("expiresOn")} />
       <SelectField label={t("agreements.owner")} name="ownerId" defaultValue={v.ownerId ?? ""} hint={t("agreements.ownerHint")} error={field("ownerId")}>

@@ -1,12 +1,12 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { UpdateActivityInput } from "../../server/domains/activities/activities.schemas";
 import { ActivityForm } from "../components/activity-form";
 import { Alert } from "../components/ui/alert";
+import { ConfirmButton } from "../components/ui/confirm-button";
 import { TextField } from "../components/ui/field";
-import { activityChoices, AppError, archiveActivity, getActivity, inKindCountOf, listOrganisationContacts, parseInput, runChange, scopeOf, updateActivity, mayWorkOrganisations } from "../services.server";
+import { activityChoices, AppError, archiveActivity, getActivity, inKindCountOf, listCurrentContacts, runChange, scopeOf, updateActivity, mayWorkOrganisations } from "../services.server";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
-import { activityFormInput } from "../utils/activity-form.server";
+import { activityFormInput, parseActivityChange } from "../utils/activity-form.server";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
@@ -29,16 +29,17 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const canEdit = await mayWorkOrganisations(context.db, scope, activity.organisationIds, "activity.write");
   const [choices, contacts] = await Promise.all([
     canEdit ? activityChoices(context.db, scope) : { partners: [], schools: [], regions: [] as Array<{ id: string; name: string }> },
-    canEdit ? Promise.all(activity.organisationIds.map((id) => listOrganisationContacts(context.db, user.regionId, id))) : [],
+    canEdit ? listCurrentContacts(context.db, user.regionId) : Promise.resolve([]),
   ]);
   // The current choices may fall outside the first page of names: keep them selectable.
   const withChosen = (options: Array<{ id: string; name: string }>, role: "partner" | "school") => [
     ...activity.organisations.filter((o) => o.role === role && !options.some((option) => option.id === o.id)).map(({ id, name }) => ({ id, name })),
     ...options,
   ];
-  const people = new Map(contacts.flat().filter((c) => !c.endDate).map((c) => [c.personId, { id: c.personId, name: c.name }]));
+  const personId = activity.speakerPersonId ?? activity.supervisorPersonId;
+  const currentPerson = personId && activity.personName ? { id: personId, name: activity.personName } : null;
   const inKind = activity.status === "done" ? await inKindCountOf(context.db, scope, activity.id) : null;
-  return { inKind, activity, partners: withChosen(choices.partners, "partner"), schools: withChosen(choices.schools, "school"), people: [...people.values()], regions: choices.regions, canEdit };
+  return { inKind, activity, partners: withChosen(choices.partners, "partner"), schools: withChosen(choices.schools, "school"), contacts, currentPerson, regions: choices.regions, canEdit };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -56,11 +57,11 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     }
     if (intent === "plan" || intent === "complete" || intent === "cancel") {
       const { intent: _intent, ...values } = formValues(formData);
-      const input = parseInput(UpdateActivityInput, { ...values, status: STATUS_OF_INTENT[intent] }, user.locale);
+      const input = parseActivityChange({ ...values, status: STATUS_OF_INTENT[intent] }, user.locale);
       await runChange(context, user, ({ trx, scope, meta }) => updateActivity(trx, scope, id, input, meta));
       return json({ saved: true as const, intent });
     }
-    const input = parseInput(UpdateActivityInput, activityFormInput(formData, { isUpdate: true }), user.locale);
+    const input = parseActivityChange(activityFormInput(formData, { isUpdate: true }), user.locale);
     await runChange(context, user, ({ trx, scope, meta }) => updateActivity(trx, scope, id, input, meta));
     return json({ saved: true as const, intent: "save" });
   } catch (error) {
@@ -75,7 +76,7 @@ const SAVED_MESSAGE: Record<string, string> = { plan: "activities.planned", comp
 export default function ActivityPage() {
   const t = useT();
   const locale = useLocale();
-  const { activity: a, partners, schools, people, canEdit, regions, inKind } = useLoaderData<typeof loader>();
+  const { activity: a, partners, schools, contacts, currentPerson, canEdit, regions, inKind } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const errors = result && !("saved" in result) ? (result as FormErrors & { intent: string }) : undefined;
@@ -134,9 +135,9 @@ export default function ActivityPage() {
                 <button type="submit" name="intent" value="plan" className="button">{t("activities.plan")}</button>
               </Form>
             ) : null}
-            <Form method="post" onSubmit={(event) => { if (!window.confirm(t("activities.confirmCancel"))) event.preventDefault(); }}>
+            <Form method="post">
               <input type="hidden" name="version" value={a.version} />
-              <button type="submit" name="intent" value="cancel" className="button button-quiet">{t("activities.cancel")}</button>
+              <ConfirmButton name="intent" value="cancel" className="button button-quiet" question={t("activities.confirmCancel")} confirmLabel={t("activities.cancel")}>{t("activities.cancel")}</ConfirmButton>
             </Form>
           </div>
           {a.status === "planned" ? (
@@ -162,13 +163,14 @@ export default function ActivityPage() {
             errors={errors?.intent === "save" ? errors : undefined}
             partners={partners}
             schools={schools}
-            people={people}
+            contacts={contacts}
+            currentPerson={currentPerson}
             regions={regions}
             submitLabel={t("common.save")}
           />
-          <Form method="post" className="danger-zone" onSubmit={(event) => { if (!window.confirm(t("activities.confirmArchive"))) event.preventDefault(); }}>
+          <Form method="post" className="danger-zone">
             <input type="hidden" name="intent" value="archive" />
-            <button type="submit" className="button button-danger">{t("activities.archive")}</button>
+            <ConfirmButton className="button button-danger" question={t("activities.confirmArchive")} confirmLabel={t("activities.archive")}>{t("activities.archive")}</ConfirmButton>
           </Form>
         </>
       ) : null}

@@ -1,9 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { CreateActivityInput } from "../../server/domains/activities/activities.schemas";
 import { ActivityForm } from "../components/activity-form";
-import { activityChoices, createActivity, listOrganisationContacts, parseInput, runChange, scopeOf, toLocalDate } from "../services.server";
-import { activityFormInput } from "../utils/activity-form.server";
+import { activityChoices, createActivity, listCurrentContacts, runChange, scopeOf, toLocalDate } from "../services.server";
+import { parseNewActivityForm } from "../utils/activity-form.server";
 import { requirePermission } from "../utils/auth.server";
 import { formError } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -15,14 +14,13 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "activity.write");
   const prefill = ActivityPrefill.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const organisationId = prefill.success ? prefill.data.organisationId : undefined;
-  const choices = await activityChoices(context.db, scopeOf(user));
+  const [choices, contacts] = await Promise.all([activityChoices(context.db, scopeOf(user)), listCurrentContacts(context.db, user.regionId)]);
   // Opened from an organisation's page: that organisation is already chosen, as partner or school.
   const asPartner = organisationId && choices.partners.some((o) => o.id === organisationId) ? [organisationId] : [];
   const asSchool = organisationId && choices.schools.some((o) => o.id === organisationId) ? [organisationId] : [];
-  const people = asPartner.length ? await listOrganisationContacts(context.db, user.regionId, asPartner[0]!) : [];
   return {
     ...choices,
-    people: people.filter((p) => !p.endDate).map((p) => ({ id: p.personId, name: p.name })),
+    contacts,
     organisationIds: asPartner,
     schoolIds: asSchool,
     today: toLocalDate(context.clock.now()),
@@ -32,7 +30,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 export async function action({ context, request }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "activity.write");
   try {
-    const input = parseInput(CreateActivityInput, activityFormInput(await request.formData(), { isUpdate: false }), user.locale);
+    const input = parseNewActivityForm(await request.formData(), user.locale);
     const created = await runChange(context, user, ({ trx, scope, meta }) => createActivity(trx, scope, input, meta));
     return redirect(`/activities/${created.id}?saved=1`);
   } catch (error) {
@@ -42,7 +40,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 
 export default function NewActivityPage() {
   const t = useT();
-  const { partners, schools, people, organisationIds, schoolIds, today, regions } = useLoaderData<typeof loader>();
+  const { partners, schools, contacts, organisationIds, schoolIds, today, regions } = useLoaderData<typeof loader>();
   const errors = useActionData<typeof action>();
   return (
     <div className="page">
@@ -52,7 +50,7 @@ export default function NewActivityPage() {
         isNew
         partners={partners}
         schools={schools}
-        people={people}
+        contacts={contacts}
         regions={regions}
         errors={errors}
         submitLabel={t("activities.create")}

@@ -4,6 +4,7 @@ import { ROLES } from "../../db/schema";
 import { ChangeRoleInput, InviteUserInput, ListInput } from "../../server/domains/users/users.schemas";
 import { changeUserRole, countOwnedOrganisations, createUser, deactivateUser, listUsers, parseInput, regionRetention, regionTwoFactorRequirement, runChange, setRegionRetention, setRegionTwoFactorRequirement, partnerWorkRule, setPartnerWorkRule } from "../services.server";
 import { Alert } from "../components/ui/alert";
+import { ConfirmButton } from "../components/ui/confirm-button";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
 import { requirePermission } from "../utils/auth.server";
@@ -153,13 +154,10 @@ export default function UsersPage() {
                     {user.active && user.id !== currentUserId ? (
                       <Form
                         method="post"
-                        onSubmit={(event) => {
-                          if (!window.confirm(t("users.confirmDeactivate", { name: user.name }))) event.preventDefault();
-                        }}
                       >
                         <input type="hidden" name="intent" value="deactivate" />
                         <input type="hidden" name="userId" value={user.id} />
-                        <button type="submit" className="button button-danger button-small">{t("users.deactivate")}</button>
+                        <ConfirmButton className="button button-danger button-small" question={t("users.confirmDeactivate", { name: user.name })} confirmLabel={t("users.deactivate")}>{t("users.deactivate")}</ConfirmButton>
                       </Form>
                     ) : null}
                     {!user.active && owned[user.id] ? (

@@ -4,6 +4,7 @@ import { COMMITMENT_KINDS, COMMITMENT_STATUSES } from "../../db/schema";
 import { ListCommitmentsInput } from "../../server/domains/commitments/commitments.schemas";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { SelectField, TextField } from "../components/ui/field";
+import { Combobox } from "../components/ui/combobox";
 import { commitmentTotals, listCommitments, listOrganisationsWithCommitments, parseInput, scopeOf, userCan } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { useLocale, useT } from "../utils/i18n";
@@ -64,10 +65,7 @@ export default function CommitmentsPage() {
           <option value="">{t("commitments.all")}</option>
           {COMMITMENT_KINDS.map((kind) => <option key={kind} value={kind}>{t(`commitments.kinds.${kind}`)}</option>)}
         </SelectField>
-        <SelectField label={t("commitments.organisation")} name="organisationId" defaultValue={params.get("organisationId") ?? ""}>
-          <option value="">{t("commitments.all")}</option>
-          {partners.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-        </SelectField>
+        <Combobox label={t("commitments.organisation")} name="organisationId" options={partners} defaultValue={params.get("organisationId")} emptyLabel={t("commitments.all")} />
         <div className="actions">
           <button type="submit" className="button">{t("commitments.filter")}</button>
           <Link to="/commitments">{t("organisations.clear")}</Link>

@@ -5,6 +5,7 @@ import { CreateCommitmentInput } from "../../server/domains/commitments/commitme
 import { parseEuros, parseHours } from "../../server/domains/commitments/commitments.amounts";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
+import { Combobox } from "../components/ui/combobox";
 import { AppError, createCommitment, listAgreements, listCommitmentPartners, parseInput, runChange, schoolYearOf, scopeOf, toLocalDate, validationFailed } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
@@ -84,10 +85,7 @@ export default function NewCommitmentPage() {
       <h1>{t("commitments.newTitle")}</h1>
       {errors?.formError ? <Alert tone="error">{errors.formError}</Alert> : null}
       <Form method="post" className="card stack" noValidate>
-        <SelectField label={t("commitments.organisation")} name="organisationId" defaultValue={organisationId} error={field("organisationId")} required>
-          <option value="">—</option>
-          {partners.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
-        </SelectField>
+        <Combobox label={t("commitments.organisation")} name="organisationId" options={partners} defaultValue={organisationId} error={field("organisationId")} required />
         <TextField label={t("commitments.schoolYear")} name="schoolYear" defaultValue={schoolYear} error={field("schoolYear")} required />
         <SelectField label={t("commitments.kind")} name="kind" defaultValue="cash" error={field("kind")}>
           {COMMITMENT_KINDS.map((kind) => <option key={kind} value={kind}>{t(`commitments.kinds.${kind}`)}</option>)}

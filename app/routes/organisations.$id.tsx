@@ -16,7 +16,8 @@ import { LogInteractionInput } from "../../server/domains/interactions/interacti
 import { runChange } from "../../server/change";
 import { OrganisationForm } from "../components/organisation-form";
 import { Alert } from "../components/ui/alert";
-import { SelectField } from "../components/ui/field";
+import { ConfirmButton } from "../components/ui/confirm-button";
+import { Combobox } from "../components/ui/combobox";
 import {
   getOrganisationHealth,
   invitePartnerUser,
@@ -301,10 +302,7 @@ export default function OrganisationPage() {
             ) : (
               <Form method="post" className="inline-form">
                 <input type="hidden" name="intent" value="merge" />
-                <SelectField label={t("organisations.mergeWhich")} name="duplicateId" defaultValue="" error={errors?.intent === "merge" ? errors.fields?.duplicateId : undefined}>
-                  <option value="">—</option>
-                  {mergeCandidates.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-                </SelectField>
+                <Combobox label={t("organisations.mergeWhich")} name="duplicateId" options={mergeCandidates} error={errors?.intent === "merge" ? errors.fields?.duplicateId : undefined} />
                 <button type="submit" className="button button-small">{t("organisations.mergeSubmit")}</button>
               </Form>
             )}
@@ -312,12 +310,9 @@ export default function OrganisationPage() {
           <Form
             method="post"
             className="danger-zone"
-            onSubmit={(event) => {
-              if (!window.confirm(t("organisations.confirmArchive", { name: o.name }))) event.preventDefault();
-            }}
           >
             <input type="hidden" name="intent" value="archive" />
-            <button type="submit" className="button button-danger">{t("organisations.archive")}</button>
+            <ConfirmButton className="button button-danger" question={t("organisations.confirmArchive", { name: o.name })} confirmLabel={t("organisations.archive")}>{t("organisations.archive")}</ConfirmButton>
           </Form>
         </>
       ) : null}

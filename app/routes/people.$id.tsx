@@ -3,7 +3,9 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { MergePersonInput, NewJobInput, UpdatePersonInput } from "../../server/domains/people/people.schemas";
 import { HistorySection } from "../components/history-section";
 import { Alert } from "../components/ui/alert";
+import { ConfirmButton } from "../components/ui/confirm-button";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
+import { Combobox } from "../components/ui/combobox";
 import { translator } from "../../i18n";
 import { runChange } from "../../server/change";
 import {
@@ -181,10 +183,7 @@ export default function PersonPage() {
           </p>
           <Form method="post" noValidate key={person.affiliations.length}>
             <input type="hidden" name="intent" value="new-job" />
-            <SelectField label={t("people.newJobOrganisation")} name="organisationId" defaultValue="" error={errorsOf("new-job")?.fields?.organisationId}>
-              <option value="">—</option>
-              {organisations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
-            </SelectField>
+            <Combobox label={t("people.newJobOrganisation")} name="organisationId" options={organisations} error={errorsOf("new-job")?.fields?.organisationId} />
             <TextField label={t("contacts.role")} name="role" error={errorsOf("new-job")?.fields?.role} />
             <div className="grid-2">
               <TextField label={t("people.newJobStart")} name="startDate" type="date" defaultValue={today} error={errorsOf("new-job")?.fields?.startDate} />
@@ -227,11 +226,11 @@ export default function PersonPage() {
           <h2 id="privacy">{t("privacy.section")}</h2>
           <p>{t("privacy.sectionIntro")}</p>
           <p><Link to={`/people/${person.id}/export`}>{t("privacy.exportLink")}</Link></p>
-          <Form method="post" noValidate onSubmit={(event) => { if (!window.confirm(t("privacy.eraseConfirm"))) event.preventDefault(); }}>
+          <Form method="post" noValidate>
             <input type="hidden" name="intent" value="erase" />
             <CheckboxField label={t("privacy.eraseConfirm")} name="confirmErase" />
             {result?.fields?.confirmErase ? <p className="field-error" role="alert">{result.fields.confirmErase}</p> : null}
-            <button type="submit" className="button button-danger">{t("privacy.erase")}</button>
+            <ConfirmButton className="button button-danger" question={t("privacy.eraseQuestion", { name: person.name })} confirmLabel={t("privacy.erase")}>{t("privacy.erase")}</ConfirmButton>
           </Form>
         </section>
       ) : null}
@@ -239,12 +238,9 @@ export default function PersonPage() {
         <Form
           method="post"
           className="danger-zone"
-          onSubmit={(event) => {
-            if (!window.confirm(t("archive.confirmArchivePerson", { name: person.name }))) event.preventDefault();
-          }}
         >
           <input type="hidden" name="intent" value="archive" />
-          <button type="submit" className="button button-danger">{t("archive.archivePerson")}</button>
+          <ConfirmButton className="button button-danger" question={t("archive.confirmArchivePerson", { name: person.name })} confirmLabel={t("archive.archivePerson")}>{t("archive.archivePerson")}</ConfirmButton>
         </Form>
       ) : null}
     </div>

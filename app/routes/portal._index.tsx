@@ -7,6 +7,7 @@ import { WithdrawOfferInput } from "../../server/domains/activities/activities.s
 import { runChange } from "../../server/change";
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { Alert } from "../components/ui/alert";
+import { ConfirmButton } from "../components/ui/confirm-button";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import {
   addColleague,
@@ -257,10 +258,10 @@ export default function PortalPage() {
                 <strong>{a.title}</strong> · {t(`activities.types.${a.type}`)} · {a.endDate !== a.startDate ? t("activities.period", { from: formatDay(a.startDate, locale), until: formatDay(a.endDate, locale) }) : formatDay(a.startDate, locale)}
                 {" "}<span className="badge">{t(`activities.statuses.${a.status}`)}</span>
                 {a.status === "offered" ? (
-                  <Form method="post" className="inline-form" onSubmit={(event) => { if (!window.confirm(t("portal.withdrawConfirm"))) event.preventDefault(); }}>
+                  <Form method="post" className="inline-form">
                     <input type="hidden" name="activityId" value={a.id} />
                     <input type="hidden" name="version" value={a.version} />
-                    <button type="submit" name="intent" value="withdraw" className="button button-quiet">{t("portal.withdraw")}</button>
+                    <ConfirmButton name="intent" value="withdraw" className="button button-quiet" question={t("portal.withdrawConfirm")} confirmLabel={t("portal.withdraw")}>{t("portal.withdraw")}</ConfirmButton>
                   </Form>
                 ) : null}
               </li>

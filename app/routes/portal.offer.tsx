@@ -5,6 +5,7 @@ import { VMBO_PROFILES } from "../../server/domains/activities/activities.fields
 import { runChange } from "../../server/change";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
+import { Combobox } from "../components/ui/combobox";
 import { AppError, offerActivity, offerChoices, parseInput, scopeOf, toLocalDate } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
@@ -66,15 +67,9 @@ export default function PortalOfferPage() {
         <TextField label={t("portal.period")} name="startDate" type="date" defaultValue={today} required error={e.startDate} />
         <TextField label={t("activities.fields.endDate")} name="endDate" type="date" error={e.endDate} />
         <TextField label={t("activities.fields.placesOffered")} name="placesOffered" type="number" min={0} error={e.placesOffered} />
-        <SelectField label={t("portal.school")} name="schoolId" defaultValue="" hint={t("portal.schoolHint")} error={e.schoolIds}>
-          <option value="">—</option>
-          {schools.map((school) => <option key={school.id} value={school.id}>{school.name}</option>)}
-        </SelectField>
+        <Combobox label={t("portal.school")} name="schoolId" options={schools} hint={t("portal.schoolHint")} error={e.schoolIds} />
         <TextField label={t("activities.fields.topic")} name="topic" error={e.topic} />
-        <SelectField label={t("portal.speaker")} name="speakerPersonId" defaultValue="" error={e.speakerPersonId}>
-          <option value="">—</option>
-          {people.map((person) => <option key={person.id} value={person.id}>{person.name}</option>)}
-        </SelectField>
+        <Combobox label={t("portal.speaker")} name="speakerPersonId" options={people} error={e.speakerPersonId} />
         <fieldset className="checkbox-group">
           <legend>{t("activities.fields.profiles")}</legend>
           {VMBO_PROFILES.map((profile) => <CheckboxField key={profile} label={profile} name="profiles" value={profile} />)}

@@ -1,3 +1,6 @@
+import type { Locale } from "../../i18n";
+import { CreateActivityInput, UpdateActivityInput } from "../../server/domains/activities/activities.schemas";
+import { parseInput } from "../services.server";
 import { formValues } from "./forms.server";
 
 const CLEARABLE = [
@@ -18,4 +21,18 @@ export function activityFormInput(formData: FormData, options: { isUpdate: boole
     for (const field of CLEARABLE) if (formData.get(field) === "") values[field] = null;
   }
   return values;
+}
+
+// The activity pages check their forms here rather than importing the schemas themselves: a route
+// module's imports with top-level code (zod schemas) stay in its browser bundle even when only the
+// action uses them, and these would bring the whole validation library along.
+
+/** The new-activity form, checked. */
+export function parseNewActivityForm(formData: FormData, locale: Locale) {
+  return parseInput(CreateActivityInput, activityFormInput(formData, { isUpdate: false }), locale);
+}
+
+/** A change of an activity (the whole form, or a status step with its few fields), checked. */
+export function parseActivityChange(values: Record<string, unknown>, locale: Locale) {
+  return parseInput(UpdateActivityInput, values, locale);
 }

@@ -5,7 +5,7 @@ import { addAffiliation, createPerson } from "../../server/domains/people/people
 import { launchBrowser, type TestBrowser } from "../support/browser";
 import { makeRegion, makeUser, TEST_NOW, TEST_PASSWORD } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
-import { signIn } from "./journeys";
+import { choose, signIn } from "./journeys";
 
 describe("an account holder plans a guest lesson", () => {
   let server: TestServer;
@@ -52,8 +52,8 @@ describe("an account holder plans a guest lesson", () => {
     await page.getByLabel("Status").selectOption({ label: "Aangeboden" });
     await page.getByLabel("Datum (begin)").fill("2026-11-18");
     await page.getByLabel("Begintijd").fill("10:30");
-    await page.getByLabel("Scholen").selectOption({ label: "Het Assink Lyceum vmbo" });
-    await page.getByLabel("Gastspreker of begeleider").selectOption({ label: "Anouk Jansen" });
+    await choose(page, "Scholen", "Het Assink Lyceum vmbo");
+    await choose(page, "Gastspreker of begeleider", "Anouk Jansen");
     await page.getByLabel("Klas").fill("3B");
     await page.getByLabel("Onderwerp").fill("Warmtepompen in de praktijk");
     await page.getByRole("checkbox", { name: "PIE" }).check();

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { launchBrowser, type TestBrowser } from "../support/browser";
 import { makeRegion, makeUser, TEST_PASSWORD } from "../support/factories";
 import { startTestServer, type TestServer } from "../support/server";
-import { openMenuEntry, signIn } from "./journeys";
+import { choose, openMenuEntry, signIn } from "./journeys";
 
 const SMALL_PDF = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
 
@@ -39,7 +39,7 @@ describe("the penvoerder keeping the co-financing ledger", () => {
     await page.getByRole("heading", { name: "Cofinanciering" }).waitFor();
     await page.getByRole("link", { name: "Nieuwe toezegging" }).click();
 
-    await page.getByLabel("Partner", { exact: true }).selectOption({ label: "Hulshof Installatietechniek" });
+    await choose(page, "Partner", "Hulshof Installatietechniek");
     await page.getByLabel("Schooljaar").fill("2025-2026");
     await page.getByLabel("Bedrag (€)").fill("2.500,00");
     await page.getByRole("button", { name: "Toezegging opslaan" }).click();

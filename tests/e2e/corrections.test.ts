@@ -8,7 +8,7 @@ import { launchBrowser, type TestBrowser } from "../support/browser";
 import { makeUser, TEST_NOW, TEST_PASSWORD } from "../support/factories";
 import { makePortalWorld } from "../support/portal";
 import { startTestServer, type TestServer } from "../support/server";
-import { signIn } from "./journeys";
+import { choose, signIn } from "./journeys";
 
 describe("correcting what was recorded, and the portal as a company's HR person sees it", () => {
   let server: TestServer;
@@ -68,7 +68,7 @@ describe("correcting what was recorded, and the portal as a company's HR person 
 
       const newJob = page.getByRole("region", { name: "Nieuwe baan vastleggen" });
       await newJob.getByText("Deze persoon heeft nu geen functie bij een organisatie.").waitFor();
-      await newJob.getByLabel("Nieuwe organisatie").selectOption({ label: "Bouwbedrijf Wessels" });
+      await choose(newJob, "Nieuwe organisatie", "Bouwbedrijf Wessels");
       await newJob.getByLabel("Functie").fill("Werkvoorbereider");
       await newJob.getByLabel("Begint op").fill("2026-11-01");
       await newJob.getByRole("button", { name: "Nieuwe baan vastleggen" }).click();

@@ -1,4 +1,4 @@
-import type { Page, Response } from "playwright-core";
+import type { Locator, Page, Response } from "playwright-core";
 
 /**
  * Fills in the sign-in page as a person does and returns the answer to the form's POST (a plain
@@ -58,4 +58,26 @@ export async function openMenuEntry(page: Page, name: string): Promise<void> {
 
 function entry(nav: ReturnType<typeof navigation>, name: string) {
   return nav.getByRole("link", { name, exact: true }).or(nav.getByRole("button", { name, exact: true }));
+}
+
+/**
+ * Chooses an organisation or person in a picker (app/components/ui/combobox.tsx) as a person does
+ * with the keyboard: types the name and takes the first match with Enter. Right after a client-side
+ * navigation the page can be rendered afresh once more (what was typed is then gone), so the name
+ * is typed again if its option does not appear.
+ */
+export async function choose(within: Page | Locator, label: string, name: string): Promise<void> {
+  // The text box, not the plain <select> the page shows until it has hydrated (also a combobox).
+  const box = within.getByRole("combobox", { name: label, exact: true }).and(within.locator("input"));
+  const option = within.getByRole("listbox", { name: label, exact: true }).getByRole("option", { name }).first();
+  for (let attempt = 1; ; attempt += 1) {
+    await box.fill(name);
+    try {
+      await option.waitFor({ timeout: attempt === 1 ? 2_000 : 10_000 });
+      break;
+    } catch (error) {
+      if (attempt === 2) throw error;
+    }
+  }
+  await box.press("Enter");
 }

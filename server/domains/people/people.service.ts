@@ -482,6 +482,25 @@ export async function listOrganisationContacts(db: Database, regionId: string, o
 }
 
 /**
+ * The current contact persons of the region's organisations, one row per job, for pickers that offer
+ * the people of the organisations chosen in the same form (the speaker of an activity).
+ */
+export async function listCurrentContacts(db: Database, regionId: string): Promise<Array<{ personId: string; name: string; organisationId: string }>> {
+  return db
+    .selectFrom("affiliations")
+    .innerJoin("people", "people.id", "affiliations.person_id")
+    .innerJoin("organisations", "organisations.id", "affiliations.organisation_id")
+    .select(["people.id as personId", "people.name", "affiliations.organisation_id as organisationId"])
+    .where("affiliations.region_id", "=", regionId)
+    .where("affiliations.end_date", "is", null)
+    .where("people.archived_at", "is", null)
+    .where("organisations.archived_at", "is", null)
+    .orderBy("affiliations.is_primary", "desc")
+    .orderBy("people.name")
+    .execute();
+}
+
+/**
  * Adds a contact person to an organisation: a new person (lawful basis legitimate interest) with a
  * job there that starts today. The one way a page, the portal and email capture add a contact, so
  * the same defaults, audit entries and health recompute follow everywhere.
