@@ -244,3 +244,16 @@ export async function schoolAccountOnly(db: Database, regionId: string): Promise
   const row = await db.selectFrom("oidc_providers").select("school_account_only").where("region_id", "=", regionId).executeTakeFirst();
   return row?.school_account_only ?? false;
 }
+
+/** The profile's "Schoolaccount": the region's provider and whether this user's account is linked to it; null where there is none or for a partner. */
+export async function schoolAccountOf(db: Database, user: { id: string; regionId: string; role: string }) {
+  if (user.role === "partner") return null;
+  const row = await db
+    .selectFrom("oidc_providers as p")
+    .innerJoin("regions as r", "r.id", "p.region_id")
+    .leftJoin("user_identities as i", (join) => join.onRef("i.issuer", "=", "p.issuer").on("i.user_id", "=", user.id))
+    .select(["r.slug", "p.label", "i.created_at as linkedAt"])
+    .where("p.region_id", "=", user.regionId)
+    .executeTakeFirst();
+  return row ? { regionSlug: row.slug, label: row.label, linkedAt: row.linkedAt ? new Date(row.linkedAt).toISOString() : null } : null;
+}
