@@ -177,16 +177,16 @@ export async function saveOidcProvider(
   }
   await db.deleteFrom("oidc_domains").where("region_id", "=", regionId).execute();
   if (values.domains.length) {
-    await db
+    // A domain another region holds is skipped here and named below: under row-level security the
+    // database does not say which key clashed, and the other region's rows stay unseen.
+    const inserted = await db
       .insertInto("oidc_domains")
       .values(values.domains.map((domain) => ({ domain, region_id: regionId })))
-      .execute()
-      .catch((error: unknown) => {
-        const { code, constraint_name: constraint, detail } = error as { code?: string; constraint_name?: string; detail?: string };
-        if (code !== "23505" || constraint !== "oidc_domains_pkey") throw error;
-        const taken = /\(domain\)=\(([^)]+)\)/.exec(detail ?? "")?.[1] ?? "";
-        throw validationFailed({ domains: `schoolSignIn.validation.domainTaken|${JSON.stringify({ domain: taken })}` }, "en", { details: { domain: taken } });
-      });
+      .onConflict((oc) => oc.column("domain").doNothing())
+      .returning("domain")
+      .execute();
+    const taken = values.domains.find((domain) => !inserted.some((row) => row.domain.toLowerCase() === domain));
+    if (taken) throw validationFailed({ domains: `schoolSignIn.validation.domainTaken|${JSON.stringify({ domain: taken })}` }, "en", { details: { domain: taken } });
   }
   const after = (await findOidcProvider(db, regionId))!;
   await recordAudit(db, {
