@@ -155,3 +155,5 @@ export {
 } from "../server/domains/mail-capture/mail-capture.settings";
 export { ACTIONS, can, userCan, type Action } from "../server/auth/permissions";
 export { mayWorkOrganisations, partnerWorkRule, setPartnerWorkRule } from "../server/auth/partner-work";
+export { completeOidcSignIn, OIDC_REFUSALS, startOidcSignIn, type OidcRefusal } from "../server/auth/oidc-sign-in";
+export { findOidcProvider, listSignInChoices, removeOidcProvider, saveOidcProvider, schoolAccountOf, setSchoolAccountOnly } from "../server/auth/oidc-settings";

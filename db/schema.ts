@@ -89,6 +89,57 @@ export interface SessionsTable {
   created_at: Generated<Date>;
   ip: string | null;
   user_agent: string | null;
+  /** The identity provider did a second factor for this session (its `amr`, decision 127). */
+  second_factor_by_provider: Generated<boolean>;
+}
+
+export type OidcProviderKind = "entra" | "google" | "other";
+export type OidcProvision = "invited" | "domain";
+/** A region's identity provider for staff sign-in (decision 127); the secret is "v1:…" ciphertext. */
+export interface OidcProvidersTable {
+  region_id: string;
+  kind: Generated<OidcProviderKind>;
+  issuer: string;
+  client_id: string;
+  client_secret: string;
+  label: string;
+  provision: Generated<OidcProvision>;
+  provision_role: Generated<"penvoerder" | "accounthouder">;
+  school_account_only: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** An email domain a region's identity provider answers for; each domain belongs to one region at most. */
+export interface OidcDomainsTable {
+  domain: string;
+  region_id: string;
+}
+
+/** A user's account at an identity provider, by its stable subject id. */
+export interface UserIdentitiesTable {
+  id: Generated<string>;
+  region_id: string;
+  user_id: string;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+}
+
+/** A started OpenID Connect sign-in, keyed by the hash of its state; single-use. */
+export interface OidcSignInStatesTable {
+  state_hash: string;
+  region_id: string;
+  nonce: string;
+  code_verifier: string;
+  mode: "sign_in" | "link";
+  user_id: string | null;
+  redirect_to: Generated<string>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 export type UserTokenPurpose = "invitation" | "password_reset" | "sign_in_link";
@@ -680,6 +731,10 @@ export interface DB {
   subregions: SubregionsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  oidc_providers: OidcProvidersTable;
+  oidc_domains: OidcDomainsTable;
+  user_identities: UserIdentitiesTable;
+  oidc_sign_in_states: OidcSignInStatesTable;
   user_tokens: UserTokensTable;
   api_tokens: ApiTokensTable;
   sign_in_attempts: SignInAttemptsTable;

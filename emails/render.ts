@@ -4,6 +4,7 @@ import { ApiTokensRevokedEmail, type ApiTokensRevokedEmailProps } from "./api-to
 import { HandoverSummaryEmail, type HandoverSummaryEmailProps } from "./handover-summary";
 import { InvitationEmail, type InvitationEmailProps } from "./invitation";
 import { PasswordResetEmail, type PasswordResetEmailProps } from "./password-reset";
+import { SchoolAccountCreatedEmail, type SchoolAccountCreatedEmailProps } from "./school-account-created";
 import { SignInLinkEmail, type SignInLinkEmailProps } from "./sign-in-link";
 import { TwoFactorLockoutEmail, type TwoFactorLockoutEmailProps } from "./two-factor-lockout";
 import { WeeklyDigestEmail, type WeeklyDigestEmailProps } from "./weekly-digest";
@@ -34,6 +35,11 @@ export async function renderApiTokensRevokedEmail(p: ApiTokensRevokedEmailProps)
 export async function renderTwoFactorLockoutEmail(p: TwoFactorLockoutEmailProps): Promise<EmailMessage> {
   const subject = translator(p.locale)("email.twoFactorLockout.subject");
   return renderMessage(subject, createElement(TwoFactorLockoutEmail, p));
+}
+
+export async function renderSchoolAccountCreatedEmail(p: SchoolAccountCreatedEmailProps): Promise<EmailMessage> {
+  const subject = translator(p.locale)("email.schoolAccountCreated.subject", { name: p.newName });
+  return renderMessage(subject, createElement(SchoolAccountCreatedEmail, p));
 }
 
 export async function renderHandoverSummaryEmail(p: HandoverSummaryEmailProps): Promise<EmailMessage> {

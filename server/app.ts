@@ -309,7 +309,7 @@ function unavailablePage(c: Context<HonoEnv>, log: AppServices["log"]) {
  * Pages about an account before (or other than) the signed-in one: served outside any region scope.
  * A sender address's confirmation link is one: whoever reads that mailbox opens it, signed in or not.
  */
-const ACCOUNT_PAGES = /^\/(sign-in|sign-in\/code|sign-in\/link|sign-in\/link\/[^/]+|forgot-password|reset-password\/[^/]+|invitation\/[^/]+|profile\/mail-addresses\/confirm\/[^/]+|setup)\/?$/;
+const ACCOUNT_PAGES = /^\/(sign-in|sign-in\/code|sign-in\/link|sign-in\/link\/[^/]+|auth\/oidc\/[^/]+|forgot-password|reset-password\/[^/]+|invitation\/[^/]+|profile\/mail-addresses\/confirm\/[^/]+|setup)\/?$/;
 
 /** Pages whose address holds a single-use link's secret: the access log keeps the path without it. */
 const LINK_TOKEN_PATHS = /^(\/(?:reset-password|invitation|profile\/mail-addresses\/confirm|sign-in\/link))\/[^/]+/;

@@ -3,6 +3,8 @@ import { Command, CommanderError } from "commander";
 import { loadDemo } from "../db/seed/demo";
 import { loadNational } from "../db/seed/national";
 import { createApiToken } from "./auth/api-tokens";
+import { findOidcProvider, OidcProviderInput, removeOidcProvider, saveOidcProvider } from "./auth/oidc-settings";
+import { createSecretBox, loadSecretKey } from "./auth/secret-key";
 import { runSystemChange } from "./change";
 import { createClock, toLocalDate } from "./clock";
 import { type Config, readConfig } from "./config";
@@ -240,6 +242,74 @@ mail
     console.error("  with the headers  Authorization: Bearer <secret>  and  Content-Type: message/rfc822");
     console.log(secret);
   });
+
+const sso = program.command("sso").description("signing in with the school's account (OpenID Connect) for a region's staff");
+sso
+  .command("set")
+  .description("configure the region's identity provider (the client secret is stored encrypted and never printed)")
+  .requiredOption("--region <slug>", "the region's slug")
+  .requiredOption("--issuer <url>", "the issuer, e.g. https://login.microsoftonline.com/<tenant id>/v2.0 or https://accounts.google.com")
+  .requiredOption("--client-id <id>", "the client (application) id registered at the provider")
+  .requiredOption("--client-secret <secret>", "the client secret registered at the provider")
+  .option("--domains <domains>", "email domains, comma-separated, e.g. school.nl,college.nl (required for Google and for --provision domain)")
+  .option("--provision <mode>", "invited (only existing users) | domain (new accounts for the domains)", "invited")
+  .option("--role <role>", "the role of accounts made under --provision domain: accounthouder | penvoerder", "accounthouder")
+  .option("--label <label>", 'the button text: "Inloggen met <label>"')
+  .option("--school-account-only", "staff may not sign in with a password any more (partners keep theirs)")
+  .action(async (options: { region: string; issuer: string; clientId: string; clientSecret: string; domains?: string; provision: string; role: string; label?: string; schoolAccountOnly?: boolean }) => {
+    const config = readConfig();
+    const values = parseInput(OidcProviderInput, {
+      issuer: options.issuer, clientId: options.clientId, clientSecret: options.clientSecret, domains: options.domains ?? [],
+      provision: options.provision, role: options.role, label: options.label, schoolAccountOnly: options.schoolAccountOnly ?? false,
+    });
+    if (!values.clientSecret) throw new AppError("VALIDATION_FAILED", "--client-secret must not be empty");
+    const box = createSecretBox(loadSecretKey(config));
+    const saved = await withDatabase(config, async (services) => {
+      const found = await findRegionBySlug(services.db, options.region);
+      if (!found) throw new AppError("NOT_FOUND", `No region with slug "${options.region}"`);
+      return runSystemChange(services, (trx, meta) => saveOidcProvider(trx, box, found.id, values, { actorId: null, now: meta.now }));
+    });
+    console.error(`Staff of ${options.region} can now sign in with "${saved.label}". Register this redirect address at the provider: ${config.appUrl}/auth/oidc/callback`);
+    printProvider(saved);
+  });
+sso
+  .command("show")
+  .description("show the region's identity provider (never the secret)")
+  .requiredOption("--region <slug>", "the region's slug")
+  .action(async (options: { region: string }) => {
+    const config = readConfig();
+    const found = await withDatabase(config, async ({ db }) => {
+      const region = await findRegionBySlug(db, options.region);
+      if (!region) throw new AppError("NOT_FOUND", `No region with slug "${options.region}"`);
+      return findOidcProvider(db, region.id);
+    });
+    if (!found) throw new AppError("NOT_FOUND", `The region ${options.region} has no identity provider; set one with: schakel sso set`);
+    printProvider(found);
+  });
+sso
+  .command("remove")
+  .description("remove the region's identity provider: its staff sign in with a password again")
+  .requiredOption("--region <slug>", "the region's slug")
+  .action(async (options: { region: string }) => {
+    const config = readConfig();
+    const removed = await withDatabase(config, async (services) => {
+      const region = await findRegionBySlug(services.db, options.region);
+      if (!region) throw new AppError("NOT_FOUND", `No region with slug "${options.region}"`);
+      return runSystemChange(services, (trx, meta) => removeOidcProvider(trx, region.id, { actorId: null, now: meta.now }));
+    });
+    if (!removed) throw new AppError("NOT_FOUND", `The region ${options.region} has no identity provider`);
+    console.log(`Removed the identity provider of ${options.region}; its staff sign in with a password.`);
+  });
+
+function printProvider(p: Awaited<ReturnType<typeof findOidcProvider>> & object) {
+  console.log(`issuer:              ${p.issuer}`);
+  console.log(`client id:           ${p.clientId}`);
+  console.log("client secret:       (stored encrypted; not shown)");
+  console.log(`label:               ${p.label}`);
+  console.log(`domains:             ${p.domains.join(", ") || "(none)"}`);
+  console.log(`provision:           ${p.provision}${p.provision === "domain" ? ` (new accounts get the role ${p.role})` : ""}`);
+  console.log(`school account only: ${p.schoolAccountOnly ? "yes" : "no"}`);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import {
   addNeverLog,
   addSenderAddress,
@@ -24,6 +24,8 @@ import {
   revokeApiToken,
   revokeFeed,
   runChange,
+  schoolAccountOf,
+  OIDC_REFUSALS,
   scopeOf,
   setUserLocale,
   twoFactorStatus,
@@ -60,6 +62,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     sessions: await listSessions(context.db, user.id, context.sessionId, context.clock.now()),
     twoFactor: await twoFactorStatus(context.db, user.id),
     mailLogging: await mailLoggingOf(context, user),
+    schoolAccount: await schoolAccountOf(context.db, user),
+    schoolAccountError: OIDC_REFUSALS.find((reason) => reason === new URL(request.url).searchParams.get("schoolAccountError")) ?? null,
   };
 }
 
@@ -175,8 +179,9 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function ProfilePage() {
   const t = useT();
   const locale = useLocale();
-  const { user, tokens, digest, feed, regionFeed, sessions, twoFactor, mailLogging } = useLoaderData<typeof loader>();
+  const { user, tokens, digest, feed, regionFeed, sessions, twoFactor, mailLogging, schoolAccount, schoolAccountError } = useLoaderData<typeof loader>();
   const data = useActionData<ActionData>();
+  const [params] = useSearchParams();
   return (
     <div className="page">
       <h1>{t("profile.title")}</h1>
@@ -221,6 +226,17 @@ export default function ProfilePage() {
           <h3>{t("twoFactor.title")}</h3>
           <p>{twoFactor.enabled ? t("twoFactor.statusOn", { date: formatMoment(twoFactor.enabledAt!, locale) }) : t("twoFactor.statusOff")}</p>
           <p><Link className="button button-quiet" to="/profile/two-factor">{twoFactor.enabled ? t("twoFactor.manage") : t("twoFactor.setUp")}</Link></p>
+          {schoolAccount ? (
+            <>
+              <h3 id="school-account">{t("schoolSignIn.profileTitle")}</h3>
+              {params.get("schoolAccount") === "linked" ? <Alert tone="success">{t("schoolSignIn.profileLinkedNow")}</Alert> : null}
+              {schoolAccountError ? <Alert tone="error">{t(`schoolSignIn.refused.${schoolAccountError}`)}</Alert> : null}
+              <p>{schoolAccount.linkedAt ? t("schoolSignIn.profileLinked", { label: schoolAccount.label, date: formatMoment(schoolAccount.linkedAt, locale) }) : t("schoolSignIn.profileNotLinked")}</p>
+              {schoolAccount.linkedAt ? null : (
+                <p><a className="button button-quiet" href={`/auth/oidc/${encodeURIComponent(schoolAccount.regionSlug)}?mode=link`}>{t("schoolSignIn.profileLink")}</a></p>
+              )}
+            </>
+          ) : null}
           <h3 id="change-password">{t("changePassword.title")}</h3>
           {data?.intent === "change-password" && data.success ? <Alert tone="success">{data.success}</Alert> : null}
           {data?.intent === "change-password" && data.notice ? <Alert tone="info">{data.notice}</Alert> : null}

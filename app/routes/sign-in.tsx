@@ -1,6 +1,8 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { signIn } from "../services.server";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useState } from "react";
+import { listSignInChoices, OIDC_REFUSALS, signIn } from "../services.server";
+import { SchoolAccountChoices } from "../components/school-account-choices";
 import { SignInInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
@@ -16,8 +18,10 @@ export const meta: MetaFunction = () => [{ title: "Inloggen · Schakel" }];
 export { retryAfterHeaders as headers } from "../utils/forms.server";
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
-  if (context.user) throw redirect(safeRedirectTo(new URL(request.url).searchParams.get("redirectTo")));
-  return null;
+  const url = new URL(request.url);
+  if (context.user) throw redirect(safeRedirectTo(url.searchParams.get("redirectTo")));
+  const refusal = OIDC_REFUSALS.find((reason) => reason === url.searchParams.get("schoolAccountError")) ?? null;
+  return json({ schoolAccounts: await listSignInChoices(context.db), schoolAccountError: refusal });
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
@@ -37,6 +41,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       return rateLimitedForm(t, "signIn.rateLimited", result.retryAfterSeconds);
     }
     if (result.status === "invalid") return json<FormErrors>({ formError: t("signIn.invalid") }, { status: 400 });
+    if (result.status === "school_account_only") return json<FormErrors>({ formError: t("schoolSignIn.onlySchoolAccount") }, { status: 400 });
     if (result.status === "two_factor") {
       const redirectTo = encodeURIComponent(safeRedirectTo(formData.get("redirectTo")));
       return redirect(`/sign-in/code?redirectTo=${redirectTo}`, { headers: { "Set-Cookie": challengeCookie(result.challenge, context.isSecure) } });
@@ -52,7 +57,9 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function SignInPage() {
   const t = useT();
   const data = useActionData<FormErrors>();
+  const { schoolAccounts, schoolAccountError } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  const [typedEmail, setTypedEmail] = useState("");
   const busy = useNavigation().state !== "idle";
   return (
     <div className="page page-narrow">
@@ -62,8 +69,13 @@ export default function SignInPage() {
       {params.get("passwordSet") ? <Alert tone="success">{t("signIn.passwordChanged")}</Alert> : null}
       {/^[1-9]\d{0,3}$/.test(params.get("tokensRevoked") ?? "") ? <Alert tone="info">{t("signIn.tokensRevoked", { count: Number(params.get("tokensRevoked")) })}</Alert> : null}
       {params.get("codeExpired") ? <Alert tone="error">{t("signIn.codeExpired")}</Alert> : null}
+      {schoolAccountError ? <Alert tone="error">{t(`schoolSignIn.refused.${schoolAccountError}`)}</Alert> : null}
       {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
-      <Form method="post" className="card" noValidate>
+      <SchoolAccountChoices choices={schoolAccounts} typedEmail={typedEmail} redirectTo={params.get("redirectTo")} />
+      <Form method="post" className="card" noValidate onChange={(event) => {
+        const field = event.target as HTMLInputElement;
+        if (field.name === "email") setTypedEmail(field.value);
+      }}>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <TextField label={t("common.email")} name="email" type="email" autoComplete="username" required autoFocus error={data?.fields?.email} />
         <TextField label={t("common.password")} name="password" type="password" autoComplete="current-password" required error={data?.fields?.password} />

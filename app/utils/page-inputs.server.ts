@@ -90,3 +90,6 @@ export const RecordId = z.uuid();
 
 /** The figure a report's drill-down lists, the address segment after the school year. */
 export const DrillDownParam = z.enum(DRILL_DOWNS);
+
+/** Inloggen met schoolaccount: the admin page's form, the same rules as `schakel sso set`. */
+export { OidcProviderInput as OidcProviderForm } from "../../server/auth/oidc-settings";

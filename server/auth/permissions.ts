@@ -60,6 +60,8 @@ export const PERMISSIONS = {
   "portal.use": PARTNER,
   /** Users, handovers, the region's settings (health, holidays, email capture, security, privacy), the outbox, access requests and erasure. */
   "region.manage": ADMIN,
+  /** How the region's staff sign in: its school-account provider (client secret, domains, who gets an account) and "school account only". */
+  "region.signIn": ADMIN,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -71,12 +71,12 @@ export type Sessions = ReturnType<typeof createSessions>;
 export function createSessions(db: Database, clock: Clock) {
   return {
     /** A fresh session at every sign-in (no fixation); returns the Set-Cookie header. */
-    async create(userId: string, meta: { ip: string | null; userAgent: string | null; secure: boolean }): Promise<string> {
+    async create(userId: string, meta: { ip: string | null; userAgent: string | null; secure: boolean; secondFactorByProvider?: boolean }): Promise<string> {
       const token = generateSessionToken();
       const now = clock.now();
       await db
         .insertInto("sessions")
-        .values({ id: sessionIdOf(token), user_id: userId, expires_at: new Date(now.getTime() + LIFETIME_MS), created_at: now, ip: meta.ip, user_agent: meta.userAgent?.slice(0, 400) ?? null })
+        .values({ id: sessionIdOf(token), user_id: userId, expires_at: new Date(now.getTime() + LIFETIME_MS), created_at: now, ip: meta.ip, user_agent: meta.userAgent?.slice(0, 400) ?? null, second_factor_by_provider: meta.secondFactorByProvider ?? false })
         .execute();
       return serializeCookie(token, LIFETIME_MS / 1000, meta.secure);
     },
@@ -94,7 +94,7 @@ export function createSessions(db: Database, clock: Clock) {
         .innerJoin("regions", "regions.id", "users.region_id")
         .select([
           "sessions.expires_at", "users.id as userId", "users.region_id", "users.email", "users.name", "users.role",
-          "users.organisation_id", "users.locale", "users.totp_enabled_at", "regions.require_two_factor",
+          "users.organisation_id", "users.locale", "users.totp_enabled_at", "regions.require_two_factor", "sessions.second_factor_by_provider",
         ])
         .where("sessions.id", "=", id)
         .where("users.active", "=", true)
@@ -115,7 +115,8 @@ export function createSessions(db: Database, clock: Clock) {
         user: { id: row.userId, regionId: row.region_id, email: row.email, name: row.name, role: row.role, organisationId: row.organisation_id, locale: row.locale },
         sessionId: id,
         setCookie,
-        mustSetUpTwoFactor: row.require_two_factor && TWO_FACTOR_ROLES.includes(row.role) && row.totp_enabled_at === null,
+        // A second factor the school's identity provider did for this session meets the requirement too.
+        mustSetUpTwoFactor: row.require_two_factor && TWO_FACTOR_ROLES.includes(row.role) && row.totp_enabled_at === null && !row.second_factor_by_provider,
       };
     },
 

@@ -137,7 +137,7 @@ export async function signInWithLink(
   db: Database,
   sessions: Sessions,
   input: { token: string; ip: string; userAgent: string | null; secure: boolean; now: Date },
-): Promise<Exclude<SignInResult, { status: "invalid" } | { status: "locked" }>> {
+): Promise<Exclude<SignInResult, { status: "invalid" } | { status: "locked" } | { status: "school_account_only" }>> {
   const user = await db.transaction().execute((trx) => spendSignInLink(trx, input.token, input.now));
   await recordSignInAttempt(db, { email: user.email, ip: input.ip, succeeded: true, now: input.now });
   if (user.twoFactor) return { status: "two_factor", userId: user.userId, challenge: await createChallenge(db, user.userId, input.now) };

@@ -1,4 +1,7 @@
+import type { Role } from "../../db/schema";
 import type { Database } from "../db/database";
+import { schoolAccountOnly } from "./oidc-settings";
+import { STAFF_ROLES } from "./permissions";
 import { verifyPassword } from "./passwords";
 import { recordSignInAttempt, signInWaitSeconds } from "./rate-limit";
 import type { Sessions } from "./sessions";
@@ -9,6 +12,8 @@ export type SignInResult =
   /** The password was right and the user has two-factor sign-in: a code must follow (`challenge` goes in a cookie). */
   | { status: "two_factor"; userId: string; challenge: string }
   | { status: "invalid" }
+  /** The password was right, but the region lets its staff in with the school account only (decision 127). */
+  | { status: "school_account_only" }
   /** Too many failures: this address must wait before trying this account again (decision 098). */
   | { status: "locked"; retryAfterSeconds: number };
 
@@ -27,13 +32,15 @@ export async function signIn(
   if (wait > 0) return { status: "locked", retryAfterSeconds: wait };
   const user = await db
     .selectFrom("users")
-    .select(["id", "password_hash", "totp_enabled_at"])
+    .select(["id", "password_hash", "totp_enabled_at", "region_id", "role"])
     .where("email", "=", input.email)
     .where("active", "=", true)
     .executeTakeFirst();
   const valid = await verifyPassword(user?.password_hash ?? null, input.password);
   await recordSignInAttempt(db, { email: input.email, ip: input.ip, succeeded: valid, now: input.now });
   if (!user || !valid) return { status: "invalid" };
+  // Asked after the password, so the answer tells nothing to someone who does not know it.
+  if ((STAFF_ROLES as readonly Role[]).includes(user.role) && (await schoolAccountOnly(db, user.region_id))) return { status: "school_account_only" };
   if (user.totp_enabled_at) return { status: "two_factor", userId: user.id, challenge: await createChallenge(db, user.id, input.now) };
   const setCookie = await sessions.create(user.id, { ip: input.ip, userAgent: input.userAgent, secure: input.secure });
   return { status: "signed_in", userId: user.id, setCookie };

@@ -213,6 +213,8 @@ const PAGES: Record<string, Entry> = {
   "GET /admin/health": { allow: ["admin"] },
   "POST /admin/health": { allow: ["admin"] },
   "GET /admin/mail": { allow: ["admin"] },
+  "GET /admin/sign-in": { allow: ["admin"] },
+  "POST /admin/sign-in": { allow: ["admin"], wellFormed: () => ({ intent: "save", kind: "google", clientId: "x", clientSecret: "y", domains: "indringer.nl", provision: "invited", role: "accounthouder" }) },
   "POST /admin/mail": { allow: ["admin"] },
   "GET /admin/outbox": { allow: ["admin"] },
   "GET /admin/outbox/:id": { params: { id: "outbox" }, allow: ["admin"] },
@@ -297,6 +299,10 @@ const PAGES: Record<string, Entry> = {
     allow: "public", answers: { admin: 403, penvoerder: 403, accounthouder: 403, partner: 403, signedOut: 403 },
     wellFormed: () => ({ token: "x".repeat(43), regionName: "STO Elders", regionSlug: "elders", adminName: "Indringer", adminEmail: "indringer@example.nl", password: "een lang nieuw wachtwoord", confirm: "een lang nieuw wachtwoord" }),
   },
+  // Signing in with the school account: for the signed out (a signed-in user is sent home); a region without a provider is 404.
+  "GET /auth/oidc/:regionSlug": { params: { regionSlug: "token" }, allow: "public", answers: { admin: HOME, penvoerder: HOME, accounthouder: HOME, partner: HOME, signedOut: 404 } },
+  // The provider's answer without the state cookie of a sign-in this browser started: refused, back to the sign-in page.
+  "GET /auth/oidc/callback": { allow: "public", answers: { admin: SIGN_IN, penvoerder: SIGN_IN, accounthouder: SIGN_IN, partner: SIGN_IN, signedOut: SIGN_IN } },
   // Signing in is for the signed out; a signed-in user is sent home.
   "GET /sign-in": { allow: "public", answers: { admin: HOME, penvoerder: HOME, accounthouder: HOME, partner: HOME, signedOut: 200 } },
   "POST /sign-in": { allow: "public", answers: { admin: HOME, penvoerder: HOME, accounthouder: HOME, partner: HOME, signedOut: 400 } },

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../../server/auth/secrets";
 import { regionOfInboundSecret } from "../../server/domains/mail-capture/mail-capture.settings";
-import { createTestApp, TEST_APP_URL } from "../support/app";
+import { createTestApp, TEST_APP_URL, TEST_SECRET_KEY } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, TEST_NOW } from "../support/factories";
 
@@ -28,7 +28,7 @@ describe("the command line", () => {
         [BIN, ...args],
         {
           cwd: path.resolve("."),
-          env: { ...process.env, DATABASE_URL: t.url, APP_URL: TEST_APP_URL, SCHAKEL_NOW: TEST_NOW.toISOString(), LOG_LEVEL: "silent" },
+          env: { ...process.env, DATABASE_URL: t.url, APP_URL: TEST_APP_URL, SCHAKEL_SECRET_KEY: TEST_SECRET_KEY, SCHAKEL_NOW: TEST_NOW.toISOString(), LOG_LEVEL: "silent" },
           // A safety net against a hung process, not a speed check: on a loaded two-core machine four
           // CLI processes started side by side took longer than 20 s each.
           timeout: 55_000,
@@ -186,4 +186,49 @@ describe("the command line", () => {
     expect(linesOf(unknown.stderr)).toHaveLength(1);
     expect(unknown.stderr).toContain("atlantis");
   });
+
+  it("configures a region's school-account sign-in with sso set, stores the secret encrypted, and never prints it again", async () => {
+    const secret = "super-geheim-client-secret-1234";
+    const set = await schakel("sso", "set", "--region", regionSlug, "--issuer", "https://login.microsoftonline.com/0a1b2c3d-0000-4000-8000-123456789abc/v2.0",
+      "--client-id", "app-123", "--client-secret", secret, "--domains", "School.nl, college.nl", "--label", "Microsoft");
+    expect(set.code).toBe(0);
+    expect(set.stdout + set.stderr).not.toContain(secret);
+    expect(set.stderr).toContain(`${TEST_APP_URL}/auth/oidc/callback`);
+    const row = await t.db.selectFrom("oidc_providers").select(["client_secret", "kind", "client_id"]).executeTakeFirstOrThrow();
+    expect(row.client_secret).toMatch(/^v1:/);
+    expect(row.client_secret).not.toContain(secret);
+    expect(row.kind).toBe("entra");
+
+    const show = await schakel("sso", "show", "--region", regionSlug);
+    expect(show.code).toBe(0);
+    expect(show.stdout).toContain("client id:           app-123");
+    expect(show.stdout).toContain("domains:             college.nl, school.nl");
+    expect(show.stdout).toContain("(stored encrypted; not shown)");
+    expect(show.stdout).not.toContain(secret);
+  }, 120_000);
+
+  it("refuses Entra's shared tenants, a domain another region claims, and an http issuer, each with one line on stderr", async () => {
+    const otherRegion = await makeRegion(t.db);
+    const [shared, taken, plain] = await Promise.all([
+      schakel("sso", "set", "--region", otherRegion.slug, "--issuer", "https://login.microsoftonline.com/common/v2.0", "--client-id", "x", "--client-secret", "y"),
+      schakel("sso", "set", "--region", otherRegion.slug, "--issuer", "https://idp.example.org", "--client-id", "x", "--client-secret", "y", "--domains", "school.nl"),
+      schakel("sso", "set", "--region", otherRegion.slug, "--issuer", "http://idp.example.org", "--client-id", "x", "--client-secret", "y"),
+    ]);
+    for (const run of [shared, taken, plain]) {
+      expect(run.code).not.toBe(0);
+      expect(linesOf(run.stderr).filter((line) => line.startsWith("schakel:"))).toHaveLength(1);
+    }
+    expect(shared.stderr).toContain("not common, organizations or consumers");
+    expect(taken.stderr).toContain("The domain school.nl already belongs to another region");
+    expect(await t.db.selectFrom("oidc_providers").select("region_id").where("region_id", "=", otherRegion.id).execute()).toEqual([]);
+  }, 120_000);
+
+  it("removes a region's school-account sign-in with sso remove", async () => {
+    const removed = await schakel("sso", "remove", "--region", regionSlug);
+    expect(removed.code).toBe(0);
+    expect(await t.db.selectFrom("oidc_providers").select("region_id").execute()).toEqual([]);
+    const again = await schakel("sso", "show", "--region", regionSlug);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain("has no identity provider");
+  }, 120_000);
 });

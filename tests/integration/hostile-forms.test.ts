@@ -41,6 +41,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/activities/new": { as: "admin" },
   "/admin/health": { as: "admin" },
   "/admin/mail": { as: "admin", exemptIntents: { "rotate-secret": "a new inbound secret is made on the button alone (that is what it is for), and is audited" } },
+  "/admin/sign-in": { as: "admin" },
   "/admin/users": {
     as: "admin",
     exemptIntents: {

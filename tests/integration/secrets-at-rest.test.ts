@@ -15,6 +15,9 @@ import { readConfig } from "../../server/config";
 import { backupDatabase } from "../../server/domains/backup/backup.service";
 import { prepareSetupToken } from "../../server/domains/setup/setup.service";
 import { sendRequestedPasswordResets } from "../../server/domains/users/users.service";
+import { OidcProviderInput, saveOidcProvider } from "../../server/auth/oidc-settings";
+import { parseInput } from "../../server/validation";
+import { startTestProvider } from "../support/oidc-provider";
 import { startServer } from "../../server/index";
 import { CookieJar, createTestApp, TEST_SECRET_KEY, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
@@ -305,6 +308,32 @@ describe("secrets at rest", () => {
           await addSenderAddress(t.db, { regionId, userId: user.id, role: "accounthouder", organisationId: null }, email, { actor: null, now: NOW, appUrl: "http://localhost" });
           const received = /\/profile\/mail-addresses\/confirm\/([\w-]+)/.exec(await latestOutbox(email, "mail_sender_confirmation"))![1]!;
           return { received, stored: await storedOf(t.db.selectFrom("mail_sender_addresses").select("confirmation_hash").where("user_id", "=", user.id).execute()) };
+        },
+      },
+      "oidc_providers.client_secret": {
+        kind: "encrypted",
+        make: async () => {
+          const region = await makeRegion(t.db);
+          const received = "the-client-secret-of-the-school";
+          await saveOidcProvider(t.db, createSecretBox(Buffer.from(TEST_SECRET_KEY, "base64")), region.id,
+            parseInput(OidcProviderInput, { issuer: "https://idp.example.org", clientId: "schakel", clientSecret: received }), { actorId: null, now: NOW });
+          return { received, stored: await storedOf(t.db.selectFrom("oidc_providers").select("client_secret").where("region_id", "=", region.id).execute()) };
+        },
+      },
+      "oidc_sign_in_states.state_hash": {
+        kind: "hashed",
+        make: async () => {
+          const provider = await startTestProvider();
+          try {
+            const region = await makeRegion(t.db);
+            await saveOidcProvider(t.db, createSecretBox(Buffer.from(TEST_SECRET_KEY, "base64")), region.id,
+              parseInput(OidcProviderInput, { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret }), { actorId: null, now: NOW });
+            const jar = new CookieJar();
+            await web().get(`/auth/oidc/${region.slug}`, { jar });
+            return { received: jar.get("schakel_oidc")!, stored: await storedOf(t.db.selectFrom("oidc_sign_in_states").select("state_hash").where("region_id", "=", region.id).execute()) };
+          } finally {
+            await provider.stop();
+          }
         },
       },
       "users.totp_enabled_at": { kind: "not secret", because: "when two-factor sign-in was turned on: a moment, shown to its owner" },

@@ -30,6 +30,16 @@ const CHILD = "rows keyed by the id of a parent the same function first read in 
 type Entry = { covered: string } | { safe: string };
 
 const INVENTORY: Record<string, Entry> = {
+  "server/auth/oidc-settings.ts › saveOidcProvider › update oidc_providers": { safe: OWN_ROW },
+  "server/auth/oidc-settings.ts › saveOidcProvider › delete oidc_domains": { safe: OWN_ROW },
+  "server/auth/oidc-settings.ts › setSchoolAccountOnly › update oidc_providers": { safe: OWN_ROW },
+  "server/auth/oidc-settings.ts › removeOidcProvider › delete oidc_sign_in_states": { safe: OWN_ROW },
+  "server/auth/oidc-settings.ts › removeOidcProvider › delete oidc_domains": { safe: OWN_ROW },
+  "server/auth/oidc-settings.ts › removeOidcProvider › delete oidc_providers": { safe: OWN_ROW },
+  "server/auth/oidc-sign-in.ts › startOidcSignIn › delete oidc_sign_in_states": { safe: "the expired sign-in states of the one region whose provider is being started (`region_id` in the statement)" },
+  "server/auth/oidc-sign-in.ts › completeOidcSignIn › delete oidc_sign_in_states": { safe: "one sign-in state by the hash of the random state this browser holds; it names its region, which everything after it follows" },
+  "server/auth/oidc-sign-in.ts › completeOidcSignIn › delete user_identities": { safe: USER },
+  "server/auth/oidc-sign-in.ts › completeOidcSignIn › update user_identities": { safe: "one identity by its issuer and subject, with `region_id` of the provider's region in the statement" },
   "server/auth/api-tokens.ts › revokeApiToken › update api_tokens": { safe: USER },
   "server/auth/api-tokens.ts › authenticateApiToken › update api_tokens": { safe: USER },
   "server/auth/api-tokens.ts › revokeAllApiTokens › update api_tokens": { safe: USER },
