@@ -70,6 +70,7 @@ export {
   endSnooze,
   updateHealthSettings,
 } from "../server/domains/health/health.service";
+export { listUpcoming } from "../server/domains/health/health.forecast";
 export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
 export { dismissGettingStarted, gettingStarted, type GettingStarted } from "../server/domains/regions/getting-started";
 export { completeSetup, isSetupTokenValid } from "../server/domains/setup/setup.service";

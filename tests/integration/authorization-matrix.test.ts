@@ -108,6 +108,7 @@ const API: Record<string, Entry> = {
   "GET /api/v1/documents/:id": { params: { id: "document" }, allow: EVERYONE },
   "GET /api/v1/health": { allow: STAFF },
   "GET /api/v1/health/counts": { allow: STAFF },
+  "GET /api/v1/health/upcoming": { allow: STAFF, query: "?days=30" },
   "GET /api/v1/health/trend": { allow: STAFF, query: "?from=2026-09-01&to=2026-11-23" },
   // Recomputing takes no body and changes no one's rights: the admin's run is simply done.
   "POST /api/v1/health/recompute": { allow: ["admin"], ok: 200 },
