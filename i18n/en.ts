@@ -84,6 +84,7 @@ export const en: Messages = {
     conflict: "Someone else changed this in the meantime. Reload the page and try again.",
   },
   validation: {
+    newJobWhere: "Choose an organisation, or fill in the new employer's name when it is not in Schakel yet (not both).",
     required: "This field is required.",
     tooShort: "Use at least {minimum} characters.",
     tooLong: "Use at most {maximum} characters.",
@@ -804,6 +805,8 @@ export const en: Messages = {
     digestItem: "{name}: {state} on {date}. {reason}",
   },
   leads: {
+    toOrganisation: "To the organisation",
+    movedToLead: "The job is recorded as ended; {organisation} is now under Leads.",
     title: "Leads",
     intro: "Contacts who left a partner and now work at an organisation that is not a partner yet. Through them you get to know their new employer easily.",
     none: "There are no leads now.",
@@ -836,7 +839,7 @@ export const en: Messages = {
     done: "Done",
     completed: "The task is done.",
     organisation: "Organisation",
-    sources: { manual: "Manual", handover: "Handover", health: "Relationship signal" },
+    sources: { manual: "Manual", handover: "Handover", health: "Relationship signal", contact_joined: "Known contact" },
   },
   search: {
     title: "Search",

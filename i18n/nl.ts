@@ -105,6 +105,7 @@ export const nl = {
     conflict: "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw en probeer het nog eens.",
   },
   validation: {
+    newJobWhere: "Kies een organisatie, of vul de naam van de nieuwe werkgever in als die nog niet in Schakel staat (niet allebei).",
     required: "Vul dit veld in.",
     tooShort: "Gebruik minstens {minimum} tekens.",
     tooLong: "Gebruik hoogstens {maximum} tekens.",
@@ -825,6 +826,8 @@ export const nl = {
     digestItem: "{name}: {state} op {date}. {reason}",
   },
   leads: {
+    toOrganisation: "Naar de organisatie",
+    movedToLead: "De baan is vastgelegd als beëindigd; {organisation} staat nu onder Kansen.",
     title: "Kansen",
     intro: "Contactpersonen die bij een partner vertrokken en nu werken bij een organisatie die nog geen partner is. Hun nieuwe werkgever leert u via hen makkelijk kennen.",
     none: "Er zijn nu geen kansen.",
@@ -857,7 +860,7 @@ export const nl = {
     done: "Gedaan",
     completed: "De actie is afgerond.",
     organisation: "Organisatie",
-    sources: { manual: "Handmatig", handover: "Overdracht", health: "Relatie-signaal" },
+    sources: { manual: "Handmatig", handover: "Overdracht", health: "Relatie-signaal", contact_joined: "Bekend contact" },
   },
   search: {
     title: "Zoeken",

@@ -107,6 +107,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       const { intent: _intent, isPrimary: _isPrimary, ...values } = formValues(formData);
       const input = parseInput(NewJobInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
       const moved = await runChange(context, user, ({ trx, scope, meta }) => startNewJob(trx, scope.regionId, id, { ...input, startDate: input.startDate ?? toLocalDate(meta.now) }, meta));
+      if (!moved.started) return json<FormErrors & { success?: string; intent?: string }>({ success: t("leads.movedToLead", { organisation: input.organisationName ?? "" }) });
       return json<FormErrors & { success?: string; intent?: string }>({ success: t(moved.ended.length ? "people.newJobSavedEnded" : "people.newJobSaved", { organisation: moved.started.organisationName }) });
     }
     throw new Response("Bad request", { status: 400 });
@@ -194,6 +195,7 @@ export default function PersonPage() {
               <option value="">—</option>
               {organisations.map((o) => <option key={o.id} value={o.id}>{o.name}</option>)}
             </SelectField>
+            <TextField label={t("leads.newEmployer")} name="organisationName" hint={t("leads.newEmployerHint")} error={errorsOf("new-job")?.fields?.organisationName} />
             <TextField label={t("contacts.role")} name="role" error={errorsOf("new-job")?.fields?.role} />
             <div className="grid-2">
               <TextField label={t("people.newJobStart")} name="startDate" type="date" defaultValue={today} error={errorsOf("new-job")?.fields?.startDate} />

@@ -129,3 +129,102 @@ describe("relationships that turn cold soon (GET /health/upcoming)", () => {
     expect((await send(api, "/api/v1/health/upcoming?days=121")).status).toBe(400);
   });
 });
+
+type Lead = { id: string; personId: string; personName: string; fromOrganisationId: string | null; fromEndDate: string | null; toOrganisationId: string | null; toOrganisationName: string; since: string; version: number };
+
+/** "Kansen": a contact who leaves a partner for an organisation that is not a partner becomes a lead. */
+describe("leads from contacts who moved (GET /leads)", () => {
+  let t: TestDatabase;
+  let api: TestApp;
+  let holderToken: string;
+  let holderId: string;
+  let partnerToken: string;
+  let otherToken: string;
+  let sjobergId: string;
+
+  const send = async (path: string, method = "GET", body?: unknown, token = holderToken) =>
+    api.request(path, { token, method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const json = async (response: Response) => (await response.json()) as Body;
+  const leads = async (token = holderToken) => (await json(await send("/api/v1/leads", "GET", undefined, token))).items as Lead[];
+  const organisation = async (name: string, extra: Record<string, unknown> = {}) =>
+    String((await json(await send("/api/v1/organisations", "POST", { kind: "company", name, tier: "regular", ...extra }))).id);
+  async function contactAt(name: string, organisationId: string) {
+    const person = await json(await send("/api/v1/people", "POST", { name }));
+    await send(`/api/v1/people/${String(person.id)}/affiliations`, "POST", { organisationId, isPrimary: true, startDate: "2024-01-01" });
+    return String(person.id);
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    api = createTestApp(t.db, { now: "2026-11-23T10:00:00Z" });
+    const region = await makeRegion(t.db);
+    const other = await makeRegion(t.db);
+    const holder = await makeUserWithToken(t.db, { regionId: region.id, role: "accounthouder", name: "Fatima El Amrani" });
+    holderToken = holder.token;
+    holderId = holder.user.id;
+    otherToken = (await makeUserWithToken(t.db, { regionId: other.id, role: "admin" })).token;
+    sjobergId = await organisation("Sjöberg Techniek");
+    partnerToken = (await makeUserWithToken(t.db, { regionId: region.id, role: "partner", organisationId: sjobergId })).token;
+  });
+  afterAll(() => t?.drop());
+
+  it("lists a contact who left a partner for a company not in Schakel, and turns it into a partner with that contact in one step", async () => {
+    const jan = await contactAt("Jan de Vries", sjobergId);
+    const moved = await send(`/api/v1/people/${jan}/new-job`, "POST", { organisationName: "Hulshof Installatietechniek", endDate: "2026-03-31", startDate: "2026-04-01" });
+    expect(moved.status).toBe(201);
+    expect(await json(moved)).toMatchObject({ started: null, ended: [{ organisationId: sjobergId, endDate: "2026-03-31" }] });
+    const [lead, ...rest] = await leads();
+    expect(rest).toEqual([]);
+    expect(lead).toMatchObject({
+      personId: jan, personName: "Jan de Vries", fromOrganisationId: sjobergId, fromEndDate: "2026-03-31",
+      toOrganisationId: null, toOrganisationName: "Hulshof Installatietechniek", since: "2026-04-01",
+    });
+
+    expect(await leads(otherToken)).toEqual([]);
+    expect((await send(`/api/v1/leads/${lead!.id}/convert`, "POST", { version: lead!.version }, otherToken)).status).toBe(404);
+    expect((await send("/api/v1/leads", "GET", undefined, partnerToken)).status).toBe(403);
+    expect((await send(`/api/v1/leads/${lead!.id}/convert`, "POST", { version: lead!.version }, partnerToken)).status).toBe(403);
+    expect((await send(`/api/v1/leads/${lead!.id}/convert`, "POST", { version: lead!.version + 1 })).status).toBe(409);
+
+    const converted = await send(`/api/v1/leads/${lead!.id}/convert`, "POST", { version: lead!.version, tier: "regular", accountHolderId: holderId });
+    expect(converted.status).toBe(201);
+    const { organisationId } = (await json(converted)) as { organisationId: string };
+    expect(await leads()).toEqual([]);
+    expect(await json(await send(`/api/v1/organisations/${organisationId}`))).toMatchObject({ name: "Hulshof Installatietechniek", status: "active", accountHolderId: holderId });
+    const person = await json(await send(`/api/v1/people/${jan}`));
+    expect(person.affiliations).toContainEqual(expect.objectContaining({ organisationId, isPrimary: true, startDate: "2026-04-01", endDate: null }));
+    expect((await send(`/api/v1/leads/${lead!.id}/convert`, "POST", { version: lead!.version + 1 })).status).toBe(404);
+  });
+
+  it("lists a move to an organisation that is known but not a partner, and puts it away with who and when", async () => {
+    const prospectId = await organisation("Bouwbedrijf Prospect", { status: "prospect" });
+    const petra = await contactAt("Petra Jansen", sjobergId);
+    expect((await send(`/api/v1/people/${petra}/new-job`, "POST", { organisationId: prospectId })).status).toBe(201);
+    const [lead] = await leads();
+    expect(lead).toMatchObject({ personName: "Petra Jansen", fromOrganisationId: sjobergId, toOrganisationId: prospectId, toOrganisationName: "Bouwbedrijf Prospect", since: "2026-11-23" });
+    expect((await send(`/api/v1/leads/${lead!.id}/dismiss`, "POST", { version: lead!.version }, otherToken)).status).toBe(404);
+    expect((await send(`/api/v1/leads/${lead!.id}/dismiss`, "POST", { version: lead!.version }, partnerToken)).status).toBe(403);
+    expect((await send(`/api/v1/leads/${lead!.id}/dismiss`, "POST", { version: lead!.version })).status).toBe(204);
+    expect(await leads()).toEqual([]);
+    expect(await t.db.selectFrom("leads").select(["close_reason", "closed_by", "closed_at"]).where("id", "=", lead!.id).executeTakeFirst())
+      .toEqual({ close_reason: "dismissed", closed_by: holderId, closed_at: new Date("2026-11-23T10:00:00Z") });
+  });
+
+  it("tells a partner's owner, by a task, that a known contact now works there, and makes no lead", async () => {
+    const bakkerId = await organisation("Bakker Metaal", { accountHolderId: holderId });
+    const kees = await contactAt("Kees Bakker", sjobergId);
+    expect((await send(`/api/v1/people/${kees}/new-job`, "POST", { organisationId: bakkerId })).status).toBe(201);
+    expect(await leads()).toEqual([]);
+    const tasks = await t.db.selectFrom("tasks").select(["title", "assignee_id", "organisation_id"]).where("source", "=", "contact_joined").execute();
+    expect(tasks).toEqual([{ title: "Bekend contact: Kees Bakker (eerder bij Sjöberg Techniek) werkt nu bij Bakker Metaal", assignee_id: holderId, organisation_id: bakkerId }]);
+  });
+
+  it("asks for either an organisation or a new employer's name, not both and not neither", async () => {
+    const anna = await contactAt("Anna de Boer", sjobergId);
+    for (const body of [{}, { organisationId: sjobergId, organisationName: "Iets BV" }]) {
+      const refused = await send(`/api/v1/people/${anna}/new-job`, "POST", body);
+      expect(refused.status).toBe(400);
+      expect((await json(refused)).error).toMatchObject({ code: "VALIDATION_FAILED" });
+    }
+  });
+});
