@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import type { HealthState } from "../../db/schema";
 import { HealthBadge } from "./health";
-import { formatDay, useLocale, useT } from "../utils/i18n";
+import { formatDay, formatDayInWords, useLocale, useT } from "../utils/i18n";
 
 type MyTask = { id: string; title: string; dueDate: string; isOverdue: boolean; organisationId: string | null; organisationName: string | null };
 type MyRelationship = { organisationId: string; name: string; state: HealthState; reason: string | null };
@@ -96,7 +96,7 @@ export function MyWorkSections({ work }: { work: MyWork }) {
                   <li key={item.organisationId}>
                     <Link to={`/organisations/${item.organisationId}`}>{item.name}</Link>
                     {" · "}<HealthBadge state={item.expectedState} />{" "}
-                    {t("foresight.onDate", { date: formatDay(item.onDate, locale) })}
+                    {t("foresight.onDate", { date: formatDayInWords(item.onDate, locale) })}
                     <span className="my-work-reason">{item.reason}</span>
                     <Link to={`/organisations/${item.organisationId}#log`}>{t("foresight.logContact")}<span className="visually-hidden">{`: ${item.name}`}</span></Link>
                   </li>

@@ -11,7 +11,7 @@ import { SubmitButton } from "../components/ui/submit-button";
 import { convertLead, dismissLead, listAssignableUsers, listLeads, parseInput, scopeOf, userCan } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
-import { formatDay, useLocale, useT } from "../utils/i18n";
+import { formatDayInWords, useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Kansen · Schakel" }];
 
@@ -95,7 +95,7 @@ export default function LeadsPage() {
                   : t("leads.sentenceNoFrom", { person: lead.personName, to: lead.toOrganisationName })}
               </p>
               <p className="task-meta">
-                <Link to={`/people/${lead.personId}`}>{lead.personName}</Link> · {t("leads.since", { date: formatDay(lead.since, locale) })}
+                <Link to={`/people/${lead.personId}`}>{lead.personName}</Link> · {t("leads.since", { date: formatDayInWords(lead.since, locale) })}
               </p>
               {mine?.formError ? <Alert tone="error">{mine.formError}</Alert> : null}
               {canWork ? (
