@@ -255,7 +255,7 @@ export const INTERACTION_SOURCES = ["manual", "email", "calendar"] as const;
 /** Where a contact moment came from: typed in, or logged from a mail or a meeting invitation (issue 16). */
 export type InteractionSource = (typeof INTERACTION_SOURCES)[number];
 export type TaskStatus = "open" | "done";
-export type TaskSource = "manual" | "handover" | "health";
+export type TaskSource = "manual" | "handover" | "health" | "contact_joined";
 /** A `date` column: a calendar day as 'YYYY-MM-DD'. */
 type CalendarDay = string;
 type TextArray = ColumnType<string[], string[] | undefined, string[]>;
@@ -349,6 +349,25 @@ export interface InteractionsTable {
 export interface InteractionPeopleTable {
   interaction_id: string;
   person_id: string;
+}
+
+/** A known contact now working at an organisation that is not a partner yet ("Kansen", decision 129). */
+export interface LeadsTable {
+  id: Generated<string>;
+  region_id: string;
+  person_id: string;
+  from_organisation_id: string | null;
+  from_end_date: CalendarDay | null;
+  to_organisation_id: string | null;
+  to_organisation_name: string;
+  since: CalendarDay;
+  created_by: string | null;
+  created_at: Timestamp;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  close_reason: "converted" | "dismissed" | null;
+  converted_organisation_id: string | null;
+  version: Generated<number>;
 }
 
 export interface TasksTable {
@@ -761,6 +780,7 @@ export interface DB {
   health_history: HealthHistoryTable;
   health_daily_counts: HealthDailyCountsTable;
   health_snoozes: HealthSnoozesTable;
+  leads: LeadsTable;
   organisation_last_contact: OrganisationLastContactTable;
   activities: ActivitiesTable;
   activity_organisations: ActivityOrganisationsTable;

@@ -18,6 +18,8 @@ export type WeeklyDigestEmailProps = {
   overdueCount: number;
   openTasks: DigestTask[];
   openCount: number;
+  /** "Binnenkort koud": relationships that turn cooling or cold soon; `holiday` when all turn before it starts. */
+  upcoming?: { days: number; holiday: string | null; items: Array<{ name: string; expectedState: "cooling" | "cold"; onDate: string; reason: string; url: string }> };
   tasksUrl: string;
   profileUrl: string;
 };
@@ -53,6 +55,23 @@ export function WeeklyDigestEmail(props: WeeklyDigestEmailProps) {
       ) : (
         <Meta>{t("email.digest.noRelationships")}</Meta>
       )}
+
+      {props.upcoming?.items.length ? (
+        <>
+          <SectionHeading>
+            {props.upcoming.holiday
+              ? t("foresight.digestBeforeHoliday", { count: props.upcoming.items.length, holiday: props.upcoming.holiday })
+              : t("foresight.digestWithin", { count: props.upcoming.items.length, days: props.upcoming.days })}
+          </SectionHeading>
+          {props.upcoming.items.map((item) => (
+            <div key={item.url}>
+              <OrganisationHeading href={item.url}>{item.name}</OrganisationHeading>
+              <Meta>{t("foresight.upcomingOn", { state: t(`health.states.${item.expectedState}`), date: formatDay(item.onDate, props.locale) })}</Meta>
+              <Lines items={[item.reason]} empty="" />
+            </div>
+          ))}
+        </>
+      ) : null}
 
       <SectionHeading>{t("email.digest.overdue", { count: props.overdueCount })}</SectionHeading>
       <Lines items={[...props.overdueTasks.map(task), ...more(props.overdueTasks.length, props.overdueCount)]} empty={t("email.digest.noOverdue")} />

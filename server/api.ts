@@ -8,6 +8,7 @@ import { interactionsApi, organisationTimelineApi } from "./domains/interactions
 import { organisationsApi } from "./domains/organisations/organisations.routes";
 import { affiliationsApi, peopleApi } from "./domains/people/people.routes";
 import { tasksApi } from "./domains/tasks/tasks.routes";
+import { leadsApi } from "./domains/leads/leads.routes";
 import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
@@ -47,6 +48,7 @@ export function createApi() {
   api.route("/tasks", tasksApi);
   api.route("/imports", importsApi);
   api.route("/health", healthApi);
+  api.route("/leads", leadsApi);
   api.route("/activities", activitiesApi);
   api.route("/commitments", commitmentsApi);
   api.route("/documents", documentsApi);

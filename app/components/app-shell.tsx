@@ -46,6 +46,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
       items: [
         { to: "/my-partners", label: t("nav.myPartners"), action: "region.read" },
         { to: "/attention", label: t("nav.attention"), action: "region.read" },
+        { to: "/leads", label: t("nav.leads"), action: "region.read" },
         { to: "/tasks", label: t("nav.tasks"), action: "region.read" },
         { to: "/inbox", label: t("inbox.title"), action: "interaction.log" },
       ],

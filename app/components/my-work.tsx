@@ -1,10 +1,11 @@
 import { Link } from "@remix-run/react";
 import type { HealthState } from "../../db/schema";
 import { HealthBadge } from "./health";
-import { formatDay, useLocale, useT } from "../utils/i18n";
+import { formatDay, formatDayInWords, useLocale, useT } from "../utils/i18n";
 
 type MyTask = { id: string; title: string; dueDate: string; isOverdue: boolean; organisationId: string | null; organisationName: string | null };
 type MyRelationship = { organisationId: string; name: string; state: HealthState; reason: string | null };
+type MyUpcoming = { organisationId: string; name: string; expectedState: HealthState; onDate: string; reason: string };
 type MyActivity = { id: string; title: string; type: string; startDate: string; endDate: string; startTime: string | null; organisationNames: string[]; partnerNames: string[] };
 
 export type MyWork = {
@@ -13,6 +14,8 @@ export type MyWork = {
   holdsRelationships: boolean;
   offers: MyActivity[];
   week: MyActivity[];
+  /** "Binnenkort koud": her relationships that turn cooling or cold within `days` days without contact. */
+  upcoming: { days: number; items: MyUpcoming[] };
 };
 
 /** When an activity runs, as a day (or a period) and its start time. */
@@ -79,6 +82,30 @@ export function MyWorkSections({ work }: { work: MyWork }) {
         )}
         {work.holdsRelationships ? <p><Link to="/attention?whose=mine">{t("dashboard.toMyAttention")}</Link></p> : null}
       </section>
+
+      {work.holdsRelationships ? (
+        <section className="card" aria-labelledby="upcoming-heading">
+          <h2 id="upcoming-heading">{t("foresight.upcomingTitle")}</h2>
+          {work.upcoming.items.length === 0 ? (
+            <p className="my-work-empty">{t("foresight.upcomingNone", { days: work.upcoming.days })}</p>
+          ) : (
+            <>
+              <p>{t("foresight.upcomingIntro")}</p>
+              <ul className="my-work-list">
+                {work.upcoming.items.map((item) => (
+                  <li key={item.organisationId}>
+                    <Link to={`/organisations/${item.organisationId}`}>{item.name}</Link>
+                    {" · "}<HealthBadge state={item.expectedState} />{" "}
+                    {t("foresight.onDate", { date: formatDayInWords(item.onDate, locale) })}
+                    <span className="my-work-reason">{item.reason}</span>
+                    <Link to={`/organisations/${item.organisationId}#log`}>{t("foresight.logContact")}<span className="visually-hidden">{`: ${item.name}`}</span></Link>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      ) : null}
 
       <section className="card" aria-labelledby="offers-waiting-heading">
         <h2 id="offers-waiting-heading">{t("dashboard.offersWaiting")}</h2>

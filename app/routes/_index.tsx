@@ -7,12 +7,15 @@ import { GettingStartedChecklist } from "../components/getting-started";
 import { MyWorkSections } from "../components/my-work";
 import { addDays, dateOfDay } from "../../calendar/days";
 import {
-  cofinancingOverview, countInbox, getRegion, gettingStarted, healthCounts, holdsRelationships, listHealth, listMyTasks, listOffersAwaiting, listOwnActivitiesBetween,
+  cofinancingOverview, countInbox, getRegion, gettingStarted, healthCounts, holdsRelationships, listHealth, listMyTasks, listUpcoming, listOffersAwaiting, listOwnActivitiesBetween,
   regionHealthTrend, schoolYearEnd, schoolYearOf, schoolYearStart, scopeOf, toLocalDate, userCan } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { useLocale, useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Overzicht · Schakel" }];
+
+/** How far ahead "Binnenkort koud" looks on the start page, as the weekly digest does. */
+const UPCOMING_DAYS = 30;
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -33,12 +36,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
         holdsRelationships(context.db, scopeOf(user), user.id),
         listOffersAwaiting(context.db, scopeOf(user), user.id, { limit: 5 }),
         listOwnActivitiesBetween(context.db, scopeOf(user), user.id, { from: today, to: weekEnd, limit: 8 }),
-      ]).then(([tasks, relationships, holds, offers, week]) => ({
+        listUpcoming(context.db, scopeOf(user), { today, days: UPCOMING_DAYS, locale: user.locale, accountHolderId: user.id }),
+      ]).then(([tasks, relationships, holds, offers, week, upcoming]) => ({
         tasks: tasks.items.map(({ id, title, dueDate, isOverdue, organisationId, organisationName }) => ({ id, title, dueDate, isOverdue, organisationId, organisationName })),
         relationships: relationships.items.map((item) => ({ organisationId: item.organisationId, name: item.name, state: item.state, reason: item.reasons[0]?.message ?? null })),
         holdsRelationships: holds,
         offers,
         week,
+        upcoming: { days: UPCOMING_DAYS, items: upcoming.slice(0, 8) },
       }))
     : null;
   const counts = staff ? await healthCounts(context.db, scopeOf(user), today) : null;

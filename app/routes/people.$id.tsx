@@ -100,6 +100,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       const { intent: _intent, isPrimary: _isPrimary, ...values } = formValues(formData);
       const input = parseInput(NewJobInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
       const moved = await runChange(context, user, ({ trx, scope, meta }) => startNewJob(trx, scope.regionId, id, { ...input, startDate: input.startDate ?? toLocalDate(meta.now) }, meta));
+      if (!moved.started) return json<FormErrors & { success?: string; intent?: string }>({ success: t("leads.movedToLead", { organisation: input.organisationName ?? "" }) });
       return json<FormErrors & { success?: string; intent?: string }>({ success: t(moved.ended.length ? "people.newJobSavedEnded" : "people.newJobSaved", { organisation: moved.started.organisationName }) });
     }
     throw new Response("Bad request", { status: 400 });
@@ -184,6 +185,7 @@ export default function PersonPage() {
           <Form method="post" noValidate key={person.affiliations.length}>
             <input type="hidden" name="intent" value="new-job" />
             <Combobox label={t("people.newJobOrganisation")} name="organisationId" options={organisations} error={errorsOf("new-job")?.fields?.organisationId} />
+            <TextField label={t("leads.newEmployer")} name="organisationName" hint={t("leads.newEmployerHint")} error={errorsOf("new-job")?.fields?.organisationName} />
             <TextField label={t("contacts.role")} name="role" error={errorsOf("new-job")?.fields?.role} />
             <div className="grid-2">
               <TextField label={t("people.newJobStart")} name="startDate" type="date" defaultValue={today} error={errorsOf("new-job")?.fields?.startDate} />

@@ -18,6 +18,11 @@ export function formatMoment(value: string | Date | null | undefined, locale: Lo
   return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Amsterdam" }).format(new Date(value));
 }
 
+/** A calendar day in words, as a sentence says it: 23 november 2026. Read at noon UTC. */
+export function formatDayInWords(value: string, locale: Locale): string {
+  return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${value}T12:00:00Z`));
+}
+
 /** A calendar day ('YYYY-MM-DD') as people write it: 23 nov 2026. Read at noon UTC, so no time zone shifts the day. */
 export function formatDay(value: string | null | undefined, locale: Locale): string {
   if (!value) return "";

@@ -42,6 +42,11 @@ export const PERMISSIONS = {
   "person.write": STAFF,
   /** A partner adds its own colleagues and reports who left (bound to its organisation by the portal rules). */
   "person.writeOwn": PARTNER,
+  /**
+   * "Kansen": turn a lead (a known contact now at an organisation that is not a partner yet) into a
+   * partner, or put it away. Creating or activating the organisation asks its own actions too.
+   */
+  "lead.work": STAFF,
   /** Contact moments are logged by whoever had the contact: every staff member. */
   "interaction.log": STAFF,
   /** Change or delete a logged contact moment: the one who logged it, or an admin (record rule below). */

@@ -39,7 +39,7 @@ describe("signing in and out", () => {
     expect(pathname()).toBe("/");
     await page.getByText("U bent Accounthouder in STO Twente.").waitFor();
     const nav = navigation(page);
-    expect(await menuOutline(page)).toEqual(["Overzicht", "Organisaties", "Personen", "Mijn werk: Mijn partners, Aandacht nodig, Mijn acties, Te koppelen", "Samenwerking: Activiteiten, Cofinanciering, Cijfers", "Zoeken", "Anna de Vries: Profiel, Uitloggen"]);
+    expect(await menuOutline(page)).toEqual(["Overzicht", "Organisaties", "Personen", "Mijn werk: Mijn partners, Aandacht nodig, Kansen, Mijn acties, Te koppelen", "Samenwerking: Activiteiten, Cofinanciering, Cijfers", "Zoeken", "Anna de Vries: Profiel, Uitloggen"]);
     expect(await nav.getByRole("link", { name: "Overzicht" }).getAttribute("aria-current")).toBe("page");
   });
 

@@ -86,7 +86,7 @@ describe("the start page and the lists open on the signed-in user's own work", (
     await signIn(page, fatima.email, TEST_PASSWORD);
     await page.getByRole("heading", { name: "Welkom, Fatima El Amrani" }).waitFor();
     const headings = await page.getByRole("heading", { level: 2 }).allTextContents();
-    expect(headings.slice(0, 5)).toEqual(["Mijn acties", "Mijn relaties die aandacht vragen", "Aanbod dat wacht", "Mijn activiteiten deze week", "De regio"]);
+    expect(headings.slice(0, 6)).toEqual(["Mijn acties", "Mijn relaties die aandacht vragen", "Binnenkort koud", "Aanbod dat wacht", "Mijn activiteiten deze week", "De regio"]);
 
     const tasks = page.getByRole("region", { name: "Mijn acties" });
     await tasks.getByText("1 actie is te laat.").waitFor();

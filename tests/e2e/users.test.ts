@@ -91,7 +91,7 @@ describe("managing users", () => {
       await inviteePage.getByRole("heading", { name: "Welkom, Karel Klant" }).waitFor();
       expect(new URL(inviteePage.url()).pathname).toBe("/");
       expect(await navigation(inviteePage).locator(".nav-bar .nav-account-role").textContent()).toBe("Accounthouder");
-      expect(await menuOutline(inviteePage)).toEqual(["Overzicht", "Organisaties", "Personen", "Mijn werk: Mijn partners, Aandacht nodig, Mijn acties, Te koppelen", "Samenwerking: Activiteiten, Cofinanciering, Cijfers", "Zoeken", "Karel Klant: Profiel, Uitloggen"]);
+      expect(await menuOutline(inviteePage)).toEqual(["Overzicht", "Organisaties", "Personen", "Mijn werk: Mijn partners, Aandacht nodig, Kansen, Mijn acties, Te koppelen", "Samenwerking: Activiteiten, Cofinanciering, Cijfers", "Zoeken", "Karel Klant: Profiel, Uitloggen"]);
 
       await inviteePage.goto(link);
       await inviteePage

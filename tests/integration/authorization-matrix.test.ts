@@ -33,7 +33,7 @@ type Target = "own" | "otherOrg" | "otherRegion";
 type Kind =
   | "organisation" | "person" | "affiliation" | "activity" | "offer" | "commitment" | "realisation" | "document" | "agreement" | "import"
   | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem" | "neverLog"
-  | "interaction";
+  | "interaction" | "lead";
 
 /** Parameters that name no record of a region: the same for everyone. */
 const NOT_RECORDS: readonly Kind[] = ["schoolYear", "figure", "token"];
@@ -108,6 +108,10 @@ const API: Record<string, Entry> = {
   "GET /api/v1/documents/:id": { params: { id: "document" }, allow: EVERYONE },
   "GET /api/v1/health": { allow: STAFF },
   "GET /api/v1/health/counts": { allow: STAFF },
+  "GET /api/v1/health/upcoming": { allow: STAFF, query: "?days=30" },
+  "GET /api/v1/leads": { allow: STAFF },
+  "POST /api/v1/leads/:id/convert": { params: { id: "lead" }, allow: STAFF, wellFormed: () => ({ version: 1 }) },
+  "POST /api/v1/leads/:id/dismiss": { params: { id: "lead" }, allow: STAFF, wellFormed: () => ({ version: 1 }) },
   "GET /api/v1/health/trend": { allow: STAFF, query: "?from=2026-09-01&to=2026-11-23" },
   // Recomputing takes no body and changes no one's rights: the admin's run is simply done.
   "POST /api/v1/health/recompute": { allow: ["admin"], ok: 200 },
@@ -228,6 +232,8 @@ const PAGES: Record<string, Entry> = {
   "GET /agreements/:id": { params: { id: "agreement" }, allow: EVERYONE },
   "POST /agreements/:id": { params: { id: "agreement" }, allow: ["admin", "penvoerder"], wellFormed: () => ({ intent: "archive" }) },
   "GET /attention": { allow: STAFF },
+  "GET /leads": { allow: STAFF },
+  "POST /leads": { allow: STAFF, wellFormed: () => ({ intent: "dismiss" }) },
   "POST /attention": { allow: STAFF },
   "GET /cofinancing": { allow: STAFF, ok: { redirect: "/cofinancing/2026-2027" } },
   "GET /cofinancing/:schoolYear": { params: { schoolYear: "schoolYear" }, allow: STAFF },
@@ -660,6 +666,13 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
         const moment = await call(by, "POST", "/interactions", { organisationId: at.organisation, kind: "call", summary: `Gebeld ${n}`, date: "2026-11-20" });
         return { interaction: moment.id };
       }
+      case "lead": {
+        // A contact of the region's company who moved to an employer not in Schakel: a lead ("Kansen").
+        const person = await call(at.admin, "POST", "/people", { name: `Vertrokken ${n}` });
+        await call(at.admin, "POST", `/people/${person.id}/affiliations`, { organisationId: at.organisation, isPrimary: false, startDate: "2024-01-01" });
+        const moved = await call(at.admin, "POST", `/people/${person.id}/new-job`, { organisationName: `Kans ${n} BV` });
+        return { lead: String(moved.leadId) };
+      }
       case "task": {
         const task = await call(at.admin, "POST", "/tasks", { title: `Terugbellen ${n}`, dueDate: "2026-12-01", organisationId: at.organisation });
         return { task: task.id };
@@ -737,7 +750,7 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
 
   // The shared records exist before any check runs, so every answer is searched for all of them.
   const made = new Map<Kind, Record<string, string>>();
-  for (const kind of ["organisation", "person", "activity", "offer", "commitment", "proposal", "agreement", "import", "user", "holiday", "task", "interaction"] as const) {
+  for (const kind of ["organisation", "person", "activity", "offer", "commitment", "proposal", "agreement", "import", "user", "holiday", "task", "interaction", "lead"] as const) {
     for (const target of ["own", "otherOrg", "otherRegion"] as const) {
       made.clear();
       await valueOf(kind, "admin", target, false, made);

@@ -54,6 +54,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/agreements/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button" } },
   "/agreements/new": { as: "admin" },
   "/attention": { as: "admin" },
+  "/leads": { as: "admin" },
   "/cofinancing/:schoolYear": { as: "admin" },
   "/commitments/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button" } },
   "/commitments/in-kind": { as: "admin" },

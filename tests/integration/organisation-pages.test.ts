@@ -144,7 +144,7 @@ describe("the organisation pages", () => {
 
     const missing = await web.postForm(`/people/${person.id}`, { intent: "new-job", organisationId: "" }, { jar: holder });
     expect(missing.status).toBe(400);
-    expect(fieldErrorOf(await missing.text(), "organisationId")).toBe("Vul dit veld in.");
+    expect(fieldErrorOf(await missing.text(), "organisationId")).toBe("Kies een organisatie, of vul de naam van de nieuwe werkgever in als die nog niet in Schakel staat (niet allebei).");
 
     const moved = await web.postForm(`/people/${person.id}`, { intent: "new-job", organisationId: toId, startDate: "2026-11-23", role: "Werkvoorbereider" }, { jar: holder });
     expect(alertsOf(await moved.text())).toContain("De nieuwe baan bij Nieuwe Werkgever is vastgelegd en de vorige functie is beëindigd.");

@@ -123,6 +123,7 @@ const INVENTORY: Record<string, Entry> = {
   "server/domains/health/health.service.ts › endSnooze › update health_snoozes": { safe: CHILD },
   "server/domains/health/health.service.ts › updateHealthSettings › update region_health_settings": { safe: OWN_ROW },
   "server/domains/health/health.service.ts › removeHoliday › delete school_holidays": { safe: OWN_ROW },
+  "server/domains/leads/leads.service.ts › close › update leads": { safe: OWN_ROW },
   "server/domains/imports/imports.service.ts › writeImport › update organisations": { covered: IMPORT },
   "server/domains/imports/imports.service.ts › stageImport › delete imports": { covered: IMPORT },
   "server/domains/imports/imports.service.ts › recoverInterruptedCommit › update imports": { safe: OWN_ROW },

@@ -8,11 +8,14 @@ import { recordAudit } from "../audit/audit";
 import { queueEmail } from "../email/outbox.service";
 import type { StoredReason } from "../health/health.compute";
 import { describeReason, type HealthReason } from "../health/health.messages";
+import { forecastHealth, nextHolidayWithin } from "../health/health.forecast";
 import { getRegion } from "../regions/regions.service";
 import type { DigestPreferencesInput } from "./digest.schemas";
 
 /** Each task list in the email stops here, with a count of the rest: the tasks page has them all. */
 const TASKS_PER_LIST = 25;
+/** How far ahead the digest looks for relationships that turn cold ("Binnenkort koud"). */
+const UPCOMING_DAYS = 30;
 /** A relationship that changed state within this many days is marked as new in the digest. */
 const NEW_WITHIN_DAYS = 7;
 
@@ -40,6 +43,8 @@ export type WeeklyDigest = {
   overdueCount: number;
   openTasks: DigestTask[];
   openCount: number;
+  /** Relationships that turn cooling or cold within `days` days; `holiday` when all turn before the next school holiday starts. */
+  upcoming: { days: number; holiday: string | null; items: Array<{ name: string; expectedState: "cooling" | "cold"; onDate: string; reason: string; url: string }> };
 };
 
 /**
@@ -83,6 +88,8 @@ export async function buildWeeklyDigest(db: Database, userId: string, opts: { no
     .orderBy("tasks.due_date")
     .orderBy("tasks.created_at")
     .execute();
+  const upcoming = await forecastHealth(db, user.regionId, { today, days: UPCOMING_DAYS, locale: user.locale, accountHolderId: userId });
+  const holiday = await nextHolidayWithin(db, user.regionId, today, UPCOMING_DAYS);
   const overdue = tasks.filter((task) => task.dueDate < today);
   const open = tasks.filter((task) => task.dueDate >= today);
   return {
@@ -97,10 +104,15 @@ export async function buildWeeklyDigest(db: Database, userId: string, opts: { no
     overdueCount: overdue.length,
     openTasks: open.slice(0, TASKS_PER_LIST),
     openCount: open.length,
+    upcoming: {
+      days: UPCOMING_DAYS,
+      holiday: holiday && upcoming.every((item) => item.onDate < holiday.startDate) ? holiday.name : null,
+      items: upcoming.map((item) => ({ name: item.name, expectedState: item.expectedState, onDate: item.onDate, reason: item.reason, url: `${opts.appUrl}/organisations/${item.organisationId}` })),
+    },
   };
 }
 
-const isEmpty = (digest: WeeklyDigest) => digest.relationships.length === 0 && digest.overdueCount === 0 && digest.openCount === 0;
+const isEmpty = (digest: WeeklyDigest) => digest.relationships.length === 0 && digest.overdueCount === 0 && digest.openCount === 0 && digest.upcoming.items.length === 0;
 
 export type DigestRunResult = { queued: number; empty: number; alreadyQueued: number; failed: number };
 
@@ -167,6 +179,7 @@ function digestEmailProps(digest: WeeklyDigest, appUrl: string) {
     overdueCount: digest.overdueCount,
     openTasks: digest.openTasks,
     openCount: digest.openCount,
+    upcoming: digest.upcoming,
     tasksUrl: `${appUrl}/tasks`,
     profileUrl: `${appUrl}/profile`,
   };

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { HealthState } from "../../../db/schema";
 import type { Database } from "../../db/database";
 import type { ReasonCode } from "./health.schemas";
@@ -37,12 +37,7 @@ const HEALTH_LOCK_KEY = 7_361_201;
  */
 export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<{ organisations: number; changed: number; turnedCold: StateChange[] }> {
   if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changed: 0, turnedCold: [] };
-  const scopeFilter =
-    "all" in target
-      ? sql`true`
-      : "regionId" in target
-        ? sql`o.region_id = ${target.regionId}::uuid`
-        : sql`o.id = any(${target.organisationIds}::uuid[])`;
+  const scopeFilter = targetFilter(target);
   const day = sql`${today}::date`;
 
   await sql`select pg_advisory_xact_lock(${HEALTH_LOCK_KEY})`.execute(db);
@@ -54,7 +49,66 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
     where o.id = h.organisation_id and ${scopeFilter} and (o.archived_at is not null or o.status <> 'active')`.execute(db);
 
   const result = await sql<{ organisation_id: string; region_id: string; state: HealthState; previous_state: HealthState | null; reason_codes: string[]; turnover: boolean; watched: number | null; changed: number | null }>`
-    with
+    with ${healthStateCtes(scopeFilter, day)},
+    dated as (
+      -- A troubled state dates from its earliest reason of that severity; healthy from when it became so.
+      select cp.*, p.state as previous_state,
+        case
+          when cp.top = 3 then cp.since_cold
+          when cp.top = 2 then cp.since_cooling
+          when cp.top = 1 then cp.since_watch
+          when p.state = 'healthy' then p.state_since
+          else ${day}
+        end as state_since,
+        (p.organisation_id is null or p.state is distinct from cp.state or p.reasons is distinct from cp.reasons
+          or p.last_contact_date is distinct from cp.last_date) as differs
+      from computed cp
+      left join organisation_health p on p.organisation_id = cp.organisation_id
+    ),
+    -- Only what changed is written: a nightly run over a quiet country writes almost nothing.
+    saved as (
+      insert into organisation_health as h (organisation_id, region_id, state, reasons, state_since, last_contact_date, computed_at)
+      select organisation_id, region_id, state, reasons, state_since, last_date, ${now}
+      from dated
+      where differs
+      on conflict (organisation_id) do update
+        set state = excluded.state, reasons = excluded.reasons, state_since = excluded.state_since,
+            last_contact_date = excluded.last_contact_date, computed_at = excluded.computed_at
+      returning 1
+    ),
+    history as (
+      insert into health_history (region_id, organisation_id, state, previous_state, reason_codes, changed_on)
+      select region_id, organisation_id, state, previous_state, reason_codes, ${day}
+      from dated
+      where previous_state is distinct from state
+      returning organisation_id, region_id, state, previous_state, reason_codes
+    )
+    -- Only the changes that need a follow-up travel back (a first run changes tens of thousands),
+    -- plus one row with the counts, so the caller learns them even when nothing changed.
+    select h.*, d.turnover, null::int as watched, null::int as changed
+    from history h join dated d on d.organisation_id = h.organisation_id
+    where h.state = 'cold' and h.previous_state is distinct from 'cold' and d.turnover
+    union all
+    select null, null, null, null, null, null, (select count(*) from dated)::int, (select count(*) from history)::int
+  `.execute(db);
+
+  const rows = result.rows.filter((row) => row.organisation_id !== null);
+  const totals = result.rows.find((row) => row.organisation_id === null);
+  await recountRegions(db, target, today);
+  return {
+    organisations: totals?.watched ?? 0,
+    changed: totals?.changed ?? 0,
+    turnedCold: rows.map((row) => ({ organisationId: row.organisation_id, regionId: row.region_id, state: row.state, previousState: row.previous_state, reasonCodes: row.reason_codes, turnover: row.turnover })),
+  };
+}
+
+/**
+ * The rules themselves: the CTEs `watched` … `computed` that give every watched organisation of the
+ * target its state and stored reasons as of `day`, without writing anything. The recompute saves
+ * them; the forecast (health.forecast.ts) evaluates them at days still to come.
+ */
+export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilder<unknown>) {
+  return sql`
     watched as (
       select o.id, o.region_id, o.tier, (o.created_at at time zone 'Europe/Amsterdam')::date as created_on
       from organisations o
@@ -265,57 +319,17 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
         coalesce(g.turnover, false) as turnover
       from contact c
       left join grouped g on g.organisation_id = c.organisation_id
-    ),
-    dated as (
-      -- A troubled state dates from its earliest reason of that severity; healthy from when it became so.
-      select cp.*, p.state as previous_state,
-        case
-          when cp.top = 3 then cp.since_cold
-          when cp.top = 2 then cp.since_cooling
-          when cp.top = 1 then cp.since_watch
-          when p.state = 'healthy' then p.state_since
-          else ${day}
-        end as state_since,
-        (p.organisation_id is null or p.state is distinct from cp.state or p.reasons is distinct from cp.reasons
-          or p.last_contact_date is distinct from cp.last_date) as differs
-      from computed cp
-      left join organisation_health p on p.organisation_id = cp.organisation_id
-    ),
-    -- Only what changed is written: a nightly run over a quiet country writes almost nothing.
-    saved as (
-      insert into organisation_health as h (organisation_id, region_id, state, reasons, state_since, last_contact_date, computed_at)
-      select organisation_id, region_id, state, reasons, state_since, last_date, ${now}
-      from dated
-      where differs
-      on conflict (organisation_id) do update
-        set state = excluded.state, reasons = excluded.reasons, state_since = excluded.state_since,
-            last_contact_date = excluded.last_contact_date, computed_at = excluded.computed_at
-      returning 1
-    ),
-    history as (
-      insert into health_history (region_id, organisation_id, state, previous_state, reason_codes, changed_on)
-      select region_id, organisation_id, state, previous_state, reason_codes, ${day}
-      from dated
-      where previous_state is distinct from state
-      returning organisation_id, region_id, state, previous_state, reason_codes
     )
-    -- Only the changes that need a follow-up travel back (a first run changes tens of thousands),
-    -- plus one row with the counts, so the caller learns them even when nothing changed.
-    select h.*, d.turnover, null::int as watched, null::int as changed
-    from history h join dated d on d.organisation_id = h.organisation_id
-    where h.state = 'cold' and h.previous_state is distinct from 'cold' and d.turnover
-    union all
-    select null, null, null, null, null, null, (select count(*) from dated)::int, (select count(*) from history)::int
-  `.execute(db);
+  `;
+}
 
-  const rows = result.rows.filter((row) => row.organisation_id !== null);
-  const totals = result.rows.find((row) => row.organisation_id === null);
-  await recountRegions(db, target, today);
-  return {
-    organisations: totals?.watched ?? 0,
-    changed: totals?.changed ?? 0,
-    turnedCold: rows.map((row) => ({ organisationId: row.organisation_id, regionId: row.region_id, state: row.state, previousState: row.previous_state, reasonCodes: row.reason_codes, turnover: row.turnover })),
-  };
+/** The SQL filter of a recompute or forecast target, on `organisations o`. */
+export function targetFilter(target: RecomputeTarget) {
+  return "all" in target
+    ? sql`true`
+    : "regionId" in target
+      ? sql`o.region_id = ${target.regionId}::uuid`
+      : sql`o.id = any(${target.organisationIds}::uuid[])`;
 }
 
 /** The region's counts for today, kept per day for the chart over the school year. */

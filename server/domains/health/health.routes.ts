@@ -6,12 +6,13 @@ import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-r
 import { IdParam, page } from "../../http/api-schemas";
 import {
   HealthCountsResponse, HealthHistoryItemResponse, HealthListItemResponse, HealthSettingsResponse, HealthTrendDayResponse, HolidayInput, HolidayResponse,
-  ListHealthInput, OrganisationHealthResponse, RecomputeInput, RecomputeResponse, SnoozeInput, SnoozeResponse, TrendInput, UpdateHealthSettingsInput,
+  ListHealthInput, OrganisationHealthResponse, UpcomingInput, UpcomingItemResponse, RecomputeInput, RecomputeResponse, SnoozeInput, SnoozeResponse, TrendInput, UpdateHealthSettingsInput,
 } from "./health.schemas";
 import {
   addHoliday, endSnooze, getHealthSettings, getOrganisationHealth, healthCounts, listHealth, organisationHealthHistory,
   recomputeHealth, regionHealthTrend, removeHoliday, snoozeOrganisation, updateHealthSettings,
 } from "./health.service";
+import { listUpcoming } from "./health.forecast";
 
 // Health is the school's own judgement of a relationship: staff see it, partners do not.
 
@@ -52,6 +53,25 @@ declareRoute(
   async (c) => {
     const { db, clock } = c.get("services");
     return c.json(await healthCounts(db, scopeOf(apiUser(c)), clock.today()));
+  },
+);
+
+declareRoute(
+  healthApi,
+  {
+    method: "get",
+    path: "/upcoming",
+    summary: "Relationships that turn cooling or cold within `days` days (default 30, at most 120) unless there is contact, soonest first, each with the day and the reason in the caller's language; `whose=mine` only the caller's own",
+    middleware: [requireApiPermission("region.read")],
+    request: { query: UpcomingInput },
+    responses: { 200: jsonContent(z.object({ items: z.array(UpcomingItemResponse), nextCursor: z.null() }), "The relationships that turn soon") },
+  },
+  async (c) => {
+    const user = apiUser(c);
+    const { days, whose } = c.req.valid("query");
+    const { db, clock } = c.get("services");
+    const items = await listUpcoming(db, scopeOf(user), { today: clock.today(), days, locale: user.locale, accountHolderId: whose === "mine" ? user.id : undefined });
+    return c.json({ items, nextCursor: null });
   },
 );
 

@@ -133,3 +133,19 @@ export const HealthHistoryItemResponse = z.object({
   reasonCodes: z.array(z.enum(REASON_CODES)),
   changedOn: CalendarDay,
 });
+
+/** GET /health/upcoming: how far ahead (1–120 days, 30 by default), and whose relationships. */
+export const UpcomingInput = z.object({
+  days: z.coerce.number().int().min(1).max(120).default(30),
+  whose: z.enum(["mine", "region"]).default("region"),
+});
+
+/** A relationship that turns cooling or cold on `onDate` unless there is contact before, and why. */
+export const UpcomingItemResponse = z.object({
+  organisationId: z.uuid(),
+  name: z.string(),
+  state: z.enum(HEALTH_STATES),
+  expectedState: z.enum(["cooling", "cold"]),
+  onDate: CalendarDay,
+  reason: z.string(),
+});

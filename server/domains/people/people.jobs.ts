@@ -1,5 +1,6 @@
 import type { Tx } from "../../db/database";
 import { validationFailed } from "../../validation";
+import { recordJobMove } from "../leads/leads.service";
 import { type AffiliationSummary, addAffiliation, endAffiliation, type PeopleChangeMeta, requirePerson } from "./people.service";
 
 /**
@@ -7,15 +8,16 @@ import { type AffiliationSummary, addAffiliation, endAffiliation, type PeopleCha
  * open ends on `endDate` (without it the day the new job starts, as a move does; never before that
  * job's own start) with reason 'left_organisation' ('other_role' at the same organisation), and the job at `organisationId` starts on `startDate`.
  * Built from endAffiliation and addAffiliation, so their rules, audit entries, follow-up tasks and
- * health recomputes hold here too.
+ * health recomputes hold here too. Without `organisationId`, `organisationName` names a new employer
+ * that is not in Schakel yet: the open jobs end and the move is recorded as a lead only.
  */
 export async function startNewJob(
   trx: Tx,
   regionId: string,
   personId: string,
-  input: { organisationId: string; role?: string | null | undefined; isPrimary: boolean; startDate: string; endDate?: string | null | undefined },
+  input: { organisationId?: string | undefined; organisationName?: string | null | undefined; role?: string | null | undefined; isPrimary: boolean; startDate: string; endDate?: string | null | undefined },
   meta: PeopleChangeMeta,
-): Promise<{ ended: AffiliationSummary[]; started: AffiliationSummary }> {
+): Promise<{ ended: AffiliationSummary[]; started: AffiliationSummary | null; leadId: string | null }> {
   await requirePerson(trx, regionId, personId, { lock: true });
   const open = await trx
     .selectFrom("affiliations")
@@ -35,11 +37,16 @@ export async function startNewJob(
     const endReason = job.organisation_id === input.organisationId ? "other_role" : "left_organisation";
     ended.push(await endAffiliation(trx, regionId, job.id, { endDate, endReason }, meta));
   }
-  const started = await addAffiliation(
-    trx, regionId, personId,
-    { organisationId: input.organisationId, role: input.role ?? null, isPrimary: input.isPrimary, startDate: input.startDate },
-    meta,
-  );
-  return { ended, started };
+  const started = input.organisationId
+    ? await addAffiliation(
+      trx, regionId, personId,
+      { organisationId: input.organisationId, role: input.role ?? null, isPrimary: input.isPrimary, startDate: input.startDate },
+      meta,
+    )
+    : null;
+  // A move to an organisation that is not a partner yet is a lead; to a partner, news for its owner.
+  const to = input.organisationId ? { organisationId: input.organisationId } : { name: String(input.organisationName) };
+  const { leadId } = await recordJobMove(trx, regionId, { personId, ended, to, since: input.startDate }, meta);
+  return { ended, started, leadId };
 }
 

@@ -24,6 +24,7 @@ import {
   MovedResponse,
   MoveToOrganisationInput,
   NewJobInput,
+  NewJobResponse,
   PartnerCreatePersonInput,
   PersonResponse,
   PersonWithAffiliationsResponse,
@@ -243,10 +244,10 @@ declareRoute(
     method: "post",
     path: "/{id}/new-job",
     summary:
-      "Record a new job at an organisation of the region, also for someone who left one earlier (staff): every job still open ends on endDate (without it the day the new one starts), and the new one starts on startDate (without it today)",
+      "Record a new job at an organisation of the region, also for someone who left one earlier (staff): every job still open ends on endDate (without it the day the new one starts), and the new one starts on startDate (without it today). At an organisation that is not a partner (not active), or at a new employer named by organisationName instead of organisationId, the move becomes a lead (GET /leads); at a partner, its owner gets a task",
     middleware: [requireApiPermission("person.write")],
     request: { params: IdParam, body: jsonBody(NewJobInput) },
-    responses: { 201: jsonContent(MovedResponse, "The jobs that ended and the one that started") },
+    responses: { 201: jsonContent(NewJobResponse, "The jobs that ended, the one that started, and the lead it made") },
   },
   async (c) => {
     const { id } = c.req.valid("param");

@@ -78,13 +78,17 @@ export type MoveToOrganisationInput = z.infer<typeof MoveToOrganisationInput>;
  * A new job for someone, whether or not they still hold one: their open jobs end on `endDate`
  * (without it the day the new one starts) and the new one starts on `startDate` (without it today).
  */
-export const NewJobInput = z.object({
-  organisationId: z.uuid(),
-  role: blankIsNull(z.string().trim().max(200)),
-  isPrimary: z.boolean().default(false),
-  startDate: CalendarDay.optional(),
-  endDate: blankIsNull(CalendarDay),
-});
+export const NewJobInput = z
+  .object({
+    organisationId: z.uuid().optional().or(z.literal("").transform(() => undefined)),
+    /** A new employer that is not in Schakel yet: no job is recorded, the move becomes a lead ("Kansen", decision 129). */
+    organisationName: blankIsNull(z.string().trim().max(200)),
+    role: blankIsNull(z.string().trim().max(200)),
+    isPrimary: z.boolean().default(false),
+    startDate: CalendarDay.optional(),
+    endDate: blankIsNull(CalendarDay),
+  })
+  .refine((value) => Boolean(value.organisationId) !== Boolean(value.organisationName), { path: ["organisationId"], message: "validation.newJobWhere" });
 export type NewJobInput = z.infer<typeof NewJobInput>;
 
 /** A new contact person at an organisation in one step (the organisation page's form). */
@@ -139,3 +143,5 @@ export const PersonWithAffiliationsResponse = PersonResponse.extend({ affiliatio
 
 /** A change of employer: the jobs that ended and the one that started. */
 export const MovedResponse = z.object({ ended: z.array(AffiliationResponse), started: AffiliationResponse });
+/** A new job: `started` is null when the new employer is not in Schakel yet; then `leadId` names the lead it became. */
+export const NewJobResponse = z.object({ ended: z.array(AffiliationResponse), started: AffiliationResponse.nullable(), leadId: z.uuid().nullable() });
