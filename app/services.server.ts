@@ -31,7 +31,8 @@ export {
   restoreOrganisation,
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
-export { addAffiliation, addContact, createPerson, endAffiliation, getPerson, listOrganisationContacts, listPeople, moveToOrganisation } from "../server/domains/people/people.service";
+export { addAffiliation, addContact, createPerson, endAffiliation, getPerson, listOrganisationContacts, moveToOrganisation } from "../server/domains/people/people.service";
+export { listPeople } from "../server/domains/people/people.list";
 export { archivePerson, restorePerson, updatePerson } from "../server/domains/people/people.service";
 export { findMergeCandidates, mergePeople } from "../server/domains/people/people.merge";
 export { startNewJob } from "../server/domains/people/people.jobs";
@@ -153,3 +154,4 @@ export {
 } from "../server/domains/mail-capture/mail-capture.settings";
 export { ACTIONS, can, userCan, type Action } from "../server/auth/permissions";
 export { mayWorkOrganisations, partnerWorkRule, setPartnerWorkRule } from "../server/auth/partner-work";
+export { archiveSavedView, createSavedView, listSavedViews, normaliseViewQuery, updateSavedView } from "../server/domains/saved-views/saved-views.service";

@@ -8,6 +8,7 @@ import { interactionsApi, organisationTimelineApi } from "./domains/interactions
 import { organisationsApi } from "./domains/organisations/organisations.routes";
 import { affiliationsApi, peopleApi } from "./domains/people/people.routes";
 import { tasksApi } from "./domains/tasks/tasks.routes";
+import { savedViewsApi } from "./domains/saved-views/saved-views.routes";
 import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
@@ -45,6 +46,7 @@ export function createApi() {
   api.route("/organisations", organisationsApi);
   api.route("/interactions", interactionsApi);
   api.route("/tasks", tasksApi);
+  api.route("/views", savedViewsApi);
   api.route("/imports", importsApi);
   api.route("/health", healthApi);
   api.route("/activities", activitiesApi);

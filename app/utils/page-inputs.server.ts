@@ -75,3 +75,12 @@ export const RecordId = z.uuid();
 
 /** The figure a report's drill-down lists, the address segment after the school year. */
 export const DrillDownParam = z.enum(DRILL_DOWNS);
+
+/** A list page's "Weergave opslaan" form: the view's name, whether it is shared, and the list's current query. */
+export { CreateSavedViewInput as SaveViewForm } from "../../server/domains/saved-views/saved-views.schemas";
+
+/** Weergaven beheren: rename or (un)share a view (`intent=update`), or archive it (`intent=archive`). */
+export const ManageViewForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("update"), viewId: z.uuid(), name: z.string().trim().min(1).max(80), shared: z.preprocess((value) => value === "on" || value === "true", z.boolean()), version: z.coerce.number().int().min(1) }),
+  z.object({ intent: z.literal("archive"), viewId: z.uuid() }),
+]);
