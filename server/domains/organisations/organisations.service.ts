@@ -190,7 +190,7 @@ export function organisationOrder(scope: Scope, sort: OrganisationSort = "name",
 }
 
 /** A page of organisations, filtered, in the chosen order, with a keyset cursor so page 500 costs what page 1 does. */
-export async function listOrganisations(db: Database, scope: Scope, filters: Omit<ListOrganisationsInput, "sort"> & { sort?: OrganisationSort }) {
+export async function listOrganisations(db: Database, scope: Scope, filters: Omit<ListOrganisationsInput, "sort" | "dir"> & { sort?: OrganisationSort; dir?: SortDirection | undefined }) {
   const order = organisationOrder(scope, filters.sort, filters.dir);
   let query = visibleOrganisations(db, scope)
     .select(columns)

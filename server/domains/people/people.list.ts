@@ -42,7 +42,7 @@ export type PersonListItem = PersonSummary & { organisationName: string | null }
 export async function listPeople(
   db: Database,
   regionId: string,
-  options: Omit<ListPeopleInput, "sort"> & { sort?: PersonSort },
+  options: Omit<ListPeopleInput, "sort" | "dir"> & { sort?: PersonSort; dir?: SortDirection | undefined },
 ): Promise<{ items: PersonListItem[]; nextCursor: string | null }> {
   const order = personOrder(options.sort, options.dir);
   let query = db

@@ -4,7 +4,7 @@ import { Timestamp, Uuid } from "../../http/api-schemas";
 
 const ViewName = z.string().trim().min(1).max(80);
 /** A form's checkbox ("on") or JSON's true. */
-const Flag = z.preprocess((value) => value === true || value === "on" || value === "true", z.boolean());
+const Flag = z.union([z.boolean(), z.enum(["on", "true", "false"]).transform((value) => value !== "false")]);
 
 /**
  * A new view: the list's query string as the list shows it (`?tier=strategic&sort=health`, with or

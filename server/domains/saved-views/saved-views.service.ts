@@ -56,8 +56,8 @@ export function normaliseViewQuery(list: SavedViewList, query: string): string {
   return normal.toString();
 }
 
-function views(db: Database, scope: Scope) {
-  return db
+function views(db: Database, scope: Scope, options: { evenPrivate?: boolean } = {}) {
+  const query = db
     .selectFrom("saved_views")
     .innerJoin("users", "users.id", "saved_views.created_by")
     .select([
@@ -65,9 +65,10 @@ function views(db: Database, scope: Scope) {
       "saved_views.created_by as createdBy", "users.name as createdByName", "saved_views.version",
       "saved_views.created_at as createdAt", "saved_views.updated_at as updatedAt", "saved_views.archived_at as archivedAt",
     ])
-    .where("saved_views.region_id", "=", scope.regionId)
-    // A view is its creator's, or the region's when shared; nobody else learns it exists.
-    .where((eb) => eb.or([eb("saved_views.created_by", "=", scope.userId), eb("saved_views.shared", "=", true)]));
+    .where("saved_views.region_id", "=", scope.regionId);
+  // A view is its creator's, or the region's when shared; nobody else learns it exists. (After an
+  // admin made someone's shared view private, the answer to that change still names it.)
+  return options.evenPrivate ? query : query.where((eb) => eb.or([eb("saved_views.created_by", "=", scope.userId), eb("saved_views.shared", "=", true)]));
 }
 
 /** The views a staff member can open: their own and those shared in the region, not archived, by name. */
@@ -77,8 +78,8 @@ export async function listSavedViews(db: Database, scope: Scope, list?: SavedVie
   return query.execute();
 }
 
-async function requireView(db: Database, scope: Scope, id: string, options: { lock?: boolean } = {}): Promise<SavedView> {
-  const view = await views(db, scope).where("saved_views.id", "=", id).$if(options.lock === true, (q) => q.forUpdate("saved_views")).executeTakeFirst();
+async function requireView(db: Database, scope: Scope, id: string, options: { lock?: boolean; evenPrivate?: boolean } = {}): Promise<SavedView> {
+  const view = await views(db, scope, options).where("saved_views.id", "=", id).$if(options.lock === true, (q) => q.forUpdate("saved_views")).executeTakeFirst();
   if (!view) throw notFound("Saved view");
   return view;
 }
@@ -111,7 +112,7 @@ export async function updateSavedView(trx: Tx, scope: Scope, id: string, input: 
     .where("version", "=", input.version)
     .executeTakeFirst();
   assertStillCurrent(updatedOne(result), "saved view");
-  const after = await requireView(trx, scope, id);
+  const after = await requireView(trx, scope, id, { evenPrivate: true });
   await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "saved_view.update", entityType: "saved_view", entityId: id, before, after, now: meta.now });
   return after;
 }
@@ -127,7 +128,7 @@ export async function archiveSavedView(trx: Tx, scope: Scope, id: string, meta: 
     .where("id", "=", id)
     .where("region_id", "=", scope.regionId)
     .execute();
-  const after = await requireView(trx, scope, id);
+  const after = await requireView(trx, scope, id, { evenPrivate: true });
   await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "saved_view.archive", entityType: "saved_view", entityId: id, before, after, now: meta.now });
   return after;
 }
