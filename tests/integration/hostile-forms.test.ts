@@ -64,8 +64,10 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/imports/organisations/:id": { as: "admin", exemptIntents: { commit: "committing the staged import takes no input but the button: the uploaded file is the input (tested below)" } },
   "/invitation/:token": { as: "signedOut" },
   "/log": { as: "admin" },
+  "/organisations": { as: "admin" },
   "/organisations/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable)" } },
   "/organisations/new": { as: "admin" },
+  "/people": { as: "admin" },
   "/people/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable)" } },
   "/portal": { as: "partner" },
   "/portal/offer": { as: "partner" },
@@ -86,6 +88,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/sign-in": { as: "signedOut" },
   "/sign-in/code": { as: "challenged" },
   "/tasks": { as: "admin" },
+  "/views": { as: "admin", exemptIntents: { archive: "archiving a saved view takes no input but the button (and its view's id); only its creator or an admin may, and it is audited" } },
   "/sign-out": { as: "admin", exempt: "signing out ends the session on any POST (that is its design; security.test.ts covers it)" },
 };
 
