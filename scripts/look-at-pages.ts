@@ -74,6 +74,10 @@ const LOOKS: Look[] = [
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `start-${role}`, as: role, path: "/" })),
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `attention-${role}`, as: role, path: "/attention" })),
   { name: "activities-upcoming", as: "accounthouder", path: "/activities" },
+  { name: "lists-my-partners-by-health", as: "accounthouder", path: "/my-partners?sort=health" },
+  { name: "lists-organisations-sorted", as: "accounthouder", path: "/organisations?tier=strategic&sort=accountHolder&dir=desc" },
+  { name: "lists-people", as: "accounthouder", path: "/people?sort=organisation" },
+  { name: "lists-views", as: "accounthouder", path: "/views" },
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `quick-log-${role}`, as: role, path: "/log" })),
   { name: "quick-log-search", as: "accounthouder", path: "/log?q=b.v." },
   {
