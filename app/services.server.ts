@@ -32,7 +32,8 @@ export {
   restoreOrganisation,
   updateOrganisation,
 } from "../server/domains/organisations/organisations.service";
-export { addAffiliation, addContact, createPerson, endAffiliation, getPerson, listCurrentContacts, listOrganisationContacts, listPeople, moveToOrganisation } from "../server/domains/people/people.service";
+export { addAffiliation, addContact, createPerson, endAffiliation, getPerson, listCurrentContacts, listOrganisationContacts, moveToOrganisation } from "../server/domains/people/people.service";
+export { listPeople } from "../server/domains/people/people.list";
 export { archivePerson, restorePerson, updatePerson } from "../server/domains/people/people.service";
 export { findMergeCandidates, mergePeople } from "../server/domains/people/people.merge";
 export { startNewJob } from "../server/domains/people/people.jobs";
@@ -159,3 +160,4 @@ export { ACTIONS, can, userCan, type Action } from "../server/auth/permissions";
 export { mayWorkOrganisations, partnerWorkRule, setPartnerWorkRule } from "../server/auth/partner-work";
 export { completeOidcSignIn, OIDC_REFUSALS, startOidcSignIn, type OidcRefusal } from "../server/auth/oidc-sign-in";
 export { findOidcProvider, listSignInChoices, removeOidcProvider, saveOidcProvider, schoolAccountOf, setSchoolAccountOnly } from "../server/auth/oidc-settings";
+export { archiveSavedView, createSavedView, listSavedViews, normaliseViewQuery, updateSavedView } from "../server/domains/saved-views/saved-views.service";

@@ -745,6 +745,23 @@ export interface InboundMessageInteractionsTable {
   interaction_id: string;
 }
 
+export const SAVED_VIEW_LISTS = ["organisations", "people"] as const;
+export type SavedViewList = (typeof SAVED_VIEW_LISTS)[number];
+
+export interface SavedViewsTable {
+  id: Generated<string>;
+  region_id: string;
+  list: SavedViewList;
+  name: string;
+  query: string;
+  created_by: string;
+  shared: boolean;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  archived_at: Timestamp | null;
+}
+
 export interface DB {
   regions: RegionsTable;
   subregions: SubregionsTable;
@@ -802,4 +819,5 @@ export interface DB {
   mail_never_log: MailNeverLogTable;
   inbound_messages: InboundMessagesTable;
   inbound_message_interactions: InboundMessageInteractionsTable;
+  saved_views: SavedViewsTable;
 }

@@ -102,6 +102,10 @@ const LOOKS: Look[] = [
       await page.getByRole("dialog").waitFor();
     },
   },
+  { name: "lists-my-partners-by-health", as: "accounthouder", path: "/my-partners?sort=health" },
+  { name: "lists-organisations-sorted", as: "accounthouder", path: "/organisations?tier=strategic&sort=accountHolder&dir=desc" },
+  { name: "lists-people", as: "accounthouder", path: "/people?sort=organisation" },
+  { name: "lists-views", as: "accounthouder", path: "/views" },
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `quick-log-${role}`, as: role, path: "/log" })),
   { name: "quick-log-search", as: "accounthouder", path: "/log?q=b.v." },
   {

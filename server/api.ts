@@ -9,6 +9,7 @@ import { organisationsApi } from "./domains/organisations/organisations.routes";
 import { affiliationsApi, peopleApi } from "./domains/people/people.routes";
 import { tasksApi } from "./domains/tasks/tasks.routes";
 import { leadsApi } from "./domains/leads/leads.routes";
+import { savedViewsApi } from "./domains/saved-views/saved-views.routes";
 import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
 import { importsApi } from "./domains/imports/imports.routes";
@@ -46,6 +47,7 @@ export function createApi() {
   api.route("/organisations", organisationsApi);
   api.route("/interactions", interactionsApi);
   api.route("/tasks", tasksApi);
+  api.route("/views", savedViewsApi);
   api.route("/imports", importsApi);
   api.route("/health", healthApi);
   api.route("/leads", leadsApi);

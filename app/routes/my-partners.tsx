@@ -1,6 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listMyTasks, listOrganisations, scopeOf, toLocalDate } from "../services.server";
+import { ListOrganisationsInput } from "../../server/domains/organisations/organisations.schemas";
+import { HealthBadge } from "../components/health";
+import { currentSort, SortHeader } from "../components/sort-header";
+import { healthStatesOf, listMyTasks, listOrganisations, parseInput, scopeOf, toLocalDate } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { useT } from "../utils/i18n";
 
@@ -9,24 +12,31 @@ export const meta: MetaFunction = () => [{ title: "Mijn partners · Schakel" }];
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
   const scope = scopeOf(user);
+  const url = new URL(request.url);
+  // The organisation list's own schema reads the sort, so an unknown column is its default here too.
+  const { sort, dir } = parseInput(ListOrganisationsInput.pick({ sort: true, dir: true }), Object.fromEntries(url.searchParams), user.locale);
   const [page, tasks] = await Promise.all([
-    listOrganisations(context.db, scope, { accountHolderId: user.id, limit: 200 }),
+    listOrganisations(context.db, scope, { accountHolderId: user.id, limit: 200, sort, dir }),
     listMyTasks(context.db, scope, user.id, { status: "open", today: toLocalDate(context.clock.now()) }),
   ]);
+  const health = await healthStatesOf(context.db, scope, page.items.map((o) => o.id));
   // Open tasks per organisation, so the list shows where work is waiting.
   const openTasks = new Map<string, number>();
   for (const task of tasks.items) if (task.organisationId) openTasks.set(task.organisationId, (openTasks.get(task.organisationId) ?? 0) + 1);
+  const all = new URLSearchParams({ accountHolderId: user.id, sort });
+  if (dir) all.set("dir", dir);
   return {
-    partners: page.items.map((o) => ({ id: o.id, name: o.name, kind: o.kind, city: o.city, tier: o.tier, openTasks: openTasks.get(o.id) ?? 0 })),
+    partners: page.items.map((o) => ({ id: o.id, name: o.name, kind: o.kind, city: o.city, tier: o.tier, health: health[o.id] ?? null, openTasks: openTasks.get(o.id) ?? 0 })),
     hasMore: page.nextCursor !== null,
-    userId: user.id,
+    sort: currentSort(sort, dir),
+    allAddress: `/organisations?${all}`,
   };
 }
 
-/** The organisations the signed-in user owns: their "Mijn partners". */
+/** The organisations the signed-in user owns: their "Mijn partners", with each relationship's health. */
 export default function MyPartnersPage() {
   const t = useT();
-  const { partners, hasMore, userId } = useLoaderData<typeof loader>();
+  const { partners, hasMore, sort, allAddress } = useLoaderData<typeof loader>();
   return (
     <div className="page">
       <h1>{t("myPartners.title")}</h1>
@@ -38,11 +48,12 @@ export default function MyPartnersPage() {
           <table>
             <thead>
               <tr>
-                <th>{t("organisations.fields.name")}</th>
-                <th>{t("organisations.fields.kind")}</th>
-                <th>{t("organisations.fields.city")}</th>
-                <th>{t("organisations.fields.tier")}</th>
-                <th>{t("myPartners.openTasks")}</th>
+                <SortHeader column="name" current={sort}>{t("organisations.fields.name")}</SortHeader>
+                <SortHeader column="kind" current={sort}>{t("organisations.fields.kind")}</SortHeader>
+                <SortHeader column="city" current={sort}>{t("organisations.fields.city")}</SortHeader>
+                <SortHeader column="tier" current={sort}>{t("organisations.fields.tier")}</SortHeader>
+                <SortHeader column="health" current={sort}>{t("organisations.health")}</SortHeader>
+                <th scope="col">{t("myPartners.openTasks")}</th>
               </tr>
             </thead>
             <tbody>
@@ -52,6 +63,7 @@ export default function MyPartnersPage() {
                   <td>{t(`organisations.kinds.${o.kind}`)}</td>
                   <td>{o.city}</td>
                   <td>{t(`organisations.tiers.${o.tier}`)}</td>
+                  <td>{o.health ? <HealthBadge state={o.health} /> : null}</td>
                   <td>{o.openTasks || ""}</td>
                 </tr>
               ))}
@@ -59,7 +71,9 @@ export default function MyPartnersPage() {
           </table>
         </div>
       )}
-      {hasMore ? <p><Link to={`/organisations?accountHolderId=${userId}`}>{t("myPartners.all")}</Link></p> : null}
+      <p className="actions">
+        <Link to={allAddress}>{hasMore ? t("myPartners.all") : t("myPartners.allFiltered")}</Link>
+      </p>
     </div>
   );
 }

@@ -1,9 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { HEALTH_STATES, ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../db/schema";
 import { HealthBadge } from "../components/health";
 import { ListOrganisationsInput } from "../../server/domains/organisations/organisations.schemas";
-import { ORGANISATION_SORTS } from "../../server/domains/organisations/organisations.sorts";
+import { ORGANISATION_SORTS, SORT_DIRECTIONS } from "../../server/domains/lists/list-sorts";
+import { SavedViews } from "../components/saved-views";
+import { currentSort, SortHeader } from "../components/sort-header";
+import type { FormErrors } from "../utils/forms.server";
+import { savedViewsOf, saveViewAction } from "../utils/saved-views.server";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { requirePermission } from "../utils/auth.server";
@@ -17,10 +21,11 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const filters = parseInput(ListOrganisationsInput, params, user.locale);
-  const [page, subregions, accountHolders] = await Promise.all([
+  const [page, subregions, accountHolders, views] = await Promise.all([
     listOrganisations(context.db, scopeOf(user), filters),
     listSubregions(context.db, user.regionId),
     listAssignableUsers(context.db, user.regionId),
+    savedViewsOf(context, user, "organisations", new URL(request.url)),
   ]);
   // Just archived from its page: name it here and offer to undo (only while it is still archived).
   const undoId = RecordId.safeParse(params.undo);
@@ -40,6 +45,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
       health: health[o.id] ?? null,
     })),
     nextCursor: page.nextCursor,
+    sort: currentSort(filters.sort, filters.dir),
+    views,
     subregions,
     accountHolders,
     canCreate: userCan(user, "organisation.create"),
@@ -48,9 +55,15 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   };
 }
 
+/** "Weergave opslaan": the list's filters and sort kept under a name. */
+export async function action({ context, request }: ActionFunctionArgs) {
+  return saveViewAction(context, request, "organisations");
+}
+
 export default function OrganisationsPage() {
   const t = useT();
-  const { organisations, nextCursor, subregions, accountHolders, canCreate, canImport, justArchived } = useLoaderData<typeof loader>();
+  const { organisations, nextCursor, sort, views, subregions, accountHolders, canCreate, canImport, justArchived } = useLoaderData<typeof loader>();
+  const saveError = useActionData<FormErrors>();
   const [params] = useSearchParams();
   const nextParams = new URLSearchParams(params);
   nextParams.delete("undo");
@@ -83,6 +96,7 @@ export default function OrganisationsPage() {
           ) : null}
         </Alert>
       ) : null}
+      <SavedViews list="organisations" {...views} error={saveError?.fields?.name ?? saveError?.fields?.query ?? saveError?.formError} />
       <Form method="get" className="card filters" role="search">
         <TextField label={t("organisations.search")} name="q" type="search" defaultValue={params.get("q") ?? ""} />
         <SelectField label={t("organisations.fields.kind")} name="kind" defaultValue={params.get("kind") ?? ""}>
@@ -110,8 +124,12 @@ export default function OrganisationsPage() {
           {accountHolders.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
         </SelectField>
         <TextField label={t("organisations.fields.tags").replace(/ \(.*\)$/, "")} name="tag" defaultValue={params.get("tag") ?? ""} />
-        <SelectField label={t("organisations.sortBy")} name="sort" defaultValue={params.get("sort") ?? "name"}>
-          {ORGANISATION_SORTS.map((sort) => <option key={sort} value={sort}>{t(`organisations.sorts.${sort}`)}</option>)}
+        <SelectField label={t("organisations.sortBy")} name="sort" defaultValue={sort.sort}>
+          {ORGANISATION_SORTS.map((column) => <option key={column} value={column}>{t(`organisations.sorts.${column}`)}</option>)}
+        </SelectField>
+        <SelectField label={t("lists.direction")} name="dir" defaultValue={params.get("dir") ?? ""}>
+          <option value="">{t("lists.directionDefault")}</option>
+          {SORT_DIRECTIONS.map((dir) => <option key={dir} value={dir}>{t(`lists.${dir}`)}</option>)}
         </SelectField>
         <SelectField label={t("archive.show")} name="archived" defaultValue={params.get("archived") ?? ""}>
           <option value="">{t("archive.current")}</option>
@@ -129,13 +147,13 @@ export default function OrganisationsPage() {
           <table>
             <thead>
               <tr>
-                <th>{t("organisations.fields.name")}</th>
-                <th>{t("organisations.fields.kind")}</th>
-                <th>{t("organisations.fields.city")}</th>
-                <th>{t("organisations.fields.subregion")}</th>
-                <th>{t("organisations.fields.tier")}</th>
-                <th>{t("organisations.fields.accountHolder")}</th>
-                <th>{t("organisations.health")}</th>
+                <SortHeader column="name" current={sort}>{t("organisations.fields.name")}</SortHeader>
+                <SortHeader column="kind" current={sort}>{t("organisations.fields.kind")}</SortHeader>
+                <SortHeader column="city" current={sort}>{t("organisations.fields.city")}</SortHeader>
+                <SortHeader column="subregion" current={sort}>{t("organisations.fields.subregion")}</SortHeader>
+                <SortHeader column="tier" current={sort}>{t("organisations.fields.tier")}</SortHeader>
+                <SortHeader column="accountHolder" current={sort}>{t("organisations.fields.accountHolder")}</SortHeader>
+                <SortHeader column="health" current={sort}>{t("organisations.health")}</SortHeader>
               </tr>
             </thead>
             <tbody>

@@ -93,3 +93,11 @@ export const DrillDownParam = z.enum(DRILL_DOWNS);
 
 /** Inloggen met schoolaccount: the admin page's form, the same rules as `schakel sso set`. */
 export { OidcProviderInput as OidcProviderForm } from "../../server/auth/oidc-settings";
+/** A list page's "Weergave opslaan" form: the view's name, whether it is shared, and the list's current query. */
+export { CreateSavedViewInput as SaveViewForm } from "../../server/domains/saved-views/saved-views.schemas";
+
+/** Weergaven beheren: rename or (un)share a view (`intent=update`), or archive it (`intent=archive`). */
+export const ManageViewForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("update"), viewId: z.uuid(), name: z.string().trim().min(1).max(80), shared: z.preprocess((value) => value === "on" || value === "true", z.boolean()), version: z.coerce.number().int().min(1) }),
+  z.object({ intent: z.literal("archive"), viewId: z.uuid() }),
+]);

@@ -63,6 +63,11 @@ export const PERMISSIONS = {
   "money.confirmOwn": PARTNER,
   /** The partner portal: a partner user's own organisation, people, offers and commitments. */
   "portal.use": PARTNER,
+  /**
+   * Save a list's filters and sort as a view, for oneself or shared with the region; rename or
+   * archive it: whoever saved it, or an admin (record rule below).
+   */
+  "view.save": STAFF,
   /** Users, handovers, the region's settings (health, holidays, email capture, security, privacy), the outbox, access requests and erasure. */
   "region.manage": ADMIN,
   /** How the region's staff sign in: its school-account provider (client secret, domains, who gets an account) and "school account only". */
@@ -78,7 +83,8 @@ export type PartnerWorkRule = { everyStaffMember: boolean };
 /** The record an action is asked about, for the actions whose answer depends on it. */
 export type PermissionRecord =
   | { kind: "organisation"; accountHolderIds: readonly (string | null)[]; rule: PartnerWorkRule }
-  | { kind: "interaction"; loggedBy: string | null };
+  | { kind: "interaction"; loggedBy: string | null }
+  | { kind: "savedView"; createdBy: string };
 
 type Actor = Pick<Scope, "role" | "userId">;
 
@@ -100,6 +106,9 @@ export function can(actor: Actor, action: Action, record?: PermissionRecord): bo
     case "interaction.change":
       if (record.kind !== "interaction") return false;
       return actor.role === "admin" || record.loggedBy === actor.userId;
+    case "view.save":
+      if (record.kind !== "savedView") return false;
+      return actor.role === "admin" || record.createdBy === actor.userId;
     default:
       return true;
   }
@@ -129,6 +138,8 @@ function refusal(action: Action): [string, string] {
       return ["Only the organisation's account holder or an admin may invite its people", "permissions.invitePartner"];
     case "interaction.change":
       return ["Only whoever logged this contact moment, or an admin, may change it", "permissions.interactionChange"];
+    case "view.save":
+      return ["Only whoever saved this view, or an admin, may change it", "permissions.viewChange"];
     case "region.manage":
       return ["Only an admin of the region may do this", "permissions.regionManage"];
     default:

@@ -1,3 +1,4 @@
+import { type RawBuilder, sql } from "kysely";
 import { AppError } from "../errors";
 
 /** Keyset cursors: the sort key of the last row, opaque to clients. */
@@ -82,4 +83,53 @@ export function keysetPage<T>(rows: readonly T[], limit: number, cursorOf: (last
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null };
+}
+
+/** What a sort key's SQL value is: how its cursor value is checked, and cast back in SQL. */
+export type SortKeyKind = "text" | "int" | "timestamp";
+const SQL_TYPE: Record<SortKeyKind, string> = { text: "text", int: "int", timestamp: "timestamptz" };
+
+/**
+ * One order of a list a user can sort: its name (`"health.desc"`), its keys (SQL expressions that
+ * are never null, so a row comparison holds) and the row's id as the last key. The whole tuple runs
+ * one way, so `(keys…, id) > (cursor…)` finds the next page exactly, in both directions.
+ */
+export type ListOrder = {
+  name: string;
+  keys: ReadonlyArray<{ expr: RawBuilder<unknown>; kind: SortKeyKind }>;
+  id: RawBuilder<unknown>;
+  descending: boolean;
+};
+
+/** The select column that carries a row's sort key values, for its cursor (`sortKeys`). */
+export function sortKeysColumn(order: ListOrder) {
+  return sql<string[]>`array[${sql.join(order.keys.map((key) => sql`(${key.expr})::text`))}]`.as("sortKeys");
+}
+
+/** The ORDER BY of a list order, keys then id, each in the order's direction. */
+export function orderByOf(order: ListOrder): RawBuilder<unknown> {
+  const direction = sql.raw(order.descending ? "desc" : "asc");
+  return sql.join([...order.keys.map((key) => sql`${key.expr} ${direction}`), sql`${order.id} ${direction}`]);
+}
+
+/**
+ * The condition "after this cursor" of a list order. A cursor carries the name of the order it was
+ * made in; one of another order (or direction) is refused like any other bad cursor, never read as
+ * values of the wrong columns.
+ */
+export function afterCursor(order: ListOrder, cursor: string): RawBuilder<boolean> {
+  const values = decodeCursor(cursor, ["text", ...order.keys.map((key) => key.kind), "uuid"] as CursorKind[]);
+  if (values[0] !== order.name) throw new AppError("VALIDATION_FAILED", "This cursor belongs to another sort order", { fields: { cursor: "Invalid cursor" } });
+  // Sent as text and cast in SQL: a parameter PostgreSQL reads as a timestamptz goes through the
+  // driver's Date serialiser, which keeps milliseconds only, so a cursor of 12:00:00.123456 would
+  // come back as 12:00:00.123 and the page would start again at its own last row.
+  const after = order.keys.map((key, i) => sql`cast(cast(${String(values[i + 1])} as text) as ${sql.raw(SQL_TYPE[key.kind])})`);
+  const comparison = sql.raw(order.descending ? "<" : ">");
+  return sql<boolean>`(${sql.join([...order.keys.map((key) => key.expr), order.id])}) ${comparison} (${sql.join([...after, sql`${String(values.at(-1))}::uuid`])})`;
+}
+
+/** `keysetPage` for a list order: the cursor names the order, then the last row's keys and id. */
+export function orderedPage<T extends { sortKeys: readonly unknown[]; id: string }>(rows: readonly T[], limit: number, order: ListOrder): { rows: Array<Omit<T, "sortKeys">>; nextCursor: string | null } {
+  const page = keysetPage(rows, limit, (last) => [order.name, ...last.sortKeys.map(String), last.id]);
+  return { rows: page.rows.map(({ sortKeys: _sortKeys, ...row }) => row), nextCursor: page.nextCursor };
 }

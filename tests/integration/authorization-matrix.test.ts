@@ -33,7 +33,7 @@ type Target = "own" | "otherOrg" | "otherRegion";
 type Kind =
   | "organisation" | "person" | "affiliation" | "activity" | "offer" | "commitment" | "realisation" | "document" | "agreement" | "import"
   | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem" | "neverLog"
-  | "interaction" | "lead";
+  | "interaction" | "lead" | "view";
 
 /** Parameters that name no record of a region: the same for everyone. */
 const NOT_RECORDS: readonly Kind[] = ["schoolYear", "figure", "token"];
@@ -142,6 +142,11 @@ const API: Record<string, Entry> = {
   // A contact moment is changed by its logger (the fixture's: the account holder) and by admins; the penvoerder did not log it.
   "PATCH /api/v1/interactions/:id": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"], wellFormed: () => ({ version: 1, summary: "Anders" }) },
   "DELETE /api/v1/interactions/:id": { params: { id: "interaction" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"], fresh: true, ok: 200 },
+  // Saved views: staff save them; the one who saved a view (the account holder, in the fixture) or an admin changes it.
+  "GET /api/v1/views": { allow: STAFF },
+  "POST /api/v1/views": { allow: STAFF, wellFormed: () => ({ list: "organisations", name: "Koude partners", query: "health=cold", shared: true }) },
+  "PATCH /api/v1/views/:id": { params: { id: "view" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"], wellFormed: () => ({ version: 1, name: "Anders" }) },
+  "DELETE /api/v1/views/:id": { params: { id: "view" }, allow: ["admin", "accounthouder"], notTheirs: ["penvoerder"], fresh: true, ok: 200 },
   "GET /api/v1/me": { allow: EVERYONE },
   "POST /api/v1/me/password": { allow: EVERYONE },
   "GET /api/v1/me/sessions": { allow: EVERYONE },
@@ -269,12 +274,16 @@ const PAGES: Record<string, Entry> = {
   "GET /log": { allow: STAFF },
   "POST /log": { allow: STAFF },
   "GET /organisations": { allow: STAFF },
+  "POST /organisations": { allow: STAFF, wellFormed: () => ({ intent: "saveView", name: "Koude partners", query: "health=cold" }) },
   "GET /organisations/export": { allow: STAFF },
   "GET /organisations/new": { allow: STAFF },
   "POST /organisations/new": { allow: STAFF },
   "GET /organisations/:id": { params: { id: "organisation" }, allow: STAFF },
   "POST /organisations/:id": { params: { id: "organisation" }, allow: STAFF, wellFormed: () => ({ intent: "log-interaction", kind: "call", summary: "Gebeld" }) },
   "GET /people": { allow: STAFF },
+  "POST /people": { allow: STAFF, wellFormed: () => ({ intent: "saveView", name: "Zonder e-mail", query: "hasEmail=false" }) },
+  "GET /views": { allow: STAFF },
+  "POST /views": { allow: STAFF, wellFormed: () => ({ intent: "archive", viewId: "00000000-0000-4000-8000-000000000000" }) },
   "GET /people/:id": { params: { id: "person" }, allow: STAFF },
   "POST /people/:id": { params: { id: "person" }, allow: STAFF, wellFormed: () => ({ intent: "archive" }) },
   "GET /people/:id/export": { params: { id: "person" }, allow: ["admin"] },
@@ -672,6 +681,12 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
         await call(at.admin, "POST", `/people/${person.id}/affiliations`, { organisationId: at.organisation, isPrimary: false, startDate: "2024-01-01" });
         const moved = await call(at.admin, "POST", `/people/${person.id}/new-job`, { organisationName: `Kans ${n} BV` });
         return { lead: String(moved.leadId) };
+      }
+      case "view": {
+        // Saved and shared by the region's account holder (region B's admin for the other region), so the penvoerder's is another's.
+        const by = target === "otherRegion" ? adminB.token : users.accounthouder.token;
+        const view = await call(by, "POST", "/views", { list: "organisations", name: `Weergave ${n}`, query: "tier=strategic", shared: true });
+        return { view: view.id };
       }
       case "task": {
         const task = await call(at.admin, "POST", "/tasks", { title: `Terugbellen ${n}`, dueDate: "2026-12-01", organisationId: at.organisation });

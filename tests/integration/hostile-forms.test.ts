@@ -66,8 +66,10 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/imports/organisations/:id": { as: "admin", exemptIntents: { commit: "committing the staged import takes no input but the button: the uploaded file is the input (tested below)" } },
   "/invitation/:token": { as: "signedOut" },
   "/log": { as: "admin" },
+  "/organisations": { as: "admin" },
   "/organisations/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable)" } },
   "/organisations/new": { as: "admin" },
+  "/people": { as: "admin" },
   "/people/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable)" } },
   "/portal": { as: "partner" },
   "/portal/offer": { as: "partner" },
@@ -91,6 +93,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   // Fuzzed with a link that is no link: a real one is spent by its button alone, whatever else is sent (sign-in-links.test.ts).
   "/sign-in/link/:token": { as: "signedOut" },
   "/tasks": { as: "admin" },
+  "/views": { as: "admin", exemptIntents: { archive: "archiving a saved view takes no input but the button (and its view's id); only its creator or an admin may, and it is audited" } },
   "/sign-out": { as: "admin", exempt: "signing out ends the session on any POST (that is its design; security.test.ts covers it)" },
 };
 

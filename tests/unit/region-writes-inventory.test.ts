@@ -93,6 +93,8 @@ const INVENTORY: Record<string, Entry> = {
   "server/domains/interactions/interactions.service.ts › updateInteraction › update interactions": { safe: OWN_ROW },
   "server/domains/interactions/interactions.service.ts › updateInteraction › delete interaction_people": { safe: CHILD },
   "server/domains/interactions/interactions.service.ts › archiveInteraction › update interactions": { safe: OWN_ROW },
+  "server/domains/saved-views/saved-views.service.ts › updateSavedView › update saved_views": { safe: OWN_ROW },
+  "server/domains/saved-views/saved-views.service.ts › archiveSavedView › update saved_views": { safe: OWN_ROW },
   "server/domains/activities/activities.service.ts › linkOrganisations › delete activity_organisations": { safe: CHILD },
   "server/domains/activities/activities.service.ts › updateActivity › update activities": { safe: OWN_ROW },
   "server/domains/activities/activities.service.ts › archiveActivity › update activities": { safe: OWN_ROW },

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { HEALTH_STATES, ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../../db/schema";
 import { Timestamp, Uuid } from "../../http/api-schemas";
 import { WebAddress } from "../links/links.schemas";
-import { ORGANISATION_SORTS } from "./organisations.sorts";
+import { ORGANISATION_SORTS } from "../lists/list-sorts";
+import { sortParams } from "../lists/lists.schemas";
 
 const optionalText = (max: number) => z.string().trim().max(max).nullish().transform((value) => value || null);
 
@@ -53,11 +54,11 @@ export const UpdateOrganisationInput = z
   .extend({ version: z.coerce.number().int().min(1) });
 export type UpdateOrganisationInput = z.infer<typeof UpdateOrganisationInput>;
 
-export { ORGANISATION_SORTS, type OrganisationSort } from "./organisations.sorts";
+export { ORGANISATION_SORTS, type OrganisationSort } from "../lists/list-sorts";
 
 export const ListOrganisationsInput = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(300).optional(),
+  cursor: z.string().max(1200).optional(),
   q: z.string().trim().max(200).optional(),
   kind: z.enum(ORGANISATION_KINDS).optional(),
   tier: z.enum(TIERS).optional(),
@@ -65,8 +66,8 @@ export const ListOrganisationsInput = z.object({
   subregionId: z.uuid().optional(),
   accountHolderId: z.uuid().optional(),
   tag: z.string().trim().max(50).optional(),
-  /** name (A–Z), city (A–Z, none last), tier (strategic first) or updated (most recently changed first). */
-  sort: z.enum(ORGANISATION_SORTS).default("name"),
+  /** A column (name, kind, city, subregion, tier, accountHolder, health — worst first —, updated) and its direction. */
+  ...sortParams(ORGANISATION_SORTS, "name"),
   /** Only organisations in this health state (watched, i.e. active, organisations only). */
   health: z.enum(HEALTH_STATES).optional(),
   /** `true` lists the archived organisations instead (to find one again and restore it). */

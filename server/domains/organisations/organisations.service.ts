@@ -1,8 +1,9 @@
 import { type RawBuilder, sql } from "kysely";
-import type { OrganisationKind, OrganisationStatus, Tier } from "../../../db/schema";
+import { ORGANISATION_KINDS, type OrganisationKind, type OrganisationStatus, type Tier } from "../../../db/schema";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
-import { type CursorKind, decodeCursor, keysetPage } from "../../db/pagination";
+import { afterCursor, type ListOrder, orderByOf, orderedPage, sortKeysColumn } from "../../db/pagination";
+import { defaultDirection, type SortDirection } from "../lists/list-sorts";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -155,45 +156,48 @@ export async function getOrganisation(db: Database, scope: Scope, id: string): P
   return organisation;
 }
 
-/** A page of organisations, filtered, sorted by name, with a keyset cursor so page 500 costs what page 1 does. */
+/** What a sort key's SQL is, once, so the orders below read as lists of keys. */
+const byName = { expr: sql`lower(organisations.name)`, kind: "text" } as const;
+const noneLast = (expr: RawBuilder<unknown>) => [
+  { expr: sql`((${expr}) is null)::int`, kind: "int" },
+  { expr: sql`coalesce(lower(${expr}), '')`, kind: "text" },
+] as const;
+const HEALTH_RANK = sql`coalesce((select case h.state when 'cold' then 0 when 'cooling' then 1 when 'watch' then 2 else 3 end
+  from organisation_health h where h.organisation_id = organisations.id and h.region_id = organisations.region_id), 4)`;
+
 /**
- * Sort orders of the list. Each is a tuple of keys ending in the id, so keyset pagination stays
- * exact and page 500 costs what page 1 does; `cast` turns a cursor value back into its SQL type.
+ * The orders of the list, each a tuple of keys ending in the id, so keyset pagination stays exact in
+ * both directions and page 500 costs what page 1 does. Ascending is the natural reading: A–Z, the
+ * kinds and tiers in their listed order, health worst first (cold … healthy, unwatched last), and
+ * organisations without a city, subregion or owner after the others; descending turns all of it round.
  */
-const SORTS: Record<OrganisationSort, { keys: Array<{ expr: RawBuilder<unknown>; cast: "text" | "int" | "timestamptz" }>; descending: boolean }> = {
-  name: { keys: [{ expr: sql`lower(organisations.name)`, cast: "text" }], descending: false },
-  city: {
-    keys: [
-      { expr: sql`(organisations.city is null)::int`, cast: "int" },
-      { expr: sql`coalesce(lower(organisations.city), '')`, cast: "text" },
-      { expr: sql`lower(organisations.name)`, cast: "text" },
-    ],
-    descending: false,
-  },
-  tier: {
-    keys: [
-      { expr: sql`case organisations.tier when 'strategic' then 0 when 'regular' then 1 else 2 end`, cast: "int" },
-      { expr: sql`lower(organisations.name)`, cast: "text" },
-    ],
-    descending: false,
-  },
-  updated: { keys: [{ expr: sql`organisations.updated_at`, cast: "timestamptz" }], descending: true },
+const SORT_KEYS: Record<OrganisationSort, ListOrder["keys"]> = {
+  name: [byName],
+  kind: [{ expr: sql`array_position(${sql.val([...ORGANISATION_KINDS])}::text[], organisations.kind::text)`, kind: "int" }, byName],
+  city: [...noneLast(sql`organisations.city`), byName],
+  subregion: [...noneLast(sql`(select s.name from subregions s where s.id = organisations.subregion_id and s.region_id = organisations.region_id)`), byName],
+  tier: [{ expr: sql`case organisations.tier when 'strategic' then 0 when 'regular' then 1 else 2 end`, kind: "int" }, byName],
+  accountHolder: [...noneLast(sql`(select u.name from users u where u.id = organisations.account_holder_id and u.region_id = organisations.region_id)`), byName],
+  health: [{ expr: HEALTH_RANK, kind: "int" }, byName],
+  updated: [{ expr: sql`organisations.updated_at`, kind: "timestamp" }],
 };
 
-/** What a cursor's value must be for each SQL type of a sort key. */
-const CURSOR_KIND = { text: "text", int: "int", timestamptz: "timestamp" } as const satisfies Record<string, CursorKind>;
+/** The list order a sort and direction choose (a partner, who sees no health, gets health as name). */
+export function organisationOrder(scope: Scope, sort: OrganisationSort = "name", dir?: SortDirection): ListOrder {
+  const column = sort === "health" && scope.role === "partner" ? "name" : sort;
+  const direction = dir ?? defaultDirection(column);
+  return { name: `${column}.${direction}`, keys: SORT_KEYS[column], id: sql`organisations.id`, descending: direction === "desc" };
+}
 
 /** A page of organisations, filtered, in the chosen order, with a keyset cursor so page 500 costs what page 1 does. */
-export async function listOrganisations(db: Database, scope: Scope, filters: Omit<ListOrganisationsInput, "sort"> & { sort?: OrganisationSort }) {
-  const sort = SORTS[filters.sort ?? "name"];
-  const direction = sort.descending ? "desc" : "asc";
+export async function listOrganisations(db: Database, scope: Scope, filters: Omit<ListOrganisationsInput, "sort" | "dir"> & { sort?: OrganisationSort; dir?: SortDirection | undefined }) {
+  const order = organisationOrder(scope, filters.sort, filters.dir);
   let query = visibleOrganisations(db, scope)
     .select(columns)
-    .select(sql<Array<string | number | Date>>`array[${sql.join(sort.keys.map((key) => sql`(${key.expr})::text`))}]`.as("sortKeys"))
+    .select(sortKeysColumn(order))
     .where("organisations.archived_at", filters.archived ? "is not" : "is", null)
+    .orderBy(orderByOf(order))
     .limit(filters.limit + 1);
-  for (const key of sort.keys) query = query.orderBy(key.expr, direction);
-  query = query.orderBy("organisations.id", direction);
   if (filters.kind) query = query.where("organisations.kind", "=", filters.kind);
   if (filters.tier) query = query.where("organisations.tier", "=", filters.tier);
   if (filters.status) query = query.where("organisations.status", "=", filters.status);
@@ -206,16 +210,9 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Omi
   if (filters.q) {
     query = query.where(sql<boolean>`immutable_unaccent(lower(organisations.name)) like ${containsPattern(filters.q.toLowerCase())}`);
   }
-  if (filters.cursor) {
-    const values = decodeCursor(filters.cursor, [...sort.keys.map((key) => CURSOR_KIND[key.cast]), "uuid"]);
-    const after = sort.keys.map((key, i) => sql`cast(${String(values[i])} as ${sql.raw(key.cast)})`);
-    const keys = sort.keys.map((key) => key.expr);
-    const comparison = sort.descending ? sql.raw("<") : sql.raw(">");
-    query = query.where(sql<boolean>`(${sql.join([...keys, sql`organisations.id`])}) ${comparison} (${sql.join([...after, sql`${String(values.at(-1))}::uuid`])})`);
-  }
-  const rows = await query.execute();
-  const page = keysetPage(rows, filters.limit, (last) => [...last.sortKeys.map(String), last.id]);
-  return { items: page.rows.map(({ sortKeys: _sortKeys, ...organisation }) => organisation), nextCursor: page.nextCursor };
+  if (filters.cursor) query = query.where(afterCursor(order, filters.cursor));
+  const page = orderedPage(await query.execute(), filters.limit, order);
+  return { items: page.rows, nextCursor: page.nextCursor };
 }
 
 /**

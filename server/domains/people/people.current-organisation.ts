@@ -12,7 +12,11 @@ export function currentOrganisationName(eb: ExpressionBuilder<DB, "people">) {
     .select("organisations.name")
     .whereRef("affiliations.person_id", "=", "people.id")
     .where("affiliations.end_date", "is", null)
+    // The same order as the people list's sort by organisation (people.list.ts), to the last key,
+    // so the name shown is the name sorted on and a page boundary never falls between two answers.
     .orderBy("affiliations.is_primary", "desc")
+    .orderBy("affiliations.start_date", "desc")
+    .orderBy("affiliations.id")
     .limit(1)
     .as("organisationName");
 }

@@ -26,11 +26,13 @@ import {
   NewJobInput,
   NewJobResponse,
   PartnerCreatePersonInput,
+  PersonListItemResponse,
   PersonResponse,
   PersonWithAffiliationsResponse,
   UpdatePersonInput,
 } from "./people.schemas";
-import { addAffiliation, archivePerson, createPerson, endAffiliation, getPerson, listPeople, moveToOrganisation, requirePerson, restorePerson, updatePerson } from "./people.service";
+import { listPeople } from "./people.list";
+import { addAffiliation, archivePerson, createPerson, endAffiliation, getPerson, moveToOrganisation, requirePerson, restorePerson, updatePerson } from "./people.service";
 
 // The region's staff read and write people (a penvoerder sees and keeps the whole region). A partner
 // user (the portal) may only add people to, and end jobs at, its own organisation: see the branches below.
@@ -49,14 +51,13 @@ declareRoute(
   {
     method: "get",
     path: "/",
-    summary: "People of the caller's region who are not archived, by name (staff)",
+    summary: "People of the caller's region who are not archived, filtered and sorted, each with where they work now (staff)",
     middleware: [requireApiPermission("region.read")],
     request: { query: ListPeopleInput },
-    responses: { 200: jsonContent(page(PersonResponse), "A page of people") },
+    responses: { 200: jsonContent(page(PersonListItemResponse), "A page of people") },
   },
   async (c) => {
-    const { limit, cursor, q } = c.req.valid("query");
-    return c.json(await listPeople(c.get("services").db, apiUser(c).regionId, { limit, cursor, q }));
+    return c.json(await listPeople(c.get("services").db, apiUser(c).regionId, c.req.valid("query")));
   },
 );
 

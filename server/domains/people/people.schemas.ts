@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { END_REASONS, LAWFUL_BASES } from "../../../db/schema";
 import { CalendarDay, Timestamp, Uuid } from "../../http/api-schemas";
+import { PEOPLE_SORTS } from "../lists/list-sorts";
+import { sortParams } from "../lists/lists.schemas";
 
 /** An empty form field means "not given": it clears an optional value rather than failing validation. */
 const blankIsNull = <S extends z.ZodType>(schema: S) =>
@@ -33,10 +35,22 @@ export const UpdatePersonInput = z
   .extend({ version: z.coerce.number().int().min(1) });
 export type UpdatePersonInput = z.infer<typeof UpdatePersonInput>;
 
+const yesNo = z.enum(["true", "false"]).transform((value) => value === "true");
+
 export const ListPeopleInput = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(600).optional(),
+  cursor: z.string().max(1200).optional(),
   q: z.string().trim().max(200).optional(),
+  /** Only people with a current job at this organisation. */
+  organisationId: z.uuid().optional(),
+  /** Only people with a current job at an organisation whose name contains this (case and accents ignored). */
+  organisation: z.string().trim().max(200).optional(),
+  /** `true`: only people with an email address; `false`: only people without one. */
+  hasEmail: yesNo.optional(),
+  /** `true`: only people whose every job has ended; `false`: only people with a current job. */
+  left: yesNo.optional(),
+  /** A column (name, organisation — where they work now —, email) and its direction. */
+  ...sortParams(PEOPLE_SORTS, "name"),
 });
 export type ListPeopleInput = z.infer<typeof ListPeopleInput>;
 
@@ -123,6 +137,9 @@ export const PersonResponse = z.object({
   updatedAt: Timestamp,
   archivedAt: Timestamp.nullable(),
 });
+
+/** A person as the list answers it: with the organisation they work at now (their primary job first). */
+export const PersonListItemResponse = PersonResponse.extend({ organisationName: z.string().nullable() });
 
 /** A job: who, where, from when to when and why it ended (`endedAt`: when that was recorded). */
 export const AffiliationResponse = z.object({

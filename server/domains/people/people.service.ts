@@ -1,7 +1,6 @@
 import { sql } from "kysely";
 import type { EndReason, LawfulBasis } from "../../../db/schema";
 import type { Database, Tx } from "../../db/database";
-import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -10,7 +9,6 @@ import type { CreatePersonInput, UpdatePersonInput } from "./people.schemas";
 import { insertFollowUpTasks, recomputeOrganisations } from "../health/health.service";
 import { translator } from "../../../i18n";
 import { toLocalDate } from "../../clock";
-import { containsPattern } from "../../db/like";
 import { assertStillCurrent } from "../../db/versioned";
 
 /** Who changes something, and when (the clock's now; SCHAKEL_NOW holds). */
@@ -46,7 +44,7 @@ export type AffiliationSummary = {
 
 export type PersonWithAffiliations = PersonSummary & { affiliations: AffiliationSummary[] };
 
-const personColumns = [
+export const personColumns = [
   "people.id", "people.name", "people.email", "people.phone", "people.lawful_basis as lawfulBasis", "people.source",
   "people.opt_out as optOut", "people.review_date as reviewDate", "people.version", "people.created_at as createdAt",
   "people.updated_at as updatedAt", "people.archived_at as archivedAt",
@@ -125,35 +123,6 @@ export async function getPerson(db: Database, regionId: string, personId: string
     .orderBy("affiliations.id", "desc")
     .execute();
   return { ...person, affiliations };
-}
-
-/** The region's people who are not archived, by name (keyset pagination); `q` filters on the name, ignoring case and accents. */
-export async function listPeople(
-  db: Database,
-  regionId: string,
-  options: { limit: number; cursor?: string | undefined; q?: string | undefined },
-): Promise<{ items: PersonSummary[]; nextCursor: string | null }> {
-  const after = options.cursor ? decodeCursor(options.cursor, ["text", "uuid"]) : undefined;
-  let query = db
-    .selectFrom("people")
-    .select([...personColumns, sql<string>`lower(people.name)`.as("sortName")])
-    .where("people.region_id", "=", regionId)
-    .where("people.archived_at", "is", null)
-    .orderBy(sql`lower(people.name)`)
-    .orderBy("people.id")
-    .limit(options.limit + 1);
-  if (options.q) {
-    const pattern = containsPattern(options.q);
-    query = query.where(sql<boolean>`immutable_unaccent(lower(people.name)) like immutable_unaccent(lower(${pattern}))`);
-  }
-  if (after) {
-    const [sortName, id] = after;
-    if (typeof id !== "string" || !/^[0-9a-f-]{36}$/i.test(id)) throw validationFailed({ cursor: "validation.invalid" });
-    query = query.where(sql<boolean>`(lower(people.name), people.id) > (${String(sortName)}, ${id}::uuid)`);
-  }
-  const rows = await query.execute();
-  const page = keysetPage(rows, options.limit, (last) => [last.sortName, last.id]);
-  return { items: page.rows.map(({ sortName: _sortName, ...person }) => person), nextCursor: page.nextCursor };
 }
 
 /** Changes the fields given; a stale `version` is a conflict and changes nothing. */

@@ -1,0 +1,35 @@
+import { Link, useSearchParams } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { defaultDirection } from "../../server/domains/lists/list-sorts";
+import { useT } from "../utils/i18n";
+
+/**
+ * A column header that sorts its list: a link to the same filters with `sort=<column>` and the
+ * other direction when it is the current sort (its own direction otherwise), starting again at the
+ * first page. `aria-sort` tells a screen reader how the list is sorted now.
+ */
+export function SortHeader({ column, current, children }: { column: string; current: { sort: string; dir: "asc" | "desc" }; children: ReactNode }) {
+  const t = useT();
+  const [params] = useSearchParams();
+  const isCurrent = current.sort === column;
+  const next = new URLSearchParams(params);
+  next.delete("cursor");
+  next.delete("undo");
+  next.set("sort", column);
+  next.set("dir", isCurrent ? (current.dir === "asc" ? "desc" : "asc") : defaultDirection(column));
+  const ariaSort = isCurrent ? (current.dir === "asc" ? "ascending" : "descending") : undefined;
+  return (
+    <th scope="col" aria-sort={ariaSort}>
+      <Link to={`?${next}`} className="sort-link" preventScrollReset>
+        {children}
+        <span className="sort-mark" aria-hidden="true">{isCurrent ? (current.dir === "asc" ? " ▲" : " ▼") : ""}</span>
+        {isCurrent ? <span className="visually-hidden">{` (${t(current.dir === "asc" ? "lists.sortedAscending" : "lists.sortedDescending")})`}</span> : null}
+      </Link>
+    </th>
+  );
+}
+
+/** The sort a list loader read, in the shape SortHeader takes (the direction made explicit). */
+export function currentSort(sort: string, dir: "asc" | "desc" | undefined) {
+  return { sort, dir: dir ?? defaultDirection(sort) };
+}
