@@ -159,5 +159,5 @@ export {
 export { ACTIONS, can, userCan, type Action } from "../server/auth/permissions";
 export { mayWorkOrganisations, partnerWorkRule, setPartnerWorkRule } from "../server/auth/partner-work";
 export { completeOidcSignIn, OIDC_REFUSALS, startOidcSignIn, type OidcRefusal } from "../server/auth/oidc-sign-in";
-export { findOidcProvider, listSignInChoices, removeOidcProvider, saveOidcProvider, schoolAccountOf, setSchoolAccountOnly } from "../server/auth/oidc-settings";
+export { findOidcProvider, listSignInChoices, removeOidcProvider, saveOidcProvider, schoolAccountOf } from "../server/auth/oidc-settings";
 export { archiveSavedView, createSavedView, listSavedViews, normaliseViewQuery, updateSavedView } from "../server/domains/saved-views/saved-views.service";

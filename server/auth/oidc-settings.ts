@@ -4,7 +4,6 @@ import type { OidcProviderKind, OidcProvision } from "../../db/schema";
 import { isLoopbackHostname } from "../config";
 import type { Database } from "../db/database";
 import { recordAudit } from "../domains/audit/audit";
-import { AppError } from "../errors";
 import { validationFailed } from "../validation";
 import type { SecretBox } from "./secret-key";
 
@@ -194,19 +193,6 @@ export async function saveOidcProvider(
     before: before ? auditView(before) : undefined, after: { ...auditView(after), secretChanged: Boolean(sealed) }, now: meta.now,
   });
   return after;
-}
-
-/** Only the "school account only" switch, for the admin page's own button. */
-export async function setSchoolAccountOnly(db: Database, regionId: string, on: boolean, meta: { actorId: string | null; now: Date }) {
-  const result = await db
-    .updateTable("oidc_providers")
-    .set({ school_account_only: on, updated_at: meta.now, version: sql`version + 1` })
-    .where("region_id", "=", regionId)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new AppError("RULE_VIOLATION", "Set up the school account sign-in first", { userMessageKey: "schoolSignIn.notConfigured" });
-  await recordAudit(db, {
-    regionId, actorId: meta.actorId, action: "region.school_account_only", entityType: "region", entityId: regionId, after: { schoolAccountOnly: on }, now: meta.now,
-  });
 }
 
 export async function removeOidcProvider(db: Database, regionId: string, meta: { actorId: string | null; now: Date }): Promise<boolean> {

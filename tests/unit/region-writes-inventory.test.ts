@@ -32,7 +32,6 @@ type Entry = { covered: string } | { safe: string };
 const INVENTORY: Record<string, Entry> = {
   "server/auth/oidc-settings.ts › saveOidcProvider › update oidc_providers": { safe: OWN_ROW },
   "server/auth/oidc-settings.ts › saveOidcProvider › delete oidc_domains": { safe: OWN_ROW },
-  "server/auth/oidc-settings.ts › setSchoolAccountOnly › update oidc_providers": { safe: OWN_ROW },
   "server/auth/oidc-settings.ts › removeOidcProvider › delete oidc_sign_in_states": { safe: OWN_ROW },
   "server/auth/oidc-settings.ts › removeOidcProvider › delete oidc_domains": { safe: OWN_ROW },
   "server/auth/oidc-settings.ts › removeOidcProvider › delete oidc_providers": { safe: OWN_ROW },
