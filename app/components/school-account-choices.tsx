@@ -17,19 +17,16 @@ export function SchoolAccountChoices({ choices, typedEmail, redirectTo }: { choi
   const matching = domain ? choices.filter((choice) => choice.domains.includes(domain)) : [];
   const shown = matching.length ? matching : choices.length <= ALL_BUTTONS_UP_TO ? choices : [];
   if (shown.length === 0) return null;
-  const hrefOf = (choice: SchoolAccountChoice) => {
-    const query = new URLSearchParams();
-    if (redirectTo && redirectTo !== "/") query.set("redirectTo", redirectTo);
-    if (matching.length) query.set("email", typedEmail.trim());
-    const search = query.toString();
-    return `/auth/oidc/${encodeURIComponent(choice.regionSlug)}${search ? `?${search}` : ""}`;
-  };
+  const query = new URLSearchParams();
+  if (redirectTo && redirectTo !== "/") query.set("redirectTo", redirectTo);
+  if (matching.length) query.set("email", typedEmail.trim());
+  const search = query.toString() ? `?${query.toString()}` : "";
   return (
     <section className="card school-accounts" aria-labelledby="school-accounts-title">
       <h2 id="school-accounts-title">{t("schoolSignIn.choicesTitle")}</h2>
       <div className="actions">
         {shown.map((choice) => (
-          <a key={choice.regionSlug} className="button button-secondary" href={hrefOf(choice)}>
+          <a key={choice.regionSlug} className="button button-secondary" href={`/auth/oidc/${encodeURIComponent(choice.regionSlug)}${search}`}>
             {choices.length > 1 ? t("schoolSignIn.signInWithRegion", { label: choice.label, region: choice.regionName }) : t("schoolSignIn.signInWith", { label: choice.label })}
           </a>
         ))}

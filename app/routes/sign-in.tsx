@@ -21,7 +21,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   if (context.user) throw redirect(safeRedirectTo(url.searchParams.get("redirectTo")));
   const refusal = OIDC_REFUSALS.find((reason) => reason === url.searchParams.get("schoolAccountError")) ?? null;
-  return json({ schoolAccounts: await listSignInChoices(context.db), schoolAccountError: refusal });
+  // Where to go after signing in, made safe here: the school-account buttons carry it on.
+  return json({ schoolAccounts: await listSignInChoices(context.db), schoolAccountError: refusal, redirectTo: safeRedirectTo(url.searchParams.get("redirectTo")) });
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
@@ -57,7 +58,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function SignInPage() {
   const t = useT();
   const data = useActionData<FormErrors>();
-  const { schoolAccounts, schoolAccountError } = useLoaderData<typeof loader>();
+  const { schoolAccounts, schoolAccountError, redirectTo } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const [typedEmail, setTypedEmail] = useState("");
   const busy = useNavigation().state !== "idle";
@@ -71,7 +72,7 @@ export default function SignInPage() {
       {params.get("codeExpired") ? <Alert tone="error">{t("signIn.codeExpired")}</Alert> : null}
       {schoolAccountError ? <Alert tone="error">{t(`schoolSignIn.refused.${schoolAccountError}`)}</Alert> : null}
       {data?.formError ? <Alert tone="error">{data.formError}</Alert> : null}
-      <SchoolAccountChoices choices={schoolAccounts} typedEmail={typedEmail} redirectTo={params.get("redirectTo")} />
+      <SchoolAccountChoices choices={schoolAccounts} typedEmail={typedEmail} redirectTo={redirectTo} />
       <Form method="post" className="card" noValidate onChange={(event) => {
         const field = event.target as HTMLInputElement;
         if (field.name === "email") setTypedEmail(field.value);

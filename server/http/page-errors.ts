@@ -7,6 +7,7 @@ import type { AppError } from "../errors";
  * - NOT_FOUND answers the 404 page, whether the address held no id, an id of nothing, or a record
  *   of another region — the same answer for each, so an address tells nothing about other regions;
  * - FORBIDDEN answers the 403 page;
+ * - a body read past its limit answers 413 (and is not logged as a fault);
  * - from a loader, VALIDATION_FAILED is the address's fault (a crafted `?cursor=`, an unknown
  *   `?format=`) and answers the 400 page ("this address is not right", app/root.tsx) instead of a
  *   500, as the API answers 400 VALIDATION_FAILED. An action's validation errors belong next to its
@@ -42,6 +43,9 @@ export function withAddressErrorsAsBadRequest(build: ServerBuild): ServerBuild {
 }
 
 function asPageAnswer(error: unknown, { addressOnly }: { addressOnly: boolean }): unknown {
+  // A form read past the body limit (server/http/body-limit.ts) is the sender's doing, not a fault to
+  // log: the limit's own 413 replaces whatever the page answers.
+  if (error instanceof Error && error.name === "BodyTooLargeError") return new Response("Payload too large", { status: 413 });
   switch (appErrorCode(error)) {
     case "NOT_FOUND":
       return new Response("Not found", { status: 404 });

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { loadDemo } from "../../db/seed/demo";
 import { createApiToken } from "../../server/auth/api-tokens";
+import { OidcProviderInput, saveOidcProvider } from "../../server/auth/oidc-settings";
+import { createSecretBox } from "../../server/auth/secret-key";
 import { sendRequestedSignInLinks } from "../../server/auth/sign-in-links";
 import { recordSecondFactorFailure, SECOND_FACTOR_LIMITS } from "../../server/auth/second-factor-lockout";
 import { readConfig, withBoundPort } from "../../server/config";
@@ -11,9 +13,11 @@ import { queueAgreementReminders } from "../../server/domains/agreements/agreeme
 import { queueWeeklyDigests } from "../../server/domains/digest/digest.service";
 import { applyRetention, peopleDueForRetention } from "../../server/domains/privacy/privacy.service";
 import { sendRequestedPasswordResets } from "../../server/domains/users/users.service";
-import { CookieJar, createTestApp, type TestApp } from "../support/app";
+import { parseInput } from "../../server/validation";
+import { CookieJar, createTestApp, TEST_SECRET_KEY, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
+import { signInAtProvider, startTestProvider } from "../support/oidc-provider";
 import { makePortalWorld } from "../support/portal";
 import { startTestServer } from "../support/server";
 
@@ -250,6 +254,12 @@ describe("every email Schakel queues links only to the configured address, whate
         const adminJar = new CookieJar();
         expect((await web.postForm("/sign-in", { email: admin.email, password: TEST_PASSWORD, redirectTo: "/" }, { jar: adminJar })).status).toBe(302);
         const adminToken = createApiToken(t.db, { userId: admin.id, name: "links", now: TEST_NOW }).then((r) => r.token);
+        // A school account under "domain" provisioning: the region's admins are told of the new account (decision 127).
+        const idp = await startTestProvider({ redirectUri: `${web.appUrl}/auth/oidc/callback` });
+        await saveOidcProvider(t.db, createSecretBox(Buffer.from(TEST_SECRET_KEY, "base64")), w.region.id, parseInput(OidcProviderInput, {
+          issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, label: "Microsoft", domains: "school.example", provision: "domain", role: "accounthouder",
+        }), { actorId: null, now: TEST_NOW });
+        onTestFinished(() => idp.stop());
         const api = (urlPath: string, method: string, body: unknown, token: string, headers: Record<string, string> = FORGED_FORWARDING) =>
           web.request(`/api/v1${urlPath}`, { method, token, headers, body: body === undefined ? undefined : JSON.stringify(body) });
 
@@ -267,6 +277,15 @@ describe("every email Schakel queues links only to the configured address, whate
             const response = await web.postForm("/sign-in/link", { email: w.partner.email }, { headers: h });
             await sendRequestedSignInLinks(t.db, { now: TEST_NOW, appUrl: web.appUrl });
             return response;
+          },
+          async (h) => {
+            const subject = `docent-${Math.random().toString(36).slice(2)}`;
+            idp.account(subject, { email: `${subject}@school.example`, emailVerified: true, name: "Nieuwe Docent" });
+            const jar = new CookieJar();
+            const started = await web.get(`/auth/oidc/${w.region.slug}`, { jar, headers: h });
+            if (started.status !== 302) return started;
+            const back = await signInAtProvider(started.headers.get("location")!, subject, new CookieJar(), web.appUrl);
+            return web.get(`${back.pathname}${back.search}`, { jar, headers: h });
           },
           // A password change through the API revokes the caller's tokens and tells them.
           async (h) => {

@@ -117,14 +117,14 @@ export async function startTestProvider(options: { clientId?: string; clientSecr
 
 /**
  * A browser at the provider: follows its redirects, signs in as `subject` on its login form, and
- * returns the address the provider sends the browser back to (Schakel's callback, with code and state).
+ * returns the address the provider sends the browser back to (Schakel's callback at `appUrl`, with code and state).
  */
-export async function signInAtProvider(authorizationUrl: string, subject: string, jar = new CookieJar()): Promise<URL> {
+export async function signInAtProvider(authorizationUrl: string, subject: string, jar = new CookieJar(), appUrl = TEST_APP_URL): Promise<URL> {
   let url = new URL(authorizationUrl);
   let method = "GET";
   let body: string | undefined;
   for (let hop = 0; hop < 12; hop++) {
-    if (url.origin === new URL(TEST_APP_URL).origin) return url;
+    if (url.origin === new URL(appUrl).origin) return url;
     const headers: Record<string, string> = {};
     if (jar.size) headers.cookie = jar.header();
     if (body) headers["content-type"] = "application/x-www-form-urlencoded";
