@@ -86,7 +86,8 @@ describe("every list's cursor, fuzzed from the route inventory", () => {
       const plainBody = await plain.text();
       const isList = plain.status === 200 && (plain.headers.get("content-type") ?? "").includes("json") && "nextCursor" in (JSON.parse(plainBody) as object);
       if (isList) lists.push(route.path);
-      for (const cursor of CRAFTED) {
+      // A list meets every crafted cursor; any other GET (which ignores the parameter) a sample of them, for the 500s.
+      for (const cursor of isList ? CRAFTED : CRAFTED.filter((_, i) => i % 8 === 0)) {
         const response = await web.request(`${address}?cursor=${encodeURIComponent(cursor)}`, { token });
         if (response.status >= 500) problems.push(`${route.path} ${cursor.slice(0, 40)}: ${response.status}`);
         else if (isList) {
@@ -118,7 +119,10 @@ describe("every list's cursor, fuzzed from the route inventory", () => {
     const sample = CRAFTED.filter((_, i) => i % 4 === 0).concat(b64(["x"]), b64([{}]), b64(["2026-02-30", UUID]), b64(["2026-01-01", "nope"]));
     for (const page of pages) {
       const address = concrete(page.path);
-      for (const name of names) {
+      // The cursor parameters this page's own module reads: another page's parameter means nothing here.
+      const source = readFileSync(sourceOf(page.id)!, "utf8");
+      const read = [...names].filter((name) => source.includes(`"${name}"`) || source.includes(`'${name}'`));
+      for (const name of read.length ? read : ["cursor"]) {
         for (const cursor of sample) {
           const response = await web.request(`${address}?${name}=${encodeURIComponent(cursor)}`, { jar });
           const html = await response.text();
