@@ -8,6 +8,10 @@ export default defineConfig({
     globalSetup: ["tests/setup/global-setup.ts"],
     setupFiles: ["tests/setup/per-file.ts"],
     pool: "forks",
+    // Two test files at a time, also on two cores (vitest's default there is one): most of a file's
+    // time is waiting on PostgreSQL, a server process or Chromium. Measured on the two-core machine:
+    // 1,021 s for the whole suite with two, against about 1,250 s with one (docs/performance.md).
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // A server a test starts as a child process (npx schakel start) must not take email capture's port 2525.
