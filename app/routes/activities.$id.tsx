@@ -10,7 +10,7 @@ import { activityFormInput, parseActivityChange } from "../utils/activity-form.s
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
-import { IdParams } from "../utils/page-inputs.server";
+import { recordIdOf } from "../utils/page-inputs.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "Activiteit"} · Schakel` }];
 
@@ -18,14 +18,9 @@ const STATUS_OF_INTENT = { plan: "planned", complete: "done", cancel: "cancelled
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
-  const parsed = IdParams.safeParse(params);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
   const scope = scopeOf(user);
-  const activity = await getActivity(context.db, scope, parsed.data.id).catch((error: unknown) => {
-    if (error instanceof AppError && error.code === "NOT_FOUND") return null;
-    throw error;
-  });
-  if (!activity || activity.archivedAt) throw new Response("Not found", { status: 404 });
+  const activity = await getActivity(context.db, scope, recordIdOf(params));
+  if (activity.archivedAt) throw new AppError("NOT_FOUND", "Activity archived");
   const canEdit = await mayWorkOrganisations(context.db, scope, activity.organisationIds, "activity.write");
   const [choices, contacts] = await Promise.all([
     canEdit ? activityChoices(context.db, scope) : { partners: [], schools: [], regions: [] as Array<{ id: string; name: string }> },
@@ -45,9 +40,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "activity.write");
   // An id that is no id names nothing: 404, as for a record of another region.
-  const parsedParams = IdParams.safeParse(params);
-  if (!parsedParams.success) throw new Response("Not found", { status: 404 });
-  const { id } = parsedParams.data;
+  const id = recordIdOf(params);
   const formData = await request.formData();
   const intent = String(formData.get("intent") ?? "save");
   try {

@@ -17,13 +17,13 @@ const OFFER_TYPES = ["guest_lesson", "internship"] as const;
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "portal.use");
-  if (!user.organisationId) throw new Response("Not found", { status: 404 });
+  if (!user.organisationId) throw new AppError("NOT_FOUND", "No organisation");
   return { ...(await offerChoices(context.db, scopeOf(user))), today: toLocalDate(context.clock.now()) };
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "portal.use");
-  if (!user.organisationId) throw new Response("Not found", { status: 404 });
+  if (!user.organisationId) throw new AppError("NOT_FOUND", "No organisation");
   const formData = await request.formData();
   const { profiles: _profiles, schoolId, speakerPersonId, topic, placesOffered, endDate, organisationId: _ignored, ...values } = formValues(formData);
   // The partner is always its own organisation (never read from the form), and the offer is always an offer.
@@ -42,8 +42,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     await runChange(context, user, ({ trx, scope, meta }) => offerActivity(trx, scope, input, meta));
     return redirect("/portal?offered=1");
   } catch (error) {
-    // A school or person of elsewhere reads as unknown, as on every page; nothing about it is shown.
-    if (error instanceof AppError && error.code === "NOT_FOUND") throw new Response("Not found", { status: 404 });
+    // A school or person of elsewhere reads as unknown, as on every page (formError answers the 404 page).
     return formError(error, user.locale);
   }
 }
