@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { startOidcSignIn } from "../services.server";
+import { AppError, startOidcSignIn } from "../services.server";
 import { safeRedirectTo } from "../utils/auth.server";
 import { oidcStateCookie } from "../utils/oidc-cookie.server";
 
@@ -15,14 +15,14 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (mode === "link" && !context.user) throw redirect("/sign-in?redirectTo=%2Fprofile");
   if (mode === "sign_in" && context.user) throw redirect(redirectTo);
   const slug = params.regionSlug ?? "";
-  if (!/^[a-z0-9-]{1,60}$/.test(slug)) throw new Response("Not found", { status: 404 });
+  if (!/^[a-z0-9-]{1,60}$/.test(slug)) throw new AppError("NOT_FOUND", "No such region");
   const hint = url.searchParams.get("email")?.trim().toLowerCase() ?? "";
   const started = await startOidcSignIn(context.db, context.secrets, {
     regionSlug: slug, mode, userId: context.user?.id ?? null, redirectTo,
     loginHint: mode === "link" ? (context.user?.email ?? null) : /^[^@\s]{1,64}@[^@\s]{1,190}$/.test(hint) ? hint : null,
     appUrl: context.config.appUrl, now: context.clock.now(),
   });
-  if (started.status === "unknown_region") throw new Response("Not found", { status: 404 });
+  if (started.status === "unknown_region") throw new AppError("NOT_FOUND", "No such region");
   if (started.status === "refused") throw redirect(mode === "link" ? `/profile?schoolAccountError=${started.reason}` : `/sign-in?schoolAccountError=${started.reason}`);
   return redirect(started.location, { headers: { "Set-Cookie": oidcStateCookie(started.state, context.isSecure), "Cache-Control": "no-store" } });
 }
