@@ -15,7 +15,9 @@ type Run = { code: number; stdout: string; stderr: string };
 /** Lines of output without the empty one a final newline leaves. */
 const linesOf = (text: string) => text.split("\n").filter((line) => line.trim() !== "");
 
-describe("the command line", () => {
+// Each test starts one to three CLI processes; with another test file running beside this one on two
+// cores, one can take 20 s (the TypeScript loader compiles the command line first): 2 minutes a test.
+describe("the command line", { timeout: 120_000 }, () => {
   let t: TestDatabase;
   let regionSlug: string;
   let adminEmail: string;
