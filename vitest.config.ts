@@ -8,10 +8,9 @@ export default defineConfig({
     globalSetup: ["tests/setup/global-setup.ts"],
     setupFiles: ["tests/setup/per-file.ts"],
     pool: "forks",
-    // Two test files at a time, also on two cores (vitest's default there is one): most of a file's
-    // time is waiting on PostgreSQL, a server process or Chromium. Measured on the two-core machine:
-    // 1,021 s for the whole suite with two, against about 1,250 s with one (docs/performance.md).
-    maxWorkers: 2,
+    // One test file at a time (vitest's default on two cores). Two at a time took 1,021-1,087 s
+    // instead of about 1,250 s, but a browser test beside a timing-sensitive file made the rare
+    // failure that nobody could reproduce: a suite that lands every time is worth more than 15%.
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // A server a test starts as a child process (npx schakel start) must not take email capture's port 2525.
