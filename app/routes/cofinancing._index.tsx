@@ -1,9 +1,9 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { schoolYearOf, toLocalDate } from "../services.server";
+import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 
 /** The penvoerder's page opens on the current school year by the clock. */
 export function loader({ context, request }: LoaderFunctionArgs) {
   requirePermission(context, request, "money.read");
-  return redirect(`/cofinancing/${schoolYearOf(toLocalDate(context.clock.now()))}`);
+  return redirect(`/cofinancing/${context.server.schoolYearOf(toLocalDate(context.clock.now()))}`);
 }

@@ -1,10 +1,10 @@
-import { OIDC_STATE_COOKIE } from "../../server/auth/oidc-sign-in";
 
 /**
  * The cookie that ties a started school-account sign-in to this browser: the state, HttpOnly,
  * limited to the /auth/oidc addresses and ten minutes. SameSite=Lax, so the provider's redirect
  * back (a top-level GET) carries it and nothing else does.
  */
+const OIDC_STATE_COOKIE = "schakel_oidc";
 const PATH = "/auth/oidc";
 const MAX_AGE_SECONDS = 10 * 60;
 
