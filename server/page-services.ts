@@ -164,7 +164,6 @@ export {
   regenerateLoggingAddress,
   removeSenderAddress,
 } from "./domains/mail-capture/mail-capture.addresses";
-export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../calendar/school-year";
 export {
   confirmInKindProposal,
   inKindCountOf,

@@ -1,3 +1,4 @@
+import { schoolYearEnd, schoolYearOf, schoolYearStart } from "../../calendar/school-year";
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { HealthBadge } from "../components/health";
@@ -24,7 +25,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const region = await context.server.getRegion(context.db, user.regionId);
   // Health is the school's view of its relationships: partners do not see it.
   const today = toLocalDate(context.clock.now());
-  const schoolYear = { from: context.server.schoolYearStart(today), to: context.server.schoolYearEnd(today) };
+  const schoolYear = { from: schoolYearStart(today), to: schoolYearEnd(today) };
   const staff = userCan(user, "region.read");
   // Her own work first: one query per section, all within her region.
   const weekStart = addDays(today, -((dateOfDay(today).getUTCDay() + 6) % 7));
@@ -51,7 +52,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const inboxCount = staff ? await context.server.countInbox(context.db, scopeOf(user)) : 0;
   const trend = staff ? await context.server.regionHealthTrend(context.db, scopeOf(user), { from: schoolYear.from, to: today }) : [];
   // The programme manager and the penvoerder see the year's co-financing against its target at a glance.
-  const cofinancing = userCan(user, "money.write") ? await context.server.cofinancingOverview(context.db, scopeOf(user), context.server.schoolYearOf(today), context.clock.now()) : null;
+  const cofinancing = userCan(user, "money.write") ? await context.server.cofinancingOverview(context.db, scopeOf(user), schoolYearOf(today), context.clock.now()) : null;
   // A new region's first steps, for its admin, until they are done or put away.
   const checklist = userCan(user, "region.manage") ? await context.server.gettingStarted(context.db, scopeOf(user)) : null;
   return { name: user.name, role: user.role, regionName: region.name, mine, counts, trend, schoolYear, cofinancing, inboxCount, checklist };

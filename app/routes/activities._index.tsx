@@ -1,3 +1,4 @@
+import { schoolYearOf } from "../../calendar/school-year";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ACTIVITY_STATUSES, ACTIVITY_TYPES } from "../../db/schema";
@@ -30,7 +31,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     context.server.listSubregions(context.db, user.regionId),
   ]);
   // This school year, the two before it and the next one: what people plan and report on.
-  const current = Number(context.server.schoolYearOf(today).slice(0, 4));
+  const current = Number(schoolYearOf(today).slice(0, 4));
   const schoolYears = [current + 1, current, current - 1, current - 2].map((year) => `${year}-${year + 1}`);
   return {
     activities: page.items.map((a) => ({

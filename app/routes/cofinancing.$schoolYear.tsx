@@ -1,3 +1,4 @@
+import { schoolYearOf } from "../../calendar/school-year";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { SetBudgetInput } from "../../server/domains/budgets/budgets.schemas";
@@ -35,7 +36,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const now = context.clock.now();
   const [overview, years] = await Promise.all([
     context.server.cofinancingOverview(context.db, scope, schoolYear, now),
-    context.server.cofinancingYears(context.db, scope, context.server.schoolYearOf(toLocalDate(now))),
+    context.server.cofinancingYears(context.db, scope, schoolYearOf(toLocalDate(now))),
   ]);
   return { overview, years, canEdit: userCan(user, "money.write") };
 }

@@ -1,3 +1,4 @@
+import { schoolYearOf } from "../../calendar/school-year";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { COMMITMENT_CATEGORIES, COMMITMENT_KINDS, VALUATIONS } from "../../db/schema";
@@ -23,7 +24,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const [partners, agreements] = await Promise.all([context.server.listCommitmentPartners(context.db, scopeOf(user)), context.server.listAgreements(context.db, scopeOf(user), { limit: 200 }, today)]);
   const organisationId = new URL(request.url).searchParams.get("organisationId") ?? "";
   return {
-    partners, organisationId, schoolYear: context.server.schoolYearOf(today),
+    partners, organisationId, schoolYear: schoolYearOf(today),
     agreements: agreements.items.map((a) => ({ id: a.id, kind: a.kind, title: a.title, parties: a.organisations.map((o) => o.name).join(", ") })),
   };
 }

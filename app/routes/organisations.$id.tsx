@@ -1,3 +1,4 @@
+import { schoolYearStart } from "../../calendar/school-year";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
@@ -62,7 +63,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const canInvite = !organisation.archivedAt && userCan(user, "organisation.invitePartner", { kind: "organisation", accountHolderIds: [organisation.accountHolderId], rule: { everyStaffMember: false } });
   return {
     activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
-    healthFrom: context.server.schoolYearStart(today, -1), today, canWork, canLog: userCan(user, "interaction.log"),
+    healthFrom: schoolYearStart(today, -1), today, canWork, canLog: userCan(user, "interaction.log"),
     canKeepContacts: userCan(user, "person.write"), partnerUsers, canInvite, agreements, canRecordAgreement: userCan(user, "money.write"),
   };
 }

@@ -1,3 +1,4 @@
+import { schoolYearOf } from "../../calendar/school-year";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
@@ -28,7 +29,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     context.server.schoolYearFigures(context.db, scopeOf(user), { schoolYear: year.schoolYear, subregionId }),
     context.server.listSubregions(context.db, user.regionId),
   ]);
-  return { figures, subregions, years: schoolYearChoices(context.server.schoolYearOf(toLocalDate(context.clock.now())), year.schoolYear), invalidSchoolYear: null };
+  return { figures, subregions, years: schoolYearChoices(schoolYearOf(toLocalDate(context.clock.now())), year.schoolYear), invalidSchoolYear: null };
 }
 
 export default function SchoolYearReportPage() {

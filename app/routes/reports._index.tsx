@@ -1,3 +1,4 @@
+import { schoolYearOf } from "../../calendar/school-year";
 import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { toLocalDate } from "../../server/clock";
 import { requireReportReader } from "../utils/reports.server";
@@ -6,7 +7,7 @@ import { requireReportReader } from "../utils/reports.server";
 export async function loader({ context, request }: LoaderFunctionArgs) {
   requireReportReader(context, request);
   const url = new URL(request.url);
-  const schoolYear = url.searchParams.get("schoolYear")?.trim() || context.server.schoolYearOf(toLocalDate(context.clock.now()));
+  const schoolYear = url.searchParams.get("schoolYear")?.trim() || schoolYearOf(toLocalDate(context.clock.now()));
   const subregionId = url.searchParams.get("subregionId");
   return redirect(`/reports/${encodeURIComponent(schoolYear)}${subregionId ? `?subregionId=${encodeURIComponent(subregionId)}` : ""}`);
 }
