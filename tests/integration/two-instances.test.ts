@@ -73,11 +73,18 @@ describe("two instances on one database", () => {
     await t?.drop();
   });
 
-  it("migrate the empty database once: one instance applies every migration under the lock, the other finds none to apply", async () => {
+  it("migrate the empty database once: one instance applies every migration under the lock, the other finds none to apply; both setup addresses work", async () => {
     const applied = [a, b].filter((app) => app.output().includes("Applied migrations:"));
     expect(applied).toHaveLength(1);
     const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(t.db);
     expect(rows.map((row) => row.name)).toEqual(await knownMigrations());
+    // Each printed a setup address, and each works on the other instance too.
+    const tokens = [a, b].map((app) => /\/setup\?token=([\w-]+)/.exec(app.output())?.[1]);
+    for (const [i, token] of tokens.entries()) {
+      expect(token).toBeTruthy();
+      const html = await (await call(i === 0 ? b : a, `/setup?token=${token!}`)).text();
+      expect(html).toContain('name="regionSlug"');
+    }
     // Both serve, each on its own SMTP port.
     expect(smtpPortOf(a)).toBeGreaterThan(0);
     expect(smtpPortOf(b)).toBeGreaterThan(0);
