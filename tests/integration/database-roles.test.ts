@@ -5,13 +5,14 @@ import { inject } from "vitest";
 import { createDatabase, type Database } from "../../server/db/database";
 import { knownMigrations, migrateToLatest } from "../../server/db/migrate";
 import { runInRegionScope } from "../../server/db/region-scope";
+import { startJobs } from "../../server/jobs/jobs";
 import { makeRegion } from "../support/factories";
 
 /**
  * An external PostgreSQL as docs/production.md describes it (decision 139): Schakel logs in as an
  * ordinary role that owns its database — no superuser, no CREATEROLE — and the operator has made
- * `schakel_request` and granted it to that role. The migrations (extensions included) then run, and
- * a request's queries switch to `schakel_request` under row-level security.
+ * `schakel_request` and granted it to that role. The migrations (extensions included) then run, a
+ * request's queries switch to `schakel_request` under row-level security, and pg-boss sets itself up.
  */
 describe("a login role that is neither superuser nor allowed to create roles", () => {
   const serverUrl = inject("databaseServerUrl");
@@ -48,5 +49,11 @@ describe("a login role that is neither superuser nor allowed to create roles", (
     }));
     expect(seen).toEqual({ role: "schakel_request", regions: [region.id] });
     expect(other.id).not.toBe(region.id);
+
+    // pg-boss makes its schema and queues as the same role.
+    const jobs = await startJobs({ connectionString: url.toString(), db, mailFrom: "Schakel <noreply@schakel.test>", now: () => new Date(), log: () => {}, appUrl: "http://schakel.test" });
+    await jobs.stop();
+    const { rows: queues } = await sql<{ name: string }>`select name from pgboss.queue where name = 'health-recompute'`.execute(db);
+    expect(queues).toHaveLength(1);
   }, 120_000);
 });
