@@ -353,7 +353,7 @@ describe("secrets at rest", () => {
           const empty = await createTestDatabase();
           try {
             const received = (await prepareSetupToken(empty.db, NOW))!;
-            return { received, stored: await storedOf(empty.db.selectFrom("instance_settings").select(sql<string>`value #>> '{}'`.as("value")).where("key", "=", "setup_token_hash").execute()) };
+            return { received, stored: await storedOf(empty.db.selectFrom("instance_settings").select(sql<string>`value -> 0 ->> 'hash'`.as("value")).where("key", "=", "setup_token_hash").execute()) };
           } finally {
             await empty.drop();
           }
