@@ -54,7 +54,7 @@ export {
 export { listPeople } from "./domains/people/people.list";
 export { archivePerson, restorePerson, updatePerson } from "./domains/people/people.service";
 export { findMergeCandidates, mergePeople } from "./domains/people/people.merge";
-export { startNewJob } from "./domains/people/people.jobs";
+export { leaveJob, startNewJob } from "./domains/people/people.jobs";
 export { listHistory } from "./domains/audit/history";
 export { EXPORT_CONTENT_TYPES, exportOrganisations } from "./domains/organisations/organisations.export";
 export {
@@ -106,7 +106,7 @@ export {
   updateHealthSettings,
 } from "./domains/health/health.service";
 export { listUpcoming } from "./domains/health/health.forecast";
-export { convertLead, dismissLead, listLeads } from "./domains/leads/leads.service";
+export { convertLead, dismissLead, findOpenLead, listLeads } from "./domains/leads/leads.service";
 export { getRegion, listSubregions } from "./domains/regions/regions.service";
 export { dismissGettingStarted, gettingStarted, type GettingStarted } from "./domains/regions/getting-started";
 export { completeSetup, isSetupTokenValid } from "./domains/setup/setup.service";

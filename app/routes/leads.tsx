@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ORGANISATION_KINDS, TIERS } from "../../db/schema";
 import { dateFormat } from "../../i18n/intl";
 import { translator } from "../../i18n";
-import { ConvertLeadInput, DismissLeadInput, LeadTarget } from "../../server/domains/leads/leads.schemas";
+import { ConvertLeadInput, DismissLeadInput, LeadTarget, ListLeadsInput } from "../../server/domains/leads/leads.schemas";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { SubmitButton } from "../components/ui/submit-button";
@@ -18,10 +18,13 @@ export const meta: MetaFunction = () => [{ title: "Kansen · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
-  const [leads, owners] = await Promise.all([context.server.listLeads(context.db, scopeOf(user)), context.server.listAssignableUsers(context.db, user.regionId)]);
+  const url = new URL(request.url);
+  const { limit, cursor } = parseInput(ListLeadsInput, { cursor: url.searchParams.get("cursor") ?? undefined }, user.locale);
+  const [page, owners] = await Promise.all([context.server.listLeads(context.db, scopeOf(user), { limit, cursor }), context.server.listAssignableUsers(context.db, user.regionId)]);
+  const leads = page.items;
   // ?convert=<lead>: that lead's short form, rendered by the server, so it opens without JavaScript too.
-  const convert = new URL(request.url).searchParams.get("convert");
-  return { leads, owners, userId: user.id, canWork: userCan(user, "lead.work"), convert: leads.some((lead) => lead.id === convert) ? convert : null };
+  const convert = url.searchParams.get("convert");
+  return { leads, nextCursor: page.nextCursor, owners, userId: user.id, canWork: userCan(user, "lead.work"), convert: leads.some((lead) => lead.id === convert) ? convert : null };
 }
 
 type ActionResult = FormErrors & { leadId?: string; intent?: string; saved?: string; organisationId?: string };
@@ -37,7 +40,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     const { intent: _intent, leadId: _id, ...values } = formValues(formData);
     if (intent === "convert") {
       const input = parseInput(ConvertLeadInput, values, user.locale);
-      const lead = (await context.server.listLeads(context.db, scopeOf(user))).find((item) => item.id === leadId);
+      const lead = await context.server.findOpenLead(context.db, scopeOf(user), leadId);
       const converted = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.convertLead(trx, scope, leadId!, input, meta));
       return json<ActionResult>({
         leadId, intent, organisationId: converted.organisationId,
@@ -69,7 +72,7 @@ function monthOf(day: string, locale: string) {
 export default function LeadsPage() {
   const t = useT();
   const locale = useLocale();
-  const { leads, owners, userId, canWork, convert } = useLoaderData<typeof loader>();
+  const { leads, nextCursor, owners, userId, canWork, convert } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const defaultOwner = owners.some((owner) => owner.id === userId) ? userId : "";
   return (
@@ -139,6 +142,7 @@ export default function LeadsPage() {
           );
         })}
       </ul>
+      {nextCursor ? <p><Link to={`?cursor=${encodeURIComponent(nextCursor)}`}>{t("leads.more")}</Link></p> : null}
     </div>
   );
 }

@@ -78,7 +78,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       await context.server.runChange(context, user, async ({ trx, scope, meta }) => {
         await context.server.assertAffiliationOfOwnOrganisation(trx, scope, affiliationId.data);
         await context.server.assertPartnerSuccessor(trx, scope, input.successorPersonId);
-        return context.server.endAffiliation(trx, scope.regionId, affiliationId.data, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta);
+        return context.server.leaveJob(trx, scope.regionId, affiliationId.data, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta);
       });
       return json({ saved: "end-contact" as const });
     }
@@ -168,6 +168,7 @@ export default function PortalPage() {
                     {current.filter((other) => other.personId !== c.personId).map((other) => <option key={other.personId} value={other.personId}>{other.name}</option>)}
                   </SelectField>
                   <TextField label={t("contacts.successorNew")} name="successorName" />
+                  <TextField label={t("contacts.newEmployer")} name="newEmployerName" hint={t("contacts.newEmployerHint")} error={errorsOf("end-contact")?.fields?.newEmployerName} />
                   <button type="submit" className="button button-small">{t("portal.reportLeavingSubmit")}</button>
                 </Form>
               </details>

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildWeeklyDigest } from "../../server/domains/digest/digest.service";
 import { renderWeeklyDigestEmail } from "../../emails/render";
-import { createTestApp, type TestApp } from "../support/app";
+import { CookieJar, createTestApp, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
-import { makeRegion, makeUserWithToken } from "../support/factories";
+import { makeRegion, makeUserWithToken, TEST_PASSWORD } from "../support/factories";
 
 type Body = Record<string, unknown> & { error?: { code: string } };
 type Upcoming = { organisationId: string; name: string; state: string; expectedState: string; onDate: string; reason: string };
@@ -130,7 +130,7 @@ describe("relationships that turn cold soon (GET /health/upcoming)", () => {
   });
 });
 
-type Lead = { id: string; personId: string; personName: string; fromOrganisationId: string | null; fromEndDate: string | null; toOrganisationId: string | null; toOrganisationName: string; since: string; version: number };
+type Lead = { id: string; personId: string; personName: string; fromOrganisationId: string | null; fromOrganisationName?: string | null; fromEndDate: string | null; toOrganisationId: string | null; toOrganisationName: string; since: string; version: number };
 
 /** "Kansen": a contact who leaves a partner for an organisation that is not a partner becomes a lead. */
 describe("leads from contacts who moved (GET /leads)", () => {
@@ -226,5 +226,118 @@ describe("leads from contacts who moved (GET /leads)", () => {
       expect(refused.status).toBe(400);
       expect((await json(refused)).error).toMatchObject({ code: "VALIDATION_FAILED" });
     }
+  });
+});
+
+/**
+ * Every way a move is recorded follows the person (decision 142): the move API, and a partner saying
+ * in the portal (page or API) where a colleague who left went. And "Kansen" pages like every list.
+ */
+describe("leads from every way a move is recorded, and their pages", () => {
+  let t: TestDatabase;
+  let api: TestApp;
+  let holderToken: string;
+  let holderId: string;
+  let partnerToken: string;
+  let sjobergId: string;
+  const partnerJar = new CookieJar();
+
+  const send = async (path: string, method = "GET", body?: unknown, token = holderToken) =>
+    api.request(path, { token, method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const json = async (response: Response) => (await response.json()) as Body;
+  const openLeads = async () => t.db.selectFrom("leads").select(["id", "person_id", "from_organisation_id", "to_organisation_id", "to_organisation_name", "since"]).where("closed_at", "is", null).orderBy("created_at").execute();
+  const organisation = async (name: string, extra: Record<string, unknown> = {}) =>
+    String((await json(await send("/api/v1/organisations", "POST", { kind: "company", name, tier: "regular", ...extra }))).id);
+  async function contactAt(name: string, organisationId: string) {
+    const person = await json(await send("/api/v1/people", "POST", { name }));
+    const job = await json(await send(`/api/v1/people/${String(person.id)}/affiliations`, "POST", { organisationId, isPrimary: false, startDate: "2024-01-01" }));
+    return { personId: String(person.id), jobId: String(job.id) };
+  }
+
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    api = createTestApp(t.db, { now: "2026-11-23T10:00:00Z", remix: true });
+    const region = await makeRegion(t.db);
+    const holder = await makeUserWithToken(t.db, { regionId: region.id, role: "accounthouder", name: "Fatima El Amrani" });
+    holderToken = holder.token;
+    holderId = holder.user.id;
+    sjobergId = await organisation("Sjöberg Techniek");
+    const partner = await makeUserWithToken(t.db, { regionId: region.id, role: "partner", organisationId: sjobergId, email: "paula@sjoberg.example" });
+    partnerToken = partner.token;
+    await api.postForm("/sign-in", { email: partner.user.email, password: TEST_PASSWORD, redirectTo: "/portal" }, { jar: partnerJar });
+  });
+  afterAll(() => t?.drop());
+  beforeEach(async () => {
+    await t.db.deleteFrom("leads").execute();
+    await t.db.deleteFrom("tasks").execute();
+  });
+
+  it("POST /people/{id}/move to an organisation that is not a partner is a lead; to a partner, a task for its owner", async () => {
+    const prospectId = await organisation("Bouwbedrijf Prospect", { status: "prospect" });
+    const { personId } = await contactAt("Jan de Vries", sjobergId);
+    const moved = await send(`/api/v1/people/${personId}/move`, "POST", { fromOrganisationId: sjobergId, toOrganisationId: prospectId, date: "2026-11-01" });
+    expect(moved.status).toBe(201);
+    const [lead, ...rest] = await openLeads();
+    expect(rest).toEqual([]);
+    expect(lead).toMatchObject({ person_id: personId, from_organisation_id: sjobergId, to_organisation_id: prospectId, since: "2026-11-01" });
+    expect((await json(moved)).leadId).toBe(lead!.id);
+
+    const bakkerId = await organisation("Bakker Metaal", { accountHolderId: holderId });
+    const { personId: kees } = await contactAt("Kees Bakker", sjobergId);
+    const toPartner = await send(`/api/v1/people/${kees}/move`, "POST", { fromOrganisationId: sjobergId, toOrganisationId: bakkerId, date: "2026-11-01" });
+    expect(await json(toPartner)).toMatchObject({ leadId: null, started: { organisationId: bakkerId } });
+    expect(await openLeads()).toHaveLength(1);
+    expect(await t.db.selectFrom("tasks").select(["title", "assignee_id", "organisation_id"]).where("source", "=", "contact_joined").execute())
+      .toEqual([{ title: "Bekend contact: Kees Bakker (eerder bij Sjöberg Techniek) werkt nu bij Bakker Metaal", assignee_id: holderId, organisation_id: bakkerId }]);
+  });
+
+  it("the portal's leave form takes an optional new employer: a name only becomes a lead carrying it, and no organisation", async () => {
+    const { personId, jobId } = await contactAt("Anouk Jansen", sjobergId);
+    const organisationsBefore = await t.db.selectFrom("organisations").select("id").execute();
+    const page = await (await api.get("/portal", { jar: partnerJar })).text();
+    expect(page).toContain("Nieuwe werkgever (als bekend)");
+    const left = await api.postForm("/portal", { intent: "end-contact", affiliationId: jobId, endDate: "2026-11-20", endReason: "left_organisation", newEmployerName: " Hulshof Installatietechniek " }, { jar: partnerJar });
+    expect(left.status).toBe(200);
+    expect(await left.text()).toContain("Het vertrek is opgeslagen.");
+    expect(await openLeads()).toEqual([expect.objectContaining({ person_id: personId, from_organisation_id: sjobergId, to_organisation_id: null, to_organisation_name: "Hulshof Installatietechniek", since: "2026-11-20" })]);
+    expect(await t.db.selectFrom("organisations").select("id").execute()).toHaveLength(organisationsBefore.length);
+    const [lead] = (await json(await send("/api/v1/leads"))).items as Lead[];
+    expect(lead).toMatchObject({ personName: "Anouk Jansen", fromOrganisationName: "Sjöberg Techniek", toOrganisationName: "Hulshof Installatietechniek" });
+  });
+
+  it("a partner naming a partner of the region (by the API) tells that partner's owner, and the name of another reason is refused", async () => {
+    const bouwId = await organisation("Van Dijk Bouw", { accountHolderId: holderId });
+    const { personId, jobId } = await contactAt("Sara Visser", sjobergId);
+    const refused = await send(`/api/v1/affiliations/${jobId}/end`, "POST", { endReason: "other_role", newEmployerName: "Van Dijk Bouw" }, partnerToken);
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).error).toMatchObject({ code: "VALIDATION_FAILED", fields: { newEmployerName: expect.any(String) } });
+    const ended = await send(`/api/v1/affiliations/${jobId}/end`, "POST", { endReason: "left_organisation", newEmployerName: "van dijk bouw" }, partnerToken);
+    expect(ended.status).toBe(200);
+    expect(await openLeads()).toEqual([]);
+    expect(await t.db.selectFrom("tasks").select(["title", "assignee_id", "organisation_id"]).where("source", "=", "contact_joined").execute())
+      .toEqual([{ title: "Bekend contact: Sara Visser (eerder bij Sjöberg Techniek) werkt nu bij Van Dijk Bouw", assignee_id: holderId, organisation_id: bouwId }]);
+    // Second-hand: no job at the partner is recorded from a name.
+    expect(await t.db.selectFrom("affiliations").select("id").where("person_id", "=", personId).where("organisation_id", "=", bouwId).execute()).toEqual([]);
+  });
+
+  it("GET /leads is a keyset page (since, then id, newest first) that a crafted cursor cannot break", async () => {
+    for (const [i, day] of ["2026-10-01", "2026-10-02", "2026-10-02", "2026-10-03", "2026-10-04"].entries()) {
+      const { personId } = await contactAt(`Vertrokken ${i}`, sjobergId);
+      expect((await send(`/api/v1/people/${personId}/new-job`, "POST", { organisationName: `Nieuw bedrijf ${i}`, startDate: day })).status).toBe(201);
+    }
+    const seen: Lead[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const body = await json(await send(`/api/v1/leads?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`));
+      seen.push(...(body.items as Lead[]));
+      cursor = body.nextCursor as string | null;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(seen.map((lead) => lead.since)).toEqual(["2026-10-04", "2026-10-03", "2026-10-02", "2026-10-02", "2026-10-01"]);
+    expect(new Set(seen.map((lead) => lead.id)).size).toBe(5);
+    expect((await send("/api/v1/leads?cursor=bm9wZQ")).status).toBe(400);
+    expect((await send("/api/v1/leads?limit=201")).status).toBe(400);
   });
 });

@@ -1,10 +1,9 @@
-import { z } from "zod";
 import { scopeOf } from "../../auth/current-user";
 import { runChange } from "../../change";
 import { apiUser, requireApiPermission } from "../../http/api-auth";
 import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-router";
-import { IdParam } from "../../http/api-schemas";
-import { ConvertedLeadResponse, ConvertLeadInput, DismissLeadInput, LeadResponse } from "./leads.schemas";
+import { IdParam, page } from "../../http/api-schemas";
+import { ConvertedLeadResponse, ConvertLeadInput, DismissLeadInput, LeadResponse, ListLeadsInput } from "./leads.schemas";
 import { convertLead, dismissLead, listLeads } from "./leads.service";
 
 /** /api/v1/leads: "Kansen", known contacts now at an organisation that is not a partner yet (staff). */
@@ -15,11 +14,12 @@ declareRoute(
   {
     method: "get",
     path: "/",
-    summary: "The region's open leads, newest first: a known contact who left and now works at an organisation that is not a partner of the region (at most 200)",
+    summary: "The region's open leads, newest first (by since, then id), a page at a time: a known contact who left and now works at an organisation that is not a partner of the region",
     middleware: [requireApiPermission("region.read")],
-    responses: { 200: jsonContent(z.object({ items: z.array(LeadResponse), nextCursor: z.null() }), "The open leads") },
+    request: { query: ListLeadsInput },
+    responses: { 200: jsonContent(page(LeadResponse), "A page of open leads") },
   },
-  async (c) => c.json({ items: await listLeads(c.get("services").db, scopeOf(apiUser(c))), nextCursor: null }),
+  async (c) => c.json(await listLeads(c.get("services").db, scopeOf(apiUser(c)), c.req.valid("query"))),
 );
 
 declareRoute(

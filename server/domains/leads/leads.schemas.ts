@@ -31,6 +31,13 @@ export const ConvertLeadInput = z.object({
 });
 export type ConvertLeadInput = z.infer<typeof ConvertLeadInput>;
 
+/** A page of leads: at most `limit` (default 50, at most 200), after `cursor`. */
+export const ListLeadsInput = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export type ListLeadsInput = z.infer<typeof ListLeadsInput>;
+
 export const DismissLeadInput = z.object({ version: z.coerce.number().int().min(1) });
 export type DismissLeadInput = z.infer<typeof DismissLeadInput>;
 

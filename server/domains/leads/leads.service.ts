@@ -3,6 +3,7 @@ import { translator } from "../../../i18n";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import { assertCan, can } from "../../auth/permissions";
 import type { Database, Tx } from "../../db/database";
+import { decodeCursor, keysetPage } from "../../db/pagination";
 import { assertStillCurrent } from "../../db/versioned";
 import { AppError, notFound } from "../../errors";
 import { recordAudit } from "../audit/audit";
@@ -88,6 +89,20 @@ export async function recordJobMove(
   return { leadId: lead.id, taskId: null };
 }
 
+/**
+ * Someone left and whoever reported it named where they went (the partner portal, decision 142): a
+ * name only. When it is exactly the name of one organisation of the region (not the one they left),
+ * the move is followed as one to it — a lead, or news for its owner when it is a partner — without
+ * recording a job there; otherwise a lead carrying the name.
+ */
+export async function recordReportedDestination(trx: Tx, regionId: string, ended: AffiliationSummary, name: string, meta: ChangeStamp) {
+  const trimmed = name.trim();
+  const known = await trx.selectFrom("organisations").select("id").where("region_id", "=", regionId).where("archived_at", "is", null)
+    .where("id", "<>", ended.organisationId).where(sql`lower(btrim(name))`, "=", trimmed.toLowerCase()).limit(2).execute();
+  const to = known.length === 1 ? { organisationId: known[0]!.id } : { name: trimmed };
+  return recordJobMove(trx, regionId, { personId: ended.personId, ended: [ended], to, since: String(ended.endDate) }, meta);
+}
+
 async function latestEarlierJob(db: Database, regionId: string, personId: string, exceptOrganisationId: string | null) {
   let query = db.selectFrom("affiliations").innerJoin("organisations", "organisations.id", "affiliations.organisation_id")
     .select(["organisations.id", "organisations.name", "affiliations.end_date as endDate"])
@@ -116,10 +131,22 @@ function assertStaff(scope: Scope) {
   if (!can(scope, "region.read")) throw new AppError("FORBIDDEN", "Partners cannot see the region's leads");
 }
 
-/** The region's open leads, the newest first. Few by nature: one page of at most 200. */
-export async function listLeads(db: Database, scope: Scope): Promise<Lead[]> {
+/** The region's open leads, the newest first, a keyset page (since, id): pass `nextCursor` back for the next. */
+export async function listLeads(db: Database, scope: Scope, page: { limit: number; cursor?: string | undefined }): Promise<{ items: Lead[]; nextCursor: string | null }> {
   assertStaff(scope);
-  return leadsOfRegion(db, scope.regionId).where("leads.closed_at", "is", null).orderBy("leads.since", "desc").orderBy("leads.id").limit(200).execute();
+  let query = leadsOfRegion(db, scope.regionId).where("leads.closed_at", "is", null).orderBy("leads.since", "desc").orderBy("leads.id", "desc").limit(page.limit + 1);
+  if (page.cursor) {
+    const [since, id] = decodeCursor(page.cursor, ["date", "uuid"]);
+    query = query.where(sql<boolean>`(leads.since, leads.id) < (${since}::date, ${id}::uuid)`);
+  }
+  const { rows: items, nextCursor } = keysetPage(await query.execute(), page.limit, (last) => [last.since, last.id]);
+  return { items, nextCursor };
+}
+
+/** One open lead of the region, or null when it is closed or unknown (the Kansen page's messages name it). */
+export async function findOpenLead(db: Database, scope: Scope, id: string): Promise<Lead | null> {
+  assertStaff(scope);
+  return (await leadsOfRegion(db, scope.regionId).where("leads.id", "=", id).where("leads.closed_at", "is", null).executeTakeFirst()) ?? null;
 }
 
 async function requireOpenLead(trx: Tx, scope: Scope, id: string): Promise<Lead> {

@@ -1,6 +1,8 @@
+import type { EndReason } from "../../../db/schema";
 import type { Tx } from "../../db/database";
+import { AppError } from "../../errors";
 import { validationFailed } from "../../validation";
-import { recordJobMove } from "../leads/leads.service";
+import { recordJobMove, recordReportedDestination } from "../leads/leads.service";
 import { type AffiliationSummary, addAffiliation, endAffiliation, type PeopleChangeMeta, requirePerson } from "./people.service";
 
 /**
@@ -50,3 +52,59 @@ export async function startNewJob(
   return { ended, started, leadId };
 }
 
+
+/**
+ * One step for a change of employer: every open job of the person at `fromOrganisationId` ends on
+ * `date` with reason 'left_organisation', and a job at `toOrganisationId` starts that same day. Like
+ * a new job, the move is a lead when the new employer is not a partner, news for its owner when it is.
+ */
+export async function moveToOrganisation(
+  trx: Tx,
+  regionId: string,
+  personId: string,
+  input: { fromOrganisationId: string; toOrganisationId: string; date: string; role?: string | null | undefined; isPrimary: boolean },
+  meta: PeopleChangeMeta,
+): Promise<{ ended: AffiliationSummary[]; started: AffiliationSummary; leadId: string | null }> {
+  await requirePerson(trx, regionId, personId);
+  const open = await trx
+    .selectFrom("affiliations")
+    .select(["id", "start_date"])
+    .where("person_id", "=", personId)
+    .where("organisation_id", "=", input.fromOrganisationId)
+    .where("region_id", "=", regionId)
+    .where("end_date", "is", null)
+    .orderBy("start_date")
+    .execute();
+  if (open.length === 0) throw new AppError("RULE_VIOLATION", "This person has no current job at that organisation");
+  if (open.some((job) => input.date < job.start_date)) throw validationFailed({ date: "validation.endBeforeStart" });
+  const ended: AffiliationSummary[] = [];
+  for (const { id } of open) {
+    ended.push(await endAffiliation(trx, regionId, id, { endDate: input.date, endReason: "left_organisation" }, meta));
+  }
+  const started = await addAffiliation(
+    trx, regionId, personId,
+    { organisationId: input.toOrganisationId, role: input.role ?? null, isPrimary: input.isPrimary, startDate: input.date },
+    meta,
+  );
+  const { leadId } = await recordJobMove(trx, regionId, { personId, ended, to: { organisationId: input.toOrganisationId }, since: input.date }, meta);
+  return { ended, started, leadId };
+}
+
+/**
+ * Ends a job (endAffiliation, with all its rules). When someone left the organisation and whoever
+ * reports it names where they went (`newEmployerName`, the partner portal's "Nieuwe werkgever (als
+ * bekend)"), that name is followed like a new job recorded by staff: a lead, or news for the owner
+ * of the partner of that name. No job and no organisation is made from a name: it is second-hand.
+ */
+export async function leaveJob(
+  trx: Tx,
+  regionId: string,
+  affiliationId: string,
+  input: { endDate: string; endReason: EndReason; successorPersonId?: string | null | undefined; successorName?: string | null | undefined; newEmployerName?: string | null | undefined },
+  meta: PeopleChangeMeta,
+): Promise<AffiliationSummary> {
+  const { newEmployerName, ...end } = input;
+  const ended = await endAffiliation(trx, regionId, affiliationId, end, meta);
+  if (newEmployerName && ended.endReason === "left_organisation") await recordReportedDestination(trx, regionId, ended, newEmployerName, meta);
+  return ended;
+}

@@ -12,7 +12,7 @@ import { listHistory } from "../audit/history";
 import { addColleague, assertAffiliationOfOwnOrganisation, assertOwnOrganisation, assertPartnerSuccessor, assertPersonOfOwnOrganisation } from "../portal/portal.service";
 import { ErasureResponse, PersonExportResponse } from "../privacy/privacy.schemas";
 import { erasePerson, exportPerson } from "../privacy/privacy.service";
-import { startNewJob } from "./people.jobs";
+import { leaveJob, moveToOrganisation, startNewJob } from "./people.jobs";
 import { mergePeople } from "./people.merge";
 import {
   AddAffiliationInput,
@@ -32,7 +32,7 @@ import {
   UpdatePersonInput,
 } from "./people.schemas";
 import { listPeople } from "./people.list";
-import { addAffiliation, archivePerson, createPerson, endAffiliation, getPerson, moveToOrganisation, requirePerson, restorePerson, updatePerson } from "./people.service";
+import { addAffiliation, archivePerson, createPerson, getPerson, requirePerson, restorePerson, updatePerson } from "./people.service";
 
 // The region's staff read and write people (a penvoerder sees and keeps the whole region). A partner
 // user (the portal) may only add people to, and end jobs at, its own organisation: see the branches below.
@@ -223,7 +223,7 @@ declareRoute(
   {
     method: "post",
     path: "/{id}/move",
-    summary: "Move to another organisation in one step (staff): the jobs at fromOrganisationId end on date (without it today) and one at toOrganisationId starts that day",
+    summary: "Move to another organisation in one step (staff): the jobs at fromOrganisationId end on date (without it today) and one at toOrganisationId starts that day; a lead (leadId) when it is not a partner of the region, a task for its owner when it is",
     middleware: [requireApiPermission("person.write")],
     request: { params: IdParam, body: jsonBody(MoveToOrganisationInput) },
     responses: { 201: jsonContent(MovedResponse, "The jobs that ended and the one that started") },
@@ -304,7 +304,7 @@ declareRoute(
     method: "post",
     path: "/{id}/end",
     summary:
-      "End a job with a date (without it today) and a reason; it is kept, never deleted. A partner user: a job at its own organisation only (404 otherwise), a successor among its current colleagues or a new name",
+      "End a job with a date (without it today) and a reason; it is kept, never deleted. A partner user: a job at its own organisation only (404 otherwise), a successor among its current colleagues or a new name. newEmployerName (someone who left): followed as a lead, or a task for the owner of the partner of that name",
     middleware: [requireApiPermission("person.write", "person.writeOwn")],
     request: { params: IdParam, body: jsonBody(EndAffiliationInput) },
     responses: { 200: jsonContent(AffiliationResponse, "The ended job") },
@@ -320,7 +320,7 @@ declareRoute(
       await assertPartnerSuccessor(services.db, scopeOf(user), input.successorPersonId);
     }
     return c.json(
-      await runChange(services, user, ({ trx, scope, meta }) => endAffiliation(trx, scope.regionId, id, { ...input, endDate: input.endDate ?? services.clock.today() }, meta)),
+      await runChange(services, user, ({ trx, scope, meta }) => leaveJob(trx, scope.regionId, id, { ...input, endDate: input.endDate ?? services.clock.today() }, meta)),
     );
   },
 );

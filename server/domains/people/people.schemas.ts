@@ -72,8 +72,14 @@ export const EndAffiliationInput = z
     // neither: "not known yet", which gives the owner a follow-up when the primary or last contact leaves.
     successorPersonId: blankIsNull(z.uuid()),
     successorName: blankIsNull(z.string().trim().min(1).max(200)),
+    /**
+     * Where someone who left went, when the reporter knows (a name only, decision 142): followed as a
+     * lead, or news for the owner of the partner of that name. Only with endReason 'left_organisation'.
+     */
+    newEmployerName: blankIsNull(z.string().trim().min(1).max(200)),
   })
-  .refine((value) => !(value.successorPersonId && value.successorName), { path: ["successorName"], message: "validation.oneSuccessor" });
+  .refine((value) => !(value.successorPersonId && value.successorName), { path: ["successorName"], message: "validation.oneSuccessor" })
+  .refine((value) => !value.newEmployerName || value.endReason === "left_organisation", { path: ["newEmployerName"], message: "validation.newEmployerOnlyWhenLeft" });
 export type EndAffiliationInput = z.infer<typeof EndAffiliationInput>;
 
 /** Someone changes employer: their job at `fromOrganisationId` ends on `date` and one at `toOrganisationId` starts that day. */
@@ -159,6 +165,7 @@ export const AffiliationResponse = z.object({
 export const PersonWithAffiliationsResponse = PersonResponse.extend({ affiliations: z.array(AffiliationResponse) });
 
 /** A change of employer: the jobs that ended and the one that started. */
-export const MovedResponse = z.object({ ended: z.array(AffiliationResponse), started: AffiliationResponse });
+/** A move: `leadId` names the lead it became when the new employer is not a partner of the region (decision 142). */
+export const MovedResponse = z.object({ ended: z.array(AffiliationResponse), started: AffiliationResponse, leadId: z.uuid().nullable() });
 /** A new job: `started` is null when the new employer is not in Schakel yet; then `leadId` names the lead it became. */
 export const NewJobResponse = z.object({ ended: z.array(AffiliationResponse), started: AffiliationResponse.nullable(), leadId: z.uuid().nullable() });

@@ -382,41 +382,6 @@ async function takeOverJob(
   }
 }
 
-/**
- * One step for a change of employer: every open job of the person at `fromOrganisationId` ends on
- * `date` with reason 'left_organisation', and a job at `toOrganisationId` starts that same day.
- */
-export async function moveToOrganisation(
-  trx: Tx,
-  regionId: string,
-  personId: string,
-  input: { fromOrganisationId: string; toOrganisationId: string; date: string; role?: string | null | undefined; isPrimary: boolean },
-  meta: PeopleChangeMeta,
-): Promise<{ ended: AffiliationSummary[]; started: AffiliationSummary }> {
-  await requirePerson(trx, regionId, personId);
-  const open = await trx
-    .selectFrom("affiliations")
-    .select(["id", "start_date"])
-    .where("person_id", "=", personId)
-    .where("organisation_id", "=", input.fromOrganisationId)
-    .where("region_id", "=", regionId)
-    .where("end_date", "is", null)
-    .orderBy("start_date")
-    .execute();
-  if (open.length === 0) throw new AppError("RULE_VIOLATION", "This person has no current job at that organisation");
-  if (open.some((job) => input.date < job.start_date)) throw validationFailed({ date: "validation.endBeforeStart" });
-  const ended: AffiliationSummary[] = [];
-  for (const { id } of open) {
-    ended.push(await endAffiliation(trx, regionId, id, { endDate: input.date, endReason: "left_organisation" }, meta));
-  }
-  const started = await addAffiliation(
-    trx, regionId, personId,
-    { organisationId: input.toOrganisationId, role: input.role ?? null, isPrimary: input.isPrimary, startDate: input.date },
-    meta,
-  );
-  return { ended, started };
-}
-
 export type OrganisationContact = {
   affiliationId: string;
   personId: string;
