@@ -370,6 +370,22 @@ export interface LeadsTable {
   version: Generated<number>;
 }
 
+/** "Mogelijk van baan gewisseld" (decision 142): a known contact seen in captured mail at a new company domain. */
+export interface JobChangeSuggestionsTable {
+  id: Generated<string>;
+  region_id: string;
+  user_id: string;
+  person_id: string;
+  email: string;
+  domain: string;
+  seen_on: CalendarDay;
+  created_at: Timestamp;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decision: "confirmed" | "dismissed" | null;
+  version: Generated<number>;
+}
+
 export interface TasksTable {
   id: Generated<string>;
   region_id: string;
@@ -798,6 +814,7 @@ export interface DB {
   health_daily_counts: HealthDailyCountsTable;
   health_snoozes: HealthSnoozesTable;
   leads: LeadsTable;
+  job_change_suggestions: JobChangeSuggestionsTable;
   organisation_last_contact: OrganisationLastContactTable;
   activities: ActivitiesTable;
   activity_organisations: ActivityOrganisationsTable;

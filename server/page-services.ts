@@ -190,6 +190,7 @@ export {
   listInbox,
   suggestOrganisationsFor,
 } from "./domains/mail-capture/mail-capture.service";
+export { confirmJobChange, dismissJobChange, listJobChangeSuggestions } from "./domains/mail-capture/mail-capture.job-changes";
 export {
   addNeverLog,
   getMailCaptureSettings,

@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { LinkInboxItemInput } from "../../server/domains/mail-capture/mail-capture.schemas";
+import { ConfirmJobChangeInput, DismissJobChangeInput, JobChangeTarget, LinkInboxItemInput } from "../../server/domains/mail-capture/mail-capture.schemas";
 import { translator } from "../../i18n";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, TextField } from "../components/ui/field";
@@ -53,7 +53,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   }
   // An item linked from a later page is shown on its own, above the list.
   const items = selected && !page.items.some((item) => item.id === selected.id) ? [selected, ...page.items] : page.items;
-  return { items, nextCursor: page.nextCursor, selectedId: selected?.id ?? null, choosing, confirming };
+  const jobChanges = await context.server.listJobChangeSuggestions(context.db, scope, { today });
+  return { items, nextCursor: page.nextCursor, selectedId: selected?.id ?? null, choosing, confirming, jobChanges };
 }
 
 type Choice = { id: string; name: string; city: string | null };
@@ -71,7 +72,35 @@ function newPersonGuess(item: { fromAddress: string | null; fromName: string | n
   return { name, email };
 }
 
-type ActionResult = FormErrors & { itemId?: string; intent?: string; saved?: string; organisationId?: string; values?: Record<string, string>; personIds?: string[] };
+type ActionResult = FormErrors & {
+  itemId?: string; suggestionId?: string; intent?: string; saved?: string; organisationId?: string; leadsLink?: boolean; values?: Record<string, string>; personIds?: string[];
+};
+
+/** "Mogelijk van baan gewisseld": confirmed through the new-job flow, or put away. */
+async function jobChangeAction(context: ActionFunctionArgs["context"], user: ReturnType<typeof requirePermission>, intent: string, values: Record<string, string>) {
+  const t = translator(user.locale);
+  let suggestionId: string | undefined;
+  try {
+    ({ suggestionId } = parseInput(JobChangeTarget, { suggestionId: values.suggestionId }, user.locale));
+    if (intent === "job-change-confirm") {
+      const input = parseInput(ConfirmJobChangeInput, values, user.locale);
+      const suggestion = (await context.server.listJobChangeSuggestions(context.db, scopeOf(user), { today: toLocalDate(context.clock.now()) })).find((item) => item.id === suggestionId);
+      const done = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.confirmJobChange(trx, scope, suggestionId!, input, meta));
+      const person = suggestion?.personName ?? "";
+      return json<ActionResult>({
+        intent, suggestionId, saved: done.leadId ? t("inbox.jobChanges.confirmedLead", { person }) : t("inbox.jobChanges.confirmed", { person }),
+        leadsLink: Boolean(done.leadId), ...(done.organisationId ? { organisationId: done.organisationId } : {}),
+      });
+    }
+    const input = parseInput(DismissJobChangeInput, values, user.locale);
+    await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.dismissJobChange(trx, scope, suggestionId!, input, meta));
+    return json<ActionResult>({ intent, suggestionId, saved: t("inbox.jobChanges.dismissed") });
+  } catch (error) {
+    const response = formError(error, user.locale);
+    const body = (await response.clone().json()) as ActionResult;
+    return json<ActionResult>({ ...body, intent, suggestionId, values }, { status: response.status });
+  }
+}
 
 export async function action({ context, request }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "interaction.log");
@@ -79,6 +108,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   const t = translator(user.locale);
   const values = formValues(formData);
+  if (intent === "job-change-confirm" || intent === "job-change-dismiss") return jobChangeAction(context, user, intent, values);
   const personIds = formData.getAll("personIds").filter((value): value is string => typeof value === "string" && value !== "");
   let itemId: string | undefined;
   try {
@@ -119,7 +149,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
  */
 export default function InboxPage() {
   const t = useT();
-  const { items, nextCursor, selectedId } = useLoaderData<typeof loader>();
+  const { items, nextCursor, selectedId, jobChanges } = useLoaderData<typeof loader>();
   const result = useActionData<ActionResult>();
   const done = result?.saved ? result : undefined;
   return (
@@ -128,8 +158,10 @@ export default function InboxPage() {
       {done ? (
         <Alert tone="success">
           {done.saved} {done.organisationId ? <Link to={`/organisations/${done.organisationId}`}>{t("inbox.open")}</Link> : null}
+          {done.leadsLink ? <Link to="/leads">{t("inbox.jobChanges.toLeads")}</Link> : null}
         </Alert>
       ) : null}
+      {jobChanges.length ? <JobChanges suggestions={jobChanges} result={result} /> : null}
       {result?.formError && !items.some((item) => item.id === result.itemId) ? <Alert tone="error">{result.formError}</Alert> : null}
       {items.length === 0 ? (
         <section className="card inbox-empty" aria-labelledby="inbox-empty">
@@ -302,6 +334,54 @@ function LinkSteps({ item, result, busy }: { item: Item; result: ActionResult | 
         {choosing.offered.map((organisation) => choice(organisation, [organisation.city, why(organisation.why)].filter(Boolean).join(" · ")))}
       </ul>
       <p><Link to="/inbox">{t("inbox.cancel")}</Link></p>
+    </section>
+  );
+}
+
+type Suggestion = { id: string; personId: string; personName: string; email: string; seenOn: string; organisationNames: string[]; likelyEmployer: string | null; version: number };
+
+/** Known contacts seen in the user's mail at another company's domain: confirm the new job, or put it away. */
+function JobChanges({ suggestions, result }: { suggestions: Suggestion[]; result: ActionResult | undefined }) {
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <section className="card" aria-labelledby="job-changes">
+      <h2 id="job-changes">{t("inbox.jobChanges.title")}</h2>
+      <p>{t("inbox.jobChanges.intro")}</p>
+      <ul className="plain-list">
+        {suggestions.map((s) => {
+          const mine = result?.suggestionId === s.id && !result.saved ? result : undefined;
+          return (
+            <li key={s.id} className="job-change">
+              <p>
+                {t("inbox.jobChanges.sentence", {
+                  person: s.personName, organisations: s.organisationNames.join(", "), date: formatDay(s.seenOn, locale), email: s.email,
+                })}{" "}
+                <Link to={`/people/${s.personId}`}>{s.personName}</Link>
+              </p>
+              {mine?.formError ? <Alert tone="error">{mine.formError}</Alert> : null}
+              <Form method="post" noValidate aria-label={`${t("inbox.jobChanges.confirm")}: ${s.personName}`}>
+                <input type="hidden" name="intent" value="job-change-confirm" />
+                <input type="hidden" name="suggestionId" value={s.id} />
+                <input type="hidden" name="version" value={s.version} />
+                <div className="grid-2">
+                  <TextField label={t("inbox.jobChanges.employer")} name="employerName" defaultValue={mine?.values?.employerName ?? s.likelyEmployer ?? ""} hint={t("inbox.jobChanges.employerHint")} error={mine?.fields?.employerName} />
+                  <TextField label={t("inbox.jobChanges.since")} name="startDate" type="date" defaultValue={mine?.values?.startDate ?? s.seenOn} error={mine?.fields?.startDate} />
+                </div>
+                <div className="actions">
+                  <button type="submit" className="button">{t("inbox.jobChanges.confirm")}</button>
+                </div>
+              </Form>
+              <Form method="post" className="inline-form">
+                <input type="hidden" name="intent" value="job-change-dismiss" />
+                <input type="hidden" name="suggestionId" value={s.id} />
+                <input type="hidden" name="version" value={s.version} />
+                <button type="submit" className="button button-secondary">{t("inbox.jobChanges.dismiss")}<span className="visually-hidden">{`: ${s.personName}`}</span></button>
+              </Form>
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }

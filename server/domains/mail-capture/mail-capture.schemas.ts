@@ -77,3 +77,17 @@ export const MailSettingsResponse = z.object({
 /** An entry of the region's never-log list. */
 export const RegionNeverLogInput = NeverLogInput.pick({ pattern: true });
 export const NeverLogEntryResponse = z.object({ id: z.uuid(), pattern: z.string(), droppedCount: z.number().int(), createdAt: Timestamp });
+
+/** Confirming "mogelijk van baan gewisseld": where they work now (an organisation's exact name, else a new employer's) and since when. */
+export const ConfirmJobChangeInput = z.object({
+  version: z.coerce.number().int().min(1),
+  employerName: z.string().trim().min(1).max(200),
+  startDate: CalendarDay.optional().or(z.literal("").transform(() => undefined)),
+});
+export type ConfirmJobChangeInput = z.infer<typeof ConfirmJobChangeInput>;
+
+export const DismissJobChangeInput = z.object({ version: z.coerce.number().int().min(1) });
+export type DismissJobChangeInput = z.infer<typeof DismissJobChangeInput>;
+
+/** The inbox page's job-change forms name their suggestion. */
+export const JobChangeTarget = z.object({ suggestionId: z.uuid() });

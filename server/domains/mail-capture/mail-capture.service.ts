@@ -12,6 +12,7 @@ import { recomputeOrganisations } from "../health/health.service";
 import { logInteraction } from "../interactions/interactions.service";
 import { addContact } from "../people/people.service";
 import { allowedSendersOf, findLoggingAddressOwner, LOGGING_TOKEN, type LoggingAddressOwner } from "./mail-capture.addresses";
+import { PUBLIC_MAIL_DOMAINS, suggestJobChanges } from "./mail-capture.job-changes";
 import { authenticationRefusal, type AuthenticationVerdicts, senderRefusal } from "./mail-capture.auth";
 import { type CalendarInvitation, parseInvitation } from "./mail-capture.calendar";
 import { findInlineForward, type ForwardedOriginal, type MailAddress, ownText } from "./mail-capture.forwards";
@@ -169,6 +170,8 @@ export async function ingestMessage(db: Database, input: IngestInput, context: I
 
       // A person's current organisation: where they work today, whatever the mail's date.
       const placed = await placeParties(trx, owner.regionId, others.map((party) => party.address), toLocalDate(context.now));
+      // Known contacts writing from a new company's domain: a possible job change, for staff to confirm.
+      await suggestJobChanges(trx, { regionId: owner.regionId, userId: owner.userId }, others, { day: stored.date, today: toLocalDate(context.now), now: context.now });
       const status = placed.groups.size ? "logged" : "unmatched";
       const reason = placed.groups.size ? null : placed.reason;
       const inserted = await trx
@@ -457,13 +460,6 @@ export async function getInboxItem(db: Database, scope: Scope, id: string): Prom
   const { status: _status, ...rest } = item;
   return rest;
 }
-
-/** Mail providers anyone may use: their domain says nothing about the organisation someone works for. */
-const PUBLIC_MAIL_DOMAINS = new Set([
-  "gmail.com", "googlemail.com", "hotmail.com", "hotmail.nl", "outlook.com", "outlook.nl", "live.com", "live.nl", "msn.com", "icloud.com", "me.com",
-  "yahoo.com", "yahoo.nl", "ziggo.nl", "kpnmail.nl", "kpnplanet.nl", "planet.nl", "home.nl", "xs4all.nl", "hetnet.nl", "casema.nl", "upcmail.nl",
-  "chello.nl", "quicknet.nl", "tele2.nl", "online.nl", "telfort.nl", "zeelandnet.nl", "gmx.net", "gmx.com", "proton.me", "protonmail.com",
-]);
 
 /**
  * The organisations an item probably belongs to, for the "Te koppelen" page: those where someone

@@ -121,6 +121,7 @@ function termsOf(person: { name: string; email: string | null; phone: string | n
 /** What one erasure changed, table by table: the API answers it and the page shows it (decision 092). */
 export const ERASURE_CHANGE_KINDS = [
   "person_anonymised", "texts_redacted", "emails_redacted", "emails_cancelled", "audit_entries_removed", "audit_entries_redacted", "health_recomputed",
+  "rows_deleted",
 ] as const;
 export type ErasureChangeKind = (typeof ERASURE_CHANGE_KINDS)[number];
 export type ErasureChange = { table: string; kind: ErasureChangeKind; count: number };
@@ -239,6 +240,10 @@ export async function erasePerson(db: Database, scope: Scope, personId: string, 
   note("activities", "texts_redacted", await redactRows(db, {
     table: "activities", regionId, ids: activityIds, columns: { title: "text", description: "text", details: "jsonb", profiles: "text[]", learning_paths: "text[]" },
   }, terms));
+
+  // A possible job change names the person's new address: it goes with them.
+  const suggestions = await db.deleteFrom("job_change_suggestions").where("person_id", "=", personId).where("region_id", "=", regionId).executeTakeFirst();
+  note("job_change_suggestions", "rows_deleted", Number(suggestions.numDeletedRows));
 
   if (person.email) {
     // Mail still waiting for the person would go nowhere once the address is gone: it is dropped. A
