@@ -202,6 +202,22 @@ const LOOKS: Look[] = [
     },
   },
   { name: "inbox-item", as: "accounthouder", path: async (db) => (await unmatchedMail(db), "/inbox") },
+  {
+    // "Mogelijk van baan gewisseld": a demo contact with a current job seen at a new company's domain.
+    name: "inbox-job-change",
+    as: "accounthouder",
+    path: async (db) => {
+      const holder = await db.selectFrom("users").select(["id", "region_id"]).where("email", "=", ACCOUNTS.accounthouder).executeTakeFirstOrThrow();
+      const person = await db.selectFrom("people").innerJoin("affiliations", "affiliations.person_id", "people.id").select(["people.id", "people.name"])
+        .where("people.region_id", "=", holder.region_id).where("people.email", "is not", null).where("people.archived_at", "is", null).where("affiliations.end_date", "is", null)
+        .orderBy("people.name").executeTakeFirstOrThrow();
+      const local = person.name.toLowerCase().replace(/[^a-z]+/g, ".");
+      await db.insertInto("job_change_suggestions").values({
+        region_id: holder.region_id, user_id: holder.id, person_id: person.id, email: `${local}@hulshof-installatie.nl`, domain: "hulshof-installatie.nl", seen_on: "2026-12-04", created_at: new Date(),
+      }).onConflict((oc) => oc.columns(["region_id", "person_id", "email"]).doUpdateSet({ decided_at: null, decided_by: null, decision: null })).execute();
+      return "/inbox";
+    },
+  },
   { name: "inbox-choose", as: "accounthouder", path: async (db) => `/inbox?item=${(await unmatchedMail(db)).itemId}` },
   {
     name: "inbox-confirm",
