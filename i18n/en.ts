@@ -740,7 +740,7 @@ export const en: Messages = {
     jobChanges: {
       title: "Possibly changed jobs",
       intro: "A known contact mailed from an address at another company. If so, record the new job; otherwise: not right.",
-      sentence: "{person} ({organisations}) is in your mail of {date} as {email}: another domain than {organisations}'s.",
+      sentence: "In your mail of {date} as {email}: another domain than {organisations}'s.",
       employer: "Now works at",
       employerHint: "The name of an organisation in Schakel, or of a new employer: then it becomes a lead.",
       since: "Since",

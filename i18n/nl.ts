@@ -761,7 +761,7 @@ export const nl = {
     jobChanges: {
       title: "Mogelijk van baan gewisseld",
       intro: "Een bekende contactpersoon mailde vanaf een adres bij een ander bedrijf. Klopt het, leg dan de nieuwe baan vast; anders: klopt niet.",
-      sentence: "{person} ({organisations}) staat op {date} in uw mail met {email}: een ander domein dan dat van {organisations}.",
+      sentence: "Staat op {date} in uw mail met {email}: een ander domein dan dat van {organisations}.",
       employer: "Werkt nu bij",
       employerHint: "De naam van een organisatie in Schakel, of van een nieuwe werkgever: dan wordt het een kans.",
       since: "Sinds",

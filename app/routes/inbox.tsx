@@ -354,29 +354,26 @@ function JobChanges({ suggestions, result }: { suggestions: Suggestion[]; result
           return (
             <li key={s.id} className="job-change">
               <p>
-                {t("inbox.jobChanges.sentence", {
-                  person: s.personName, organisations: s.organisationNames.join(", "), date: formatDay(s.seenOn, locale), email: s.email,
-                })}{" "}
-                <Link to={`/people/${s.personId}`}>{s.personName}</Link>
+                <strong><Link to={`/people/${s.personId}`}>{s.personName}</Link></strong>
+                {s.organisationNames.length ? <> · {s.organisationNames.join(", ")}</> : null}
+                <br />
+                {t("inbox.jobChanges.sentence", { organisations: s.organisationNames.join(", "), date: formatDay(s.seenOn, locale), email: s.email })}
               </p>
               {mine?.formError ? <Alert tone="error">{mine.formError}</Alert> : null}
-              <Form method="post" noValidate aria-label={`${t("inbox.jobChanges.confirm")}: ${s.personName}`}>
-                <input type="hidden" name="intent" value="job-change-confirm" />
+              <Form method="post" noValidate aria-label={`${t("inbox.jobChanges.title")}: ${s.personName}`}>
                 <input type="hidden" name="suggestionId" value={s.id} />
                 <input type="hidden" name="version" value={s.version} />
                 <div className="grid-2">
                   <TextField label={t("inbox.jobChanges.employer")} name="employerName" defaultValue={mine?.values?.employerName ?? s.likelyEmployer ?? ""} hint={t("inbox.jobChanges.employerHint")} error={mine?.fields?.employerName} />
                   <TextField label={t("inbox.jobChanges.since")} name="startDate" type="date" defaultValue={mine?.values?.startDate ?? s.seenOn} error={mine?.fields?.startDate} />
                 </div>
+                {/* One form, two answers: Enter confirms (the first button); "Klopt niet" needs no employer. */}
                 <div className="actions">
-                  <button type="submit" className="button">{t("inbox.jobChanges.confirm")}</button>
+                  <button type="submit" className="button" name="intent" value="job-change-confirm">{t("inbox.jobChanges.confirm")}</button>
+                  <button type="submit" className="button button-secondary" name="intent" value="job-change-dismiss" formNoValidate>
+                    {t("inbox.jobChanges.dismiss")}<span className="visually-hidden">{`: ${s.personName}`}</span>
+                  </button>
                 </div>
-              </Form>
-              <Form method="post" className="inline-form">
-                <input type="hidden" name="intent" value="job-change-dismiss" />
-                <input type="hidden" name="suggestionId" value={s.id} />
-                <input type="hidden" name="version" value={s.version} />
-                <button type="submit" className="button button-secondary">{t("inbox.jobChanges.dismiss")}<span className="visually-hidden">{`: ${s.personName}`}</span></button>
               </Form>
             </li>
           );
