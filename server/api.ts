@@ -21,7 +21,7 @@ import { budgetsApi } from "./domains/budgets/budgets.routes";
 import { cofinancingApi } from "./domains/cofinancing/cofinancing.routes";
 import { meApi, regionPartnerWorkApi, regionPrivacyApi, regionSecurityApi } from "./domains/account/account.routes";
 import { inboundMailApi } from "./domains/mail-capture/inbound-mail.routes";
-import { inboxApi, senderAddressesApi } from "./domains/mail-capture/mail-capture.routes";
+import { inboxApi, jobChangesApi, senderAddressesApi } from "./domains/mail-capture/mail-capture.routes";
 import { regionMailApi } from "./domains/mail-capture/mail-settings.routes";
 
 /**
@@ -66,6 +66,7 @@ export function createApi() {
   api.route("/region/partner-work", regionPartnerWorkApi);
   api.route("/region/mail", regionMailApi);
   api.route("/inbox", inboxApi);
+  api.route("/job-change-suggestions", jobChangesApi);
   api.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   api.openAPIRegistry.registerComponent("securitySchemes", "inboundSecret", { type: "http", scheme: "bearer", description: "The region's inbound mail secret (POST /inbound/mail only)" });
   return api;

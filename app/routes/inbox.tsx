@@ -53,7 +53,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   }
   // An item linked from a later page is shown on its own, above the list.
   const items = selected && !page.items.some((item) => item.id === selected.id) ? [selected, ...page.items] : page.items;
-  const jobChanges = await context.server.listJobChangeSuggestions(context.db, scope, { today });
+  const jobChanges = (await context.server.listJobChangeSuggestions(context.db, scope, { today, limit: 20 })).items;
   return { items, nextCursor: page.nextCursor, selectedId: selected?.id ?? null, choosing, confirming, jobChanges };
 }
 
@@ -84,7 +84,7 @@ async function jobChangeAction(context: ActionFunctionArgs["context"], user: Ret
     ({ suggestionId } = parseInput(JobChangeTarget, { suggestionId: values.suggestionId }, user.locale));
     if (intent === "job-change-confirm") {
       const input = parseInput(ConfirmJobChangeInput, values, user.locale);
-      const suggestion = (await context.server.listJobChangeSuggestions(context.db, scopeOf(user), { today: toLocalDate(context.clock.now()) })).find((item) => item.id === suggestionId);
+      const suggestion = (await context.server.listJobChangeSuggestions(context.db, scopeOf(user), { today: toLocalDate(context.clock.now()), limit: 100 })).items.find((item) => item.id === suggestionId);
       const done = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.confirmJobChange(trx, scope, suggestionId!, input, meta));
       const person = suggestion?.personName ?? "";
       return json<ActionResult>({

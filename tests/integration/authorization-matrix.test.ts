@@ -32,7 +32,7 @@ type Role = "admin" | "penvoerder" | "accounthouder" | "partner" | "signedOut";
 type Target = "own" | "otherOrg" | "otherRegion";
 type Kind =
   | "organisation" | "person" | "affiliation" | "activity" | "offer" | "commitment" | "realisation" | "document" | "agreement" | "import"
-  | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem" | "neverLog"
+  | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem" | "jobChange" | "neverLog"
   | "interaction" | "lead" | "view";
 
 /** Parameters that name no record of a region: the same for everyone. */
@@ -135,6 +135,9 @@ const API: Record<string, Entry> = {
   "POST /api/v1/me/sender-addresses": { allow: STAFF, wellFormed: () => ({ email: "tweede@prive.example" }) },
   "POST /api/v1/inbox/:id/link": { params: { id: "inboxItem" }, allow: STAFF, wellFormed: (ids) => ({ organisationId: ids.O1 }) },
   "DELETE /api/v1/inbox/:id": { params: { id: "inboxItem" }, allow: STAFF, fresh: true, ok: 204 },
+  "GET /api/v1/job-change-suggestions": { allow: STAFF },
+  "POST /api/v1/job-change-suggestions/:id/confirm": { params: { id: "jobChange" }, allow: STAFF, fresh: true, ok: 201, wellFormed: () => ({ version: 1, employerName: "Nieuw Bedrijf BV" }) },
+  "POST /api/v1/job-change-suggestions/:id/dismiss": { params: { id: "jobChange" }, allow: STAFF, fresh: true, ok: 204, wellFormed: () => ({ version: 1 }) },
   // Authenticated by a region's inbound secret, never by a user's token or session: everyone is refused.
   "POST /api/v1/inbound/mail": { allow: "public", answers: { admin: 401, penvoerder: 401, accounthouder: 401, partner: 401, signedOut: 401 } },
   "GET /api/v1/interactions": { allow: STAFF },
@@ -663,6 +666,16 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
           sent_at: new Date("2026-11-20T10:00:00Z"), date: "2026-11-20", created_at: new Date("2026-11-20T10:00:00Z"),
         }).returning("id").executeTakeFirstOrThrow();
         return { inboxItem: item.id };
+      }
+      case "jobChange": {
+        // A suggestion is its user's own, as an inbox item is (mail makes them, no route does): a contact of the region's company with a current job.
+        const userId = target === "otherRegion" ? adminB.user.id : role !== "signedOut" && role !== "partner" ? userIds[role] : users.admin.user.id;
+        const person = await call(at.admin, "POST", "/people", { name: `Verhuisd ${n}`, email: `verhuisd-${n}@bedrijf.example` });
+        await call(at.admin, "POST", `/people/${person.id}/affiliations`, { organisationId: at.organisation, startDate: "2024-01-01" });
+        const suggestion = await db.insertInto("job_change_suggestions").values({
+          region_id: at.regionId, user_id: userId, person_id: person.id, email: `verhuisd-${n}@elders.example`, domain: "elders.example", seen_on: "2026-11-20", created_at: new Date("2026-11-20T10:00:00Z"),
+        }).returning("id").executeTakeFirstOrThrow();
+        return { jobChange: suggestion.id };
       }
       case "neverLog": {
         // An entry of the region's never-log list: admins keep it, no route makes one for a fixture.

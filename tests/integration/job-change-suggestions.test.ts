@@ -103,6 +103,22 @@ describe("a known contact writing from a new company's domain", () => {
     expect(await t.db.selectFrom("job_change_suggestions").select(["decision", "decided_by"]).where("id", "=", open[0]!.id).executeTakeFirst()).toEqual({ decision: "dismissed", decided_by: holder.id });
   });
 
+  it("through the API: listed as a page, confirmed at a partner of that exact name (a job there, its owner told), refused to a partner user", async () => {
+    const bakkerId = (await json(await call("/api/v1/organisations", { method: "POST", token: holder.token, body: JSON.stringify({ kind: "company", name: "Bakker Metaal", accountHolderId: holder.id, website: "https://www.bakker-metaal.example" }) }))).id;
+    await relay(["Petra Jansen <petra@bakker-metaal.example>"], "jc-api");
+    const listed = await json(await call("/api/v1/job-change-suggestions?limit=1", { token: holder.token }));
+    expect(listed).toEqual({ items: [expect.objectContaining({ personId: people["Petra Jansen"], email: "petra@bakker-metaal.example", organisationNames: ["Sjöberg Techniek"], likelyEmployer: "Bakker Metaal", seenOn: "2026-12-05" })], nextCursor: null });
+    expect((await call("/api/v1/job-change-suggestions?cursor=bm9wZQ", { token: holder.token })).status).toBe(400);
+    const partner = await makeUserWithToken(t.db, { regionId: (await t.db.selectFrom("users").select("region_id").where("id", "=", holder.id).executeTakeFirstOrThrow()).region_id, role: "partner", organisationId: sjobergId, email: "p@sjoberg.example" });
+    const [suggestion] = listed.items;
+    expect((await call(`/api/v1/job-change-suggestions/${suggestion.id}/confirm`, { method: "POST", token: partner.token, body: JSON.stringify({ version: 1, employerName: "Bakker Metaal" }) })).status).toBe(403);
+    const confirmed = await call(`/api/v1/job-change-suggestions/${suggestion.id}/confirm`, { method: "POST", token: holder.token, body: JSON.stringify({ version: 1, employerName: "bakker metaal" }) });
+    expect(confirmed.status).toBe(201);
+    expect(await json(confirmed)).toEqual({ personId: people["Petra Jansen"], leadId: null, organisationId: bakkerId });
+    expect(await t.db.selectFrom("tasks").select(["title", "assignee_id"]).where("source", "=", "contact_joined").where("organisation_id", "=", bakkerId).execute())
+      .toEqual([{ title: "Bekend contact: Petra Jansen (eerder bij Sjöberg Techniek) werkt nu bij Bakker Metaal", assignee_id: holder.id }]);
+  });
+
   it("an erased person's suggestions go with them", async () => {
     const { count } = await t.db.selectFrom("job_change_suggestions").select((eb) => eb.fn.countAll<string>().as("count")).where("person_id", "=", people["Anna Smit"]!).executeTakeFirstOrThrow();
     expect(Number(count)).toBe(1);

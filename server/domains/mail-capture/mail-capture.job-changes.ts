@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import { assertCan } from "../../auth/permissions";
 import type { Database, Tx } from "../../db/database";
+import { decodeCursor, keysetPage } from "../../db/pagination";
 import { assertStillCurrent } from "../../db/versioned";
 import { notFound } from "../../errors";
 import { recordAudit } from "../audit/audit";
@@ -90,9 +91,12 @@ export type JobChangeSuggestion = {
   version: number;
 };
 
-/** The open suggestions from the user's own captured mail, newest first (a handful by nature: at most 20). */
-export async function listJobChangeSuggestions(db: Database, scope: Scope, options: { today: string }): Promise<JobChangeSuggestion[]> {
-  if (!scope.userId) return [];
+/**
+ * The open suggestions from the user's own captured mail, newest first, a keyset page: the cursor is
+ * the last id shown, its (created_at, id) read in SQL so no microseconds are lost.
+ */
+export async function listJobChangeSuggestions(db: Database, scope: Scope, options: { today: string; limit: number; cursor?: string | undefined }): Promise<{ items: JobChangeSuggestion[]; nextCursor: string | null }> {
+  const after = options.cursor ? decodeCursor(options.cursor, ["uuid"])[0] : null;
   const { rows } = await sql<JobChangeSuggestion>`
     select s.id, s.person_id as "personId", p.name as "personName", s.email::text as email, s.domain, to_char(s.seen_on, 'YYYY-MM-DD') as "seenOn", s.version,
       coalesce((select array_agg(distinct o.name order by o.name) from affiliations a join organisations o on o.id = a.organisation_id
@@ -102,8 +106,10 @@ export async function listJobChangeSuggestions(db: Database, scope: Scope, optio
         and substring(lower(o.website) from '^(?:[a-z]+://)?(?:www[.])?([^/:?#]+)') = s.domain order by o.name limit 1) as "likelyEmployer"
     from job_change_suggestions s join people p on p.id = s.person_id
     where s.region_id = ${scope.regionId} and s.user_id = ${scope.userId} and s.decided_at is null and p.archived_at is null and p.anonymised_at is null
-    order by s.created_at desc, s.id desc limit 20`.execute(db);
-  return rows;
+      and (${after}::uuid is null or (s.created_at, s.id) < (select c.created_at, c.id from job_change_suggestions c where c.id = ${after}::uuid and c.region_id = ${scope.regionId}))
+    order by s.created_at desc, s.id desc limit ${options.limit + 1}`.execute(db);
+  const { rows: items, nextCursor } = keysetPage(rows, options.limit, (last) => [last.id]);
+  return { items, nextCursor };
 }
 
 async function requireOpenSuggestion(trx: Tx, scope: Scope, id: string) {

@@ -8,6 +8,8 @@ import { IdParam, page } from "../../http/api-schemas";
 import { addSenderAddress, listSenderAddresses } from "./mail-capture.addresses";
 import { InboxItemResponse, LinkedInboxItemResponse, LinkInboxItemInput, ListInboxInput, SenderAddressInput, SenderAddressResponse } from "./mail-capture.schemas";
 import { discardInboxItem, linkInboxItem, listInbox } from "./mail-capture.service";
+import { confirmJobChange, dismissJobChange, listJobChangeSuggestions } from "./mail-capture.job-changes";
+import { ConfirmedJobChangeResponse, ConfirmJobChangeInput, DismissJobChangeInput, JobChangeSuggestionResponse, ListJobChangesInput } from "./mail-capture.schemas";
 
 // Mail is logged by staff; each sees only their own "Te koppelen" items (an admin too).
 
@@ -94,5 +96,59 @@ declareRoute(
     const services = c.get("services");
     await limitConfirmationMail(services.db, apiUser(c).id, services.clock.now());
     return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => addSenderAddress(trx, scope, email, meta)), 201);
+  },
+);
+
+/** /api/v1/job-change-suggestions: "Mogelijk van baan gewisseld" from the caller's own captured mail (decision 142). */
+export const jobChangesApi = apiRouter();
+
+declareRoute(
+  jobChangesApi,
+  {
+    method: "get",
+    path: "/",
+    summary: "Known contacts seen in the caller's captured mail at another company's domain, open, newest first (staff)",
+    middleware: [requireApiPermission("interaction.log")],
+    request: { query: ListJobChangesInput },
+    responses: { 200: jsonContent(page(JobChangeSuggestionResponse), "A page of suggestions") },
+  },
+  async (c) => {
+    const services = c.get("services");
+    return c.json(await listJobChangeSuggestions(services.db, scopeOf(apiUser(c)), { ...c.req.valid("query"), today: services.clock.today() }));
+  },
+);
+
+declareRoute(
+  jobChangesApi,
+  {
+    method: "post",
+    path: "/{id}/confirm",
+    summary: "Confirm through the new-job flow: at the organisation of exactly employerName, else a new employer and a lead; from startDate (without it the mail's day). Stale version: 409",
+    middleware: [requireApiPermission("person.write")],
+    request: { params: IdParam, body: jsonBody(ConfirmJobChangeInput) },
+    responses: { 201: jsonContent(ConfirmedJobChangeResponse, "The person, the lead (if any) and the organisation of the new job (if in Schakel)") },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    return c.json(await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => confirmJobChange(trx, scope, id, input, meta)), 201);
+  },
+);
+
+declareRoute(
+  jobChangesApi,
+  {
+    method: "post",
+    path: "/{id}/dismiss",
+    summary: "Put a suggestion away: kept with who and when; the same address never suggests again (stale version: 409)",
+    middleware: [requireApiPermission("person.write")],
+    request: { params: IdParam, body: jsonBody(DismissJobChangeInput) },
+    responses: { 204: { description: "Put away" } },
+  },
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    await runChange(c.get("services"), apiUser(c), ({ trx, scope, meta }) => dismissJobChange(trx, scope, id, input, meta));
+    return c.body(null, 204);
   },
 );

@@ -91,3 +91,23 @@ export type DismissJobChangeInput = z.infer<typeof DismissJobChangeInput>;
 
 /** The inbox page's job-change forms name their suggestion. */
 export const JobChangeTarget = z.object({ suggestionId: z.uuid() });
+
+export const ListJobChangesInput = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+/** A possible job change (decision 142): who, the new address and its domain, the mail's day; nothing of the mail itself. */
+export const JobChangeSuggestionResponse = z.object({
+  id: z.uuid(),
+  personId: z.uuid(),
+  personName: z.string(),
+  email: z.string(),
+  domain: z.string(),
+  seenOn: CalendarDay,
+  organisationNames: z.array(z.string()),
+  likelyEmployer: z.string().nullable(),
+  version: z.number().int(),
+});
+
+export const ConfirmedJobChangeResponse = z.object({ personId: z.uuid(), leadId: z.uuid().nullable(), organisationId: z.uuid().nullable() });
