@@ -136,8 +136,8 @@ const API: Record<string, Entry> = {
   "POST /api/v1/inbox/:id/link": { params: { id: "inboxItem" }, allow: STAFF, wellFormed: (ids) => ({ organisationId: ids.O1 }) },
   "DELETE /api/v1/inbox/:id": { params: { id: "inboxItem" }, allow: STAFF, fresh: true, ok: 204 },
   "GET /api/v1/job-change-suggestions": { allow: STAFF },
-  "POST /api/v1/job-change-suggestions/:id/confirm": { params: { id: "jobChange" }, allow: STAFF, fresh: true, ok: 201, wellFormed: () => ({ version: 1, employerName: "Nieuw Bedrijf BV" }) },
-  "POST /api/v1/job-change-suggestions/:id/dismiss": { params: { id: "jobChange" }, allow: STAFF, fresh: true, ok: 204, wellFormed: () => ({ version: 1 }) },
+  "POST /api/v1/job-change-suggestions/:id/confirm": { params: { id: "jobChange" }, allow: STAFF, wellFormed: () => ({ version: 1, employerName: "Nieuw Bedrijf BV" }) },
+  "POST /api/v1/job-change-suggestions/:id/dismiss": { params: { id: "jobChange" }, allow: STAFF, wellFormed: () => ({ version: 1 }) },
   // Authenticated by a region's inbound secret, never by a user's token or session: everyone is refused.
   "POST /api/v1/inbound/mail": { allow: "public", answers: { admin: 401, penvoerder: 401, accounthouder: 401, partner: 401, signedOut: 401 } },
   "GET /api/v1/interactions": { allow: STAFF },
