@@ -439,6 +439,8 @@ export interface OrganisationHealthTable {
   state_since: CalendarDay;
   last_contact_date: CalendarDay | null;
   computed_at: Timestamp;
+  /** The first day the state can change without new input; empty: due at the next run (decision 141). */
+  recheck_on: CalendarDay | null;
 }
 
 export interface HealthHistoryTable {

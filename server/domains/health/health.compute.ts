@@ -333,7 +333,7 @@ export function targetFilter(target: RecomputeTarget) {
 }
 
 /** The region's counts for today, kept per day for the chart over the school year. */
-async function recountRegions(db: Database, target: RecomputeTarget, today: string) {
+export async function recountRegions(db: Database, target: RecomputeTarget, today: string) {
   const regionFilter =
     "all" in target
       ? sql`true`

@@ -8,7 +8,8 @@ import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import { computeHealth, type RecomputeTarget, type StateChange, type StoredReason } from "./health.compute";
+import { computeHealth, type RecomputeTarget, recountRegions, type StateChange, type StoredReason } from "./health.compute";
+import { dueOrganisations, saveRecheckDates } from "./health.recheck";
 import { describeReason, type HealthReason } from "./health.messages";
 import type { HolidayInput, ListHealthInput, SnoozeInput, UpdateHealthSettingsInput } from "./health.schemas";
 import { can } from "../../auth/permissions";
@@ -25,7 +26,27 @@ export async function recomputeHealth(db: Database, target: RecomputeTarget, now
   const run = async (trx: Database) => {
     const today = toLocalDate(now);
     const { organisations, changed, turnedCold } = await computeHealth(trx, target, today, now);
+    await saveRecheckDates(trx, target, today);
     const tasksCreated = options.followUps === false ? 0 : await createTurnoverTasks(trx, turnedCold, today, now);
+    return { organisations, changed, tasksCreated };
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/**
+ * The nightly run: only the organisations whose health can have changed since it was last computed
+ * (health.recheck.ts) — writes recompute their organisations themselves — and every region's count
+ * for the day, as a full run leaves them (decision 141). The full run stays: `recomputeHealth` with
+ * `{ all: true }`, `schakel health recompute`, POST /health/recompute.
+ */
+export async function recomputeDueHealth(db: Database, now: Date) {
+  const run = async (trx: Database) => {
+    const today = toLocalDate(now);
+    const due = await dueOrganisations(trx, today);
+    const { organisations, changed, turnedCold } = await computeHealth(trx, { organisationIds: due }, today, now);
+    await recountRegions(trx, { all: true }, today);
+    await saveRecheckDates(trx, { organisationIds: due }, today);
+    const tasksCreated = await createTurnoverTasks(trx, turnedCold, today, now);
     return { organisations, changed, tasksCreated };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
