@@ -137,7 +137,7 @@ async function setUpJobs(opts: JobsOptions): Promise<Jobs> {
     await boss.createQueue(HEALTH_RECOMPUTE, { name: HEALTH_RECOMPUTE, policy: "singleton", retryLimit: 2, retryDelay: 300 });
     await boss.work(HEALTH_RECOMPUTE, async () => {
       return track(recomputeDueHealth(opts.db, opts.now()).then((result) => {
-        opts.log(`health: ${result.organisations} organisations due and recomputed, ${result.changed} changed, ${result.tasksCreated} follow-ups`);
+        opts.log(`health: ${result.organisations} organisations recomputed (those due today), ${result.changed} changed, ${result.tasksCreated} follow-ups`);
       }));
     });
     await boss.schedule(HEALTH_RECOMPUTE, "30 2 * * *", {}, { tz: "Europe/Amsterdam" });

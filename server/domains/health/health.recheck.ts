@@ -19,6 +19,9 @@ export async function saveRecheckDates(db: Database, target: RecomputeTarget, to
   if ("organisationIds" in target && target.organisationIds.length === 0) return;
   const day = sql`${today}::date`;
   const local = (column: string) => sql`(${sql.ref(column)} at time zone 'Europe/Amsterdam')::date`;
+  // The nightly run's few hundred ids are looked up by index in each table, not by a join with `watched`.
+  const ofTarget = (column: string) =>
+    "organisationIds" in target ? sql`${sql.ref(column)} = any(${target.organisationIds}::uuid[])` : sql`${sql.ref(column)} in (select id from watched)`;
   await sql`
     with watched as (
       select o.id, o.region_id, o.tier, ${local("o.created_at")} as created_on
@@ -45,7 +48,7 @@ export async function saveRecheckDates(db: Database, target: RecomputeTarget, to
       select a.organisation_id, min(d.on_day)
       from affiliations a
       cross join lateral (values (a.start_date), (a.end_date), (a.end_date + 365)) d(on_day)
-      where a.organisation_id in (select id from watched) and d.on_day > ${day}
+      where ${ofTarget("a.organisation_id")} and d.on_day > ${day}
       group by a.organisation_id
       union all
       -- Owners: a period starts or ends, an owner's deactivation takes effect, a new owner's 30 days
@@ -54,7 +57,7 @@ export async function saveRecheckDates(db: Database, target: RecomputeTarget, to
       from (
         select ap.*, row_number() over (partition by ap.organisation_id order by ap.started_at) as nth
         from account_holder_periods ap
-        where ap.organisation_id in (select id from watched)
+        where ${ofTarget("ap.organisation_id")}
       ) ap
       join users u on u.id = ap.user_id
       cross join lateral (values (${local("ap.started_at")}), (${local("ap.ended_at")}),
@@ -66,7 +69,7 @@ export async function saveRecheckDates(db: Database, target: RecomputeTarget, to
       select c.organisation_id, ${day} + 1
       from commitments c
       cross join school_year sy
-      where c.organisation_id in (select id from watched) and c.archived_at is null and c.status = 'lapsed'
+      where ${ofTarget("c.organisation_id")} and c.archived_at is null and c.status = 'lapsed'
         and c.school_year = school_year_of(sy.this_start)
       union all
       -- The school year: it turns on 1 August, activities stop counting from 1 October, pledges are
@@ -89,20 +92,13 @@ export async function saveRecheckDates(db: Database, target: RecomputeTarget, to
 }
 
 /**
- * The organisations the nightly run must recompute on `today`: those whose day has come or is not
- * yet known, and any whose row no longer matches whether it is watched (written around the
- * services, e.g. a bulk load): watched without a row, or a row while not watched.
+ * The organisations the nightly run must recompute on `today`: those whose day has come, or is not
+ * yet known (a row saved before recheck days existed). Found by the index alone: an organisation
+ * written around the services (a bulk load by hand) is not found here, and needs a full run.
  */
 export async function dueOrganisations(db: Database, today: string): Promise<string[]> {
-  const result = await sql<{ id: string }>`
-    select organisation_id as id from organisation_health where recheck_on is null or recheck_on <= ${today}::date
-    union
-    select o.id from organisations o
-    where o.archived_at is null and o.status = 'active'
-      and not exists (select 1 from organisation_health h where h.organisation_id = o.id)
-    union
-    select h.organisation_id from organisation_health h
-    join organisations o on o.id = h.organisation_id
-    where o.archived_at is not null or o.status <> 'active'`.execute(db);
-  return result.rows.map((row) => row.id);
+  const rows = await db.selectFrom("organisation_health").select("organisation_id")
+    .where((eb) => eb.or([eb("recheck_on", "is", null), eb("recheck_on", "<=", today)]))
+    .execute();
+  return rows.map((row) => row.organisation_id);
 }
