@@ -120,6 +120,7 @@ const INVENTORY: Record<string, Entry> = {
   "server/domains/health/health.compute.ts › computeHealth › delete organisation_health": { covered: HEALTH },
   "server/domains/health/health.compute.ts › computeHealth › upsert -": { covered: HEALTH },
   "server/domains/health/health.compute.ts › recountRegions › upsert -": { covered: HEALTH },
+  "server/domains/health/health.recheck.ts › saveRecheckDates › update organisation_health": { covered: HEALTH },
   "server/domains/health/health.service.ts › snoozeOrganisation › update health_snoozes": { safe: CHILD },
   "server/domains/health/health.service.ts › endSnooze › update health_snoozes": { safe: CHILD },
   "server/domains/health/health.service.ts › updateHealthSettings › update region_health_settings": { safe: OWN_ROW },
