@@ -745,7 +745,7 @@ export interface InboundMessageInteractionsTable {
   interaction_id: string;
 }
 
-export const SAVED_VIEW_LISTS = ["organisations", "people"] as const;
+export const SAVED_VIEW_LISTS = ["organisations", "people", "activities"] as const;
 export type SavedViewList = (typeof SAVED_VIEW_LISTS)[number];
 
 export interface SavedViewsTable {

@@ -969,8 +969,8 @@ export const en: Messages = {
     invalidQuery: "These filters cannot be kept as a view.",
     manage: "Manage views",
     manageIntro: "Your own views and those colleagues share with the region. Whoever made a view, or an admin, can rename or delete it.",
-    none: "There are no views yet. Save one from the organisation or people list.",
-    lists: { organisations: "Organisations", people: "People" },
+    none: "There are no views yet. Save one from the organisation, people or activities list.",
+    lists: { organisations: "Organisations", people: "People", activities: "Activities" },
     sharedBy: "Shared by {name}",
     private: "Only for you",
     open: "Open",
@@ -1090,6 +1090,7 @@ export const en: Messages = {
     schoolYear: "School year",
     subregion: "Subregion",
     withWhom: "With",
+    sorts: { date: "Date", title: "Title", type: "Type", status: "Status", partner: "Partner (the first)" },
     types: {
       internship: "Internship",
       guest_lesson: "Guest lesson",

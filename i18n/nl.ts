@@ -990,8 +990,8 @@ export const nl = {
     invalidQuery: "Deze filters kunnen niet als weergave worden bewaard.",
     manage: "Weergaven beheren",
     manageIntro: "Uw eigen weergaven en de weergaven die collega's met de regio delen. Wie een weergave maakte, of een beheerder, kan de naam wijzigen of haar verwijderen.",
-    none: "Er zijn nog geen weergaven. Sla er een op vanaf de lijst met organisaties of personen.",
-    lists: { organisations: "Organisaties", people: "Personen" },
+    none: "Er zijn nog geen weergaven. Sla er een op vanaf de lijst met organisaties, personen of activiteiten.",
+    lists: { organisations: "Organisaties", people: "Personen", activities: "Activiteiten" },
     sharedBy: "Gedeeld door {name}",
     private: "Alleen voor u",
     open: "Openen",
@@ -1111,6 +1111,7 @@ export const nl = {
     schoolYear: "Schooljaar",
     subregion: "Subregio",
     withWhom: "Met",
+    sorts: { date: "Datum", title: "Titel", type: "Soort", status: "Status", partner: "Partner (de eerste)" },
     types: {
       internship: "Stage",
       guest_lesson: "Gastles",

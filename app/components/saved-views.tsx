@@ -9,7 +9,7 @@ type View = { id: string; name: string; query: string; shared: boolean; mine: bo
  * A list's saved views as links (the open one marked), and the form that saves the list's current
  * filters and sort as a new one. The list's address is the whole state, so a view is only a link.
  */
-export function SavedViews({ list, views, currentQuery, canSave, error }: { list: "organisations" | "people"; views: View[]; currentQuery: string; canSave: boolean; error?: string | undefined }) {
+export function SavedViews({ list, views, currentQuery, canSave, error }: { list: "organisations" | "people" | "activities"; views: View[]; currentQuery: string; canSave: boolean; error?: string | undefined }) {
   const t = useT();
   const [params] = useSearchParams();
   if (!canSave) return null;
