@@ -214,6 +214,7 @@ const PAGES: Record<string, Entry> = {
   // Any address no route knows: the not-found page, inside the frame, for everyone.
   "GET /*": { allow: "public", answers: { admin: 404, penvoerder: 404, accounthouder: 404, partner: 404, signedOut: 404 } },
   "GET /activities": { allow: STAFF },
+  "POST /activities": { allow: STAFF, wellFormed: () => ({ intent: "saveView", name: "Gastlessen", query: "type=guest_lesson" }) },
   "GET /activities/calendar": { allow: STAFF },
   "GET /activities/new": { allow: STAFF },
   "POST /activities/new": { allow: STAFF },
