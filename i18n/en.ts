@@ -961,6 +961,7 @@ export const en: Messages = {
   savedViews: {
     title: "Views",
     all: "All",
+    standard: "Default",
     save: "Save view",
     saveIntro: "Keep this list's filters and sort under a name.",
     name: "Name of the view",

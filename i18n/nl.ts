@@ -982,6 +982,7 @@ export const nl = {
   savedViews: {
     title: "Weergaven",
     all: "Alles",
+    standard: "Standaard",
     save: "Weergave opslaan",
     saveIntro: "Bewaar de filters en de sortering van deze lijst onder een naam.",
     name: "Naam van de weergave",

@@ -75,6 +75,7 @@ const LOOKS: Look[] = [
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `start-${role}`, as: role, path: "/" })),
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `attention-${role}`, as: role, path: "/attention" })),
   { name: "activities-upcoming", as: "accounthouder", path: "/activities" },
+  { name: "activities-sorted", as: "accounthouder", path: "/activities?when=all&sort=partner&dir=desc" },
   {
     name: "activity-new-pickers",
     as: "accounthouder",

@@ -92,7 +92,7 @@ export default function ActivitiesPage() {
         {canCreate ? <Link className="button" to="/activities/new">{t("activities.new")}</Link> : null}
         <Link className="button button-secondary" to="/activities/calendar">{t("calendar.link")}</Link>
       </p>
-      <SavedViews list="activities" {...views} error={saveError?.fields?.name ?? saveError?.fields?.query ?? saveError?.formError} />
+      <SavedViews list="activities" {...views} allLabel={t("savedViews.standard")} error={saveError?.fields?.name ?? saveError?.fields?.query ?? saveError?.formError} />
       <nav className="segmented" aria-label={t("activities.when")}>
         {ACTIVITY_WHEN.map((value) => (
           <Link key={value} to={tab(value)} aria-current={when === value ? "page" : undefined}>
