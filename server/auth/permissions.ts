@@ -53,6 +53,11 @@ export const PERMISSIONS = {
   "interaction.change": STAFF,
   /** Tasks: every staff member has and gives them. */
   "task.write": STAFF,
+  /**
+   * Start a plan of follow-up tasks on an organisation by hand: every staff member, as they give
+   * tasks. Its template's steps are the admins' (region.manage); partners never see plans.
+   */
+  "plan.start": STAFF,
   /** Plan and change activities (record rule below); a partner offers one from the portal. */
   "activity.write": STAFF,
   "activity.offer": PARTNER,

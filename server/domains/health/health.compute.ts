@@ -26,6 +26,13 @@ export type RecomputeTarget = { all: true } | { regionId: string } | { organisat
  */
 export type StateChange = { organisationId: string; regionId: string; state: HealthState; previousState: HealthState | null; reasonCodes: string[]; turnover: boolean };
 
+/**
+ * A recompute's counts and the changes that need a follow-up: `turnedCold` through turnover (the
+ * single follow-up task), `becameCold` for any reason and `recovered` (healthy after a troubled
+ * state), which start and end plans.
+ */
+export type HealthRun = { organisations: number; changed: number; turnedCold: StateChange[]; becameCold: StateChange[]; recovered: StateChange[] };
+
 // Whole-run serialisation: a nightly full run and a request's one-organisation run never interleave
 // their history rows. The key is arbitrary but fixed.
 const HEALTH_LOCK_KEY = 7_361_201;
@@ -35,8 +42,8 @@ const HEALTH_LOCK_KEY = 7_361_201;
  * changed state, and those that turned cold through turnover (they need a follow-up).
  * Unchanged rows are not rewritten, so a nightly run over a quiet country writes almost nothing.
  */
-export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<{ organisations: number; changed: number; turnedCold: StateChange[] }> {
-  if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changed: 0, turnedCold: [] };
+export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<HealthRun> {
+  if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changed: 0, turnedCold: [], becameCold: [], recovered: [] };
   const scopeFilter = targetFilter(target);
   const day = sql`${today}::date`;
 
@@ -85,20 +92,28 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
     )
     -- Only the changes that need a follow-up travel back (a first run changes tens of thousands),
     -- plus one row with the counts, so the caller learns them even when nothing changed.
+    -- Besides those, the real changes that start or end a plan: to cold from another state, and to
+    -- healthy from a troubled one (a first computation is no change of either).
     select h.*, d.turnover, null::int as watched, null::int as changed
     from history h join dated d on d.organisation_id = h.organisation_id
-    where h.state = 'cold' and h.previous_state is distinct from 'cold' and d.turnover
+    where (h.state = 'cold' and h.previous_state is distinct from 'cold' and (d.turnover or h.previous_state is not null))
+      or (h.state = 'healthy' and h.previous_state <> 'healthy')
     union all
     select null, null, null, null, null, null, (select count(*) from dated)::int, (select count(*) from history)::int
   `.execute(db);
 
   const rows = result.rows.filter((row) => row.organisation_id !== null);
   const totals = result.rows.find((row) => row.organisation_id === null);
+  const changes: StateChange[] = rows.map((row) => ({
+    organisationId: row.organisation_id, regionId: row.region_id, state: row.state, previousState: row.previous_state, reasonCodes: row.reason_codes, turnover: row.turnover,
+  }));
   await recountRegions(db, target, today);
   return {
     organisations: totals?.watched ?? 0,
     changed: totals?.changed ?? 0,
-    turnedCold: rows.map((row) => ({ organisationId: row.organisation_id, regionId: row.region_id, state: row.state, previousState: row.previous_state, reasonCodes: row.reason_codes, turnover: row.turnover })),
+    turnedCold: changes.filter((change) => change.state === "cold" && change.turnover),
+    becameCold: changes.filter((change) => change.state === "cold"),
+    recovered: changes.filter((change) => change.state === "healthy"),
   };
 }
 

@@ -99,6 +99,9 @@ export const RecomputeResponse = z.object({
   organisations: z.number().int(),
   changed: z.number().int(),
   tasksCreated: z.number().int(),
+  /** "Relatie koud" plans started, and trouble plans ended because the relationship is healthy again. */
+  plansStarted: z.number().int(),
+  plansEnded: z.number().int(),
   milliseconds: z.number().int(),
 });
 
