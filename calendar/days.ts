@@ -19,14 +19,13 @@ export function isSchoolDay(day: string, holidays: ReadonlyArray<{ startDate: st
 }
 
 /**
- * The `count`th school day after `day` (weekends and holidays skipped); with 0, `day` itself when it
- * is a school day, else the first school day after it.
+ * The `count`th school day after `day`. A start outside school days counts from the first school
+ * day after it, as if started then: 0 is that day itself, 1 the school day after it.
  */
 export function addSchoolDays(day: string, count: number, holidays: ReadonlyArray<{ startDate: string; endDate: string }>) {
   let current = day;
-  let left = count;
-  if (left === 0) while (!isSchoolDay(current, holidays)) current = addDays(current, 1);
-  while (left > 0) {
+  while (!isSchoolDay(current, holidays)) current = addDays(current, 1);
+  for (let left = count; left > 0; ) {
     current = addDays(current, 1);
     if (isSchoolDay(current, holidays)) left -= 1;
   }

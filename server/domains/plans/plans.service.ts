@@ -140,6 +140,7 @@ export async function startPlan(
   organisationId: string,
   event: PlanEvent,
   meta: ChangeStamp,
+  options: { byHand?: boolean } = {},
 ): Promise<string | null> {
   const organisation = await trx.selectFrom("organisations").select(["id", "archived_at"])
     .where("id", "=", organisationId).where("region_id", "=", regionId).executeTakeFirst();
@@ -160,7 +161,7 @@ export async function startPlan(
   const holidays = await trx.selectFrom("school_holidays").select(["start_date as startDate", "end_date as endDate"]).where("region_id", "=", regionId).execute();
   const today = toLocalDate(meta.now);
   const plan = await trx.insertInto("plans")
-    .values({ region_id: regionId, organisation_id: organisationId, event, started_by: meta.actor?.id ?? null, start_date: today, started_at: meta.now })
+    .values({ region_id: regionId, organisation_id: organisationId, event, started_by: options.byHand ? (meta.actor?.id ?? null) : null, start_date: today, started_at: meta.now })
     // The same event twice in one moment: the first one's plan runs.
     .onConflict((oc) => oc.columns(["organisation_id", "event"]).where("status", "=", "running").doNothing())
     .returning("id").executeTakeFirst();
@@ -174,7 +175,7 @@ export async function startPlan(
     .returning(["id", "title", "due_date as dueDate", "assignee_id as assigneeId"]).execute();
   await recordAudit(trx, {
     regionId, actorId: meta.actor?.id ?? null, action: "plan.start", entityType: "organisation", entityId: organisationId,
-    after: { planId: plan.id, event, startDate: today, tasks }, now: meta.now,
+    after: { planId: plan.id, event, byHand: Boolean(options.byHand), startDate: today, tasks }, now: meta.now,
   });
   return plan.id;
 }
@@ -188,7 +189,7 @@ export async function startPlanByHand(trx: Tx, scope: Scope, organisationId: str
   const running = await trx.selectFrom("plans").select("id").where("organisation_id", "=", organisationId)
     .where("status", "=", "running").where("event", "=", input.event).executeTakeFirst();
   if (running) throw new AppError("RULE_VIOLATION", "This plan is already running on this organisation", { userMessageKey: "plans.alreadyRunning" });
-  const planId = await startPlan(trx, scope.regionId, organisationId, input.event, meta);
+  const planId = await startPlan(trx, scope.regionId, organisationId, input.event, meta, { byHand: true });
   if (!planId) throw validationFailed({ event: "plans.emptyTemplate" });
   return (await listOrganisationPlans(trx, scope, organisationId)).find((plan) => plan.id === planId)!;
 }
