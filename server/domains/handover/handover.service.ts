@@ -168,6 +168,9 @@ export async function handOverOrganisations(trx: Tx, scope: Scope, userId: strin
 
   const organisationIds = plan.map((row) => row.organisationId);
   const newOwnerIds = plan.map((row) => row.toUserId);
+  // Nobody-owns-it is over at once: a "Relatie koud" plan that started for it ends here (decision
+  // 135), before the tasks move, so its closed steps are not counted as handed over.
+  await recomputeOrganisations(trx, organisationIds, meta.now);
   // The old owner's open tasks move along, and so do Schakel's own follow-ups ("Relatie oppakken")
   // and a running plan's steps for the owner, which went to the coordinator or an admin only
   // because nobody owned the relationship.
@@ -195,7 +198,6 @@ export async function handOverOrganisations(trx: Tx, scope: Scope, userId: strin
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "user.handover", entityType: "user", entityId: userId,
     after: { assignments: Object.fromEntries(plan.map((row) => [row.organisationId, row.toUserId])), tasksMoved: moved.rows.map((r) => r.id) }, now: meta.now,
   });
-  await recomputeOrganisations(trx, organisationIds, meta.now);
 
   const emailsQueued = await queueHandoverSummaries(trx, scope.regionId, { fromName: from.name, plan, today }, meta);
   return { userId, organisations: plan, tasksMoved: moved.rows.length, emailsQueued };
