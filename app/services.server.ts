@@ -74,6 +74,7 @@ export {
 } from "../server/domains/health/health.service";
 export { listUpcoming } from "../server/domains/health/health.forecast";
 export { convertLead, dismissLead, listLeads } from "../server/domains/leads/leads.service";
+export { listOrganisationPlans, listPlanTemplates, startPlanByHand, updatePlanTemplate } from "../server/domains/plans/plans.service";
 export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
 export { dismissGettingStarted, gettingStarted, type GettingStarted } from "../server/domains/regions/getting-started";
 export { completeSetup, isSetupTokenValid } from "../server/domains/setup/setup.service";

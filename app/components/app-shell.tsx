@@ -66,6 +66,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
         { to: "/admin/users", label: t("nav.users"), action: "region.manage" },
         { to: "/admin/outbox", label: t("nav.outbox"), action: "region.manage" },
         { to: "/admin/health", label: t("healthSettings.nav"), action: "region.manage" },
+        { to: "/admin/plans", label: t("plans.nav"), action: "region.manage" },
         { to: "/admin/mail", label: t("mailSettings.title"), action: "region.manage" },
         { to: "/admin/sign-in", label: t("schoolSignIn.admin.menu"), action: "region.signIn" },
       ],

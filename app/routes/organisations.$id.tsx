@@ -10,6 +10,7 @@ import { InvitePartnerUserInput } from "../../server/domains/partner-users/partn
 import { HistorySection } from "../components/history-section";
 import { HealthBadge, HealthReasons } from "../components/health";
 import { HealthHistoryStrip } from "../components/health-trend-chart";
+import { OrganisationPlans } from "../components/organisation-plans";
 import { InteractionForm } from "../components/interaction-form";
 import { Timeline } from "../components/timeline";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
@@ -24,6 +25,7 @@ import {
   listPartnerUsers,
   listOrganisationActivities,
   listOrganisationAgreements,
+  listOrganisationPlans,
   organisationHealthHistory,
   schoolYearStart,
   addContact,
@@ -81,6 +83,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const activities = await listOrganisationActivities(context.db, scope, organisation.id);
   const partnerUsers = await listPartnerUsers(context.db, scope, organisation.id);
   const agreements = await listOrganisationAgreements(context.db, scope, organisation.id);
+  const plans = await listOrganisationPlans(context.db, scope, organisation.id);
   // The permissions table decides (server/auth/permissions.ts): every staff member logs the contact
   // they had and keeps contact persons; the organisation itself, its activities, merges and archiving
   // are for whoever works it; its owner (or an admin) invites its people to the partner portal.
@@ -89,7 +92,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   return {
     activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
     healthFrom: schoolYearStart(today, -1), today, canWork, canLog: userCan(user, "interaction.log"),
-    canKeepContacts: userCan(user, "person.write"), partnerUsers, canInvite, agreements, canRecordAgreement: userCan(user, "money.write"),
+    canKeepContacts: userCan(user, "person.write"), partnerUsers, canInvite, agreements, canRecordAgreement: userCan(user, "money.write"), plans,
   };
 }
 
@@ -154,7 +157,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canWork, canLog, canKeepContacts, partnerUsers, canInvite, agreements, canRecordAgreement } = useLoaderData<typeof loader>();
+  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canWork, canLog, canKeepContacts, partnerUsers, canInvite, agreements, canRecordAgreement, plans } = useLoaderData<typeof loader>();
   // An archived organisation is shown to read (and to restore), not to change.
   const canEdit = canWork && !o.archivedAt;
   const ownerName = accountHolders.find((u) => u.id === o.accountHolderId)?.name;
@@ -216,6 +219,7 @@ export default function OrganisationPage() {
               {health.snooze ? <p className="task-meta">{t("organisations.snoozedUntil", { date: formatDay(health.snooze.until, locale), reason: health.snooze.reason })}</p> : null}
             </section>
           )}
+          {o.archivedAt ? null : <OrganisationPlans organisationId={o.id} plans={plans} />}
           {editing ? (
             <section id="edit-organisation" aria-labelledby="edit-heading">
               <h2 id="edit-heading">{t("organisations.edit")}</h2>
