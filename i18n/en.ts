@@ -1036,7 +1036,6 @@ export const en: Messages = {
     noPlans: "No plan has been started for this organisation yet.",
     alreadyRunning: "This plan is already running for this organisation.",
     emptyTemplate: "This plan has no steps; an admin can add them under Admin › Plans.",
-    stepLabel: "Step {n}: {field}",
   },
   healthSettings: {
     nav: "Relationship signals",

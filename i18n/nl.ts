@@ -1057,7 +1057,6 @@ export const nl = {
     noPlans: "Voor deze organisatie is nog geen plan gestart.",
     alreadyRunning: "Dit plan loopt al voor deze organisatie.",
     emptyTemplate: "Dit plan heeft geen stappen; een beheerder kan ze toevoegen onder Beheer › Plannen.",
-    stepLabel: "Stap {n}: {field}",
   },
   healthSettings: {
     nav: "Relatiesignalen",

@@ -31,6 +31,7 @@ import { createUser } from "../server/domains/users/users.service";
 import { addNeverLog } from "../server/domains/mail-capture/mail-capture.settings";
 import { loggingAddressOf } from "../server/domains/mail-capture/mail-capture.addresses";
 import { ingestMessage } from "../server/domains/mail-capture/mail-capture.service";
+import { startPlan } from "../server/domains/plans/plans.service";
 import { DEMO_PASSWORD } from "../db/seed/demo";
 import { launchBrowser } from "../tests/support/browser";
 
@@ -227,6 +228,10 @@ const LOOKS: Look[] = [
   { name: "admin-start-first-steps", as: "admin", path: "/" },
   { name: "getting-started", as: "admin", path: "/getting-started" },
   { name: "admin-mail", as: "admin", path: "/admin/mail" },
+  { name: "admin-plans", as: "admin", path: "/admin/plans" },
+  // Plans: an organisation with a running plan (its progress at the side), and its plans page.
+  { name: "organisation-plan", as: "accounthouder", path: async (db) => `/organisations/${await organisationWithPlan(db)}` },
+  { name: "organisation-plans", as: "accounthouder", path: async (db) => `/organisations/${await organisationWithPlan(db)}/plans` },
   {
     name: "admin-mail-secret",
     as: "admin",
@@ -572,6 +577,21 @@ async function signIn(page: Page, email: string, password = DEMO_PASSWORD, twoFa
 async function submit(page: Page, button: ReturnType<Page["getByRole"]>) {
   await Promise.all([page.waitForLoadState("networkidle"), button.click()]);
   await page.waitForLoadState("networkidle");
+}
+
+/**
+ * The demo account holder's organisation with a running plan: one where the demo has none is given
+ * the "Contactpersoon vertrokken" plan by its own service, as a contact leaving would start it.
+ */
+async function organisationWithPlan(db: Database): Promise<string> {
+  const user = await db.selectFrom("users").select(["id", "region_id"]).where("email", "=", ACCOUNTS.accounthouder).executeTakeFirstOrThrow();
+  const running = await db.selectFrom("plans").innerJoin("organisations", "organisations.id", "plans.organisation_id").select("organisations.id")
+    .where("organisations.account_holder_id", "=", user.id).where("plans.status", "=", "running").orderBy("organisations.name").executeTakeFirst();
+  if (running) return running.id;
+  const organisation = await db.selectFrom("organisations").select("id").where("account_holder_id", "=", user.id).where("archived_at", "is", null)
+    .where("kind", "=", "company").orderBy("name").executeTakeFirstOrThrow();
+  await db.transaction().execute((trx) => startPlan(trx, user.region_id, organisation.id, "contact_left", { actor: null, now: new Date() }));
+  return organisation.id;
 }
 
 async function userId(db: Database, email: string) {

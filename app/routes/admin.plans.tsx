@@ -5,6 +5,7 @@ import { translator } from "../../i18n";
 import { UpdatePlanTemplateInput } from "../../server/domains/plans/plans.schemas";
 import { runChange } from "../../server/change";
 import { Alert } from "../components/ui/alert";
+import { SelectField, TextField } from "../components/ui/field";
 import { SubmitButton } from "../components/ui/submit-button";
 import { listPlanTemplates, parseInput, scopeOf, updatePlanTemplate } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
@@ -68,7 +69,7 @@ export default function PlanTemplatesPage() {
         const rows = mine?.rows ?? [...stored, ...Array.from({ length: EMPTY_ROWS }, () => ({ title: "", role: "owner", dueSchoolDays: "" }))];
         const name = t(`plans.events.${template.event}`);
         return (
-          <section key={template.id} className="card section-form" aria-labelledby={`template-${template.event}`}>
+          <section key={template.id} className="card" aria-labelledby={`template-${template.event}`}>
             <h2 id={`template-${template.event}`}>{name}</h2>
             <p className="task-meta">{t(`plans.eventHints.${template.event}`)}</p>
             {mine?.success ? <Alert tone="success">{mine.success}</Alert> : null}
@@ -79,38 +80,20 @@ export default function PlanTemplatesPage() {
               <input type="hidden" name="templateId" value={template.id} />
               <input type="hidden" name="version" value={template.version} />
               <p className="field-hint">{t("plans.stepsHint")}</p>
-              <div className="table-wrap">
-                <table className="plan-steps">
-                  <thead>
-                    <tr><th>{t("plans.step")}</th><th>{t("plans.stepTitle")}</th><th>{t("plans.stepRole")}</th><th>{t("plans.stepDays")}</th></tr>
-                  </thead>
-                  <tbody>
-                    {rows.map((row, index) => {
-                      const error = (field: string) => mine?.fields?.[`${index}.${field}`];
-                      const label = (field: string) => t("plans.stepLabel", { n: index + 1, field });
-                      return (
-                        <tr key={index}>
-                          <td>{index + 1}</td>
-                          <td>
-                            <input name={`title-${index}`} defaultValue={row.title} aria-label={label(t("plans.stepTitle"))} maxLength={300} aria-invalid={error("title") ? true : undefined} />
-                            {error("title") ? <p className="field-error" role="alert">{error("title")}</p> : null}
-                          </td>
-                          <td>
-                            <select name={`role-${index}`} defaultValue={row.role} aria-label={label(t("plans.stepRole"))}>
-                              {PLAN_ROLES.map((role) => <option key={role} value={role}>{t(`plans.roles.${role}`)}</option>)}
-                            </select>
-                          </td>
-                          <td>
-                            <input name={`days-${index}`} type="number" inputMode="numeric" min={0} max={200} step={1} defaultValue={row.dueSchoolDays}
-                              aria-label={label(t("plans.stepDays"))} aria-invalid={error("dueSchoolDays") ? true : undefined} />
-                            {error("dueSchoolDays") ? <p className="field-error" role="alert">{error("dueSchoolDays")}</p> : null}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+              {rows.map((row, index) => {
+                const error = (field: string) => mine?.fields?.[`${index}.${field}`];
+                return (
+                  <fieldset key={index} className="plan-step">
+                    <legend>{t("plans.step")} {index + 1}</legend>
+                    <TextField label={t("plans.stepTitle")} name={`title-${index}`} defaultValue={row.title} maxLength={300} error={error("title")} />
+                    <SelectField label={t("plans.stepRole")} name={`role-${index}`} defaultValue={row.role} error={error("role")}>
+                      {PLAN_ROLES.map((role) => <option key={role} value={role}>{t(`plans.roles.${role}`)}</option>)}
+                    </SelectField>
+                    <TextField label={t("plans.stepDays")} name={`days-${index}`} type="number" inputMode="numeric" min={0} max={200} step={1}
+                      defaultValue={row.dueSchoolDays} error={error("dueSchoolDays")} />
+                  </fieldset>
+                );
+              })}
               <SubmitButton>{t("common.save")}</SubmitButton>
             </Form>
           </section>

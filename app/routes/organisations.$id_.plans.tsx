@@ -6,6 +6,7 @@ import { StartPlanInput } from "../../server/domains/plans/plans.schemas";
 import { runChange } from "../../server/change";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
+import { TableScroll } from "../components/table-scroll";
 import { SubmitButton } from "../components/ui/submit-button";
 import { getOrganisation, listAssignableUsers, listOrganisationPlans, listPlanTemplates, scopeOf, startPlanByHand, userCan } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
@@ -76,7 +77,7 @@ export default function OrganisationPlansPage() {
             <progress max={plan.stepsTotal} value={plan.stepsDone} aria-label={t(`plans.events.${plan.event}`)} />
             <span>{t("plans.progress", { done: plan.stepsDone, total: plan.stepsTotal })}</span>
           </div>
-          <div className="table-wrap">
+          <TableScroll label={t(`plans.events.${plan.event}`)}>
             <table>
               <thead>
                 <tr><th>{t("plans.stepTitle")}</th><th>{t("plans.assignee")}</th><th>{t("plans.due")}</th><th>{t("plans.status")}</th></tr>
@@ -92,7 +93,7 @@ export default function OrganisationPlansPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
       ))}
       {canStart && startable.length ? (

@@ -174,8 +174,8 @@ export async function startPlan(
     })))
     .returning(["id", "title", "due_date as dueDate", "assignee_id as assigneeId"]).execute();
   await recordAudit(trx, {
-    regionId, actorId: meta.actor?.id ?? null, action: "plan.start", entityType: "organisation", entityId: organisationId,
-    after: { planId: plan.id, event, byHand: Boolean(options.byHand), startDate: today, tasks }, now: meta.now,
+    regionId, actorId: meta.actor?.id ?? null, action: "plan.start", entityType: "plan", entityId: plan.id,
+    after: { organisationId, event, byHand: Boolean(options.byHand), startDate: today, tasks }, now: meta.now,
   });
   return plan.id;
 }
@@ -230,13 +230,13 @@ export async function settlePlan(trx: Tx, regionId: string, planId: string, meta
   const open = await trx.selectFrom("tasks").select("id").where("plan_id", "=", planId).where("status", "=", "open").executeTakeFirst();
   if (plan.status === "running" && !open) {
     await trx.updateTable("plans").set({ status: "completed", ended_at: meta.now, version: sql`version + 1` }).where("id", "=", planId).where("region_id", "=", regionId).execute();
-    await recordAudit(trx, { regionId, actorId: meta.actor?.id ?? null, action: "plan.complete", entityType: "organisation", entityId: plan.organisation_id, after: { planId }, now: meta.now });
+    await recordAudit(trx, { regionId, actorId: meta.actor?.id ?? null, action: "plan.complete", entityType: "plan", entityId: planId, after: { organisationId: plan.organisation_id }, now: meta.now });
   } else if (plan.status === "completed" && open) {
     const other = await trx.selectFrom("plans").select("id").where("organisation_id", "=", plan.organisation_id)
       .where("event", "=", plan.event).where("status", "=", "running").executeTakeFirst();
     if (other) return;
     await trx.updateTable("plans").set({ status: "running", ended_at: null, version: sql`version + 1` }).where("id", "=", planId).where("region_id", "=", regionId).execute();
-    await recordAudit(trx, { regionId, actorId: meta.actor?.id ?? null, action: "plan.reopen", entityType: "organisation", entityId: plan.organisation_id, after: { planId }, now: meta.now });
+    await recordAudit(trx, { regionId, actorId: meta.actor?.id ?? null, action: "plan.reopen", entityType: "plan", entityId: planId, after: { organisationId: plan.organisation_id }, now: meta.now });
   }
 }
 
@@ -260,8 +260,8 @@ export async function endPlansOfRecovered(db: Database, recovered: Array<{ organ
         .where("plan_id", "=", plan.id).where("region_id", "=", regionId).where("status", "=", "open")
         .returning("id").execute();
       await recordAudit(db, {
-        regionId, actorId: null, action: "plan.recovered", entityType: "organisation", entityId: plan.organisation_id,
-        after: { planId: plan.id, closedTasks: closed.map((task) => task.id) }, now,
+        regionId, actorId: null, action: "plan.recovered", entityType: "plan", entityId: plan.id,
+        after: { organisationId: plan.organisation_id, closedTasks: closed.map((task) => task.id) }, now,
       });
     }
     count += ended.length;
