@@ -31,7 +31,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const admin = requirePermission(context, request, "region.manage");
   const formData = await request.formData();
   const t = translator(admin.locale);
-  const { templateId } = parseInput(PlanTemplateTarget, { templateId: formData.get("templateId") }, admin.locale);
+  const templateId = String(formData.get("templateId") ?? "");
   const rows: Row[] = [];
   for (let index = 0; index < MAX_ROWS && formData.has(`title-${index}`); index++) {
     rows.push({ title: String(formData.get(`title-${index}`) ?? ""), role: String(formData.get(`role-${index}`) ?? ""), dueSchoolDays: String(formData.get(`days-${index}`) ?? "") });
@@ -39,6 +39,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   // A line whose task is empty is no step: that is how a step is dropped, and how the empty lines stay empty.
   const kept = rows.map((row, index) => ({ row, index })).filter(({ row }) => row.title.trim() !== "");
   try {
+    parseInput(PlanTemplateTarget, { templateId }, admin.locale);
     const input = parseInput(UpdatePlanTemplateInput, { version: formData.get("version"), steps: kept.map(({ row }) => row) }, admin.locale);
     const saved = await runChange(context, admin, ({ trx, scope, meta }) => updatePlanTemplate(trx, scope, templateId, input, meta));
     return json<ActionData>({ templateId, success: t("plans.saved", { name: t(`plans.events.${saved.event}`) }) });
