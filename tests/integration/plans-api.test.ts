@@ -160,6 +160,23 @@ describe("plans of follow-up tasks (/organisations/{id}/plans, /plan-templates)"
     expect((await plansOf(app, leftId)).find((item) => item.id === plan.id)).toMatchObject({ status: "completed", stepsDone: 2 });
   });
 
+  it("a prospect becoming an active partner starts the 'Nieuwe partner' plan; a school made active does not", async () => {
+    const app = appAt("2026-11-23");
+    const made = async (kind: string, name: string) => {
+      const created = await json(await send(app, "/api/v1/organisations", "POST", { kind, name, status: "prospect", accountHolderId: holder.id }));
+      expect(await plansOf(app, String(created.id))).toEqual([]);
+      const patched = await send(app, `/api/v1/organisations/${String(created.id)}`, "PATCH", { status: "active", version: created.version });
+      expect(patched.status).toBe(200);
+      return String(created.id);
+    };
+    const company = await made("company", "Schilders Lansink");
+    const [plan] = await plansOf(app, company);
+    // The template as the admin left it above: two steps, due 0 and 1 school days from Monday 23 November.
+    expect(plan).toMatchObject({ event: "new_partner", status: "running", startedById: null, startDate: "2026-11-23" });
+    expect(plan!.steps.map((step) => step.dueDate)).toEqual(["2026-11-23", "2026-11-24"]);
+    expect(await plansOf(app, await made("vmbo", "Het Assink Lyceum vmbo"))).toEqual([]);
+  });
+
   it("partners never see plans; another region's organisation is not found", async () => {
     const app = appAt("2026-12-21");
     expect((await send(app, `/api/v1/organisations/${leftId}/plans`, "GET", undefined, partnerToken)).status).toBe(403);
