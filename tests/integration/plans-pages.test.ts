@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PlanEvent } from "../../db/schema";
 import { alertsOf, CookieJar, createTestApp, fieldErrorOf, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, makeUserWithToken, TEST_NOW, TEST_PASSWORD } from "../support/factories";
@@ -16,11 +17,11 @@ describe("plans on the pages", () => {
   const admin = new CookieJar();
   const holder = new CookieJar();
 
-  const stepsOf = (event: string) =>
+  const stepsOf = (event: PlanEvent) =>
     t.db.selectFrom("plan_template_steps").innerJoin("plan_templates", "plan_templates.id", "plan_template_steps.template_id")
       .select(["plan_template_steps.title", "plan_template_steps.role", "plan_template_steps.due_school_days as days"])
       .where("plan_templates.region_id", "=", regionId).where("plan_templates.event", "=", event).orderBy("position").execute();
-  const templateOf = (event: string) =>
+  const templateOf = (event: PlanEvent) =>
     t.db.selectFrom("plan_templates").select(["id", "version"]).where("region_id", "=", regionId).where("event", "=", event).executeTakeFirstOrThrow();
 
   beforeAll(async () => {
