@@ -106,7 +106,8 @@ export async function updatePlanTemplate(trx: Tx, scope: Scope, templateId: stri
 /**
  * Who does a step: the organisation's owner, the region's coordinator (health settings) or its
  * penvoerder; whoever is missing is replaced as the turnover follow-ups always were — by the
- * coordinator, else the region's longest-serving admin.
+ * coordinator, else the region's longest-serving admin (else, for the coordinator's and the
+ * penvoerder's steps, by the owner).
  */
 async function assigneesFor(db: Database, regionId: string, organisationId: string): Promise<Record<PlanRole, string | null>> {
   const row = await sql<{ owner: string | null; coordinator: string | null; penvoerder: string | null; admin: string | null }>`
@@ -124,7 +125,9 @@ async function assigneesFor(db: Database, regionId: string, organisationId: stri
     where o.id = ${organisationId} and o.region_id = ${regionId}`.execute(db);
   const found = row.rows[0];
   const fallback = found?.coordinator ?? found?.admin ?? null;
-  return { owner: found?.owner ?? fallback, coordinator: fallback, penvoerder: found?.penvoerder ?? fallback };
+  const owner = found?.owner ?? fallback;
+  // A region without coordinator and admin (being set up) still gets its plan: its owner does those steps.
+  return { owner, coordinator: fallback ?? owner, penvoerder: found?.penvoerder ?? fallback ?? owner };
 }
 
 /**
