@@ -3,11 +3,11 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { PLAN_ROLES } from "../../db/schema";
 import { translator } from "../../i18n";
 import { UpdatePlanTemplateInput } from "../../server/domains/plans/plans.schemas";
-import { runChange } from "../../server/change";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { SubmitButton } from "../components/ui/submit-button";
-import { listPlanTemplates, parseInput, scopeOf, updatePlanTemplate } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -21,7 +21,7 @@ const MAX_ROWS = 22;
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const admin = requirePermission(context, request, "region.manage");
-  return { templates: await listPlanTemplates(context.db, scopeOf(admin)) };
+  return { templates: await context.server.listPlanTemplates(context.db, scopeOf(admin)) };
 }
 
 type Row = { title: string; role: string; dueSchoolDays: string };
@@ -41,7 +41,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     parseInput(PlanTemplateTarget, { templateId }, admin.locale);
     const input = parseInput(UpdatePlanTemplateInput, { version: formData.get("version"), steps: kept.map(({ row }) => row) }, admin.locale);
-    const saved = await runChange(context, admin, ({ trx, scope, meta }) => updatePlanTemplate(trx, scope, templateId, input, meta));
+    const saved = await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.updatePlanTemplate(trx, scope, templateId, input, meta));
     return json<ActionData>({ templateId, success: t("plans.saved", { name: t(`plans.events.${saved.event}`) }) });
   } catch (error) {
     const response = formError(error, admin.locale);

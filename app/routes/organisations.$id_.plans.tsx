@@ -3,12 +3,12 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { PLAN_EVENTS } from "../../db/schema";
 import { translator } from "../../i18n";
 import { StartPlanInput } from "../../server/domains/plans/plans.schemas";
-import { runChange } from "../../server/change";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import { TableScroll } from "../components/table-scroll";
 import { SubmitButton } from "../components/ui/submit-button";
-import { getOrganisation, listAssignableUsers, listOrganisationPlans, listPlanTemplates, scopeOf, startPlanByHand, userCan } from "../services.server";
+import { scopeOf } from "../../server/auth/current-user";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
@@ -19,11 +19,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Planne
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
   const scope = scopeOf(user);
-  const organisation = await getOrganisation(context.db, scope, recordIdOf(params));
+  const organisation = await context.server.getOrganisation(context.db, scope, recordIdOf(params));
   const [plans, templates, users] = await Promise.all([
-    listOrganisationPlans(context.db, scope, organisation.id),
-    listPlanTemplates(context.db, scope),
-    listAssignableUsers(context.db, user.regionId),
+    context.server.listOrganisationPlans(context.db, scope, organisation.id),
+    context.server.listPlanTemplates(context.db, scope),
+    context.server.listAssignableUsers(context.db, user.regionId),
   ]);
   return {
     organisation: { id: organisation.id, name: organisation.name, archived: organisation.archivedAt !== null },
@@ -42,7 +42,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   try {
     const input = parseForm(StartPlanInput, formData, user.locale);
-    await runChange(context, user, ({ trx, scope, meta }) => startPlanByHand(trx, scope, id, input, meta));
+    await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.startPlanByHand(trx, scope, id, input, meta));
     return json<ActionData>({ started: translator(user.locale)("plans.started", { name: translator(user.locale)(`plans.events.${input.event}`) }) });
   } catch (error) {
     const response = formError(error, user.locale);
