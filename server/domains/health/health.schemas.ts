@@ -6,6 +6,7 @@ import { CalendarDay, Timestamp } from "../../http/api-schemas";
 export const REASON_CODES = [
   "no_recent_contact", "contact_left", "no_contact_person", "single_threaded",
   "account_holder_left", "new_owner_no_contact", "activity_stopped", "commitment_at_risk",
+  "account_holder_concerned",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
