@@ -73,6 +73,7 @@ export {
   updateHealthSettings,
 } from "../server/domains/health/health.service";
 export { listUpcoming } from "../server/domains/health/health.forecast";
+export { healthRollups, NO_GROUP } from "../server/domains/health/health.rollups";
 export { convertLead, dismissLead, listLeads } from "../server/domains/leads/leads.service";
 export { getRegion, listSubregions } from "../server/domains/regions/regions.service";
 export { dismissGettingStarted, gettingStarted, type GettingStarted } from "../server/domains/regions/getting-started";
@@ -133,7 +134,7 @@ export {
   regenerateLoggingAddress,
   removeSenderAddress,
 } from "../server/domains/mail-capture/mail-capture.addresses";
-export { schoolYearEnd, schoolYearOf, schoolYearStart } from "../calendar/school-year";
+export { schoolYearEnd, schoolYearOf, schoolYearRange, schoolYearStart } from "../calendar/school-year";
 export { AppError } from "../server/errors";
 export { parseInput, translateFields, validationFailed } from "../server/validation";
 export { confirmInKindProposal, inKindCountOf, listInKindProposals, listInKindRejections, rejectInKindProposal, undoInKindRejection } from "../server/domains/in-kind/in-kind.service";

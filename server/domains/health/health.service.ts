@@ -13,6 +13,7 @@ import { describeReason, type HealthReason } from "./health.messages";
 import type { HolidayInput, ListHealthInput, SnoozeInput, UpdateHealthSettingsInput } from "./health.schemas";
 import { can } from "../../auth/permissions";
 import { assertStillCurrent } from "../../db/versioned";
+import { dependsOnSchool } from "./school-dependencies";
 
 export type HealthChangeMeta = ChangeStamp;
 
@@ -194,6 +195,7 @@ export async function listHealth(db: Database, scope: Scope, filters: ListHealth
   if (filters.accountHolderId) query = query.where("organisations.account_holder_id", "=", filters.accountHolderId);
   if (filters.subregionId) query = query.where("organisations.subregion_id", "=", filters.subregionId);
   if (filters.kind) query = query.where("organisations.kind", "=", filters.kind);
+  if (filters.schoolId || filters.schoolYear) query = query.where(dependsOnSchool(scope.regionId, filters));
   if (!filters.includeSnoozed) query = query.where((eb) => eb.not(activeSnooze(opts.today)));
   if (filters.cursor) {
     const [rank, since, id] = decodeCursor(filters.cursor, ["int", "date", "uuid"]);

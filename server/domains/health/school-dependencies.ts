@@ -1,4 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
+import { schoolYearRange } from "../../../calendar/school-year";
+import { validationFailed } from "../../validation";
 
 /**
  * The relationships a vmbo school depends on in a school year (decision 138): every organisation
@@ -16,19 +18,29 @@ export function schoolDependencies(regionId: string, range: { from: string; unti
     select school_side.organisation_id as school_id, other.organisation_id
     from activities a
     join activity_organisations school_side on school_side.activity_id = a.id
-    join organisations school on school.id = school_side.organisation_id and school.kind = 'vmbo' and school.region_id = ${regionId}::uuid ${oneSchool}
+    join organisations school on school.id = school_side.organisation_id and school.kind = 'vmbo' and school.region_id = ${regionId}::uuid and school.archived_at is null ${oneSchool}
     join activity_organisations other on other.activity_id = a.id and other.organisation_id <> school_side.organisation_id
-    join organisations o on o.id = other.organisation_id and o.kind <> 'vmbo' and o.region_id = ${regionId}::uuid
+    join organisations o on o.id = other.organisation_id and o.kind <> 'vmbo' and o.region_id = ${regionId}::uuid and o.archived_at is null
     where a.region_id = ${regionId}::uuid and a.archived_at is null and a.status <> 'cancelled'
       and a.start_date <= ${range.until}::date and a.end_date >= ${range.from}::date
     union
     select school_side.organisation_id, other.organisation_id
     from agreements g
     join agreement_parties school_side on school_side.agreement_id = g.id
-    join organisations school on school.id = school_side.organisation_id and school.kind = 'vmbo' and school.region_id = ${regionId}::uuid ${oneSchool}
+    join organisations school on school.id = school_side.organisation_id and school.kind = 'vmbo' and school.region_id = ${regionId}::uuid and school.archived_at is null ${oneSchool}
     join agreement_parties other on other.agreement_id = g.id and other.organisation_id <> school_side.organisation_id
-    join organisations o on o.id = other.organisation_id and o.kind <> 'vmbo' and o.region_id = ${regionId}::uuid
+    join organisations o on o.id = other.organisation_id and o.kind <> 'vmbo' and o.region_id = ${regionId}::uuid and o.archived_at is null
     where g.region_id = ${regionId}::uuid and g.archived_at is null
       and g.signed_on <= ${range.until}::date and (g.expires_on is null or g.expires_on >= ${range.from}::date)
   )`;
+}
+
+/**
+ * A list's filter "the relationships this school depends on in this school year", on a query over
+ * `organisations`. Both are needed: one without the other is refused, naming the missing field.
+ */
+export function dependsOnSchool(regionId: string, filters: { schoolId?: string | undefined; schoolYear?: string | undefined }) {
+  if (!filters.schoolId) throw validationFailed({ schoolId: "validation.required" });
+  if (!filters.schoolYear) throw validationFailed({ schoolYear: "validation.required" });
+  return sql<boolean>`organisations.id in (select d.organisation_id from ${schoolDependencies(regionId, schoolYearRange(filters.schoolYear), filters.schoolId)} d)`;
 }
