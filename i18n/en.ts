@@ -1040,6 +1040,7 @@ export const en: Messages = {
     trend: "Trend",
     showTrend: "Show trend",
     showTrendOf: "Show the trend of {label}",
+    countLinkOne: "1 relationship {state} at {label}",
     countLink: "{count} relationships {state} at {label}",
     totalLink: "all {count} relationships at {label}",
     tableCaption: "Relationships by health, {grouping}, on {date}",

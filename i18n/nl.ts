@@ -1061,6 +1061,7 @@ export const nl = {
     trend: "Verloop",
     showTrend: "Verloop tonen",
     showTrendOf: "Verloop tonen van {label}",
+    countLinkOne: "1 relatie {state} bij {label}",
     countLink: "{count} relaties {state} bij {label}",
     totalLink: "alle {count} relaties bij {label}",
     tableCaption: "Relaties per relatiegezondheid, {grouping}, op {date}",

@@ -74,6 +74,9 @@ type Look = {
 const LOOKS: Look[] = [
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `start-${role}`, as: role, path: "/" })),
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `attention-${role}`, as: role, path: "/attention" })),
+  { name: "health-rollups-school", as: "penvoerder", path: "/health/rollups?by=school" },
+  { name: "health-rollups-subregion", as: "admin", path: "/health/rollups?by=subregion" },
+  { name: "health-rollups-account-holder", as: "admin", path: "/health/rollups?by=accountHolder" },
   { name: "activities-upcoming", as: "accounthouder", path: "/activities" },
   {
     name: "activity-new-pickers",

@@ -108,7 +108,7 @@ export default function HealthRollupsPage() {
                     return (
                       <td key={state} className="cell-money">
                         {to && count > 0 ? (
-                          <Link to={to} aria-label={t("rollups.countLink", { count, state: t(`health.states.${state}`).toLowerCase(), label: item.label })}>{count}</Link>
+                          <Link to={to} aria-label={t(count === 1 ? "rollups.countLinkOne" : "rollups.countLink", { count, state: t(`health.states.${state}`).toLowerCase(), label: item.label })}>{count}</Link>
                         ) : count}
                       </td>
                     );
@@ -126,7 +126,7 @@ export default function HealthRollupsPage() {
         </div>
       )}
       {selected && asOf !== null ? (
-        <section className="card" id="trend" aria-label={t("rollups.chartTitle", { label: selected.label })}>
+        <section className="card rollups-trend" id="trend" aria-label={t("rollups.chartTitle", { label: selected.label })}>
           <HealthTrendChart rows={selected.trend} from={range.from} to={range.until} locale={locale} title={t("rollups.chartTitle", { label: selected.label })} />
         </section>
       ) : null}
