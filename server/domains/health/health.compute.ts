@@ -222,7 +222,8 @@ export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilde
     -- clears a concern; only a later "good" or "neutral" does.
     latest_view as (
       select distinct on (i.organisation_id) i.organisation_id, i.date, i.sentiment, u.name as user_name,
-        left(regexp_replace(i.summary, '\\s+', ' ', 'g'), 161) as note
+        -- Enough of the summary for the reason's quote, which folds its whitespace and shortens it.
+        left(i.summary, 400) as note
       from interactions i
       left join users u on u.id = i.user_id
       where i.organisation_id in (select id from watched) and i.sentiment is not null and i.archived_at is null and i.date <= ${day}

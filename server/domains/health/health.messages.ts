@@ -16,9 +16,9 @@ function spokenDay(day: string, locale: Locale) {
   return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
-/** The note of a contact moment as a reason quotes it: at most 160 characters, cut at a word. */
+/** The note of a contact moment as a reason quotes it: on one line, at most 160 characters, cut at a word. */
 export function shortened(note: string, max = 160): string {
-  const text = note.trim();
+  const text = note.replace(/\s+/g, " ").trim();
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
   const space = cut.lastIndexOf(" ");
