@@ -492,6 +492,8 @@ export const en: Messages = {
     role: "Your role does not allow this.",
   },
   organisations: {
+    dependingOnSchool: "The relationships {school} depends on in school year {schoolYear}: the organisations the school shares an activity or agreement with.",
+    allSchools: "Show all organisations",
     worksOnlyOwner: "{name} looks after this organisation. You log contact moments and keep contact persons here; its details, activities, merging and archiving are for {name}, the account holders and the admins.",
     worksOnlyOwnerNone: "This organisation has no owner. You log contact moments and keep contact persons here; its details, activities, merging and archiving are for the account holders and the admins.",
     sortBy: "Sort by",

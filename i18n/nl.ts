@@ -513,6 +513,8 @@ export const nl = {
     role: "Uw rol staat dit niet toe.",
   },
   organisations: {
+    dependingOnSchool: "De relaties waar {school} in schooljaar {schoolYear} van afhangt: de organisaties waarmee de school een activiteit of afspraak deelt.",
+    allSchools: "Alle organisaties tonen",
     worksOnlyOwner: "Deze organisatie wordt onderhouden door {name}. Contactmomenten en contactpersonen legt u hier vast; de gegevens, activiteiten, samenvoegen en archiveren zijn voor {name}, de accounthouders en de beheerders.",
     worksOnlyOwnerNone: "Deze organisatie heeft geen eigenaar. Contactmomenten en contactpersonen legt u hier vast; de gegevens, activiteiten, samenvoegen en archiveren zijn voor de accounthouders en de beheerders.",
     sortBy: "Sorteren op",

@@ -63,8 +63,15 @@ describe("the health roll-up page", () => {
   it("the number opens the organisations list with exactly those relationships", async () => {
     const list = await (await web.get(`/organisations?schoolId=${ids.school}&schoolYear=2026-2027&health=cold`, { jar: jars.penvoerder })).text();
     expect(list).toContain("Hulshof Installatietechniek");
+    expect(list).toContain("De relaties waar Het Stedelijk in schooljaar 2026-2027 van afhangt");
+    // Filtering further keeps the school.
+    expect(list).toContain(`<input type="hidden" name="schoolId" value="${ids.school}"/>`);
     expect(list).not.toContain("Sjöberg Techniek");
     expect(list).not.toContain("Los Bedrijf");
+  });
+
+  it("the list refuses a school without its school year, naming it", async () => {
+    expect((await web.get(`/organisations?schoolId=${ids.school}`, { jar: jars.penvoerder })).status).toBe(400);
   });
 
   it("groups by subregion for the admin, the relationships without one together", async () => {
