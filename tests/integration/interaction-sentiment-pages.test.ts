@@ -54,6 +54,12 @@ describe("the account holder's view on the contact-moment forms", () => {
     expect(checked(await (await web.get(`/interactions/${before.id}/edit`, { jar: holder })).text())).toContain(`value="neutral"`);
   });
 
+  it("'Aandacht nodig' logs a view with the contact moment too", async () => {
+    const saved = await web.postForm("/attention", { intent: "log-interaction", organisationId: orgId, kind: "call", date: "2026-10-05", summary: "Teruggebeld na de zorgen", sentiment: "good" }, { jar: holder });
+    expect(saved.status).toBe(200);
+    expect((await moment("Teruggebeld na de zorgen")).sentiment).toBe("good");
+  });
+
   it("refuses an unknown view with the message next to the field, saving nothing", async () => {
     const before = await t.db.selectFrom("interactions").select((eb) => eb.fn.countAll<number>().as("n")).where("organisation_id", "=", orgId).executeTakeFirstOrThrow();
     const refused = await web.postForm("/log", { organisationId: orgId, kind: "call", summary: "x", sentiment: "great" }, { jar: holder });
