@@ -12,7 +12,8 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { ACTIONS, countOffersAwaiting, getRegion, scopeOf, userCan } from "./services.server";
+import { ACTIONS, userCan } from "../server/auth/permissions";
+import { scopeOf } from "../server/auth/current-user";
 import { AppShell, type ShellUser } from "./components/app-shell";
 import { SubmissionFeedback } from "./components/submission-feedback";
 import { DEFAULT_LOCALE, type Locale } from "../i18n";
@@ -31,11 +32,11 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.user;
   let shellUser: ShellUser | null = null;
   if (user) {
-    const region = await getRegion(context.db, user.regionId);
+    const region = await context.server.getRegion(context.db, user.regionId);
     // The menu shows what the permissions table lets this user do, asked here on the server.
     const may = Object.fromEntries(ACTIONS.map((action) => [action, userCan(user, action)]));
     // Partners' offers waiting for this account holder's decision: counted next to "Activiteiten".
-    const offersWaiting = userCan(user, "region.read") ? await countOffersAwaiting(context.db, scopeOf(user), user.id) : 0;
+    const offersWaiting = userCan(user, "region.read") ? await context.server.countOffersAwaiting(context.db, scopeOf(user), user.id) : 0;
     shellUser = { name: user.name, role: user.role, regionName: region.name, may, offersWaiting };
   }
   return json({ locale: (user?.locale ?? DEFAULT_LOCALE) as Locale, user: shellUser });

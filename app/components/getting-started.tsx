@@ -1,5 +1,5 @@
 import { Form, Link } from "@remix-run/react";
-import type { GettingStarted } from "../services.server";
+import type { GettingStarted } from "../../server/page-services";
 import { useT } from "../utils/i18n";
 import { SubmitButton } from "./ui/submit-button";
 

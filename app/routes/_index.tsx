@@ -6,9 +6,10 @@ import { HealthTrendChart } from "../components/health-trend-chart";
 import { GettingStartedChecklist } from "../components/getting-started";
 import { MyWorkSections } from "../components/my-work";
 import { addDays, dateOfDay } from "../../calendar/days";
-import {
-  cofinancingOverview, countInbox, getRegion, gettingStarted, healthCounts, holdsRelationships, listHealth, listMyTasks, listUpcoming, listOffersAwaiting, listOwnActivitiesBetween,
-  regionHealthTrend, schoolYearEnd, schoolYearOf, schoolYearStart, scopeOf, toLocalDate, userCan } from "../services.server";
+import { schoolYearEnd, schoolYearOf, schoolYearStart } from "../../calendar/school-year";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
+import { userCan } from "../../server/auth/permissions";
 import { requireUser } from "../utils/auth.server";
 import { useLocale, useT } from "../utils/i18n";
 
@@ -21,7 +22,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   // A partner user's home is its organisation's portal; the dashboard is the staff's.
   if (user.role === "partner" && user.organisationId) throw redirect("/portal");
-  const region = await getRegion(context.db, user.regionId);
+  const region = await context.server.getRegion(context.db, user.regionId);
   // Health is the school's view of its relationships: partners do not see it.
   const today = toLocalDate(context.clock.now());
   const schoolYear = { from: schoolYearStart(today), to: schoolYearEnd(today) };
@@ -31,12 +32,12 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const weekEnd = addDays(weekStart, 6);
   const mine = staff
     ? await Promise.all([
-        listMyTasks(context.db, scopeOf(user), user.id, { today, dueOnOrBefore: weekEnd, limit: 8 }),
-        listHealth(context.db, scopeOf(user), { state: ["cold", "cooling", "watch"], accountHolderId: user.id, includeSnoozed: false, limit: 5 }, { locale: user.locale, today }),
-        holdsRelationships(context.db, scopeOf(user), user.id),
-        listOffersAwaiting(context.db, scopeOf(user), user.id, { limit: 5 }),
-        listOwnActivitiesBetween(context.db, scopeOf(user), user.id, { from: today, to: weekEnd, limit: 8 }),
-        listUpcoming(context.db, scopeOf(user), { today, days: UPCOMING_DAYS, locale: user.locale, accountHolderId: user.id }),
+        context.server.listMyTasks(context.db, scopeOf(user), user.id, { today, dueOnOrBefore: weekEnd, limit: 8 }),
+        context.server.listHealth(context.db, scopeOf(user), { state: ["cold", "cooling", "watch"], accountHolderId: user.id, includeSnoozed: false, limit: 5 }, { locale: user.locale, today }),
+        context.server.holdsRelationships(context.db, scopeOf(user), user.id),
+        context.server.listOffersAwaiting(context.db, scopeOf(user), user.id, { limit: 5 }),
+        context.server.listOwnActivitiesBetween(context.db, scopeOf(user), user.id, { from: today, to: weekEnd, limit: 8 }),
+        context.server.listUpcoming(context.db, scopeOf(user), { today, days: UPCOMING_DAYS, locale: user.locale, accountHolderId: user.id }),
       ]).then(([tasks, relationships, holds, offers, week, upcoming]) => ({
         tasks: tasks.items.map(({ id, title, dueDate, isOverdue, organisationId, organisationName }) => ({ id, title, dueDate, isOverdue, organisationId, organisationName })),
         relationships: relationships.items.map((item) => ({ organisationId: item.organisationId, name: item.name, state: item.state, reason: item.reasons[0]?.message ?? null })),
@@ -46,14 +47,14 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
         upcoming: { days: UPCOMING_DAYS, items: upcoming.slice(0, 8) },
       }))
     : null;
-  const counts = staff ? await healthCounts(context.db, scopeOf(user), today) : null;
+  const counts = staff ? await context.server.healthCounts(context.db, scopeOf(user), today) : null;
   // Logged mail waiting in "Te koppelen": linked next to the quick log when there is any.
-  const inboxCount = staff ? await countInbox(context.db, scopeOf(user)) : 0;
-  const trend = staff ? await regionHealthTrend(context.db, scopeOf(user), { from: schoolYear.from, to: today }) : [];
+  const inboxCount = staff ? await context.server.countInbox(context.db, scopeOf(user)) : 0;
+  const trend = staff ? await context.server.regionHealthTrend(context.db, scopeOf(user), { from: schoolYear.from, to: today }) : [];
   // The programme manager and the penvoerder see the year's co-financing against its target at a glance.
-  const cofinancing = userCan(user, "money.write") ? await cofinancingOverview(context.db, scopeOf(user), schoolYearOf(today), context.clock.now()) : null;
+  const cofinancing = userCan(user, "money.write") ? await context.server.cofinancingOverview(context.db, scopeOf(user), schoolYearOf(today), context.clock.now()) : null;
   // A new region's first steps, for its admin, until they are done or put away.
-  const checklist = userCan(user, "region.manage") ? await gettingStarted(context.db, scopeOf(user)) : null;
+  const checklist = userCan(user, "region.manage") ? await context.server.gettingStarted(context.db, scopeOf(user)) : null;
   return { name: user.name, role: user.role, regionName: region.name, mine, counts, trend, schoolYear, cofinancing, inboxCount, checklist };
 }
 

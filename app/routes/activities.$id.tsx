@@ -4,7 +4,8 @@ import { ActivityForm } from "../components/activity-form";
 import { Alert } from "../components/ui/alert";
 import { ConfirmButton } from "../components/ui/confirm-button";
 import { TextField } from "../components/ui/field";
-import { activityChoices, AppError, archiveActivity, getActivity, inKindCountOf, listCurrentContacts, runChange, scopeOf, updateActivity, mayWorkOrganisations } from "../services.server";
+import { AppError } from "../../server/errors";
+import { scopeOf } from "../../server/auth/current-user";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { activityFormInput, parseActivityChange } from "../utils/activity-form.server";
 import { requirePermission } from "../utils/auth.server";
@@ -19,12 +20,12 @@ const STATUS_OF_INTENT = { plan: "planned", complete: "done", cancel: "cancelled
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
   const scope = scopeOf(user);
-  const activity = await getActivity(context.db, scope, recordIdOf(params));
+  const activity = await context.server.getActivity(context.db, scope, recordIdOf(params));
   if (activity.archivedAt) throw new AppError("NOT_FOUND", "Activity archived");
-  const canEdit = await mayWorkOrganisations(context.db, scope, activity.organisationIds, "activity.write");
+  const canEdit = await context.server.mayWorkOrganisations(context.db, scope, activity.organisationIds, "activity.write");
   const [choices, contacts] = await Promise.all([
-    canEdit ? activityChoices(context.db, scope) : { partners: [], schools: [], regions: [] as Array<{ id: string; name: string }> },
-    canEdit ? listCurrentContacts(context.db, user.regionId) : Promise.resolve([]),
+    canEdit ? context.server.activityChoices(context.db, scope) : { partners: [], schools: [], regions: [] as Array<{ id: string; name: string }> },
+    canEdit ? context.server.listCurrentContacts(context.db, user.regionId) : Promise.resolve([]),
   ]);
   // The current choices may fall outside the first page of names: keep them selectable.
   const withChosen = (options: Array<{ id: string; name: string }>, role: "partner" | "school") => [
@@ -33,7 +34,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   ];
   const personId = activity.speakerPersonId ?? activity.supervisorPersonId;
   const currentPerson = personId && activity.personName ? { id: personId, name: activity.personName } : null;
-  const inKind = activity.status === "done" ? await inKindCountOf(context.db, scope, activity.id) : null;
+  const inKind = activity.status === "done" ? await context.server.inKindCountOf(context.db, scope, activity.id) : null;
   return { inKind, activity, partners: withChosen(choices.partners, "partner"), schools: withChosen(choices.schools, "school"), contacts, currentPerson, regions: choices.regions, canEdit };
 }
 
@@ -45,17 +46,17 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "save");
   try {
     if (intent === "archive") {
-      await runChange(context, user, ({ trx, scope, meta }) => archiveActivity(trx, scope, id, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.archiveActivity(trx, scope, id, meta));
       return redirect("/activities");
     }
     if (intent === "plan" || intent === "complete" || intent === "cancel") {
       const { intent: _intent, ...values } = formValues(formData);
       const input = parseActivityChange({ ...values, status: STATUS_OF_INTENT[intent] }, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => updateActivity(trx, scope, id, input, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.updateActivity(trx, scope, id, input, meta));
       return json({ saved: true as const, intent });
     }
     const input = parseActivityChange(activityFormInput(formData, { isUpdate: true }), user.locale);
-    await runChange(context, user, ({ trx, scope, meta }) => updateActivity(trx, scope, id, input, meta));
+    await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.updateActivity(trx, scope, id, input, meta));
     return json({ saved: true as const, intent: "save" });
   } catch (error) {
     const response = formError(error, user.locale);

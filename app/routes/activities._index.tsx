@@ -5,7 +5,11 @@ import { ListActivitiesInput } from "../../server/domains/activities/activities.
 import { VMBO_PROFILES } from "../../server/domains/activities/activities.fields";
 import { SelectField } from "../components/ui/field";
 import { addDays } from "../../calendar/days";
-import { listActivities, listSubregions, parseInput, schoolYearOf, scopeOf, toLocalDate, userCan } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { schoolYearOf } from "../../calendar/school-year";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
@@ -23,8 +27,8 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const when: When = WHEN.find((value) => value === asked) ?? "upcoming";
   const window = when === "upcoming" ? { from: today, order: "soonest" } : when === "past" ? { to: addDays(today, -1), order: "newest" } : {};
   const [page, subregions] = await Promise.all([
-    listActivities(context.db, scopeOf(user), parseInput(ListActivitiesInput, { ...params, ...window }, user.locale)),
-    listSubregions(context.db, user.regionId),
+    context.server.listActivities(context.db, scopeOf(user), parseInput(ListActivitiesInput, { ...params, ...window }, user.locale)),
+    context.server.listSubregions(context.db, user.regionId),
   ]);
   // This school year, the two before it and the next one: what people plan and report on.
   const current = Number(schoolYearOf(today).slice(0, 4));

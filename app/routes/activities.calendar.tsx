@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { ACTIVITY_TYPES } from "../../db/schema";
 import { ListActivitiesInput } from "../../server/domains/activities/activities.schemas";
-import { listActivities, listSharedActivities, parseInput, scopeOf, toLocalDate } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 import { addDays, calendarGrid } from "../utils/calendar-grid";
 import { formatDay, useLocale, useT } from "../utils/i18n";
@@ -27,12 +29,12 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const activities = [];
   let cursor: string | undefined;
   do {
-    const page = await listActivities(context.db, scopeOf(user), parseInput(ListActivitiesInput, { from: grid.from, to: grid.to, type, limit: 200, cursor }, user.locale));
+    const page = await context.server.listActivities(context.db, scopeOf(user), parseInput(ListActivitiesInput, { from: grid.from, to: grid.to, type, limit: 200, cursor }, user.locale));
     activities.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && activities.length < MAX_ACTIVITIES);
   // Other regions' activities opened to this one: shown read-only, with their region's name.
-  const shared = (await listSharedActivities(context.db, scopeOf(user), { from: grid.from, to: grid.to })).filter((a) => !type || a.type === type);
+  const shared = (await context.server.listSharedActivities(context.db, scopeOf(user), { from: grid.from, to: grid.to })).filter((a) => !type || a.type === type);
   const shown = [
     ...activities
       .filter((a) => a.status !== "cancelled")

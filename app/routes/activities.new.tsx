@@ -1,7 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ActivityForm } from "../components/activity-form";
-import { activityChoices, createActivity, listCurrentContacts, runChange, scopeOf, toLocalDate } from "../services.server";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { parseNewActivityForm } from "../utils/activity-form.server";
 import { requirePermission } from "../utils/auth.server";
 import { formError } from "../utils/forms.server";
@@ -14,7 +15,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "activity.write");
   const prefill = ActivityPrefill.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   const organisationId = prefill.success ? prefill.data.organisationId : undefined;
-  const [choices, contacts] = await Promise.all([activityChoices(context.db, scopeOf(user)), listCurrentContacts(context.db, user.regionId)]);
+  const [choices, contacts] = await Promise.all([context.server.activityChoices(context.db, scopeOf(user)), context.server.listCurrentContacts(context.db, user.regionId)]);
   // Opened from an organisation's page: that organisation is already chosen, as partner or school.
   const asPartner = organisationId && choices.partners.some((o) => o.id === organisationId) ? [organisationId] : [];
   const asSchool = organisationId && choices.schools.some((o) => o.id === organisationId) ? [organisationId] : [];
@@ -31,7 +32,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "activity.write");
   try {
     const input = parseNewActivityForm(await request.formData(), user.locale);
-    const created = await runChange(context, user, ({ trx, scope, meta }) => createActivity(trx, scope, input, meta));
+    const created = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.createActivity(trx, scope, input, meta));
     return redirect(`/activities/${created.id}?saved=1`);
   } catch (error) {
     return formError(error, user.locale);

@@ -1,16 +1,8 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { HolidayInput, UpdateHealthSettingsInput } from "../../server/domains/health/health.schemas";
-import {
-  addHoliday,
-  getHealthSettings,
-  listAssignableUsers,
-  parseInput,
-  removeHoliday,
-  runChange,
-  toLocalDate,
-  updateHealthSettings,
-} from "../services.server";
+import { parseInput } from "../../server/validation";
+import { toLocalDate } from "../../server/clock";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
@@ -23,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Relatiesignalen · Schakel" }
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const admin = requirePermission(context, request, "region.manage");
-  const [settings, users] = await Promise.all([getHealthSettings(context.db, admin.regionId), listAssignableUsers(context.db, admin.regionId)]);
+  const [settings, users] = await Promise.all([context.server.getHealthSettings(context.db, admin.regionId), context.server.listAssignableUsers(context.db, admin.regionId)]);
   return { settings, users, today: toLocalDate(context.clock.now()) };
 }
 
@@ -38,18 +30,18 @@ export async function action({ context, request }: ActionFunctionArgs) {
     if (intent === "save-settings") {
       // An empty choice means "no coordinator": sent as null, where an absent key would mean "leave as is".
       const input = parseInput(UpdateHealthSettingsInput, { ...formValues(formData), coordinatorUserId: formData.get("coordinatorUserId") || null }, admin.locale);
-      await runChange(context, admin, ({ trx, scope, meta }) => updateHealthSettings(trx, scope, input, meta));
+      await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.updateHealthSettings(trx, scope, input, meta));
       return json<ActionData>({ intent, success: t("healthSettings.saved") });
     }
     if (intent === "add-holiday") {
       const input = parseForm(HolidayInput, formData, admin.locale);
-      await runChange(context, admin, ({ trx, scope, meta }) => addHoliday(trx, scope, input, meta));
+      await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.addHoliday(trx, scope, input, meta));
       return json<ActionData>({ intent, success: t("healthSettings.holidayAdded", { name: input.name }) });
     }
     if (intent === "remove-holiday") {
       const { holidayId } = parseForm(HolidayTarget, formData, admin.locale);
       const name = String(formData.get("holidayName") ?? "");
-      await runChange(context, admin, ({ trx, scope, meta }) => removeHoliday(trx, scope, holidayId, meta));
+      await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.removeHoliday(trx, scope, holidayId, meta));
       return json<ActionData>({ intent, success: t("healthSettings.holidayRemoved", { name }) });
     }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });

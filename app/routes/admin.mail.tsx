@@ -6,7 +6,8 @@ import { MailRetentionInput, NeverLogInput } from "../../server/domains/mail-cap
 import { translator } from "../../i18n";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { addNeverLog, getMailCaptureSettings, listNeverLog, parseInput, removeNeverLog, rotateInboundSecret, runChange, scopeOf, setMailRetention } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues, parseForm } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
@@ -19,7 +20,7 @@ const INBOUND_PATH = "/api/v1/inbound/mail";
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const admin = requirePermission(context, request, "region.manage");
-  const [settings, entries] = await Promise.all([getMailCaptureSettings(context.db, admin.regionId), listNeverLog(context.db, scopeOf(admin))]);
+  const [settings, entries] = await Promise.all([context.server.getMailCaptureSettings(context.db, admin.regionId), context.server.listNeverLog(context.db, scopeOf(admin))]);
   return {
     retention: settings.retention,
     hasInboundSecret: settings.hasInboundSecret,
@@ -41,22 +42,22 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     if (intent === "retention") {
       const { retention } = parseForm(MailRetentionInput, formData, admin.locale);
-      await runChange(context, admin, ({ trx, scope, meta }) => setMailRetention(trx, scope, retention, meta));
+      await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.setMailRetention(trx, scope, retention, meta));
       return json<ActionData>({ intent, success: t("mailSettings.retentionSaved", { choice: t(`mailSettings.retentions.${retention}`) }) });
     }
     if (intent === "add-never-log") {
       const input = parseInput(NeverLogInput, { pattern: formData.get("pattern") ?? undefined, forRegion: true }, admin.locale);
-      const entry = await runChange(context, admin, ({ trx, scope, meta }) => addNeverLog(trx, scope, input, meta));
+      const entry = await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.addNeverLog(trx, scope, input, meta));
       return json<ActionData>({ intent, success: t("mailSettings.added", { pattern: entry.pattern }) });
     }
     if (intent === "remove-never-log") {
       const { entryId } = parseForm(NeverLogEntryTarget, formData, admin.locale);
       const pattern = String(formData.get("pattern") ?? "").slice(0, 254);
-      await runChange(context, admin, ({ trx, scope, meta }) => removeNeverLog(trx, scope, entryId, meta, "region"));
+      await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.removeNeverLog(trx, scope, entryId, meta, "region"));
       return json<ActionData>({ intent, success: t("mailSettings.removed", { pattern }) });
     }
     if (intent === "rotate-secret") {
-      const { secret } = await runChange(context, admin, ({ trx, scope, meta }) => rotateInboundSecret(trx, scope, meta));
+      const { secret } = await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.rotateInboundSecret(trx, scope, meta));
       return json<ActionData>({ intent, secret });
     }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { AppError, findOutboxEmail } from "../services.server";
+import { AppError } from "../../server/errors";
 import { requirePermission } from "../utils/auth.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
 import { recordIdOf } from "../utils/page-inputs.server";
@@ -9,7 +9,7 @@ export const meta: MetaFunction = () => [{ title: "E-mail · Schakel" }];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const admin = requirePermission(context, request, "region.manage");
-  const email = await findOutboxEmail(context.db, admin.regionId, recordIdOf(params));
+  const email = await context.server.findOutboxEmail(context.db, admin.regionId, recordIdOf(params));
   if (!email) throw new AppError("NOT_FOUND", "No such email");
   return { email };
 }

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { listOutbox, parseInput } from "../services.server";
+import { parseInput } from "../../server/validation";
 import { ListInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
 import { requirePermission } from "../utils/auth.server";
@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "E-mail · Schakel" }];
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const admin = requirePermission(context, request, "region.manage");
   const { limit, cursor } = parseInput(ListInput, Object.fromEntries(new URL(request.url).searchParams));
-  const page = await listOutbox(context.db, admin.regionId, { limit, cursor });
+  const page = await context.server.listOutbox(context.db, admin.regionId, { limit, cursor });
   return { emails: page.items, nextCursor: page.nextCursor, hasSmtp: Boolean(context.config.smtpUrl) };
 }
 

@@ -5,7 +5,7 @@ import { translator } from "../../i18n";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { SubmitButton } from "../components/ui/submit-button";
-import { findOidcProvider, parseInput, removeOidcProvider, runChange, saveOidcProvider } from "../services.server";
+import { parseInput } from "../../server/validation";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Inloggen met schoolaccount ·
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const admin = requirePermission(context, request, "region.signIn");
-  const provider = await findOidcProvider(context.db, admin.regionId);
+  const provider = await context.server.findOidcProvider(context.db, admin.regionId);
   const tenantId = provider?.kind === "entra" ? (/^https:\/\/login\.microsoftonline\.com\/([^/]+)\/v2\.0$/.exec(provider.issuer)?.[1] ?? "") : "";
   return {
     provider: provider && {
@@ -35,12 +35,12 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const t = translator(admin.locale);
   try {
     if (intent === "remove") {
-      await runChange(context, admin, ({ trx, meta }) => removeOidcProvider(trx, admin.regionId, { actorId: meta.actor?.id ?? null, now: meta.now }));
+      await context.server.runChange(context, admin, ({ trx, meta }) => context.server.removeOidcProvider(trx, admin.regionId, { actorId: meta.actor?.id ?? null, now: meta.now }));
       return json<ActionData>({ success: t("schoolSignIn.admin.removed") });
     }
     if (intent !== "save") return json<ActionData>({ formError: "Unknown action" }, { status: 400 });
     const values = parseInput(OidcProviderForm, { ...formValues(formData), schoolAccountOnly: formData.get("schoolAccountOnly") === "on" }, admin.locale);
-    await runChange(context, admin, ({ trx, meta }) => saveOidcProvider(trx, context.secrets, admin.regionId, values, { actorId: meta.actor?.id ?? null, now: meta.now }));
+    await context.server.runChange(context, admin, ({ trx, meta }) => context.server.saveOidcProvider(trx, context.secrets, admin.regionId, values, { actorId: meta.actor?.id ?? null, now: meta.now }));
     return json<ActionData>({ success: t("schoolSignIn.admin.saved") });
   } catch (error) {
     const response = formError(error, admin.locale);

@@ -2,7 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ROLES } from "../../db/schema";
 import { ChangeRoleInput, InviteUserInput, ListInput } from "../../server/domains/users/users.schemas";
-import { changeUserRole, countOwnedOrganisations, createUser, deactivateUser, listUsers, parseInput, regionRetention, regionTwoFactorRequirement, runChange, setRegionRetention, setRegionTwoFactorRequirement, partnerWorkRule, setPartnerWorkRule } from "../services.server";
+import { parseInput } from "../../server/validation";
 import { Alert } from "../components/ui/alert";
 import { ConfirmButton } from "../components/ui/confirm-button";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
@@ -17,10 +17,10 @@ export const meta: MetaFunction = () => [{ title: "Gebruikers · Schakel" }];
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const admin = requirePermission(context, request, "region.manage");
   const { limit, cursor } = parseInput(ListInput, Object.fromEntries(new URL(request.url).searchParams));
-  const page = await listUsers(context.db, admin.regionId, { limit, cursor });
-  const owned = await countOwnedOrganisations(context.db, admin.regionId, page.items.filter((user) => !user.active).map((user) => user.id));
-  const security = { ...(await regionTwoFactorRequirement(context.db, admin.regionId)), ...(await regionRetention(context.db, admin.regionId)) };
-  const partnerWork = await partnerWorkRule(context.db, admin.regionId);
+  const page = await context.server.listUsers(context.db, admin.regionId, { limit, cursor });
+  const owned = await context.server.countOwnedOrganisations(context.db, admin.regionId, page.items.filter((user) => !user.active).map((user) => user.id));
+  const security = { ...(await context.server.regionTwoFactorRequirement(context.db, admin.regionId)), ...(await context.server.regionRetention(context.db, admin.regionId)) };
+  const partnerWork = await context.server.partnerWorkRule(context.db, admin.regionId);
   return { users: page.items, nextCursor: page.nextCursor, currentUserId: admin.id, owned, security, partnerWork };
 }
 
@@ -34,16 +34,16 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     if (intent === "invite") {
       const input = parseForm(InviteUserInput, formData, admin.locale);
-      await runChange(context, admin, ({ trx, scope, meta }) => createUser(trx, { ...input, regionId: scope.regionId }, meta));
+      await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.createUser(trx, { ...input, regionId: scope.regionId }, meta));
       return json<ActionData>({ intent, success: t("users.invited", { email: input.email }) });
     }
     if (intent === "two-factor-requirement") {
-      await runChange(context, admin, ({ trx, scope, meta }) =>
-        setRegionTwoFactorRequirement(trx, scope.regionId, formData.get("requireTwoFactor") === "on", { actorId: scope.userId, now: meta.now }));
+      await context.server.runChange(context, admin, ({ trx, scope, meta }) =>
+        context.server.setRegionTwoFactorRequirement(trx, scope.regionId, formData.get("requireTwoFactor") === "on", { actorId: scope.userId, now: meta.now }));
       return json<ActionData>({ intent, success: t("twoFactor.regionRequirementSaved") });
     }
     if (intent === "partner-work") {
-      await runChange(context, admin, ({ trx, scope, meta }) => setPartnerWorkRule(trx, scope, { everyStaffMember: formData.get("everyStaffMember") === "on" }, meta));
+      await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.setPartnerWorkRule(trx, scope, { everyStaffMember: formData.get("everyStaffMember") === "on" }, meta));
       return json<ActionData>({ intent, success: t("partnerWork.saved") });
     }
     if (intent === "retention") {
@@ -53,19 +53,19 @@ export async function action({ context, request }: ActionFunctionArgs) {
       if (months !== null && (!Number.isInteger(months) || months < 1 || months > 240)) {
         return json<ActionData>({ intent, fields: { retentionMonths: t("privacy.retentionInvalid") } }, { status: 400 });
       }
-      await runChange(context, admin, ({ trx, scope, meta }) => setRegionRetention(trx, scope, months, meta));
+      await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.setRegionRetention(trx, scope, months, meta));
       return json<ActionData>({ intent, success: t("privacy.retentionSaved") });
     }
     const { userId } = parseForm(UserTarget, formData, admin.locale);
     if (intent === "change-role") {
       const input = parseForm(ChangeRoleInput, formData, admin.locale);
-      const user = await runChange(context, admin, ({ trx, scope, meta }) => changeUserRole(trx, scope.regionId, { userId, ...input }, meta));
+      const user = await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.changeUserRole(trx, scope.regionId, { userId, ...input }, meta));
       return json<ActionData>({ intent, userId, success: t("users.roleChanged", { name: user.name }) });
     }
     if (intent === "deactivate") {
-      const user = await runChange(context, admin, ({ trx, scope, meta }) => deactivateUser(trx, scope.regionId, userId, meta));
+      const user = await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.deactivateUser(trx, scope.regionId, userId, meta));
       // Their relationships are cold until someone takes them over: go straight to the handover.
-      const owned = await countOwnedOrganisations(context.db, admin.regionId, [userId]);
+      const owned = await context.server.countOwnedOrganisations(context.db, admin.regionId, [userId]);
       if (owned[userId]) return redirect(`/admin/users/${userId}/handover`);
       return json<ActionData>({ intent, userId, success: t("users.deactivated", { name: user.name }) });
     }

@@ -1,7 +1,8 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { HandoverInput } from "../../server/domains/handover/handover.schemas";
-import { getHandover, handOverOrganisations, parseInput, runChange, scopeOf } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import { translator } from "../../i18n";
@@ -19,7 +20,7 @@ const ASSIGN_PREFIX = "assign:";
 async function loadHandover(context: LoaderFunctionArgs["context"], request: Request, params: LoaderFunctionArgs["params"]) {
   const admin = requirePermission(context, request, "region.manage");
   const userId = recordIdOf(params);
-  return { admin, userId, handover: await getHandover(context.db, scopeOf(admin), userId, { locale: admin.locale }) };
+  return { admin, userId, handover: await context.server.getHandover(context.db, scopeOf(admin), userId, { locale: admin.locale }) };
 }
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
@@ -43,7 +44,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const toUserId = String(formData.get("toUserId") ?? "") || undefined;
   try {
     const input = parseInput(HandoverInput, { toUserId, assignments }, admin.locale);
-    const result = await runChange(context, admin, ({ trx, scope, meta }) => handOverOrganisations(trx, scope, userId, input, meta));
+    const result = await context.server.runChange(context, admin, ({ trx, scope, meta }) => context.server.handOverOrganisations(trx, scope, userId, input, meta));
     const t = translator(admin.locale);
     const handedOver = t("handover.done", { count: result.organisations.length });
     return json<ActionData>({ success: result.emailsQueued ? `${handedOver} ${t("handover.doneEmails", { count: result.emailsQueued })}` : handedOver });

@@ -4,7 +4,11 @@ import { UpdateAgreementInput } from "../../server/domains/agreements/agreements
 import { AgreementForm, type AgreementFormValues } from "../components/agreement-form";
 import { AgreementExpiry } from "../components/organisation-agreements";
 import { Alert } from "../components/ui/alert";
-import { AppError, archiveAgreement, getAgreement, listAgreementOwners, listCommitmentPartners, parseInput, runChange, scopeOf, toLocalDate, updateAgreement, userCan } from "../services.server";
+import { AppError } from "../../server/errors";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { agreementFormError, agreementFromForm, readFile } from "../utils/agreement-form.server";
 import type { FormErrors } from "../utils/forms.server";
@@ -16,10 +20,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "organisation.read");
   const scope = scopeOf(user);
-  const agreement = await getAgreement(context.db, scope, recordIdOf(params));
+  const agreement = await context.server.getAgreement(context.db, scope, recordIdOf(params));
   if (agreement.archivedAt) throw new AppError("NOT_FOUND", "Agreement archived");
   const canEdit = userCan(user, "money.write");
-  const [organisations, owners] = canEdit ? await Promise.all([listCommitmentPartners(context.db, scope), listAgreementOwners(context.db, scope)]) : [[], []];
+  const [organisations, owners] = canEdit ? await Promise.all([context.server.listCommitmentPartners(context.db, scope), context.server.listAgreementOwners(context.db, scope)]) : [[], []];
   return { agreement, organisations, owners, canEdit, isPartner: userCan(user, "portal.use"), today: toLocalDate(context.clock.now()) };
 }
 
@@ -30,12 +34,12 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const { values, file } = agreementFromForm(form);
   try {
     if (form.get("intent") === "archive") {
-      await runChange(context, user, ({ trx, scope, meta }) => archiveAgreement(trx, scope, id, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.archiveAgreement(trx, scope, id, meta));
       return redirect("/agreements");
     }
     const input = parseInput(UpdateAgreementInput, { ...values, version: form.get("version") }, user.locale);
     const bytes = await readFile(file);
-    await runChange(context, user, ({ trx, scope, meta }) => updateAgreement(trx, scope, id, input, bytes, meta));
+    await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.updateAgreement(trx, scope, id, input, bytes, meta));
     return redirect(`/agreements/${id}?saved=1`);
   } catch (error) {
     return agreementFormError(error, user.locale, values);

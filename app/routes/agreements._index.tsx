@@ -4,7 +4,10 @@ import { AGREEMENT_KINDS } from "../../db/schema";
 import { AGREEMENT_REMINDER_DAYS, ListAgreementsInput } from "../../server/domains/agreements/agreements.schemas";
 import { AgreementExpiry } from "../components/organisation-agreements";
 import { CheckboxField, SelectField } from "../components/ui/field";
-import { listAgreements, parseInput, scopeOf, toLocalDate, userCan } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
@@ -17,7 +20,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   if (search.get("expiring")) params.expiringWithinDays = String(AGREEMENT_REMINDER_DAYS);
   const filters = parseInput(ListAgreementsInput, params, user.locale);
   const today = toLocalDate(context.clock.now());
-  const page = await listAgreements(context.db, scopeOf(user), filters, today);
+  const page = await context.server.listAgreements(context.db, scopeOf(user), filters, today);
   return {
     agreements: page.items.map((a) => ({ id: a.id, kind: a.kind, title: a.title, parties: a.organisations.map((o) => o.name), signedOn: a.signedOn, expiresOn: a.expiresOn, ownerName: a.ownerName })),
     nextCursor: page.nextCursor,

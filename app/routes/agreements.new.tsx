@@ -3,7 +3,8 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { CreateAgreementInput } from "../../server/domains/agreements/agreements.schemas";
 import { AgreementForm, type AgreementFormValues } from "../components/agreement-form";
 import { Alert } from "../components/ui/alert";
-import { createAgreement, listAgreementOwners, listCommitmentPartners, parseInput, runChange, scopeOf } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
 import { requirePermission } from "../utils/auth.server";
 import { agreementFormError, agreementFromForm, readFile } from "../utils/agreement-form.server";
 import type { FormErrors } from "../utils/forms.server";
@@ -14,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Nieuwe overeenkomst · Schake
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "money.write");
   const scope = scopeOf(user);
-  const [organisations, owners] = await Promise.all([listCommitmentPartners(context.db, scope), listAgreementOwners(context.db, scope)]);
+  const [organisations, owners] = await Promise.all([context.server.listCommitmentPartners(context.db, scope), context.server.listAgreementOwners(context.db, scope)]);
   const organisationId = new URL(request.url).searchParams.get("organisationId");
   return { organisations, owners, organisationIds: organisationId ? [organisationId] : [] };
 }
@@ -26,7 +27,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     // An empty owner means "the first party's account holder", which the service fills in.
     const input = parseInput(CreateAgreementInput, { ...values, ownerId: values.ownerId ?? undefined }, user.locale);
     const bytes = await readFile(file);
-    const created = await runChange(context, user, ({ trx, scope, meta }) => createAgreement(trx, scope, input, bytes, meta));
+    const created = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.createAgreement(trx, scope, input, bytes, meta));
     return redirect(`/agreements/${created.id}?saved=1`);
   } catch (error) {
     return agreementFormError(error, user.locale, values);

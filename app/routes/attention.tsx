@@ -10,10 +10,10 @@ import { SentimentChoice } from "../components/sentiment";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
-import { runChange } from "../../server/change";
-import {
-  addContact, healthCounts, holdsRelationships, listAssignableUsers, listHealth, listSubregions, logInteraction, parseInput, scopeOf,
-  snoozeOrganisation, toLocalDate, updateOrganisation, userCan } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
@@ -32,7 +32,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const scope = scopeOf(user);
   // Her own relationships first when she holds any ("Alleen mijn relaties"); the region one click away.
   const asked = url.searchParams.get("whose");
-  const whose = asked === "mine" || asked === "region" ? asked : (await holdsRelationships(context.db, scope, user.id)) ? "mine" : "region";
+  const whose = asked === "mine" || asked === "region" ? asked : (await context.server.holdsRelationships(context.db, scope, user.id)) ? "mine" : "region";
   const filters = parseInput(ListHealthInput, {
     accountHolderId: whose === "mine" ? user.id : url.searchParams.get("accountHolderId") || undefined,
     subregionId: url.searchParams.get("subregionId") || undefined,
@@ -41,10 +41,10 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   }, user.locale);
   const today = toLocalDate(context.clock.now());
   const [page, counts, owners, subregions] = await Promise.all([
-    listHealth(context.db, scope, { ...filters, state: ["cold", "cooling"], includeSnoozed: false, limit: PAGE_SIZE }, { locale: user.locale, today }),
-    healthCounts(context.db, scope, today, { accountHolderId: whose === "mine" ? user.id : undefined }),
-    listAssignableUsers(context.db, user.regionId),
-    listSubregions(context.db, user.regionId),
+    context.server.listHealth(context.db, scope, { ...filters, state: ["cold", "cooling"], includeSnoozed: false, limit: PAGE_SIZE }, { locale: user.locale, today }),
+    context.server.healthCounts(context.db, scope, today, { accountHolderId: whose === "mine" ? user.id : undefined }),
+    context.server.listAssignableUsers(context.db, user.regionId),
+    context.server.listSubregions(context.db, user.regionId),
   ]);
   // ?open=<organisation>&action=<intent>: that one relationship's form, rendered by the server for
   // browsers without JavaScript (see AttentionActions); `query` keeps the rest of the address.
@@ -73,22 +73,22 @@ export async function action({ context, request }: ActionFunctionArgs) {
     const { intent: _intent, organisationId: _id, ...values } = formValues(formData);
     if (intent === "log-interaction") {
       const input = parseInput(LogInteractionInput, { ...values, organisationId }, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => logInteraction(trx, scope, { ...input, date: input.date ?? toLocalDate(meta.now) }, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.logInteraction(trx, scope, { ...input, date: input.date ?? toLocalDate(meta.now) }, meta));
       return json<ActionResult>({ organisationId, intent, saved: t("attention.logged") });
     }
     if (intent === "assign-owner") {
       const input = parseInput(AssignOwner, values, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => updateOrganisation(trx, scope, organisationId!, { version: input.version, accountHolderId: input.accountHolderId }, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.updateOrganisation(trx, scope, organisationId!, { version: input.version, accountHolderId: input.accountHolderId }, meta));
       return json<ActionResult>({ organisationId, intent, saved: t("attention.assigned") });
     }
     if (intent === "add-contact") {
       const input = parseInput(AddContactInput, values, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => addContact(trx, scope.regionId, organisationId!, { ...input, isPrimary: false }, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.addContact(trx, scope.regionId, organisationId!, { ...input, isPrimary: false }, meta));
       return json<ActionResult>({ organisationId, intent, saved: t("attention.contactAdded") });
     }
     if (intent === "snooze") {
       const input = parseInput(SnoozeInput, values, user.locale);
-      const snooze = await runChange(context, user, ({ trx, scope, meta }) => snoozeOrganisation(trx, scope, organisationId!, input, meta));
+      const snooze = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.snoozeOrganisation(trx, scope, organisationId!, input, meta));
       return json<ActionResult>({ organisationId, intent, saved: t("attention.snoozed", { until: formatDay(snooze.until, user.locale) }) });
     }
     throw new Response("Unknown action", { status: 400 });

@@ -1,5 +1,5 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { AppError, startOidcSignIn } from "../services.server";
+import { AppError } from "../../server/errors";
 import { safeRedirectTo } from "../utils/auth.server";
 import { oidcStateCookie } from "../utils/oidc-cookie.server";
 
@@ -17,7 +17,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const slug = params.regionSlug ?? "";
   if (!/^[a-z0-9-]{1,60}$/.test(slug)) throw new AppError("NOT_FOUND", "No such region");
   const hint = url.searchParams.get("email")?.trim().toLowerCase() ?? "";
-  const started = await startOidcSignIn(context.db, context.secrets, {
+  const started = await context.server.startOidcSignIn(context.db, context.secrets, {
     regionSlug: slug, mode, userId: context.user?.id ?? null, redirectTo,
     loginHint: mode === "link" ? (context.user?.email ?? null) : /^[^@\s]{1,64}@[^@\s]{1,190}$/.test(hint) ? hint : null,
     appUrl: context.config.appUrl, now: context.clock.now(),

@@ -1,5 +1,4 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { completeOidcSignIn, runSystemChange } from "../services.server";
 import { safeRedirectTo } from "../utils/auth.server";
 import { clearOidcStateCookie, readOidcStateCookie } from "../utils/oidc-cookie.server";
 import { challengeCookie } from "../utils/two-factor-cookie.server";
@@ -11,8 +10,8 @@ import { challengeCookie } from "../utils/two-factor-cookie.server";
  */
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
-  const outcome = await runSystemChange(context, (trx, meta) =>
-    completeOidcSignIn(trx, context.secrets, {
+  const outcome = await context.server.runSystemChange(context, (trx, meta) =>
+    context.server.completeOidcSignIn(trx, context.secrets, {
       query: url.search.replace(/^\?/, ""), cookieState: readOidcStateCookie(request), ip: context.ip, appUrl: context.config.appUrl, now: meta.now,
     }),
   );

@@ -7,7 +7,12 @@ import { eurosInputValue, formatEuros, parseEuros } from "../../server/domains/c
 import { CofinancingYearChart, forecastSentence } from "../components/cofinancing-charts";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { AppError, cofinancingOverview, cofinancingYears, parseInput, runChange, schoolYearOf, scopeOf, setSchoolYearBudget, toLocalDate, validationFailed, userCan } from "../services.server";
+import { AppError } from "../../server/errors";
+import { parseInput, validationFailed } from "../../server/validation";
+import { schoolYearOf } from "../../calendar/school-year";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { TableScroll } from "../components/table-scroll";
@@ -30,8 +35,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const scope = scopeOf(user);
   const now = context.clock.now();
   const [overview, years] = await Promise.all([
-    cofinancingOverview(context.db, scope, schoolYear, now),
-    cofinancingYears(context.db, scope, schoolYearOf(toLocalDate(now))),
+    context.server.cofinancingOverview(context.db, scope, schoolYear, now),
+    context.server.cofinancingYears(context.db, scope, schoolYearOf(toLocalDate(now))),
   ]);
   return { overview, years, canEdit: userCan(user, "money.write") };
 }
@@ -60,7 +65,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       throw error;
     }
     if (Object.keys(problems).length) throw validationFailed(problems, user.locale);
-    await runChange(context, user, ({ trx, scope, meta }) => setSchoolYearBudget(trx, scope, schoolYear, parsed, meta));
+    await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.setSchoolYearBudget(trx, scope, schoolYear, parsed, meta));
     return redirect(`/cofinancing/${schoolYear}?saved=1`);
   } catch (error) {
     return formError(error, user.locale);

@@ -1,5 +1,6 @@
 import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
-import { schoolYearOf, toLocalDate } from "../services.server";
+import { schoolYearOf } from "../../calendar/school-year";
+import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 
 /** The penvoerder's page opens on the current school year by the clock. */

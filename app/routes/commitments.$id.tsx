@@ -6,19 +6,11 @@ import { formatEuros, parseEuros } from "../../server/domains/commitments/commit
 import { canMoveTo } from "../../server/domains/commitments/commitments.steps";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import {
-  addRealisation,
-  AppError,
-  archiveCommitment,
-  confirmCommitment,
-  getCommitmentWithRealisations,
-  MAX_DOCUMENT_BYTES,
-  parseInput,
-  runChange,
-  scopeOf,
-  toLocalDate,
-  updateCommitment,
-  validationFailed, userCan } from "../services.server";
+import { AppError } from "../../server/errors";
+import { parseInput, validationFailed } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
@@ -28,7 +20,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "organisation.read");
-  const commitment = await getCommitmentWithRealisations(context.db, scopeOf(user), recordIdOf(params));
+  const commitment = await context.server.getCommitmentWithRealisations(context.db, scopeOf(user), recordIdOf(params));
   if (commitment.archivedAt) throw new AppError("NOT_FOUND", "Commitment archived");
   return {
     commitment,
@@ -37,7 +29,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     // A partner came from its portal and goes back there, not to the region's list.
     isPartner: userCan(user, "portal.use"),
     today: toLocalDate(context.clock.now()),
-    maxBytes: MAX_DOCUMENT_BYTES,
+    maxBytes: context.server.MAX_DOCUMENT_BYTES,
   };
 }
 
@@ -48,16 +40,16 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const intent = String(form.get("intent") ?? "");
   try {
     if (intent === "confirm") {
-      await runChange(context, user, ({ trx, scope, meta }) => confirmCommitment(trx, scope, id, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.confirmCommitment(trx, scope, id, meta));
       return redirect(`/commitments/${id}?saved=confirmed`);
     }
     if (intent === "status") {
       const input = parseInput(UpdateCommitmentInput, { status: form.get("status"), version: form.get("version") }, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => updateCommitment(trx, scope, id, input, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.updateCommitment(trx, scope, id, input, meta));
       return redirect(`/commitments/${id}?saved=status`);
     }
     if (intent === "archive") {
-      await runChange(context, user, ({ trx, scope, meta }) => archiveCommitment(trx, scope, id, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.archiveCommitment(trx, scope, id, meta));
       return redirect("/commitments");
     }
     if (intent === "realisation") {
@@ -79,7 +71,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       const evidence = form.get("evidence");
       // No file chosen arrives as a nameless empty part; a named empty file is a file, refused as empty.
       const file = evidence && typeof evidence !== "string" && (evidence.size > 0 || evidence.name !== "") ? { fileName: evidence.name, bytes: new Uint8Array(await evidence.arrayBuffer()) } : null;
-      await runChange(context, user, ({ trx, scope, meta }) => addRealisation(trx, scope, id, input, file, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.addRealisation(trx, scope, id, input, file, meta));
       return redirect(`/commitments/${id}?saved=realisation`);
     }
     return json({ formError: "Unknown action" } satisfies FormErrors, { status: 400 });

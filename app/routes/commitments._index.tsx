@@ -5,7 +5,9 @@ import { ListCommitmentsInput } from "../../server/domains/commitments/commitmen
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { SelectField, TextField } from "../components/ui/field";
 import { Combobox } from "../components/ui/combobox";
-import { commitmentTotals, listCommitments, listOrganisationsWithCommitments, parseInput, scopeOf, userCan } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { useLocale, useT } from "../utils/i18n";
 
@@ -18,9 +20,9 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const { limit: _limit, cursor: _cursor, ...set } = filters;
   const scope = scopeOf(user);
   const [page, totals, partners] = await Promise.all([
-    listCommitments(context.db, scope, filters),
-    commitmentTotals(context.db, scope, set),
-    listOrganisationsWithCommitments(context.db, scope),
+    context.server.listCommitments(context.db, scope, filters),
+    context.server.commitmentTotals(context.db, scope, set),
+    context.server.listOrganisationsWithCommitments(context.db, scope),
   ]);
   return {
     commitments: page.items.map((c) => ({

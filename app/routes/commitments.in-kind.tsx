@@ -4,19 +4,10 @@ import { eurosInputValue, formatEuros, parseEuros, parseHours } from "../../serv
 import { ConfirmProposalInput, ListProposalsInput, RejectProposalInput } from "../../server/domains/in-kind/in-kind.schemas";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import {
-  AppError,
-  confirmInKindProposal,
-  listInKindProposals,
-  listInKindRates,
-  listInKindRejections,
-  parseInput,
-  rejectInKindProposal,
-  runChange,
-  scopeOf,
-  undoInKindRejection,
-  updateInKindRates,
-  validationFailed, userCan } from "../services.server";
+import { AppError } from "../../server/errors";
+import { parseInput, validationFailed } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
@@ -31,9 +22,9 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const filters = parseInput(ListProposalsInput, params, user.locale);
   const scope = scopeOf(user);
   const [proposals, rejections, rates] = await Promise.all([
-    listInKindProposals(context.db, scope, filters),
-    listInKindRejections(context.db, scope),
-    listInKindRates(context.db, user.regionId),
+    context.server.listInKindProposals(context.db, scope, filters),
+    context.server.listInKindRejections(context.db, scope),
+    context.server.listInKindRates(context.db, user.regionId),
   ]);
   return { proposals: proposals.items, nextCursor: proposals.nextCursor, rejections, rates, canEdit: userCan(user, "money.write") };
 }
@@ -61,7 +52,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
         else rates[key.slice(5)] = cents;
       }
       if (Object.keys(problems).length) throw validationFailed(problems, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => updateInKindRates(trx, scope, rates, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.updateInKindRates(trx, scope, rates, meta));
       return redirect("/commitments/in-kind?saved=rates");
     }
     if (!ActivityId.safeParse(activityId).success) throw new AppError("NOT_FOUND", "Not found");
@@ -75,16 +66,16 @@ export async function action({ context, request }: ActionFunctionArgs) {
       if (amountCents === null) problems.amountCents = "commitments.validation.euros";
       if (Object.keys(problems).length) throw validationFailed(problems, user.locale);
       const input = parseInput(ConfirmProposalInput, { hours, amountCents, note: text("note") }, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => confirmInKindProposal(trx, scope, activityId, input, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.confirmInKindProposal(trx, scope, activityId, input, meta));
       return redirect("/commitments/in-kind?saved=confirmed");
     }
     if (intent === "reject") {
       const input = parseInput(RejectProposalInput, { reason: text("reason") }, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => rejectInKindProposal(trx, scope, activityId, input, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.rejectInKindProposal(trx, scope, activityId, input, meta));
       return redirect("/commitments/in-kind?saved=rejected");
     }
     if (intent === "undo") {
-      await runChange(context, user, ({ trx, scope, meta }) => undoInKindRejection(trx, scope, activityId, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.undoInKindRejection(trx, scope, activityId, meta));
       return redirect("/commitments/in-kind?saved=undone");
     }
     return json({ formError: "Unknown action" } satisfies FormErrors, { status: 400 });

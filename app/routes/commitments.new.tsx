@@ -6,7 +6,11 @@ import { parseEuros, parseHours } from "../../server/domains/commitments/commitm
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { Combobox } from "../components/ui/combobox";
-import { AppError, createCommitment, listAgreements, listCommitmentPartners, parseInput, runChange, schoolYearOf, scopeOf, toLocalDate, validationFailed } from "../services.server";
+import { AppError } from "../../server/errors";
+import { parseInput, validationFailed } from "../../server/validation";
+import { schoolYearOf } from "../../calendar/school-year";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -17,7 +21,7 @@ export const meta: MetaFunction = () => [{ title: "Nieuwe toezegging · Schakel"
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "money.write");
   const today = toLocalDate(context.clock.now());
-  const [partners, agreements] = await Promise.all([listCommitmentPartners(context.db, scopeOf(user)), listAgreements(context.db, scopeOf(user), { limit: 200 }, today)]);
+  const [partners, agreements] = await Promise.all([context.server.listCommitmentPartners(context.db, scopeOf(user)), context.server.listAgreements(context.db, scopeOf(user), { limit: 200 }, today)]);
   const organisationId = new URL(request.url).searchParams.get("organisationId") ?? "";
   return {
     partners, organisationId, schoolYear: schoolYearOf(today),
@@ -68,7 +72,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       throw error;
     }
     if (Object.keys(problems).length) throw validationFailed(problems, user.locale);
-    const created = await runChange(context, user, ({ trx, scope, meta }) => createCommitment(trx, scope, parsed, meta));
+    const created = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.createCommitment(trx, scope, parsed, meta));
     return redirect(`/commitments/${created.id}?saved=1`);
   } catch (error) {
     return formError(error, user.locale);

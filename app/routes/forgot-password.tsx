@@ -1,7 +1,6 @@
 import { json, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { ForgotPasswordInput } from "../../server/domains/users/users.schemas";
-import { requestPasswordReset } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { DEFAULT_LOCALE } from "../../i18n";
@@ -19,7 +18,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     const { email } = parseForm(ForgotPasswordInput, await request.formData(), locale);
     // Not in a transaction: a refused request must still use up the limit (decision 098).
-    await requestPasswordReset(context.db, { email, ip: context.ip, now: context.clock.now() });
+    await context.server.requestPasswordReset(context.db, { email, ip: context.ip, now: context.clock.now() });
     // The email job looks the address up and sends the link, off this request's path.
     await context.notifyEmailQueued();
     // The same answer whether or not the address has an account: nothing to learn by trying.

@@ -1,10 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { HealthState } from "../../db/schema";
-import { ROLLUP_GROUPINGS, RollupsInput } from "../../server/domains/health/health.schemas";
+import { NO_GROUP, ROLLUP_GROUPINGS, RollupsInput } from "../../server/domains/health/health.schemas";
 import { HealthTrendChart } from "../components/health-trend-chart";
 import { SelectField } from "../components/ui/field";
-import { healthRollups, NO_GROUP, parseInput, schoolYearOf, schoolYearRange, scopeOf, toLocalDate } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { schoolYearOf, schoolYearRange } from "../../calendar/school-year";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 
@@ -36,7 +39,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const today = toLocalDate(context.clock.now());
   const current = schoolYearOf(today);
   const input = parseInput(RollupsInput, { by: url.searchParams.get("by") || "school", schoolYear: url.searchParams.get("schoolYear") || current }, user.locale);
-  const rollups = await healthRollups(context.db, scopeOf(user), { ...input, today, locale: user.locale });
+  const rollups = await context.server.healthRollups(context.db, scopeOf(user), { ...input, today, locale: user.locale });
   const live = rollups.asOf === today;
   const items = rollups.items.map((item) => ({
     ...item,

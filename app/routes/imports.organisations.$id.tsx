@@ -6,7 +6,8 @@ import { IMPORT_FIELDS, mappingFromForm } from "../../server/domains/imports/imp
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import { formValues, type FormErrors } from "../utils/forms.server";
-import { AppError, commitImport, describeRows, getImport, getImportSample, guessMapping, previewImport, changeMetaOf, runChange, setImportMapping, translateFields } from "../services.server";
+import { AppError } from "../../server/errors";
+import { translateFields } from "../../server/validation";
 import { requirePermission } from "../utils/auth.server";
 import { importErrorMessage, ImportSteps } from "../utils/imports";
 import { useT } from "../utils/i18n";
@@ -24,7 +25,7 @@ function letter(index: number) {
 
 /** The import of this region, or 404: another region's staged import is not revealed. */
 async function findImport(context: LoaderFunctionArgs["context"], regionId: string, id: string | undefined) {
-  return getImport(context.db, regionId, recordIdOf({ id }), context.clock.now());
+  return context.server.getImport(context.db, regionId, recordIdOf({ id }), context.clock.now());
 }
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
@@ -34,8 +35,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (record.status === "committed") return { ...base, step: "done" as const, counts: record.counts };
 
   if (!record.mappingConfirmed || new URL(request.url).searchParams.get("step") === "mapping") {
-    const sample = await getImportSample(context.db, user.regionId, record.id);
-    const mapping = record.mapping ?? guessMapping(record.headers);
+    const sample = await context.server.getImportSample(context.db, user.regionId, record.id);
+    const mapping = record.mapping ?? context.server.guessMapping(record.headers);
     const columns = record.headers.map((header, index) => ({
       index, header, letter: letter(index),
       field: mapping[index] === null ? "skip" : (mapping[index] ?? ""),
@@ -44,8 +45,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     return { ...base, step: "mapping" as const, columns };
   }
 
-  const { analysis } = await previewImport(context.db, user.regionId, record.id, context.clock.now());
-  const rows = describeRows(analysis!.rows, record.headers, user.locale);
+  const { analysis } = await context.server.previewImport(context.db, user.regionId, record.id, context.clock.now());
+  const rows = context.server.describeRows(analysis!.rows, record.headers, user.locale);
   const errors = rows.filter((row) => row.outcome === "error");
   return {
     ...base,
@@ -64,10 +65,10 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   try {
     if (values.intent === "map") {
-      await runChange(context, user, ({ trx, scope, meta }) => setImportMapping(trx, scope.regionId, record.id, mappingFromForm(values, record.headers.length), meta.now));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.setImportMapping(trx, scope.regionId, record.id, mappingFromForm(values, record.headers.length), meta.now));
     } else if (values.intent === "commit") {
       // The commit holds its own transaction and writes its progress on a second connection, for the progress bar.
-      await commitImport(context.db, user.regionId, record.id, changeMetaOf(context, user));
+      await context.server.commitImport(context.db, user.regionId, record.id, context.server.changeMetaOf(context, user));
     } else {
       throw new Response("Bad request", { status: 400 });
     }

@@ -2,7 +2,7 @@ import { json, redirect, unstable_parseMultipartFormData, type ActionFunctionArg
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { TextField } from "../components/ui/field";
-import { AppError, IMPORT_RETRY_AFTER_SECONDS, MAX_IMPORT_BYTES, readImportStream, runChange, stageImport, withImportSlot } from "../services.server";
+import { AppError } from "../../server/errors";
 import { requirePermission } from "../utils/auth.server";
 import { importErrorMessage, ImportSteps } from "../utils/imports";
 import { useT } from "../utils/i18n";
@@ -13,7 +13,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   requirePermission(context, request, "organisation.import");
   // Set by the server's body limit, which answers a file over 50 MB before Remix sees it.
   const tooLarge = new URL(request.url).searchParams.get("error") === "tooLarge";
-  return { tooLarge, maxBytes: MAX_IMPORT_BYTES };
+  return { tooLarge, maxBytes: context.server.MAX_IMPORT_BYTES };
 }
 
 /**
@@ -23,7 +23,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 export async function action({ context, request }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "organisation.import");
   try {
-    const staged = await withImportSlot(async () => {
+    const staged = await context.server.withImportSlot(async () => {
       let file: { name: string; table: Awaited<ReturnType<typeof readImportStream>> } | undefined;
       const readFile: UploadHandler = async ({ name, filename, contentType, data }) => {
         // A browser sends an empty part with filename="" when no file was chosen; anything but the file is skipped unread.
@@ -39,7 +39,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
           }
         })();
         try {
-          file = { name: filename, table: await readImportStream(counted, { contentType, fileName: filename }) };
+          file = { name: filename, table: await context.server.readImportStream(counted, { contentType, fileName: filename }) };
         } catch (error) {
           if (received === 0) throw noFile();
           throw error;
@@ -54,12 +54,12 @@ export async function action({ context, request }: ActionFunctionArgs) {
       }
       if (!file) throw noFile();
       const { name, table } = file;
-      return runChange(context, user, ({ trx, scope, meta }) => stageImport(trx, scope.regionId, { fileName: name.slice(0, 255) || "import", table }, meta));
+      return context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.stageImport(trx, scope.regionId, { fileName: name.slice(0, 255) || "import", table }, meta));
     });
     return redirect(`/imports/organisations/${staged.id}`);
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;
-    const headers: HeadersInit = error.code === "RATE_LIMITED" ? { "Retry-After": String(IMPORT_RETRY_AFTER_SECONDS) } : {};
+    const headers: HeadersInit = error.code === "RATE_LIMITED" ? { "Retry-After": String(context.server.IMPORT_RETRY_AFTER_SECONDS) } : {};
     return json({ formError: importErrorMessage(error, user.locale) }, { status: error.status, headers });
   }
 }

@@ -4,10 +4,9 @@ import { LinkInboxItemInput } from "../../server/domains/mail-capture/mail-captu
 import { translator } from "../../i18n";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, TextField } from "../components/ui/field";
-import {
-  discardInboxItem, getInboxItem, getOrganisation, linkInboxItem, listInbox, listOrganisationContacts, organisationsToLog, parseInput, runChange, scopeOf,
-  suggestOrganisationsFor, toLocalDate,
-} from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
@@ -34,20 +33,20 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const query = parsed.data;
   const scope = scopeOf(user);
   const today = toLocalDate(context.clock.now());
-  const page = await listInbox(context.db, scope, { limit: 50, cursor: query.cursor });
+  const page = await context.server.listInbox(context.db, scope, { limit: 50, cursor: query.cursor });
   // The item being linked: its organisation to choose, or, once chosen, its people and the new contact.
-  const selected = query.item ? await getInboxItem(context.db, scope, query.item) : null;
+  const selected = query.item ? await context.server.getInboxItem(context.db, scope, query.item) : null;
   let choosing: { suggested: Choice[]; offered: Array<Choice & { why: string }>; q: string } | null = null;
   let confirming: { organisation: Choice; contacts: Array<{ personId: string; name: string; email: string | null; role: string | null }>; guess: { name: string; email: string } } | null = null;
   if (selected && query.organisation) {
-    const organisation = await getOrganisation(context.db, scope, query.organisation);
-    const contacts = (await listOrganisationContacts(context.db, user.regionId, organisation.id)).filter((contact) => !contact.endDate || contact.endDate > today);
+    const organisation = await context.server.getOrganisation(context.db, scope, query.organisation);
+    const contacts = (await context.server.listOrganisationContacts(context.db, user.regionId, organisation.id)).filter((contact) => !contact.endDate || contact.endDate > today);
     const unique = [...new Map(contacts.map((contact) => [contact.personId, { personId: contact.personId, name: contact.name, email: contact.email, role: contact.role }])).values()];
     confirming = { organisation: { id: organisation.id, name: organisation.name, city: organisation.city }, contacts: unique, guess: newPersonGuess(selected) };
   } else if (selected) {
     const [suggested, offered] = await Promise.all([
-      query.q ? Promise.resolve([]) : suggestOrganisationsFor(context.db, scope, selected, { limit: SUGGESTED, today }),
-      organisationsToLog(context.db, scope, { q: query.q, limit: OFFERED }),
+      query.q ? Promise.resolve([]) : context.server.suggestOrganisationsFor(context.db, scope, selected, { limit: SUGGESTED, today }),
+      context.server.organisationsToLog(context.db, scope, { q: query.q, limit: OFFERED }),
     ]);
     const shown = new Set(suggested.map((organisation) => organisation.id));
     choosing = { suggested, offered: offered.filter((organisation) => !shown.has(organisation.id)), q: query.q ?? "" };
@@ -90,13 +89,13 @@ export async function action({ context, request }: ActionFunctionArgs) {
         personIds,
         newPerson: values.addPerson ? { name: values["newPerson.name"], email: values["newPerson.email"] } : null,
       }, user.locale);
-      const linked = await runChange(context, user, ({ trx, scope, meta }) => linkInboxItem(trx, scope, itemId!, input, meta));
+      const linked = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.linkInboxItem(trx, scope, itemId!, input, meta));
       const name = linked.interaction.organisationName;
       const saved = input.newPerson ? t("inbox.linkedWithPerson", { name, person: input.newPerson.name }) : t("inbox.linked", { name });
       return json<ActionResult>({ intent, itemId, saved, organisationId: linked.interaction.organisationId });
     }
     if (intent === "discard") {
-      await runChange(context, user, ({ trx, scope, meta }) => discardInboxItem(trx, scope, itemId!, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.discardInboxItem(trx, scope, itemId!, meta));
       return json<ActionResult>({ intent, itemId, saved: t("inbox.discarded") });
     }
     return json<ActionResult>({ formError: "Unknown action" }, { status: 400 });

@@ -3,11 +3,12 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useId } from "react";
 import { INTERACTION_KINDS } from "../../db/schema";
 import { UpdateInteractionInput } from "../../server/domains/interactions/interactions.schemas";
-import { runChange } from "../../server/change";
 import { SentimentChoice } from "../components/sentiment";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
-import { AppError, archiveInteraction, getInteraction, listOrganisationContacts, parseInput, scopeOf, updateInteraction } from "../services.server";
+import { AppError } from "../../server/errors";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
 import { requirePermission } from "../utils/auth.server";
 import { recordIdOf } from "../utils/page-inputs.server";
 import { type FormErrors, formError } from "../utils/forms.server";
@@ -21,7 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Contac
  */
 async function changeableInteraction(context: LoaderFunctionArgs["context"], request: Request, params: LoaderFunctionArgs["params"]) {
   const user = requirePermission(context, request, "interaction.change");
-  const interaction = await getInteraction(context.db, scopeOf(user), recordIdOf(params));
+  const interaction = await context.server.getInteraction(context.db, scopeOf(user), recordIdOf(params));
   if (!interaction.mayChange) throw new AppError("FORBIDDEN", "Not the logger of this contact moment");
   return { user, interaction };
 }
@@ -29,7 +30,7 @@ async function changeableInteraction(context: LoaderFunctionArgs["context"], req
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const { user, interaction } = await changeableInteraction(context, request, params);
   // Anyone who works or worked at the organisation may have taken part, each once.
-  const contacts = await listOrganisationContacts(context.db, user.regionId, interaction.organisationId);
+  const contacts = await context.server.listOrganisationContacts(context.db, user.regionId, interaction.organisationId);
   const people = [...new Map(contacts.map((c) => [c.personId, { id: c.personId, name: c.name }])).values()].sort((a, b) => a.name.localeCompare(b.name, "nl"));
   return { interaction, people };
 }
@@ -40,7 +41,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
   const back = `/organisations/${interaction.organisationId}`;
   try {
     if (formData.get("intent") === "delete") {
-      await runChange(context, user, ({ trx, scope, meta }) => archiveInteraction(trx, scope, interaction.id, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.archiveInteraction(trx, scope, interaction.id, meta));
       return redirect(`${back}?moment=deleted#timeline`);
     }
     const input = parseInput(
@@ -58,7 +59,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       },
       user.locale,
     );
-    await runChange(context, user, ({ trx, scope, meta }) => updateInteraction(trx, scope, interaction.id, input, meta));
+    await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.updateInteraction(trx, scope, interaction.id, input, meta));
     return redirect(`${back}?moment=saved#timeline`);
   } catch (error) {
     return formError(error, user.locale);

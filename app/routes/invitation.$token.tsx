@@ -1,7 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { AcceptInvitationInput } from "../../server/domains/users/users.schemas";
-import { findUserByToken, limitLinkTokenCheck, mayJoinWithoutPassword, runSystemChange, setPasswordWithToken } from "../services.server";
 import { ChoosePasswordForm } from "../components/choose-password-form";
 import { Alert } from "../components/ui/alert";
 import { DEFAULT_LOCALE } from "../../i18n";
@@ -15,12 +14,12 @@ export { retryAfterHeaders as headers } from "../utils/forms.server";
 
 export async function loader({ context, params }: LoaderFunctionArgs) {
   // Links are long random secrets; still, an address may try only so many (issue 14, item 8).
-  const refused = await refusedByLimit(() => limitLinkTokenCheck(context.db, context.ip, context.clock.now()), DEFAULT_LOCALE);
+  const refused = await refusedByLimit(() => context.server.limitLinkTokenCheck(context.db, context.ip, context.clock.now()), DEFAULT_LOCALE);
   if (refused) return refused;
-  const user = await findUserByToken(context.db, params.token ?? "", "invitation", context.clock.now());
+  const user = await context.server.findUserByToken(context.db, params.token ?? "", "invitation", context.clock.now());
   // An invitation already accepted (the account has a password, or joined without one) is spent.
   return user && !user.passwordHash && !user.joinedAt
-    ? { isValid: true as const, name: user.name, passwordOptional: mayJoinWithoutPassword(user.role) }
+    ? { isValid: true as const, name: user.name, passwordOptional: context.server.mayJoinWithoutPassword(user.role) }
     : { isValid: false as const, name: "", passwordOptional: false };
 }
 
@@ -32,9 +31,9 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   const locale = DEFAULT_LOCALE;
   try {
     const { password } = parseForm(AcceptInvitationInput, await request.formData(), locale);
-    await limitLinkTokenCheck(context.db, context.ip, context.clock.now());
-    const { userId } = await runSystemChange(context, (trx, meta) =>
-      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "invitation", password }, meta.now, meta.appUrl),
+    await context.server.limitLinkTokenCheck(context.db, context.ip, context.clock.now());
+    const { userId } = await context.server.runSystemChange(context, (trx, meta) =>
+      context.server.setPasswordWithToken(trx, { token: params.token ?? "", purpose: "invitation", password }, meta.now, meta.appUrl),
     );
     if (context.sessionId) await context.sessions.invalidate(context.sessionId, context.isSecure);
     const setCookie = await context.sessions.create(userId, { ip: context.ip, userAgent: request.headers.get("user-agent"), secure: context.isSecure });

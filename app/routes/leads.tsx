@@ -4,11 +4,12 @@ import { ORGANISATION_KINDS, TIERS } from "../../db/schema";
 import { dateFormat } from "../../i18n/intl";
 import { translator } from "../../i18n";
 import { ConvertLeadInput, DismissLeadInput, LeadTarget } from "../../server/domains/leads/leads.schemas";
-import { runChange } from "../../server/change";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { SubmitButton } from "../components/ui/submit-button";
-import { convertLead, dismissLead, listAssignableUsers, listLeads, parseInput, scopeOf, userCan } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDayInWords, useLocale, useT } from "../utils/i18n";
@@ -17,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Kansen · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
-  const [leads, owners] = await Promise.all([listLeads(context.db, scopeOf(user)), listAssignableUsers(context.db, user.regionId)]);
+  const [leads, owners] = await Promise.all([context.server.listLeads(context.db, scopeOf(user)), context.server.listAssignableUsers(context.db, user.regionId)]);
   // ?convert=<lead>: that lead's short form, rendered by the server, so it opens without JavaScript too.
   const convert = new URL(request.url).searchParams.get("convert");
   return { leads, owners, userId: user.id, canWork: userCan(user, "lead.work"), convert: leads.some((lead) => lead.id === convert) ? convert : null };
@@ -36,8 +37,8 @@ export async function action({ context, request }: ActionFunctionArgs) {
     const { intent: _intent, leadId: _id, ...values } = formValues(formData);
     if (intent === "convert") {
       const input = parseInput(ConvertLeadInput, values, user.locale);
-      const lead = (await listLeads(context.db, scopeOf(user))).find((item) => item.id === leadId);
-      const converted = await runChange(context, user, ({ trx, scope, meta }) => convertLead(trx, scope, leadId!, input, meta));
+      const lead = (await context.server.listLeads(context.db, scopeOf(user))).find((item) => item.id === leadId);
+      const converted = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.convertLead(trx, scope, leadId!, input, meta));
       return json<ActionResult>({
         leadId, intent, organisationId: converted.organisationId,
         saved: t("leads.converted", { name: input.name ?? lead?.toOrganisationName ?? "", person: lead?.personName ?? "" }),
@@ -45,7 +46,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
     }
     if (intent === "dismiss") {
       const input = parseInput(DismissLeadInput, values, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => dismissLead(trx, scope, leadId!, input, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.dismissLead(trx, scope, leadId!, input, meta));
       return json<ActionResult>({ leadId, intent, saved: t("leads.dismissed") });
     }
     throw new Response("Unknown action", { status: 400 });

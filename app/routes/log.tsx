@@ -7,7 +7,9 @@ import { HealthBadge } from "../components/health";
 import { SentimentChoice } from "../components/sentiment";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
-import { logInteraction, organisationsToLog, parseInput, runChange, scopeOf, toLocalDate } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -20,7 +22,7 @@ const OFFERED = 8;
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "interaction.log");
   const { q } = parseInput(QuickLogSearch, { q: new URL(request.url).searchParams.get("q") || undefined }, user.locale);
-  const organisations = await organisationsToLog(context.db, scopeOf(user), { q, limit: OFFERED });
+  const organisations = await context.server.organisationsToLog(context.db, scopeOf(user), { q, limit: OFFERED });
   return { organisations, q: q ?? "" };
 }
 
@@ -31,7 +33,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const values = formValues(await request.formData());
   try {
     const input = parseInput(LogInteractionInput, { organisationId: values.organisationId, kind: values.kind, summary: values.summary, sentiment: values.sentiment }, user.locale);
-    const logged = await runChange(context, user, ({ trx, scope, meta }) => logInteraction(trx, scope, { ...input, date: toLocalDate(meta.now) }, meta));
+    const logged = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.logInteraction(trx, scope, { ...input, date: toLocalDate(meta.now) }, meta));
     return json<ActionResult>({ saved: { organisationId: logged.organisationId, organisationName: logged.organisationName } });
   } catch (error) {
     const response = formError(error, user.locale);

@@ -3,7 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { ListOrganisationsInput } from "../../server/domains/organisations/organisations.schemas";
 import { HealthBadge } from "../components/health";
 import { currentSort, SortHeader } from "../components/sort-header";
-import { healthStatesOf, listMyTasks, listOrganisations, parseInput, scopeOf, toLocalDate } from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 import { useT } from "../utils/i18n";
 
@@ -16,10 +18,10 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   // The organisation list's own schema reads the sort, so an unknown column is its default here too.
   const { sort, dir } = parseInput(ListOrganisationsInput.pick({ sort: true, dir: true }), Object.fromEntries(url.searchParams), user.locale);
   const [page, tasks] = await Promise.all([
-    listOrganisations(context.db, scope, { accountHolderId: user.id, limit: 200, sort, dir }),
-    listMyTasks(context.db, scope, user.id, { status: "open", today: toLocalDate(context.clock.now()) }),
+    context.server.listOrganisations(context.db, scope, { accountHolderId: user.id, limit: 200, sort, dir }),
+    context.server.listMyTasks(context.db, scope, user.id, { status: "open", today: toLocalDate(context.clock.now()) }),
   ]);
-  const health = await healthStatesOf(context.db, scope, page.items.map((o) => o.id));
+  const health = await context.server.healthStatesOf(context.db, scope, page.items.map((o) => o.id));
   // Open tasks per organisation, so the list shows where work is waiting.
   const openTasks = new Map<string, number>();
   for (const task of tasks.items) if (task.organisationId) openTasks.set(task.organisationId, (openTasks.get(task.organisationId) ?? 0) + 1);

@@ -13,41 +13,16 @@ import { HealthHistoryStrip } from "../components/health-trend-chart";
 import { InteractionForm } from "../components/interaction-form";
 import { Timeline } from "../components/timeline";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
-import { runChange } from "../../server/change";
 import { OrganisationForm } from "../components/organisation-form";
 import { Alert } from "../components/ui/alert";
 import { ConfirmButton } from "../components/ui/confirm-button";
 import { Combobox } from "../components/ui/combobox";
-import {
-  getOrganisationHealth,
-  invitePartnerUser,
-  listPartnerUsers,
-  listOrganisationActivities,
-  listOrganisationAgreements,
-  organisationHealthHistory,
-  schoolYearStart,
-  addContact,
-  AppError,
-  archiveOrganisation,
-  endAffiliation,
-  getTimeline,
-  logInteraction,
-  mergeOrganisations,
-  listMergeCandidates,
-  listOrganisationContacts,
-  toLocalDate,
-  getOrganisation,
-  listAccountHolderHistory,
-  listAssignableUsers,
-  listHistory,
-  listSubregions,
-  parseInput,
-  restoreOrganisation,
-  scopeOf,
-  updateOrganisation,
-  mayWorkOrganisations,
-  userCan,
-} from "../services.server";
+import { schoolYearStart } from "../../calendar/school-year";
+import { AppError } from "../../server/errors";
+import { toLocalDate } from "../../server/clock";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formValues } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
@@ -60,7 +35,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
   const scope = scopeOf(user);
-  const organisation = await getOrganisation(context.db, scope, recordIdOf(params));
+  const organisation = await context.server.getOrganisation(context.db, scope, recordIdOf(params));
   const query = new URL(request.url).searchParams;
   const historyCursor = query.get("historyCursor") || undefined;
   // The merge form's candidates are looked up only once it is opened (?open=merge): comparing this
@@ -68,23 +43,23 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const mergeOpened = query.get("open") === "merge";
   const today = toLocalDate(context.clock.now());
   const [mergeCandidates, timeline, contacts, history, subregions, accountHolders, health, healthHistory, changes] = await Promise.all([
-    mergeOpened ? listMergeCandidates(context.db, scope, organisation) : null,
-    getTimeline(context.db, scope, organisation.id, { limit: 50 }),
-    listOrganisationContacts(context.db, user.regionId, organisation.id),
-    listAccountHolderHistory(context.db, scope, organisation.id),
-    listSubregions(context.db, user.regionId),
-    listAssignableUsers(context.db, user.regionId),
-    getOrganisationHealth(context.db, scope, organisation.id, { locale: user.locale, today }),
-    organisationHealthHistory(context.db, scope, organisation.id),
-    listHistory(context.db, user.regionId, { type: "organisation", id: organisation.id }, { limit: 25, cursor: historyCursor }),
+    mergeOpened ? context.server.listMergeCandidates(context.db, scope, organisation) : null,
+    context.server.getTimeline(context.db, scope, organisation.id, { limit: 50 }),
+    context.server.listOrganisationContacts(context.db, user.regionId, organisation.id),
+    context.server.listAccountHolderHistory(context.db, scope, organisation.id),
+    context.server.listSubregions(context.db, user.regionId),
+    context.server.listAssignableUsers(context.db, user.regionId),
+    context.server.getOrganisationHealth(context.db, scope, organisation.id, { locale: user.locale, today }),
+    context.server.organisationHealthHistory(context.db, scope, organisation.id),
+    context.server.listHistory(context.db, user.regionId, { type: "organisation", id: organisation.id }, { limit: 25, cursor: historyCursor }),
   ]);
-  const activities = await listOrganisationActivities(context.db, scope, organisation.id);
-  const partnerUsers = await listPartnerUsers(context.db, scope, organisation.id);
-  const agreements = await listOrganisationAgreements(context.db, scope, organisation.id);
+  const activities = await context.server.listOrganisationActivities(context.db, scope, organisation.id);
+  const partnerUsers = await context.server.listPartnerUsers(context.db, scope, organisation.id);
+  const agreements = await context.server.listOrganisationAgreements(context.db, scope, organisation.id);
   // The permissions table decides (server/auth/permissions.ts): every staff member logs the contact
   // they had and keeps contact persons; the organisation itself, its activities, merges and archiving
   // are for whoever works it; its owner (or an admin) invites its people to the partner portal.
-  const canWork = await mayWorkOrganisations(context.db, scope, [organisation.id]);
+  const canWork = await context.server.mayWorkOrganisations(context.db, scope, [organisation.id]);
   const canInvite = !organisation.archivedAt && userCan(user, "organisation.invitePartner", { kind: "organisation", accountHolderIds: [organisation.accountHolderId], rule: { everyStaffMember: false } });
   return {
     activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
@@ -103,13 +78,13 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     if (intent === "log-interaction") {
       const { intent: _intent, personIds: _personIds, ...values } = formValues(formData);
       const input = parseInput(LogInteractionInput, { ...values, organisationId: id, personIds: formData.getAll("personIds") }, user.locale);
-      const logged = await runChange(context, user, ({ trx, scope, meta }) => logInteraction(trx, scope, { ...input, date: input.date ?? toLocalDate(meta.now) }, meta));
+      const logged = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.logInteraction(trx, scope, { ...input, date: input.date ?? toLocalDate(meta.now) }, meta));
       return json({ saved: true as const, intent: "log-interaction" as const, withTask: Boolean(logged.task) });
     }
     if (intent === "add-contact") {
       const { intent: _intent, isPrimary: _isPrimary, ...values } = formValues(formData);
       const input = parseInput(AddContactInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => addContact(trx, scope.regionId, id, input, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.addContact(trx, scope.regionId, id, input, meta));
       return json({ saved: true as const, intent: "add-contact" as const });
     }
     if (intent === "end-contact") {
@@ -119,30 +94,30 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       const affiliationId = parsedAffiliation.data;
       const { intent: _intent, affiliationId: _affiliationId, ...values } = formValues(formData);
       const input = parseInput(EndAffiliationInput, values, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => endAffiliation(trx, scope.regionId, affiliationId, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.endAffiliation(trx, scope.regionId, affiliationId, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta));
       return json({ saved: true as const, intent: "end-contact" as const });
     }
     if (intent === "invite-partner") {
       const input = parseInput(InvitePartnerUserInput, formValues(formData), user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => invitePartnerUser(trx, scope, id, input, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.invitePartnerUser(trx, scope, id, input, meta));
       return json({ saved: true as const, intent: "invite-partner" as const });
     }
     if (intent === "merge") {
       const { duplicateId } = parseInput(MergeOrganisationInput, { duplicateId: formData.get("duplicateId") || undefined }, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => mergeOrganisations(trx, scope, { keepId: id, duplicateId }, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.mergeOrganisations(trx, scope, { keepId: id, duplicateId }, meta));
       return json({ saved: true as const, intent: "merge" as const });
     }
     if (intent === "archive") {
-      await runChange(context, user, ({ trx, scope, meta }) => archiveOrganisation(trx, scope, id, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.archiveOrganisation(trx, scope, id, meta));
       // The list says what was archived and offers to undo it.
       return redirect(`/organisations?undo=${id}`);
     }
     if (intent === "restore") {
-      await runChange(context, user, ({ trx, scope, meta }) => restoreOrganisation(trx, scope, id, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.restoreOrganisation(trx, scope, id, meta));
       return redirect(`/organisations/${id}?restored=1`);
     }
     const input = parseInput(UpdateOrganisationInput, organisationFormInput(formData, { isUpdate: true }), user.locale);
-    await runChange(context, user, ({ trx, scope, meta }) => updateOrganisation(trx, scope, id, input, meta));
+    await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.updateOrganisation(trx, scope, id, input, meta));
     return json({ saved: true as const, intent: "save" as const });
   } catch (error) {
     const response = organisationFormError(error, user.locale);

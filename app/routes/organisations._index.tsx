@@ -11,7 +11,10 @@ import { savedViewsOf, saveViewAction } from "../utils/saved-views.server";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { requirePermission } from "../utils/auth.server";
-import { AppError, getOrganisation, healthStatesOf, listAssignableUsers, listOrganisations, listSubregions, parseInput, scopeOf, userCan } from "../services.server";
+import { AppError } from "../../server/errors";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { userCan } from "../../server/auth/permissions";
 import { useT } from "../utils/i18n";
 import { RecordId } from "../utils/page-inputs.server";
 
@@ -22,25 +25,25 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const params = Object.fromEntries([...new URL(request.url).searchParams].filter(([, value]) => value !== ""));
   const filters = parseInput(ListOrganisationsInput, params, user.locale);
   const [page, subregions, accountHolders, views] = await Promise.all([
-    listOrganisations(context.db, scopeOf(user), filters),
-    listSubregions(context.db, user.regionId),
-    listAssignableUsers(context.db, user.regionId),
+    context.server.listOrganisations(context.db, scopeOf(user), filters),
+    context.server.listSubregions(context.db, user.regionId),
+    context.server.listAssignableUsers(context.db, user.regionId),
     savedViewsOf(context, user, "organisations", new URL(request.url)),
   ]);
   // Just archived from its page: name it here and offer to undo (only while it is still archived).
   const undoId = RecordId.safeParse(params.undo);
   const justArchived = undoId.success
-    ? await getOrganisation(context.db, scopeOf(user), undoId.data).catch((error: unknown) => {
+    ? await context.server.getOrganisation(context.db, scopeOf(user), undoId.data).catch((error: unknown) => {
         if (error instanceof AppError && error.code === "NOT_FOUND") return null;
         throw error;
       })
     : null;
   // Arrived from the health roll-up: say which school's relationships these are (decision 138).
   const school = filters.schoolId && filters.schoolYear
-    ? { name: (await getOrganisation(context.db, scopeOf(user), filters.schoolId)).name, schoolYear: filters.schoolYear }
+    ? { name: (await context.server.getOrganisation(context.db, scopeOf(user), filters.schoolId)).name, schoolYear: filters.schoolYear }
     : null;
   const names = new Map([...subregions, ...accountHolders].map((o) => [o.id, o.name]));
-  const health = await healthStatesOf(context.db, scopeOf(user), page.items.map((o) => o.id));
+  const health = await context.server.healthStatesOf(context.db, scopeOf(user), page.items.map((o) => o.id));
   return {
     organisations: page.items.map((o) => ({
       id: o.id, name: o.name, kind: o.kind, city: o.city, tier: o.tier, status: o.status, tags: o.tags,

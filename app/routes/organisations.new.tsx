@@ -2,8 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { CreateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { OrganisationForm } from "../components/organisation-form";
-import { runChange } from "../../server/change";
-import { createOrganisation, listAssignableUsers, listSubregions, parseInput } from "../services.server";
+import { parseInput } from "../../server/validation";
 import { requirePermission } from "../utils/auth.server";
 import { organisationFormError, organisationFormInput } from "../utils/organisation-form.server";
 import { useT } from "../utils/i18n";
@@ -12,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "Nieuwe organisatie · Schakel
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "organisation.create");
-  const [subregions, accountHolders] = await Promise.all([listSubregions(context.db, user.regionId), listAssignableUsers(context.db, user.regionId)]);
+  const [subregions, accountHolders] = await Promise.all([context.server.listSubregions(context.db, user.regionId), context.server.listAssignableUsers(context.db, user.regionId)]);
   return { subregions, accountHolders, currentUserId: user.id };
 }
 
@@ -20,7 +19,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "organisation.create");
   try {
     const input = parseInput(CreateOrganisationInput, organisationFormInput(await request.formData(), { isUpdate: false }), user.locale);
-    const created = await runChange(context, user, ({ trx, scope, meta }) => createOrganisation(trx, scope, input, meta));
+    const created = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.createOrganisation(trx, scope, input, meta));
     return redirect(`/organisations/${created.id}?saved=1`);
   } catch (error) {
     return organisationFormError(error, user.locale);

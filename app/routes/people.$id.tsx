@@ -7,23 +7,10 @@ import { ConfirmButton } from "../components/ui/confirm-button";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { Combobox } from "../components/ui/combobox";
 import { translator } from "../../i18n";
-import { runChange } from "../../server/change";
-import {
-  archivePerson,
-  erasePerson,
-  findMergeCandidates,
-  getPerson,
-  listHistory,
-  listOrganisations,
-  mergePeople,
-  parseInput,
-  restorePerson,
-  scopeOf,
-  startNewJob,
-  toLocalDate,
-  updatePerson,
-  userCan,
-} from "../services.server";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
@@ -34,14 +21,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
-  const person = await getPerson(context.db, user.regionId, recordIdOf(params));
+  const person = await context.server.getPerson(context.db, user.regionId, recordIdOf(params));
   const search = new URL(request.url).searchParams;
   const mergeQuery = search.get("mergeQ")?.trim().slice(0, 200) || undefined;
   const [organisations, history, candidates] = await Promise.all([
-    listOrganisations(context.db, scopeOf(user), { limit: 200 }),
-    listHistory(context.db, user.regionId, { type: "person", id: person.id }, { limit: 25, cursor: search.get("historyCursor") || undefined }),
+    context.server.listOrganisations(context.db, scopeOf(user), { limit: 200 }),
+    context.server.listHistory(context.db, user.regionId, { type: "person", id: person.id }, { limit: 25, cursor: search.get("historyCursor") || undefined }),
     // Who might be the same person: similar names, or the names typed in the merge box.
-    findMergeCandidates(context.db, user.regionId, person.id, { q: mergeQuery }),
+    context.server.findMergeCandidates(context.db, user.regionId, person.id, { q: mergeQuery }),
   ]);
   return {
     person,
@@ -70,36 +57,36 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
     const intent = formData.get("intent");
     if (intent === "merge") {
       const { duplicateId } = parseInput(MergePersonInput, { duplicateId: formData.get("duplicateId") || undefined }, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => mergePeople(trx, scope.regionId, { keepId: id, duplicateId }, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.mergePeople(trx, scope.regionId, { keepId: id, duplicateId }, meta));
       return json<FormErrors & { success?: string }>({ success: t("personMerge.merged") });
     }
     if (intent === "archive") {
-      const archived = await runChange(context, user, ({ trx, scope, meta }) => archivePerson(trx, scope.regionId, id, meta));
+      const archived = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.archivePerson(trx, scope.regionId, id, meta));
       return json<FormErrors & { success?: string }>({ success: t("archive.archivedPerson", { name: archived.name }) });
     }
     if (intent === "erase") {
       // Erasing cannot be undone: the box must be ticked, and the service lets only an admin through.
       if (formData.get("confirmErase") !== "on") return json<FormErrors & { success?: string }>({ fields: { confirmErase: t("privacy.eraseConfirmMissing") } }, { status: 400 });
-      const erased = await runChange(context, user, ({ trx, scope, meta }) => erasePerson(trx, scope, id, meta));
+      const erased = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.erasePerson(trx, scope, id, meta));
       // The admin sees exactly what the erasure changed, table by table (decision 092).
       const erasure = erased.changes.map((change) =>
         t(`privacy.erasureChanges.${change.kind}`, { table: t(`privacy.erasureTables.${change.table}`), count: change.count }));
       return json<FormErrors & { success?: string; erasure?: string[] }>({ success: t("privacy.erased"), erasure });
     }
     if (intent === "restore") {
-      await runChange(context, user, ({ trx, scope, meta }) => restorePerson(trx, scope.regionId, id, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.restorePerson(trx, scope.regionId, id, meta));
       return json<FormErrors & { success?: string }>({ success: t("archive.restored") });
     }
     if (intent === "edit" || intent === "new-job") {
       if (intent === "edit") {
         // Only the three fields the form shows; an emptied email or phone clears it.
         const input = parseInput(UpdatePersonInput, { name: formData.get("name") ?? "", email: formData.get("email") ?? "", phone: formData.get("phone") ?? "", version: formData.get("version") }, user.locale);
-        await runChange(context, user, ({ trx, scope, meta }) => updatePerson(trx, scope.regionId, id, input, meta));
+        await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.updatePerson(trx, scope.regionId, id, input, meta));
         return json<FormErrors & { success?: string; intent?: string }>({ success: t("people.saved") });
       }
       const { intent: _intent, isPrimary: _isPrimary, ...values } = formValues(formData);
       const input = parseInput(NewJobInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
-      const moved = await runChange(context, user, ({ trx, scope, meta }) => startNewJob(trx, scope.regionId, id, { ...input, startDate: input.startDate ?? toLocalDate(meta.now) }, meta));
+      const moved = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.startNewJob(trx, scope.regionId, id, { ...input, startDate: input.startDate ?? toLocalDate(meta.now) }, meta));
       if (!moved.started) return json<FormErrors & { success?: string; intent?: string }>({ success: t("leads.movedToLead", { organisation: input.organisationName ?? "" }) });
       return json<FormErrors & { success?: string; intent?: string }>({ success: t(moved.ended.length ? "people.newJobSavedEnded" : "people.newJobSaved", { organisation: moved.started.organisationName }) });
     }

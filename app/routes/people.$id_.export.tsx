@@ -1,7 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { runChange } from "../../server/change";
-import { exportPerson } from "../services.server";
 import { requirePermission } from "../utils/auth.server";
 import { formatDay, formatMoment, useLocale, useT } from "../utils/i18n";
 import { recordIdOf } from "../utils/page-inputs.server";
@@ -15,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Inzage · Schakel" }];
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.manage");
   const id = recordIdOf(params);
-  const data = await runChange(context, user, ({ trx, scope, meta }) => exportPerson(trx, scope, id, meta));
+  const data = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.exportPerson(trx, scope, id, meta));
   return data;
 }
 

@@ -5,7 +5,7 @@ import { ListPeopleInput } from "../../server/domains/people/people.schemas";
 import { SavedViews } from "../components/saved-views";
 import { currentSort, SortHeader } from "../components/sort-header";
 import { SelectField, TextField } from "../components/ui/field";
-import { listPeople, parseInput } from "../services.server";
+import { parseInput } from "../../server/validation";
 import { requirePermission } from "../utils/auth.server";
 import type { FormErrors } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -18,7 +18,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const params = Object.fromEntries([...url.searchParams].filter(([, value]) => value !== ""));
   const filters = parseInput(ListPeopleInput, params, user.locale);
-  const [page, views] = await Promise.all([listPeople(context.db, user.regionId, filters), savedViewsOf(context, user, "people", url)]);
+  const [page, views] = await Promise.all([context.server.listPeople(context.db, user.regionId, filters), savedViewsOf(context, user, "people", url)]);
   return {
     people: page.items.map((p) => ({ id: p.id, name: p.name, email: p.email, phone: p.phone, optOut: p.optOut, organisationName: p.organisationName })),
     nextCursor: page.nextCursor,

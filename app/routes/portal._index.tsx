@@ -4,29 +4,14 @@ import { END_REASONS } from "../../db/schema";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
 import { WithdrawOfferInput } from "../../server/domains/activities/activities.schemas";
-import { runChange } from "../../server/change";
 import { AddContactInput, EndAffiliationInput } from "../../server/domains/people/people.schemas";
 import { Alert } from "../components/ui/alert";
 import { ConfirmButton } from "../components/ui/confirm-button";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
-import {
-  addColleague,
-  AppError,
-  assertAffiliationOfOwnOrganisation,
-  assertPartnerSuccessor,
-  endAffiliation,
-  getOrganisation,
-  getRegion,
-  listCommitments,
-  listOrganisationContacts,
-  parseInput,
-  PARTNER_ORGANISATION_FIELDS,
-  portalActivities,
-  scopeOf,
-  toLocalDate,
-  updateOrganisation,
-  withdrawOffer,
-} from "../services.server";
+import { AppError } from "../../server/errors";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
@@ -38,7 +23,7 @@ export const meta: MetaFunction = () => [{ title: "Mijn organisatie · Schakel" 
 async function ownOrganisation(context: LoaderFunctionArgs["context"], request: Request) {
   const user = requirePermission(context, request, "portal.use");
   if (!user.organisationId) throw new AppError("NOT_FOUND", "No organisation");
-  const organisation = await getOrganisation(context.db, scopeOf(user), user.organisationId);
+  const organisation = await context.server.getOrganisation(context.db, scopeOf(user), user.organisationId);
   if (organisation.archivedAt) throw new AppError("NOT_FOUND", "Organisation archived");
   return { user, organisation };
 }
@@ -46,11 +31,11 @@ async function ownOrganisation(context: LoaderFunctionArgs["context"], request: 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const { user, organisation } = await ownOrganisation(context, request);
   const [region, contacts, activities, commitments] = await Promise.all([
-    getRegion(context.db, user.regionId),
-    listOrganisationContacts(context.db, user.regionId, organisation.id),
-    portalActivities(context.db, scopeOf(user)),
+    context.server.getRegion(context.db, user.regionId),
+    context.server.listOrganisationContacts(context.db, user.regionId, organisation.id),
+    context.server.portalActivities(context.db, scopeOf(user)),
     // The partner's own pledges (listCommitments scopes a partner to its organisation).
-    listCommitments(context.db, scopeOf(user), { limit: 50 }),
+    context.server.listCommitments(context.db, scopeOf(user), { limit: 50 }),
   ]);
   // The signed-in user is among the colleagues as the contact with their address or, where the school
   // keeps no address for that contact, their name: they do not report their own leaving.
@@ -74,15 +59,15 @@ export async function action({ context, request }: ActionFunctionArgs) {
     if (intent === "details") {
       // Only the partner's fields are read from the form; an emptied field clears the value.
       const values: Record<string, unknown> = { version: formData.get("version") };
-      for (const field of PARTNER_ORGANISATION_FIELDS) values[field] = String(formData.get(field) ?? "").trim() || null;
+      for (const field of context.server.PARTNER_ORGANISATION_FIELDS) values[field] = String(formData.get(field) ?? "").trim() || null;
       const input = parseInput(UpdateOrganisationInput, values, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => updateOrganisation(trx, scope, organisation.id, input, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.updateOrganisation(trx, scope, organisation.id, input, meta));
       return json({ saved: "details" as const });
     }
     if (intent === "add-colleague") {
       const { intent: _intent, isPrimary: _isPrimary, ...values } = formValues(formData);
       const input = parseInput(AddContactInput, { ...values, isPrimary: formData.get("isPrimary") === "on" }, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => addColleague(trx, scope, input, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.addColleague(trx, scope, input, meta));
       return json({ saved: "add-colleague" as const });
     }
     if (intent === "end-contact") {
@@ -90,10 +75,10 @@ export async function action({ context, request }: ActionFunctionArgs) {
       if (!affiliationId.success) throw new AppError("NOT_FOUND", "Not found");
       const { intent: _intent, affiliationId: _affiliationId, ...values } = formValues(formData);
       const input = parseInput(EndAffiliationInput, values, user.locale);
-      await runChange(context, user, async ({ trx, scope, meta }) => {
-        await assertAffiliationOfOwnOrganisation(trx, scope, affiliationId.data);
-        await assertPartnerSuccessor(trx, scope, input.successorPersonId);
-        return endAffiliation(trx, scope.regionId, affiliationId.data, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta);
+      await context.server.runChange(context, user, async ({ trx, scope, meta }) => {
+        await context.server.assertAffiliationOfOwnOrganisation(trx, scope, affiliationId.data);
+        await context.server.assertPartnerSuccessor(trx, scope, input.successorPersonId);
+        return context.server.endAffiliation(trx, scope.regionId, affiliationId.data, { ...input, endDate: input.endDate ?? toLocalDate(meta.now) }, meta);
       });
       return json({ saved: "end-contact" as const });
     }
@@ -101,7 +86,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
       const activityId = RecordId.safeParse(formData.get("activityId"));
       if (!activityId.success) throw new AppError("NOT_FOUND", "Not found");
       const { version } = parseInput(WithdrawOfferInput, { version: formData.get("version") }, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => withdrawOffer(trx, scope, activityId.data, version, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.withdrawOffer(trx, scope, activityId.data, version, meta));
       return json({ saved: "withdraw" as const });
     }
     throw new Response("Bad request", { status: 400 });

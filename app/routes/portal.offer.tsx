@@ -2,11 +2,13 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFu
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { CreateActivityInput } from "../../server/domains/activities/activities.schemas";
 import { VMBO_PROFILES } from "../../server/domains/activities/activities.fields";
-import { runChange } from "../../server/change";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { Combobox } from "../components/ui/combobox";
-import { AppError, offerActivity, offerChoices, parseInput, scopeOf, toLocalDate } from "../services.server";
+import { AppError } from "../../server/errors";
+import { parseInput } from "../../server/validation";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, formValues } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -18,7 +20,7 @@ const OFFER_TYPES = ["guest_lesson", "internship"] as const;
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "portal.use");
   if (!user.organisationId) throw new AppError("NOT_FOUND", "No organisation");
-  return { ...(await offerChoices(context.db, scopeOf(user))), today: toLocalDate(context.clock.now()) };
+  return { ...(await context.server.offerChoices(context.db, scopeOf(user))), today: toLocalDate(context.clock.now()) };
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
@@ -39,7 +41,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   };
   try {
     const input = parseInput(CreateActivityInput, raw, user.locale);
-    await runChange(context, user, ({ trx, scope, meta }) => offerActivity(trx, scope, input, meta));
+    await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.offerActivity(trx, scope, input, meta));
     return redirect("/portal?offered=1");
   } catch (error) {
     // A school or person of elsewhere reads as unknown, as on every page (formError answers the 404 page).

@@ -1,35 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import {
-  addNeverLog,
-  addSenderAddress,
-  changePassword,
-  limitConfirmationMail,
-  limitCurrentPasswordCheck,
-  createFeed,
-  endOtherSessions,
-  endSession,
-  getDigestPreferences,
-  getFeedStatus,
-  listApiTokens,
-  listNeverLog,
-  listSenderAddresses,
-  listSessions,
-  loggingAddressOf,
-  mintApiToken,
-  regenerateLoggingAddress,
-  removeNeverLog,
-  removeSenderAddress,
-  revokeAllApiTokens,
-  revokeApiToken,
-  revokeFeed,
-  runChange,
-  schoolAccountOf,
-  OIDC_REFUSALS,
-  scopeOf,
-  setUserLocale,
-  twoFactorStatus,
-  updateDigestPreferences, userCan } from "../services.server";
+import { scopeOf } from "../../server/auth/current-user";
+import { userCan } from "../../server/auth/permissions";
 
 import { DigestPreferencesInput } from "../../server/domains/digest/digest.schemas";
 import { SenderAddressInput } from "../../server/domains/mail-capture/mail-capture.schemas";
@@ -55,24 +27,24 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   return {
     user: { name: user.name, email: user.email, role: user.role, locale: user.locale },
-    tokens: await listApiTokens(context.db, user.id),
-    digest: !userCan(user, "region.read") ? null : await getDigestPreferences(context.db, user.id),
-    feed: await getFeedStatus(context.db, scopeOf(user), { kind: "user" }),
-    regionFeed: userCan(user, "region.manage") ? await getFeedStatus(context.db, scopeOf(user), { kind: "region" }) : undefined,
-    sessions: await listSessions(context.db, user.id, context.sessionId, context.clock.now()),
-    twoFactor: await twoFactorStatus(context.db, user.id),
+    tokens: await context.server.listApiTokens(context.db, user.id),
+    digest: !userCan(user, "region.read") ? null : await context.server.getDigestPreferences(context.db, user.id),
+    feed: await context.server.getFeedStatus(context.db, scopeOf(user), { kind: "user" }),
+    regionFeed: userCan(user, "region.manage") ? await context.server.getFeedStatus(context.db, scopeOf(user), { kind: "region" }) : undefined,
+    sessions: await context.server.listSessions(context.db, user.id, context.sessionId, context.clock.now()),
+    twoFactor: await context.server.twoFactorStatus(context.db, user.id),
     mailLogging: await mailLoggingOf(context, user),
-    schoolAccount: await schoolAccountOf(context.db, user),
-    schoolAccountError: OIDC_REFUSALS.find((reason) => reason === new URL(request.url).searchParams.get("schoolAccountError")) ?? null,
+    schoolAccount: await context.server.schoolAccountOf(context.db, user),
+    schoolAccountError: context.server.OIDC_REFUSALS.find((reason) => reason === new URL(request.url).searchParams.get("schoolAccountError")) ?? null,
   };
 }
 
 /** The user's logging address (made on first use), further sender addresses and never-log lists; null for a partner. */
 async function mailLoggingOf(context: LoaderFunctionArgs["context"], user: ReturnType<typeof requireUser>) {
-  const address = await loggingAddressOf(context.db, user, { domain: context.config.inboundMail.domain, now: context.clock.now() });
+  const address = await context.server.loggingAddressOf(context.db, user, { domain: context.config.inboundMail.domain, now: context.clock.now() });
   if (!address) return null;
   const scope = scopeOf(user);
-  const [senders, neverLog] = await Promise.all([listSenderAddresses(context.db, scope), listNeverLog(context.db, scope)]);
+  const [senders, neverLog] = await Promise.all([context.server.listSenderAddresses(context.db, scope), context.server.listNeverLog(context.db, scope)]);
   return {
     address,
     senders,
@@ -92,81 +64,81 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     if (intent === "locale") {
       const { locale } = parseForm(LocaleInput, formData, user.locale);
-      await runChange(context, user, ({ trx, meta }) => setUserLocale(trx, user.id, locale, meta.now));
+      await context.server.runChange(context, user, ({ trx, meta }) => context.server.setUserLocale(trx, user.id, locale, meta.now));
       return json<ActionData>({ intent, success: translator(locale)("profile.languageSaved") });
     }
     if (intent === "digest") {
       const input = parseForm(DigestPreferencesInput, formData, user.locale);
-      await updateDigestPreferences(context.db, user.id, input, now);
+      await context.server.updateDigestPreferences(context.db, user.id, input, now);
       return json<ActionData>({ intent, success: translator(user.locale)("profile.digestSaved") });
     }
     if (intent === "create-token") {
       const input = parseForm(CreateTokenInput, formData, user.locale);
-      await limitCurrentPasswordCheck(context.db, user.id, now);
-      const created = await mintApiToken(context.db, context.secrets, { userId: user.id, ...input, now });
+      await context.server.limitCurrentPasswordCheck(context.db, user.id, now);
+      const created = await context.server.mintApiToken(context.db, context.secrets, { userId: user.id, ...input, now });
       return json<ActionData>({ intent, token: created.token });
     }
     if (intent === "revoke-token") {
       const { tokenId } = parseForm(RevokeTokenInput, formData, user.locale);
-      await revokeApiToken(context.db, { userId: user.id, tokenId, now });
+      await context.server.revokeApiToken(context.db, { userId: user.id, tokenId, now });
       return json<ActionData>({ intent, success: translator(user.locale)("profile.revoked") });
     }
     if (intent === "create-feed" || intent === "revoke-feed") {
       const { owner } = parseForm(FeedInput, formData, user.locale);
       if (intent === "create-feed") {
-        const feed = await createFeed(context.db, scopeOf(user), { kind: owner }, { now, appUrl: context.config.appUrl });
+        const feed = await context.server.createFeed(context.db, scopeOf(user), { kind: owner }, { now, appUrl: context.config.appUrl });
         return json<ActionData>({ intent, owner, feedUrl: feed.url });
       }
-      await revokeFeed(context.db, scopeOf(user), { kind: owner }, { now });
+      await context.server.revokeFeed(context.db, scopeOf(user), { kind: owner }, { now });
       return json<ActionData>({ intent, owner, success: translator(user.locale)("profile.feedRevoked") });
     }
     if (intent === "change-password") {
       const input = parseForm(ChangePasswordInput, formData, user.locale);
-      await limitCurrentPasswordCheck(context.db, user.id, now);
-      const { apiTokensRevoked } = await runChange(context, user, ({ trx, meta }) => changePassword(trx, user.id, input, { ...meta, keepSessionId: context.sessionId }));
+      await context.server.limitCurrentPasswordCheck(context.db, user.id, now);
+      const { apiTokensRevoked } = await context.server.runChange(context, user, ({ trx, meta }) => context.server.changePassword(trx, user.id, input, { ...meta, keepSessionId: context.sessionId }));
       const t = translator(user.locale);
       return json<ActionData>({ intent, success: t("changePassword.changed"), notice: apiTokensRevoked ? t("changePassword.tokensRevoked", { count: apiTokensRevoked }) : undefined });
     }
     if (intent === "end-session") {
       const { sessionId } = parseForm(EndSessionInput, formData, user.locale);
-      await endSession(context.db, user.id, sessionId);
+      await context.server.endSession(context.db, user.id, sessionId);
       return json<ActionData>({ intent, success: translator(user.locale)("sessions.ended") });
     }
     if (intent === "end-other-sessions") {
       // Signing out everywhere else revokes the API tokens too (issue 14, item 7).
-      const { count, tokens } = await runChange(context, user, async ({ trx, meta }) => ({
-        count: await endOtherSessions(trx, user.id, context.sessionId),
-        tokens: await revokeAllApiTokens(trx, user.id, { reason: "signed_out_everywhere", now: meta.now, appUrl: meta.appUrl }),
+      const { count, tokens } = await context.server.runChange(context, user, async ({ trx, meta }) => ({
+        count: await context.server.endOtherSessions(trx, user.id, context.sessionId),
+        tokens: await context.server.revokeAllApiTokens(trx, user.id, { reason: "signed_out_everywhere", now: meta.now, appUrl: meta.appUrl }),
       }));
       const t = translator(user.locale);
       return json<ActionData>({ intent, success: t("sessions.endedOthers", { count }), notice: tokens ? t("sessions.tokensRevoked", { count: tokens }) : undefined });
     }
     if (intent === "regenerate-logging-address") {
       const domain = context.config.inboundMail.domain;
-      await runChange(context, user, ({ trx, scope, meta }) => regenerateLoggingAddress(trx, scope, { ...meta, domain }));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.regenerateLoggingAddress(trx, scope, { ...meta, domain }));
       return json<ActionData>({ intent, success: translator(user.locale)("mailLogging.regenerated") });
     }
     if (intent === "add-sender-address") {
       const { email } = parseForm(SenderAddressInput, formData, user.locale);
-      await limitConfirmationMail(context.db, user.id, context.clock.now());
-      const added = await runChange(context, user, ({ trx, scope, meta }) => addSenderAddress(trx, scope, email, meta));
+      await context.server.limitConfirmationMail(context.db, user.id, context.clock.now());
+      const added = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.addSenderAddress(trx, scope, email, meta));
       const t = translator(user.locale);
       return json<ActionData>({ intent, success: added.confirmedAt ? t("mailLogging.senderAlreadyConfirmed", { email: added.email }) : t("mailLogging.senderAdded", { email: added.email }) });
     }
     if (intent === "remove-sender-address") {
       const { senderAddressId } = parseForm(RemoveSenderAddressInput, formData, user.locale);
-      await runChange(context, user, ({ trx, scope, meta }) => removeSenderAddress(trx, scope, senderAddressId, meta));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.removeSenderAddress(trx, scope, senderAddressId, meta));
       return json<ActionData>({ intent, success: translator(user.locale)("mailLogging.senderRemoved") });
     }
     if (intent === "add-never-log") {
       const { pattern } = parseForm(OwnNeverLogInput, formData, user.locale);
-      const entry = await runChange(context, user, ({ trx, scope, meta }) => addNeverLog(trx, scope, { pattern, forRegion: false }, meta));
+      const entry = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.addNeverLog(trx, scope, { pattern, forRegion: false }, meta));
       return json<ActionData>({ intent, success: translator(user.locale)("mailLogging.neverLogAdded", { pattern: entry.pattern }) });
     }
     if (intent === "remove-never-log") {
       const { neverLogId } = parseForm(RemoveNeverLogInput, formData, user.locale);
       // Only the user's own entries: the region's list is kept on the admin's settings page.
-      await runChange(context, user, ({ trx, scope, meta }) => removeNeverLog(trx, scope, neverLogId, meta, "own"));
+      await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.removeNeverLog(trx, scope, neverLogId, meta, "own"));
       return json<ActionData>({ intent, success: translator(user.locale)("mailLogging.neverLogRemoved") });
     }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });

@@ -2,7 +2,6 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { DEFAULT_LOCALE } from "../../i18n";
 import { Alert } from "../components/ui/alert";
-import { confirmSenderAddress, findSenderAddressConfirmation, limitLinkTokenCheck, runSystemChange } from "../services.server";
 import { type FormErrors, formError, parseForm, refusedByLimit } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
 import { ConfirmSenderAddressInput } from "../utils/page-inputs.server";
@@ -25,9 +24,9 @@ type State = { state: "valid"; email: string } | { state: "expired" } | { state:
 export async function loader({ context, params }: LoaderFunctionArgs) {
   // Links are long random secrets; still, an address may try only so many (issue 14, item 8).
   const locale = context.user?.locale ?? DEFAULT_LOCALE;
-  const refused = await refusedByLimit(() => limitLinkTokenCheck(context.db, context.ip, context.clock.now()), locale);
+  const refused = await refusedByLimit(() => context.server.limitLinkTokenCheck(context.db, context.ip, context.clock.now()), locale);
   if (refused) return refused;
-  const found = await findSenderAddressConfirmation(context.db, params.token ?? "", context.clock.now());
+  const found = await context.server.findSenderAddressConfirmation(context.db, params.token ?? "", context.clock.now());
   const state: State = !found ? { state: "invalid" } : found.expired ? { state: "expired" } : { state: "valid", email: found.email };
   return json({ ...state, signedIn: Boolean(context.user) });
 }
@@ -38,8 +37,8 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   const locale = context.user?.locale ?? DEFAULT_LOCALE;
   try {
     parseForm(ConfirmSenderAddressInput, await request.formData(), locale);
-    await limitLinkTokenCheck(context.db, context.ip, context.clock.now());
-    const confirmed = await runSystemChange(context, (trx, meta) => confirmSenderAddress(trx, params.token ?? "", meta.now));
+    await context.server.limitLinkTokenCheck(context.db, context.ip, context.clock.now());
+    const confirmed = await context.server.runSystemChange(context, (trx, meta) => context.server.confirmSenderAddress(trx, params.token ?? "", meta.now));
     if (!confirmed) return json<ActionData>({ invalid: true }, { status: 404 });
     return json<ActionData>({ confirmed: confirmed.email });
   } catch (error) {

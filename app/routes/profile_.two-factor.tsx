@@ -4,7 +4,6 @@ import { TwoFactorCodeInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
-import { confirmEnrollment, disableTwoFactor, enrollmentSecret, limitCurrentPasswordCheck, limitEnrolmentCodeCheck, regenerateRecoveryCodes, twoFactorStatus } from "../services.server";
 import { requireUser } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatMoment, useLocale, useT } from "../utils/i18n";
@@ -21,8 +20,8 @@ export { retryAfterHeaders as headers } from "../utils/forms.server";
  */
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
-  const status = await twoFactorStatus(context.db, user.id);
-  const enrollment = status.enabled ? null : await enrollmentSecret(context.db, context.secrets, user);
+  const status = await context.server.twoFactorStatus(context.db, user.id);
+  const enrollment = status.enabled ? null : await context.server.enrollmentSecret(context.db, context.secrets, user);
   return { status, enrollment: enrollment && { secret: enrollment.secret, qrDataUrl: enrollment.qrDataUrl } };
 }
 
@@ -37,17 +36,17 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     if (intent === "confirm") {
       const { code } = parseForm(TwoFactorCodeInput, formData, user.locale);
-      await limitEnrolmentCodeCheck(context.db, user.id, now);
-      const { recoveryCodes } = await confirmEnrollment(context.db, context.secrets, user.id, code, now);
+      await context.server.limitEnrolmentCodeCheck(context.db, user.id, now);
+      const { recoveryCodes } = await context.server.confirmEnrollment(context.db, context.secrets, user.id, code, now);
       return json<ActionData>({ intent, recoveryCodes, success: t("twoFactor.enabled") });
     }
     if (intent === "regenerate") {
-      return json<ActionData>({ intent, recoveryCodes: await regenerateRecoveryCodes(context.db, user.id, now), success: t("twoFactor.regenerated") });
+      return json<ActionData>({ intent, recoveryCodes: await context.server.regenerateRecoveryCodes(context.db, user.id, now), success: t("twoFactor.regenerated") });
     }
     if (intent === "disable") {
       const { password } = parseForm(DisableTwoFactorInput, formData, user.locale);
-      await limitCurrentPasswordCheck(context.db, user.id, now);
-      await disableTwoFactor(context.db, user.id, password, now);
+      await context.server.limitCurrentPasswordCheck(context.db, user.id, now);
+      await context.server.disableTwoFactor(context.db, user.id, password, now);
       return json<ActionData>({ intent, success: t("twoFactor.disabled") });
     }
     return json<ActionData>({ formError: "Unknown action" }, { status: 400 });

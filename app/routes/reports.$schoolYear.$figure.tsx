@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
-import { AppError, schoolYearRecords, scopeOf } from "../services.server";
+import { AppError } from "../../server/errors";
+import { scopeOf } from "../../server/auth/current-user";
 import { invalidSchoolYear, requireReportReader, schoolYearParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { InvalidSchoolYear } from "../components/invalid-school-year";
@@ -22,7 +23,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const parsed = FigureQuery.safeParse(query);
   if (!parsed.success) throw new AppError("NOT_FOUND", "Not found");
   const filters = parsed.data;
-  const records = await schoolYearRecords(context.db, scopeOf(user), { schoolYear: year.schoolYear, figure: figure.data, ...filters });
+  const records = await context.server.schoolYearRecords(context.db, scopeOf(user), { schoolYear: year.schoolYear, figure: figure.data, ...filters });
   return { records, filters, invalidSchoolYear: null };
 }
 

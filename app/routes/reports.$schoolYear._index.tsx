@@ -2,7 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { SelectField } from "../components/ui/field";
-import { listSubregions, schoolYearFigures, scopeOf, schoolYearOf, toLocalDate } from "../services.server";
+import { scopeOf } from "../../server/auth/current-user";
+import { schoolYearOf } from "../../calendar/school-year";
+import { toLocalDate } from "../../server/clock";
 import { invalidSchoolYear, requireReportReader, schoolYearParam, subregionParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
 import { InvalidSchoolYear } from "../components/invalid-school-year";
@@ -24,8 +26,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   if (!year) return invalidSchoolYear(params.schoolYear);
   const subregionId = subregionParam(new URL(request.url).searchParams.get("subregionId"));
   const [figures, subregions] = await Promise.all([
-    schoolYearFigures(context.db, scopeOf(user), { schoolYear: year.schoolYear, subregionId }),
-    listSubregions(context.db, user.regionId),
+    context.server.schoolYearFigures(context.db, scopeOf(user), { schoolYear: year.schoolYear, subregionId }),
+    context.server.listSubregions(context.db, user.regionId),
   ]);
   return { figures, subregions, years: schoolYearChoices(schoolYearOf(toLocalDate(context.clock.now())), year.schoolYear), invalidSchoolYear: null };
 }

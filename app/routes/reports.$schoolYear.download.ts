@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { AppError, reportCsv, reportFileResponse, reportPdf, reportXlsx, schoolYearFigures, scopeOf, toLocalDate } from "../services.server";
+import { AppError } from "../../server/errors";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { invalidSchoolYear, requireReportReader, schoolYearParam } from "../utils/reports.server";
 
 const Query = z.object({ format: z.enum(["csv", "xlsx", "pdf"]), subregionId: z.uuid().optional() });
@@ -14,9 +16,9 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const parsed = Query.safeParse({ format: query.format ?? "pdf", subregionId: query.subregionId });
   if (!parsed.success) throw new AppError("NOT_FOUND", "Not found");
   const { format, subregionId } = parsed.data;
-  const figures = await schoolYearFigures(context.db, scopeOf(user), { schoolYear: year.schoolYear, subregionId });
+  const figures = await context.server.schoolYearFigures(context.db, scopeOf(user), { schoolYear: year.schoolYear, subregionId });
   const fileName = `verantwoording-${year.schoolYear}`;
-  if (format === "csv") return reportFileResponse(reportCsv(figures, user.locale), "csv", fileName);
-  if (format === "xlsx") return reportFileResponse(reportXlsx(figures, user.locale), "xlsx", fileName);
-  return reportFileResponse(reportPdf(figures, { today: toLocalDate(context.clock.now()), locale: user.locale }), "pdf", fileName);
+  if (format === "csv") return context.server.reportFileResponse(context.server.reportCsv(figures, user.locale), "csv", fileName);
+  if (format === "xlsx") return context.server.reportFileResponse(context.server.reportXlsx(figures, user.locale), "xlsx", fileName);
+  return context.server.reportFileResponse(context.server.reportPdf(figures, { today: toLocalDate(context.clock.now()), locale: user.locale }), "pdf", fileName);
 }

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
-import { contributionStatement, scopeOf } from "../services.server";
+import { scopeOf } from "../../server/auth/current-user";
 import { requireUser } from "../utils/auth.server";
 import { invalidSchoolYear, schoolYearParam } from "../utils/reports.server";
 import { TableScroll } from "../components/table-scroll";
@@ -20,7 +20,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const year = schoolYearParam(params.schoolYear);
   if (!year) return invalidSchoolYear(params.schoolYear);
   const organisationId = recordIdOf(params, "organisationId");
-  const statement = await contributionStatement(context.db, scopeOf(user), { schoolYear: year.schoolYear, organisationId });
+  const statement = await context.server.contributionStatement(context.db, scopeOf(user), { schoolYear: year.schoolYear, organisationId });
   return { statement, isPartner: user.role === "partner", invalidSchoolYear: null };
 }
 

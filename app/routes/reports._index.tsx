@@ -1,5 +1,6 @@
 import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { schoolYearOf, toLocalDate } from "../services.server";
+import { schoolYearOf } from "../../calendar/school-year";
+import { toLocalDate } from "../../server/clock";
 import { requireReportReader } from "../utils/reports.server";
 
 /** Cijfers: the school year picked (the current one by the clock when none is) and the subregion, as the report's own address. */

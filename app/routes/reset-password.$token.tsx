@@ -1,7 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChoosePasswordInput } from "../../server/domains/users/users.schemas";
-import { findUserByToken, limitLinkTokenCheck, runSystemChange, setPasswordWithToken } from "../services.server";
 import { ChoosePasswordForm } from "../components/choose-password-form";
 import { Alert } from "../components/ui/alert";
 import { DEFAULT_LOCALE } from "../../i18n";
@@ -15,9 +14,9 @@ export { retryAfterHeaders as headers } from "../utils/forms.server";
 
 export async function loader({ context, params }: LoaderFunctionArgs) {
   // Links are long random secrets; still, an address may try only so many (issue 14, item 8).
-  const refused = await refusedByLimit(() => limitLinkTokenCheck(context.db, context.ip, context.clock.now()), DEFAULT_LOCALE);
+  const refused = await refusedByLimit(() => context.server.limitLinkTokenCheck(context.db, context.ip, context.clock.now()), DEFAULT_LOCALE);
   if (refused) return refused;
-  const user = await findUserByToken(context.db, params.token ?? "", "password_reset", context.clock.now());
+  const user = await context.server.findUserByToken(context.db, params.token ?? "", "password_reset", context.clock.now());
   return { isValid: Boolean(user) };
 }
 
@@ -25,9 +24,9 @@ export async function action({ context, params, request }: ActionFunctionArgs) {
   const locale = DEFAULT_LOCALE;
   try {
     const { password } = parseForm(ChoosePasswordInput, await request.formData(), locale);
-    await limitLinkTokenCheck(context.db, context.ip, context.clock.now());
-    const { apiTokensRevoked } = await runSystemChange(context, (trx, meta) =>
-      setPasswordWithToken(trx, { token: params.token ?? "", purpose: "password_reset", password }, meta.now, meta.appUrl),
+    await context.server.limitLinkTokenCheck(context.db, context.ip, context.clock.now());
+    const { apiTokensRevoked } = await context.server.runSystemChange(context, (trx, meta) =>
+      context.server.setPasswordWithToken(trx, { token: params.token ?? "", purpose: "password_reset", password }, meta.now, meta.appUrl),
     );
     // The sign-in page says the tokens went too (the email says it again).
     return redirect(`/sign-in?passwordSet=1${apiTokensRevoked ? `&tokensRevoked=${apiTokensRevoked}` : ""}`);

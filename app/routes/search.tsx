@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { requireUser } from "../utils/auth.server";
-import { scopeOf, searchEverything } from "../services.server";
+import { scopeOf } from "../../server/auth/current-user";
 import { useT } from "../utils/i18n";
 
 export const meta: MetaFunction = () => [{ title: "Zoeken · Schakel" }];
@@ -13,7 +13,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const q = (params.get("q") ?? "").slice(0, 200);
   const organisationsCursor = params.get("organisationsCursor") || undefined;
   const peopleCursor = params.get("peopleCursor") || undefined;
-  const results = await searchEverything(context.db, scopeOf(user), q, { limit: 10, organisationsCursor, peopleCursor });
+  const results = await context.server.searchEverything(context.db, scopeOf(user), q, { limit: 10, organisationsCursor, peopleCursor });
   return { q, paging: Boolean(organisationsCursor || peopleCursor), results };
 }
 

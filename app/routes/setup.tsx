@@ -1,7 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { CompleteSetupInput } from "../../server/domains/setup/setup.schemas";
-import { completeSetup, isSetupTokenValid, runSystemChange } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { TextAreaField, TextField } from "../components/ui/field";
 import { SubmitButton } from "../components/ui/submit-button";
@@ -13,7 +12,7 @@ export const meta: MetaFunction = () => [{ title: "Inrichten · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token") ?? "";
-  return { token, isValid: await isSetupTokenValid(context.db, token) };
+  return { token, isValid: await context.server.isSetupTokenValid(context.db, token) };
 }
 
 /** The one-time setup: the first region with its subregions and its admin, who is signed in straight away. */
@@ -23,7 +22,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     const input = parseForm(CompleteSetupInput, formData, locale);
     const token = String(formData.get("token") ?? "");
-    const { user } = await runSystemChange(context, (trx, meta) => completeSetup(trx, { ...input, token }, meta));
+    const { user } = await context.server.runSystemChange(context, (trx, meta) => context.server.completeSetup(trx, { ...input, token }, meta));
     const setCookie = await context.sessions.create(user.id, { ip: context.ip, userAgent: request.headers.get("user-agent"), secure: context.isSecure });
     return redirect("/", { headers: { "Set-Cookie": setCookie } });
   } catch (error) {

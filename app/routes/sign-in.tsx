@@ -1,7 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
-import { listSignInChoices, OIDC_REFUSALS, signIn } from "../services.server";
 import { SchoolAccountChoices } from "../components/school-account-choices";
 import { SignInInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
@@ -20,9 +19,9 @@ export { retryAfterHeaders as headers } from "../utils/forms.server";
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   if (context.user) throw redirect(safeRedirectTo(url.searchParams.get("redirectTo")));
-  const refusal = OIDC_REFUSALS.find((reason) => reason === url.searchParams.get("schoolAccountError")) ?? null;
+  const refusal = context.server.OIDC_REFUSALS.find((reason) => reason === url.searchParams.get("schoolAccountError")) ?? null;
   // Where to go after signing in, made safe here: the school-account buttons carry it on.
-  return json({ schoolAccounts: await listSignInChoices(context.db), schoolAccountError: refusal, redirectTo: safeRedirectTo(url.searchParams.get("redirectTo")) });
+  return json({ schoolAccounts: await context.server.listSignInChoices(context.db), schoolAccountError: refusal, redirectTo: safeRedirectTo(url.searchParams.get("redirectTo")) });
 }
 
 export async function action({ context, request }: ActionFunctionArgs) {
@@ -31,7 +30,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const t = translator(locale);
   try {
     const input = parseForm(SignInInput, formData, locale);
-    const result = await signIn(context.db, context.sessions, {
+    const result = await context.server.signIn(context.db, context.sessions, {
       ...input,
       ip: context.ip,
       userAgent: request.headers.get("user-agent"),

@@ -4,7 +4,6 @@ import { TwoFactorCodeInput } from "../../server/domains/users/users.schemas";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { DEFAULT_LOCALE, translator } from "../../i18n";
-import { completeChallenge } from "../services.server";
 import { safeRedirectTo } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm, rateLimitedForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -28,7 +27,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const locale = DEFAULT_LOCALE;
   try {
     const { code } = parseForm(TwoFactorCodeInput, formData, locale);
-    const outcome = await completeChallenge(context.db, context.secrets, readChallengeCookie(request), code, context.clock.now());
+    const outcome = await context.server.completeChallenge(context.db, context.secrets, readChallengeCookie(request), code, context.clock.now());
     if (outcome.status === "expired") {
       throw redirect("/sign-in?codeExpired=1", { headers: { "Set-Cookie": clearChallengeCookie(context.isSecure) } });
     }

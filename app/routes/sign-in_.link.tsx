@@ -1,7 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { SignInLinkRequestInput } from "../../server/domains/users/users.schemas";
-import { requestSignInLink } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { SubmitButton } from "../components/ui/submit-button";
@@ -25,7 +24,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   try {
     const { email } = parseForm(SignInLinkRequestInput, await request.formData(), locale);
     // Not in a transaction: a refused request must still use up the limit (decision 098).
-    await requestSignInLink(context.db, { email, ip: context.ip, now: context.clock.now() });
+    await context.server.requestSignInLink(context.db, { email, ip: context.ip, now: context.clock.now() });
     // The email job looks the address up and sends a link to a partner only, off this request's path.
     await context.notifyEmailQueued();
     return json<FormErrors & { sent?: boolean }>({ sent: true });

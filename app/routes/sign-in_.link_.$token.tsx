@@ -1,6 +1,5 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { findSignInLink, limitLinkTokenCheck, signInWithLink } from "../services.server";
 import { Alert } from "../components/ui/alert";
 import { SubmitButton } from "../components/ui/submit-button";
 import { DEFAULT_LOCALE } from "../../i18n";
@@ -19,17 +18,17 @@ export { retryAfterHeaders as headers } from "../utils/forms.server";
  */
 export async function loader({ context, params }: LoaderFunctionArgs) {
   // Links are long random secrets; still, an address may try only so many (issue 14, item 8).
-  const refused = await refusedByLimit(() => limitLinkTokenCheck(context.db, context.ip, context.clock.now()), DEFAULT_LOCALE);
+  const refused = await refusedByLimit(() => context.server.limitLinkTokenCheck(context.db, context.ip, context.clock.now()), DEFAULT_LOCALE);
   if (refused) return refused;
-  return { isValid: await findSignInLink(context.db, params.token ?? "", context.clock.now()) };
+  return { isValid: await context.server.findSignInLink(context.db, params.token ?? "", context.clock.now()) };
 }
 
 /** The button: spends the link and signs in as the password does (a fresh session, or the code step). */
 export async function action({ context, params, request }: ActionFunctionArgs) {
   const locale = DEFAULT_LOCALE;
   try {
-    await limitLinkTokenCheck(context.db, context.ip, context.clock.now());
-    const result = await signInWithLink(context.db, context.sessions, {
+    await context.server.limitLinkTokenCheck(context.db, context.ip, context.clock.now());
+    const result = await context.server.signInWithLink(context.db, context.sessions, {
       token: params.token ?? "",
       ip: context.ip,
       userAgent: request.headers.get("user-agent"),

@@ -1,7 +1,6 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form } from "@remix-run/react";
 import { CheckboxField } from "../components/ui/field";
-import { endOtherSessions, revokeAllApiTokens, runChange } from "../services.server";
 import { useT } from "../utils/i18n";
 
 export async function loader({ context }: LoaderFunctionArgs) {
@@ -17,9 +16,9 @@ export async function action({ context, request }: ActionFunctionArgs) {
   if (context.user && everywhere) {
     const user = context.user;
     // Everywhere includes the API: a token made on a lost laptop stops too (issue 14, item 7).
-    tokensRevoked = await runChange(context, user, async ({ trx, meta }) => {
-      await endOtherSessions(trx, user.id, context.sessionId);
-      return revokeAllApiTokens(trx, user.id, { reason: "signed_out_everywhere", now: meta.now, appUrl: meta.appUrl });
+    tokensRevoked = await context.server.runChange(context, user, async ({ trx, meta }) => {
+      await context.server.endOtherSessions(trx, user.id, context.sessionId);
+      return context.server.revokeAllApiTokens(trx, user.id, { reason: "signed_out_everywhere", now: meta.now, appUrl: meta.appUrl });
     });
   }
   if (context.sessionId) headers.append("Set-Cookie", await context.sessions.invalidate(context.sessionId, context.isSecure));

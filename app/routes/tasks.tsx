@@ -2,7 +2,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { Alert } from "../components/ui/alert";
 import { translator } from "../../i18n";
-import { completeTask, listMyTasks, runChange, scopeOf, toLocalDate } from "../services.server";
+import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";
@@ -12,7 +13,7 @@ export const meta: MetaFunction = () => [{ title: "Mijn acties · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "region.read");
-  const { items } = await listMyTasks(context.db, scopeOf(user), user.id, { status: "open", today: toLocalDate(context.clock.now()) });
+  const { items } = await context.server.listMyTasks(context.db, scopeOf(user), user.id, { status: "open", today: toLocalDate(context.clock.now()) });
   return { tasks: items };
 }
 
@@ -20,7 +21,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "task.write");
   try {
     const { taskId, version } = parseForm(CompleteTaskForm, await request.formData(), user.locale);
-    await runChange(context, user, ({ trx, scope, meta }) => completeTask(trx, scope, taskId, version, meta));
+    await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.completeTask(trx, scope, taskId, version, meta));
     return json<FormErrors & { success?: string }>({ success: translator(user.locale)("tasks.completed") });
   } catch (error) {
     return formError(error, user.locale);

@@ -4,7 +4,8 @@ import { translator } from "../../i18n";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, TextField } from "../components/ui/field";
 import { SubmitButton } from "../components/ui/submit-button";
-import { archiveSavedView, listSavedViews, runChange, scopeOf, updateSavedView, userCan } from "../services.server";
+import { scopeOf } from "../../server/auth/current-user";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "../utils/auth.server";
 import { type FormErrors, formError, parseForm } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
@@ -14,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "Weergaven · Schakel" }];
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requirePermission(context, request, "view.save");
-  const views = await listSavedViews(context.db, scopeOf(user));
+  const views = await context.server.listSavedViews(context.db, scopeOf(user));
   return {
     views: views.map((view) => ({
       id: view.id, list: view.list, name: view.name, query: view.query, shared: view.shared, version: view.version,
@@ -34,10 +35,10 @@ export async function action({ context, request }: ActionFunctionArgs) {
     const input = parseForm(ManageViewForm, await request.formData(), user.locale);
     viewId = input.viewId;
     if (input.intent === "archive") {
-      const view = await runChange(context, user, ({ trx, scope, meta }) => archiveSavedView(trx, scope, input.viewId, meta));
+      const view = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.archiveSavedView(trx, scope, input.viewId, meta));
       return json<Result>({ success: t("savedViews.archived", { name: view.name }) });
     }
-    const view = await runChange(context, user, ({ trx, scope, meta }) => updateSavedView(trx, scope, input.viewId, input, meta));
+    const view = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.updateSavedView(trx, scope, input.viewId, input, meta));
     return json<Result>({ success: t("savedViews.updated", { name: view.name }), viewId: view.id });
   } catch (error) {
     const answer = formError(error, user.locale);

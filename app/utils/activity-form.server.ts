@@ -1,6 +1,6 @@
 import type { Locale } from "../../i18n";
 import { CreateActivityInput, UpdateActivityInput } from "../../server/domains/activities/activities.schemas";
-import { parseInput } from "../services.server";
+import { parseInput } from "../../server/validation";
 import { formValues } from "./forms.server";
 
 const CLEARABLE = [

@@ -1,6 +1,7 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { type CurrentUser, scopeOf } from "../../server/auth/current-user";
-import { type Action, can } from "../services.server";
+import type { Action } from "../../server/page-services";
+import { can } from "../../server/auth/permissions";
 
 /** The signed-in user, or a redirect to the sign-in page that brings them back here afterwards. */
 export function requireUser(context: AppLoadContext, request: Request): CurrentUser {

@@ -1,7 +1,8 @@
 import { type HeadersFunction, json } from "@remix-run/node";
 import type { z } from "zod";
 import { type Locale, type Translate, translator } from "../../i18n";
-import { AppError, parseInput, translateFields } from "../services.server";
+import { AppError } from "../../server/errors";
+import { parseInput, translateFields } from "../../server/validation";
 
 export type FormErrors = { fields?: Record<string, string>; formError?: string };
 

@@ -1,4 +1,3 @@
-import { OIDC_STATE_COOKIE } from "../../server/auth/oidc-sign-in";
 
 /**
  * The cookie that ties a started school-account sign-in to this browser: the state, HttpOnly,

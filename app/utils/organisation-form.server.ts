@@ -1,6 +1,7 @@
 import { json } from "@remix-run/node";
 import type { Locale } from "../../i18n";
-import { AppError, translateFields } from "../services.server";
+import { AppError } from "../../server/errors";
+import { translateFields } from "../../server/validation";
 import { formError, formValues } from "./forms.server";
 
 /**

@@ -1,6 +1,8 @@
 import { type AppLoadContext, json } from "@remix-run/node";
 import type { CurrentUser } from "../../server/auth/current-user";
-import { AppError, schoolYearWindow, userCan } from "../services.server";
+import { AppError } from "../../server/errors";
+import { schoolYearWindow } from "../../server/domains/reports/reports.schemas";
+import { userCan } from "../../server/auth/permissions";
 import { requireUser } from "./auth.server";
 import { recordIdOf } from "./page-inputs.server";
 

@@ -1,11 +1,12 @@
 import { type AppLoadContext, redirect } from "@remix-run/node";
 import type { SavedViewList } from "../../db/schema";
 import type { CurrentUser } from "../../server/auth/current-user";
-import { createSavedView, listSavedViews, normaliseViewQuery, runChange, scopeOf, userCan } from "../services.server";
+import { scopeOf } from "../../server/auth/current-user";
+import { userCan } from "../../server/auth/permissions";
 import { requirePermission } from "./auth.server";
 import { formError, formValues } from "./forms.server";
 import { SaveViewForm } from "./page-inputs.server";
-import { parseInput } from "../services.server";
+import { parseInput } from "../../server/validation";
 
 /**
  * What a list page shows of its saved views: the signed-in user's and those shared in the region,
@@ -17,10 +18,10 @@ export type ListView = { id: string; name: string; query: string; shared: boolea
 export async function savedViewsOf(context: AppLoadContext, user: CurrentUser, list: SavedViewList, url: URL): Promise<{ views: ListView[]; currentQuery: string; canSave: boolean }> {
   const canSave = userCan(user, "view.save");
   if (!canSave) return { views: [], currentQuery: "", canSave };
-  const views = await listSavedViews(context.db, scopeOf(user), list);
+  const views = await context.server.listSavedViews(context.db, scopeOf(user), list);
   let currentQuery = "";
   try {
-    currentQuery = normaliseViewQuery(list, url.search);
+    currentQuery = context.server.normaliseViewQuery(list, url.search);
   } catch {
     // An address the list refuses shows the list's own error; no view matches it.
   }
@@ -36,7 +37,7 @@ export async function saveViewAction(context: AppLoadContext, request: Request, 
   const user = requirePermission(context, request, "view.save");
   try {
     const input = parseInput(SaveViewForm, { ...formValues(await request.formData()), list }, user.locale);
-    const view = await runChange(context, user, ({ trx, scope, meta }) => createSavedView(trx, scope, input, meta));
+    const view = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.createSavedView(trx, scope, input, meta));
     return redirect(`/${list}${view.query ? `?${view.query}` : ""}`);
   } catch (error) {
     return formError(error, user.locale);

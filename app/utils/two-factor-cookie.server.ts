@@ -1,4 +1,3 @@
-import { CHALLENGE_MINUTES } from "../../server/auth/two-factor";
 
 /**
  * The cookie that carries a two-factor challenge from the password step to the code step. HttpOnly

@@ -5,7 +5,7 @@ import { schoolYearOf, schoolYearRange } from "../../../calendar/school-year";
 import type { Scope } from "../../auth/current-user";
 import { assertCan } from "../../auth/permissions";
 import type { Database } from "../../db/database";
-import type { ROLLUP_GROUPINGS } from "./health.schemas";
+import { NO_GROUP, type ROLLUP_GROUPINGS } from "./health.schemas";
 import { schoolDependencies } from "./school-dependencies";
 
 /**
@@ -15,8 +15,6 @@ import { schoolDependencies } from "./school-dependencies";
  * month of the school year so far, from the state changes (health_history).
  */
 export type RollupBy = (typeof ROLLUP_GROUPINGS)[number];
-/** The key of the group without a subregion or without an account holder. */
-export const NO_GROUP = "none";
 
 export type RollupCounts = Record<HealthState, number>;
 export type RollupDay = RollupCounts & { day: string };

@@ -183,3 +183,6 @@ export const RollupsResponse = z.object({
   items: z.array(RollupItemResponse),
   nextCursor: z.null(),
 });
+
+/** The key of the group without a subregion or without an account holder. */
+export const NO_GROUP = "none";
