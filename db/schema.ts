@@ -254,6 +254,9 @@ export type LawfulBasis = (typeof LAWFUL_BASES)[number];
 export const INTERACTION_SOURCES = ["manual", "email", "calendar"] as const;
 /** Where a contact moment came from: typed in, or logged from a mail or a meeting invitation (issue 16). */
 export type InteractionSource = (typeof INTERACTION_SOURCES)[number];
+/** How a contact moment went, as its account holder saw it (goed / neutraal / zorgen); optional. */
+export const INTERACTION_SENTIMENTS = ["good", "neutral", "concerned"] as const;
+export type InteractionSentiment = (typeof INTERACTION_SENTIMENTS)[number];
 export type TaskStatus = "open" | "done";
 export type TaskSource = "manual" | "handover" | "health" | "contact_joined" | "plan";
 /** A `date` column: a calendar day as 'YYYY-MM-DD'. */
@@ -344,6 +347,8 @@ export interface InteractionsTable {
   source: Generated<InteractionSource>;
   version: Generated<number>;
   updated_at: Timestamp | null;
+  /** The account holder's own view of how it went; "concerned" is a health signal (decision 137). */
+  sentiment: InteractionSentiment | null;
 }
 
 export interface InteractionPeopleTable {

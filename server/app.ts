@@ -26,6 +26,14 @@ import type { HonoEnv } from "./http/env";
 import { renderFeed } from "./domains/feeds/feeds.service";
 import { INBOUND_MAIL_PATH } from "./domains/mail-capture/inbound-mail.routes";
 import { MAX_MESSAGE_BYTES } from "./domains/mail-capture/mail-capture.service";
+import * as pageServices from "./page-services";
+
+declare module "@remix-run/server-runtime" {
+  interface AppLoadContext {
+    /** What pages call on the server: one copy of the domain for the whole process (decision 140). */
+    server: typeof pageServices;
+  }
+}
 
 export type RemixHandler = (request: Request, loadContext: AppLoadContext) => Promise<Response>;
 
@@ -259,6 +267,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
       const handler = await getRemixHandler();
       const context: AppLoadContext = {
         ...services,
+        server: pageServices,
         user: c.get("user"),
         sessionId: c.get("sessionId"),
         requestId: c.get("requestId"),

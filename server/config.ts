@@ -2,6 +2,9 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./http/client-address";
+import { isLoopbackHostname } from "./http/loopback";
+
+export { isLoopbackHostname };
 
 /**
  * Every environment variable Schakel reads, validated once. The README lists the same set.
@@ -82,12 +85,6 @@ export type InboundMailConfig = {
    */
   trustedAuthservIds: string[];
 };
-
-/** Names and addresses that reach this machine only. */
-export function isLoopbackHostname(hostname: string): boolean {
-  const name = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
-}
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = Env.safeParse(env);

@@ -19,7 +19,18 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * Marks every AppError, so `instanceof AppError` holds for an error made by another copy of this
+ * module: the Remix build bundles its own copy of the pure modules pages import (decision 140).
+ */
+const APP_ERROR = Symbol.for("schakel.AppError");
+
 export class AppError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as { [APP_ERROR]?: unknown })[APP_ERROR] === true;
+  }
+
+  readonly [APP_ERROR] = true;
   readonly code: ErrorCode;
   readonly fields: Record<string, string> | undefined;
   /** A key into the translation files for the message a person reads, when it differs from `message`. */

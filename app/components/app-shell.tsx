@@ -57,6 +57,7 @@ export function AppShell({ user, children }: { user: ShellUser | null; children:
         { to: "/activities", label: t("activities.nav"), action: "region.read" },
         { to: "/commitments", label: t("commitments.title"), action: "money.read" },
         { to: "/reports", label: t("reports.nav"), action: "region.read" },
+        { to: "/health/rollups", label: t("rollups.nav"), action: "health.rollups" },
       ],
     },
     { to: "/search", label: t("nav.search"), action: "region.read" },

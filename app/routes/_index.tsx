@@ -1,3 +1,4 @@
+import { schoolYearEnd, schoolYearOf, schoolYearStart } from "../../calendar/school-year";
 import { redirect, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { HealthBadge } from "../components/health";
@@ -6,7 +7,6 @@ import { HealthTrendChart } from "../components/health-trend-chart";
 import { GettingStartedChecklist } from "../components/getting-started";
 import { MyWorkSections } from "../components/my-work";
 import { addDays, dateOfDay } from "../../calendar/days";
-import { schoolYearEnd, schoolYearOf, schoolYearStart } from "../../calendar/school-year";
 import { scopeOf } from "../../server/auth/current-user";
 import { toLocalDate } from "../../server/clock";
 import { userCan } from "../../server/auth/permissions";

@@ -1,3 +1,4 @@
+import { schoolYearOf } from "../../calendar/school-year";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { ACTIVITY_STATUSES, ACTIVITY_TYPES } from "../../db/schema";
@@ -6,7 +7,6 @@ import { VMBO_PROFILES } from "../../server/domains/activities/activities.fields
 import { SelectField } from "../components/ui/field";
 import { addDays } from "../../calendar/days";
 import { parseInput } from "../../server/validation";
-import { schoolYearOf } from "../../calendar/school-year";
 import { scopeOf } from "../../server/auth/current-user";
 import { toLocalDate } from "../../server/clock";
 import { userCan } from "../../server/auth/permissions";

@@ -1,3 +1,4 @@
+import { schoolYearOf } from "../../calendar/school-year";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { SetBudgetInput } from "../../server/domains/budgets/budgets.schemas";
@@ -9,7 +10,6 @@ import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { AppError } from "../../server/errors";
 import { parseInput, validationFailed } from "../../server/validation";
-import { schoolYearOf } from "../../calendar/school-year";
 import { scopeOf } from "../../server/auth/current-user";
 import { toLocalDate } from "../../server/clock";
 import { userCan } from "../../server/auth/permissions";

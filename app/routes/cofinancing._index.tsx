@@ -1,5 +1,5 @@
-import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { schoolYearOf } from "../../calendar/school-year";
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";
 

@@ -1,3 +1,4 @@
+import { schoolYearOf } from "../../calendar/school-year";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { COMMITMENT_CATEGORIES, COMMITMENT_KINDS, VALUATIONS } from "../../db/schema";
@@ -8,7 +9,6 @@ import { SelectField, TextField } from "../components/ui/field";
 import { Combobox } from "../components/ui/combobox";
 import { AppError } from "../../server/errors";
 import { parseInput, validationFailed } from "../../server/validation";
-import { schoolYearOf } from "../../calendar/school-year";
 import { scopeOf } from "../../server/auth/current-user";
 import { toLocalDate } from "../../server/clock";
 import { requirePermission } from "../utils/auth.server";

@@ -1,3 +1,4 @@
+import type { ImportTable } from "../../server/domains/imports/imports.parse";
 import { json, redirect, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, type UploadHandler } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
@@ -24,7 +25,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "organisation.import");
   try {
     const staged = await context.server.withImportSlot(async () => {
-      let file: { name: string; table: Awaited<ReturnType<typeof readImportStream>> } | undefined;
+      let file: { name: string; table: ImportTable } | undefined;
       const readFile: UploadHandler = async ({ name, filename, contentType, data }) => {
         // A browser sends an empty part with filename="" when no file was chosen; anything but the file is skipped unread.
         if (name !== "file" || !filename || file) {

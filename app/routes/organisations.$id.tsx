@@ -1,3 +1,4 @@
+import { schoolYearStart } from "../../calendar/school-year";
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { MergeOrganisationInput, UpdateOrganisationInput } from "../../server/domains/organisations/organisations.schemas";
@@ -18,7 +19,6 @@ import { OrganisationForm } from "../components/organisation-form";
 import { Alert } from "../components/ui/alert";
 import { ConfirmButton } from "../components/ui/confirm-button";
 import { Combobox } from "../components/ui/combobox";
-import { schoolYearStart } from "../../calendar/school-year";
 import { AppError } from "../../server/errors";
 import { toLocalDate } from "../../server/clock";
 import { parseInput } from "../../server/validation";

@@ -1,9 +1,9 @@
+import { schoolYearOf } from "../../calendar/school-year";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { formatEuros } from "../../server/domains/commitments/commitments.amounts";
 import { SelectField } from "../components/ui/field";
 import { scopeOf } from "../../server/auth/current-user";
-import { schoolYearOf } from "../../calendar/school-year";
 import { toLocalDate } from "../../server/clock";
 import { invalidSchoolYear, requireReportReader, schoolYearParam, subregionParam } from "../utils/reports.server";
 import { formatDay, useLocale, useT } from "../utils/i18n";

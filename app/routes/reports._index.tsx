@@ -1,5 +1,5 @@
-import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { schoolYearOf } from "../../calendar/school-year";
+import { type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { toLocalDate } from "../../server/clock";
 import { requireReportReader } from "../utils/reports.server";
 

@@ -4,6 +4,7 @@
  * limited to the /auth/oidc addresses and ten minutes. SameSite=Lax, so the provider's redirect
  * back (a top-level GET) carries it and nothing else does.
  */
+const OIDC_STATE_COOKIE = "schakel_oidc";
 const PATH = "/auth/oidc";
 const MAX_AGE_SECONDS = 10 * 60;
 

@@ -92,7 +92,7 @@ export const RecordId = z.uuid();
 export const DrillDownParam = z.enum(DRILL_DOWNS);
 
 /** Inloggen met schoolaccount: the admin page's form, the same rules as `schakel sso set`. */
-export { OidcProviderInput as OidcProviderForm } from "../../server/auth/oidc-settings";
+export { OidcProviderInput as OidcProviderForm } from "../../server/auth/oidc-settings.schemas";
 /** A list page's "Weergave opslaan" form: the view's name, whether it is shared, and the list's current query. */
 export { CreateSavedViewInput as SaveViewForm } from "../../server/domains/saved-views/saved-views.schemas";
 

@@ -1,7 +1,7 @@
 import { type AppLoadContext, json } from "@remix-run/node";
 import type { CurrentUser } from "../../server/auth/current-user";
-import { AppError } from "../../server/errors";
 import { schoolYearWindow } from "../../server/domains/reports/reports.schemas";
+import { AppError } from "../../server/errors";
 import { userCan } from "../../server/auth/permissions";
 import { requireUser } from "./auth.server";
 import { recordIdOf } from "./page-inputs.server";

@@ -1,3 +1,4 @@
+import { CHALLENGE_MINUTES } from "../../server/auth/two-factor-challenge";
 
 /**
  * The cookie that carries a two-factor challenge from the password step to the code step. HttpOnly

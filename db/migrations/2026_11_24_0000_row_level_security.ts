@@ -13,18 +13,35 @@ import { type Kysely, sql } from "kysely";
 // fails for a region-scoped table without row-level security).
 export async function up(db: Kysely<any>): Promise<void> {
   // Roles belong to the whole cluster, not one database: the role may exist already (another
-  // database of the same server, or test databases migrating side by side).
+  // database of the same server, test databases migrating side by side, or made by an operator
+  // because the login role may not create roles — docs/production.md). Creating it needs CREATEROLE,
+  // so it is created only when missing.
   await sql`
     do $$
     begin
-      create role schakel_request nologin;
+      if not exists (select from pg_roles where rolname = 'schakel_request') then
+        create role schakel_request nologin;
+      end if;
     exception when duplicate_object or unique_violation then null;
     end $$`.execute(db);
-  // The app switches to the role with SET ROLE, which needs membership unless it is a superuser.
+  // The app switches to the role with SET ROLE, which needs membership unless it is a superuser;
+  // granted here only when missing, since granting needs the role's ADMIN OPTION. From PostgreSQL 16
+  // membership may exist without the right to SET ROLE (the ADMIN-only grant a CREATEROLE role gets
+  // for a role it creates): that right is what is asked for.
   await sql`
     do $$
+    declare
+      may_set boolean;
     begin
-      if not (select rolsuper from pg_roles where rolname = current_user) then
+      if (select rolsuper from pg_roles where rolname = current_user) then
+        return;
+      end if;
+      if current_setting('server_version_num')::int >= 160000 then
+        may_set := pg_has_role(current_user, 'schakel_request', 'SET');
+      else
+        may_set := pg_has_role(current_user, 'schakel_request', 'MEMBER');
+      end if;
+      if not may_set then
         execute format('grant schakel_request to %I', current_user);
       end if;
     end $$`.execute(db);

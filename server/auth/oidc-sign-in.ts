@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { translator } from "../../i18n";
 import { renderSchoolAccountCreatedEmail } from "../../emails/render";
 import type { Role } from "../../db/schema";
-import { isLoopbackHostname } from "../config";
+import { isLoopbackHostname } from "../http/loopback";
 import type { Database } from "../db/database";
 import { recordAudit } from "../domains/audit/audit";
 import { queueEmail } from "../domains/email/outbox.service";
@@ -25,7 +25,6 @@ import { createChallenge } from "./two-factor";
  * when the provider answers, so an answer is taken once, from the browser that asked.
  */
 
-export const OIDC_STATE_COOKIE = "schakel_oidc";
 export const OIDC_CALLBACK_PATH = "/auth/oidc/callback";
 const STATE_MINUTES = 10;
 const SCOPE = "openid email profile";

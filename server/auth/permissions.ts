@@ -73,6 +73,11 @@ export const PERMISSIONS = {
    * archive it: whoever saved it, or an admin (record rule below).
    */
   "view.save": STAFF,
+  /**
+   * Relationship health rolled up by school, subregion and account holder over the school year: the
+   * region's overview for the penvoerder and the coordinator (the admin), not an account holder's work.
+   */
+  "health.rollups": MONEY_KEEPERS,
   /** Users, handovers, the region's settings (health, holidays, email capture, security, privacy), the outbox, access requests and erasure. */
   "region.manage": ADMIN,
   /** How the region's staff sign in: its school-account provider (client secret, domains, who gets an account) and "school account only". */

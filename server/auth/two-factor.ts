@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { CHALLENGE_MINUTES } from "./two-factor-challenge";
 import { sql } from "kysely";
 import type { Role } from "../../db/schema";
 import type { Database } from "../db/database";
@@ -19,7 +20,6 @@ import { generateSecret, hashSecret } from "./secrets";
 const ISSUER = "Schakel";
 /** One 30-second step either way: phones whose clocks drift a little still sign in. */
 const TOLERANCE_SECONDS = 30;
-export const CHALLENGE_MINUTES = 10;
 export const MAX_FAILED_CODES = 5;
 const RECOVERY_CODE_COUNT = 10;
 /** No 0/o, 1/l/i: recovery codes are typed from paper. */

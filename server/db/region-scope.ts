@@ -7,20 +7,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * still returns nothing of another region. Outside it (jobs, the CLI, sign-in before anyone is
  * known) queries run as the login role and see everything, as the code asks.
  */
-const storage = sharedStorage();
-
-/**
- * One storage per process, however often this module is loaded: the server's own code sets the scope
- * (server/app.ts) and reads it (server/db/database.ts), but the Remix build bundles a second copy of
- * every server module its routes reach through app/services.server.ts. With a storage per copy, a page's
- * `withoutRowSecurity` (search) and `inThisRegionScope` (the export) changed a scope nobody read:
- * search through the page ran under the policies, without its trigram indexes (issue 7).
- */
-function sharedStorage(): AsyncLocalStorage<{ regionId: string }> {
-  const key = Symbol.for("schakel.region-scope");
-  const global = globalThis as { [key]?: AsyncLocalStorage<{ regionId: string }> };
-  return (global[key] ??= new AsyncLocalStorage<{ regionId: string }>());
-}
+// One per process: pages reach the domain through the load context (server/page-services.ts), so
+// the Remix build holds no copy of this module (decision 140; tests/unit/import-graph.test.ts).
+const storage = new AsyncLocalStorage<{ regionId: string }>();
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

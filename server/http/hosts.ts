@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { type Config, isLoopbackHostname } from "../config";
+import type { Config } from "../config";
+import { isLoopbackHostname } from "./loopback";
 
 /*
  * The one module that reads the host a request names, and only to refuse it or to compare an Origin

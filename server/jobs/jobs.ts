@@ -30,11 +30,7 @@ const LIMITS_PRUNE = "rate-limits-prune";
 const MAIL_INBOX_PRUNE = "mail-inbox-prune";
 const STOP_TIMEOUT_MS = 30_000;
 
-/**
- * Starts pg-boss in its own schema (`pgboss`) of the application database, with its own small
- * connection pool, and the workers and schedules of Schakel.
- */
-export async function startJobs(opts: {
+type JobsOptions = {
   connectionString: string;
   db: Database;
   smtpUrl?: string;
@@ -43,7 +39,32 @@ export async function startJobs(opts: {
   log: (line: string) => void;
   /** The address links in scheduled emails (the weekly digest) point to: `config.appUrl`. */
   appUrl: string;
-}): Promise<Jobs> {
+};
+
+/**
+ * Starts pg-boss in its own schema (`pgboss`) of the application database, with its own small
+ * connection pool, and the workers and schedules of Schakel.
+ *
+ * Every instance on the database starts its own (decision 139); pg-boss makes each job run once.
+ * But pg-boss creates a queue with DDL (a table attached as a partition of its job table) that
+ * deadlocks when two processes create queues at the same moment, as two instances starting together
+ * on a new database do. So one instance at a time sets pg-boss up, under a session advisory lock on
+ * a connection of `db`; the next finds the queues made and only adds its workers. The lock goes with
+ * the connection should the process die holding it.
+ */
+export async function startJobs(opts: JobsOptions): Promise<Jobs> {
+  return opts.db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(hashtext('schakel.jobs-setup'))`.execute(connection);
+    try {
+      return await setUpJobs(opts);
+    } finally {
+      // A connection lost meanwhile has released the lock with it: nothing left to undo.
+      await sql`select pg_advisory_unlock(hashtext('schakel.jobs-setup'))`.execute(connection).catch(() => {});
+    }
+  });
+}
+
+async function setUpJobs(opts: JobsOptions): Promise<Jobs> {
   const boss = new PgBoss({ connectionString: opts.connectionString, schema: "pgboss", max: 4, application_name: "schakel-jobs" });
   // pg-boss reports failed polls and maintenance as events; an unhandled 'error' event would end the process.
   boss.on("error", (error) => opts.log(`jobs: ${error.message}`));
@@ -89,10 +110,10 @@ export async function startJobs(opts: {
       }
     };
     // A delivery job left 'active' by a killed process stays so until pg-boss expires it (15 minutes),
-    // and under "stately" it blocks every new delivery run until then. Schakel runs one process per
-    // database, so at start-up an active delivery job is a dead one. Should a second process overlap
-    // (during a deploy), failing its job only lets two runs overlap, which the outbox's row locks
-    // (for update skip locked) make safe.
+    // and under "stately" it blocks every new delivery run until then, so at start-up an active
+    // delivery job is taken for a dead one. With several instances (decision 139) it may be another
+    // instance's live run: failing it only lets two runs overlap, which the outbox's row locks
+    // (for update skip locked) make safe, and that run's end is then not recorded.
     const orphaned = await sql<{ id: string }>`select id from pgboss.job where name = ${EMAIL_DELIVER} and state = 'active'`.execute(opts.db);
     if (orphaned.rows.length) {
       await boss.fail(EMAIL_DELIVER, orphaned.rows.map((job) => job.id));

@@ -1,7 +1,8 @@
 import { createServer } from "node:net";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { OidcProviderInput, saveOidcProvider } from "../../server/auth/oidc-settings";
+import { saveOidcProvider } from "../../server/auth/oidc-settings";
+import { OidcProviderInput } from "../../server/auth/oidc-settings.schemas";
 import { createSecretBox } from "../../server/auth/secret-key";
 import { parseInput } from "../../server/validation";
 import { TEST_SECRET_KEY } from "../support/app";

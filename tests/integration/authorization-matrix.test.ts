@@ -109,6 +109,8 @@ const API: Record<string, Entry> = {
   "GET /api/v1/health": { allow: STAFF },
   "GET /api/v1/health/counts": { allow: STAFF },
   "GET /api/v1/health/upcoming": { allow: STAFF, query: "?days=30" },
+  // The region's overview for the penvoerder and the coordinator; an account holder's work is elsewhere.
+  "GET /api/v1/health/rollups": { allow: ["admin", "penvoerder"], query: "?by=school" },
   "GET /api/v1/leads": { allow: STAFF },
   "POST /api/v1/leads/:id/convert": { params: { id: "lead" }, allow: STAFF, wellFormed: () => ({ version: 1 }) },
   "POST /api/v1/leads/:id/dismiss": { params: { id: "lead" }, allow: STAFF, wellFormed: () => ({ version: 1 }) },
@@ -243,6 +245,7 @@ const PAGES: Record<string, Entry> = {
   "GET /agreements/:id": { params: { id: "agreement" }, allow: EVERYONE },
   "POST /agreements/:id": { params: { id: "agreement" }, allow: ["admin", "penvoerder"], wellFormed: () => ({ intent: "archive" }) },
   "GET /attention": { allow: STAFF },
+  "GET /health/rollups": { allow: ["admin", "penvoerder"] },
   "GET /leads": { allow: STAFF },
   "POST /leads": { allow: STAFF, wellFormed: () => ({ intent: "dismiss" }) },
   "POST /attention": { allow: STAFF },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseInput } from "../../server/validation";
-import { OidcProviderInput, saveOidcProvider } from "../../server/auth/oidc-settings";
+import { saveOidcProvider } from "../../server/auth/oidc-settings";
+import { OidcProviderInput } from "../../server/auth/oidc-settings.schemas";
 import { createSecretBox } from "../../server/auth/secret-key";
 import { hashSecret } from "../../server/auth/secrets";
 import { alertsOf, CookieJar, createTestApp, TEST_APP_URL, TEST_SECRET_KEY, type TestApp } from "../support/app";

@@ -15,7 +15,8 @@ import { readConfig } from "../../server/config";
 import { backupDatabase } from "../../server/domains/backup/backup.service";
 import { prepareSetupToken } from "../../server/domains/setup/setup.service";
 import { sendRequestedPasswordResets } from "../../server/domains/users/users.service";
-import { OidcProviderInput, saveOidcProvider } from "../../server/auth/oidc-settings";
+import { saveOidcProvider } from "../../server/auth/oidc-settings";
+import { OidcProviderInput } from "../../server/auth/oidc-settings.schemas";
 import { parseInput } from "../../server/validation";
 import { startTestProvider } from "../support/oidc-provider";
 import { startServer } from "../../server/index";
@@ -352,7 +353,7 @@ describe("secrets at rest", () => {
           const empty = await createTestDatabase();
           try {
             const received = (await prepareSetupToken(empty.db, NOW))!;
-            return { received, stored: await storedOf(empty.db.selectFrom("instance_settings").select(sql<string>`value #>> '{}'`.as("value")).where("key", "=", "setup_token_hash").execute()) };
+            return { received, stored: await storedOf(empty.db.selectFrom("instance_settings").select(sql<string>`value -> 0 ->> 'hash'`.as("value")).where("key", "=", "setup_token_hash").execute()) };
           } finally {
             await empty.drop();
           }

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { prepareSetupToken } from "../../server/domains/setup/setup.service";
+import { prepareSetupToken, SETUP_TOKEN_OVERLAP_MINUTES } from "../../server/domains/setup/setup.service";
 import { alertsOf, CookieJar, createTestApp, fieldErrorOf, sessionCookiesOf, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, TEST_NOW } from "../support/factories";
@@ -60,13 +60,21 @@ describe("the one-time setup", () => {
     expect(await showsForm(first!)).toBe(false);
   });
 
-  it("replaces the earlier token when a new one is made (a restart prints a new address)", async () => {
-    const first = await prepareSetupToken(t.db, TEST_NOW);
+  it("replaces a token made more than 15 minutes before a new one (a restart prints a new address)", async () => {
+    const first = await prepareSetupToken(t.db, new Date(TEST_NOW.getTime() - (SETUP_TOKEN_OVERLAP_MINUTES + 1) * 60_000));
     const second = await prepareSetupToken(t.db, TEST_NOW);
 
     expect(second).not.toBe(first);
     expect(await showsForm(second!)).toBe(true);
     expect(await showsForm(first!)).toBe(false);
+  });
+
+  it("keeps the token of every instance started together valid, whichever address the operator copies", async () => {
+    const [first, second] = await Promise.all([prepareSetupToken(t.db, TEST_NOW), prepareSetupToken(t.db, new Date(TEST_NOW.getTime() + 60_000))]);
+
+    expect(second).not.toBe(first);
+    expect(await showsForm(first!)).toBe(true);
+    expect(await showsForm(second!)).toBe(true);
   });
 
   it("shows the invalid-link message and no form for a wrong token", async () => {

@@ -98,7 +98,8 @@ export async function startAppProcess(opts: { databaseUrl: string | null; now: D
       throw new Error(`The server exited (${child.exitCode ?? child.signalCode}) before it served a page:\n${output}`);
     }
     try {
-      const response = await fetch(`${url}/sign-in`);
+      // Each try has a limit of its own: a process that accepted the connection and hangs is asked again.
+      const response = await fetch(`${url}/sign-in`, { signal: AbortSignal.timeout(10_000) });
       await response.arrayBuffer();
       if (response.ok) return app;
     } catch {

@@ -7,12 +7,15 @@ const TEMPLATE_DATABASE = "schakel_template";
 
 export type TestDatabase = { db: Database; url: string; drop(): Promise<void> };
 
-/** A fresh copy of the migrated template database, for one test file. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh copy of the migrated template database, for one test file; with `empty: true` a database
+ * with no tables at all, for a test of what a first start does (tests/integration/two-instances.test.ts).
+ */
+export async function createTestDatabase(opts: { empty?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = inject("databaseServerUrl");
   const name = `test_${randomBytes(6).toString("hex")}`;
   const admin = createDatabase(serverUrl.replace(/\/[^/]*$/, "/postgres"), { max: 1 });
-  await sql.raw(`create database ${name} template ${TEMPLATE_DATABASE}`).execute(admin);
+  await sql.raw(opts.empty ? `create database ${name}` : `create database ${name} template ${TEMPLATE_DATABASE}`).execute(admin);
   const url = serverUrl.replace(/\/[^/]*$/, `/${name}`);
   const db = createDatabase(url, { max: 5 });
   return {

@@ -88,6 +88,44 @@ function cycles(): string[][] {
   return found;
 }
 
+/**
+ * The imports that load code at run time (not `import type`, not type-only specifiers). The Remix
+ * build bundles whatever a route module loads this way, so these decide what it holds a copy of.
+ */
+function runtimeImports(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+  const specifiers: string[] = [];
+  for (const statement of source.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      const bindings = clause?.namedBindings;
+      const typeOnly = clause?.isTypeOnly || (clause && !clause.name && bindings && ts.isNamedImports(bindings) && bindings.elements.length > 0 && bindings.elements.every((element) => element.isTypeOnly));
+      if (!typeOnly) specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
+    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && !statement.isTypeOnly) {
+      specifiers.push((statement.moduleSpecifier as ts.StringLiteral).text);
+    }
+  }
+  return specifiers.map((specifier) => resolveImport(file, specifier)).filter((target): target is string => target !== null);
+}
+
+/**
+ * What a page may load of the layers below app/: rules that hold no state — zod schemas, field lists,
+ * the permissions table, AppError and input validation, pure arithmetic and formatting. Everything
+ * that reads or writes (the database, sessions, the request's region scope, the logger) a page reaches
+ * through `context.server` (server/page-services.ts), so the process holds one copy of it (decision 140).
+ */
+const STATELESS_FOR_PAGES = [
+  /\.schemas\.ts$/,
+  /\.fields\.ts$/,
+  /^db\/schema\.ts$/,
+  /^server\/errors\.ts$/,
+  /^server\/validation\.ts$/,
+  /^server\/clock\.ts$/,
+  /^server\/auth\/(permissions|current-user|two-factor-challenge)\.ts$/,
+  /^server\/http\/(api-schemas|loopback)\.ts$/,
+  /^server\/domains\/(commitments\/commitments\.(amounts|steps)|budgets\/budgets\.percent|links\/links\.addresses|lists\/list-sorts)\.ts$/,
+];
+
 describe("the import graph", () => {
   it("reads the imports of every source file (the reader is not blind)", () => {
     expect(files.length).toBeGreaterThan(200);
@@ -104,5 +142,20 @@ describe("the import graph", () => {
 
   it("has no import cycles", () => {
     expect(cycles()).toEqual([]);
+  });
+
+  it("gives pages only stateless rules from below: whatever reads or writes reaches a page through its load context", () => {
+    const reached = new Set<string>();
+    const queue = files.filter((file) => layerOf(file) === "app");
+    while (queue.length > 0) {
+      for (const target of runtimeImports(queue.pop()!)) {
+        if (layerOf(target) === "app" || reached.has(target)) continue;
+        reached.add(target);
+        queue.push(target);
+      }
+    }
+    const belowApp = [...reached].map(relative).filter((file) => /^(server|db|emails)\//.test(file));
+    expect(belowApp.length).toBeGreaterThan(10);
+    expect(belowApp.filter((file) => !STATELESS_FOR_PAGES.some((pattern) => pattern.test(file))).sort()).toEqual([]);
   });
 });

@@ -232,8 +232,25 @@ export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilde
         and c.school_year = school_year_of(sy.this_start)
       group by c.organisation_id, sy.this_start
     ),
+    -- The account holder's own view (decision 137): the latest contact moment that says how it went.
+    -- A moment without a view (a captured mail, a quick note) says nothing, so it neither raises nor
+    -- clears a concern; only a later "good" or "neutral" does.
+    latest_view as (
+      select distinct on (i.organisation_id) i.organisation_id, i.date, i.sentiment, u.name as user_name,
+        -- Enough of the summary for the reason's quote, which folds its whitespace and shortens it.
+        left(i.summary, 400) as note
+      from interactions i
+      left join users u on u.id = i.user_id
+      where i.organisation_id in (select id from watched) and i.sentiment is not null and i.archived_at is null and i.date <= ${day}
+      order by i.organisation_id, i.date desc, i.created_at desc
+    ),
     reasons as (
-      select s.organisation_id, 'no_recent_contact' as code,
+      select v.organisation_id, 'account_holder_concerned' as code, 'cooling' as state, v.date as since,
+        jsonb_build_object('date', v.date, 'userName', v.user_name, 'note', v.note) as params
+      from latest_view v
+      where v.sentiment = 'concerned'
+      union all
+      select s.organisation_id, 'no_recent_contact',
         case when s.silent_days > 2 * s.cadence then 'cold' else 'cooling' end as state,
         (${day} - (s.silent_days - s.cadence)) as since,
         jsonb_build_object('lastContactDate', s.last_date, 'silentDays', s.silent_days, 'cadenceDays', s.cadence) as params

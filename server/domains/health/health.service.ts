@@ -14,6 +14,7 @@ import type { HolidayInput, ListHealthInput, SnoozeInput, UpdateHealthSettingsIn
 import { can } from "../../auth/permissions";
 import { assertStillCurrent } from "../../db/versioned";
 import { endPlansOfRecovered, startPlan } from "../plans/plans.service";
+import { dependsOnSchool } from "./school-dependencies";
 
 export type HealthChangeMeta = ChangeStamp;
 
@@ -206,6 +207,7 @@ export async function listHealth(db: Database, scope: Scope, filters: ListHealth
   if (filters.accountHolderId) query = query.where("organisations.account_holder_id", "=", filters.accountHolderId);
   if (filters.subregionId) query = query.where("organisations.subregion_id", "=", filters.subregionId);
   if (filters.kind) query = query.where("organisations.kind", "=", filters.kind);
+  if (filters.schoolId || filters.schoolYear) query = query.where(dependsOnSchool(scope.regionId, filters));
   if (!filters.includeSnoozed) query = query.where((eb) => eb.not(activeSnooze(opts.today)));
   if (filters.cursor) {
     const [rank, since, id] = decodeCursor(filters.cursor, ["int", "date", "uuid"]);

@@ -6,7 +6,8 @@ import { apiRouter, declareRoute } from "../../http/api-router";
 import { parseInput } from "../../validation";
 import { REPORT_CONTENT_TYPES, reportCsv, reportFileResponse as download, reportPdf, reportXlsx, statementPdf } from "./reports.formats";
 import { ContributionStatementResponse, ReportFormatInput, SchoolYearFiguresResponse } from "./reports.schemas";
-import { contributionStatement, schoolYearFigures, schoolYearWindow } from "./reports.service";
+import { contributionStatement, schoolYearFigures } from "./reports.service";
+import { schoolYearWindow } from "./reports.schemas";
 
 const Query = z.object({ subregionId: z.uuid().optional() });
 const StatementParams = z.object({ organisationId: z.uuid() });

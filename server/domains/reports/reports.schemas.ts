@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { schoolYearRange } from "../../../calendar/school-year";
 import { ACTIVITY_TYPES, COMMITMENT_CATEGORIES, COMMITMENT_KINDS, COMMITMENT_STATUSES, ORGANISATION_KINDS } from "../../../db/schema";
 import { CalendarDay, Timestamp } from "../../http/api-schemas";
 import { VMBO_PROFILES } from "../activities/activities.schemas";
 import { SchoolYear } from "../commitments/commitments.schemas";
+import { validationFailed } from "../../validation";
 
 /** The figures asked for: a school year ("2025-2026") and optionally one subregion of the region. */
 export const FiguresInput = z.object({
@@ -78,3 +80,14 @@ export const ContributionStatementResponse = z.object({
   pledgedCents: count,
   realisedCents: count,
 });
+
+/** A school year as a window; a string that is not one answers 400 with the field named, before anything is read. */
+export function schoolYearWindow(schoolYear: string): { schoolYear: string; from: string; until: string } {
+  const parsed = SchoolYear.safeParse(schoolYear);
+  if (!parsed.success) {
+    throw validationFailed({ schoolYear: "commitments.validation.schoolYear" }, "en", {
+      message: `There is no school year "${String(schoolYear).slice(0, 40)}": write it as two consecutive years, e.g. 2025-2026`,
+    });
+  }
+  return { schoolYear: parsed.data, ...schoolYearRange(parsed.data) };
+}

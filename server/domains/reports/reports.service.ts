@@ -1,13 +1,10 @@
 import { type RawBuilder, sql } from "kysely";
-import { schoolYearRange } from "../../../calendar/school-year";
 import type { ActivityType, CommitmentCategory, CommitmentKind, CommitmentStatus, OrganisationKind } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import type { Database } from "../../db/database";
 import { notFound } from "../../errors";
-import { validationFailed } from "../../validation";
 import { getSchoolYearBudget } from "../budgets/budgets.service";
-import { SchoolYear } from "../commitments/commitments.schemas";
-import type { FiguresInput, RecordsInput, StatementInput } from "./reports.schemas";
+import { type FiguresInput, type RecordsInput, type StatementInput, schoolYearWindow } from "./reports.schemas";
 import { can } from "../../auth/permissions";
 
 /*
@@ -71,16 +68,6 @@ type Window = { regionId: string; schoolYear: string; from: string; until: strin
 const ACTIVITY_TYPE_ORDER: ActivityType[] = ["internship", "guest_lesson", "company_visit", "workshop", "event", "elective", "teacher_placement", "training", "technolab"];
 const PARTICIPANT_KINDS = ["company", "trade_school", "mbo"] as const;
 
-/** A school year as a window; a string that is not one answers 400 with the field named, before anything is read. */
-export function schoolYearWindow(schoolYear: string): { schoolYear: string; from: string; until: string } {
-  const parsed = SchoolYear.safeParse(schoolYear);
-  if (!parsed.success) {
-    throw validationFailed({ schoolYear: "commitments.validation.schoolYear" }, "en", {
-      message: `There is no school year "${String(schoolYear).slice(0, 40)}": write it as two consecutive years, e.g. 2025-2026`,
-    });
-  }
-  return { schoolYear: parsed.data, ...schoolYearRange(parsed.data) };
-}
 
 /** Region reports are for the region's staff; a partner user sees only its own statement, so for it they do not exist. */
 function assertStaff(scope: Scope) {
