@@ -215,3 +215,5 @@ export {
   normaliseViewQuery,
   updateSavedView,
 } from "./domains/saved-views/saved-views.service";
+export { healthRollups } from "./domains/health/health.rollups";
+export { listOrganisationPlans, listPlanTemplates, startPlanByHand, updatePlanTemplate } from "./domains/plans/plans.service";
