@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import type { HealthState } from "../../db/schema";
-import { NO_GROUP, ROLLUP_GROUPINGS, RollupsInput } from "../../server/domains/health/health.schemas";
+import { NO_GROUP, ROLLUP_GROUPINGS } from "../../server/domains/health/health.rollup-groups";
+import { RollupsInput } from "../../server/domains/health/health.schemas";
 import { HealthTrendChart } from "../components/health-trend-chart";
 import { SelectField } from "../components/ui/field";
 import { parseInput } from "../../server/validation";

@@ -5,7 +5,7 @@ import { schoolYearOf, schoolYearRange } from "../../../calendar/school-year";
 import type { Scope } from "../../auth/current-user";
 import { assertCan } from "../../auth/permissions";
 import type { Database } from "../../db/database";
-import { NO_GROUP, type ROLLUP_GROUPINGS } from "./health.schemas";
+import { NO_GROUP, type ROLLUP_GROUPINGS } from "./health.rollup-groups";
 import { schoolDependencies } from "./school-dependencies";
 
 /**

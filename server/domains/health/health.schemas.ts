@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLLUP_GROUPINGS } from "./health.rollup-groups";
 import { HEALTH_STATES, ORGANISATION_KINDS, TIERS } from "../../../db/schema";
 import { CalendarDay, Timestamp } from "../../http/api-schemas";
 import { SchoolYear } from "../commitments/commitments.schemas";
@@ -158,8 +159,6 @@ export const UpcomingItemResponse = z.object({
   reason: z.string(),
 });
 
-/** How the health roll-up groups relationships (decision 138). */
-export const ROLLUP_GROUPINGS = ["school", "subregion", "accountHolder"] as const;
 
 /** GET /health/rollups: grouped by school, subregion or account holder; the current school year unless named. */
 export const RollupsInput = z.object({
@@ -186,6 +185,3 @@ export const RollupsResponse = z.object({
   items: z.array(RollupItemResponse),
   nextCursor: z.null(),
 });
-
-/** The key of the group without a subregion or without an account holder. */
-export const NO_GROUP = "none";
