@@ -1,7 +1,8 @@
 /**
  * Benchmark: a full relationship-health recompute of a national data set (issue 4: 40,000
- * organisations and 1.5 million contact moments in under 2 seconds), and the one-organisation
- * recompute that follows every change. Run with `npm run bench:health` (SCALE=0.1 for a tenth).
+ * organisations and 1.5 million contact moments in under 2 seconds), the nightly incremental run
+ * that recomputes only the organisations due (decision 141; issue 19: under 200 ms), and the
+ * one-organisation recompute that follows every change. Run with `npm run bench:health` (SCALE=0.1 for a tenth).
  * Uses its own embedded PostgreSQL in a temporary folder; the data are the national set of
  * db/seed/national.ts (fixed seed, bulk-loaded with COPY), so every run measures the same data.
  */
@@ -12,7 +13,7 @@ import { sql } from "kysely";
 import { createDatabase } from "../server/db/database";
 import { startEmbeddedPostgres } from "../server/db/embedded-postgres";
 import { migrateToLatest } from "../server/db/migrate";
-import { recomputeHealth } from "../server/domains/health/health.service";
+import { recomputeDueHealth, recomputeHealth } from "../server/domains/health/health.service";
 import { loadNational, scaledNationalSize } from "../db/seed/national";
 
 const SCALE = Number(process.env.SCALE ?? 1);
@@ -66,6 +67,24 @@ try {
   const repeats = [];
   for (let i = 0; i < 3; i++) repeats.push(await time(`full recompute, nightly again (${i + 1})`, new Date(NOW.getTime() + 7 * 86_400_000)));
 
+  // The nightly job: a week of incremental runs after the full ones, each day recomputing only the
+  // organisations due; then a full run on the last day, which must find nothing left to change.
+  const nightly: Array<{ ms: number; due: number }> = [];
+  let lastDay = new Date(NOW.getTime() + 7 * 86_400_000);
+  for (let i = 8; i <= 14; i++) {
+    lastDay = new Date(NOW.getTime() + i * 86_400_000);
+    const t1 = performance.now();
+    const result = await recomputeDueHealth(db, lastDay);
+    const ms = performance.now() - t1;
+    nightly.push({ ms, due: result.organisations });
+    console.log(`incremental nightly, day ${i}: ${ms.toFixed(0)} ms — ${result.organisations} due and recomputed, ${result.changed} changed state, ${result.tasksCreated} follow-ups`);
+  }
+  const check = await recomputeHealth(db, { all: true }, lastDay);
+  console.log(`full recompute after the incremental week: ${check.changed} changed state (0: the nightly runs left nothing behind)`);
+  const due = await sql<{ on_day: string; n: number }>`
+    select coalesce(recheck_on::text, 'unknown') as on_day, count(*)::int as n from organisation_health group by 1 order by 1 limit 8`.execute(db);
+  console.log(`due days ahead: ${due.rows.map((r) => `${r.on_day} ${r.n}`).join(", ")}`);
+
   const sample = await sql<{ id: string }>`select id from organisations where status = 'active' order by id limit 200`.execute(db);
   const t0 = performance.now();
   for (const { id } of sample.rows) await recomputeHealth(db, { organisationIds: [id] }, NOW);
@@ -74,7 +93,8 @@ try {
 
   const states = await sql<{ state: string; n: number }>`select state, count(*)::int as n from organisation_health group by state order by state`.execute(db);
   console.log(`states: ${states.rows.map((r) => `${r.state} ${r.n}`).join(", ")}`);
-  console.log(JSON.stringify({ firstMs: Math.round(first), unchangedMs: Math.round(again), weekLaterMs: Math.round(week), steadyMs: repeats.map(Math.round), singleMs: Number(single.toFixed(1)) }));
+  console.log(JSON.stringify({ firstMs: Math.round(first), unchangedMs: Math.round(again), weekLaterMs: Math.round(week), steadyMs: repeats.map(Math.round), singleMs: Number(single.toFixed(1)),
+    nightlyMs: nightly.map((n) => Math.round(n.ms)), nightlyDue: nightly.map((n) => n.due), fullAfterNightlyChanged: check.changed }));
 } finally {
   await db.destroy();
   await server.stop();

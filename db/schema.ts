@@ -254,8 +254,11 @@ export type LawfulBasis = (typeof LAWFUL_BASES)[number];
 export const INTERACTION_SOURCES = ["manual", "email", "calendar"] as const;
 /** Where a contact moment came from: typed in, or logged from a mail or a meeting invitation (issue 16). */
 export type InteractionSource = (typeof INTERACTION_SOURCES)[number];
+/** How a contact moment went, as its account holder saw it (goed / neutraal / zorgen); optional. */
+export const INTERACTION_SENTIMENTS = ["good", "neutral", "concerned"] as const;
+export type InteractionSentiment = (typeof INTERACTION_SENTIMENTS)[number];
 export type TaskStatus = "open" | "done";
-export type TaskSource = "manual" | "handover" | "health" | "contact_joined";
+export type TaskSource = "manual" | "handover" | "health" | "contact_joined" | "plan";
 /** A `date` column: a calendar day as 'YYYY-MM-DD'. */
 type CalendarDay = string;
 type TextArray = ColumnType<string[], string[] | undefined, string[]>;
@@ -344,6 +347,8 @@ export interface InteractionsTable {
   source: Generated<InteractionSource>;
   version: Generated<number>;
   updated_at: Timestamp | null;
+  /** The account holder's own view of how it went; "concerned" is a health signal (decision 137). */
+  sentiment: InteractionSentiment | null;
 }
 
 export interface InteractionPeopleTable {
@@ -400,6 +405,49 @@ export interface TasksTable {
   version: Generated<number>;
   created_at: Generated<Date>;
   completed_at: Timestamp | null;
+  /** The plan this task is a step of, its place in it and who the step is for. */
+  plan_id: string | null;
+  plan_position: number | null;
+  plan_role: PlanRole | null;
+  closed_reason: "relationship_healthy" | null;
+}
+
+export const PLAN_EVENTS = ["contact_left", "new_owner", "new_partner", "relationship_cold"] as const;
+export type PlanEvent = (typeof PLAN_EVENTS)[number];
+export const PLAN_ROLES = ["owner", "coordinator", "penvoerder"] as const;
+export type PlanRole = (typeof PLAN_ROLES)[number];
+export const PLAN_STATUSES = ["running", "completed", "recovered"] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+
+export interface PlanTemplatesTable {
+  id: Generated<string>;
+  region_id: string;
+  event: PlanEvent;
+  version: Generated<number>;
+  updated_at: Generated<Date>;
+}
+
+export interface PlanTemplateStepsTable {
+  id: Generated<string>;
+  region_id: string;
+  template_id: string;
+  position: number;
+  title: string;
+  role: PlanRole;
+  due_school_days: number;
+}
+
+export interface PlansTable {
+  id: Generated<string>;
+  region_id: string;
+  organisation_id: string;
+  event: PlanEvent;
+  started_by: string | null;
+  start_date: CalendarDay;
+  started_at: Timestamp;
+  status: Generated<PlanStatus>;
+  ended_at: Timestamp | null;
+  version: Generated<number>;
 }
 
 export type ImportStatus = "staged" | "committing" | "committed";
@@ -455,6 +503,8 @@ export interface OrganisationHealthTable {
   state_since: CalendarDay;
   last_contact_date: CalendarDay | null;
   computed_at: Timestamp;
+  /** The first day the state can change without new input; empty: due at the next run (decision 141). */
+  recheck_on: CalendarDay | null;
 }
 
 export interface HealthHistoryTable {
@@ -761,7 +811,7 @@ export interface InboundMessageInteractionsTable {
   interaction_id: string;
 }
 
-export const SAVED_VIEW_LISTS = ["organisations", "people"] as const;
+export const SAVED_VIEW_LISTS = ["organisations", "people", "activities"] as const;
 export type SavedViewList = (typeof SAVED_VIEW_LISTS)[number];
 
 export interface SavedViewsTable {
@@ -815,6 +865,9 @@ export interface DB {
   health_snoozes: HealthSnoozesTable;
   leads: LeadsTable;
   job_change_suggestions: JobChangeSuggestionsTable;
+  plan_templates: PlanTemplatesTable;
+  plan_template_steps: PlanTemplateStepsTable;
+  plans: PlansTable;
   organisation_last_contact: OrganisationLastContactTable;
   activities: ActivitiesTable;
   activity_organisations: ActivityOrganisationsTable;

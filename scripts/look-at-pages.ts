@@ -28,9 +28,12 @@ import { connectDatabaseServer } from "../server/db/connect";
 import { createDatabase, type Database } from "../server/db/database";
 import { startServer } from "../server/index";
 import { createUser } from "../server/domains/users/users.service";
+import { findOidcProvider, removeOidcProvider, saveOidcProvider } from "../server/auth/oidc-settings";
+import { OidcProviderInput } from "../server/auth/oidc-settings.schemas";
 import { addNeverLog } from "../server/domains/mail-capture/mail-capture.settings";
 import { loggingAddressOf } from "../server/domains/mail-capture/mail-capture.addresses";
 import { ingestMessage } from "../server/domains/mail-capture/mail-capture.service";
+import { startPlan } from "../server/domains/plans/plans.service";
 import { DEMO_PASSWORD } from "../db/seed/demo";
 import { launchBrowser } from "../tests/support/browser";
 
@@ -74,7 +77,11 @@ type Look = {
 const LOOKS: Look[] = [
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `start-${role}`, as: role, path: "/" })),
   ...(["accounthouder", "penvoerder", "admin"] as const).map((role): Look => ({ name: `attention-${role}`, as: role, path: "/attention" })),
+  { name: "health-rollups-school", as: "penvoerder", path: "/health/rollups?by=school" },
+  { name: "health-rollups-subregion", as: "admin", path: "/health/rollups?by=subregion" },
+  { name: "health-rollups-account-holder", as: "admin", path: "/health/rollups?by=accountHolder" },
   { name: "activities-upcoming", as: "accounthouder", path: "/activities" },
+  { name: "activities-sorted", as: "accounthouder", path: "/activities?when=all&sort=partner&dir=desc" },
   {
     name: "activity-new-pickers",
     as: "accounthouder",
@@ -243,6 +250,10 @@ const LOOKS: Look[] = [
   { name: "admin-start-first-steps", as: "admin", path: "/" },
   { name: "getting-started", as: "admin", path: "/getting-started" },
   { name: "admin-mail", as: "admin", path: "/admin/mail" },
+  { name: "admin-plans", as: "admin", path: "/admin/plans" },
+  // Plans: an organisation with a running plan (its progress at the side), and its plans page.
+  { name: "organisation-plan", as: "accounthouder", path: async (db) => `/organisations/${await organisationWithPlan(db)}` },
+  { name: "organisation-plans", as: "accounthouder", path: async (db) => `/organisations/${await organisationWithPlan(db)}/plans` },
   {
     name: "admin-mail-secret",
     as: "admin",
@@ -374,6 +385,21 @@ const LOOKS: Look[] = [
   // Partners sign in with an emailed link (decision 126); their invitation's password is optional.
   { name: "invitation-partner", as: null, path: async (db) => `/invitation/${await linkToken(db, SPARE.invitedPartner, "invitation")}` },
   { name: "sign-in", as: null, path: "/sign-in" },
+  // School-account sign-in: the admin's page before and after Microsoft is set up, then the sign-in
+  // page's button and the profile's part once it is (prepare() removes the setup again each run).
+  { name: "school-account-admin-empty", as: "admin", path: "/admin/sign-in" },
+  { name: "school-account-admin-microsoft", as: "admin", path: async (db) => (await withSchoolAccount(db), "/admin/sign-in") },
+  { name: "school-account-sign-in", as: null, path: async (db) => (await withSchoolAccount(db), "/sign-in") },
+  {
+    name: "school-account-sign-in-typed",
+    as: null,
+    path: async (db) => (await withSchoolAccount(db), "/sign-in"),
+    then: async ({ page }) => {
+      await page.getByLabel("E-mailadres").fill("accounthouder@sto-twente.demo");
+      await page.getByLabel("E-mailadres").blur();
+    },
+  },
+  { name: "school-account-profile", as: "accounthouder", path: async (db) => (await withSchoolAccount(db), "/profile") },
   { name: "sign-in-link", as: null, path: "/sign-in/link" },
   {
     name: "sign-in-link-sent",
@@ -577,6 +603,9 @@ async function signIn(page: Page, email: string, password = DEMO_PASSWORD, twoFa
   await page.getByLabel("E-mailadres").fill(email);
   await page.getByLabel("Wachtwoord").fill(password);
   await submit(page, page.getByRole("button", { name: "Inloggen", exact: true }));
+  // After hydration the form posts by fetch, which networkidle can miss: wait for the answer itself,
+  // the next page or a refusal, so the session cookie is there before the caller keeps it.
+  await Promise.race([page.waitForURL((url) => url.pathname !== "/sign-in"), page.getByRole("alert").first().waitFor()]).catch(() => {});
   const secret = twoFactorSecrets?.get(email);
   if (secret && new URL(page.url()).pathname === "/sign-in/code") {
     await page.getByLabel(/code/i).fill(await generate({ secret }));
@@ -588,6 +617,21 @@ async function signIn(page: Page, email: string, password = DEMO_PASSWORD, twoFa
 async function submit(page: Page, button: ReturnType<Page["getByRole"]>) {
   await Promise.all([page.waitForLoadState("networkidle"), button.click()]);
   await page.waitForLoadState("networkidle");
+}
+
+/**
+ * The demo account holder's organisation with a running plan: one where the demo has none is given
+ * the "Contactpersoon vertrokken" plan by its own service, as a contact leaving would start it.
+ */
+async function organisationWithPlan(db: Database): Promise<string> {
+  const user = await db.selectFrom("users").select(["id", "region_id"]).where("email", "=", ACCOUNTS.accounthouder).executeTakeFirstOrThrow();
+  const running = await db.selectFrom("plans").innerJoin("organisations", "organisations.id", "plans.organisation_id").select("organisations.id")
+    .where("organisations.account_holder_id", "=", user.id).where("plans.status", "=", "running").orderBy("organisations.name").executeTakeFirst();
+  if (running) return running.id;
+  const organisation = await db.selectFrom("organisations").select("id").where("account_holder_id", "=", user.id).where("archived_at", "is", null)
+    .where("kind", "=", "company").orderBy("name").executeTakeFirstOrThrow();
+  await db.transaction().execute((trx) => startPlan(trx, user.region_id, organisation.id, "contact_left", { actor: null, now: new Date() }));
+  return organisation.id;
 }
 
 async function userId(db: Database, email: string) {
@@ -667,8 +711,18 @@ async function senderLink(db: Database, email: string, options: { expired?: bool
   return token;
 }
 
-/** Undoes what an earlier run left: the locks, the invited account's missing password. */
+/** Sets up "Inloggen met Microsoft" for STO Twente (once per run), as an admin would on /admin/sign-in. */
+async function withSchoolAccount(db: Database) {
+  const region = await db.selectFrom("regions").select("id").where("slug", "=", "twente").executeTakeFirstOrThrow();
+  if (await findOidcProvider(db, region.id)) return;
+  const values = OidcProviderInput.parse({ kind: "entra", tenantId: "0b5d1c9e-4f2a-4c1e-9d3b-7a6e5f4d3c2b", clientId: "schakel-twente", clientSecret: "demo-geheim", domains: "sto-twente.demo" });
+  await saveOidcProvider(db, createSecretBox(loadSecretKey(readConfig())), region.id, values, { actorId: null, now: new Date() });
+}
+
+/** Undoes what an earlier run left: the locks, the invited account's missing password, the school-account setup. */
 async function prepare(db: Database, config: ReturnType<typeof readConfig>) {
+  const twente = await db.selectFrom("regions").select("id").where("slug", "=", "twente").executeTakeFirst();
+  if (twente) await removeOidcProvider(db, twente.id, { actorId: null, now: new Date() });
   await db.deleteFrom("rate_limit_buckets").execute();
   await db.deleteFrom("sign_in_attempts").execute();
   await db.deleteFrom("second_factor_failures").execute();

@@ -9,6 +9,7 @@ import { organisationsApi } from "./domains/organisations/organisations.routes";
 import { affiliationsApi, peopleApi } from "./domains/people/people.routes";
 import { tasksApi } from "./domains/tasks/tasks.routes";
 import { leadsApi } from "./domains/leads/leads.routes";
+import { organisationPlansApi, planTemplatesApi } from "./domains/plans/plans.routes";
 import { savedViewsApi } from "./domains/saved-views/saved-views.routes";
 import { searchApi } from "./domains/search/search.routes";
 import { usersApi } from "./domains/users/users.routes";
@@ -44,6 +45,7 @@ export function createApi() {
   api.route("/affiliations", affiliationsApi);
   api.route("/organisations", organisationTimelineApi);
   api.route("/organisations", organisationHealthApi);
+  api.route("/organisations", organisationPlansApi);
   api.route("/organisations", organisationsApi);
   api.route("/interactions", interactionsApi);
   api.route("/tasks", tasksApi);
@@ -51,6 +53,7 @@ export function createApi() {
   api.route("/imports", importsApi);
   api.route("/health", healthApi);
   api.route("/leads", leadsApi);
+  api.route("/plan-templates", planTemplatesApi);
   api.route("/activities", activitiesApi);
   api.route("/commitments", commitmentsApi);
   api.route("/documents", documentsApi);

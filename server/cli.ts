@@ -15,7 +15,7 @@ import { createDatabase } from "./db/database";
 import { migrateToLatest } from "./db/migrate";
 import { AppError } from "./errors";
 import { backupDatabase, restoreIntoEmptyDatabase } from "./domains/backup/backup.service";
-import { backfillHealthHistory, recomputeHealth } from "./domains/health/health.service";
+import { backfillHealthHistory, recomputeDueHealth, recomputeHealth } from "./domains/health/health.service";
 import { INBOUND_MAIL_PATH } from "./domains/mail-capture/inbound-mail.routes";
 import { issueInboundSecret } from "./domains/mail-capture/mail-capture.settings";
 import { schoolYearStart } from "../calendar/school-year";
@@ -212,15 +212,18 @@ program
 const health = program.command("health").description("relationship health");
 health
   .command("recompute")
-  .description("recompute relationship health now, for every region or one")
+  .description("recompute relationship health now, for every region or one (a full run); --incremental runs what the nightly job runs")
   .option("--region <slug>", "only this region")
-  .action(async (options: { region?: string }) => {
+  .option("--incremental", "only the organisations due today, as the nightly job does")
+  .action(async (options: { region?: string; incremental?: boolean }) => {
     const config = readConfig();
+    if (options.incremental && options.region) throw new AppError("VALIDATION_FAILED", "--incremental runs for every region; leave out --region");
     const result = await withDatabase(config, async ({ db }) => {
       const found = options.region ? await findRegionBySlug(db, options.region) : undefined;
       if (options.region && !found) throw new AppError("NOT_FOUND", `No region with slug "${options.region}"`);
       const started = performance.now();
-      const outcome = await recomputeHealth(db, found ? { regionId: found.id } : { all: true }, createClock(config.now).now());
+      const now = createClock(config.now).now();
+      const outcome = options.incremental ? await recomputeDueHealth(db, now) : await recomputeHealth(db, found ? { regionId: found.id } : { all: true }, now);
       return { ...outcome, milliseconds: Math.round(performance.now() - started) };
     });
     console.log(`Recomputed ${result.organisations} organisations in ${result.milliseconds} ms: ${result.changed} changed state, ${result.tasksCreated} follow-up tasks created.`);

@@ -62,11 +62,11 @@ export {
   archiveActivity,
   createActivity,
   getActivity,
-  listActivities,
   listOrganisationActivities,
   updateActivity,
   listSharedActivities,
 } from "./domains/activities/activities.service";
+export { listActivities } from "./domains/activities/activities.list";
 export { readImportStream, MAX_IMPORT_BYTES } from "./domains/imports/imports.parse";
 export { IMPORT_RETRY_AFTER_SECONDS, withImportSlot } from "./domains/imports/imports.gate";
 export { guessMapping } from "./domains/imports/imports.mapping";
@@ -216,3 +216,5 @@ export {
   normaliseViewQuery,
   updateSavedView,
 } from "./domains/saved-views/saved-views.service";
+export { healthRollups } from "./domains/health/health.rollups";
+export { listOrganisationPlans, listPlanTemplates, startPlanByHand, updatePlanTemplate } from "./domains/plans/plans.service";

@@ -121,15 +121,16 @@ function Legend({ locale }: { locale: Locale }) {
  * July), stacked, from the daily counts of `regionHealthTrend`. Days without a recompute carry the
  * day before forward. Screen readers get the last known counts of each month as a table.
  */
-export function HealthTrendChart({ rows, from, to, locale }: { rows: HealthTrendRow[]; from: string; to: string; locale: Locale }) {
+export function HealthTrendChart({ rows, from, to, locale, title }: { rows: HealthTrendRow[]; from: string; to: string; locale: Locale; title?: string }) {
   const t = translator(locale);
+  const caption = title ?? t("healthChart.title");
   const id = useId();
   const spans = spansOf(rows, from, to);
   const last = spans[spans.length - 1];
   if (!last) {
     return (
       <figure className="health-chart">
-        <figcaption>{t("healthChart.title")}</figcaption>
+        <figcaption>{caption}</figcaption>
         <p className="chart-empty">{t("healthChart.empty")}</p>
       </figure>
     );
@@ -154,7 +155,7 @@ export function HealthTrendChart({ rows, from, to, locale }: { rows: HealthTrend
 
   return (
     <figure className="health-chart">
-      <figcaption id={`${id}-title`}>{t("healthChart.title")}</figcaption>
+      <figcaption id={`${id}-title`}>{caption}</figcaption>
       <svg className="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} focusable="false">
         <desc id={`${id}-desc`}>{t("healthChart.description", { date: formatDay(last.row.day, locale), counts: counts(last.row) })}</desc>
         <g className="chart-grid" aria-hidden="true">

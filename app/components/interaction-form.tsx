@@ -3,6 +3,7 @@ import { useId } from "react";
 import { INTERACTION_KINDS } from "../../db/schema";
 import type { FormErrors } from "../utils/forms.server";
 import { useT } from "../utils/i18n";
+import { SentimentChoice } from "./sentiment";
 import { CheckboxField, SelectField, TextField } from "./ui/field";
 
 /** Logging a contact moment takes seconds: kind and summary, today's date already filled in. */
@@ -34,6 +35,7 @@ export function InteractionForm({ people, today, errors, formKey }: { people: Ar
             {errors?.fields?.personIds ? <p className="field-error" role="alert">{errors.fields.personIds}</p> : null}
           </fieldset>
         ) : null}
+        <SentimentChoice error={errors?.fields?.sentiment} />
         <div className="grid-2">
           <TextField label={t("interactions.nextStep")} name="nextStep" error={errors?.fields?.nextStep} />
           <TextField label={t("interactions.nextStepDate")} name="nextStepDate" type="date" min={today} error={errors?.fields?.nextStepDate} />

@@ -8,8 +8,10 @@ type View = { id: string; name: string; query: string; shared: boolean; mine: bo
 /**
  * A list's saved views as links (the open one marked), and the form that saves the list's current
  * filters and sort as a new one. The list's address is the whole state, so a view is only a link.
+ * `allLabel` names the link to the list without a view where "Alles" would mean something else
+ * on the page (the activities page has a tab of that name).
  */
-export function SavedViews({ list, views, currentQuery, canSave, error }: { list: "organisations" | "people"; views: View[]; currentQuery: string; canSave: boolean; error?: string | undefined }) {
+export function SavedViews({ list, views, currentQuery, canSave, error, allLabel }: { list: "organisations" | "people" | "activities"; views: View[]; currentQuery: string; canSave: boolean; error?: string | undefined; allLabel?: string }) {
   const t = useT();
   const [params] = useSearchParams();
   if (!canSave) return null;
@@ -20,7 +22,7 @@ export function SavedViews({ list, views, currentQuery, canSave, error }: { list
     <div className="saved-views">
       <nav aria-label={t("savedViews.title")}>
         <ul className="view-tabs">
-          <li><Link to={`/${list}`} aria-current={currentQuery === "" ? "page" : undefined}>{t("savedViews.all")}</Link></li>
+          <li><Link to={`/${list}`} aria-current={currentQuery === "" ? "page" : undefined}>{allLabel ?? t("savedViews.all")}</Link></li>
           {views.map((view) => (
             <li key={view.id}>
               <Link to={`/${list}${view.query ? `?${view.query}` : ""}`} aria-current={currentQuery !== "" && view.query === currentQuery ? "page" : undefined}>

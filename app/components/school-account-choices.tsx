@@ -26,7 +26,7 @@ export function SchoolAccountChoices({ choices, typedEmail, redirectTo }: { choi
       <h2 id="school-accounts-title">{t("schoolSignIn.choicesTitle")}</h2>
       <div className="actions">
         {shown.map((choice) => (
-          <a key={choice.regionSlug} className="button button-secondary" href={`/auth/oidc/${encodeURIComponent(choice.regionSlug)}${search}`}>
+          <a key={choice.regionSlug} className="button" href={`/auth/oidc/${encodeURIComponent(choice.regionSlug)}${search}`}>
             {choices.length > 1 ? t("schoolSignIn.signInWithRegion", { label: choice.label, region: choice.regionName }) : t("schoolSignIn.signInWith", { label: choice.label })}
           </a>
         ))}

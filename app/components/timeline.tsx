@@ -1,6 +1,7 @@
 import { Link, useSearchParams } from "@remix-run/react";
 import type { TimelineItem } from "../../server/domains/interactions/interactions.service";
 import { formatDay, useLocale, useT } from "../utils/i18n";
+import { SentimentBadge } from "./sentiment";
 import { Alert } from "./ui/alert";
 
 // As loader data the moment `at` arrives as a string; distributed so each kind keeps its fields.
@@ -30,6 +31,7 @@ export function Timeline({ items }: { items: TimelineEntry[] }) {
                 <strong>{t(`interactions.kinds.${item.kind}`)}</strong>
                 {item.userName ? <> {t("timeline.by", { name: item.userName })}</> : null}
                 {item.personNames.length ? <> {t("timeline.with", { names: item.personNames.join(", ") })}</> : null}
+                {item.sentiment ? <> <SentimentBadge sentiment={item.sentiment} /></> : null}
                 {item.source !== "manual" ? <> <span className="badge timeline-source">{t(item.source === "email" ? "timeline.viaEmail" : "timeline.viaCalendar")}</span></> : null}
                 {item.mayChange ? (
                   <>

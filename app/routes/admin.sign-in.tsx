@@ -107,7 +107,7 @@ export default function SchoolSignInSettingsPage() {
       {provider ? (
         <Form method="post">
           <input type="hidden" name="intent" value="remove" />
-          <SubmitButton className="button button-secondary">{t("schoolSignIn.admin.remove")}</SubmitButton>
+          <SubmitButton className="button button-danger">{t("schoolSignIn.admin.remove")}</SubmitButton>
         </Form>
       ) : null}
     </div>

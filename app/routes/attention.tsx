@@ -6,6 +6,7 @@ import { ListHealthInput, SnoozeInput } from "../../server/domains/health/health
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
 import { AddContactInput } from "../../server/domains/people/people.schemas";
 import { HealthBadge, HealthReasons } from "../components/health";
+import { SentimentChoice } from "../components/sentiment";
 import { Alert } from "../components/ui/alert";
 import { SelectField, TextField } from "../components/ui/field";
 import { translator } from "../../i18n";
@@ -223,6 +224,7 @@ function AttentionActions({ item, owners, today, errors, opened, query }: {
             <TextField label={t("interactions.date")} name="date" type="date" defaultValue={today} max={today} error={fieldsOf("log-interaction")?.date} />
           </div>
           <TextField label={t("interactions.summary")} name="summary" error={fieldsOf("log-interaction")?.summary} />
+          <SentimentChoice error={fieldsOf("log-interaction")?.sentiment} />
           <button type="submit" className="button" disabled={busy}>{t("attention.actions.logSubmit")}</button>
         </Form> : fallback("log-interaction")}
       </details>

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useId } from "react";
 import { INTERACTION_KINDS } from "../../db/schema";
 import { UpdateInteractionInput } from "../../server/domains/interactions/interactions.schemas";
+import { SentimentChoice } from "../components/sentiment";
 import { Alert } from "../components/ui/alert";
 import { CheckboxField, SelectField, TextField } from "../components/ui/field";
 import { AppError } from "../../server/errors";
@@ -51,6 +52,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
         // An emptied summary is refused, not ignored: send what was typed.
         summary: formData.get("summary") ?? "",
         nextStep: formData.get("nextStep") ?? "",
+        // Only a typed moment offers the choice; a captured one keeps having none.
+        sentiment: interaction.source === "manual" ? formData.get("sentiment") ?? "" : undefined,
         personIds: formData.getAll("personIds"),
         version: formData.get("version"),
       },
@@ -122,6 +125,7 @@ export default function EditInteractionPage() {
             {e.personIds ? <p className="field-error" role="alert">{e.personIds}</p> : null}
           </fieldset>
         ) : null}
+        {i.source === "manual" ? <SentimentChoice defaultValue={i.sentiment} error={e.sentiment} /> : null}
         <TextField label={t("interactions.nextStep")} name="nextStep" defaultValue={i.nextStep ?? ""} hint={t("interactions.nextStepEditHint")} error={e.nextStep} />
         <div className="actions">
           <button type="submit" className="button">{t("common.save")}</button>

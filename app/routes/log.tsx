@@ -4,6 +4,7 @@ import { useEffect, useRef } from "react";
 import { INTERACTION_KINDS } from "../../db/schema";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
 import { HealthBadge } from "../components/health";
+import { SentimentChoice } from "../components/sentiment";
 import { Alert } from "../components/ui/alert";
 import { TextField } from "../components/ui/field";
 import { parseInput } from "../../server/validation";
@@ -31,7 +32,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
   const user = requirePermission(context, request, "interaction.log");
   const values = formValues(await request.formData());
   try {
-    const input = parseInput(LogInteractionInput, { organisationId: values.organisationId, kind: values.kind, summary: values.summary }, user.locale);
+    const input = parseInput(LogInteractionInput, { organisationId: values.organisationId, kind: values.kind, summary: values.summary, sentiment: values.sentiment }, user.locale);
     const logged = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.logInteraction(trx, scope, { ...input, date: toLocalDate(meta.now) }, meta));
     return json<ActionResult>({ saved: { organisationId: logged.organisationId, organisationName: logged.organisationName } });
   } catch (error) {
@@ -106,6 +107,7 @@ export default function QuickLogPage() {
         </fieldset>
 
         <TextField label={t("quickLog.summary")} name="summary" required maxLength={5000} autoComplete="off" error={result?.fields?.summary} hint={t("quickLog.summaryHint")} />
+        <SentimentChoice error={result?.fields?.sentiment} />
         <button type="submit" className="button" disabled={busy}>{t("interactions.logSubmit")}</button>
       </Form>
     </div>

@@ -11,6 +11,7 @@ import { InvitePartnerUserInput } from "../../server/domains/partner-users/partn
 import { HistorySection } from "../components/history-section";
 import { HealthBadge, HealthReasons } from "../components/health";
 import { HealthHistoryStrip } from "../components/health-trend-chart";
+import { OrganisationPlans } from "../components/organisation-plans";
 import { InteractionForm } from "../components/interaction-form";
 import { Timeline } from "../components/timeline";
 import { LogInteractionInput } from "../../server/domains/interactions/interactions.schemas";
@@ -42,7 +43,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   // name with every other of the region costs about 6 ms of SQL, on the region's most visited page.
   const mergeOpened = query.get("open") === "merge";
   const today = toLocalDate(context.clock.now());
-  const [mergeCandidates, timeline, contacts, history, subregions, accountHolders, health, healthHistory, changes] = await Promise.all([
+  // Every read at once: the page waits for its slowest query, not for the sum of them.
+  const [mergeCandidates, timeline, contacts, history, subregions, accountHolders, health, healthHistory, changes, activities, partnerUsers, agreements, plans, canWork] = await Promise.all([
     mergeOpened ? context.server.listMergeCandidates(context.db, scope, organisation) : null,
     context.server.getTimeline(context.db, scope, organisation.id, { limit: 50 }),
     context.server.listOrganisationContacts(context.db, user.regionId, organisation.id),
@@ -52,19 +54,20 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     context.server.getOrganisationHealth(context.db, scope, organisation.id, { locale: user.locale, today }),
     context.server.organisationHealthHistory(context.db, scope, organisation.id),
     context.server.listHistory(context.db, user.regionId, { type: "organisation", id: organisation.id }, { limit: 25, cursor: historyCursor }),
+    context.server.listOrganisationActivities(context.db, scope, organisation.id),
+    context.server.listPartnerUsers(context.db, scope, organisation.id),
+    context.server.listOrganisationAgreements(context.db, scope, organisation.id),
+    context.server.listOrganisationPlans(context.db, scope, organisation.id),
+    // The permissions table decides (server/auth/permissions.ts): every staff member logs the contact
+    // they had and keeps contact persons; the organisation itself, its activities, merges and archiving
+    // are for whoever works it; its owner (or an admin) invites its people to the partner portal.
+    context.server.mayWorkOrganisations(context.db, scope, [organisation.id]),
   ]);
-  const activities = await context.server.listOrganisationActivities(context.db, scope, organisation.id);
-  const partnerUsers = await context.server.listPartnerUsers(context.db, scope, organisation.id);
-  const agreements = await context.server.listOrganisationAgreements(context.db, scope, organisation.id);
-  // The permissions table decides (server/auth/permissions.ts): every staff member logs the contact
-  // they had and keeps contact persons; the organisation itself, its activities, merges and archiving
-  // are for whoever works it; its owner (or an admin) invites its people to the partner portal.
-  const canWork = await context.server.mayWorkOrganisations(context.db, scope, [organisation.id]);
   const canInvite = !organisation.archivedAt && userCan(user, "organisation.invitePartner", { kind: "organisation", accountHolderIds: [organisation.accountHolderId], rule: { everyStaffMember: false } });
   return {
     activities, organisation, mergeCandidates, timeline: timeline.items, contacts, history, changes, subregions, accountHolders, health, healthHistory,
     healthFrom: schoolYearStart(today, -1), today, canWork, canLog: userCan(user, "interaction.log"),
-    canKeepContacts: userCan(user, "person.write"), partnerUsers, canInvite, agreements, canRecordAgreement: userCan(user, "money.write"),
+    canKeepContacts: userCan(user, "person.write"), partnerUsers, canInvite, agreements, canRecordAgreement: userCan(user, "money.write"), plans,
   };
 }
 
@@ -129,7 +132,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function OrganisationPage() {
   const t = useT();
   const locale = useLocale();
-  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canWork, canLog, canKeepContacts, partnerUsers, canInvite, agreements, canRecordAgreement } = useLoaderData<typeof loader>();
+  const { activities, organisation: o, mergeCandidates, timeline, contacts, history, changes, subregions, accountHolders, health, healthHistory, healthFrom, today, canWork, canLog, canKeepContacts, partnerUsers, canInvite, agreements, canRecordAgreement, plans } = useLoaderData<typeof loader>();
   // An archived organisation is shown to read (and to restore), not to change.
   const canEdit = canWork && !o.archivedAt;
   const ownerName = accountHolders.find((u) => u.id === o.accountHolderId)?.name;
@@ -191,6 +194,7 @@ export default function OrganisationPage() {
               {health.snooze ? <p className="task-meta">{t("organisations.snoozedUntil", { date: formatDay(health.snooze.until, locale), reason: health.snooze.reason })}</p> : null}
             </section>
           )}
+          {o.archivedAt ? null : <OrganisationPlans organisationId={o.id} plans={plans} />}
           {editing ? (
             <section id="edit-organisation" aria-labelledby="edit-heading">
               <h2 id="edit-heading">{t("organisations.edit")}</h2>

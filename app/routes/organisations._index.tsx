@@ -38,6 +38,10 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
         throw error;
       })
     : null;
+  // Arrived from the health roll-up: say which school's relationships these are (decision 138).
+  const school = filters.schoolId && filters.schoolYear
+    ? { name: (await context.server.getOrganisation(context.db, scopeOf(user), filters.schoolId)).name, schoolYear: filters.schoolYear }
+    : null;
   const names = new Map([...subregions, ...accountHolders].map((o) => [o.id, o.name]));
   const health = await context.server.healthStatesOf(context.db, scopeOf(user), page.items.map((o) => o.id));
   return {
@@ -55,6 +59,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     canCreate: userCan(user, "organisation.create"),
     canImport: userCan(user, "organisation.import"),
     justArchived: justArchived?.archivedAt ? { id: justArchived.id, name: justArchived.name } : null,
+    school,
   };
 }
 
@@ -65,7 +70,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 
 export default function OrganisationsPage() {
   const t = useT();
-  const { organisations, nextCursor, sort, views, subregions, accountHolders, canCreate, canImport, justArchived } = useLoaderData<typeof loader>();
+  const { organisations, nextCursor, sort, views, subregions, accountHolders, canCreate, canImport, justArchived, school } = useLoaderData<typeof loader>();
   const saveError = useActionData<FormErrors>();
   const [params] = useSearchParams();
   const nextParams = new URLSearchParams(params);
@@ -80,6 +85,9 @@ export default function OrganisationsPage() {
   const firstParams = new URLSearchParams(params);
   firstParams.delete("cursor");
   firstParams.delete("undo");
+  const withoutSchool = new URLSearchParams(firstParams);
+  withoutSchool.delete("schoolId");
+  withoutSchool.delete("schoolYear");
   return (
     <div className="page">
       <div className="actions page-title">
@@ -100,7 +108,19 @@ export default function OrganisationsPage() {
         </Alert>
       ) : null}
       <SavedViews list="organisations" {...views} error={saveError?.fields?.name ?? saveError?.fields?.query ?? saveError?.formError} />
+      {school ? (
+        <p>
+          {t("organisations.dependingOnSchool", { school: school.name, schoolYear: school.schoolYear })}{" "}
+          <Link to={`?${withoutSchool.toString()}`}>{t("organisations.allSchools")}</Link>
+        </p>
+      ) : null}
       <Form method="get" className="card filters" role="search">
+        {school ? (
+          <>
+            <input type="hidden" name="schoolId" value={params.get("schoolId") ?? ""} />
+            <input type="hidden" name="schoolYear" value={school.schoolYear} />
+          </>
+        ) : null}
         <TextField label={t("organisations.search")} name="q" type="search" defaultValue={params.get("q") ?? ""} />
         <SelectField label={t("organisations.fields.kind")} name="kind" defaultValue={params.get("kind") ?? ""}>
           <option value="">{t("organisations.all")}</option>

@@ -101,3 +101,6 @@ export const ManageViewForm = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("update"), viewId: z.uuid(), name: z.string().trim().min(1).max(80), shared: z.preprocess((value) => value === "on" || value === "true", z.boolean()), version: z.coerce.number().int().min(1) }),
   z.object({ intent: z.literal("archive"), viewId: z.uuid() }),
 ]);
+
+/** The plan template a settings form saves. */
+export const PlanTemplateTarget = z.object({ templateId: z.uuid() });

@@ -53,6 +53,11 @@ export const PERMISSIONS = {
   "interaction.change": STAFF,
   /** Tasks: every staff member has and gives them. */
   "task.write": STAFF,
+  /**
+   * Start a plan of follow-up tasks on an organisation by hand: every staff member, as they give
+   * tasks. Its template's steps are the admins' (region.manage); partners never see plans.
+   */
+  "plan.start": STAFF,
   /** Plan and change activities (record rule below); a partner offers one from the portal. */
   "activity.write": STAFF,
   "activity.offer": PARTNER,
@@ -68,6 +73,11 @@ export const PERMISSIONS = {
    * archive it: whoever saved it, or an admin (record rule below).
    */
   "view.save": STAFF,
+  /**
+   * Relationship health rolled up by school, subregion and account holder over the school year: the
+   * region's overview for the penvoerder and the coordinator (the admin), not an account holder's work.
+   */
+  "health.rollups": MONEY_KEEPERS,
   /** Users, handovers, the region's settings (health, holidays, email capture, security, privacy), the outbox, access requests and erasure. */
   "region.manage": ADMIN,
   /** How the region's staff sign in: its school-account provider (client secret, domains, who gets an account) and "school account only". */

@@ -86,8 +86,8 @@ export function keysetPage<T>(rows: readonly T[], limit: number, cursorOf: (last
 }
 
 /** What a sort key's SQL value is: how its cursor value is checked, and cast back in SQL. */
-export type SortKeyKind = "text" | "int" | "timestamp";
-const SQL_TYPE: Record<SortKeyKind, string> = { text: "text", int: "int", timestamp: "timestamptz" };
+export type SortKeyKind = "text" | "int" | "date" | "timestamp";
+const SQL_TYPE: Record<SortKeyKind, string> = { text: "text", int: "int", date: "date", timestamp: "timestamptz" };
 
 /**
  * One order of a list a user can sort: its name (`"health.desc"`), its keys (SQL expressions that
@@ -100,6 +100,19 @@ export type ListOrder = {
   id: RawBuilder<unknown>;
   descending: boolean;
 };
+
+/**
+ * The two keys of a column that may be empty, putting the rows without a value last in either
+ * direction: the flag is "has none" ascending and "has one" descending, so both run the tuple's own
+ * way and the order still pages exactly. (Its descending order is then not the exact reverse of its
+ * ascending one; each is an order of its own with its own name.)
+ */
+export function noneLastKeys(expr: RawBuilder<unknown>, descending: boolean): ListOrder["keys"] {
+  return [
+    { expr: descending ? sql`((${expr}) is not null)::int` : sql`((${expr}) is null)::int`, kind: "int" },
+    { expr: sql`coalesce(${expr}, '')`, kind: "text" },
+  ];
+}
 
 /** The select column that carries a row's sort key values, for its cursor (`sortKeys`). */
 export function sortKeysColumn(order: ListOrder) {

@@ -5,7 +5,7 @@ import { queueSpeakerReminders } from "../domains/activities/speaker-reminders";
 import { queueAgreementReminders } from "../domains/agreements/agreement-reminders";
 import { queueWeeklyDigests } from "../domains/digest/digest.service";
 import { createSmtpTransport, deliverDueEmails } from "../domains/email/delivery";
-import { recomputeHealth } from "../domains/health/health.service";
+import { recomputeDueHealth } from "../domains/health/health.service";
 import { applyRetention } from "../domains/privacy/privacy.service";
 import { sendRequestedPasswordResets } from "../domains/users/users.service";
 import { sendRequestedSignInLinks } from "../auth/sign-in-links";
@@ -132,11 +132,12 @@ async function setUpJobs(opts: JobsOptions): Promise<Jobs> {
     await boss.schedule(EMAIL_DELIVER, "* * * * *", {}, { singletonKey: EMAIL_DELIVER });
     if (!transport) opts.log("email: SMTP_URL is not set; email is kept in the outbox and not sent");
 
-    // Every night the whole country: silence grows by itself, without any change to trigger it.
+    // Every night: silence grows by itself, without any change to trigger it. Only the organisations
+    // whose health can have changed by time alone are recomputed (decision 141); writes recompute theirs.
     await boss.createQueue(HEALTH_RECOMPUTE, { name: HEALTH_RECOMPUTE, policy: "singleton", retryLimit: 2, retryDelay: 300 });
     await boss.work(HEALTH_RECOMPUTE, async () => {
-      return track(recomputeHealth(opts.db, { all: true }, opts.now()).then((result) => {
-        opts.log(`health: ${result.organisations} organisations recomputed, ${result.changed} changed, ${result.tasksCreated} follow-ups`);
+      return track(recomputeDueHealth(opts.db, opts.now()).then((result) => {
+        opts.log(`health: ${result.organisations} organisations recomputed (those due today), ${result.changed} changed, ${result.tasksCreated} follow-ups`);
       }));
     });
     await boss.schedule(HEALTH_RECOMPUTE, "30 2 * * *", {}, { tz: "Europe/Amsterdam" });

@@ -37,6 +37,14 @@ describe("sorting, filtering and saving a view of the lists", () => {
     await organisation("Citroen Koude Metaal", "strategic", "cold");
     const { id: person } = await server.db.insertInto("people").values({ region_id: region.id, name: "Dirk de Vries", email: "dirk.de.vries.met.een.heel.lang.adres@aalberts-gezonde-bouw.example.nl", lawful_basis: "legitimate_interest", opt_out: false }).returning("id").executeTakeFirstOrThrow();
     await server.db.insertInto("affiliations").values({ region_id: region.id, person_id: person, organisation_id: gezond, is_primary: true, start_date: "2024-01-01" }).execute();
+    for (const [title, startDate, partner] of [["Zomerstage", "2027-06-01", gezond], ["Open dag zonder partner", "2027-03-01", null], ["Bedrijfsbezoek", "2027-04-01", gezond]] as const) {
+      const { id } = await server.db.insertInto("activities").values({
+        region_id: region.id, type: "company_visit", title, description: null, start_date: startDate, end_date: startDate, start_time: null, end_time: null, status: "planned",
+        profiles: [], learning_paths: [], pupils_reached: null, teachers_involved: null, places_offered: null, places_filled: null, person_id: null,
+        details: sql`'{}'::jsonb`, shared_with_region_ids: [], created_by: null, archived_at: null,
+      }).returning("id").executeTakeFirstOrThrow();
+      if (partner) await server.db.insertInto("activity_organisations").values({ activity_id: id, organisation_id: partner, role: "partner" }).execute();
+    }
   });
   afterAll(async () => {
     await browser?.close();
@@ -120,7 +128,7 @@ describe("sorting, filtering and saving a view of the lists", () => {
     await colleague.context.close();
   });
 
-  it("the people list shows where each person works, and no list scrolls sideways on a phone", async () => {
+  it("the people list shows where each person works, the activities list sorts on its headers, and no list scrolls sideways on a phone", async () => {
     const { context, page } = await open(holderEmail);
     await page.goto("/people");
     const row = page.locator("tbody tr", { hasText: "Dirk de Vries" });
@@ -131,6 +139,22 @@ describe("sorting, filtering and saving a view of the lists", () => {
     expect(await look(page)).toEqual([]);
     await page.goto("/my-partners");
     expect(await look(page)).toEqual([]);
+
+    // The activities list sorts on its column headers, the activities without a partner last either way
+    // (axe and its phone width: scripts/look-at-pages.ts, activities-sorted).
+    await page.goto("/activities");
+    const titles = () => page.locator("tbody tr td:nth-child(2) a").allTextContents();
+    await expect.poll(titles).toEqual(["Open dag zonder partner", "Bedrijfsbezoek", "Zomerstage"]);
+    await page.getByRole("columnheader", { name: "Titel" }).getByRole("link").click();
+    await page.waitForURL(/sort=title/);
+    await expect.poll(() => page.getByRole("columnheader", { name: /Titel/ }).getAttribute("aria-sort")).toBe("ascending");
+    await expect.poll(titles).toEqual(["Bedrijfsbezoek", "Open dag zonder partner", "Zomerstage"]);
+    await page.getByRole("columnheader", { name: "Met" }).getByRole("link").click();
+    await page.waitForURL(/sort=partner/);
+    await page.getByRole("columnheader", { name: /Met/ }).getByRole("link").click();
+    await page.waitForURL(/dir=desc/);
+    await expect.poll(() => page.getByRole("columnheader", { name: /Met/ }).getAttribute("aria-sort")).toBe("descending");
+    await expect.poll(titles).toEqual(["Zomerstage", "Bedrijfsbezoek", "Open dag zonder partner"]);
     await context.close();
   });
 });

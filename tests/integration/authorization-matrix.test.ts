@@ -33,7 +33,7 @@ type Target = "own" | "otherOrg" | "otherRegion";
 type Kind =
   | "organisation" | "person" | "affiliation" | "activity" | "offer" | "commitment" | "realisation" | "document" | "agreement" | "import"
   | "proposal" | "rejection" | "user" | "outbox" | "holiday" | "session" | "task" | "schoolYear" | "figure" | "token" | "inboxItem" | "jobChange" | "neverLog"
-  | "interaction" | "lead" | "view";
+  | "interaction" | "lead" | "view" | "planTemplate";
 
 /** Parameters that name no record of a region: the same for everyone. */
 const NOT_RECORDS: readonly Kind[] = ["schoolYear", "figure", "token"];
@@ -109,6 +109,8 @@ const API: Record<string, Entry> = {
   "GET /api/v1/health": { allow: STAFF },
   "GET /api/v1/health/counts": { allow: STAFF },
   "GET /api/v1/health/upcoming": { allow: STAFF, query: "?days=30" },
+  // The region's overview for the penvoerder and the coordinator; an account holder's work is elsewhere.
+  "GET /api/v1/health/rollups": { allow: ["admin", "penvoerder"], query: "?by=school" },
   "GET /api/v1/leads": { allow: STAFF },
   "POST /api/v1/leads/:id/convert": { params: { id: "lead" }, allow: STAFF, wellFormed: () => ({ version: 1 }) },
   "POST /api/v1/leads/:id/dismiss": { params: { id: "lead" }, allow: STAFF, wellFormed: () => ({ version: 1 }) },
@@ -172,6 +174,10 @@ const API: Record<string, Entry> = {
   "POST /api/v1/organisations/:id/restore": { params: { id: "organisation" }, allow: STAFF, notTheirs: ["penvoerder"], fresh: true, ok: 200 },
   "POST /api/v1/organisations/:id/snooze": { params: { id: "organisation" }, allow: STAFF, wellFormed: () => ({ weeks: 2, reason: "Reorganisatie" }) },
   "DELETE /api/v1/organisations/:id/snooze": { params: { id: "organisation" }, allow: STAFF, ok: 204 },
+  "GET /api/v1/organisations/:id/plans": { params: { id: "organisation" }, allow: STAFF },
+  "POST /api/v1/organisations/:id/plans": { params: { id: "organisation" }, allow: STAFF, wellFormed: () => ({ event: "relationship_cold" }) },
+  "GET /api/v1/plan-templates": { allow: STAFF },
+  "PUT /api/v1/plan-templates/:id": { params: { id: "planTemplate" }, allow: ["admin"], wellFormed: () => ({ version: 1, steps: [] }) },
   "GET /api/v1/organisations/:id/timeline": { params: { id: "organisation" }, allow: STAFF },
   "GET /api/v1/people": { allow: STAFF },
   "POST /api/v1/people": { allow: EVERYONE },
@@ -217,6 +223,7 @@ const PAGES: Record<string, Entry> = {
   // Any address no route knows: the not-found page, inside the frame, for everyone.
   "GET /*": { allow: "public", answers: { admin: 404, penvoerder: 404, accounthouder: 404, partner: 404, signedOut: 404 } },
   "GET /activities": { allow: STAFF },
+  "POST /activities": { allow: STAFF, wellFormed: () => ({ intent: "saveView", name: "Gastlessen", query: "type=guest_lesson" }) },
   "GET /activities/calendar": { allow: STAFF },
   "GET /activities/new": { allow: STAFF },
   "POST /activities/new": { allow: STAFF },
@@ -225,6 +232,8 @@ const PAGES: Record<string, Entry> = {
   "GET /admin/health": { allow: ["admin"] },
   "POST /admin/health": { allow: ["admin"] },
   "GET /admin/mail": { allow: ["admin"] },
+  "GET /admin/plans": { allow: ["admin"] },
+  "POST /admin/plans": { allow: ["admin"], wellFormed: () => ({ templateId: "00000000-0000-4000-8000-000000000000", version: "1" }) },
   "GET /admin/sign-in": { allow: ["admin"] },
   "POST /admin/sign-in": { allow: ["admin"], wellFormed: () => ({ intent: "save", kind: "google", clientId: "x", clientSecret: "y", domains: "indringer.nl", provision: "invited", role: "accounthouder" }) },
   "POST /admin/mail": { allow: ["admin"] },
@@ -240,6 +249,7 @@ const PAGES: Record<string, Entry> = {
   "GET /agreements/:id": { params: { id: "agreement" }, allow: EVERYONE },
   "POST /agreements/:id": { params: { id: "agreement" }, allow: ["admin", "penvoerder"], wellFormed: () => ({ intent: "archive" }) },
   "GET /attention": { allow: STAFF },
+  "GET /health/rollups": { allow: ["admin", "penvoerder"] },
   "GET /leads": { allow: STAFF },
   "POST /leads": { allow: STAFF, wellFormed: () => ({ intent: "dismiss" }) },
   "POST /attention": { allow: STAFF },
@@ -283,6 +293,8 @@ const PAGES: Record<string, Entry> = {
   "POST /organisations/new": { allow: STAFF },
   "GET /organisations/:id": { params: { id: "organisation" }, allow: STAFF },
   "POST /organisations/:id": { params: { id: "organisation" }, allow: STAFF, wellFormed: () => ({ intent: "log-interaction", kind: "call", summary: "Gebeld" }) },
+  "GET /organisations/:id/plans": { params: { id: "organisation" }, allow: STAFF },
+  "POST /organisations/:id/plans": { params: { id: "organisation" }, allow: STAFF, wellFormed: () => ({ event: "relationship_cold" }) },
   "GET /people": { allow: STAFF },
   "POST /people": { allow: STAFF, wellFormed: () => ({ intent: "saveView", name: "Zonder e-mail", query: "hasEmail=false" }) },
   "GET /views": { allow: STAFF },
@@ -700,6 +712,11 @@ async function makeWorld(t: TestDatabase, app: TestApp) {
         const by = target === "otherRegion" ? adminB.token : users.accounthouder.token;
         const view = await call(by, "POST", "/views", { list: "organisations", name: `Weergave ${n}`, query: "tier=strategic", shared: true });
         return { view: view.id };
+      }
+      case "planTemplate": {
+        // Every region has its templates from the start; the first is the record.
+        const templates = (await call(at.admin, "GET", "/plan-templates")) as unknown as { items: Array<{ id: string }> };
+        return { planTemplate: templates.items[0]!.id };
       }
       case "task": {
         const task = await call(at.admin, "POST", "/tasks", { title: `Terugbellen ${n}`, dueDate: "2026-12-01", organisationId: at.organisation });

@@ -44,7 +44,8 @@ async function fingerprint(db: Database) {
   return result;
 }
 
-describe("backing up and restoring Schakel", () => {
+// Each test starts command-line processes (backup, restore), which on a loaded machine take many seconds each.
+describe("backing up and restoring Schakel", { timeout: 120_000 }, () => {
   let source: TestDatabase;
   let dir: string;
   let file: string;

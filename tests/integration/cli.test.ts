@@ -149,6 +149,19 @@ describe("the command line", { timeout: 120_000 }, () => {
     expect(unknown.stderr).toContain("atlantis");
   });
 
+  it("runs the nightly incremental recompute by hand: the organisations due, none the day after a full run", async () => {
+    // The full run above set every organisation's recheck day after today: nothing is due.
+    const run = await schakel("health", "recompute", "--incremental");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Recomputed 0 organisations in \d+ ms: 0 changed state, 0 follow-up tasks created\.\n$/);
+
+    const both = await schakel("health", "recompute", "--incremental", "--region", regionSlug);
+    expect(both.code).not.toBe(0);
+    expect(linesOf(both.stderr)).toHaveLength(1);
+    expect(both.stderr).toContain("--incremental");
+  });
+
   it("prints a new API token on the last line, stores only its hash, and the token works against the API", async () => {
     const run = await schakel("token", "create", "--email", adminEmail, "--name", "reporting script");
 

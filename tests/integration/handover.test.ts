@@ -6,6 +6,7 @@ import { logInteraction } from "../../server/domains/interactions/interactions.s
 import { addAffiliation, createPerson } from "../../server/domains/people/people.service";
 import { createTask } from "../../server/domains/tasks/tasks.service";
 import { getOrganisationHealth, recomputeHealth } from "../../server/domains/health/health.service";
+import { DEFAULT_PLAN_TEMPLATES } from "../../server/domains/plans/plans.defaults";
 import { deactivateUser, setUserLocale } from "../../server/domains/users/users.service";
 import { createApiToken } from "../../server/auth/api-tokens";
 import { parseInput } from "../../server/validation";
@@ -95,14 +96,23 @@ describe("handing relationships over when an account holder leaves", () => {
     const periods = await t.db.selectFrom("account_holder_periods").select(["user_id", "ended_at"]).where("organisation_id", "=", ids[0]!).orderBy("started_at").execute();
     expect(periods.map((p) => [p.user_id, p.ended_at !== null])).toEqual([[leaver.id, true], [joris.id, false]]);
 
-    // Ruud's own tasks and Schakel's "Relatie oppakken" follow-ups (given to the admin while nobody owned them) are Joris's now.
-    const tasks = await t.db.selectFrom("tasks").select(["title", "assignee_id", "source"]).where("organisation_id", "in", ids).where("status", "=", "open").orderBy("title").execute();
-    expect(tasks.every((task) => task.assignee_id === joris.id)).toBe(true);
-    expect(tasks.map((task) => task.title)).toEqual([
-      "Relatie oppakken: Autobedrijf Oude Egbrink", "Relatie oppakken: Bouwbedrijf Te Lintelo",
-      "Stageplekken nabellen bij Autobedrijf Oude Egbrink", "Stageplekken nabellen bij Bouwbedrijf Te Lintelo",
+    // The deactivation turned both cold and started "Relatie koud" for the admin (nobody owned them);
+    // owned again, they are healthy at once, so those plans ended with their steps closed. Ruud's own
+    // tasks are Joris's now, and each relationship has the "Nieuwe accounthouder" plan: three steps
+    // for Joris, one for the coordinator (here the admin, as the region names none).
+    const cold = await t.db.selectFrom("plans").select(["event", "status"]).where("organisation_id", "in", ids).where("event", "=", "relationship_cold").execute();
+    expect(cold).toEqual([{ event: "relationship_cold", status: "recovered" }, { event: "relationship_cold", status: "recovered" }]);
+    const tasks = await t.db.selectFrom("tasks").select(["title", "assignee_id"]).where("organisation_id", "in", ids).where("status", "=", "open").orderBy("title").execute();
+    const mine = (...titles: string[]) => titles.flatMap((title) => [{ title, assignee_id: joris.id }, { title, assignee_id: joris.id }]);
+    expect(tasks).toEqual([
+      { title: "Laat de coördinator weten dat de overdracht rond is", assignee_id: admin.id },
+      { title: "Laat de coördinator weten dat de overdracht rond is", assignee_id: admin.id },
+      ...mine("Lees de geschiedenis van de relatie door", "Plan een kennismakingsbezoek"),
+      { title: "Stageplekken nabellen bij Autobedrijf Oude Egbrink", assignee_id: joris.id },
+      { title: "Stageplekken nabellen bij Bouwbedrijf Te Lintelo", assignee_id: joris.id },
+      ...mine("Stel je voor aan de contactpersoon"),
     ]);
-    expect(result.tasksMoved).toBe(4);
+    expect(result.tasksMoved).toBe(2);
 
     const [email, ...more] = await emailsTo(joris.email);
     expect(more).toEqual([]);
@@ -185,9 +195,27 @@ describe("handing relationships over when an account holder leaves", () => {
     expect(response.status).toBe(200);
     expect(await ownersOf([organisations[0]!.id])).toEqual({ [organisations[0]!.id]: sanne.id });
     expect((await t.db.selectFrom("users").select("active").where("id", "=", leaver.id).executeTakeFirstOrThrow()).active).toBe(true);
-    // Without a waiting follow-up, the new owner gets one to introduce themselves.
-    const tasks = await t.db.selectFrom("tasks").select(["title", "source", "due_date", "assignee_id"]).where("organisation_id", "=", organisations[0]!.id).where("source", "=", "handover").execute();
-    expect(tasks).toEqual([{ title: "Kennismaken als nieuwe accounthouder: Timmerfabriek Haarman", source: "handover", due_date: "2026-09-26", assignee_id: sanne.id }]);
+    // The new owner gets the region's "Nieuwe accounthouder" plan (instead of the single introduction
+    // task), counted in school days from Monday 14 September: the handover was on a Saturday.
+    const tasks = await t.db.selectFrom("tasks").select(["title", "source", "due_date", "assignee_id"]).where("organisation_id", "=", organisations[0]!.id)
+      .where("source", "in", ["handover", "plan"]).orderBy("plan_position").execute();
+    expect(tasks).toEqual([
+      { title: "Lees de geschiedenis van de relatie door", source: "plan", due_date: "2026-09-16", assignee_id: sanne.id },
+      { title: "Stel je voor aan de contactpersoon", source: "plan", due_date: "2026-09-21", assignee_id: sanne.id },
+      { title: "Plan een kennismakingsbezoek", source: "plan", due_date: "2026-10-05", assignee_id: sanne.id },
+      { title: "Laat de coördinator weten dat de overdracht rond is", source: "plan", due_date: "2026-10-12", assignee_id: admin.id },
+    ]);
+    // A region that emptied that template gives the single introduction task, as before plans.
+    await t.db.deleteFrom("plan_template_steps").where("region_id", "=", regionId)
+      .where("template_id", "=", (eb) => eb.selectFrom("plan_templates").select("id").where("region_id", "=", regionId).where("event", "=", "new_owner")).execute();
+    const again = await leaverWithRelationships("Kees Smit", ["Schilderwerken Smit"]);
+    expect((await post("2026-09-12", `/api/v1/users/${again.leaver.id}/handover`, { toUserId: sanne.id })).status).toBe(200);
+    expect(await t.db.selectFrom("tasks").select(["title", "source", "due_date", "assignee_id"]).where("organisation_id", "=", again.organisations[0]!.id).where("source", "in", ["handover", "plan"]).execute())
+      .toEqual([{ title: "Kennismaken als nieuwe accounthouder: Schilderwerken Smit", source: "handover", due_date: "2026-09-26", assignee_id: sanne.id }]);
+    const template = await t.db.selectFrom("plan_templates").select("id").where("region_id", "=", regionId).where("event", "=", "new_owner").executeTakeFirstOrThrow();
+    await t.db.insertInto("plan_template_steps")
+      .values(DEFAULT_PLAN_TEMPLATES.new_owner.map((step, index) => ({ region_id: regionId, template_id: template.id, position: index + 1, title: step.title, role: step.role, due_school_days: step.dueSchoolDays })))
+      .execute();
   });
 
   describe("the pages", () => {

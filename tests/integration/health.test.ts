@@ -7,6 +7,7 @@ import { logInteraction } from "../../server/domains/interactions/interactions.s
 import { addAffiliation, createPerson, endAffiliation } from "../../server/domains/people/people.service";
 import { deactivateUser } from "../../server/domains/users/users.service";
 import { UpdateHealthSettingsInput } from "../../server/domains/health/health.schemas";
+import { DEFAULT_PLAN_TEMPLATES } from "../../server/domains/plans/plans.defaults";
 import { CreateActivityInput } from "../../server/domains/activities/activities.schemas";
 import { createActivity, updateActivity } from "../../server/domains/activities/activities.service";
 import { CreateCommitmentInput, RealisationInput } from "../../server/domains/commitments/commitments.schemas";
@@ -128,9 +129,14 @@ describe("relationship health", () => {
     expect(cold.state).toBe("cold");
     expect(cold.reasons[0]).toMatchObject({ code: "account_holder_left", since: "2026-09-10" });
     expect(cold.reasons[0]!.message).toBe("Accounthouder Ruud Brinkman is vertrokken en niemand heeft de relatie overgenomen");
-    // Schakel makes sure someone picks it up: a follow-up for the region's admin, since the owner left.
-    const tasks = await t.db.selectFrom("tasks").select(["assignee_id", "title", "source"]).where("organisation_id", "=", org.id).execute();
-    expect(tasks).toEqual([{ assignee_id: admin.id, title: "Relatie oppakken: Bouwbedrijf Te Lintelo", source: "health" }]);
+    // Schakel makes sure someone picks it up: the region's "Relatie koud" plan, its steps for the
+    // region's admin since the owner left (they are the follow-up; no single "Relatie oppakken" besides).
+    const tasks = await t.db.selectFrom("tasks").select(["assignee_id", "title", "source"]).where("organisation_id", "=", org.id).orderBy("plan_position").execute();
+    expect(tasks).toEqual([
+      { assignee_id: admin.id, title: "Neem contact op en leg het contactmoment vast", source: "plan" },
+      { assignee_id: admin.id, title: "Zoek een tweede contactpersoon", source: "plan" },
+      { assignee_id: admin.id, title: "Bespreek met de coördinator of de relatie nog past", source: "plan" },
+    ]);
 
     const current = await getOrganisation(t.db, scope, org.id);
     await t.db.transaction().execute((trx) => updateOrganisation(trx, scopeOf(admin), org.id, { version: current.version, accountHolderId: colleague.id }, meta("2026-09-14", admin)));
@@ -139,9 +145,12 @@ describe("relationship health", () => {
     expect(cooling.state).toBe("cooling");
     expect(cooling.reasons.map((r) => r.code)).toEqual(["new_owner_no_contact"]);
     expect(cooling.reasons[0]!.message).toBe("Joris Lammertink is sinds 14 september 2026 accounthouder, maar heeft nog geen contact gehad");
-    // A second recompute makes no second task, and the history shows each change once.
+    // Healthy again under the new owner, the plan ended and closed its open steps with that reason;
+    // cooling now is no reason for a new one. A second recompute makes no task, and the history shows each change once.
+    expect(await t.db.selectFrom("plans").select(["event", "status"]).where("organisation_id", "=", org.id).execute()).toEqual([{ event: "relationship_cold", status: "recovered" }]);
     await recomputeHealth(t.db, { regionId }, at("2026-10-15"));
-    expect(await t.db.selectFrom("tasks").select("id").where("organisation_id", "=", org.id).execute()).toHaveLength(1);
+    const after = await t.db.selectFrom("tasks").select(["status", "closed_reason"]).where("organisation_id", "=", org.id).execute();
+    expect(after).toEqual(Array(3).fill({ status: "done", closed_reason: "relationship_healthy" }));
     const history = await organisationHealthHistory(t.db, scope, org.id);
     expect(history.map((h) => [h.changedOn, h.state])).toEqual([
       ["2026-01-05", "cold"], ["2026-01-05", "healthy"], ["2026-09-10", "cold"], ["2026-09-14", "healthy"], ["2026-10-15", "cooling"],
@@ -153,13 +162,28 @@ describe("relationship health", () => {
     const ayse = await contact("Ayşe Demir", org.id, "2026-02-01", true);
     const bart = await contact("Bart Oude Vrielink", org.id, "2026-02-01");
     await t.db.transaction().execute((trx) => endAffiliation(trx, regionId, ayse.affiliationId, { endDate: "2026-04-01", endReason: "retired" }, meta("2026-04-01")));
-    const followUps = await t.db.selectFrom("tasks").select(["assignee_id", "title"]).where("organisation_id", "=", org.id).execute();
-    expect(followUps).toEqual([{ assignee_id: holder.id, title: "Opvolger zoeken voor Ayşe Demir bij Twentse Metaalunie" }]);
+    // The follow-up is the region's "Contactpersoon vertrokken" plan (its steps for the owner and the coordinator).
+    const followUps = await t.db.selectFrom("tasks").select(["assignee_id", "title", "source"]).where("organisation_id", "=", org.id).orderBy("plan_position").execute();
+    expect(followUps.map((task) => task.source)).toEqual(["plan", "plan", "plan", "plan"]);
+    expect(followUps.slice(0, 3).map((task) => task.assignee_id)).toEqual([holder.id, holder.id, holder.id]);
+    // A region that emptied its template gets the single follow-up instead.
+    const template = await t.db.selectFrom("plan_templates").select("id").where("region_id", "=", regionId).where("event", "=", "contact_left").executeTakeFirstOrThrow();
+    await t.db.deleteFrom("plan_template_steps").where("template_id", "=", template.id).execute();
+    const single = await organisation("Lansink Metaal", "2026-02-01", { tier: "occasional" });
+    const lone = await contact("Mieke Lansink", single.id, "2026-02-01", true);
+    await t.db.transaction().execute((trx) => endAffiliation(trx, regionId, lone.affiliationId, { endDate: "2026-04-01", endReason: "retired" }, meta("2026-04-01")));
+    expect(await t.db.selectFrom("tasks").select(["assignee_id", "title"]).where("organisation_id", "=", single.id).where("source", "=", "health").execute())
+      .toEqual([{ assignee_id: holder.id, title: "Opvolger zoeken voor Mieke Lansink bij Lansink Metaal" }]);
+    await t.db.insertInto("plan_template_steps")
+      .values(DEFAULT_PLAN_TEMPLATES.contact_left.map((step, index) => ({ region_id: regionId, template_id: template.id, position: index + 1, title: step.title, role: step.role, due_school_days: step.dueSchoolDays })))
+      .execute();
 
     const other = await organisation("Machinefabriek Nijhuis", "2026-02-01", { tier: "occasional" });
     const piet = await contact("Piet Nijhuis", other.id, "2026-02-01", true);
     await t.db.transaction().execute((trx) => endAffiliation(trx, regionId, piet.affiliationId, { endDate: "2026-04-01", endReason: "left_organisation", successorName: "Sanne Mulder" }, meta("2026-04-01")));
-    expect(await t.db.selectFrom("tasks").select("id").where("organisation_id", "=", other.id).execute()).toEqual([]);
+    // No successor to find; that the relationship is cold (its primary contact left) starts "Relatie koud".
+    expect(await t.db.selectFrom("tasks").select("id").where("organisation_id", "=", other.id).where("source", "<>", "plan").execute()).toEqual([]);
+    expect(await t.db.selectFrom("plans").select("event").where("organisation_id", "=", other.id).execute()).toEqual([{ event: "relationship_cold" }]);
     const jobs = await t.db.selectFrom("affiliations").innerJoin("people", "people.id", "affiliations.person_id")
       .select(["people.name", "affiliations.is_primary", "affiliations.end_date"]).where("organisation_id", "=", other.id).orderBy("people.name").execute();
     expect(jobs).toEqual([{ name: "Piet Nijhuis", is_primary: true, end_date: "2026-04-01" }, { name: "Sanne Mulder", is_primary: true, end_date: null }]);

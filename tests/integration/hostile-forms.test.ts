@@ -40,6 +40,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/activities/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable from the archive)" } },
   "/activities/new": { as: "admin" },
   "/admin/health": { as: "admin" },
+  "/admin/plans": { as: "admin" },
   "/admin/mail": { as: "admin", exemptIntents: { "rotate-secret": "a new inbound secret is made on the button alone (that is what it is for), and is audited" } },
   "/admin/sign-in": { as: "admin" },
   "/admin/users": {
@@ -68,6 +69,7 @@ const FORM_ROUTES: Record<string, FormRoute> = {
   "/log": { as: "admin" },
   "/organisations": { as: "admin" },
   "/organisations/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable)" } },
+  "/organisations/:id/plans": { as: "admin" },
   "/organisations/new": { as: "admin" },
   "/people": { as: "admin" },
   "/people/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable)" } },
@@ -337,7 +339,7 @@ describe("hostile input through every HTML form", () => {
     const byParameter: Record<string, string> = {
       "/activities/:id": ids.activity!, "/admin/users/:id/handover": ids.holder!, "/agreements/:id": ids.agreement!, "/commitments/:id": ids.commitment!,
       "/imports/organisations/:id": ids.import!, "/interactions/:id/edit": ids.interaction!, "/invitation/:token": ids.invitation!, "/organisations/:id": ids.organisation!, "/people/:id": ids.person!,
-      "/reset-password/:token": ids.reset!,
+      "/organisations/:id/plans": ids.organisation!, "/reset-password/:token": ids.reset!,
     };
     const id = byParameter[path];
     return path.replace(":schoolYear", "2025-2026").replace(/:\w+/, id ?? "00000000-0000-4000-8000-000000000000");

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieJar, createTestApp, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, makeUserWithToken, TEST_PASSWORD } from "../support/factories";
-import { ORGANISATION_SORTS, PEOPLE_SORTS } from "../../server/domains/lists/list-sorts";
+import { ACTIVITY_SORTS, ORGANISATION_SORTS, PEOPLE_SORTS } from "../../server/domains/lists/list-sorts";
 
-type Page = { items: Array<{ id: string; name: string; organisationName?: string | null }>; nextCursor: string | null; error?: { code: string } };
+type Page = { items: Array<{ id: string; name: string; title?: string; organisationName?: string | null }>; nextCursor: string | null; error?: { code: string } };
 
-/** The organisation and people lists sorted on their columns, both ways, a page at a time. */
-describe("sorting the organisation and people lists", () => {
+/** The organisation, people and activities lists sorted on their columns, both ways, a page at a time. */
+describe("sorting the organisation, people and activities lists", () => {
   let t: TestDatabase;
   let web: TestApp;
   let token: string;
@@ -26,7 +26,7 @@ describe("sorting the organisation and people lists", () => {
     do {
       const { status, body } = await get(`${path}?${query}&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
       expect(status).toBe(200);
-      rows.push(...body.items.map((item) => item.name));
+      rows.push(...body.items.map((item) => item.title ?? item.name));
       cursor = body.nextCursor;
     } while (cursor);
     return rows;
@@ -71,6 +71,23 @@ describe("sorting the organisation and people lists", () => {
     await person("Xander Xie", "xander@alfa.nl", [{ at: ids.bravo }, { at: ids.alfa, primary: true }]);
     await person("Wim Wessels", "wim@bravo.nl", [{ at: ids.bravo, ended: true }]);
     await person("Vera Visser", null, []);
+    // Activities: two on one day (the id decides between them), one with two partners, two with none (a school only, or nobody).
+    const activity = async (title: string, type: "guest_lesson" | "company_visit" | "event" | "internship" | "workshop", status: "offered" | "planned" | "done" | "cancelled", startDate: string, partners: string[], regionId = region.id) => {
+      const { id } = await t.db.insertInto("activities").values({
+        region_id: regionId, type, title, description: null, start_date: startDate, end_date: startDate, start_time: null, end_time: null, status,
+        profiles: [], learning_paths: [], pupils_reached: status === "done" ? 20 : null, teachers_involved: status === "done" ? 1 : null, places_offered: null, places_filled: null, person_id: null,
+        details: sql`'{}'::jsonb`, shared_with_region_ids: [], created_by: null, archived_at: null,
+      }).returning("id").executeTakeFirstOrThrow();
+      for (const organisationId of partners) await t.db.insertInto("activity_organisations").values({ activity_id: id, organisation_id: organisationId, role: "partner" }).execute();
+      return id;
+    };
+    await activity("Gastles lassen", "guest_lesson", "planned", "2026-04-10", [ids.charlie]);
+    await activity("Bedrijfsbezoek Alfa", "company_visit", "done", "2026-01-15", [ids.alfa]);
+    const openDay = await activity("Open dag", "event", "offered", "2026-04-10", []);
+    await t.db.insertInto("activity_organisations").values({ activity_id: openDay, organisation_id: ids.delta, role: "school" }).execute();
+    await activity("Stage metaal", "internship", "cancelled", "2025-11-01", [ids.bravo, ids.alfa]);
+    await activity("Workshop zonder partner", "workshop", "planned", "2026-05-20", []);
+    await activity("Elders", "workshop", "planned", "2026-04-10", [], other.id);
     await web.postForm("/sign-in", { email: holder.user.email, password: TEST_PASSWORD, redirectTo: "/" }, { jar });
   });
   afterAll(() => t.drop());
@@ -155,5 +172,82 @@ describe("sorting the organisation and people lists", () => {
     expect(people).toContain('aria-sort="descending"');
     expect(people).toContain("Alfa Techniek");
     expect(people.indexOf("Zoë Zwart")).toBeLessThan(people.indexOf("Xander Xie"));
+  });
+
+  describe("the activities list", () => {
+    const titles = async (query: string) => {
+      const { status, body } = await get(`/api/v1/activities?${query}&limit=200`);
+      expect(status, query).toBe(200);
+      return body.items.map((a) => a.title!);
+    };
+
+    it("sorts on every column both ways, and paging two at a time gives every activity once, in the order one page gives", async () => {
+      for (const sort of ACTIVITY_SORTS) {
+        for (const dir of ["asc", "desc"]) {
+          const whole = await titles(`sort=${sort}&dir=${dir}`);
+          expect(whole, `${sort} ${dir}`).toHaveLength(5);
+          expect(await walk("/api/v1/activities", `sort=${sort}&dir=${dir}`), `${sort} ${dir}`).toEqual(whole);
+          // Every order but the partner's is the exact reverse of the other direction; the partner's keeps the activities without one last.
+          if (sort !== "partner") expect(await titles(`sort=${sort}&dir=${dir === "asc" ? "desc" : "asc"}`), `${sort} reversed`).toEqual([...whole].reverse());
+        }
+      }
+    });
+
+    it("orders types and statuses as listed, titles A–Z, and keeps activities without a partner last in both directions", async () => {
+      expect(await titles("sort=type")).toEqual(["Stage metaal", "Gastles lassen", "Bedrijfsbezoek Alfa", "Workshop zonder partner", "Open dag"]);
+      expect(await titles("sort=status")).toEqual(["Open dag", "Gastles lassen", "Workshop zonder partner", "Bedrijfsbezoek Alfa", "Stage metaal"]);
+      expect(await titles("sort=title")).toEqual(["Bedrijfsbezoek Alfa", "Gastles lassen", "Open dag", "Stage metaal", "Workshop zonder partner"]);
+      // Stage metaal's first partner is Alfa (Bravo is its other): it sorts with Bedrijfsbezoek Alfa, the earlier start first.
+      expect(await titles("sort=partner")).toEqual(["Stage metaal", "Bedrijfsbezoek Alfa", "Gastles lassen", "Open dag", "Workshop zonder partner"]);
+      expect(await titles("sort=partner&dir=desc")).toEqual(["Gastles lassen", "Bedrijfsbezoek Alfa", "Stage metaal", "Workshop zonder partner", "Open dag"]);
+      expect(await walk("/api/v1/activities", "sort=partner&dir=desc")).toEqual(["Gastles lassen", "Bedrijfsbezoek Alfa", "Stage metaal", "Workshop zonder partner", "Open dag"]);
+    });
+
+    it("keeps the date order the default, newest first, and order=soonest|newest as its older name", async () => {
+      const newest = await titles("");
+      expect(newest[0]).toBe("Workshop zonder partner");
+      expect(newest.at(-1)).toBe("Stage metaal");
+      expect(await titles("sort=date&dir=desc")).toEqual(newest);
+      expect(await titles("order=newest")).toEqual(newest);
+      expect(await titles("order=soonest")).toEqual([...newest].reverse());
+      expect(await titles("sort=date&dir=asc")).toEqual([...newest].reverse());
+      expect(await walk("/api/v1/activities", "order=soonest")).toEqual([...newest].reverse());
+      // An explicit direction wins; another column ignores the older name.
+      expect(await titles("order=soonest&dir=desc")).toEqual(newest);
+      expect(await titles("order=soonest&sort=title")).toEqual(await titles("sort=title&dir=asc"));
+      expect((await get("/api/v1/activities?sort=lower(title)&dir=sideways&limit=200")).body.items.map((a) => a.title)).toEqual(newest);
+      expect((await get("/api/v1/activities?order=oldest")).status).toBe(400);
+    });
+
+    it("refuses a cursor of another order or direction, and one of the list's old shape", async () => {
+      const byDate = await get("/api/v1/activities?sort=date&dir=asc&limit=2");
+      for (const other of ["sort=date&dir=desc", "sort=title&dir=asc", "sort=partner", "order=newest"]) {
+        const { status, body } = await get(`/api/v1/activities?${other}&cursor=${byDate.body.nextCursor}`);
+        expect(status, other).toBe(400);
+        expect(body.error?.code).toBe("VALIDATION_FAILED");
+      }
+      const old = Buffer.from(JSON.stringify(["2026-04-10", byDate.body.items[0]!.id])).toString("base64url");
+      expect((await get(`/api/v1/activities?cursor=${old}`)).status).toBe(400);
+    });
+
+    it("shows the sort on the activities page: header links that turn the order round, the sort select, and each tab's own date order", async () => {
+      const partner = await (await web.get("/activities?when=all&sort=partner&dir=desc", { jar })).text();
+      expect(partner).toMatch(/<th scope="col" aria-sort="descending"><a[^>]*href="\/activities\?when=all&amp;sort=partner&amp;dir=asc"/);
+      expect(partner).toMatch(/href="\/activities\?when=all&amp;sort=title&amp;dir=asc"/);
+      expect(partner).toMatch(/<option value="partner" selected="">Partner \(de eerste\)<\/option>/);
+      expect(partner.indexOf("Gastles lassen")).toBeLessThan(partner.indexOf("Bedrijfsbezoek Alfa"));
+      expect(partner.indexOf("Stage metaal")).toBeLessThan(partner.indexOf("Workshop zonder partner"));
+      expect(partner.indexOf("Workshop zonder partner")).toBeLessThan(partner.indexOf("Open dag"));
+      // The coming tab reads soonest first; its date header turns that round, and a tab link drops a date direction.
+      const coming = await (await web.get("/activities", { jar })).text();
+      expect(coming).toMatch(/<th scope="col" aria-sort="ascending"><a[^>]*href="\/activities\?sort=date&amp;dir=desc"/);
+      expect(coming.indexOf("Gastles lassen")).toBeLessThan(coming.indexOf("Workshop zonder partner"));
+      expect(coming).not.toContain("Stage metaal");
+      const comingByTitle = await (await web.get("/activities?sort=title", { jar })).text();
+      expect(comingByTitle).toMatch(/href="\/activities\?sort=date&amp;dir=asc"/);
+      const pastNewest = await (await web.get("/activities?when=past&sort=date&dir=asc", { jar })).text();
+      expect(pastNewest.indexOf("Stage metaal")).toBeLessThan(pastNewest.indexOf("Bedrijfsbezoek Alfa"));
+      expect(pastNewest).toMatch(/href="\/activities\?when=upcoming&amp;sort=date"/);
+    });
   });
 });

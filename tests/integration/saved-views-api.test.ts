@@ -62,7 +62,7 @@ describe("/api/v1/views", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error?.fields?.query).toBeDefined();
     expect((await call("holder", "POST", "/views", { list: "organisations", name: "   ", query: "" })).body.error?.fields?.name).toBeDefined();
-    expect((await call("holder", "POST", "/views", { list: "activities", name: "Elders", query: "" })).status).toBe(400);
+    expect((await call("holder", "POST", "/views", { list: "tasks", name: "Elders", query: "" })).status).toBe(400);
     expect((await call("holder", "GET", "/views")).body.items).toHaveLength(before);
   });
 
@@ -96,6 +96,19 @@ describe("/api/v1/views", () => {
     expect((await call("elsewhere", "GET", "/views")).body.items.map((v) => v.name)).not.toContain("Alleen Twente");
     expect((await call("elsewhere", "PATCH", `/views/${view.id}`, { version: 1, name: "Van ons" })).status).toBe(404);
     expect((await call("elsewhere", "DELETE", `/views/${view.id}`)).status).toBe(404);
+  });
+
+  it("keeps a view of the activities list: its tab, filters and sort, and opens it on the page with the view marked", async () => {
+    const created = await call("holder", "POST", "/views", { list: "activities", name: "Gastlessen A–Z", query: "when=past&cursor=x&dir=desc&sort=title&type=guest_lesson&bogus=1&limit=5" });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ list: "activities", query: "type=guest_lesson&sort=title&dir=desc&when=past" });
+    expect((await call("holder", "POST", "/views", { list: "activities", name: "Kapot", query: "type=borrel" })).status).toBe(400);
+    expect((await call("holder", "POST", "/views", { list: "activities", name: "Oud", query: "order=soonest" })).body.query).toBe("order=soonest");
+    const page = await (await web.get("/activities?type=guest_lesson&sort=title&dir=desc&when=past", { jar: holderJar })).text();
+    expect(page).toMatch(/<a aria-current="page"[^>]*href="\/activities\?type=guest_lesson&amp;sort=title&amp;dir=desc&amp;when=past">Gastlessen A–Z/);
+    const saved = await web.postForm("/activities?when=all&sort=partner", { intent: "saveView", name: "Op partner", query: "when=all&sort=partner" }, { jar: holderJar });
+    expect(saved.status).toBe(302);
+    expect(saved.headers.get("location")).toBe("/activities?sort=partner&when=all");
   });
 
   it("refuses a partner user every view route", async () => {

@@ -12,7 +12,29 @@ import { migrateToLatest } from "../../server/db/migrate";
  */
 export const TEMPLATE_DATABASE = "schakel_template";
 
+/**
+ * Vitest calls this once for each project of the run (vitest.config.ts has two), in one process: the
+ * first call starts PostgreSQL and builds the template, every call shares it, the last teardown stops it.
+ */
+type Shared = { ready: Promise<{ url: string; stop(): Promise<void> }>; users: number };
+const SHARED = Symbol.for("schakel.test-postgres");
+
 export default async function setup(project: TestProject) {
+  const global = globalThis as { [SHARED]?: Shared };
+  const shared = (global[SHARED] ??= { ready: startAndPrepare(), users: 0 });
+  shared.users += 1;
+  const server = await shared.ready;
+  project.provide("databaseServerUrl", server.url);
+  return async () => {
+    shared.users -= 1;
+    if (shared.users === 0) {
+      delete global[SHARED];
+      await server.stop();
+    }
+  };
+}
+
+async function startAndPrepare() {
   const dataDir = path.resolve("tests/.tmp/postgres");
   const server = await startEmbeddedPostgres(dataDir);
   const adminUrl = server.url.replace(/\/[^/]*$/, "/postgres");
@@ -26,11 +48,7 @@ export default async function setup(project: TestProject) {
   await migrateToLatest(template);
   await template.destroy();
   await admin.destroy();
-
-  project.provide("databaseServerUrl", server.url);
-  return async () => {
-    await server.stop();
-  };
+  return server;
 }
 
 declare module "vitest" {

@@ -7,6 +7,10 @@ import type { ActivityStatus, ActivityType } from "../../../db/schema";
 export const VMBO_PROFILES = ["BWI", "PIE", "M&T", "MaT", "MVI", "D&P", "E&O", "HBR", "Z&W", "Groen"] as const;
 export const LEARNING_PATHS = ["BB", "KB", "GL", "TL"] as const;
 
+/** The tabs of the activities page: what is coming (its default), what is over, everything. */
+export const ACTIVITY_WHEN = ["upcoming", "past", "all"] as const;
+export type ActivityWhen = (typeof ACTIVITY_WHEN)[number];
+
 /**
  * offered → planned → done, and offered or planned → cancelled. Done and cancelled are final:
  * a done activity has been counted, a cancelled one is re-created rather than revived.

@@ -7,7 +7,8 @@ import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-r
 import { IdParam, page } from "../../http/api-schemas";
 import { offerActivity, withdrawOffer } from "../portal/portal.service";
 import { ActivityResponse, CreateActivityInput, ListActivitiesInput, SharedActivitiesInput, SharedActivityResponse, UpdateActivityInput, WithdrawOfferInput } from "./activities.schemas";
-import { archiveActivity, createActivity, getActivity, listActivities, listSharedActivities, updateActivity } from "./activities.service";
+import { listActivities } from "./activities.list";
+import { archiveActivity, createActivity, getActivity, listSharedActivities, updateActivity } from "./activities.service";
 
 // A partner reads the activities its organisation takes part in, and offers new ones for it (POST only).
 
@@ -19,7 +20,7 @@ declareRoute(
   {
     method: "get",
     path: "/",
-    summary: "Activities of the region (a partner: those its organisation takes part in), newest start first (order=soonest: earliest start first, e.g. with from=today for what is coming); schoolYear runs from 1 August to 31 July",
+    summary: "Activities of the region (a partner: those its organisation takes part in), sorted with sort=date|title|type|status|partner and dir=asc|desc (default: the latest start first; order=soonest is sort=date&dir=asc, e.g. with from=today for what is coming; activities without a partner come last both ways); schoolYear runs from 1 August to 31 July",
     request: { query: ListActivitiesInput },
     responses: { 200: jsonContent(page(ActivityResponse), "A page of activities") },
   },

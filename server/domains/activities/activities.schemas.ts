@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { ACTIVITY_STATUSES, ACTIVITY_TYPES, ORGANISATION_KINDS } from "../../../db/schema";
 import { CalendarDay, Timestamp } from "../../http/api-schemas";
-import { LEARNING_PATHS, VMBO_PROFILES } from "./activities.fields";
+import { ACTIVITY_SORTS } from "../lists/list-sorts";
+import { sortParams } from "../lists/lists.schemas";
+import { ACTIVITY_WHEN, LEARNING_PATHS, VMBO_PROFILES } from "./activities.fields";
 
 export { activityProblems, type ActivityDraft, LEARNING_PATHS, STATUS_TRANSITIONS, TYPE_FIELDS, VMBO_PROFILES } from "./activities.fields";
 
@@ -67,10 +69,20 @@ export const ListActivitiesInput = z.object({
   schoolYear: z.string().regex(/^[0-9]{4}-[0-9]{4}$/, "validation.schoolYear").refine((value) => Number(value.slice(5)) === Number(value.slice(0, 4)) + 1, "validation.schoolYear").optional(),
   from: CalendarDay.optional(),
   to: CalendarDay.optional(),
-  /** "newest" (the default): latest start first; "soonest": earliest start first, for what is coming (with from). */
-  order: z.enum(["newest", "soonest"]).default("newest"),
+  ...sortParams(ACTIVITY_SORTS, "date"),
+  /** The older name of the date order, kept so links and scripts that use it still work. */
+  order: z
+    .enum(["newest", "soonest"])
+    .optional()
+    .meta({ description: "The older name of sort=date: newest is dir=desc, soonest dir=asc (e.g. with from=today for what is coming); used only when sort is date and dir is not given" }),
 });
 export type ListActivitiesInput = z.infer<typeof ListActivitiesInput>;
+
+/**
+ * What a saved view of the activities page keeps: the list's own filters and sort, and the page's
+ * tab (`when`), which chooses the window and the date order the page asks the list for.
+ */
+export const ActivitiesViewQuery = ListActivitiesInput.extend({ when: z.enum(ACTIVITY_WHEN).optional() });
 
 /** The window of the calendar asking for other regions' shared activities. */
 export const SharedActivitiesInput = z

@@ -1,10 +1,8 @@
 import { sql } from "kysely";
-import { schoolYearRange } from "../../../calendar/school-year";
 import type { ActivityStatus, ActivityType } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { jsonb } from "../../db/json";
-import { decodeCursor, encodeCursor } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -15,7 +13,6 @@ import {
   type ActivityDraft,
   activityProblems,
   type CreateActivityInput,
-  type ListActivitiesInput,
   STATUS_TRANSITIONS,
   TYPE_FIELDS,
   type UpdateActivityInput,
@@ -71,7 +68,7 @@ const NO_ORGANISATION = "00000000-0000-0000-0000-000000000000";
  * The activities a caller may see: those of their region, and for a partner user only those its
  * organisation takes part in. Every read starts here, so no query can forget the scope.
  */
-function visibleActivities(db: Database, scope: Scope) {
+export function visibleActivities(db: Database, scope: Scope) {
   let query = db
     .selectFrom("activities")
     .leftJoin("people", "people.id", "activities.person_id")
@@ -102,7 +99,7 @@ function visibleActivities(db: Database, scope: Scope) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof visibleActivities>["executeTakeFirstOrThrow"]>>;
 
-function toActivity(row: Row): Activity {
+export function toActivity(row: Row): Activity {
   const { personId, details, organisations, ...rest } = row;
   const extras = (details ?? {}) as Details;
   const takes = TYPE_FIELDS[row.type];
@@ -350,46 +347,6 @@ export async function archiveActivity(trx: Tx, scope: Scope, id: string, meta: A
   await recordAudit(trx, { ...auditMeta(scope, meta, "activity.archive", id), before: { archivedAt: null }, after: { archivedAt: after.archivedAt } });
   await recomputeOrganisations(trx, [...after.organisationIds, ...after.schoolIds], meta.now);
   return after;
-}
-
-/**
- * A page of activities, filtered, with a keyset cursor (start date, id): newest start first, or
- * with `order: "soonest"` the earliest start first (what is coming, when paired with `from`).
- */
-export async function listActivities(db: Database, scope: Scope, filters: ListActivitiesInput): Promise<{ items: Activity[]; nextCursor: string | null }> {
-  const direction = filters.order === "soonest" ? "asc" : "desc";
-  let query = visibleActivities(db, scope)
-    .where("activities.archived_at", "is", null)
-    .orderBy("activities.start_date", direction)
-    .orderBy("activities.id", direction)
-    .limit(filters.limit + 1);
-  if (filters.type) query = query.where("activities.type", "=", filters.type);
-  if (filters.status) query = query.where("activities.status", "=", filters.status);
-  if (filters.profile) query = query.where(sql<boolean>`activities.profiles @> array[${filters.profile}]::text[]`);
-  const takesPart = (organisationId: string, role?: "partner" | "school") =>
-    sql<boolean>`exists (select 1 from activity_organisations ao where ao.activity_id = activities.id and ao.organisation_id = ${organisationId}${role ? sql` and ao.role = ${role}` : sql``})`;
-  if (filters.organisationId) query = query.where(takesPart(filters.organisationId));
-  if (filters.schoolId) query = query.where(takesPart(filters.schoolId, "school"));
-  if (filters.subregionId) {
-    query = query.where(sql<boolean>`exists (select 1 from activity_organisations ao join organisations o on o.id = ao.organisation_id where ao.activity_id = activities.id and o.subregion_id = ${filters.subregionId})`);
-  }
-  if (filters.schoolYear) {
-    const { from, until } = schoolYearRange(filters.schoolYear);
-    query = query.where("activities.start_date", ">=", from).where("activities.start_date", "<=", until);
-  }
-  // from/to: every activity that runs on any day of the window (an internship may span months).
-  if (filters.from) query = query.where("activities.end_date", ">=", filters.from);
-  if (filters.to) query = query.where("activities.start_date", "<=", filters.to);
-  if (filters.cursor) {
-    const [date, id] = decodeCursor(filters.cursor, ["date", "uuid"]);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(String(date)) || !/^[0-9a-f-]{36}$/i.test(String(id))) throw validationFailed({ cursor: "validation.invalid" });
-    const after = direction === "asc" ? sql`>` : sql`<`;
-    query = query.where(sql<boolean>`(activities.start_date, activities.id) ${after} (${String(date)}::date, ${String(id)}::uuid)`);
-  }
-  const rows = await query.execute();
-  const page = rows.slice(0, filters.limit).map(toActivity);
-  const last = page[page.length - 1];
-  return { items: page, nextCursor: rows.length > filters.limit && last ? encodeCursor([last.startDate, last.id]) : null };
 }
 
 /**

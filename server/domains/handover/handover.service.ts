@@ -13,6 +13,7 @@ import type { StoredReason } from "../health/health.compute";
 import { describeReason, type HealthReason } from "../health/health.messages";
 import { recomputeOrganisations } from "../health/health.service";
 import { changeAccountHolder } from "../organisations/organisations.service";
+import { startPlan } from "../plans/plans.service";
 import { getRegion } from "../regions/regions.service";
 import type { ChangeMeta } from "../../auth/current-user";
 import type { HandoverInput } from "./handover.schemas";
@@ -167,16 +168,22 @@ export async function handOverOrganisations(trx: Tx, scope: Scope, userId: strin
 
   const organisationIds = plan.map((row) => row.organisationId);
   const newOwnerIds = plan.map((row) => row.toUserId);
-  // The old owner's open tasks move along, and so do Schakel's own follow-ups ("Relatie oppakken"),
-  // which went to the coordinator or an admin only because nobody owned the relationship.
+  // Nobody-owns-it is over at once: a "Relatie koud" plan that started for it ends here (decision
+  // 135), before the tasks move, so its closed steps are not counted as handed over.
+  await recomputeOrganisations(trx, organisationIds, meta.now);
+  // The old owner's open tasks move along, and so do Schakel's own follow-ups ("Relatie oppakken")
+  // and a running plan's steps for the owner, which went to the coordinator or an admin only
+  // because nobody owned the relationship.
   const moved = await sql<{ id: string }>`
     update tasks t set assignee_id = p.user_id, version = t.version + 1
     from unnest(${organisationIds}::uuid[], ${newOwnerIds}::uuid[]) as p(organisation_id, user_id)
-    where t.organisation_id = p.organisation_id and t.status = 'open'
-      and (t.assignee_id = ${userId} or t.source = 'health') and t.assignee_id <> p.user_id
+    where t.organisation_id = p.organisation_id and t.region_id = ${scope.regionId} and t.status = 'open'
+      and (t.assignee_id = ${userId} or t.source = 'health' or t.plan_role = 'owner') and t.assignee_id <> p.user_id
     returning t.id`.execute(trx);
-  // Where no follow-up is waiting, the new owner gets one to introduce themselves: before the
-  // "new owner, no contact" signal would cool the relationship after 30 days.
+  // Each relationship gets the region's "Nieuwe accounthouder" plan, unless one already runs there.
+  for (const organisationId of organisationIds) await startPlan(trx, scope.regionId, organisationId, "new_owner", meta);
+  // Where no follow-up or plan is waiting, the new owner gets one task to introduce themselves:
+  // before the "new owner, no contact" signal would cool the relationship after 30 days.
   const [before = "", after = ""] = translator("nl")("handover.taskTitle", { name: "\u0000" }).split("\u0000");
   await sql`
     insert into tasks (region_id, organisation_id, assignee_id, title, due_date, status, source, created_by, created_at)
@@ -184,13 +191,13 @@ export async function handOverOrganisations(trx: Tx, scope: Scope, userId: strin
       'open', 'handover', ${meta.actor?.id ?? null}, ${meta.now}
     from unnest(${organisationIds}::uuid[], ${newOwnerIds}::uuid[]) as p(organisation_id, user_id)
     join organisations o on o.id = p.organisation_id
-    where not exists (select 1 from tasks t where t.organisation_id = o.id and t.status = 'open' and t.source in ('health', 'handover'))`.execute(trx);
+    where not exists (select 1 from tasks t where t.organisation_id = o.id and t.status = 'open' and t.source in ('health', 'handover'))
+      and not exists (select 1 from plans r where r.organisation_id = o.id and r.status = 'running' and r.event = 'new_owner')`.execute(trx);
 
   await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "user.handover", entityType: "user", entityId: userId,
     after: { assignments: Object.fromEntries(plan.map((row) => [row.organisationId, row.toUserId])), tasksMoved: moved.rows.map((r) => r.id) }, now: meta.now,
   });
-  await recomputeOrganisations(trx, organisationIds, meta.now);
 
   const emailsQueued = await queueHandoverSummaries(trx, scope.regionId, { fromName: from.name, plan, today }, meta);
   return { userId, organisations: plan, tasksMoved: moved.rows.length, emailsQueued };

@@ -26,6 +26,13 @@ export type RecomputeTarget = { all: true } | { regionId: string } | { organisat
  */
 export type StateChange = { organisationId: string; regionId: string; state: HealthState; previousState: HealthState | null; reasonCodes: string[]; turnover: boolean };
 
+/**
+ * A recompute's counts and the changes that need a follow-up: `turnedCold` through turnover (the
+ * single follow-up task), `becameCold` for any reason and `recovered` (healthy after a troubled
+ * state), which start and end plans.
+ */
+export type HealthRun = { organisations: number; changed: number; turnedCold: StateChange[]; becameCold: StateChange[]; recovered: StateChange[] };
+
 // Whole-run serialisation: a nightly full run and a request's one-organisation run never interleave
 // their history rows. The key is arbitrary but fixed.
 const HEALTH_LOCK_KEY = 7_361_201;
@@ -35,8 +42,8 @@ const HEALTH_LOCK_KEY = 7_361_201;
  * changed state, and those that turned cold through turnover (they need a follow-up).
  * Unchanged rows are not rewritten, so a nightly run over a quiet country writes almost nothing.
  */
-export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<{ organisations: number; changed: number; turnedCold: StateChange[] }> {
-  if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changed: 0, turnedCold: [] };
+export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<HealthRun> {
+  if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changed: 0, turnedCold: [], becameCold: [], recovered: [] };
   const scopeFilter = targetFilter(target);
   const day = sql`${today}::date`;
 
@@ -85,20 +92,28 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
     )
     -- Only the changes that need a follow-up travel back (a first run changes tens of thousands),
     -- plus one row with the counts, so the caller learns them even when nothing changed.
+    -- Besides those, the real changes that start or end a plan: to cold from another state, and to
+    -- healthy from a troubled one (a first computation is no change of either).
     select h.*, d.turnover, null::int as watched, null::int as changed
     from history h join dated d on d.organisation_id = h.organisation_id
-    where h.state = 'cold' and h.previous_state is distinct from 'cold' and d.turnover
+    where (h.state = 'cold' and h.previous_state is distinct from 'cold' and (d.turnover or h.previous_state is not null))
+      or (h.state = 'healthy' and h.previous_state <> 'healthy')
     union all
     select null, null, null, null, null, null, (select count(*) from dated)::int, (select count(*) from history)::int
   `.execute(db);
 
   const rows = result.rows.filter((row) => row.organisation_id !== null);
   const totals = result.rows.find((row) => row.organisation_id === null);
+  const changes: StateChange[] = rows.map((row) => ({
+    organisationId: row.organisation_id, regionId: row.region_id, state: row.state, previousState: row.previous_state, reasonCodes: row.reason_codes, turnover: row.turnover,
+  }));
   await recountRegions(db, target, today);
   return {
     organisations: totals?.watched ?? 0,
     changed: totals?.changed ?? 0,
-    turnedCold: rows.map((row) => ({ organisationId: row.organisation_id, regionId: row.region_id, state: row.state, previousState: row.previous_state, reasonCodes: row.reason_codes, turnover: row.turnover })),
+    turnedCold: changes.filter((change) => change.state === "cold" && change.turnover),
+    becameCold: changes.filter((change) => change.state === "cold"),
+    recovered: changes.filter((change) => change.state === "healthy"),
   };
 }
 
@@ -217,8 +232,25 @@ export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilde
         and c.school_year = school_year_of(sy.this_start)
       group by c.organisation_id, sy.this_start
     ),
+    -- The account holder's own view (decision 137): the latest contact moment that says how it went.
+    -- A moment without a view (a captured mail, a quick note) says nothing, so it neither raises nor
+    -- clears a concern; only a later "good" or "neutral" does.
+    latest_view as (
+      select distinct on (i.organisation_id) i.organisation_id, i.date, i.sentiment, u.name as user_name,
+        -- Enough of the summary for the reason's quote, which folds its whitespace and shortens it.
+        left(i.summary, 400) as note
+      from interactions i
+      left join users u on u.id = i.user_id
+      where i.organisation_id in (select id from watched) and i.sentiment is not null and i.archived_at is null and i.date <= ${day}
+      order by i.organisation_id, i.date desc, i.created_at desc
+    ),
     reasons as (
-      select s.organisation_id, 'no_recent_contact' as code,
+      select v.organisation_id, 'account_holder_concerned' as code, 'cooling' as state, v.date as since,
+        jsonb_build_object('date', v.date, 'userName', v.user_name, 'note', v.note) as params
+      from latest_view v
+      where v.sentiment = 'concerned'
+      union all
+      select s.organisation_id, 'no_recent_contact',
         case when s.silent_days > 2 * s.cadence then 'cold' else 'cooling' end as state,
         (${day} - (s.silent_days - s.cadence)) as since,
         jsonb_build_object('lastContactDate', s.last_date, 'silentDays', s.silent_days, 'cadenceDays', s.cadence) as params
@@ -333,7 +365,7 @@ export function targetFilter(target: RecomputeTarget) {
 }
 
 /** The region's counts for today, kept per day for the chart over the school year. */
-async function recountRegions(db: Database, target: RecomputeTarget, today: string) {
+export async function recountRegions(db: Database, target: RecomputeTarget, today: string) {
   const regionFilter =
     "all" in target
       ? sql`true`

@@ -16,6 +16,15 @@ function spokenDay(day: string, locale: Locale) {
   return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
+/** The note of a contact moment as a reason quotes it: on one line, at most 160 characters, cut at a word. */
+export function shortened(note: string, max = 160): string {
+  const text = note.replace(/\s+/g, " ").trim();
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/, "")}…`;
+}
+
 /**
  * The plain sentence and next step of a stored reason, in the reader's language. Reasons are stored
  * as a code with its facts, not as text, so a name corrected later or a reader's language is honoured.
@@ -53,6 +62,10 @@ export function describeReason(reason: StoredReason, locale: Locale): HealthReas
     case "commitment_at_risk": {
       const values = { date: spokenDay(String(p.yearEnd), locale) };
       return { ...base, message: t(p.lapsed ? "health.reasons.commitment_lapsed" : "health.reasons.commitment_at_risk", values), nextStep: t("health.nextSteps.commitment_at_risk") };
+    }
+    case "account_holder_concerned": {
+      const values = { name: String(p.userName ?? ""), date: spokenDay(String(p.date), locale), note: shortened(String(p.note ?? "")) };
+      return { ...base, message: t(p.userName ? "health.reasons.account_holder_concerned" : "health.reasons.account_holder_concerned_nobody", values), nextStep: t("health.nextSteps.account_holder_concerned") };
     }
     default:
       return { ...base, message: t(`health.reasons.${reason.code}`), nextStep: t(`health.nextSteps.${reason.code}`) };

@@ -6,13 +6,14 @@ import { apiRouter, declareRoute, jsonBody, jsonContent } from "../../http/api-r
 import { IdParam, page } from "../../http/api-schemas";
 import {
   HealthCountsResponse, HealthHistoryItemResponse, HealthListItemResponse, HealthSettingsResponse, HealthTrendDayResponse, HolidayInput, HolidayResponse,
-  ListHealthInput, OrganisationHealthResponse, UpcomingInput, UpcomingItemResponse, RecomputeInput, RecomputeResponse, SnoozeInput, SnoozeResponse, TrendInput, UpdateHealthSettingsInput,
+  ListHealthInput, OrganisationHealthResponse, UpcomingInput, UpcomingItemResponse, RecomputeInput, RecomputeResponse, RollupsInput, RollupsResponse, SnoozeInput, SnoozeResponse, TrendInput, UpdateHealthSettingsInput,
 } from "./health.schemas";
 import {
   addHoliday, endSnooze, getHealthSettings, getOrganisationHealth, healthCounts, listHealth, organisationHealthHistory,
   recomputeHealth, regionHealthTrend, removeHoliday, snoozeOrganisation, updateHealthSettings,
 } from "./health.service";
 import { listUpcoming } from "./health.forecast";
+import { healthRollups } from "./health.rollups";
 
 // Health is the school's own judgement of a relationship: staff see it, partners do not.
 
@@ -72,6 +73,25 @@ declareRoute(
     const { db, clock } = c.get("services");
     const items = await listUpcoming(db, scopeOf(user), { today: clock.today(), days, locale: user.locale, accountHolderId: whose === "mine" ? user.id : undefined });
     return c.json({ items, nextCursor: null });
+  },
+);
+
+declareRoute(
+  healthApi,
+  {
+    method: "get",
+    path: "/rollups",
+    summary:
+      "Relationships by health per vmbo school (the partners it shares activities or agreements with in the school year), per subregion or per account holder: the counts today and on the first day of each month of the school year (penvoerder and admin). Drill down with GET /health?state=…&schoolId=…&schoolYear=… (or subregionId, accountHolderId)",
+    middleware: [requireApiPermission("health.rollups")],
+    request: { query: RollupsInput },
+    responses: { 200: jsonContent(RollupsResponse, "The groups with their counts") },
+  },
+  async (c) => {
+    const user = apiUser(c);
+    const { by, schoolYear } = c.req.valid("query");
+    const { db, clock } = c.get("services");
+    return c.json({ ...(await healthRollups(db, scopeOf(user), { by, schoolYear, today: clock.today(), locale: user.locale })), nextCursor: null });
   },
 );
 

@@ -1,11 +1,14 @@
 import { z } from "zod";
+import { ROLLUP_GROUPINGS } from "./health.rollup-groups";
 import { HEALTH_STATES, ORGANISATION_KINDS, TIERS } from "../../../db/schema";
 import { CalendarDay, Timestamp } from "../../http/api-schemas";
+import { SchoolYear } from "../commitments/commitments.schemas";
 
 /** Why a relationship is not healthy, as stored; the sentence is made in the reader's language when shown. */
 export const REASON_CODES = [
   "no_recent_contact", "contact_left", "no_contact_person", "single_threaded",
   "account_holder_left", "new_owner_no_contact", "activity_stopped", "commitment_at_risk",
+  "account_holder_concerned",
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -16,6 +19,9 @@ export const ListHealthInput = z.object({
   accountHolderId: z.uuid().optional(),
   subregionId: z.uuid().optional(),
   kind: z.enum(ORGANISATION_KINDS).optional(),
+  /** Only the relationships this vmbo school depends on in `schoolYear` (both together; decision 138). */
+  schoolId: z.uuid().optional(),
+  schoolYear: SchoolYear.optional(),
   includeSnoozed: z.stringbool().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().optional(),
@@ -99,6 +105,9 @@ export const RecomputeResponse = z.object({
   organisations: z.number().int(),
   changed: z.number().int(),
   tasksCreated: z.number().int(),
+  /** "Relatie koud" plans started, and trouble plans ended because the relationship is healthy again. */
+  plansStarted: z.number().int(),
+  plansEnded: z.number().int(),
   milliseconds: z.number().int(),
 });
 
@@ -148,4 +157,31 @@ export const UpcomingItemResponse = z.object({
   expectedState: z.enum(["cooling", "cold"]),
   onDate: CalendarDay,
   reason: z.string(),
+});
+
+
+/** GET /health/rollups: grouped by school, subregion or account holder; the current school year unless named. */
+export const RollupsInput = z.object({
+  by: z.enum(ROLLUP_GROUPINGS),
+  schoolYear: SchoolYear.optional(),
+});
+
+const RollupCountsResponse = z.object({ healthy: z.number().int(), watch: z.number().int(), cooling: z.number().int(), cold: z.number().int() });
+
+/** One group of the roll-up: its counts on `asOf`, and on the first day of each month of the school year so far. */
+export const RollupItemResponse = z.object({
+  /** A school's or subregion's organisation id, an account holder's user id, or "none". */
+  key: z.string(),
+  label: z.string(),
+  counts: RollupCountsResponse,
+  total: z.number().int(),
+  trend: z.array(RollupCountsResponse.extend({ day: CalendarDay })),
+});
+
+export const RollupsResponse = z.object({
+  by: z.enum(ROLLUP_GROUPINGS),
+  schoolYear: z.string(),
+  asOf: CalendarDay.nullable(),
+  items: z.array(RollupItemResponse),
+  nextCursor: z.null(),
 });

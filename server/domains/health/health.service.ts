@@ -8,27 +8,66 @@ import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import { computeHealth, type RecomputeTarget, type StateChange, type StoredReason } from "./health.compute";
+import { computeHealth, type RecomputeTarget, recountRegions, type StateChange, type StoredReason } from "./health.compute";
+import { dueOrganisations, saveRecheckDates } from "./health.recheck";
 import { describeReason, type HealthReason } from "./health.messages";
 import type { HolidayInput, ListHealthInput, SnoozeInput, UpdateHealthSettingsInput } from "./health.schemas";
 import { can } from "../../auth/permissions";
 import { assertStillCurrent } from "../../db/versioned";
+import { endPlansOfRecovered, startPlan } from "../plans/plans.service";
+import { dependsOnSchool } from "./school-dependencies";
 
 export type HealthChangeMeta = ChangeStamp;
 
 /**
  * Recomputes health (for one organisation after a change, a region, or everything) and makes sure
- * someone picks up each relationship that just turned cold through turnover: a follow-up task for
- * its owner, or for the region's coordinator when there is no owner.
+ * someone picks up each relationship that just turned cold: the region's "Relatie koud" plan starts
+ * (unless a trouble plan already runs there), and one turned cold through turnover without one
+ * gets the single follow-up task for its owner, or the region's coordinator when there is no owner.
+ * A relationship healthy again ends its running trouble plan (decision 135).
  */
 export async function recomputeHealth(db: Database, target: RecomputeTarget, now: Date, options: { followUps?: boolean } = {}) {
   const run = async (trx: Database) => {
     const today = toLocalDate(now);
-    const { organisations, changed, turnedCold } = await computeHealth(trx, target, today, now);
-    const tasksCreated = options.followUps === false ? 0 : await createTurnoverTasks(trx, turnedCold, today, now);
-    return { organisations, changed, tasksCreated };
+    const computed = await computeHealth(trx, target, today, now);
+    await saveRecheckDates(trx, target, today);
+    if (options.followUps === false) return { organisations: computed.organisations, changed: computed.changed, tasksCreated: 0, plansStarted: 0, plansEnded: 0 };
+    return { organisations: computed.organisations, changed: computed.changed, ...(await followUp(trx, computed, today, now)) };
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/**
+ * The nightly run: only the organisations whose health can have changed since it was last computed
+ * (health.recheck.ts) — writes recompute their organisations themselves — and every region's count
+ * for the day, as a full run leaves them (decision 141). The full run stays: `recomputeHealth` with
+ * `{ all: true }`, `schakel health recompute`, POST /health/recompute.
+ */
+export async function recomputeDueHealth(db: Database, now: Date) {
+  const run = async (trx: Database) => {
+    const today = toLocalDate(now);
+    const due = await dueOrganisations(trx, today);
+    const computed = await computeHealth(trx, { organisationIds: due }, today, now);
+    await recountRegions(trx, { all: true }, today);
+    await saveRecheckDates(trx, { organisationIds: due }, today);
+    return { organisations: computed.organisations, changed: computed.changed, ...(await followUp(trx, computed, today, now)) };
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/**
+ * What a recompute's changes set going, the same for a full and a nightly run: plans for
+ * relationships that recovered end, a relationship that turned cold starts its "Relatie koud" plan,
+ * and turnover makes its follow-up tasks (decision 135).
+ */
+async function followUp(trx: Database, computed: Awaited<ReturnType<typeof computeHealth>>, today: string, now: Date) {
+  const plansEnded = await endPlansOfRecovered(trx, computed.recovered, now);
+  let plansStarted = 0;
+  for (const change of computed.becameCold) {
+    if (await startPlan(trx, change.regionId, change.organisationId, "relationship_cold", { actor: null, now })) plansStarted += 1;
+  }
+  const tasksCreated = await createTurnoverTasks(trx, computed.turnedCold, today, now);
+  return { tasksCreated, plansStarted, plansEnded };
 }
 
 /**
@@ -48,7 +87,7 @@ export async function backfillHealthHistory(db: Database, regionId: string, from
     where region_id = ${regionId} and state = 'cold' and exists (
       select 1 from jsonb_array_elements(reasons) r
       where r->>'code' = 'account_holder_left' or (r->>'code' = 'contact_left' and r->'params'->>'successorName' is null))`.execute(db);
-  const tasksCreated = await insertFollowUpTasks(db, cold.rows.map((row) => row.organisation_id), pickUpTitle(), today, now);
+  const tasksCreated = await insertFollowUpTasks(db, cold.rows.map((row) => row.organisation_id), pickUpTitle(), today, now, { unlessPlanRuns: true });
   return { ...result, tasksCreated: result.tasksCreated + tasksCreated };
 }
 
@@ -60,7 +99,7 @@ export async function recomputeOrganisations(db: Database, organisationIds: Arra
 
 /** The relationships that just turned cold through turnover get their follow-up. */
 async function createTurnoverTasks(db: Database, turnedCold: StateChange[], today: string, now: Date) {
-  return insertFollowUpTasks(db, turnedCold.map((change) => change.organisationId), pickUpTitle(), today, now);
+  return insertFollowUpTasks(db, turnedCold.map((change) => change.organisationId), pickUpTitle(), today, now, { unlessPlanRuns: true });
 }
 
 /** "Relatie oppakken: <name>", in the region's language (Dutch): a task title is shared text, not one reader's. */
@@ -74,7 +113,7 @@ function pickUpTitle() {
  * region's coordinator, else the region's longest-serving admin. Never a second one while an
  * earlier Schakel follow-up is still open.
  */
-export async function insertFollowUpTasks(db: Database, organisationIds: string[], title: RawBuilder<string>, today: string, now: Date) {
+export async function insertFollowUpTasks(db: Database, organisationIds: string[], title: RawBuilder<string>, today: string, now: Date, options: { unlessPlanRuns?: boolean } = {}) {
   if (!organisationIds.length) return 0;
   const created = await sql<{ id: string }>`
     insert into tasks (region_id, organisation_id, assignee_id, title, due_date, status, source, created_at)
@@ -89,6 +128,9 @@ export async function insertFollowUpTasks(db: Database, organisationIds: string[
     where o.id = any(${organisationIds}::uuid[])
       and coalesce(owner.id, coordinator.id, admin.id) is not null
       and not exists (select 1 from tasks t where t.organisation_id = o.id and t.status = 'open' and t.source = 'health')
+      -- A running trouble plan's steps are the follow-up already (decision 135).
+      and (${!options.unlessPlanRuns}::boolean or not exists (
+        select 1 from plans p where p.organisation_id = o.id and p.status = 'running' and p.event in ('contact_left', 'relationship_cold')))
     returning id`.execute(db);
   return created.rows.length;
 }
@@ -194,6 +236,7 @@ export async function listHealth(db: Database, scope: Scope, filters: ListHealth
   if (filters.accountHolderId) query = query.where("organisations.account_holder_id", "=", filters.accountHolderId);
   if (filters.subregionId) query = query.where("organisations.subregion_id", "=", filters.subregionId);
   if (filters.kind) query = query.where("organisations.kind", "=", filters.kind);
+  if (filters.schoolId || filters.schoolYear) query = query.where(dependsOnSchool(scope.regionId, filters));
   if (!filters.includeSnoozed) query = query.where((eb) => eb.not(activeSnooze(opts.today)));
   if (filters.cursor) {
     const [rank, since, id] = decodeCursor(filters.cursor, ["int", "date", "uuid"]);

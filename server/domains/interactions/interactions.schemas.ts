@@ -1,7 +1,13 @@
 import { z } from "zod";
-import { END_REASONS, INTERACTION_KINDS, INTERACTION_SOURCES } from "../../../db/schema";
+import { END_REASONS, INTERACTION_KINDS, INTERACTION_SENTIMENTS, INTERACTION_SOURCES } from "../../../db/schema";
 import { CalendarDay, Timestamp } from "../../http/api-schemas";
 import { TaskResponse } from "../tasks/tasks.schemas";
+
+/**
+ * How it went (goed / neutraal / zorgen), optional; a form's empty choice is no view. "concerned" is a
+ * health signal until a later moment says good or neutral (decision 137).
+ */
+const Sentiment = z.union([z.enum(INTERACTION_SENTIMENTS), z.literal("")]).nullish();
 
 /** Logging a contact moment. Without `date` the caller fills in today; a next step with a date also becomes a task. */
 export const LogInteractionInput = z.object({
@@ -12,6 +18,7 @@ export const LogInteractionInput = z.object({
   personIds: z.array(z.uuid()).max(20).default([]),
   nextStep: z.string().trim().max(500).nullish().transform((value) => value || null),
   nextStepDate: CalendarDay.nullish().transform((value) => value ?? null),
+  sentiment: Sentiment.transform((value) => value || null),
 })
   // A date alone is no follow-up: say what is to be done.
   .refine((value) => !value.nextStepDate || value.nextStep, { message: "validation.required", path: ["nextStep"] });
@@ -27,6 +34,8 @@ export const UpdateInteractionInput = z.object({
   date: CalendarDay.optional(),
   personIds: z.array(z.uuid()).max(20).optional(),
   nextStep: z.string().trim().max(500).nullish().transform((value) => (value === undefined ? undefined : value || null)),
+  /** Left out: unchanged; null or "": no view. */
+  sentiment: Sentiment.transform((value) => (value === undefined ? undefined : value || null)),
   version: z.coerce.number().int().min(1),
 });
 export type UpdateInteractionInput = z.infer<typeof UpdateInteractionInput>;
@@ -55,6 +64,8 @@ export const InteractionResponse = z.object({
   personIds: z.array(z.uuid()),
   summary: z.string(),
   nextStep: z.string().nullable(),
+  /** How it went as whoever logged it saw it; null when not said (always for captured mail). */
+  sentiment: z.enum(INTERACTION_SENTIMENTS).nullable(),
   /** Typed by hand, or logged from a mail or a meeting invitation. */
   source: z.enum(INTERACTION_SOURCES),
   createdAt: Timestamp,
@@ -73,7 +84,7 @@ const timelineBase = { date: CalendarDay, at: Timestamp.nullable(), id: z.uuid()
 export const TimelineItemResponse = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("interaction"), ...timelineBase, kind: z.enum(INTERACTION_KINDS), summary: z.string(), userId: z.uuid().nullable(), userName: z.string().nullable(),
-    personNames: z.array(z.string()), source: z.enum(INTERACTION_SOURCES), mayChange: z.boolean(),
+    personNames: z.array(z.string()), source: z.enum(INTERACTION_SOURCES), sentiment: z.enum(INTERACTION_SENTIMENTS).nullable(), mayChange: z.boolean(),
   }),
   z.object({ type: z.literal("affiliation_started"), ...timelineBase, personId: z.uuid(), personName: z.string(), role: z.string().nullable(), byPartner: z.string().nullable() }),
   z.object({ type: z.literal("affiliation_ended"), ...timelineBase, personId: z.uuid(), personName: z.string(), role: z.string().nullable(), endReason: z.enum(END_REASONS).nullable(), byPartner: z.string().nullable() }),

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { EndReason, HealthState, InteractionKind, InteractionSource } from "../../../db/schema";
+import type { EndReason, HealthState, InteractionKind, InteractionSentiment, InteractionSource } from "../../../db/schema";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { containsPattern } from "../../db/like";
@@ -27,6 +27,8 @@ export type Interaction = {
   personIds: string[];
   summary: string;
   nextStep: string | null;
+  /** The logger's view of how it went (decision 137); null when not said. */
+  sentiment: InteractionSentiment | null;
   createdAt: Date;
   /** Typed in ('manual'), or logged from a mail ('email') or a meeting invitation ('calendar'). */
   source: InteractionSource;
@@ -45,6 +47,8 @@ export type LogInteraction = {
   personIds: string[];
   nextStep: string | null;
   nextStepDate: string | null;
+  /** How it went; email capture never says (it cannot know). */
+  sentiment?: InteractionSentiment | null;
   /** Default 'manual'; email capture logs 'email' and 'calendar'. */
   source?: InteractionSource;
 };
@@ -52,7 +56,7 @@ export type LogInteraction = {
 export type TimelineItem =
   // `source`: typed by hand, or logged from a mail or a meeting invitation (issue 16).
   // `mayChange`: whether the asking user may correct or delete it (mayChangeInteraction).
-  | { type: "interaction"; date: string; at: Date | null; id: string; kind: InteractionKind; summary: string; userId: string | null; userName: string | null; personNames: string[]; source: InteractionSource; mayChange: boolean }
+  | { type: "interaction"; date: string; at: Date | null; id: string; kind: InteractionKind; summary: string; userId: string | null; userName: string | null; personNames: string[]; source: InteractionSource; sentiment: InteractionSentiment | null; mayChange: boolean }
   // `byPartner`: the partner user who recorded it through the portal (null when the school's staff did).
   | { type: "affiliation_started"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null; byPartner: string | null }
   | { type: "affiliation_ended"; date: string; at: Date | null; id: string; personId: string; personName: string; role: string | null; endReason: EndReason | null; byPartner: string | null }
@@ -74,7 +78,7 @@ function interactionsOfRegion(db: Database, regionId: string) {
     .select([
       "interactions.id", "interactions.organisation_id as organisationId", "organisations.name as organisationName", "interactions.kind",
       "interactions.date", "interactions.user_id as userId", "users.name as userName", "interactions.summary",
-      "interactions.next_step as nextStep", "interactions.created_at as createdAt", "interactions.source",
+      "interactions.next_step as nextStep", "interactions.sentiment", "interactions.created_at as createdAt", "interactions.source",
       "interactions.version", "interactions.updated_at as updatedAt",
       sql<string[]>`coalesce((select array_agg(ip.person_id::text order by ip.person_id) from interaction_people ip where ip.interaction_id = interactions.id), '{}'::text[])`.as("personIds"),
     ])
@@ -132,6 +136,7 @@ export async function logInteraction(
       next_step: input.nextStep,
       created_at: meta.now,
       source: input.source ?? "manual",
+      sentiment: input.sentiment ?? null,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -141,7 +146,7 @@ export async function logInteraction(
   const interaction = await getInteraction(db, scope, id);
   await recordAudit(db, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "interaction.create", entityType: "interaction", entityId: id,
-    after: { organisationId: interaction.organisationId, kind: interaction.kind, date: interaction.date, personIds: interaction.personIds, hasNextStep: interaction.nextStep !== null, ...(interaction.source === "manual" ? {} : { source: interaction.source }) },
+    after: { organisationId: interaction.organisationId, kind: interaction.kind, date: interaction.date, personIds: interaction.personIds, hasNextStep: interaction.nextStep !== null, ...(interaction.sentiment ? { sentiment: interaction.sentiment } : {}), ...(interaction.source === "manual" ? {} : { source: interaction.source }) },
     now: meta.now,
   });
   let task: Task | null = null;
@@ -172,6 +177,8 @@ async function requireChangeable(trx: Tx, scope: Scope, id: string): Promise<Int
 export async function updateInteraction(trx: Tx, scope: Scope, id: string, input: UpdateInteractionInput, meta: InteractionChangeMeta): Promise<Interaction> {
   const before = await requireChangeable(trx, scope, id);
   assertStillCurrent(before.version === input.version, "contact moment", "interactions.conflict");
+  // A captured mail or invitation has no view of its own (decision 137): nobody said how it went.
+  if (input.sentiment && before.source !== "manual") throw validationFailed({ sentiment: "validation.sentimentCaptured" });
   const personIds = input.personIds === undefined ? undefined : [...new Set(input.personIds)].sort();
   if (personIds) await assertPeopleConnected(trx, scope.regionId, before.organisationId, personIds);
   const changes = {
@@ -179,6 +186,7 @@ export async function updateInteraction(trx: Tx, scope: Scope, id: string, input
     ...(input.date !== undefined ? { date: input.date } : {}),
     ...(input.summary !== undefined ? { summary: input.summary } : {}),
     ...(input.nextStep !== undefined ? { next_step: input.nextStep } : {}),
+    ...(input.sentiment !== undefined ? { sentiment: input.sentiment } : {}),
   };
   const updated = await trx
     .updateTable("interactions")
@@ -195,12 +203,12 @@ export async function updateInteraction(trx: Tx, scope: Scope, id: string, input
     if (personIds.length) await trx.insertInto("interaction_people").values(personIds.map((personId) => ({ interaction_id: id, person_id: personId }))).execute();
   }
   const after = await getInteraction(trx, scope, id);
-  const changed = (["kind", "date", "summary", "nextStep"] as const).filter((field) => before[field] !== after[field]);
+  const changed = (["kind", "date", "summary", "nextStep", "sentiment"] as const).filter((field) => before[field] !== after[field]);
   if (before.personIds.join() !== after.personIds.join()) changed.push("personIds" as never);
   await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "interaction.update", entityType: "interaction", entityId: id,
-    before: { kind: before.kind, date: before.date, personIds: before.personIds, version: before.version },
-    after: { kind: after.kind, date: after.date, personIds: after.personIds, version: after.version, changed },
+    before: { kind: before.kind, date: before.date, personIds: before.personIds, sentiment: before.sentiment, version: before.version },
+    after: { kind: after.kind, date: after.date, personIds: after.personIds, sentiment: after.sentiment, version: after.version, changed },
     now: meta.now,
   });
   await recomputeOrganisations(trx, [before.organisationId], meta.now);
@@ -259,6 +267,7 @@ type TimelineRow = {
   role: string | null;
   end_reason: EndReason | null;
   source: InteractionSource | null;
+  sentiment: InteractionSentiment | null;
 };
 
 /** The name of the partner user whose portal change wrote the job's audit entry `action` (jobs keep no author of their own). */
@@ -276,19 +285,19 @@ export async function getTimeline(db: Database, scope: Scope, organisationId: st
       select 'interaction' as type, i.date, i.created_at as at, i.id, i.kind, i.summary, i.user_id, u.name as user_name,
              null::uuid as person_id, null::text as person_name,
              coalesce((select array_agg(p.name order by p.name) from interaction_people ip join people p on p.id = ip.person_id where ip.interaction_id = i.id), '{}'::text[]) as person_names,
-             null::text as role, null::text as end_reason, i.source::text as source
+             null::text as role, null::text as end_reason, i.source::text as source, i.sentiment
         from interactions i left join users u on u.id = i.user_id
        where i.organisation_id = ${organisation.id} and i.region_id = ${scope.regionId} and i.archived_at is null
       union all
-      select 'affiliation_started', a.start_date, a.created_at, a.id, null, null, null, ${partnerActor("affiliation.start")}, p.id, p.name, null, a.role, null, null
+      select 'affiliation_started', a.start_date, a.created_at, a.id, null, null, null, ${partnerActor("affiliation.start")}, p.id, p.name, null, a.role, null, null, null
         from affiliations a join people p on p.id = a.person_id
        where a.organisation_id = ${organisation.id} and a.region_id = ${scope.regionId}
       union all
-      select 'affiliation_ended', a.end_date, a.ended_at, a.id, null, null, null, ${partnerActor("affiliation.end")}, p.id, p.name, null, a.role, a.end_reason, null
+      select 'affiliation_ended', a.end_date, a.ended_at, a.id, null, null, null, ${partnerActor("affiliation.end")}, p.id, p.name, null, a.role, a.end_reason, null, null
         from affiliations a join people p on p.id = a.person_id
        where a.organisation_id = ${organisation.id} and a.region_id = ${scope.regionId} and a.end_date is not null
       union all
-      select 'owner_changed', (h.started_at at time zone 'Europe/Amsterdam')::date, h.started_at, h.id, null, null, h.user_id, u.name, null, null, null, null, null, null
+      select 'owner_changed', (h.started_at at time zone 'Europe/Amsterdam')::date, h.started_at, h.id, null, null, h.user_id, u.name, null, null, null, null, null, null, null
         from account_holder_periods h join users u on u.id = h.user_id
        where h.organisation_id = ${organisation.id} and h.region_id = ${scope.regionId}
     ) timeline
@@ -304,7 +313,7 @@ function toTimelineItem(row: TimelineRow, scope: Scope): TimelineItem {
     case "interaction":
       return {
         type: row.type, ...base, kind: row.kind as InteractionKind, summary: row.summary ?? "", userId: row.user_id, userName: row.user_name,
-        personNames: row.person_names ?? [], source: row.source ?? "manual", mayChange: mayChangeInteraction(scope, { userId: row.user_id }),
+        personNames: row.person_names ?? [], source: row.source ?? "manual", sentiment: row.sentiment, mayChange: mayChangeInteraction(scope, { userId: row.user_id }),
       };
     case "affiliation_started":
       return { type: row.type, ...base, personId: row.person_id ?? "", personName: row.person_name ?? "", role: row.role, byPartner: row.user_name };

@@ -9,6 +9,7 @@ import { AppError, notFound } from "../../errors";
 import { recordAudit } from "../audit/audit";
 import { CreateOrganisationInput } from "../organisations/organisations.schemas";
 import { createOrganisation, getOrganisation, updateOrganisation } from "../organisations/organisations.service";
+import { isPartnerKind, startPlan } from "../plans/plans.service";
 import { addAffiliation, type AffiliationSummary } from "../people/people.service";
 import type { ConvertLeadInput, DismissLeadInput } from "./leads.schemas";
 
@@ -187,6 +188,9 @@ export async function convertLead(trx: Tx, scope: Scope, id: string, input: Conv
       kind: input.kind, name: input.name ?? lead.toOrganisationName, tier: input.tier, status: "active", accountHolderId: input.accountHolderId ?? null,
     }), meta);
     organisationId = created.id;
+    // A new partner from a lead starts the region's "Nieuwe partner" plan (a known one made active
+    // starts it in updateOrganisation).
+    if (isPartnerKind(created.kind)) await startPlan(trx, scope.regionId, organisationId, "new_partner", meta);
   }
   // The person works there: a job from the day the lead began, unless they already hold one there.
   const working = await trx.selectFrom("affiliations").select("id").where("region_id", "=", scope.regionId).where("person_id", "=", lead.personId)

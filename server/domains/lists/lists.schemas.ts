@@ -18,6 +18,6 @@ export function sortParams<const T extends readonly [string, ...string[]]>(sorts
       .meta({ description: `The column to sort on: ${sorts.join(", ")}; anything else sorts by ${fallback}` }),
     dir: oneValue
       .transform((value): SortDirection | undefined => (isDirection(value) ? value : undefined))
-      .meta({ description: "asc or desc; anything else, or none, is the column's own direction (updated: newest first; the rest A–Z)" }),
+      .meta({ description: "asc or desc; anything else, or none, is the column's own direction (updated and date: newest first; the rest A–Z)" }),
   };
 }

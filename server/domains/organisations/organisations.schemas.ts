@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { HEALTH_STATES, ORGANISATION_KINDS, ORGANISATION_STATUSES, TIERS } from "../../../db/schema";
 import { Timestamp, Uuid } from "../../http/api-schemas";
+import { SchoolYear } from "../commitments/commitments.schemas";
 import { WebAddress } from "../links/links.schemas";
 import { ORGANISATION_SORTS } from "../lists/list-sorts";
 import { sortParams } from "../lists/lists.schemas";
@@ -70,6 +71,9 @@ export const ListOrganisationsInput = z.object({
   ...sortParams(ORGANISATION_SORTS, "name"),
   /** Only organisations in this health state (watched, i.e. active, organisations only). */
   health: z.enum(HEALTH_STATES).optional(),
+  /** Only the relationships this vmbo school depends on in `schoolYear` (both together; decision 138): the health roll-up's drill-down. */
+  schoolId: z.uuid().optional(),
+  schoolYear: SchoolYear.optional(),
   /** `true` lists the archived organisations instead (to find one again and restore it). */
   archived: z.enum(["true", "false"]).transform((value) => value === "true").optional(),
 });

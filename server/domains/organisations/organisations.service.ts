@@ -9,6 +9,8 @@ import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import type { CreateOrganisationInput, ListOrganisationsInput, OrganisationSort, UpdateOrganisationInput } from "./organisations.schemas";
 import { recomputeOrganisations } from "../health/health.service";
+import { isPartnerKind, startPlan } from "../plans/plans.service";
+import { dependsOnSchool } from "../health/school-dependencies";
 import { assertPartnerOrganisationFields } from "../portal/portal.rules";
 import { containsPattern } from "../../db/like";
 import { assertMayCreateOrganisation, assertMayWorkOrganisations } from "../../auth/partner-work";
@@ -204,6 +206,7 @@ export async function listOrganisations(db: Database, scope: Scope, filters: Omi
   if (filters.subregionId) query = query.where("organisations.subregion_id", "=", filters.subregionId);
   if (filters.accountHolderId) query = query.where("organisations.account_holder_id", "=", filters.accountHolderId);
   if (filters.tag) query = query.where(sql<boolean>`organisations.tags @> array[${filters.tag}]::text[]`);
+  if (filters.schoolId || filters.schoolYear) query = query.where(dependsOnSchool(scope.regionId, filters));
   if (filters.health) {
     query = query.where(sql<boolean>`exists (select 1 from organisation_health h where h.organisation_id = organisations.id and h.state = ${filters.health})`);
   }
@@ -275,6 +278,9 @@ export async function updateOrganisation(trx: Tx, scope: Scope, id: string, inpu
   }
   const after = await getOrganisation(trx, scope, id);
   await recordAudit(trx, { regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: "organisation.update", entityType: "organisation", entityId: id, before, after, now: meta.now });
+  // Becoming an active partner (a prospect, a lead, a relationship taken up again) is the start of
+  // the region's "Nieuwe partner" plan; schools are not partners (decision 135).
+  if (before.status !== "active" && after.status === "active" && isPartnerKind(after.kind)) await startPlan(trx, scope.regionId, id, "new_partner", meta);
   await recomputeOrganisations(trx, [id], meta.now);
   return after;
 }

@@ -7,6 +7,7 @@ import { recordAudit } from "../audit/audit";
 import type { ChangeStamp } from "../../auth/current-user";
 import type { CreatePersonInput, UpdatePersonInput } from "./people.schemas";
 import { insertFollowUpTasks, recomputeOrganisations } from "../health/health.service";
+import { startPlan } from "../plans/plans.service";
 import { translator } from "../../../i18n";
 import { toLocalDate } from "../../clock";
 import { assertStillCurrent } from "../../db/versioned";
@@ -296,7 +297,8 @@ export async function addAffiliation(
 /**
  * Ends a job with a date and a reason; the job stays in the person's history. Ending it twice is
  * refused. A successor (known or new) takes over the job's place at the organisation, including the
- * primary flag; without one, the owner gets a follow-up when the primary or last contact leaves.
+ * primary flag; without one, when the primary or last contact leaves, the region's "Contactpersoon
+ * vertrokken" plan starts (its steps are the owner's follow-up; decision 135).
  */
 export async function endAffiliation(
   trx: Tx,
@@ -339,7 +341,9 @@ export async function endAffiliation(
   } else {
     const remaining = await trx.selectFrom("affiliations").select("id").where("organisation_id", "=", current.organisation_id)
       .where((eb) => eb.or([eb("end_date", "is", null), eb("end_date", ">", input.endDate)])).executeTakeFirst();
-    if (current.is_primary || !remaining) {
+    // The region's "Contactpersoon vertrokken" plan is the follow-up; the single task only where no
+    // plan could start (a plan already runs, or the region's template has no steps).
+    if ((current.is_primary || !remaining) && !(await startPlan(trx, regionId, current.organisation_id, "contact_left", meta))) {
       const [person, organisation] = await Promise.all([
         requirePerson(trx, regionId, current.person_id),
         trx.selectFrom("organisations").select("name").where("id", "=", current.organisation_id).executeTakeFirstOrThrow(),

@@ -3,6 +3,7 @@ import { AppError } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
 import { insertDefaultHealthSettings } from "../health/holidays";
+import { insertDefaultPlanTemplates } from "../plans/plans.defaults";
 import type { CreateRegionInput } from "./regions.schemas";
 
 export type RegionSummary = { id: string; slug: string; name: string };
@@ -23,6 +24,7 @@ export async function createRegion(db: Database, input: CreateRegionInput, meta:
       .execute();
   }
   await insertDefaultHealthSettings(db, region.id, meta.now);
+  await insertDefaultPlanTemplates(db, region.id, meta.now);
   await recordAudit(db, { regionId: region.id, actorId: meta.actorId, action: "region.create", entityType: "region", entityId: region.id, after: input, now: meta.now });
   return region;
 }

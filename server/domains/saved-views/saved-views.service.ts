@@ -6,6 +6,7 @@ import { assertStillCurrent, updatedOne } from "../../db/versioned";
 import { AppError, notFound } from "../../errors";
 import { parseInput, validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
+import { ActivitiesViewQuery } from "../activities/activities.schemas";
 import { ListOrganisationsInput } from "../organisations/organisations.schemas";
 import { ListPeopleInput } from "../people/people.schemas";
 import type { CreateSavedViewInput, UpdateSavedViewInput } from "./saved-views.schemas";
@@ -25,7 +26,7 @@ export type SavedView = {
 };
 
 /** Each list's own query schema: a view is stored only as what that list would accept. */
-const LIST_SCHEMAS = { organisations: ListOrganisationsInput, people: ListPeopleInput } as const;
+const LIST_SCHEMAS = { organisations: ListOrganisationsInput, people: ListPeopleInput, activities: ActivitiesViewQuery } as const;
 /** Where a list is, not what it shows: never part of a view. */
 const NOT_STORED = new Set(["limit", "cursor", "format", "undo"]);
 

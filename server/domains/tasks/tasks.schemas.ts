@@ -3,8 +3,8 @@ import type { TaskSource, TaskStatus } from "../../../db/schema";
 import { CalendarDay, Timestamp } from "../../http/api-schemas";
 
 export const TASK_STATUSES = ["open", "done"] as const satisfies readonly TaskStatus[];
-/** Who made a task: a person by hand, a handover (the introduction), or Schakel for a cooling relationship. */
-export const TASK_SOURCES = ["manual", "handover", "health", "contact_joined"] as const satisfies readonly TaskSource[];
+/** Who made a task: a person by hand, a handover (the introduction), Schakel for a cooling relationship, or a plan (its steps). */
+export const TASK_SOURCES = ["manual", "handover", "health", "contact_joined", "plan"] as const satisfies readonly TaskSource[];
 
 /** A follow-up. Without `assigneeId` it is the creator's own. */
 export const CreateTaskInput = z.object({

@@ -9,6 +9,7 @@ import { recordAudit } from "../audit/audit";
 import { getOrganisation } from "../organisations/organisations.service";
 import type { CreateTaskInput, UpdateTaskInput } from "./tasks.schemas";
 import { assertStillCurrent } from "../../db/versioned";
+import { settlePlan } from "../plans/plans.service";
 
 export type TaskChangeMeta = ChangeStamp;
 
@@ -151,10 +152,11 @@ export async function updateTaskStatus(trx: Tx, scope: Scope, id: string, input:
     .where("id", "=", id)
     .where("region_id", "=", scope.regionId)
     .where("version", "=", input.version)
-    .returning("id")
+    .returning(["id", "plan_id"])
     .executeTakeFirst();
   // Someone else saved between our read and this write.
   assertStillCurrent(updated, "task");
+  if (updated.plan_id) await settlePlan(trx, scope.regionId, updated.plan_id, meta);
   const after = await getTask(trx, scope, id, today);
   await recordAudit(trx, {
     regionId: scope.regionId, actorId: meta.actor?.id ?? null, action: input.status === "done" ? "task.complete" : "task.reopen", entityType: "task", entityId: id,

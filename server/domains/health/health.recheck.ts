@@ -1,0 +1,104 @@
+import { sql } from "kysely";
+import type { Database } from "../../db/database";
+import { type RecomputeTarget, targetFilter } from "./health.compute";
+
+/**
+ * When each organisation must be looked at again if nothing is written about it: the first day on
+ * which one of the rules' dates (healthStateCtes) is crossed. Writes that change an organisation's
+ * inputs recompute it in their own transaction, so between writes only time moves; the nightly
+ * run recomputes just the organisations whose day has come (decision 141).
+ *
+ * The day may be early, never late: early costs one recompute that changes nothing, late would let
+ * the nightly run miss a change the full run makes. So every date a rule compares `today` with is
+ * listed here, and where a rule's outcome moves every day (the silent days of an overdue
+ * relationship) the answer is "tomorrow". A new time-based rule adds its date here;
+ * tests/integration/health-incremental.test.ts compares the nightly and the full run day by day and
+ * fails when one is missing.
+ */
+export async function saveRecheckDates(db: Database, target: RecomputeTarget, today: string) {
+  if ("organisationIds" in target && target.organisationIds.length === 0) return;
+  const day = sql`${today}::date`;
+  const local = (column: string) => sql`(${sql.ref(column)} at time zone 'Europe/Amsterdam')::date`;
+  // The nightly run's few hundred ids are looked up by index in each table, not by a join with `watched`.
+  const ofTarget = (column: string) =>
+    "organisationIds" in target ? sql`${sql.ref(column)} = any(${target.organisationIds}::uuid[])` : sql`${sql.ref(column)} in (select id from watched)`;
+  await sql`
+    with watched as (
+      select o.id, o.region_id, o.tier, ${local("o.created_at")} as created_on
+      from organisations o
+      where ${targetFilter(target)} and o.archived_at is null and o.status = 'active'
+    ),
+    school_year as (select school_year_start(${day}) as this_start),
+    candidates as (
+      -- Silence: cooling from the day the calendar days since the last contact pass the cadence
+      -- (holidays only push that later). Once past, the silent days grow daily (or a holiday pauses
+      -- them): every day. A contact dated after today changes the last contact when its day comes.
+      select w.id, case
+          when olc.last_date > ${day} or w.created_on > ${day} then ${day} + 1
+          else greatest(coalesce(olc.last_date, w.created_on) + case w.tier
+            when 'strategic' then coalesce(s.cadence_strategic_days, 60)
+            when 'regular' then coalesce(s.cadence_regular_days, 120)
+            else coalesce(s.cadence_occasional_days, 240) end + 1, ${day} + 1)
+        end as on_day
+      from watched w
+      left join organisation_last_contact olc on olc.organisation_id = w.id
+      left join region_health_settings s on s.region_id = w.region_id
+      union all
+      -- Jobs: one starts, one ends, and a departure stops counting after twelve months.
+      select a.organisation_id, min(d.on_day)
+      from affiliations a
+      cross join lateral (values (a.start_date), (a.end_date), (a.end_date + 365)) d(on_day)
+      where ${ofTarget("a.organisation_id")} and d.on_day > ${day}
+      group by a.organisation_id
+      union all
+      -- Owners: a period starts or ends, an owner's deactivation takes effect, a new owner's 30 days
+      -- run out (a new owner: there was one before).
+      select ap.organisation_id, min(d.on_day)
+      from (
+        select ap.*, row_number() over (partition by ap.organisation_id order by ap.started_at) as nth
+        from account_holder_periods ap
+        where ${ofTarget("ap.organisation_id")}
+      ) ap
+      join users u on u.id = ap.user_id
+      cross join lateral (values (${local("ap.started_at")}), (${local("ap.ended_at")}),
+        (case when ap.nth > 1 then ${local("ap.started_at")} + 31 end), (${local("u.deactivated_at")})) d(on_day)
+      where d.on_day > ${day}
+      group by ap.organisation_id
+      union all
+      -- A lapsed pledge is dated "today" by the rules: every day.
+      select c.organisation_id, ${day} + 1
+      from commitments c
+      cross join school_year sy
+      where ${ofTarget("c.organisation_id")} and c.archived_at is null and c.status = 'lapsed'
+        and c.school_year = school_year_of(sy.this_start)
+      union all
+      -- The school year: it turns on 1 August, activities stop counting from 1 October, pledges are
+      -- at risk in the year's last 90 days.
+      select w.id, min(d.on_day)
+      from watched w
+      cross join school_year sy
+      cross join lateral (values ((sy.this_start + interval '1 year')::date), ((sy.this_start + interval '2 months')::date),
+        ((sy.this_start + interval '1 year' - interval '90 days')::date)) d(on_day)
+      where d.on_day > ${day}
+      group by w.id
+    ),
+    due as (
+      select id, min(on_day) as on_day from candidates group by id
+    )
+    update organisation_health h
+    set recheck_on = due.on_day
+    from due
+    where h.organisation_id = due.id and h.recheck_on is distinct from due.on_day`.execute(db);
+}
+
+/**
+ * The organisations the nightly run must recompute on `today`: those whose day has come, or is not
+ * yet known (a row saved before recheck days existed). Found by the index alone: an organisation
+ * written around the services (a bulk load by hand) is not found here, and needs a full run.
+ */
+export async function dueOrganisations(db: Database, today: string): Promise<string[]> {
+  const rows = await db.selectFrom("organisation_health").select("organisation_id")
+    .where((eb) => eb.or([eb("recheck_on", "is", null), eb("recheck_on", "<=", today)]))
+    .execute();
+  return rows.map((row) => row.organisation_id);
+}
