@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { EndReason } from "../../../db/schema";
 import type { Tx } from "../../db/database";
 import { AppError } from "../../errors";
@@ -29,6 +30,7 @@ export async function startNewJob(
     .where("end_date", "is", null)
     .orderBy("start_date")
     .execute();
+  await lockMoveOrganisations(trx, regionId, [...open.map((job) => job.organisation_id), input.organisationId]);
   const endDate = input.endDate ?? input.startDate;
   // Calendar days as YYYY-MM-DD compare correctly as strings.
   if (input.endDate && input.endDate > input.startDate) throw validationFailed({ endDate: "validation.endAfterNewStart" });
@@ -66,6 +68,7 @@ export async function moveToOrganisation(
   meta: PeopleChangeMeta,
 ): Promise<{ ended: AffiliationSummary[]; started: AffiliationSummary; leadId: string | null }> {
   await requirePerson(trx, regionId, personId);
+  await lockMoveOrganisations(trx, regionId, [input.fromOrganisationId, input.toOrganisationId]);
   const open = await trx
     .selectFrom("affiliations")
     .select(["id", "start_date"])
@@ -104,7 +107,25 @@ export async function leaveJob(
   meta: PeopleChangeMeta,
 ): Promise<AffiliationSummary> {
   const { newEmployerName, ...end } = input;
+  if (newEmployerName) {
+    const job = await trx.selectFrom("affiliations").select("organisation_id").where("id", "=", affiliationId).where("region_id", "=", regionId).executeTakeFirst();
+    const named = await trx.selectFrom("organisations").select("id").where("region_id", "=", regionId).where(sql`lower(btrim(name))`, "=", newEmployerName.trim().toLowerCase()).execute();
+    await lockMoveOrganisations(trx, regionId, [job?.organisation_id, ...named.map((organisation) => organisation.id)]);
+  }
   const ended = await endAffiliation(trx, regionId, affiliationId, end, meta);
   if (newEmployerName && ended.endReason === "left_organisation") await recordReportedDestination(trx, regionId, ended, newEmployerName, meta);
   return ended;
+}
+
+/**
+ * A move writes rows that point at the organisations it leaves and joins (the lead, the owner's
+ * task) after ending a job has recomputed health, which holds the health lock (health.compute.ts).
+ * Other writes lock an organisation's row first and take the health lock after; taking these rows'
+ * key-share locks here, before the health lock, keeps that one order, so two moves and an edit of
+ * the same organisation wait for each other instead of deadlocking.
+ */
+async function lockMoveOrganisations(trx: Tx, regionId: string, ids: Array<string | null | undefined>) {
+  const unique = [...new Set(ids.filter((id): id is string => Boolean(id)))].sort();
+  if (unique.length === 0) return;
+  await trx.selectFrom("organisations").select("id").where("region_id", "=", regionId).where("id", "in", unique).orderBy("id").forKeyShare().execute();
 }
