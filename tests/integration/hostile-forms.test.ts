@@ -37,6 +37,7 @@ type FormRoute = {
  * test: add it with the actor, and an exemption only with the reason it must change state on any input.
  */
 const FORM_ROUTES: Record<string, FormRoute> = {
+  "/activities": { as: "admin" },
   "/activities/:id": { as: "admin", exemptIntents: { archive: "archiving takes no input but the button (restorable from the archive)" } },
   "/activities/new": { as: "admin" },
   "/admin/health": { as: "admin" },
