@@ -505,6 +505,13 @@ export interface OrganisationHealthTable {
   computed_at: Timestamp;
   /** The first day the state can change without new input; empty: due at the next run (decision 141). */
   recheck_on: CalendarDay | null;
+  /**
+   * A relationship silent beyond its cadence in calendar days: the day its silent days count from
+   * (the last contact, moved on by the school holidays begun since), and the last day of the holiday
+   * that pauses the count today. Empty otherwise (decision 144).
+   */
+  silence_from: CalendarDay | null;
+  silence_paused_until: CalendarDay | null;
 }
 
 export interface HealthHistoryTable {

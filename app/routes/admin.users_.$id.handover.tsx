@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { HandoverInput } from "../../server/domains/handover/handover.schemas";
 import { parseInput } from "../../server/validation";
 import { scopeOf } from "../../server/auth/current-user";
+import { toLocalDate } from "../../server/clock";
 import { Alert } from "../components/ui/alert";
 import { SelectField } from "../components/ui/field";
 import { translator } from "../../i18n";
@@ -20,7 +21,7 @@ const ASSIGN_PREFIX = "assign:";
 async function loadHandover(context: LoaderFunctionArgs["context"], request: Request, params: LoaderFunctionArgs["params"]) {
   const admin = requirePermission(context, request, "region.manage");
   const userId = recordIdOf(params);
-  return { admin, userId, handover: await context.server.getHandover(context.db, scopeOf(admin), userId, { locale: admin.locale }) };
+  return { admin, userId, handover: await context.server.getHandover(context.db, scopeOf(admin), userId, { locale: admin.locale, today: toLocalDate(context.clock.now()) }) };
 }
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {

@@ -25,6 +25,7 @@ async function snapshot(db: Database, day: string) {
   const rows = await sql<{ fingerprint: string; rows: number }>`
     select md5(string_agg(x, '|' order by x)) as fingerprint, count(*)::int as rows from (
       select h.organisation_id::text || h.state || h.reasons::text || h.state_since::text || coalesce(h.last_contact_date::text, '-')
+        || coalesce(h.silence_from::text, '-') || coalesce(h.silence_paused_until::text, '-')
         || h.computed_at::text || coalesce(h.recheck_on::text, '-') as x from organisation_health h
       union all select hh.organisation_id::text || hh.state || coalesce(hh.previous_state, '-') || hh.reason_codes::text || hh.changed_on::text from health_history hh
       union all select c.region_id::text || c.day::text || c.healthy || '/' || c.watch || '/' || c.cooling || '/' || c.cold from health_daily_counts c where c.day = ${day}::date
@@ -69,10 +70,17 @@ describe("the nightly health run is incremental", () => {
     const after = await row();
     expect(after.state).toBe("cooling");
     expect(after.computed_at).toEqual(at("2026-04-10"));
-    // From now on the silent days in its reason grow every day: it is due again tomorrow.
-    expect(after.recheck_on).toBe("2026-04-11");
+    // Its reason stores when the silence began, not how long it is (decision 144): it is not due
+    // again until the May holiday begins on 25 April (which pauses the count), before it turns cold.
+    expect(after.recheck_on).toBe("2026-04-25");
     const health = await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-04-10" });
     expect(health.reasons.map((reason) => reason.code)).toEqual(["no_recent_contact"]);
+    expect(health.reasons[0]!.message).toMatch(/^Al 46 dagen geen contact, sinds 23 februari 2026/);
+    await recomputeDueHealth(t.db, at("2026-04-11"));
+    expect(await row()).toEqual(after);
+    // The days are counted when shown.
+    const later = await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-04-20" });
+    expect(later.reasons[0]!.message).toMatch(/^Al 56 dagen geen contact/);
 
     // A contact moment recomputes it at once; its next day is then 3 May, when the school year's
     // last 90 days begin (pledges at risk) and every organisation is looked at, before its cadence.

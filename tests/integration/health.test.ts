@@ -102,6 +102,13 @@ describe("relationship health", () => {
     // Over twice the cadence (120 silent days) it is cold: 16 October, the day before the autumn holiday.
     expect((await healthOn(org.id, "2026-10-15")).state).toBe("cooling");
     expect((await healthOn(org.id, "2026-10-16")).state).toBe("cold");
+    // In the autumn holiday (17 – 25 October) the count stands still, and goes on after it.
+    expect((await healthOn(org.id, "2026-10-20")).reasons[0]!.message).toMatch(/^Al 121 dagen geen contact/);
+    expect((await healthOn(org.id, "2026-10-25")).reasons[0]!.message).toMatch(/^Al 121 dagen geen contact/);
+    expect((await healthOn(org.id, "2026-10-27")).reasons[0]!.message).toMatch(/^Al 123 dagen geen contact/);
+    // Stored is when the silence began, so a read days after the last recompute counts on.
+    const read = await getOrganisationHealth(t.db, scope, org.id, { locale: "nl", today: "2026-11-06" });
+    expect(read.reasons[0]!.message).toMatch(/^Al 133 dagen geen contact/);
   });
 
   it("a single contact at a strategic partner is worth watching, at an occasional one it is not", async () => {

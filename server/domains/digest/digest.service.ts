@@ -98,7 +98,7 @@ export async function buildWeeklyDigest(db: Database, userId: string, opts: { no
     relationships: relationships.map((row) => ({
       organisationId: row.id, name: row.name, tier: row.tier, state: row.state as "cold" | "cooling", isNew: row.isNew,
       url: `${opts.appUrl}/organisations/${row.id}`,
-      reasons: (row.reasons as StoredReason[]).map((reason) => describeReason(reason, user.locale)),
+      reasons: (row.reasons as StoredReason[]).map((reason) => describeReason(reason, user.locale, today)),
     })),
     overdueTasks: overdue.slice(0, TASKS_PER_LIST),
     overdueCount: overdue.length,

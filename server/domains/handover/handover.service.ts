@@ -51,7 +51,7 @@ export type HandoverRow = {
  * What the handover screen shows: the user, every live organisation they own with its health and
  * most important reason, and the colleagues who can take them over (active staff, not the user).
  */
-export async function getHandover(db: Database, scope: Scope, userId: string, opts: { locale: Locale }) {
+export async function getHandover(db: Database, scope: Scope, userId: string, opts: { locale: Locale; today: string }) {
   assertAdmin(scope);
   const user = await userOfRegion(db, scope.regionId, userId);
   const rows = await db
@@ -69,7 +69,7 @@ export async function getHandover(db: Database, scope: Scope, userId: string, op
     .execute();
   const organisations = rows.map(({ reasons, state, ...row }): HandoverRow => {
     const first = ((reasons ?? []) as StoredReason[])[0];
-    return { ...row, state: state ?? "healthy", topReason: first ? describeReason(first, opts.locale) : null };
+    return { ...row, state: state ?? "healthy", topReason: first ? describeReason(first, opts.locale, opts.today) : null };
   });
   const colleagues = await db
     .selectFrom("users")
@@ -285,7 +285,7 @@ export async function relationshipSummaries(db: Database, organisationIds: strin
     tier: organisation.tier,
     url: `${opts.appUrl}/organisations/${organisation.id}`,
     state: organisation.state ?? "healthy",
-    reasons: ((organisation.reasons ?? []) as StoredReason[]).map((reason) => describeReason(reason, opts.locale)),
+    reasons: ((organisation.reasons ?? []) as StoredReason[]).map((reason) => describeReason(reason, opts.locale, opts.today)),
     people: people.filter((p) => p.organisationId === organisation.id).map(({ organisationId: _o, ...person }) => person),
     contactMoments: moments.rows.filter((m) => m.organisationId === organisation.id).map(({ organisationId: _o, ...moment }) => moment),
     openTasks: tasks.filter((task) => task.organisationId === organisation.id).map(({ organisationId: _o, ...task }) => task),

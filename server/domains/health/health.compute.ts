@@ -56,7 +56,7 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
     where o.id = h.organisation_id and ${scopeFilter} and (o.archived_at is not null or o.status <> 'active')`.execute(db);
 
   const result = await sql<{ organisation_id: string; region_id: string; state: HealthState; previous_state: HealthState | null; reason_codes: string[]; turnover: boolean; watched: number | null; changed: number | null }>`
-    with ${healthStateCtes(scopeFilter, day)},
+    with ${healthStateCtes(target, day)},
     dated as (
       -- A troubled state dates from its earliest reason of that severity; healthy from when it became so.
       select cp.*, p.state as previous_state,
@@ -68,19 +68,21 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
           else ${day}
         end as state_since,
         (p.organisation_id is null or p.state is distinct from cp.state or p.reasons is distinct from cp.reasons
-          or p.last_contact_date is distinct from cp.last_date) as differs
+          or p.last_contact_date is distinct from cp.last_date or p.silence_from is distinct from cp.silence_from
+          or p.silence_paused_until is distinct from cp.silence_paused_until) as differs
       from computed cp
       left join organisation_health p on p.organisation_id = cp.organisation_id
     ),
     -- Only what changed is written: a nightly run over a quiet country writes almost nothing.
     saved as (
-      insert into organisation_health as h (organisation_id, region_id, state, reasons, state_since, last_contact_date, computed_at)
-      select organisation_id, region_id, state, reasons, state_since, last_date, ${now}
+      insert into organisation_health as h (organisation_id, region_id, state, reasons, state_since, last_contact_date, silence_from, silence_paused_until, computed_at)
+      select organisation_id, region_id, state, reasons, state_since, last_date, silence_from, silence_paused_until, ${now}
       from dated
       where differs
       on conflict (organisation_id) do update
         set state = excluded.state, reasons = excluded.reasons, state_since = excluded.state_since,
-            last_contact_date = excluded.last_contact_date, computed_at = excluded.computed_at
+            last_contact_date = excluded.last_contact_date, silence_from = excluded.silence_from,
+            silence_paused_until = excluded.silence_paused_until, computed_at = excluded.computed_at
       returning 1
     ),
     history as (
@@ -121,13 +123,19 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
  * The rules themselves: the CTEs `watched` … `computed` that give every watched organisation of the
  * target its state and stored reasons as of `day`, without writing anything. The recompute saves
  * them; the forecast (health.forecast.ts) evaluates them at days still to come.
+ *
+ * Each table is read for the target alone: a list of ids by `organisation_id = any(ids)`, so the
+ * nightly run's few hundred organisations are looked up by index instead of joined with the whole
+ * table (decision 144).
  */
-export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilder<unknown>) {
+export function healthStateCtes(target: RecomputeTarget, day: RawBuilder<unknown>) {
+  const ofTarget = (column: string) =>
+    "organisationIds" in target ? sql`${sql.ref(column)} = any(${target.organisationIds}::uuid[])` : sql`${sql.ref(column)} in (select id from watched)`;
   return sql`
     watched as (
       select o.id, o.region_id, o.tier, (o.created_at at time zone 'Europe/Amsterdam')::date as created_on
       from organisations o
-      where ${scopeFilter} and o.archived_at is null and o.status = 'active'
+      where ${targetFilter(target)} and o.archived_at is null and o.status = 'active'
     ),
     -- The latest contact — a live contact moment or a done activity — from the table the triggers
     -- keep. As of an earlier day (a replayed history) a later contact does not count: look up the
@@ -157,14 +165,29 @@ export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilde
       from contact c
       where ${day} - c.base > c.cadence
     ),
+    -- The holidays begun by the day: their days passed so far (they shorten the silence), their whole
+    -- length (the silence's start moves on by it), the part of the ones already over, and the last day
+    -- of the one still running.
     holiday_days as (
-      select o.organisation_id, sum(least(h.end_date, ${day}) - greatest(h.start_date, o.base + 1) + 1)::int as days
+      select o.organisation_id,
+        sum(least(h.end_date, ${day}) - greatest(h.start_date, o.base + 1) + 1)::int as days,
+        sum(h.end_date - greatest(h.start_date, o.base + 1) + 1)::int as whole_days,
+        (sum(h.end_date - greatest(h.start_date, o.base + 1) + 1) filter (where h.end_date < ${day}))::int as ended_days,
+        max(h.end_date) as last_end
       from overdue o
       join school_holidays h on h.region_id = o.region_id and h.end_date > o.base and h.start_date <= ${day}
       group by o.organisation_id
     ),
+    -- What is stored is when the silence began, not its length, so it stays the same from day to day
+    -- (decision 144): the silent days on any day are \`greatest(that day, silent_paused_until) -
+    -- silent_from\` (health.messages.ts counts them when shown) until the next holiday begins, which
+    -- moves both dates on. \`overdue_since\`, the day the cadence was passed, stands still during a
+    -- holiday and moves on by it once it is over.
     silence as (
-      select o.organisation_id, o.last_date, o.cadence, greatest(0, o.calendar_days - coalesce(hd.days, 0)) as silent_days
+      select o.organisation_id, o.last_date, o.cadence, greatest(0, o.calendar_days - coalesce(hd.days, 0)) as silent_days,
+        o.base + coalesce(hd.whole_days, 0) as silent_from,
+        case when hd.last_end >= ${day} then hd.last_end end as silent_paused_until,
+        o.base + coalesce(hd.ended_days, 0) + o.cadence as overdue_since
       from overdue o
       left join holiday_days hd on hd.organisation_id = o.organisation_id
     ),
@@ -173,7 +196,7 @@ export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilde
       select a.organisation_id, a.person_id, a.is_primary, a.start_date, a.end_date, a.end_reason, a.successor_person_id,
         (a.end_date is null or a.end_date > ${day}) as active
       from affiliations a
-      where a.organisation_id in (select id from watched) and a.start_date <= ${day}
+      where ${ofTarget("a.organisation_id")} and a.start_date <= ${day}
         and not exists (select 1 from people p where p.id = a.person_id and p.archived_at is not null)
     ),
     staffing as (
@@ -191,7 +214,7 @@ export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilde
         row_number() over (partition by ap.organisation_id order by ap.started_at desc) as recency,
         count(*) over (partition by ap.organisation_id) as periods
       from account_holder_periods ap
-      where ap.organisation_id in (select id from watched)
+      where ${ofTarget("ap.organisation_id")}
         and (ap.started_at at time zone 'Europe/Amsterdam')::date <= ${day}
     ),
     -- The latest ownership period of each organisation, with its owner.
@@ -212,7 +235,7 @@ export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilde
       from activity_organisations ao
       join activities a on a.id = ao.activity_id
       cross join school_year sy
-      where ao.organisation_id in (select id from watched) and a.archived_at is null
+      where ${ofTarget("ao.organisation_id")} and a.archived_at is null
         and a.start_date >= (sy.this_start - interval '1 year')::date and a.start_date < (sy.this_start + interval '1 year')::date
       group by ao.organisation_id
     ),
@@ -228,7 +251,7 @@ export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilde
       left join lateral (
         select sum(cr.amount_cents) as realised from commitment_realisations cr where cr.commitment_id = c.id and cr.archived_at is null
       ) r on true
-      where c.organisation_id in (select id from watched) and c.archived_at is null
+      where ${ofTarget("c.organisation_id")} and c.archived_at is null
         and c.school_year = school_year_of(sy.this_start)
       group by c.organisation_id, sy.this_start
     ),
@@ -241,7 +264,7 @@ export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilde
         left(i.summary, 400) as note
       from interactions i
       left join users u on u.id = i.user_id
-      where i.organisation_id in (select id from watched) and i.sentiment is not null and i.archived_at is null and i.date <= ${day}
+      where ${ofTarget("i.organisation_id")} and i.sentiment is not null and i.archived_at is null and i.date <= ${day}
       order by i.organisation_id, i.date desc, i.created_at desc
     ),
     reasons as (
@@ -252,8 +275,9 @@ export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilde
       union all
       select s.organisation_id, 'no_recent_contact',
         case when s.silent_days > 2 * s.cadence then 'cold' else 'cooling' end as state,
-        (${day} - (s.silent_days - s.cadence)) as since,
-        jsonb_build_object('lastContactDate', s.last_date, 'silentDays', s.silent_days, 'cadenceDays', s.cadence) as params
+        s.overdue_since as since,
+        jsonb_build_object('lastContactDate', s.last_date, 'silentFrom', s.silent_from, 'silentPausedUntil', s.silent_paused_until,
+          'cadenceDays', s.cadence) as params
       from silence s
       where s.silent_days > s.cadence
       union all
@@ -348,9 +372,11 @@ export function healthStateCtes(scopeFilter: RawBuilder<unknown>, day: RawBuilde
         coalesce(g.reasons, '[]'::jsonb) as reasons,
         coalesce(g.reason_codes, '{}') as reason_codes,
         g.top, g.since_cold, g.since_cooling, g.since_watch,
-        coalesce(g.turnover, false) as turnover
+        coalesce(g.turnover, false) as turnover,
+        s.silent_from as silence_from, s.silent_paused_until as silence_paused_until
       from contact c
       left join grouped g on g.organisation_id = c.organisation_id
+      left join silence s on s.organisation_id = c.organisation_id
     )
   `;
 }

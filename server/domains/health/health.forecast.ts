@@ -7,7 +7,7 @@ import type { Scope } from "../../auth/current-user";
 import { can } from "../../auth/permissions";
 import type { Database } from "../../db/database";
 import { AppError } from "../../errors";
-import { healthStateCtes, type RecomputeTarget, type StoredReason, targetFilter } from "./health.compute";
+import { healthStateCtes, type RecomputeTarget, type StoredReason } from "./health.compute";
 import { describeReason } from "./health.messages";
 
 /**
@@ -32,7 +32,7 @@ type Evaluated = { state: HealthState; reasons: StoredReason[] };
 /** Every watched organisation of the target, as the rules judge it on `day` (nothing is written). */
 async function statesAsOf(db: Database, target: RecomputeTarget, day: string): Promise<Map<string, Evaluated>> {
   const result = await sql<{ organisation_id: string; state: HealthState; reasons: StoredReason[] }>`
-    with ${healthStateCtes(targetFilter(target), sql`${day}::date`)}
+    with ${healthStateCtes(target, sql`${day}::date`)}
     select organisation_id, state, reasons from computed`.execute(db);
   return new Map(result.rows.map((row) => [row.organisation_id, { state: row.state, reasons: row.reasons }]));
 }
@@ -132,7 +132,7 @@ function forecastReason(today: Evaluated, then: Evaluated, onDate: string, local
     return t(key, { ...values, date: p.lastContactDate ? spokenDay(String(p.lastContactDate), locale) : "", cadence: Number(p.cadenceDays) });
   }
   if (reason.code === "new_owner_no_contact") return t("foresight.reasons.new_owner_no_contact", { ...values, name: String(p.userName), date: spokenDay(String(p.ownerSince), locale) });
-  return t("foresight.reasons.other", { ...values, reason: describeReason(reason, locale).message });
+  return t("foresight.reasons.other", { ...values, reason: describeReason(reason, locale, onDate).message });
 }
 
 /** GET /health/upcoming and the start page: staff only, within the caller's region. */

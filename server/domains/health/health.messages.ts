@@ -25,17 +25,34 @@ export function shortened(note: string, max = 160): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/, "")}…`;
 }
 
+const DAY_MS = 86_400_000;
+const dayNumber = (day: string) => Math.round(Date.parse(`${day}T12:00:00Z`) / DAY_MS);
+
 /**
- * The plain sentence and next step of a stored reason, in the reader's language. Reasons are stored
- * as a code with its facts, not as text, so a name corrected later or a reader's language is honoured.
+ * How many days a relationship has been silent on `today`, from its stored reason. The rules store
+ * when the silence began (`silentFrom`: the last contact, moved on by the school holidays begun
+ * since) and, in a holiday, its last day (`silentPausedUntil`: the count stands still until then),
+ * so the reason stays the same from day to day and the days are counted when shown (decision 144).
+ * A reason stored before that carries its count (`silentDays`).
  */
-export function describeReason(reason: StoredReason, locale: Locale): HealthReason {
+export function silentDaysOn(params: Record<string, unknown>, today: string): number {
+  if (typeof params.silentFrom !== "string") return Number(params.silentDays);
+  const paused = typeof params.silentPausedUntil === "string" && params.silentPausedUntil > today ? params.silentPausedUntil : today;
+  return dayNumber(paused) - dayNumber(params.silentFrom);
+}
+
+/**
+ * The plain sentence and next step of a stored reason, in the reader's language, on `today` (a
+ * silence's days are counted when shown). Reasons are stored as a code with its facts, not as text,
+ * so a name corrected later or a reader's language is honoured.
+ */
+export function describeReason(reason: StoredReason, locale: Locale, today: string): HealthReason {
   const t = translator(locale);
   const p = reason.params as Record<string, string | number | boolean | null>;
   const base = { code: reason.code, state: reason.state, since: reason.since };
   switch (reason.code) {
     case "no_recent_contact": {
-      const values = { days: Number(p.silentDays), cadence: Number(p.cadenceDays), date: p.lastContactDate ? spokenDay(String(p.lastContactDate), locale) : "" };
+      const values = { days: silentDaysOn(reason.params, today), cadence: Number(p.cadenceDays), date: p.lastContactDate ? spokenDay(String(p.lastContactDate), locale) : "" };
       return { ...base, message: t(p.lastContactDate ? "health.reasons.no_recent_contact" : "health.reasons.no_recent_contact_never", values), nextStep: t("health.nextSteps.no_recent_contact") };
     }
     case "contact_left": {

@@ -10,8 +10,9 @@ import { type RecomputeTarget, targetFilter } from "./health.compute";
  *
  * The day may be early, never late: early costs one recompute that changes nothing, late would let
  * the nightly run miss a change the full run makes. So every date a rule compares `today` with is
- * listed here, and where a rule's outcome moves every day (the silent days of an overdue
- * relationship) the answer is "tomorrow". A new time-based rule adds its date here;
+ * listed here, and where a rule's outcome moves every day (a lapsed pledge) the answer is "tomorrow".
+ * A relationship silent beyond its cadence stores when its silence began (decision 144), so its
+ * reason stays the same until it turns cold, a holiday begins or the one it is in ends. A new time-based rule adds its date here;
  * tests/integration/health-incremental.test.ts compares the nightly and the full run day by day and
  * fails when one is missing.
  */
@@ -24,25 +25,34 @@ export async function saveRecheckDates(db: Database, target: RecomputeTarget, to
     "organisationIds" in target ? sql`${sql.ref(column)} = any(${target.organisationIds}::uuid[])` : sql`${sql.ref(column)} in (select id from watched)`;
   await sql`
     with watched as (
-      select o.id, o.region_id, o.tier, ${local("o.created_at")} as created_on
+      select o.id, o.region_id, o.tier, ${local("o.created_at")} as created_on, h.silence_from, h.silence_paused_until
       from organisations o
+      left join organisation_health h on h.organisation_id = o.id
       where ${targetFilter(target)} and o.archived_at is null and o.status = 'active'
     ),
     school_year as (select school_year_start(${day}) as this_start),
     candidates as (
       -- Silence: cooling from the day the calendar days since the last contact pass the cadence
-      -- (holidays only push that later). Once past, the silent days grow daily (or a holiday pauses
-      -- them): every day. A contact dated after today changes the last contact when its day comes.
+      -- (holidays only push that later). Once past, the rules store when the silence began
+      -- (silence_from) and, in a holiday, its last day (silence_paused_until): the silent days pass
+      -- the cadence the day after silence_from + cadence, twice the cadence the day after
+      -- silence_from + 2 × cadence, unless a holiday begins first (it moves the start on) or the
+      -- running one ends. A contact dated after today changes the last contact when its day comes.
       select w.id, case
           when olc.last_date > ${day} or w.created_on > ${day} then ${day} + 1
-          else greatest(coalesce(olc.last_date, w.created_on) + case w.tier
-            when 'strategic' then coalesce(s.cadence_strategic_days, 60)
-            when 'regular' then coalesce(s.cadence_regular_days, 120)
-            else coalesce(s.cadence_occasional_days, 240) end + 1, ${day} + 1)
+          when w.silence_from is null then greatest(coalesce(olc.last_date, w.created_on) + cadence.days + 1, ${day} + 1)
+          else (select min(d.on_day) from (values (w.silence_from + cadence.days + 1), (w.silence_from + 2 * cadence.days + 1),
+            (w.silence_paused_until + 1),
+            ((select min(sh.start_date) from school_holidays sh where sh.region_id = w.region_id and sh.start_date > ${day}))) d(on_day)
+            where d.on_day > ${day})
         end as on_day
       from watched w
       left join organisation_last_contact olc on olc.organisation_id = w.id
       left join region_health_settings s on s.region_id = w.region_id
+      cross join lateral (select case w.tier
+            when 'strategic' then coalesce(s.cadence_strategic_days, 60)
+            when 'regular' then coalesce(s.cadence_regular_days, 120)
+            else coalesce(s.cadence_occasional_days, 240) end as days) cadence
       union all
       -- Jobs: one starts, one ends, and a departure stops counting after twelve months.
       select a.organisation_id, min(d.on_day)

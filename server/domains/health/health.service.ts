@@ -183,7 +183,7 @@ export async function getOrganisationHealth(db: Database, scope: Scope, organisa
     state: row?.state ?? "healthy",
     since: row?.state_since ?? opts.today,
     lastContactDate: row?.last_contact_date ?? null,
-    reasons: ((row?.reasons ?? []) as StoredReason[]).map((reason) => describeReason(reason, opts.locale)),
+    reasons: ((row?.reasons ?? []) as StoredReason[]).map((reason) => describeReason(reason, opts.locale, opts.today)),
     computedAt: row?.computed_at ?? new Date(0),
     snooze: snooze ?? null,
   };
@@ -247,7 +247,7 @@ export async function listHealth(db: Database, scope: Scope, filters: ListHealth
   return {
     items: page.rows.map(({ tierRank: _rank, reasons, ...item }): HealthListItem => ({
       ...item,
-      reasons: (reasons as StoredReason[]).map((reason) => describeReason(reason, opts.locale)),
+      reasons: (reasons as StoredReason[]).map((reason) => describeReason(reason, opts.locale, opts.today)),
     })),
     nextCursor: page.nextCursor,
   };
