@@ -5,7 +5,12 @@
  * one-organisation recompute that follows every change. Run with `npm run bench:health` (SCALE=0.1 for a tenth).
  * Uses its own embedded PostgreSQL in a temporary folder; the data are the national set of
  * db/seed/national.ts (fixed seed, bulk-loaded with COPY), so every run measures the same data.
+ * With BENCH_DATA_DIR (the folder `npm run bench` generates the national set in) it runs on a copy of
+ * that folder instead of generating the set: the source stays untouched, and every run starts from
+ * the same rows (they already hold the set's health, so the first run below is not a first one).
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -22,13 +27,19 @@ const size = scaledNationalSize(SCALE);
 
 const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "schakel-bench-health-"));
 await fs.chmod(dataDir, 0o755);
+const prepared = process.env.BENCH_DATA_DIR;
+if (prepared) {
+  // cp -a keeps the cluster's owner and modes; the server's own files say where it ran, not the copy.
+  await promisify(execFile)("cp", ["-a", path.join(prepared, "postgres"), path.join(prepared, "postgres-credentials.json"), dataDir]);
+  await fs.rm(path.join(dataDir, "postgres", "postmaster.pid"), { force: true });
+}
 const server = await startEmbeddedPostgres(dataDir);
 const db = createDatabase(server.url);
 
 try {
   await migrateToLatest(db);
   // The national generator (db/seed/national.ts), without its closing health run: that is what is timed here.
-  await loadNational(db, server.url, { now: NOW, size, health: false, log: (line) => console.log(line) });
+  if (!prepared) await loadNational(db, server.url, { now: NOW, size, health: false, log: (line) => console.log(line) });
   await sql`vacuum analyze`.execute(db);
   // Let the bulk load settle (its checkpoint would otherwise land on the first timed run).
   await sql`checkpoint`.execute(db);
