@@ -103,7 +103,9 @@ describe("relationship health", () => {
     expect((await healthOn(org.id, "2026-10-15")).state).toBe("cooling");
     expect((await healthOn(org.id, "2026-10-16")).state).toBe("cold");
     // In the autumn holiday (17 – 25 October) the count stands still, and goes on after it.
-    expect((await healthOn(org.id, "2026-10-20")).reasons[0]!.message).toMatch(/^Al 121 dagen geen contact/);
+    const inHoliday = await healthOn(org.id, "2026-10-20");
+    expect(inHoliday.reasons[0]!.message).toMatch(/^Al 121 dagen geen contact/);
+    expect(inHoliday.reasons[0]!.since).toBe("2026-08-20");
     expect((await healthOn(org.id, "2026-10-25")).reasons[0]!.message).toMatch(/^Al 121 dagen geen contact/);
     expect((await healthOn(org.id, "2026-10-27")).reasons[0]!.message).toMatch(/^Al 123 dagen geen contact/);
     // Stored is when the silence began, so a read days after the last recompute counts on.

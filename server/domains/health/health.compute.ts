@@ -42,8 +42,11 @@ const HEALTH_LOCK_KEY = 7_361_201;
  * changed state, and those that turned cold through turnover (they need a follow-up).
  * Unchanged rows are not rewritten, so a nightly run over a quiet country writes almost nothing.
  */
-export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<HealthRun> {
-  if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changed: 0, turnedCold: [], becameCold: [], recovered: [] };
+export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date, options: { recountAll?: boolean } = {}): Promise<HealthRun> {
+  if ("organisationIds" in target && target.organisationIds.length === 0) {
+    if (options.recountAll) await recountRegions(db, { all: true }, today);
+    return { organisations: 0, changed: 0, turnedCold: [], becameCold: [], recovered: [] };
+  }
   const scopeFilter = targetFilter(target);
   const day = sql`${today}::date`;
 
@@ -109,7 +112,8 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
   const changes: StateChange[] = rows.map((row) => ({
     organisationId: row.organisation_id, regionId: row.region_id, state: row.state, previousState: row.previous_state, reasonCodes: row.reason_codes, turnover: row.turnover,
   }));
-  await recountRegions(db, target, today);
+  // The nightly run counts every region for the day, also those none of its organisations is in.
+  await recountRegions(db, options.recountAll ? { all: true } : target, today);
   return {
     organisations: totals?.watched ?? 0,
     changed: totals?.changed ?? 0,
@@ -129,8 +133,11 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
  * table (decision 144).
  */
 export function healthStateCtes(target: RecomputeTarget, day: RawBuilder<unknown>) {
+  // The whole country needs no filter: what is read for an organisation not watched meets nothing
+  // in \`computed\`, which starts from \`contact\` (the watched ones).
   const ofTarget = (column: string) =>
-    "organisationIds" in target ? sql`${sql.ref(column)} = any(${target.organisationIds}::uuid[])` : sql`${sql.ref(column)} in (select id from watched)`;
+    "organisationIds" in target ? sql`${sql.ref(column)} = any(${target.organisationIds}::uuid[])`
+      : "regionId" in target ? sql`${sql.ref(column)} in (select id from watched)` : sql`true`;
   return sql`
     watched as (
       select o.id, o.region_id, o.tier, (o.created_at at time zone 'Europe/Amsterdam')::date as created_on
@@ -237,6 +244,8 @@ export function healthStateCtes(target: RecomputeTarget, day: RawBuilder<unknown
       cross join school_year sy
       where ${ofTarget("ao.organisation_id")} and a.archived_at is null
         and a.start_date >= (sy.this_start - interval '1 year')::date and a.start_date < (sy.this_start + interval '1 year')::date
+        -- Read only when it can count (see activity_stopped below): not in August and September.
+        and ${day} >= (sy.this_start + interval '2 months')::date
       group by ao.organisation_id
     ),
     -- This school year's pledges: lapsed, or not yet realised with the year ending within 90 days.
@@ -253,6 +262,10 @@ export function healthStateCtes(target: RecomputeTarget, day: RawBuilder<unknown
       ) r on true
       where ${ofTarget("c.organisation_id")} and c.archived_at is null
         and c.school_year = school_year_of(sy.this_start)
+        -- Only the pledges that can be at risk: a lapsed one, or an open one in the year's last 90
+        -- days (outside those the realisations are not summed at all).
+        and (c.status = 'lapsed' or (c.status in ('pledged', 'agreed')
+          and ${day} > (sy.this_start + interval '1 year' - interval '1 day' - interval '90 days')::date))
       group by c.organisation_id, sy.this_start
     ),
     -- The account holder's own view (decision 137): the latest contact moment that says how it went.

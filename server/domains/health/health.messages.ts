@@ -26,7 +26,8 @@ export function shortened(note: string, max = 160): string {
 }
 
 const DAY_MS = 86_400_000;
-const dayNumber = (day: string) => Math.round(Date.parse(`${day}T12:00:00Z`) / DAY_MS);
+const dayNumber = (day: string) => Math.floor(Date.parse(`${day}T12:00:00Z`) / DAY_MS);
+const dayOf = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 
 /**
  * How many days a relationship has been silent on `today`, from its stored reason. The rules store
@@ -52,7 +53,11 @@ export function describeReason(reason: StoredReason, locale: Locale, today: stri
   const base = { code: reason.code, state: reason.state, since: reason.since };
   switch (reason.code) {
     case "no_recent_contact": {
-      const values = { days: silentDaysOn(reason.params, today), cadence: Number(p.cadenceDays), date: p.lastContactDate ? spokenDay(String(p.lastContactDate), locale) : "" };
+      const days = silentDaysOn(reason.params, today);
+      // Since when it is overdue, as it was said before the start was stored: today less the days
+      // beyond the cadence (in a holiday that day moves on with today; the stored one waits for its end).
+      if (typeof p.silentFrom === "string") base.since = dayOf(dayNumber(today) - (days - Number(p.cadenceDays)));
+      const values = { days, cadence: Number(p.cadenceDays), date: p.lastContactDate ? spokenDay(String(p.lastContactDate), locale) : "" };
       return { ...base, message: t(p.lastContactDate ? "health.reasons.no_recent_contact" : "health.reasons.no_recent_contact_never", values), nextStep: t("health.nextSteps.no_recent_contact") };
     }
     case "contact_left": {

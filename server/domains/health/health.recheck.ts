@@ -81,19 +81,19 @@ export async function saveRecheckDates(db: Database, target: RecomputeTarget, to
       cross join school_year sy
       where ${ofTarget("c.organisation_id")} and c.archived_at is null and c.status = 'lapsed'
         and c.school_year = school_year_of(sy.this_start)
-      union all
-      -- The school year: it turns on 1 August, activities stop counting from 1 October, pledges are
-      -- at risk in the year's last 90 days.
-      select w.id, min(d.on_day)
-      from watched w
-      cross join school_year sy
+    ),
+    -- The school year, the same day for everyone: it turns on 1 August, activities stop counting
+    -- from 1 October, pledges are at risk in the year's last 90 days.
+    school_turn as (
+      select min(d.on_day) as on_day
+      from school_year sy
       cross join lateral (values ((sy.this_start + interval '1 year')::date), ((sy.this_start + interval '2 months')::date),
         ((sy.this_start + interval '1 year' - interval '90 days')::date)) d(on_day)
       where d.on_day > ${day}
-      group by w.id
     ),
     due as (
-      select id, min(on_day) as on_day from candidates group by id
+      -- Every watched organisation has a silence row (its day may be empty), so each gets a day.
+      select id, least(min(on_day), (select on_day from school_turn)) as on_day from candidates group by id
     )
     update organisation_health h
     set recheck_on = due.on_day

@@ -8,7 +8,7 @@ import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import { computeHealth, type RecomputeTarget, recountRegions, type StateChange, type StoredReason } from "./health.compute";
+import { computeHealth, type RecomputeTarget, type StateChange, type StoredReason } from "./health.compute";
 import { dueOrganisations, saveRecheckDates } from "./health.recheck";
 import { describeReason, type HealthReason } from "./health.messages";
 import type { HolidayInput, ListHealthInput, SnoozeInput, UpdateHealthSettingsInput } from "./health.schemas";
@@ -47,8 +47,7 @@ export async function recomputeDueHealth(db: Database, now: Date) {
   const run = async (trx: Database) => {
     const today = toLocalDate(now);
     const due = await dueOrganisations(trx, today);
-    const computed = await computeHealth(trx, { organisationIds: due }, today, now);
-    await recountRegions(trx, { all: true }, today);
+    const computed = await computeHealth(trx, { organisationIds: due }, today, now, { recountAll: true });
     await saveRecheckDates(trx, { organisationIds: due }, today);
     return { organisations: computed.organisations, changed: computed.changed, ...(await followUp(trx, computed, today, now)) };
   };
