@@ -84,14 +84,28 @@ try {
   // The nightly job: a week of incremental runs after the full ones, each day recomputing only the
   // organisations due; then a full run on the last day, which must find nothing left to change.
   const nightly: Array<{ ms: number; due: number }> = [];
+  const fastest: number[] = [];
+  class RolledBack extends Error {}
   let lastDay = new Date(NOW.getTime() + 7 * 86_400_000);
   for (let i = 8; i <= 14; i++) {
     lastDay = new Date(NOW.getTime() + i * 86_400_000);
+    // On a shared machine one figure says as much about the neighbours as about the run: the same
+    // night is first run a few times in a transaction that is rolled back, and the fastest is kept.
+    const tries: number[] = [];
+    for (let k = 0; k < Number(process.env.NIGHTLY_TRIES ?? 3); k++) {
+      await db.transaction().execute(async (trx) => {
+        const t = performance.now();
+        await recomputeDueHealth(trx, lastDay);
+        tries.push(performance.now() - t);
+        throw new RolledBack();
+      }).catch((error: unknown) => { if (!(error instanceof RolledBack)) throw error; });
+    }
+    if (tries.length) fastest.push(Math.min(...tries));
     const t1 = performance.now();
     const result = await recomputeDueHealth(db, lastDay);
     const ms = performance.now() - t1;
     nightly.push({ ms, due: result.organisations });
-    console.log(`incremental nightly, day ${i}: ${ms.toFixed(0)} ms — ${result.organisations} due and recomputed, ${result.changed} changed state, ${result.tasksCreated} follow-ups`);
+    console.log(`incremental nightly, day ${i}: ${ms.toFixed(0)} ms (fastest of ${tries.length} rolled back: ${tries.length ? Math.min(...tries).toFixed(0) : "-"} ms) — ${result.organisations} due and recomputed, ${result.changed} changed state, ${result.tasksCreated} follow-ups`);
   }
   const check = await recomputeHealth(db, { all: true }, lastDay);
   console.log(`full recompute after the incremental week: ${check.changed} changed state (0: the nightly runs left nothing behind)`);
@@ -108,7 +122,7 @@ try {
   const states = await sql<{ state: string; n: number }>`select state, count(*)::int as n from organisation_health group by state order by state`.execute(db);
   console.log(`states: ${states.rows.map((r) => `${r.state} ${r.n}`).join(", ")}`);
   console.log(JSON.stringify({ firstMs: Math.round(first), unchangedMs: Math.round(again), weekLaterMs: Math.round(week), steadyMs: repeats.map(Math.round), singleMs: Number(single.toFixed(1)),
-    nightlyMs: nightly.map((n) => Math.round(n.ms)), nightlyDue: nightly.map((n) => n.due), fullAfterNightlyChanged: check.changed }));
+    nightlyMs: nightly.map((n) => Math.round(n.ms)), nightlyFastestMs: fastest.map(Math.round), nightlyDue: nightly.map((n) => n.due), fullAfterNightlyChanged: check.changed }));
 } finally {
   await db.destroy();
   await server.stop();

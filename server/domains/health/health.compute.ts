@@ -42,11 +42,8 @@ const HEALTH_LOCK_KEY = 7_361_201;
  * changed state, and those that turned cold through turnover (they need a follow-up).
  * Unchanged rows are not rewritten, so a nightly run over a quiet country writes almost nothing.
  */
-export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date, options: { recountAll?: boolean } = {}): Promise<HealthRun> {
-  if ("organisationIds" in target && target.organisationIds.length === 0) {
-    if (options.recountAll) await recountRegions(db, { all: true }, today);
-    return { organisations: 0, changed: 0, turnedCold: [], becameCold: [], recovered: [] };
-  }
+export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<HealthRun> {
+  if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changed: 0, turnedCold: [], becameCold: [], recovered: [] };
   const scopeFilter = targetFilter(target);
   const day = sql`${today}::date`;
 
@@ -112,8 +109,7 @@ export async function computeHealth(db: Database, target: RecomputeTarget, today
   const changes: StateChange[] = rows.map((row) => ({
     organisationId: row.organisation_id, regionId: row.region_id, state: row.state, previousState: row.previous_state, reasonCodes: row.reason_codes, turnover: row.turnover,
   }));
-  // The nightly run counts every region for the day, also those none of its organisations is in.
-  await recountRegions(db, options.recountAll ? { all: true } : target, today);
+  await recountRegions(db, target, today);
   return {
     organisations: totals?.watched ?? 0,
     changed: totals?.changed ?? 0,
@@ -235,14 +231,20 @@ export function healthStateCtes(target: RecomputeTarget, day: RawBuilder<unknown
     school_year as (
       select school_year_start(${day}::date) as this_start
     ),
+    -- The target's links to activities. For a list of ids they are read first (materialized), so the
+    -- planner, which cannot estimate the school year's dates, looks their activities up by key
+    -- instead of reading the two school years' 130,000 activities of the country.
+    activity_links as ${"organisationIds" in target ? sql`materialized` : sql`not materialized`} (
+      select ao.organisation_id, ao.activity_id from activity_organisations ao where ${ofTarget("ao.organisation_id")}
+    ),
     activity_years as (
       select ao.organisation_id,
         bool_or(a.status = 'done' and a.start_date < sy.this_start) as had_last_year,
         bool_or(a.status in ('done', 'planned') and a.start_date >= sy.this_start) as has_this_year
-      from activity_organisations ao
+      from activity_links ao
       join activities a on a.id = ao.activity_id
       cross join school_year sy
-      where ${ofTarget("ao.organisation_id")} and a.archived_at is null
+      where a.archived_at is null and a.status in ('done', 'planned')
         and a.start_date >= (sy.this_start - interval '1 year')::date and a.start_date < (sy.this_start + interval '1 year')::date
         -- Read only when it can count (see activity_stopped below): not in August and September.
         and ${day} >= (sy.this_start + interval '2 months')::date
@@ -403,10 +405,30 @@ export function targetFilter(target: RecomputeTarget) {
       : sql`o.id = any(${target.organisationIds}::uuid[])`;
 }
 
+/**
+ * The nightly run's counts for the regions it did not recompute (decision 144): a region's states
+ * change only in a recompute, which counts its regions for its day, so a region without a count for
+ * today has the counts of its latest day. A region never counted is counted.
+ */
+export async function carryRegionCounts(db: Database, today: string) {
+  await sql`
+    insert into health_daily_counts (region_id, day, healthy, watch, cooling, cold)
+    select r.id, ${today}::date, latest.healthy, latest.watch, latest.cooling, latest.cold
+    from regions r
+    cross join lateral (
+      select c.healthy, c.watch, c.cooling, c.cold from health_daily_counts c where c.region_id = r.id and c.day < ${today}::date
+      order by c.day desc limit 1
+    ) latest
+    on conflict (region_id, day) do nothing`.execute(db);
+  await recountRegions(db, "uncounted", today);
+}
+
 /** The region's counts for today, kept per day for the chart over the school year. */
-export async function recountRegions(db: Database, target: RecomputeTarget, today: string) {
+export async function recountRegions(db: Database, target: RecomputeTarget | "uncounted", today: string) {
   const regionFilter =
-    "all" in target
+    target === "uncounted"
+      ? sql`not exists (select 1 from health_daily_counts c where c.region_id = r.id and c.day = ${today}::date)`
+      : "all" in target
       ? sql`true`
       : "regionId" in target
         ? sql`r.id = ${target.regionId}::uuid`

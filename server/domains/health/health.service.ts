@@ -8,7 +8,7 @@ import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
-import { computeHealth, type RecomputeTarget, type StateChange, type StoredReason } from "./health.compute";
+import { carryRegionCounts, computeHealth, type RecomputeTarget, type StateChange, type StoredReason } from "./health.compute";
 import { dueOrganisations, saveRecheckDates } from "./health.recheck";
 import { describeReason, type HealthReason } from "./health.messages";
 import type { HolidayInput, ListHealthInput, SnoozeInput, UpdateHealthSettingsInput } from "./health.schemas";
@@ -40,14 +40,16 @@ export async function recomputeHealth(db: Database, target: RecomputeTarget, now
 /**
  * The nightly run: only the organisations whose health can have changed since it was last computed
  * (health.recheck.ts) — writes recompute their organisations themselves — and every region's count
- * for the day, as a full run leaves them (decision 141). The full run stays: `recomputeHealth` with
+ * for the day, as a full run leaves them (decision 141): counted for the regions it recomputed,
+ * carried over from their latest day for the others (decision 144). The full run stays: `recomputeHealth` with
  * `{ all: true }`, `schakel health recompute`, POST /health/recompute.
  */
 export async function recomputeDueHealth(db: Database, now: Date) {
   const run = async (trx: Database) => {
     const today = toLocalDate(now);
     const due = await dueOrganisations(trx, today);
-    const computed = await computeHealth(trx, { organisationIds: due }, today, now, { recountAll: true });
+    const computed = await computeHealth(trx, { organisationIds: due }, today, now);
+    await carryRegionCounts(trx, today);
     await saveRecheckDates(trx, { organisationIds: due }, today);
     return { organisations: computed.organisations, changed: computed.changed, ...(await followUp(trx, computed, today, now)) };
   };
