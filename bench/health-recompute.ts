@@ -70,9 +70,12 @@ try {
     await sql`set auto_explain.log_level = notice`.execute(traced);
     await recomputeHealth(traced, { all: true }, NOW);
     await recomputeHealth(traced, { all: true }, NOW);
-    // And a nightly run a day later, with the threshold lowered to see its small statements.
+    // And a nightly run a day later (rolled back), with the threshold lowered to see its small statements.
     await sql`set auto_explain.log_min_duration = ${sql.lit(Number(process.env.EXPLAIN_NIGHTLY_MS ?? 5))}`.execute(traced);
-    await recomputeDueHealth(traced, new Date(NOW.getTime() + 86_400_000));
+    await traced.transaction().execute(async (trx) => {
+      await recomputeDueHealth(trx, new Date(NOW.getTime() + 86_400_000));
+      throw new Error("rolled back");
+    }).catch(() => {});
     await traced.destroy();
   }
   const first = await time("full recompute, first run (every row inserted)", NOW);

@@ -21,8 +21,10 @@ export async function saveRecheckDates(db: Database, target: RecomputeTarget, to
   const day = sql`${today}::date`;
   const local = (column: string) => sql`(${sql.ref(column)} at time zone 'Europe/Amsterdam')::date`;
   // The nightly run's few hundred ids are looked up by index in each table, not by a join with `watched`.
+  // The whole country needs no filter: a day found for an organisation not watched has no row to update.
   const ofTarget = (column: string) =>
-    "organisationIds" in target ? sql`${sql.ref(column)} = any(${target.organisationIds}::uuid[])` : sql`${sql.ref(column)} in (select id from watched)`;
+    "organisationIds" in target ? sql`${sql.ref(column)} = any(${target.organisationIds}::uuid[])`
+      : "regionId" in target ? sql`${sql.ref(column)} in (select id from watched)` : sql`true`;
   await sql`
     with watched as (
       select o.id, o.region_id, o.tier, ${local("o.created_at")} as created_on, h.silence_from, h.silence_paused_until
@@ -55,24 +57,26 @@ export async function saveRecheckDates(db: Database, target: RecomputeTarget, to
             else coalesce(s.cadence_occasional_days, 240) end as days) cadence
       union all
       -- Jobs: one starts, one ends, and a departure stops counting after twelve months.
+      -- (Most jobs began long ago and have not ended: they have no day to come, and are passed over
+      -- before their dates are listed.)
       select a.organisation_id, min(d.on_day)
       from affiliations a
       cross join lateral (values (a.start_date), (a.end_date), (a.end_date + 365)) d(on_day)
-      where ${ofTarget("a.organisation_id")} and d.on_day > ${day}
+      where ${ofTarget("a.organisation_id")} and (a.start_date > ${day} or a.end_date + 365 > ${day}) and d.on_day > ${day}
       group by a.organisation_id
       union all
       -- Owners: a period starts or ends, an owner's deactivation takes effect, a new owner's 30 days
       -- run out (a new owner: there was one before).
       select ap.organisation_id, min(d.on_day)
-      from (
-        select ap.*, row_number() over (partition by ap.organisation_id order by ap.started_at) as nth
-        from account_holder_periods ap
-        where ${ofTarget("ap.organisation_id")}
-      ) ap
+      from account_holder_periods ap
       join users u on u.id = ap.user_id
       cross join lateral (values (${local("ap.started_at")}), (${local("ap.ended_at")}),
-        (case when ap.nth > 1 then ${local("ap.started_at")} + 31 end), (${local("u.deactivated_at")})) d(on_day)
-      where d.on_day > ${day}
+        (case when exists (select 1 from account_holder_periods earlier where earlier.organisation_id = ap.organisation_id
+          and earlier.started_at <= ap.started_at and earlier.id <> ap.id)
+          then ${local("ap.started_at")} + 31 end), (${local("u.deactivated_at")})) d(on_day)
+      where ${ofTarget("ap.organisation_id")} and d.on_day > ${day}
+        -- Only periods with a date still to come (with days to spare for the time zone) are looked at.
+        and (ap.started_at > ${day} - 40 or ap.ended_at > ${day} - 2 or u.deactivated_at > ${day} - 2)
       group by ap.organisation_id
       union all
       -- A lapsed pledge is dated "today" by the rules: every day.
