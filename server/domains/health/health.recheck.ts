@@ -12,9 +12,9 @@ import { type RecomputeTarget, targetFilter } from "./health.compute";
  * the nightly run miss a change the full run makes. So every date a rule compares `today` with is
  * listed here, and where a rule's outcome moves every day (a lapsed pledge) the answer is "tomorrow".
  * A relationship silent beyond its cadence stores when its silence began (decision 144), so its
- * reason stays the same until it turns cold, a holiday begins or the one it is in ends. A new time-based rule adds its date here;
- * tests/integration/health-incremental.test.ts compares the nightly and the full run day by day and
- * fails when one is missing.
+ * reason stays the same until it turns cold, a holiday begins or the one it is in ends. A new
+ * time-based rule adds its date here; tests/integration/health-incremental.test.ts compares the
+ * nightly and the full run day by day and fails when one is missing.
  */
 export async function saveRecheckDates(db: Database, target: RecomputeTarget, today: string) {
   if ("organisationIds" in target && target.organisationIds.length === 0) return;
