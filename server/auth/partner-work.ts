@@ -38,12 +38,15 @@ const NARROWEST: PermissionRecord = { kind: "organisation", accountHolderIds: []
 /** Whether the caller may do `action` to these organisations (any one of them owned is enough for an activity). */
 export async function mayWorkOrganisations(db: Database, scope: Scope, organisationIds: readonly string[], action: Action = "organisation.work"): Promise<boolean> {
   if (can(scope, action, NARROWEST)) return true;
-  return can(scope, action, await organisationsRecord(db, scope.regionId, organisationIds));
+  return mayWorkRecord(scope, await organisationsRecord(db, scope.regionId, organisationIds), action);
 }
 
-/** mayWorkOrganisations for a caller who has already read the record (the organisation's owner and the region's rule). */
+/**
+ * What mayWorkOrganisations decides, for a caller who has read the record along with its own data
+ * (the organisation page: the owner and the region's rule in its one statement).
+ */
 export function mayWorkRecord(scope: Scope, record: PermissionRecord, action: Action = "organisation.work"): boolean {
-  return can(scope, action, NARROWEST) || can(scope, action, record);
+  return can(scope, action, record);
 }
 
 /** Refuses (403) unless the caller may do `action` to these organisations. */
