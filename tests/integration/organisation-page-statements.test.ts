@@ -1,3 +1,4 @@
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, loadDemo } from "../../db/seed/demo";
 import { scopeOf, type CurrentUser } from "../../server/auth/current-user";
@@ -18,7 +19,6 @@ import { formatDay, formatMoment } from "../../app/utils/i18n";
 import { CookieJar, createTestApp, TEST_APP_URL, type TestApp } from "../support/app";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { makeRegion, makeUser, TEST_NOW, TEST_PASSWORD } from "../support/factories";
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from "kysely";
 
 // Issue 19, item 3: the organisation page is the region's most visited one. Every statement is a
 // round trip (and a connection reservation, which pays one more for the region scope), so the whole
