@@ -34,7 +34,7 @@ import { createSessions, SESSION_COOKIE } from "../server/auth/sessions";
 import { createClock } from "../server/clock";
 import { readConfig } from "../server/config";
 import { connectDatabaseServer } from "../server/db/connect";
-import { createDatabase, type Database } from "../server/db/database";
+import { createDatabase, type Database, splitSocket, withDatabaseName } from "../server/db/database";
 import { migrateToLatest } from "../server/db/migrate";
 import { recomputeHealth } from "../server/domains/health/health.service";
 import { createRegion, findRegionBySlug } from "../server/domains/regions/regions.service";
@@ -263,7 +263,9 @@ async function load(url: string, headers: Record<string, string>, connections: n
 type Captured = { sql: string; parameters: readonly unknown[] };
 
 function createCapturingApp(url: string) {
-  const client = postgres(url, {
+  const { url: address, ...socket } = splitSocket(url);
+  const client = postgres(address, {
+    ...socket,
     max: 10, onnotice: () => {},
     types: { date: { to: 1082, from: [1082], serialize: (value: string) => value, parse: (value: string) => value } },
   });
@@ -345,7 +347,7 @@ async function largeTables(client: postgres.Sql, relations: string[]) {
 async function freshDatabase(admin: Database, serverUrl: string, name: string) {
   await sql.raw(`drop database if exists ${name} with (force)`).execute(admin);
   await sql.raw(`create database ${name}`).execute(admin);
-  const url = serverUrl.replace(/\/[^/]*$/, `/${name}`);
+  const url = withDatabaseName(serverUrl, name);
   const db = createDatabase(url);
   await migrateToLatest(db);
   return { url, db };
