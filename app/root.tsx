@@ -32,12 +32,13 @@ export async function loader({ context }: LoaderFunctionArgs) {
   const user = context.user;
   let shellUser: ShellUser | null = null;
   if (user) {
-    const region = await context.server.getRegion(context.db, user.regionId);
+    // The session's statement read the region's name already; one round trip fewer on every page.
+    const regionName = context.regionName ?? (await context.server.getRegion(context.db, user.regionId)).name;
     // The menu shows what the permissions table lets this user do, asked here on the server.
     const may = Object.fromEntries(ACTIONS.map((action) => [action, userCan(user, action)]));
     // Partners' offers waiting for this account holder's decision: counted next to "Activiteiten".
     const offersWaiting = userCan(user, "region.read") ? await context.server.countOffersAwaiting(context.db, scopeOf(user), user.id) : 0;
-    shellUser = { name: user.name, role: user.role, regionName: region.name, may, offersWaiting };
+    shellUser = { name: user.name, role: user.role, regionName, may, offersWaiting };
   }
   return json({ locale: (user?.locale ?? DEFAULT_LOCALE) as Locale, user: shellUser });
 }

@@ -15,7 +15,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
-import { createDatabase } from "../server/db/database";
+import { createDatabase, splitSocket } from "../server/db/database";
 import { startEmbeddedPostgres } from "../server/db/embedded-postgres";
 import { migrateToLatest } from "../server/db/migrate";
 import { recomputeDueHealth, recomputeHealth } from "../server/domains/health/health.service";
@@ -61,7 +61,8 @@ try {
     const { Kysely } = await import("kysely");
     const { PostgresJSDialect } = await import("kysely-postgres-js");
     const postgres = (await import("postgres")).default;
-    const client = postgres(server.url, { max: 1, onnotice: (notice) => console.log(notice.message), types: { date: { to: 1082, from: [1082], serialize: (v: string) => v, parse: (v: string) => v } } });
+    const { url: address, ...socket } = splitSocket(server.url);
+    const client = postgres(address, { ...socket, max: 1, onnotice: (notice) => console.log(notice.message), types: { date: { to: 1082, from: [1082], serialize: (v: string) => v, parse: (v: string) => v } } });
     const traced = new Kysely<never>({ dialect: new PostgresJSDialect({ postgres: client }) }) as unknown as typeof db;
     await sql`load 'auto_explain'`.execute(traced);
     await sql`set auto_explain.log_min_duration = 20`.execute(traced);

@@ -34,7 +34,7 @@ import { createSessions, SESSION_COOKIE } from "../server/auth/sessions";
 import { createClock } from "../server/clock";
 import { readConfig } from "../server/config";
 import { connectDatabaseServer } from "../server/db/connect";
-import { createDatabase, type Database } from "../server/db/database";
+import { createDatabase, type Database, splitSocket, withDatabaseName } from "../server/db/database";
 import { migrateToLatest } from "../server/db/migrate";
 import { recomputeHealth } from "../server/domains/health/health.service";
 import { createRegion, findRegionBySlug } from "../server/domains/regions/regions.service";
@@ -51,15 +51,19 @@ import { freePort, sampleRss, startServerProcess, stopServerProcess } from "./li
  * `as` is who asks: the region's account holder (default), its penvoerder, or an API token
  * (paths under /api are always asked with the account holder's token). Add a page in one line.
  */
-export type Target = { name: string; path: string; as?: "accounthouder" | "penvoerder"; minRps?: number };
+export type Target = {
+  name: string; path: string; as?: "accounthouder" | "penvoerder";
+  /** Issue 19's budgets at 20 connections; a target without maxP95Ms has the default (BUDGET.p95Ms). */
+  minRps?: number; maxP95Ms?: number; maxStatements?: number;
+};
 
 export const TARGETS: Target[] = [
-  { name: "Organisation list (active, by city), page 1", path: "/organisations?status=active&sort=city", minRps: 400 },
+  { name: "Organisation list (active, by city), page 1", path: "/organisations?status=active&sort=city", minRps: 150, maxP95Ms: 200 },
   { name: "Organisation list (active, by city), deep page", path: "/organisations?status=active&sort=city&cursor={deepCursor}" },
-  { name: "Organisation page", path: "/organisations/{organisationId}" },
+  { name: "Organisation page", path: "/organisations/{organisationId}", minRps: 100, maxP95Ms: 250, maxStatements: 6 },
   { name: "Search as you type", path: "/search?q=bouw" },
   { name: "Aandacht nodig", path: "/attention" },
-  { name: "API organisations (active, by city), page 1", path: "/api/v1/organisations?status=active&sort=city", minRps: 400 },
+  { name: "API organisations (active, by city), page 1", path: "/api/v1/organisations?status=active&sort=city", minRps: 400, maxP95Ms: 100 },
   { name: "API organisations, deep page", path: "/api/v1/organisations?status=active&sort=city&cursor={deepCursor}" },
   { name: "API organisation", path: "/api/v1/organisations/{organisationId}" },
   { name: "API search", path: "/api/v1/search?q=bouw" },
@@ -70,7 +74,13 @@ export const TARGETS: Target[] = [
   { name: "API region's figures for the school year", path: "/api/v1/reports/school-years/{schoolYear}", as: "penvoerder" },
 ];
 
-const BUDGET = { p95Ms: 100, rssMb: 250, ratio: 3, healthMs: 2000, importS: 10, exportGrowthMb: 50 };
+/**
+ * Issue 19's budgets: every target's p95 at 20 connections under 300 ms unless it names its own;
+ * all server processes together under 500 MB (at WEB_CONCURRENCY=2; with one process the earlier
+ * 250 MB); the health recompute under 2 s; the import and exports as issue 7 set them.
+ */
+const WEB_PROCESSES = Number(process.env.WEB_CONCURRENCY ?? 1);
+const BUDGET = { p95Ms: 300, rssMb: WEB_PROCESSES > 1 ? 500 : 250, ratio: 3, healthMs: 2000, importS: 10, exportGrowthMb: 50 };
 const NOW = "2026-11-23T09:00:00.000Z";
 const DURATION = Number(process.env.DURATION ?? 5);
 const CONCURRENCY = [1, 20];
@@ -263,7 +273,9 @@ async function load(url: string, headers: Record<string, string>, connections: n
 type Captured = { sql: string; parameters: readonly unknown[] };
 
 function createCapturingApp(url: string) {
-  const client = postgres(url, {
+  const { url: address, ...socket } = splitSocket(url);
+  const client = postgres(address, {
+    ...socket,
     max: 10, onnotice: () => {},
     types: { date: { to: 1082, from: [1082], serialize: (value: string) => value, parse: (value: string) => value } },
   });
@@ -320,7 +332,7 @@ async function measureSql(capture: ReturnType<typeof createCapturingApp>, urlPat
   }
   const large = seqScans.size ? await largeTables(client, [...seqScans]) : [];
   return {
-    p50: totals[Math.floor(totals.length / 2)] ?? 0, statements: replayable.length, seqScans: large,
+    p50: totals[Math.floor(totals.length / 2)] ?? 0, statements: statements.length, seqScans: large,
     slowest: { ms: ms(medians[worst] ?? 0), sql: (replayable[worst]?.sql ?? "").replace(/\s+/g, " ").slice(0, 300) },
   };
 }
@@ -345,7 +357,7 @@ async function largeTables(client: postgres.Sql, relations: string[]) {
 async function freshDatabase(admin: Database, serverUrl: string, name: string) {
   await sql.raw(`drop database if exists ${name} with (force)`).execute(admin);
   await sql.raw(`create database ${name}`).execute(admin);
-  const url = serverUrl.replace(/\/[^/]*$/, `/${name}`);
+  const url = withDatabaseName(serverUrl, name);
   const db = createDatabase(url);
   await migrateToLatest(db);
   return { url, db };
@@ -415,14 +427,16 @@ function buildReport(input: ReportInput) {
   const budgets: Array<{ budget: string; measured: string; pass: boolean }> = [];
   for (const r of input.results) {
     const c20 = r.runs.c20!;
-    budgets.push({ budget: `${r.name}: p95 < ${BUDGET.p95Ms} ms at 20 connections`, measured: `${c20.p95} ms`, pass: c20.p95 < BUDGET.p95Ms && c20.failed === 0 });
     const target = TARGETS.find((t) => t.name === r.name);
+    const maxP95 = target?.maxP95Ms ?? BUDGET.p95Ms;
+    budgets.push({ budget: `${r.name}: p95 < ${maxP95} ms at 20 connections`, measured: `${c20.p95} ms`, pass: c20.p95 < maxP95 && c20.failed === 0 });
     if (target?.minRps) budgets.push({ budget: `${r.name}: at least ${target.minRps} req/s at 20 connections`, measured: `${c20.rps} req/s`, pass: c20.rps >= target.minRps });
+    if (target?.maxStatements) budgets.push({ budget: `${r.name}: at most ${target.maxStatements} SQL statements`, measured: `${r.statements}`, pass: r.statements <= target.maxStatements });
     budgets.push({ budget: `${r.name}: page ≤ ${BUDGET.ratio} × its SQL`, measured: `${r.ratio} ×`, pass: r.ratio <= BUDGET.ratio });
     if (r.seqScans.length) budgets.push({ budget: `${r.name}: no sequential scan of a large table`, measured: r.seqScans.join(", "), pass: false });
   }
   const rssPeak = Math.max(0, ...input.results.map((r) => r.runs.c20!.rssPeakMb));
-  budgets.push({ budget: `server RSS < ${BUDGET.rssMb} MB under load`, measured: `${rssPeak} MB`, pass: rssPeak < BUDGET.rssMb });
+  budgets.push({ budget: `server RSS (all ${WEB_PROCESSES > 1 ? `${WEB_PROCESSES + 1} processes` : "one process"}) < ${BUDGET.rssMb} MB under load`, measured: `${rssPeak} MB`, pass: rssPeak < BUDGET.rssMb });
   if (input.health.length) {
     const healthWorst = Math.max(...input.health);
     budgets.push({ budget: `full health recompute < ${BUDGET.healthMs} ms`, measured: `${healthWorst} ms`, pass: healthWorst < BUDGET.healthMs });

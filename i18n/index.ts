@@ -29,10 +29,20 @@ function pluralForm(locale: Locale, count: number): "one" | "other" {
  * Looks up a dotted key ("signIn.title") in the locale's dictionary, picks the plural form of a
  * plural message by `params.count`, and fills in `{name}` parameters.
  */
+/** Per language, what each dotted key found: a page asks for a few hundred texts on every render. */
+const lookups = new Map<Locale, Map<string, unknown>>();
+
 export function translator(locale: Locale): Translate {
   const dictionary = dictionaries[locale] ?? nl;
+  let found = lookups.get(locale);
+  if (!found) lookups.set(locale, (found = new Map()));
+  const known = found;
   return (key, params) => {
-    const value = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], dictionary);
+    let value = known.get(key);
+    if (value === undefined && !known.has(key)) {
+      value = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], dictionary);
+      known.set(key, value);
+    }
     const text = typeof value === "string" ? value : isPlural(value) ? value[pluralForm(locale, Number(params?.count ?? 0))] : key;
     return params ? text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match)) : text;
   };

@@ -213,6 +213,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
       // Its bearer is a region's inbound secret, not a user's token: the route checks it (no user, no session).
       c.set("user", null);
       c.set("sessionId", null);
+      c.set("regionName", null);
     } else if (isBearerApiRequest(c.req.path, authorization)) {
       const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1] ?? "";
       const found = await authenticateApiToken(services.db, token, services.clock.now());
@@ -221,10 +222,12 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
       if (found.mustSetUpTwoFactor) return c.json(twoFactorRequired().toJSON(), 403);
       c.set("user", found.user);
       c.set("sessionId", null);
+      c.set("regionName", null);
     } else {
       const session = await services.sessions.validate(c.req.header("cookie"), isSecure);
       c.set("user", session.user);
       c.set("sessionId", session.sessionId);
+      c.set("regionName", session.regionName);
       sessionCookie = session.setCookie;
       // The region requires a second factor of this admin or penvoerder, who has none yet: nothing
       // else opens until it is set up (the page, signing out and the page's assets excepted).
@@ -270,6 +273,7 @@ export function createApp(services: AppServices, getRemixHandler?: () => Promise
         server: pageServices,
         user: c.get("user"),
         sessionId: c.get("sessionId"),
+        regionName: c.get("regionName"),
         requestId: c.get("requestId"),
         nonce: c.get("secureHeadersNonce") ?? "",
         ip: clientAddress(c, config),

@@ -23,6 +23,8 @@ export type AppServices = {
 export type RequestContext = AppServices & {
   user: CurrentUser | null;
   sessionId: string | null;
+  /** The region's name, read with the session (null for an API token or no one signed in). */
+  regionName: string | null;
   requestId: string;
   nonce: string;
   ip: string;

@@ -44,6 +44,7 @@ export {
   restoreOrganisation,
   updateOrganisation,
 } from "./domains/organisations/organisations.service";
+export { readOrganisationPage } from "./domains/organisations/organisation-page";
 export {
   addContact,
   endAffiliation,

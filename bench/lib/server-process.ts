@@ -4,22 +4,47 @@
  * `npm run soak`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { SERVER_HEAP_FLAG } from "../../server/heap";
 
 /** The national data set's clock (SCHAKEL_NOW of the server), as `npm run bench` generates it. */
 export const NATIONAL_NOW = "2026-11-23T09:00:00.000Z";
 
+/**
+ * The server's memory: the process and its children together (with WEB_CONCURRENCY=2 a primary and
+ * two web processes), as issue 19's budget counts it.
+ */
 export function readRssMb(pid: number): number {
-  try {
-    // Synchronous on purpose: a tiny /proc read, and the sampler must not queue behind the load.
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return Math.round(kb / 1024);
-  } catch {
-    return 0;
+  let kb = 0;
+  for (const one of processTree(pid)) {
+    try {
+      // Synchronous on purpose: a tiny /proc read, and the sampler must not queue behind the load.
+      const status = readFileSync(`/proc/${one}/status`, "utf8");
+      kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    } catch {
+      // gone meanwhile
+    }
   }
+  return Math.round(kb / 1024);
+}
+
+/** `pid` and its descendants, from the parent pid of every process in /proc. */
+export function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) tree.push(...(children.get(tree[i]!) ?? []));
+  return tree;
 }
 
 export function sampleRss(pid: number) {

@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { sql } from "kysely";
 import postgres from "postgres";
-import type { Database } from "../../server/db/database";
+import { type Database, splitSocket } from "../../server/db/database";
 import { hashPassword } from "../../server/auth/passwords";
 import { toLocalDate } from "../../server/clock";
 import { recomputeHealth } from "../../server/domains/health/health.service";
@@ -122,7 +122,8 @@ export async function loadNational(
   const ids = uuidSource(seededRandom(seed ^ 0x5eed));
   const regions = await timed("regions and users", () => loadRegions(db, size, random, ids, options.now, today));
   if (!loadedOrganisations.length) {
-    const client = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: "schakel-national" } });
+    const { url: address, ...socket } = splitSocket(url);
+    const client = postgres(address, { ...socket, max: 1, onnotice: () => {}, connection: { application_name: "schakel-national" } });
     try {
       await client.begin(async (tx) => {
         // Bulk rows in one transaction: a failed load leaves the regions and users only, and the next

@@ -9,8 +9,13 @@ import { type Action, assertCan, can, type PartnerWorkRule, type PermissionRecor
  * The rule itself is in permissions.ts; this reads what it needs from the database.
  */
 export async function partnerWorkRule(db: Database, regionId: string): Promise<PartnerWorkRule> {
-  const row = await db.selectFrom("regions").select("staff_work_every_partner").where("id", "=", regionId).executeTakeFirstOrThrow();
+  const row = await partnerWorkRuleQuery(db, regionId).executeTakeFirstOrThrow();
   return { everyStaffMember: row.staff_work_every_partner };
+}
+
+/** The region's rule as a query, for a read that takes it along in its own statement (organisation-page.ts). */
+export function partnerWorkRuleQuery(db: Database, regionId: string) {
+  return db.selectFrom("regions").select("staff_work_every_partner").where("id", "=", regionId);
 }
 
 /** The record `can` decides on for these organisations: their owners and the region's rule. */
@@ -33,7 +38,15 @@ const NARROWEST: PermissionRecord = { kind: "organisation", accountHolderIds: []
 /** Whether the caller may do `action` to these organisations (any one of them owned is enough for an activity). */
 export async function mayWorkOrganisations(db: Database, scope: Scope, organisationIds: readonly string[], action: Action = "organisation.work"): Promise<boolean> {
   if (can(scope, action, NARROWEST)) return true;
-  return can(scope, action, await organisationsRecord(db, scope.regionId, organisationIds));
+  return mayWorkRecord(scope, await organisationsRecord(db, scope.regionId, organisationIds), action);
+}
+
+/**
+ * What mayWorkOrganisations decides, for a caller who has read the record along with its own data
+ * (the organisation page: the owner and the region's rule in its one statement).
+ */
+export function mayWorkRecord(scope: Scope, record: PermissionRecord, action: Action = "organisation.work"): boolean {
+  return can(scope, action, record);
 }
 
 /** Refuses (403) unless the caller may do `action` to these organisations. */

@@ -60,6 +60,8 @@ export type SessionValidation = {
   user: CurrentUser | null;
   /** The stored id (the token's hash) of the session, for listing and ending sessions. */
   sessionId: string | null;
+  /** The user's region's name, read in the same statement: the page frame shows it on every page. */
+  regionName: string | null;
   /** A renewed or cleared cookie to send back, if any. */
   setCookie: string | null;
   /** The region requires a second factor of this role and the user has none yet. */
@@ -83,7 +85,7 @@ export function createSessions(db: Database, clock: Clock) {
 
     /** Reads the cookie: the user, and a cookie to send back when the session was renewed or has ended. */
     async validate(cookieHeader: string | null | undefined, secure: boolean): Promise<SessionValidation> {
-      const none: SessionValidation = { user: null, sessionId: null, setCookie: null, mustSetUpTwoFactor: false };
+      const none: SessionValidation = { user: null, sessionId: null, regionName: null, setCookie: null, mustSetUpTwoFactor: false };
       const token = readSessionToken(cookieHeader);
       if (!token) return none;
       if (!TOKEN_PATTERN.test(token)) return { ...none, setCookie: blankCookie(secure) };
@@ -94,7 +96,7 @@ export function createSessions(db: Database, clock: Clock) {
         .innerJoin("regions", "regions.id", "users.region_id")
         .select([
           "sessions.expires_at", "users.id as userId", "users.region_id", "users.email", "users.name", "users.role",
-          "users.organisation_id", "users.locale", "users.totp_enabled_at", "regions.require_two_factor", "sessions.second_factor_by_provider",
+          "users.organisation_id", "users.locale", "users.totp_enabled_at", "regions.require_two_factor", "regions.name as regionName", "sessions.second_factor_by_provider",
         ])
         .where("sessions.id", "=", id)
         .where("users.active", "=", true)
@@ -114,6 +116,7 @@ export function createSessions(db: Database, clock: Clock) {
       return {
         user: { id: row.userId, regionId: row.region_id, email: row.email, name: row.name, role: row.role, organisationId: row.organisation_id, locale: row.locale },
         sessionId: id,
+        regionName: row.regionName,
         setCookie,
         // A second factor the school's identity provider did for this session meets the requirement too.
         mustSetUpTwoFactor: row.require_two_factor && TWO_FACTOR_ROLES.includes(row.role) && row.totp_enabled_at === null && !row.second_factor_by_provider,

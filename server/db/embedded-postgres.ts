@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Writable } from "node:stream";
 import { promisify } from "node:util";
+import { splitSocket, withDatabaseName } from "./database";
 
 const execFile = promisify(execFileCb);
 
@@ -55,7 +56,8 @@ export async function startEmbeddedPostgres(
   const running = await readRunningServer(pgDir);
   if (running) {
     const owner = await readPid(ownerFile);
-    const url = connectionUrl(credentials, running.port);
+    // A server started before the socket was added (or with a data folder too deep for one) has none.
+    const url = connectionUrl(credentials, running.port, (await exists(socketFile(pgDir, running.port))) ? pgDir : null);
     if (owner && owner !== process.pid && isAlive(owner)) {
       return { url, isOwner: false, stop: async () => {} };
     }
@@ -65,6 +67,7 @@ export async function startEmbeddedPostgres(
   }
 
   const port = await portFor(dataDir);
+  const socketDir = socketFile(pgDir, port).length <= MAX_SOCKET_PATH ? pgDir : null;
   // Before the start, so that a process killed while PostgreSQL starts does not leave it behind either.
   const watchdog = startWatchdog(bin, pgDir, runAs);
   const logFile = path.join(dataDir, "postgres.log");
@@ -76,7 +79,7 @@ export async function startEmbeddedPostgres(
       bin.pg_ctl,
       [
         "start", "-D", pgDir, "-w", "-t", "60", "-l", logFile,
-        "-o", `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+        "-o", `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='${socketDir ?? ""}'`,
       ],
       runAs,
     );
@@ -84,7 +87,7 @@ export async function startEmbeddedPostgres(
     watchdog.release();
     throw error;
   }
-  const url = connectionUrl(credentials, port);
+  const url = connectionUrl(credentials, port, socketDir);
   await ensureDatabase(url);
   return ownedServer(bin, pgDir, ownerFile, url, runAs, watchdog);
 }
@@ -232,7 +235,8 @@ async function readRunningServer(pgDir: string): Promise<{ pid: number; port: nu
 
 async function ensureDatabase(url: string) {
   const { default: postgres } = await import("postgres");
-  const admin = postgres(url.replace(/\/[^/]*$/, "/postgres"), { max: 1, onnotice: () => {} });
+  const { url: address, ...socket } = splitSocket(withDatabaseName(url, "postgres"));
+  const admin = postgres(address, { ...socket, max: 1, onnotice: () => {} });
   try {
     const rows = await admin`select 1 from pg_database where datname = ${DATABASE}`;
     if (rows.length === 0) await admin.unsafe(`create database ${DATABASE}`);
@@ -241,8 +245,22 @@ async function ensureDatabase(url: string) {
   }
 }
 
-function connectionUrl(credentials: Credentials, port: number) {
-  return `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${DATABASE}`;
+/**
+ * The server also listens on a Unix socket in its own folder (decision 146): the app's queries go
+ * there, which costs both sides far less CPU than loopback TCP. The URL names it the way libpq and
+ * `pg` (pg-boss) read it, `?host=<folder>`, percent-encoded; server/db/database.ts hands it to
+ * postgres.js. TCP on 127.0.0.1 stays for everything else (psql, pg_dump, a URL with the query cut off).
+ */
+function connectionUrl(credentials: Credentials, port: number, socketDir: string | null) {
+  const socket = socketDir ? `?host=${encodeURIComponent(socketDir)}` : "";
+  return `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${DATABASE}${socket}`;
+}
+
+/** Linux allows 107 bytes for a socket's path (sun_path); PostgreSQL also needs room for its lock file's name. */
+const MAX_SOCKET_PATH = 100;
+
+function socketFile(dir: string, port: number) {
+  return path.join(dir, `.s.PGSQL.${port}`);
 }
 
 async function run(command: string, args: string[], runAs: RunAs) {

@@ -34,6 +34,14 @@ export function currentRegionScope(): string | null {
 }
 
 /**
+ * The scope's own object, one per `runInRegionScope` call (so one per request): the database layer
+ * keys the request's shared read connection on it (server/db/database.ts, decision 146).
+ */
+export function currentRegionScopeKey(): object | null {
+  return storage.getStore() ?? null;
+}
+
+/**
  * `source`, read in the region scope it was made in. A streamed download is read by the server's
  * response writer after the request's handler has returned, outside the request's scope; without
  * this its pages would be read unrestricted.

@@ -15,6 +15,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
+    // A stopped server removes its Unix socket (decision 146): connecting finds no file there.
+    if (code === "ENOENT" && (current as { syscall?: unknown }).syscall === "connect") return true;
     // AggregateError (a refused connection on several addresses) and wrapped causes.
     const errors = (current as { errors?: unknown[] }).errors;
     if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner))) return true;

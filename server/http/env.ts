@@ -7,6 +7,8 @@ export type HonoEnv = {
     services: AppServices;
     user: CurrentUser | null;
     sessionId: string | null;
+    /** The signed-in user's region's name when the session cookie said who it is (null otherwise). */
+    regionName: string | null;
     requestId: string;
     secureHeadersNonce?: string;
   };

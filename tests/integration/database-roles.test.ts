@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { createDatabase, type Database } from "../../server/db/database";
+import { createDatabase, type Database, withDatabaseName } from "../../server/db/database";
 import { knownMigrations, migrateToLatest } from "../../server/db/migrate";
 import { runInRegionScope } from "../../server/db/region-scope";
 import { startJobs } from "../../server/jobs/jobs";
@@ -16,7 +16,7 @@ import { makeRegion } from "../support/factories";
  */
 describe("a login role that is neither superuser nor allowed to create roles", () => {
   const serverUrl = inject("databaseServerUrl");
-  const admin = createDatabase(serverUrl.replace(/\/[^/]*$/, "/postgres"), { max: 1 });
+  const admin = createDatabase(withDatabaseName(serverUrl, "postgres"), { max: 1 });
   const name = `test_role_${randomBytes(4).toString("hex")}`;
   const password = randomBytes(12).toString("hex");
   let db: Database | undefined;

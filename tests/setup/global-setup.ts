@@ -1,7 +1,7 @@
 import path from "node:path";
 import { sql } from "kysely";
 import type { TestProject } from "vitest/node";
-import { createDatabase } from "../../server/db/database";
+import { createDatabase, withDatabaseName } from "../../server/db/database";
 import { startEmbeddedPostgres } from "../../server/db/embedded-postgres";
 import { migrateToLatest } from "../../server/db/migrate";
 
@@ -37,14 +37,14 @@ export default async function setup(project: TestProject) {
 async function startAndPrepare() {
   const dataDir = path.resolve("tests/.tmp/postgres");
   const server = await startEmbeddedPostgres(dataDir);
-  const adminUrl = server.url.replace(/\/[^/]*$/, "/postgres");
+  const adminUrl = withDatabaseName(server.url, "postgres");
   const admin = createDatabase(adminUrl, { max: 1 });
   await sql`select pg_terminate_backend(pid) from pg_stat_activity where datname like 'test_%' or datname = ${TEMPLATE_DATABASE}`.execute(admin);
   const leftovers = await sql<{ datname: string }>`select datname from pg_database where datname like 'test_%'`.execute(admin);
   for (const { datname } of leftovers.rows) await sql.raw(`drop database if exists "${datname}"`).execute(admin);
   await sql.raw(`drop database if exists ${TEMPLATE_DATABASE}`).execute(admin);
   await sql.raw(`create database ${TEMPLATE_DATABASE}`).execute(admin);
-  const template = createDatabase(server.url.replace(/\/[^/]*$/, `/${TEMPLATE_DATABASE}`), { max: 1 });
+  const template = createDatabase(withDatabaseName(server.url, TEMPLATE_DATABASE), { max: 1 });
   await migrateToLatest(template);
   await template.destroy();
   await admin.destroy();

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { inject } from "vitest";
-import { createDatabase, type Database } from "../../server/db/database";
+import { createDatabase, type Database, withDatabaseName } from "../../server/db/database";
 
 const TEMPLATE_DATABASE = "schakel_template";
 
@@ -14,9 +14,9 @@ export type TestDatabase = { db: Database; url: string; drop(): Promise<void> };
 export async function createTestDatabase(opts: { empty?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = inject("databaseServerUrl");
   const name = `test_${randomBytes(6).toString("hex")}`;
-  const admin = createDatabase(serverUrl.replace(/\/[^/]*$/, "/postgres"), { max: 1 });
+  const admin = createDatabase(withDatabaseName(serverUrl, "postgres"), { max: 1 });
   await sql.raw(opts.empty ? `create database ${name}` : `create database ${name} template ${TEMPLATE_DATABASE}`).execute(admin);
-  const url = serverUrl.replace(/\/[^/]*$/, `/${name}`);
+  const url = withDatabaseName(serverUrl, name);
   const db = createDatabase(url, { max: 5 });
   return {
     db,

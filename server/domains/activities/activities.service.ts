@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { ActivityStatus, ActivityType } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
-import { jsonb } from "../../db/json";
+import { jsonb, timestampOf } from "../../db/json";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -99,12 +99,16 @@ export function visibleActivities(db: Database, scope: Scope) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof visibleActivities>["executeTakeFirstOrThrow"]>>;
 
-export function toActivity(row: Row): Activity {
+/** A row of visibleActivities, read on its own or from JSON (where the timestamps are text). */
+export function toActivity(row: Row | (Omit<Row, "createdAt" | "updatedAt" | "archivedAt"> & { createdAt: string; updatedAt: string; archivedAt: string | null })): Activity {
   const { personId, details, organisations, ...rest } = row;
   const extras = (details ?? {}) as Details;
   const takes = TYPE_FIELDS[row.type];
   return {
     ...rest,
+    createdAt: timestampOf(row.createdAt),
+    updatedAt: timestampOf(row.updatedAt),
+    archivedAt: timestampOf(row.archivedAt),
     organisations,
     organisationIds: organisations.filter((o) => o.role === "partner").map((o) => o.id),
     schoolIds: organisations.filter((o) => o.role === "school").map((o) => o.id),
@@ -354,7 +358,12 @@ export async function archiveActivity(trx: Tx, scope: Scope, id: string, meta: A
  * then what was done (latest first); cancelled ones are left out.
  */
 export async function listOrganisationActivities(db: Database, scope: Scope, organisationId: string, options: { limit: number } = { limit: 50 }): Promise<Activity[]> {
-  const rows = await visibleActivities(db, scope)
+  return (await organisationActivitiesQuery(db, scope, organisationId, options).execute()).map(toActivity);
+}
+
+/** The query of listOrganisationActivities, also read inside the organisation page's statement (organisation-page.ts). */
+export function organisationActivitiesQuery(db: Database, scope: Scope, organisationId: string, options: { limit: number } = { limit: 50 }) {
+  return visibleActivities(db, scope)
     .where("activities.archived_at", "is", null)
     .where("activities.status", "<>", "cancelled")
     .where(sql<boolean>`exists (select 1 from activity_organisations ao where ao.activity_id = activities.id and ao.organisation_id = ${organisationId})`)
@@ -362,9 +371,7 @@ export async function listOrganisationActivities(db: Database, scope: Scope, org
     .orderBy(sql`case when activities.status in ('offered', 'planned') then activities.start_date end`, "asc")
     .orderBy("activities.start_date", "desc")
     .orderBy("activities.id")
-    .limit(options.limit)
-    .execute();
-  return rows.map(toActivity);
+    .limit(options.limit);
 }
 
 /** What the activity forms offer to choose from: the region's schools and its other organisations, by name. */

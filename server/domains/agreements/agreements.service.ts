@@ -3,6 +3,7 @@ import type { AgreementKind } from "../../../db/schema";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { decodeCursor, keysetPage } from "../../db/pagination";
+import { timestampOf } from "../../db/json";
 import { AppError, forbidden, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -72,10 +73,15 @@ function visibleAgreements(db: Database, scope: Scope) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof visibleAgreements>["executeTakeFirstOrThrow"]>>;
 
-function toAgreement(row: Row): Agreement {
+type JsonRow = Omit<Row, "createdAt" | "updatedAt" | "archivedAt"> & { createdAt: string; updatedAt: string; archivedAt: string | null };
+
+function toAgreement(row: Row | JsonRow): Agreement {
   const { fileName, contentType, sizeBytes, ...rest } = row;
   return {
     ...rest,
+    createdAt: timestampOf(row.createdAt),
+    updatedAt: timestampOf(row.updatedAt),
+    archivedAt: timestampOf(row.archivedAt),
     organisationIds: row.organisations.map((o) => o.id),
     document: row.documentId ? { id: row.documentId, fileName: fileName!, contentType: contentType!, sizeBytes: sizeBytes! } : null,
   };
@@ -89,6 +95,18 @@ export async function getAgreement(db: Database, scope: Scope, id: string): Prom
 
 /** Newest signed first; `expiringWithinDays` keeps those expiring from `today` up to that many days ahead, soonest first. */
 export async function listAgreements(db: Database, scope: Scope, filters: ListAgreementsInput, today: string) {
+  return agreementsPageOf(await agreementsQuery(db, scope, filters, today).execute(), filters);
+}
+
+/** The page of agreements from agreementsQuery's rows, read on their own or from JSON. */
+export function agreementsPageOf(rows: Array<Row | JsonRow>, filters: Pick<ListAgreementsInput, "limit" | "expiringWithinDays">) {
+  const expiring = filters.expiringWithinDays !== undefined;
+  const { rows: items, nextCursor } = keysetPage(rows.map(toAgreement), filters.limit, (last) => [expiring ? last.expiresOn! : last.signedOn, last.id]);
+  return { items, nextCursor };
+}
+
+/** The query of listAgreements (one row more than the limit), also read inside the organisation page's statement. */
+export function agreementsQuery(db: Database, scope: Scope, filters: ListAgreementsInput, today: string) {
   const expiring = filters.expiringWithinDays !== undefined;
   let query = visibleAgreements(db, scope).where("agreements.archived_at", "is", null).limit(filters.limit + 1);
   if (filters.organisationId) {
@@ -113,14 +131,23 @@ export async function listAgreements(db: Database, scope: Scope, filters: ListAg
       ? query.where(sql<boolean>`(agreements.expires_on, agreements.id) > (${day}::date, ${id}::uuid)`)
       : query.where(sql<boolean>`(agreements.signed_on, agreements.id) < (${day}::date, ${id}::uuid)`);
   }
-  const rows = await query.execute();
-  const { rows: items, nextCursor } = keysetPage(rows.map(toAgreement), filters.limit, (last) => [expiring ? last.expiresOn! : last.signedOn, last.id]);
-  return { items, nextCursor };
+  return query;
 }
 
 /** The live agreements an organisation is a party to, for its page and the commitment form. */
 export async function listOrganisationAgreements(db: Database, scope: Scope, organisationId: string) {
-  return (await listAgreements(db, scope, { limit: 200, organisationId }, "1900-01-01")).items;
+  return organisationAgreementsOf(await organisationAgreementsQuery(db, scope, organisationId).execute());
+}
+
+const ORGANISATION_AGREEMENTS = { limit: 200 };
+
+/** The query of listOrganisationAgreements (no expiry asked, so the day does not matter), also read inside the organisation page's statement. */
+export function organisationAgreementsQuery(db: Database, scope: Scope, organisationId: string) {
+  return agreementsQuery(db, scope, { ...ORGANISATION_AGREEMENTS, organisationId }, "1900-01-01");
+}
+
+export function organisationAgreementsOf(rows: Array<Row | JsonRow>): Agreement[] {
+  return agreementsPageOf(rows, ORGANISATION_AGREEMENTS).items;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Database } from "../../db/database";
 import { decodeCursor, encodeCursor } from "../../db/pagination";
+import { timestampOf } from "../../db/json";
 import { validationFailed } from "../../validation";
 
 /** One field of a change. People's entries carry no values (see `FIELDS_ONLY`), only the field's name. */
@@ -53,6 +54,19 @@ export async function listHistory(
   subject: { type: "organisation" | "person"; id: string },
   page: { limit: number; cursor?: string | undefined },
 ): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {
+  return historyPageOf(db, regionId, await historyQuery(db, regionId, subject, page).execute(), page.limit);
+}
+
+/**
+ * The audit entries of listHistory's page (one more than the limit, to know there is a next), as a
+ * query: the organisation page reads it inside its statement (organisation-page.ts).
+ */
+export function historyQuery(
+  db: Database,
+  regionId: string,
+  subject: { type: "organisation" | "person"; id: string },
+  page: { limit: number; cursor?: string | undefined },
+) {
   const affiliationIds = db
     .selectFrom("affiliations")
     .select(sql<string>`affiliations.id::text`.as("id"))
@@ -80,8 +94,17 @@ export async function listHistory(
     if (!/^\d{1,18}$/.test(String(last))) throw validationFailed({ cursor: "validation.invalid" });
     query = query.where(sql<boolean>`audit_log.id < ${String(last)}::bigint`);
   }
-  const rows = await query.execute();
-  const pageRows = rows.slice(0, page.limit);
+  return query;
+}
+
+type HistoryRow = {
+  id: string; at: Date | string; action: string; entityType: string; entityId: string;
+  actorId: string | null; actorName: string | null; actorRole: string | null; before: unknown; after: unknown;
+};
+
+/** The page of entries from historyQuery's rows (read on their own or from JSON), with the names they point to, read now. */
+export async function historyPageOf(db: Database, regionId: string, rows: HistoryRow[], limit: number): Promise<{ items: HistoryEntry[]; nextCursor: string | null }> {
+  const pageRows = rows.slice(0, limit);
 
   const affiliations = await describeAffiliations(db, regionId, pageRows.filter((r) => r.entityType === "affiliation").map((r) => r.entityId));
   const names = await namesOf(db, regionId, pageRows);
@@ -89,7 +112,7 @@ export async function listHistory(
     const mergedWithId = mergePartner(row.after);
     return {
       id: row.id,
-      at: row.at,
+      at: timestampOf(row.at),
       action: row.action,
       entityType: row.entityType,
       entityId: row.entityId,
@@ -101,7 +124,7 @@ export async function listHistory(
     };
   });
   const last = pageRows[pageRows.length - 1];
-  return { items, nextCursor: rows.length > page.limit && last ? encodeCursor([last.id]) : null };
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null };
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

@@ -5,6 +5,7 @@ import type { ChangeStamp, Scope } from "../../auth/current-user";
 import { toLocalDate } from "../../clock";
 import type { Database, Tx } from "../../db/database";
 import { decodeCursor, keysetPage } from "../../db/pagination";
+import { timestampOf } from "../../db/json";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -146,7 +147,7 @@ export type OrganisationHealth = {
   snooze: { until: string; reason: string } | null;
 };
 
-function assertStaff(scope: Scope) {
+export function assertStaff(scope: Scope) {
   // Health is the school's judgement of a relationship; the partner itself does not see it.
   if (!can(scope, "region.read")) throw new AppError("FORBIDDEN", "Partners cannot see relationship health");
 }
@@ -166,26 +167,43 @@ const activeSnooze = (today: string) => sql<boolean>`exists (
 export async function getOrganisationHealth(db: Database, scope: Scope, organisationId: string, opts: { locale: Locale; today: string }): Promise<OrganisationHealth> {
   assertStaff(scope);
   await assertOrganisation(db, scope, organisationId);
-  const row = await db
+  const row = await organisationHealthQuery(db, organisationId).executeTakeFirst();
+  const snooze = await healthSnoozeQuery(db, organisationId, opts.today).executeTakeFirst();
+  return toOrganisationHealth(organisationId, row ?? null, snooze ?? null, opts);
+}
+
+/**
+ * The queries and the mapping of getOrganisationHealth, for an organisation already known to be
+ * visible to staff (assertStaff); the organisation page reads them inside its statement.
+ */
+export function organisationHealthQuery(db: Database, organisationId: string) {
+  return db
     .selectFrom("organisation_health")
     .select(["state", "state_since", "last_contact_date", "reasons", "computed_at"])
-    .where("organisation_id", "=", organisationId)
-    .executeTakeFirst();
-  const snooze = await db
+    .where("organisation_id", "=", organisationId);
+}
+
+export function healthSnoozeQuery(db: Database, organisationId: string, today: string) {
+  return db
     .selectFrom("health_snoozes")
     .select(["until", "reason"])
     .where("organisation_id", "=", organisationId)
     .where("ended_at", "is", null)
-    .where("until", ">", opts.today)
+    .where("until", ">", today)
     .orderBy("created_at", "desc")
-    .executeTakeFirst();
+    .limit(1);
+}
+
+type HealthRow = { state: HealthState; state_since: string; last_contact_date: string | null; reasons: unknown; computed_at: Date | string };
+
+export function toOrganisationHealth(organisationId: string, row: HealthRow | null, snooze: { until: string; reason: string } | null, opts: { locale: Locale; today: string }): OrganisationHealth {
   return {
     organisationId,
     state: row?.state ?? "healthy",
     since: row?.state_since ?? opts.today,
     lastContactDate: row?.last_contact_date ?? null,
     reasons: ((row?.reasons ?? []) as StoredReason[]).map((reason) => describeReason(reason, opts.locale, opts.today)),
-    computedAt: row?.computed_at ?? new Date(0),
+    computedAt: row ? timestampOf(row.computed_at) : new Date(0),
     snooze: snooze ?? null,
   };
 }
@@ -317,13 +335,17 @@ export async function regionHealthTrend(db: Database, scope: Scope, range: { fro
 export async function organisationHealthHistory(db: Database, scope: Scope, organisationId: string) {
   assertStaff(scope);
   await assertOrganisation(db, scope, organisationId);
+  return organisationHealthHistoryQuery(db, organisationId).execute();
+}
+
+/** The query of organisationHealthHistory, also read inside the organisation page's statement. */
+export function organisationHealthHistoryQuery(db: Database, organisationId: string) {
   return db
     .selectFrom("health_history")
     .select(["state", "previous_state as previousState", "reason_codes as reasonCodes", "changed_on as changedOn"])
     .where("organisation_id", "=", organisationId)
     .orderBy("changed_on")
-    .orderBy("id")
-    .execute();
+    .orderBy("id");
 }
 
 /** Takes a relationship off "Aandacht nodig" for some weeks, with a reason; audited. */

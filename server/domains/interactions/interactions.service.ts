@@ -3,6 +3,7 @@ import type { EndReason, HealthState, InteractionKind, InteractionSentiment, Int
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
 import { containsPattern } from "../../db/like";
+import { timestampOf } from "../../db/json";
 import { decodeCursor, keysetPage } from "../../db/pagination";
 import { AppError, forbidden, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
@@ -252,7 +253,7 @@ export async function listInteractions(db: Database, scope: Scope, filters: List
   return { items: page.rows.map((row) => ({ ...row, mayChange: mayChangeInteraction(scope, row) })), nextCursor: page.nextCursor };
 }
 
-type TimelineRow = {
+export type TimelineRow = {
   type: TimelineItem["type"];
   date: string;
   at: Date | null;
@@ -280,35 +281,44 @@ const partnerActor = (action: string) => sql`(select u.name from audit_log al jo
  */
 export async function getTimeline(db: Database, scope: Scope, organisationId: string, options: { limit: number }): Promise<{ items: TimelineItem[]; nextCursor: null }> {
   const organisation = await getOrganisation(db, scope, organisationId);
-  const { rows } = await sql<TimelineRow>`
+  const { rows } = await timelineQuery(scope, organisation.id, options.limit).execute(db);
+  return { items: rows.map((row) => toTimelineItem(row, scope)), nextCursor: null };
+}
+
+/**
+ * The query of getTimeline, for an organisation already known to be visible; also read inside the
+ * organisation page's statement (organisation-page.ts).
+ */
+export function timelineQuery(scope: Scope, organisationId: string, limit: number) {
+  return sql<TimelineRow>`
     select * from (
       select 'interaction' as type, i.date, i.created_at as at, i.id, i.kind, i.summary, i.user_id, u.name as user_name,
              null::uuid as person_id, null::text as person_name,
              coalesce((select array_agg(p.name order by p.name) from interaction_people ip join people p on p.id = ip.person_id where ip.interaction_id = i.id), '{}'::text[]) as person_names,
              null::text as role, null::text as end_reason, i.source::text as source, i.sentiment
         from interactions i left join users u on u.id = i.user_id
-       where i.organisation_id = ${organisation.id} and i.region_id = ${scope.regionId} and i.archived_at is null
+       where i.organisation_id = ${organisationId} and i.region_id = ${scope.regionId} and i.archived_at is null
       union all
       select 'affiliation_started', a.start_date, a.created_at, a.id, null, null, null, ${partnerActor("affiliation.start")}, p.id, p.name, null, a.role, null, null, null
         from affiliations a join people p on p.id = a.person_id
-       where a.organisation_id = ${organisation.id} and a.region_id = ${scope.regionId}
+       where a.organisation_id = ${organisationId} and a.region_id = ${scope.regionId}
       union all
       select 'affiliation_ended', a.end_date, a.ended_at, a.id, null, null, null, ${partnerActor("affiliation.end")}, p.id, p.name, null, a.role, a.end_reason, null, null
         from affiliations a join people p on p.id = a.person_id
-       where a.organisation_id = ${organisation.id} and a.region_id = ${scope.regionId} and a.end_date is not null
+       where a.organisation_id = ${organisationId} and a.region_id = ${scope.regionId} and a.end_date is not null
       union all
       select 'owner_changed', (h.started_at at time zone 'Europe/Amsterdam')::date, h.started_at, h.id, null, null, h.user_id, u.name, null, null, null, null, null, null, null
         from account_holder_periods h join users u on u.id = h.user_id
-       where h.organisation_id = ${organisation.id} and h.region_id = ${scope.regionId}
+       where h.organisation_id = ${organisationId} and h.region_id = ${scope.regionId}
     ) timeline
     order by date desc, at desc nulls last, id
-    limit ${options.limit}
-  `.execute(db);
-  return { items: rows.map((row) => toTimelineItem(row, scope)), nextCursor: null };
+    limit ${limit}
+  `;
 }
 
-function toTimelineItem(row: TimelineRow, scope: Scope): TimelineItem {
-  const base = { date: row.date, at: row.at, id: row.id };
+/** A row of timelineQuery, read on its own or from JSON (where `at` is text). */
+export function toTimelineItem(row: TimelineRow | (Omit<TimelineRow, "at"> & { at: string | null }), scope: Scope): TimelineItem {
+  const base = { date: row.date, at: row.at === null ? null : timestampOf(row.at), id: row.id };
   switch (row.type) {
     case "interaction":
       return {

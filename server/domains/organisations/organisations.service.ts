@@ -13,6 +13,7 @@ import { isPartnerKind, startPlan } from "../plans/plans.service";
 import { dependsOnSchool } from "../health/school-dependencies";
 import { assertPartnerOrganisationFields } from "../portal/portal.rules";
 import { containsPattern } from "../../db/like";
+import { timestampOf } from "../../db/json";
 import { assertMayCreateOrganisation, assertMayWorkOrganisations } from "../../auth/partner-work";
 import { assertStillCurrent, updatedOne } from "../../db/versioned";
 
@@ -41,7 +42,7 @@ export type Organisation = {
   archivedAt: Date | null;
 };
 
-const columns = [
+export const columns = [
   "organisations.id", "organisations.kind", "organisations.name", "organisations.kvk_number as kvkNumber",
   "organisations.kvk_branch_number as kvkBranchNumber", "organisations.brin_code as brinCode", "organisations.sector",
   "organisations.street", "organisations.postal_code as postalCode", "organisations.city", "organisations.website",
@@ -54,7 +55,7 @@ const columns = [
  * The organisations a caller may see: those of their region, and for a partner user only their own
  * organisation. Every read in this area starts here, so no query can forget the scope.
  */
-function visibleOrganisations(db: Database, scope: Scope) {
+export function visibleOrganisations(db: Database, scope: Scope) {
   let query = db.selectFrom("organisations").where("organisations.region_id", "=", scope.regionId);
   if (scope.role === "partner") query = query.where("organisations.id", "=", scope.organisationId ?? "00000000-0000-0000-0000-000000000000");
   return query;
@@ -320,17 +321,28 @@ export async function restoreOrganisation(trx: Tx, scope: Scope, id: string, met
   return after;
 }
 
-/** Who owned the relationship when, newest first. */
-export async function listAccountHolderHistory(db: Database, scope: Scope, organisationId: string) {
-  await getOrganisation(db, scope, organisationId);
+/** Who owned the relationship when, newest first: the query, for this function and the organisation's page (organisation-page.ts). */
+export function accountHolderHistoryQuery(db: Database, regionId: string, organisationId: string) {
   return db
     .selectFrom("account_holder_periods")
     .innerJoin("users", "users.id", "account_holder_periods.user_id")
     .select(["account_holder_periods.id", "users.id as userId", "users.name as userName", "account_holder_periods.started_at as startedAt", "account_holder_periods.ended_at as endedAt"])
     .where("account_holder_periods.organisation_id", "=", organisationId)
-    .where("account_holder_periods.region_id", "=", scope.regionId)
-    .orderBy("account_holder_periods.started_at", "desc")
-    .execute();
+    .where("account_holder_periods.region_id", "=", regionId)
+    .orderBy("account_holder_periods.started_at", "desc");
+}
+
+export type AccountHolderPeriod = { id: string; userId: string; userName: string; startedAt: Date; endedAt: Date | null };
+
+/** A row of accountHolderHistoryQuery, read on its own or from JSON. */
+export function toAccountHolderPeriod(row: { id: string; userId: string; userName: string; startedAt: Date | string; endedAt: Date | string | null }): AccountHolderPeriod {
+  return { ...row, startedAt: timestampOf(row.startedAt), endedAt: timestampOf(row.endedAt) };
+}
+
+/** Who owned the relationship when, newest first. */
+export async function listAccountHolderHistory(db: Database, scope: Scope, organisationId: string): Promise<AccountHolderPeriod[]> {
+  await getOrganisation(db, scope, organisationId);
+  return (await accountHolderHistoryQuery(db, scope.regionId, organisationId).execute()).map(toAccountHolderPeriod);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Database, Tx } from "../../db/database";
 import { AppError, notFound } from "../../errors";
 import { can } from "../../auth/permissions";
 import { createUser } from "../users/users.service";
+import { timestampOf } from "../../db/json";
 import type { ChangeMeta } from "../../auth/current-user";
 
 /**
@@ -20,15 +21,26 @@ async function organisationFor(db: Database, scope: Scope, organisationId: strin
   return organisation;
 }
 
-export async function listPartnerUsers(db: Database, scope: Scope, organisationId: string) {
+export type PartnerUser = { id: string; name: string; email: string; active: boolean; createdAt: Date; invited: boolean };
+
+export async function listPartnerUsers(db: Database, scope: Scope, organisationId: string): Promise<PartnerUser[]> {
   await organisationFor(db, scope, organisationId);
+  return (await partnerUsersQuery(db, organisationId).execute()).map(toPartnerUser);
+}
+
+/** The organisation's partner users by name: the query of listPartnerUsers, also read inside the organisation page's statement. */
+export function partnerUsersQuery(db: Database, organisationId: string) {
   return db
     .selectFrom("users")
     .select(["id", "name", "email", "active", "created_at as createdAt", sql<boolean>`password_hash is null and joined_at is null`.as("invited")])
     .where("organisation_id", "=", organisationId)
     .where("role", "=", "partner")
-    .orderBy("name")
-    .execute();
+    .orderBy("name");
+}
+
+/** A row of partnerUsersQuery, read on its own or from JSON. */
+export function toPartnerUser(row: Omit<PartnerUser, "createdAt"> & { createdAt: Date | string }): PartnerUser {
+  return { ...row, createdAt: timestampOf(row.createdAt) };
 }
 
 export async function invitePartnerUser(trx: Tx, scope: Scope, organisationId: string, input: { email: string; name: string }, meta: ChangeMeta) {

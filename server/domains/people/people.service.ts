@@ -401,6 +401,11 @@ export type OrganisationContact = {
 
 /** The people of an organisation: current contacts first (primary on top), then those who left, latest first. */
 export async function listOrganisationContacts(db: Database, regionId: string, organisationId: string): Promise<OrganisationContact[]> {
+  return organisationContactsQuery(db, regionId, organisationId).execute();
+}
+
+/** The query of listOrganisationContacts, also read inside the organisation page's statement (organisation-page.ts). */
+export function organisationContactsQuery(db: Database, regionId: string, organisationId: string) {
   return db
     .selectFrom("affiliations")
     .innerJoin("people", "people.id", "affiliations.person_id")
@@ -415,8 +420,7 @@ export async function listOrganisationContacts(db: Database, regionId: string, o
     .orderBy(sql`affiliations.end_date is not null`)
     .orderBy("affiliations.is_primary", "desc")
     .orderBy("affiliations.end_date", (ob) => ob.desc().nullsFirst())
-    .orderBy("people.name")
-    .execute();
+    .orderBy("people.name");
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { addSchoolDays } from "../../../calendar/days";
 import type { OrganisationKind, PlanEvent, PlanRole, PlanStatus, TaskStatus } from "../../../db/schema";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
@@ -6,6 +7,7 @@ import { assertCan } from "../../auth/permissions";
 import { toLocalDate } from "../../clock";
 import type { Database, Tx } from "../../db/database";
 import { assertStillCurrent } from "../../db/versioned";
+import { timestampOf } from "../../db/json";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
 import { recordAudit } from "../audit/audit";
@@ -202,25 +204,38 @@ export async function listOrganisationPlans(db: Database, scope: Scope, organisa
   assertStaff(scope);
   const organisation = await db.selectFrom("organisations").select("id").where("id", "=", organisationId).where("region_id", "=", scope.regionId).executeTakeFirst();
   if (!organisation) throw notFound("Organisation");
-  const plans = await db.selectFrom("plans")
+  return (await organisationPlansQuery(db, scope.regionId, organisationId).execute()).map(toPlan);
+}
+
+/**
+ * The query of listOrganisationPlans, each plan with its steps in JSON, for an organisation already
+ * known to be the region's; also read inside the organisation page's statement (organisation-page.ts).
+ */
+export function organisationPlansQuery(db: Database, regionId: string, organisationId: string) {
+  return db.selectFrom("plans")
     .select(["id", "organisation_id as organisationId", "event", "status", "started_by as startedById", "start_date as startDate", "started_at as startedAt", "ended_at as endedAt", "version"])
-    .where("organisation_id", "=", organisationId).where("region_id", "=", scope.regionId)
+    .select((eb) => jsonArrayFrom(eb.selectFrom("tasks").innerJoin("users", "users.id", "tasks.assignee_id")
+      .select([
+        "tasks.plan_id as planId", "tasks.id as taskId", "tasks.plan_position as position", "tasks.title", "tasks.plan_role as role",
+        "tasks.assignee_id as assigneeId", "users.name as assigneeName", "tasks.due_date as dueDate", "tasks.status",
+        "tasks.closed_reason as closedReason", "tasks.completed_at as completedAt",
+      ])
+      .where("tasks.region_id", "=", regionId).whereRef("tasks.plan_id", "=", "plans.id")
+      .orderBy("tasks.plan_position")).as("steps"))
+    .where("organisation_id", "=", organisationId).where("region_id", "=", regionId)
     .orderBy(sql`status = 'running'`, "desc").orderBy("started_at", "desc").orderBy("id")
-    .limit(50).execute();
-  if (!plans.length) return [];
-  const steps = await db.selectFrom("tasks").innerJoin("users", "users.id", "tasks.assignee_id")
-    .select([
-      "tasks.plan_id as planId", "tasks.id as taskId", "tasks.plan_position as position", "tasks.title", "tasks.plan_role as role",
-      "tasks.assignee_id as assigneeId", "users.name as assigneeName", "tasks.due_date as dueDate", "tasks.status",
-      "tasks.closed_reason as closedReason", "tasks.completed_at as completedAt",
-    ])
-    .where("tasks.region_id", "=", scope.regionId).where("tasks.plan_id", "in", plans.map((plan) => plan.id))
-    .orderBy("tasks.plan_position").execute();
-  return plans.map((plan) => {
-    const own = steps.filter((step) => step.planId === plan.id)
-      .map(({ planId: _p, position, role, ...step }) => ({ ...step, position: position ?? 0, role: role ?? "owner" }));
-    return { ...plan, steps: own, stepsTotal: own.length, stepsDone: own.filter((step) => step.status === "done" && !step.closedReason).length };
-  });
+    .limit(50);
+}
+
+type PlanRow = Awaited<ReturnType<ReturnType<typeof organisationPlansQuery>["executeTakeFirstOrThrow"]>>;
+/** Timestamps inside JSON are text: the steps' always, the plan's own when the plan itself is read from JSON. */
+type JsonStep = Omit<PlanRow["steps"][number], "completedAt"> & { completedAt: Date | string | null };
+
+/** A row of organisationPlansQuery, read on its own or from JSON. */
+export function toPlan(row: Omit<PlanRow, "startedAt" | "endedAt" | "steps"> & { startedAt: Date | string; endedAt: Date | string | null; steps: JsonStep[] }): Plan {
+  const { steps, ...plan } = row;
+  const own = steps.map(({ planId: _p, position, role, ...step }) => ({ ...step, completedAt: timestampOf(step.completedAt), position: position ?? 0, role: role ?? "owner" }));
+  return { ...plan, startedAt: timestampOf(plan.startedAt), endedAt: timestampOf(plan.endedAt), steps: own, stepsTotal: own.length, stepsDone: own.filter((step) => step.status === "done" && !step.closedReason).length };
 }
 
 /**

@@ -327,12 +327,16 @@ export async function setUserLocale(trx: Tx, userId: string, locale: Locale, now
 
 /** Colleagues who can own relationships: active staff of the region (not partner users). */
 export async function listAssignableUsers(db: Database, regionId: string) {
+  return assignableUsersQuery(db, regionId).execute();
+}
+
+/** The query of listAssignableUsers, also read inside a page's statement. */
+export function assignableUsersQuery(db: Database, regionId: string) {
   return db
     .selectFrom("users")
     .select(["id", "name"])
     .where("region_id", "=", regionId)
     .where("active", "=", true)
     .where("role", "<>", "partner")
-    .orderBy("name")
-    .execute();
+    .orderBy("name");
 }
