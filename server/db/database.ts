@@ -262,10 +262,7 @@ class ScopedConnection implements DatabaseConnection {
     }
     this.#scope = null;
     // Both are handed to postgres.js before either is awaited: one write, one round trip.
-    const [scoped, result] = await Promise.allSettled([this.inner.executeQuery(scope), this.inner.executeQuery<R>(compiledQuery)]);
-    if (scoped.status === "rejected") throw scoped.reason;
-    if (result.status === "rejected") throw result.reason;
-    return result.value;
+    return answerInScope(this.inner.executeQuery(scope), this.inner.executeQuery<R>(compiledQuery));
   }
 
   async *streamQuery<R>(compiledQuery: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
@@ -324,10 +321,7 @@ class SharedReads {
     try {
       this.#current ??= this.#reserve();
       const { connection, scoped } = await this.#current;
-      const [scope, result] = await Promise.allSettled([scoped, connection.executeQuery<R>(compiledQuery)]);
-      if (scope.status === "rejected") throw scope.reason;
-      if (result.status === "rejected") throw result.reason;
-      return result.value;
+      return await answerInScope(scoped, connection.executeQuery<R>(compiledQuery));
     } finally {
       this.#running -= 1;
       if (this.#running === 0) {
@@ -345,6 +339,17 @@ class SharedReads {
     scoped.catch(() => {}); // awaited by every read; a failure must not also surface as unhandled
     return { connection, scoped };
   }
+}
+
+/**
+ * A read's answer, given only when the scope statement sent before it succeeded: otherwise the read
+ * ran in whatever scope the connection had, and its rows are thrown away with the scope's error.
+ */
+async function answerInScope<R>(scoped: Promise<unknown>, read: Promise<QueryResult<R>>): Promise<QueryResult<R>> {
+  const [scope, result] = await Promise.allSettled([scoped, read]);
+  if (scope.status === "rejected") throw scope.reason;
+  if (result.status === "rejected") throw result.reason;
+  return result.value;
 }
 
 /**
