@@ -10,6 +10,9 @@ export const dayOfDate = (date: Date) => date.toISOString().slice(0, 10);
 /** The day `days` days after `day` (before it when negative). */
 export const addDays = (day: string, days: number) => dayOfDate(new Date(dateOfDay(day).getTime() + days * DAY_MS));
 
+/** How many days `to` is after `from` (negative when before it). */
+export const daysBetween = (from: string, to: string) => Math.round((dateOfDay(to).getTime() - dateOfDay(from).getTime()) / DAY_MS);
+
 /** Whether a day is a school day: a weekday outside every holiday (first and last days inclusive). */
 export function isSchoolDay(day: string, holidays: ReadonlyArray<{ startDate: string; endDate: string }>) {
   const weekday = dateOfDay(day).getUTCDay();

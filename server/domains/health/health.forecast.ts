@@ -1,14 +1,13 @@
 import { sql } from "kysely";
 import type { HealthState, Locale } from "../../../db/schema";
-import { addDays } from "../../../calendar/days";
+import { addDays, daysBetween } from "../../../calendar/days";
 import { translator } from "../../../i18n";
-import { dateFormat } from "../../../i18n/intl";
 import type { Scope } from "../../auth/current-user";
 import { can } from "../../auth/permissions";
 import type { Database } from "../../db/database";
 import { AppError } from "../../errors";
 import { healthStateCtes, type RecomputeTarget, type StoredReason } from "./health.compute";
-import { describeReason } from "./health.messages";
+import { describeReason, spokenDay } from "./health.messages";
 
 /**
  * "Binnenkort koud": which relationships will turn cooling or cold within the coming days unless
@@ -110,14 +109,6 @@ export async function forecastHealth(
     })
     .sort((a, b) => a.onDate.localeCompare(b.onDate) || a.tier - b.tier || a.name.localeCompare(b.name, "nl"))
     .map(({ tier: _tier, ...item }) => item);
-}
-
-function daysBetween(from: string, to: string) {
-  return Math.round((Date.parse(`${to}T12:00:00Z`) - Date.parse(`${from}T12:00:00Z`)) / 86_400_000);
-}
-
-function spokenDay(day: string, locale: Locale) {
-  return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
 /** Why it turns: the reason of the worse state that is new on that day, said as what will happen. */

@@ -2,6 +2,7 @@ import { type Locale, translator } from "../../../i18n";
 import type { HealthState } from "../../../db/schema";
 import type { ReasonCode, StoredReason } from "./health.compute";
 import { dateFormat } from "../../../i18n/intl";
+import { addDays, daysBetween } from "../../../calendar/days";
 
 export type HealthReason = {
   code: ReasonCode;
@@ -12,7 +13,7 @@ export type HealthReason = {
 };
 
 /** "3 maart 2026": how people write a day in a sentence. Read at noon UTC so no time zone shifts it. */
-function spokenDay(day: string, locale: Locale) {
+export function spokenDay(day: string, locale: Locale) {
   return dateFormat(locale === "nl" ? "nl-NL" : "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${day}T12:00:00Z`));
 }
 
@@ -25,10 +26,6 @@ export function shortened(note: string, max = 160): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/, "")}…`;
 }
 
-const DAY_MS = 86_400_000;
-const dayNumber = (day: string) => Math.floor(Date.parse(`${day}T12:00:00Z`) / DAY_MS);
-const dayOf = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
-
 /**
  * How many days a relationship has been silent on `today`, from its stored reason. The rules store
  * when the silence began (`silentFrom`: the last contact, moved on by the school holidays begun
@@ -39,7 +36,7 @@ const dayOf = (n: number) => new Date(n * DAY_MS).toISOString().slice(0, 10);
 export function silentDaysOn(params: Record<string, unknown>, today: string): number {
   if (typeof params.silentFrom !== "string") return Number(params.silentDays);
   const paused = typeof params.silentPausedUntil === "string" && params.silentPausedUntil > today ? params.silentPausedUntil : today;
-  return dayNumber(paused) - dayNumber(params.silentFrom);
+  return daysBetween(params.silentFrom, paused);
 }
 
 /**
@@ -56,7 +53,7 @@ export function describeReason(reason: StoredReason, locale: Locale, today: stri
       const days = silentDaysOn(reason.params, today);
       // Since when it is overdue, as it was said before the start was stored: today less the days
       // beyond the cadence (in a holiday that day moves on with today; the stored one waits for its end).
-      if (typeof p.silentFrom === "string") base.since = dayOf(dayNumber(today) - (days - Number(p.cadenceDays)));
+      if (typeof p.silentFrom === "string") base.since = addDays(today, -(days - Number(p.cadenceDays)));
       const values = { days, cadence: Number(p.cadenceDays), date: p.lastContactDate ? spokenDay(String(p.lastContactDate), locale) : "" };
       return { ...base, message: t(p.lastContactDate ? "health.reasons.no_recent_contact" : "health.reasons.no_recent_contact_never", values), nextStep: t("health.nextSteps.no_recent_contact") };
     }
