@@ -111,12 +111,13 @@ try {
       let count = 0;
       // The logged statements summed by their first words (each 1,000-row batch is one statement).
       const byKind = new Map<string, { ms: number; count: number }>();
-      for (const match of text.matchAll(/duration: ([0-9.]+) ms {2}(?:statement|execute [^:]*): ([\s\S]*?)(?=\n\d{4}-\d\d-\d\d |$)/g)) {
+      // Parse and bind are logged on their own (a custom plan is made in bind), named by their phase.
+      for (const match of text.matchAll(/duration: ([0-9.]+) ms {2}(statement|execute|parse|bind)[^:]*: ([\s\S]*?)(?=\n\d{4}-\d\d-\d\d |$)/g)) {
         const ms = Number(match[1]);
-        const statement = match[2]!.replace(/\s+/g, " ").trim();
+        const statement = match[3]!.replace(/\s+/g, " ").trim();
         total += ms;
-        count += 1;
-        const kind = statement.split(" ").slice(0, 3).join(" ").slice(0, 60);
+        if (match[2] === "statement" || match[2] === "execute") count += 1;
+        const kind = `${match[2] === "parse" || match[2] === "bind" ? `(${match[2]}) ` : ""}${statement.split(" ").slice(0, 3).join(" ").slice(0, 60)}`;
         const sum = byKind.get(kind) ?? { ms: 0, count: 0 };
         byKind.set(kind, { ms: sum.ms + ms, count: sum.count + 1 });
       }
