@@ -231,24 +231,18 @@ export function healthStateCtes(target: RecomputeTarget, day: RawBuilder<unknown
     school_year as (
       select school_year_start(${day}::date) as this_start
     ),
-    -- The target's links to activities. For a list of ids they are read first (materialized), so the
-    -- planner, which cannot estimate the school year's dates, looks their activities up by key
-    -- instead of reading the two school years' 130,000 activities of the country.
-    activity_links as ${"organisationIds" in target ? sql`materialized` : sql`not materialized`} (
-      select ao.organisation_id, ao.activity_id from activity_organisations ao where ${ofTarget("ao.organisation_id")}
-    ),
+    -- Activities last school year and this one, per organisation, from the table the triggers keep
+    -- (decision 148): a row per school year with any live done or planned activity.
     activity_years as (
-      select ao.organisation_id,
-        bool_or(a.status = 'done' and a.start_date < sy.this_start) as had_last_year,
-        bool_or(a.status in ('done', 'planned') and a.start_date >= sy.this_start) as has_this_year
-      from activity_links ao
-      join activities a on a.id = ao.activity_id
+      select y.organisation_id,
+        bool_or(y.school_year < sy.this_start and y.done > 0) as had_last_year,
+        bool_or(y.school_year = sy.this_start) as has_this_year
+      from organisation_activity_years y
       cross join school_year sy
-      where a.archived_at is null and a.status in ('done', 'planned')
-        and a.start_date >= (sy.this_start - interval '1 year')::date and a.start_date < (sy.this_start + interval '1 year')::date
+      where ${ofTarget("y.organisation_id")} and y.school_year in ((sy.this_start - interval '1 year')::date, sy.this_start)
         -- Read only when it can count (see activity_stopped below): not in August and September.
         and ${day} >= (sy.this_start + interval '2 months')::date
-      group by ao.organisation_id
+      group by y.organisation_id
     ),
     -- This school year's pledges: lapsed, or not yet realised with the year ending within 90 days.
     commitment_risk as (
