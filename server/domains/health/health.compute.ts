@@ -44,19 +44,19 @@ const HEALTH_LOCK_KEY = 7_361_201;
  */
 export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<HealthRun> {
   if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changed: 0, turnedCold: [], becameCold: [], recovered: [] };
-  const scopeFilter = targetFilter(target);
   const day = sql`${today}::date`;
 
   await sql`select pg_advisory_xact_lock(${HEALTH_LOCK_KEY})`.execute(db);
 
-  // Organisations in the target that are no longer watched lose their row (no stale warnings).
-  await sql`
-    delete from organisation_health h
-    using organisations o
-    where o.id = h.organisation_id and ${scopeFilter} and (o.archived_at is not null or o.status <> 'active')`.execute(db);
-
   const result = await sql<{ organisation_id: string; region_id: string; state: HealthState; previous_state: HealthState | null; reason_codes: string[]; turnover: boolean; watched: number | null; changed: number | null }>`
     with ${healthStateCtes(target, day)},
+    -- Organisations in the target that are no longer watched lose their row (no stale warnings).
+    -- In this statement, against \`watched\`, so the organisations are read once (decision 148); the
+    -- rows it removes are none of those the upsert below writes.
+    removed as (
+      delete from organisation_health h
+      where ${healthRowsOf(target)} and not exists (select 1 from watched w where w.id = h.organisation_id)
+    ),
     dated as (
       -- A troubled state dates from its earliest reason of that severity; healthy from when it became so.
       select cp.*, p.state as previous_state,
@@ -388,6 +388,15 @@ export function healthStateCtes(target: RecomputeTarget, day: RawBuilder<unknown
       left join silence s on s.organisation_id = c.organisation_id
     )
   `;
+}
+
+/** The target's rows of organisation_health (`h`), found without reading the organisations for a list of ids or the whole country. */
+function healthRowsOf(target: RecomputeTarget) {
+  return "all" in target
+    ? sql`true`
+    : "regionId" in target
+      ? sql`h.organisation_id in (select o.id from organisations o where o.region_id = ${target.regionId}::uuid)`
+      : sql`h.organisation_id = any(${target.organisationIds}::uuid[])`;
 }
 
 /** The SQL filter of a recompute or forecast target, on `organisations o`. */
