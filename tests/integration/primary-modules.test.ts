@@ -55,6 +55,8 @@ describe("the primary of WEB_CONCURRENCY=2 (decision 147)", () => {
     expect(primary.some((url) => /\/build\/chunk-cluster-[^/]+\.js$/.test(url))).toBe(true);
     expect(primary.some((url) => url.includes("/node_modules/pg-boss/"))).toBe(true);
     expect(primary.filter((url) => WEB_PART.some((pattern) => pattern.test(url)))).toEqual([]);
+    // Nor argon2, which only checking a password needs (server/auth/passwords.ts).
+    expect(primary.filter((url) => url.includes("/node_modules/@node-rs/argon2"))).toEqual([]);
     // The web processes load what the primary did not (so the patterns above do find something).
     expect(web).toHaveLength(2);
     for (const urls of web) for (const pattern of WEB_PART) expect(urls.some((url) => pattern.test(url)), String(pattern)).toBe(true);

@@ -36,6 +36,8 @@ describe("build/server.js (decision 147)", () => {
     const webPart = ["server/web-server.ts", "server/app.ts", "server/api.ts", "server/page-services.ts"];
     expect(sources(primary).filter((source) => webPart.includes(source))).toEqual([]);
     expect(packages(primary).filter((name) => /^(hono|@hono\/|@remix-run\/)/.test(name))).toEqual([]);
+    // argon2 too: it is loaded with the first password checked (server/auth/passwords.ts).
+    expect(packages([...primary, ...web])).not.toContain("@node-rs/argon2");
     // The web process has them: the test above looks for names that exist.
     expect(sources(web)).toEqual(expect.arrayContaining(webPart));
     expect(packages(web)).toEqual(expect.arrayContaining(["hono", "@hono/zod-openapi", "@remix-run/server-runtime"]));
