@@ -747,7 +747,7 @@ export const en: Messages = {
     discardLabel: "Discard mail {subject}",
     jobChanges: {
       title: "Possibly changed jobs",
-      intro: "A known contact mailed from an address at another company. If so, record the new job; otherwise: not right.",
+      intro: "A known contact mailed from an address at another company. If so, record the new job: the new address then becomes the person's email address. Otherwise: not right.",
       sentence: "In your mail of {date} as {email}: another domain than {organisations}'s.",
       employer: "Now works at",
       employerHint: "The name of an organisation in Schakel, or of a new employer: then it becomes a lead.",
@@ -756,6 +756,8 @@ export const en: Messages = {
       dismiss: "Not right",
       confirmed: "The new job of {person} is recorded.",
       confirmedLead: "The new job of {person} is recorded; the new employer is under Leads.",
+      newAddress: "Their email address is now {email}.",
+      addressKept: "Their email address is unchanged: {email} already belongs to someone else in Schakel.",
       dismissed: "Put away: this address is not suggested again.",
       toLeads: "To leads",
     },

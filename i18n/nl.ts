@@ -768,7 +768,7 @@ export const nl = {
     discardLabel: "Mail {subject} weggooien",
     jobChanges: {
       title: "Mogelijk van baan gewisseld",
-      intro: "Een bekende contactpersoon mailde vanaf een adres bij een ander bedrijf. Klopt het, leg dan de nieuwe baan vast; anders: klopt niet.",
+      intro: "Een bekende contactpersoon mailde vanaf een adres bij een ander bedrijf. Klopt het, leg dan de nieuwe baan vast: het nieuwe adres wordt dan het e-mailadres van de persoon. Anders: klopt niet.",
       sentence: "Staat op {date} in uw mail met {email}: een ander domein dan dat van {organisations}.",
       employer: "Werkt nu bij",
       employerHint: "De naam van een organisatie in Schakel, of van een nieuwe werkgever: dan wordt het een kans.",
@@ -777,6 +777,8 @@ export const nl = {
       dismiss: "Klopt niet",
       confirmed: "De nieuwe baan van {person} is vastgelegd.",
       confirmedLead: "De nieuwe baan van {person} is vastgelegd; de nieuwe werkgever staat bij Kansen.",
+      newAddress: "Het e-mailadres is nu {email}.",
+      addressKept: "Het e-mailadres is niet gewijzigd: {email} hoort al bij iemand anders in Schakel.",
       dismissed: "Weggelegd: dit adres wordt niet meer voorgesteld.",
       toLeads: "Naar Kansen",
     },
