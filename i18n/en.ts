@@ -1043,6 +1043,8 @@ export const en: Messages = {
     stepRole: "Who",
     stepDays: "Within (school days)",
     stepsHint: "Empty a task to drop its step; fill in an empty line to add one. Without steps this plan does not start.",
+    edit: "Change the steps",
+    stepWithin: { one: "within {count} school day", other: "within {count} school days" },
     saved: "The plan ‘{name}’ has been saved.",
     noSteps: "No steps: this plan does not start.",
     section: "Plans",

@@ -1064,6 +1064,8 @@ export const nl = {
     stepRole: "Wie",
     stepDays: "Binnen (schooldagen)",
     stepsHint: "Maak een taak leeg om de stap te schrappen; vul een lege regel in om er een toe te voegen. Zonder stappen start dit plan niet.",
+    edit: "Stappen aanpassen",
+    stepWithin: { one: "binnen {count} schooldag", other: "binnen {count} schooldagen" },
     saved: "Het plan ‘{name}’ is opgeslagen.",
     noSteps: "Geen stappen: dit plan start niet.",
     section: "Plannen",
