@@ -8,6 +8,7 @@ import { createApp, type RemixHandler } from "./app";
 import { withAddressErrorsAsBadRequest } from "./http/page-errors";
 import { createSecretBox, loadSecretKey } from "./auth/secret-key";
 import { createSessions } from "./auth/sessions";
+import { ensureSameSecretKey } from "./auth/secret-key-check";
 import { encryptPlaintextTotpSecrets } from "./auth/two-factor";
 import { createClock } from "./clock";
 import { tellPrimary } from "./cluster";
@@ -49,6 +50,8 @@ export async function startServer(config: Config, role: "whole" | "web" = "whole
     if (whole) {
       const applied = await migrateToLatest(db);
       if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
+      // Before anything is sealed: a key that is not this database's stops here (decision 152).
+      await ensureSameSecretKey(db, secrets);
       const encrypted = await encryptPlaintextTotpSecrets(db, secrets);
       if (encrypted) say(`Encrypted ${encrypted} two-factor secret(s) with SCHAKEL_SECRET_KEY`);
     }
