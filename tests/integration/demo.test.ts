@@ -66,18 +66,13 @@ describe("npx schakel demo", () => {
 
   describe("in an empty database", () => {
     let fresh: TestDatabase;
-    let loadMilliseconds = 0;
+    // How long the load takes is not asserted here (a loaded machine makes any bound flaky): speed is
+    // measured by the benches, not by timed tests.
     beforeAll(async () => {
       fresh = await createTestDatabase();
-      const started = performance.now();
       await loadDemo(fresh.db, { now: TEST_NOW, appUrl: "http://schakel.test" });
-      loadMilliseconds = performance.now() - started;
     });
     afterAll(() => fresh.drop());
-
-    it("loads in a few seconds", () => {
-      expect(loadMilliseconds).toBeLessThan(10_000);
-    });
 
     it("gives STO Twente its five subregions, its partner organisations with their contacts, and links the partner account to its company", async () => {
       const subregions = await fresh.db.selectFrom("subregions").select("name").orderBy("name").execute();
