@@ -425,7 +425,8 @@ describe("npx schakel demo", () => {
         execFile(
           process.execPath,
           [path.resolve("bin/schakel.js"), ...args],
-          { env: { ...process.env, DATABASE_URL: target.url, APP_URL: TEST_APP_URL, SCHAKEL_NOW: TEST_NOW.toISOString(), LOG_LEVEL: "silent" }, timeout: 30_000 },
+          // A safety net against a hung process, not a speed check (the demo load takes 20–40 s on a busy two-core machine).
+          { env: { ...process.env, DATABASE_URL: target.url, APP_URL: TEST_APP_URL, SCHAKEL_NOW: TEST_NOW.toISOString(), LOG_LEVEL: "silent" }, timeout: 90_000 },
           (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
         );
       });
@@ -453,5 +454,5 @@ describe("npx schakel demo", () => {
     } finally {
       await target.drop();
     }
-  }, 90_000);
+  }, 180_000);
 });
