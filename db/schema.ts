@@ -843,7 +843,15 @@ export interface SavedViewsTable {
   archived_at: Timestamp | null;
 }
 
+/** One row: a known text sealed with the SCHAKEL_SECRET_KEY of this database (decision 152). */
+export interface SecretKeyCheckTable {
+  id: Generated<boolean>;
+  verifier: string;
+  created_at: Generated<Timestamp>;
+}
+
 export interface DB {
+  secret_key_check: SecretKeyCheckTable;
   regions: RegionsTable;
   subregions: SubregionsTable;
   users: UsersTable;
