@@ -7,7 +7,7 @@ const ALONE = [
   ...[
     "backup", "cli", "cli-database-notice", "demo", "faults-sigkill", "page-weight", "start-heap-limit", "two-instances",
     "upload-limits", "web-concurrency", "database-outage", "database-roles", "soak-smoke", "mail-capture-smtp", "rate-limits",
-    "national-seed",
+    "national-seed", "primary-modules",
   ].map((name) => `tests/integration/${name}.test.ts`),
 ];
 

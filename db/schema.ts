@@ -539,6 +539,14 @@ export interface OrganisationLastContactTable {
   last_date: CalendarDay;
 }
 
+/** Per organisation and school year (its first day), its live done and planned activities; kept by triggers (decision 148). */
+export interface OrganisationActivityYearsTable {
+  organisation_id: string;
+  school_year: CalendarDay;
+  done: number;
+  planned: number;
+}
+
 export interface HealthSnoozesTable {
   id: Generated<string>;
   region_id: string;
@@ -835,7 +843,15 @@ export interface SavedViewsTable {
   archived_at: Timestamp | null;
 }
 
+/** One row: a known text sealed with the SCHAKEL_SECRET_KEY of this database (decision 152). */
+export interface SecretKeyCheckTable {
+  id: Generated<boolean>;
+  verifier: string;
+  created_at: Generated<Timestamp>;
+}
+
 export interface DB {
+  secret_key_check: SecretKeyCheckTable;
   regions: RegionsTable;
   subregions: SubregionsTable;
   users: UsersTable;
@@ -876,6 +892,7 @@ export interface DB {
   plan_template_steps: PlanTemplateStepsTable;
   plans: PlansTable;
   organisation_last_contact: OrganisationLastContactTable;
+  organisation_activity_years: OrganisationActivityYearsTable;
   activities: ActivitiesTable;
   activity_organisations: ActivityOrganisationsTable;
   digest_runs: DigestRunsTable;

@@ -5,7 +5,8 @@ import { loadNational } from "../db/seed/national";
 import { createApiToken } from "./auth/api-tokens";
 import { findOidcProvider, removeOidcProvider, saveOidcProvider } from "./auth/oidc-settings";
 import { OidcProviderInput } from "./auth/oidc-settings.schemas";
-import { createSecretBox, loadSecretKey } from "./auth/secret-key";
+import { createSecretBox, loadSecretKey, SECRET_KEY_ENV } from "./auth/secret-key";
+import { adoptSecretKey } from "./auth/secret-key-check";
 import { runSystemChange } from "./change";
 import { createClock, toLocalDate } from "./clock";
 import { type Config, readConfig } from "./config";
@@ -227,6 +228,17 @@ health
       return { ...outcome, milliseconds: Math.round(performance.now() - started) };
     });
     console.log(`Recomputed ${result.organisations} organisations in ${result.milliseconds} ms: ${result.changed} changed state, ${result.tasksCreated} follow-up tasks created.`);
+  });
+
+const secretKey = program.command("secret-key").description("SCHAKEL_SECRET_KEY, which encrypts two-factor and single-sign-on secrets at rest");
+secretKey
+  .command("adopt")
+  .description("only when the database's old key is lost for good: make the current SCHAKEL_SECRET_KEY its key; what the old one sealed stays unreadable")
+  .action(async () => {
+    const config = readConfig();
+    const box = createSecretBox(loadSecretKey(config));
+    const result = await withDatabase(config, ({ db }) => adoptSecretKey(db, box));
+    console.log(`This ${SECRET_KEY_ENV} is now the database's key. Unreadable with it: ${result.unreadableTwoFactor} two-factor secret(s) (those users sign in with a recovery code and set up their app again), ${result.unreadableSingleSignOn} single-sign-on client secret(s) (enter them again under Beheer).`);
   });
 
 const mail = program.command("mail").description("email capture");

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from "node:cluster";
 import net from "node:net";
 import { createSecretBox, loadSecretKey } from "./auth/secret-key";
+import { ensureSameSecretKey } from "./auth/secret-key-check";
 import { encryptPlaintextTotpSecrets } from "./auth/two-factor";
 import { createClock } from "./clock";
 import { type Config, withBoundPort } from "./config";
@@ -48,6 +49,8 @@ export async function startPrimary(config: Config, workers: number): Promise<Run
   try {
     const applied = await migrateToLatest(db);
     if (applied.length) say(`Applied migrations: ${applied.join(", ")}`);
+    // Before anything is sealed: a key that is not this database's stops here (decision 152).
+    await ensureSameSecretKey(db, secrets);
     const encrypted = await encryptPlaintextTotpSecrets(db, secrets);
     if (encrypted) say(`Encrypted ${encrypted} two-factor secret(s) with SCHAKEL_SECRET_KEY`);
     // PORT=0: one free port, chosen here, so every worker (and every link) names the same one.

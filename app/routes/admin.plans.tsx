@@ -75,28 +75,38 @@ export default function PlanTemplatesPage() {
             <p className="task-meta">{t(`plans.eventHints.${template.event}`)}</p>
             {mine?.success ? <Alert tone="success">{mine.success}</Alert> : null}
             {mine?.formError ? <Alert tone="error">{mine.formError}</Alert> : null}
-            {template.steps.length === 0 ? <p>{t("plans.noSteps")}</p> : null}
-            {/* Keyed by version: after a save the lines show what is stored now, also when hydrated. */}
-            <Form method="post" noValidate key={`${template.id}-${template.version}`}>
-              <input type="hidden" name="templateId" value={template.id} />
-              <input type="hidden" name="version" value={template.version} />
-              <p className="field-hint">{t("plans.stepsHint")}</p>
-              {rows.map((row, index) => {
-                const error = (field: string) => mine?.fields?.[`${index}.${field}`];
-                return (
-                  <fieldset key={index} className="plan-step">
-                    <legend>{t("plans.step")} {index + 1}</legend>
-                    <TextField label={t("plans.stepTitle")} name={`title-${index}`} defaultValue={row.title} maxLength={300} error={error("title")} />
-                    <SelectField label={t("plans.stepRole")} name={`role-${index}`} defaultValue={row.role} error={error("role")}>
-                      {PLAN_ROLES.map((role) => <option key={role} value={role}>{t(`plans.roles.${role}`)}</option>)}
-                    </SelectField>
-                    <TextField label={t("plans.stepDays")} name={`days-${index}`} type="number" inputMode="numeric" min={0} max={200} step={1}
-                      defaultValue={row.dueSchoolDays} error={error("dueSchoolDays")} />
-                  </fieldset>
-                );
-              })}
-              <SubmitButton>{t("common.save")}</SubmitButton>
-            </Form>
+            {template.steps.length === 0 ? <p>{t("plans.noSteps")}</p> : (
+              <ol className="plan-steps">
+                {template.steps.map((step, index) => (
+                  <li key={index}>{step.title} <span className="task-meta">· {t(`plans.roles.${step.role}`)} · {t("plans.stepWithin", { count: step.dueSchoolDays })}</span></li>
+                ))}
+              </ol>
+            )}
+            {/* The steps read as a list; the form opens on request, and stays open after a save or a mistake. */}
+            <details className="plan-edit" open={Boolean(mine)}>
+              <summary>{t("plans.edit")}<span className="visually-hidden">{`: ${name}`}</span></summary>
+              {/* Keyed by version: after a save the lines show what is stored now, also when hydrated. */}
+              <Form method="post" noValidate key={`${template.id}-${template.version}`}>
+                <input type="hidden" name="templateId" value={template.id} />
+                <input type="hidden" name="version" value={template.version} />
+                <p className="field-hint">{t("plans.stepsHint")}</p>
+                {rows.map((row, index) => {
+                  const error = (field: string) => mine?.fields?.[`${index}.${field}`];
+                  return (
+                    <fieldset key={index} className="plan-step">
+                      <legend>{t("plans.step")} {index + 1}</legend>
+                      <TextField label={t("plans.stepTitle")} name={`title-${index}`} defaultValue={row.title} maxLength={300} error={error("title")} />
+                      <SelectField label={t("plans.stepRole")} name={`role-${index}`} defaultValue={row.role} error={error("role")}>
+                        {PLAN_ROLES.map((role) => <option key={role} value={role}>{t(`plans.roles.${role}`)}</option>)}
+                      </SelectField>
+                      <TextField label={t("plans.stepDays")} name={`days-${index}`} type="number" inputMode="numeric" min={0} max={200} step={1}
+                        defaultValue={row.dueSchoolDays} error={error("dueSchoolDays")} />
+                    </fieldset>
+                  );
+                })}
+                <SubmitButton>{t("common.save")}</SubmitButton>
+              </Form>
+            </details>
           </section>
         );
       })}

@@ -87,8 +87,10 @@ async function jobChangeAction(context: ActionFunctionArgs["context"], user: Ret
       const suggestion = (await context.server.listJobChangeSuggestions(context.db, scopeOf(user), { today: toLocalDate(context.clock.now()), limit: 100 })).items.find((item) => item.id === suggestionId);
       const done = await context.server.runChange(context, user, ({ trx, scope, meta }) => context.server.confirmJobChange(trx, scope, suggestionId!, input, meta));
       const person = suggestion?.personName ?? "";
+      const job = done.leadId ? t("inbox.jobChanges.confirmedLead", { person }) : t("inbox.jobChanges.confirmed", { person });
+      const address = done.email ? t("inbox.jobChanges.newAddress", { email: done.email }) : t("inbox.jobChanges.addressKept", { email: suggestion?.email ?? "" });
       return json<ActionResult>({
-        intent, suggestionId, saved: done.leadId ? t("inbox.jobChanges.confirmedLead", { person }) : t("inbox.jobChanges.confirmed", { person }),
+        intent, suggestionId, saved: `${job} ${address}`,
         leadsLink: Boolean(done.leadId), ...(done.organisationId ? { organisationId: done.organisationId } : {}),
       });
     }

@@ -83,6 +83,9 @@ export async function startServerProcess(
   env.API_RATE_LIMIT_BURST ??= "1000000";
   // The benches measure the web server; email capture's listener is measured by bench/mail-capture.ts.
   env.INBOUND_SMTP_PORT ??= "off";
+  // A bench data set outlives the checkout that made it: one fixed key, so any checkout's server
+  // starts on it (the database records its key, decision 152). Benches hold no real secrets.
+  env.SCHAKEL_SECRET_KEY ??= Buffer.alloc(32, "schakel-bench").toString("base64");
   // One web process, as the figures in docs/performance.md were taken, unless WEB_CONCURRENCY says
   // otherwise: the CPU and memory probes read this one process.
   env.WEB_CONCURRENCY ??= "1";

@@ -206,7 +206,8 @@ async function loadDemoOrganisations(db: Database, regionId: string, now: Date, 
   await loadDemoCofinancing(db, { regionId, today, seed, penvoerderId: await userId("penvoerder@sto-twente.demo") });
   // Fresh tables have no statistics yet; without them the planner picks nested loops over
   // thousands of rows for the health computation that follows the load.
-  for (const table of ["organisations", "people", "affiliations", "account_holder_periods", "interactions", "activities", "activity_organisations", "organisation_last_contact"]) {
+  // interaction_people too: the timeline names each moment's people by it.
+  for (const table of ["organisations", "people", "affiliations", "account_holder_periods", "interactions", "interaction_people", "tasks", "activities", "activity_organisations", "organisation_last_contact", "organisation_activity_years"]) {
     await sql.raw(`analyze ${table}`).execute(db);
   }
   const counts = {

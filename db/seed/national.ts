@@ -135,12 +135,14 @@ export async function loadNational(
         // The activity_organisations triggers recount last contact per organisation with correlated
         // lookups, fine for a form's few rows but quadratic for 600,000 rows on tables without
         // statistics yet. They are off for this transaction's COPY only, and the table they keep is
-        // rebuilt set-based below from the same definition (recount_last_contact).
+        // rebuilt set-based below from the same definition (recount_last_contact), as is the table of
+        // activity years (recount_activity_years, decision 148).
         await tx`alter table activity_organisations disable trigger user`;
         await timed("activities", () => loadActivities(copy, regions, orgs, size, random, ids, today));
         await tx`alter table activity_organisations enable trigger user`;
         await timed("commitments and budgets", () => loadCommitments(copy, regions, orgs, size, random, ids, today));
         await timed("last contact (set-based rebuild)", () => rebuildLastContact(tx as unknown as postgres.Sql));
+        await timed("activity years (set-based rebuild)", () => rebuildActivityYears(tx as unknown as postgres.Sql));
       });
     } finally {
       await client.end();
@@ -606,6 +608,22 @@ async function rebuildLastContact(tx: postgres.Sql) {
     select coalesce(m.organisation_id, d.organisation_id), greatest(m.last_date, d.last_date)
     from moments m full join done d on d.organisation_id = m.organisation_id
     on conflict (organisation_id) do update set last_date = excluded.last_date`;
+}
+
+/**
+ * organisation_activity_years as recount_activity_years (2026_12_08_0400) defines it — per
+ * organisation and school year, its live done and planned activities — in one grouped pass.
+ */
+async function rebuildActivityYears(tx: postgres.Sql) {
+  await tx`
+    insert into organisation_activity_years (organisation_id, school_year, done, planned)
+    select ao.organisation_id, school_year_start(a.start_date),
+      (count(distinct a.id) filter (where a.status = 'done'))::int, (count(distinct a.id) filter (where a.status = 'planned'))::int
+    from activity_organisations ao
+    join activities a on a.id = ao.activity_id
+    where a.archived_at is null and a.status in ('done', 'planned')
+    group by 1, 2
+    on conflict (organisation_id, school_year) do update set done = excluded.done, planned = excluded.planned`;
 }
 
 // ---------------------------------------------------------------------------------------------

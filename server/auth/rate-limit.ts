@@ -206,6 +206,16 @@ export function limitApiRequest(db: Database, caller: { kind: "token" | "session
 }
 
 /** Buckets untouched for a day are full again and can go; the nightly job calls this. */
+/**
+ * Sign-in attempts hold an address and an IP: kept only as long as a limit reads them. The longest
+ * look back is the known-address exemption (`knownAddressDays`); an older success or failure changes
+ * no wait (each count has its own window), so it goes. Run nightly with the bucket prune.
+ */
+export async function pruneSignInAttempts(db: Database, now: Date): Promise<number> {
+  const result = await db.deleteFrom("sign_in_attempts").where("created_at", "<", new Date(now.getTime() - SIGN_IN_LIMITS.knownAddressDays * 86_400_000)).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export async function pruneRateLimitBuckets(db: Database, now: Date): Promise<number> {
   const result = await db.deleteFrom("rate_limit_buckets").where("updated_at", "<", new Date(now.getTime() - 86_400_000)).executeTakeFirst();
   return Number(result.numDeletedRows);

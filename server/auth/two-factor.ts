@@ -33,9 +33,9 @@ const epochOf = (now: Date) => Math.floor(now.getTime() / 1000);
  * The TOTP secret is stored encrypted (decision 097), bound to its user's row: a ciphertext copied
  * onto another account does not open there.
  */
-const secretContext = (userId: string) => `users.totp_secret:${userId}`;
-const sealSecret = (box: SecretBox, userId: string, secret: string) => box.encrypt(secret, secretContext(userId));
-const openSecret = (box: SecretBox, userId: string, stored: string) => box.decrypt(stored, secretContext(userId));
+export const totpSecretContext = (userId: string) => `users.totp_secret:${userId}`;
+const sealSecret = (box: SecretBox, userId: string, secret: string) => box.encrypt(secret, totpSecretContext(userId));
+const openSecret = (box: SecretBox, userId: string, stored: string) => box.decrypt(stored, totpSecretContext(userId));
 
 /**
  * Encrypts TOTP secrets still stored in plaintext (from before decision 097, or restored from an

@@ -9,7 +9,7 @@ import { recomputeDueHealth } from "../domains/health/health.service";
 import { applyRetention } from "../domains/privacy/privacy.service";
 import { sendRequestedPasswordResets } from "../domains/users/users.service";
 import { sendRequestedSignInLinks } from "../auth/sign-in-links";
-import { pruneRateLimitBuckets } from "../auth/rate-limit";
+import { pruneRateLimitBuckets, pruneSignInAttempts } from "../auth/rate-limit";
 import { pruneInbox } from "../domains/mail-capture/mail-capture.service";
 
 export type Jobs = {
@@ -197,10 +197,12 @@ async function setUpJobs(opts: JobsOptions): Promise<Jobs> {
     });
     await boss.schedule(PRIVACY_RETENTION, "30 3 * * *", {}, { tz: "Europe/Amsterdam" });
 
-    // Rate-limit buckets untouched for a day are full again: their rows can go.
+    // Rate-limit buckets untouched for a day are full again: their rows can go. Sign-in attempts
+    // (an address and an IP each) go once no limit reads them any more.
     await boss.createQueue(LIMITS_PRUNE, { name: LIMITS_PRUNE, policy: "singleton", retryLimit: 1 });
     await boss.work(LIMITS_PRUNE, async () => {
       await track(pruneRateLimitBuckets(opts.db, opts.now()));
+      await track(pruneSignInAttempts(opts.db, opts.now()));
     });
     await boss.schedule(LIMITS_PRUNE, "45 4 * * *", {}, { tz: "Europe/Amsterdam" });
 

@@ -78,11 +78,17 @@ describe("a known contact writing from a new company's domain", () => {
     expect(stale.status).toBe(409);
     const confirmed = await web.postForm("/inbox", { intent: "job-change-confirm", suggestionId: suggestion!.id, version: "1", employerName: "Hulshof Installatietechniek", startDate: "2026-12-01" }, { jar });
     expect(confirmed.status).toBe(200);
-    expect(await confirmed.text()).toContain("de nieuwe werkgever staat bij Kansen");
+    const said = await confirmed.text();
+    expect(said).toContain("de nieuwe werkgever staat bij Kansen");
+    expect(said).toContain("Het e-mailadres is nu jan@hulshof-installatie.example.");
     const leads = (await json(await call("/api/v1/leads", { token: holder.token }))).items;
     expect(leads).toEqual([expect.objectContaining({ personId: people["Jan de Vries"], fromOrganisationId: sjobergId, toOrganisationId: null, toOrganisationName: "Hulshof Installatietechniek", since: "2026-12-01" })]);
     const jan = await json(await call(`/api/v1/people/${people["Jan de Vries"]}`, { token: holder.token }));
     expect(jan.affiliations).toEqual([expect.objectContaining({ organisationId: sjobergId, endDate: "2026-12-01", endReason: "left_organisation" })]);
+    // The old address was the previous employer's: the one from the mail takes its place, audited.
+    expect(jan.email).toBe("jan@hulshof-installatie.example");
+    expect(await t.db.selectFrom("audit_log").select(["after"]).where("entity_id", "=", people["Jan de Vries"]!).where("action", "=", "person.update").execute())
+      .toEqual([{ after: expect.objectContaining({ changed: ["email"] }) }]);
     expect((await suggestions())[0]).toMatchObject({ decision: "confirmed", decided_by: holder.id });
     expect(await (await web.get("/inbox", { jar })).text()).not.toContain("Mogelijk van baan gewisseld");
   });
@@ -114,9 +120,22 @@ describe("a known contact writing from a new company's domain", () => {
     expect((await call(`/api/v1/job-change-suggestions/${suggestion.id}/confirm`, { method: "POST", token: partner.token, body: JSON.stringify({ version: 1, employerName: "Bakker Metaal" }) })).status).toBe(403);
     const confirmed = await call(`/api/v1/job-change-suggestions/${suggestion.id}/confirm`, { method: "POST", token: holder.token, body: JSON.stringify({ version: 1, employerName: "bakker metaal" }) });
     expect(confirmed.status).toBe(201);
-    expect(await json(confirmed)).toEqual({ personId: people["Petra Jansen"], leadId: null, organisationId: bakkerId });
+    expect(await json(confirmed)).toEqual({ personId: people["Petra Jansen"], leadId: null, organisationId: bakkerId, email: "petra@bakker-metaal.example" });
     expect(await t.db.selectFrom("tasks").select(["title", "assignee_id"]).where("source", "=", "contact_joined").where("organisation_id", "=", bakkerId).execute())
       .toEqual([{ title: "Bekend contact: Petra Jansen (eerder bij Sjöberg Techniek) werkt nu bij Bakker Metaal", assignee_id: holder.id }]);
+  });
+
+  it("keeps the person's address when the new one already belongs to someone else of the region", async () => {
+    await call("/api/v1/organisations", { method: "POST", token: holder.token, body: JSON.stringify({ kind: "company", name: "Van Dam Elektro", website: "https://vandam.example" }) });
+    await relay(["Kees Bakker <info@vandam.example>"], "jc-shared");
+    const [suggestion] = (await json(await call("/api/v1/job-change-suggestions", { token: holder.token }))).items;
+    expect(suggestion).toMatchObject({ personId: people["Kees Bakker"], email: "info@vandam.example" });
+    // Meanwhile a colleague at Van Dam is recorded with the shared address.
+    await call("/api/v1/people", { method: "POST", token: holder.token, body: JSON.stringify({ name: "Receptie Van Dam", email: "info@vandam.example" }) });
+    const confirmed = await call(`/api/v1/job-change-suggestions/${suggestion.id}/confirm`, { method: "POST", token: holder.token, body: JSON.stringify({ version: 1, employerName: "Van Dam Elektro" }) });
+    expect(confirmed.status).toBe(201);
+    expect(await json(confirmed)).toMatchObject({ personId: people["Kees Bakker"], email: null });
+    expect((await json(await call(`/api/v1/people/${people["Kees Bakker"]}`, { token: holder.token }))).email).toBe("kees@sjoberg.example");
   });
 
   it("an erased person's suggestions go with them", async () => {

@@ -199,7 +199,7 @@ describe("every email Schakel queues links only to the configured address, whate
 
   /**
    * The scheduled emails (digest, reminders, retention report) of the demo region: the jobs are
-   * handed `config.appUrl` by server/index.ts and see no request, so one run covers both modes.
+   * handed `config.appUrl` by server/web-server.ts (and server/cluster.ts) and see no request, so one run covers both modes.
    */
   const SCHEDULED_ADDRESS = "https://schakel.example.nl";
   let scheduled: Promise<Outbox>;

@@ -86,6 +86,9 @@ describe("plans on the pages", () => {
     expect(page).toMatch(/<a [^>]*aria-current="page"[^>]*href="\/admin\/plans">Plannen<\/a>/);
     expect(page).toContain('value="Vraag wie het werk van de vertrokken contactpersoon overneemt"');
     expect(page).toContain("Start als een relatie koud wordt, tenzij ‘Contactpersoon vertrokken’ al loopt.");
+    // On a phone the page was 8,700 px of form: the steps now read as a list, each plan's form folded away.
+    expect(page.replace(/<!-- -->/g, "")).toMatch(/<li>Vraag wie het werk van de vertrokken contactpersoon overneemt <span class="task-meta">· Accounthouder · binnen 2 schooldagen<\/span><\/li>/);
+    expect(page.match(/<details class="plan-edit">/g)).toHaveLength(4);
     expect((await web.get("/admin/plans", { jar: holder })).status).toBe(403);
     const holderStart = await (await web.get("/", { jar: holder })).text();
     expect(holderStart).not.toContain('href="/admin/plans"');
@@ -105,6 +108,9 @@ describe("plans on the pages", () => {
     const html = await wrong.text();
     // Every template has its own form with the same field names: the message is in this one's.
     const section = html.slice(html.indexOf('id="template-relationship_cold"'));
+    // This plan's form is open on the mistake; the others stay folded.
+    expect(section).toMatch(/^[^]*?<details class="plan-edit" open="">/);
+    expect(html.match(/<details class="plan-edit" open="">/g)).toHaveLength(1);
     expect(fieldErrorOf(section, "days-3")).toBe("Deze waarde is niet geldig.");
     expect(fieldErrorOf(section, "days-0")).toBeUndefined();
     expect(section).toContain('value="Bel de contactpersoon"');

@@ -1,6 +1,6 @@
 import { generate } from "otplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SECRET_LIMITS, SIGN_IN_LIMITS } from "../../server/auth/rate-limit";
+import { pruneSignInAttempts, SECRET_LIMITS, SIGN_IN_LIMITS } from "../../server/auth/rate-limit";
 import { readConfig } from "../../server/config";
 import { sendRequestedPasswordResets } from "../../server/domains/users/users.service";
 import { alertsOf, CookieJar, createTestApp, type TestApp } from "../support/app";
@@ -123,6 +123,23 @@ describe("rate limits", () => {
         expect((await signIn(web(at), owner.email, `late guess ${round}`)).status).toBe(400);
       }
       expect(waits).toEqual([2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+    });
+
+    it("forgets sign-in attempts (an address and an IP each) after 30 days, and the owner's usual address is still recognised until then", async () => {
+      const owner = await makeUser(t.db, { regionId, role: "accounthouder" });
+      const home = fresh();
+      expect((await signIn(web(0), owner.email, TEST_PASSWORD, { ip: home })).status).toBe(302);
+      const day = 86_400;
+      const attempts = () => t.db.selectFrom("sign_in_attempts").select("created_at").where("email", "=", owner.email).execute();
+      // 29 days on: the nightly prune keeps the success that exempts home from the account's delay.
+      await pruneSignInAttempts(t.db, secondsAfter(29 * day));
+      expect(await attempts()).toHaveLength(1);
+      for (let i = 0; i < SIGN_IN_LIMITS.accountDelayAfter; i++) await signIn(web(29 * day), owner.email, `guess ${i}`);
+      expect((await signIn(web(29 * day), owner.email, TEST_PASSWORD, { ip: home })).status).toBe(302);
+      // 61 days on, both days are more than 30 days back: nothing of this account is left.
+      expect(await pruneSignInAttempts(t.db, secondsAfter(61 * day))).toBeGreaterThanOrEqual(1 + SIGN_IN_LIMITS.accountDelayAfter);
+      expect(await attempts()).toEqual([]);
+      expect(await pruneSignInAttempts(t.db, secondsAfter(59 * day))).toBe(0);
     });
 
     it("stops one address after 5 wrong guesses at one account for 15 minutes, whatever the account's own delay", async () => {

@@ -20,7 +20,7 @@ const BUILD_PATH = path.resolve("build/index.js");
 
 let remixHandler: Promise<RemixHandler> | undefined;
 
-/** The Remix build, loaded once per test file as server/index.ts does. `npm test` builds first. */
+/** The Remix build, loaded once per test file as server/web-server.ts does. `npm test` builds first. */
 function loadRemixHandler(): Promise<RemixHandler> {
   return (remixHandler ??= (async () => {
     if (!existsSync(BUILD_PATH)) throw new Error(`No Remix build at ${BUILD_PATH}: run "npx remix build" first.`);

@@ -43,6 +43,8 @@ const INVENTORY: Record<string, Entry> = {
   "server/auth/api-tokens.ts › authenticateApiToken › update api_tokens": { safe: USER },
   "server/auth/api-tokens.ts › revokeAllApiTokens › update api_tokens": { safe: USER },
   "server/auth/rate-limit.ts › takeToken › upsert -": { safe: "one bucket by its key (a hash of the account, address or token being limited); buckets hold no region data" },
+  "server/auth/secret-key-check.ts › adoptSecretKey › delete secret_key_check": { safe: "the one row naming the database's SCHAKEL_SECRET_KEY (decision 152), replaced from the command line; it holds no region data" },
+  "server/auth/rate-limit.ts › pruneSignInAttempts › delete sign_in_attempts": { safe: "attempts of every account older than the longest limit's look back; they hold no region data and change no wait" },
   "server/auth/rate-limit.ts › pruneRateLimitBuckets › delete rate_limit_buckets": { safe: "full buckets left idle of every region: a pruned bucket starts full again, as if it had been kept" },
   "server/auth/second-factor-lockout.ts › secondFactorLockedUntil › upsert -": { safe: USER },
   "server/auth/second-factor-lockout.ts › recordSecondFactorFailure › upsert -": { safe: USER },

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { dayOfDate, daysBetween } from "../../../calendar/days";
 import { monthOfSchoolYear, schoolYearRange } from "../../../calendar/school-year";
 import type { OrganisationKind } from "../../../db/schema";
 import type { Scope } from "../../auth/current-user";
@@ -68,8 +69,6 @@ export type CofinancingOverview = {
 };
 
 const KIND_ORDER: OrganisationKind[] = ["company", "trade_school", "mbo", "partner", "vmbo", "primary"];
-const DAY_MS = 86_400_000;
-const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
 
 /** "2026-08" … "2027-07": the twelve months of a school year. */
 function monthsOf(startYear: number): string[] {
@@ -89,8 +88,8 @@ function monthsOf(startYear: number): string[] {
  * today are left out of the pace: they are not yet part of it.
  */
 export function forecastOf(input: { from: string; to: string; today: string; realisedToDateCents: number; realisedCents: number; budget: SchoolYearBudget | null }): Forecast {
-  const yearDays = dayNumber(input.to) - dayNumber(input.from) + 1;
-  const elapsedDays = Math.min(Math.max(dayNumber(input.today) - dayNumber(input.from) + 1, 0), yearDays);
+  const yearDays = daysBetween(input.from, input.to) + 1;
+  const elapsedDays = Math.min(Math.max(daysBetween(input.from, input.today) + 1, 0), yearDays);
   const judge = (projectedCents: number | null, status: ForecastStatus): Forecast => {
     const usable = input.budget && input.budget.budgetCents > 0 && projectedCents !== null;
     return {
@@ -203,8 +202,8 @@ export async function cofinancingOverview(db: Database, scope: Scope, schoolYear
     if (forecast.status !== "projected" || month < thisMonth) return null;
     if (month === thisMonth) return realisedToDateCents;
     const [y, m] = month.split("-").map(Number) as [number, number];
-    const monthEnd = Date.UTC(y, m, 0) / DAY_MS;
-    return Math.round((realisedToDateCents * (monthEnd - dayNumber(from) + 1)) / forecast.elapsedDays);
+    const monthEnd = dayOfDate(new Date(Date.UTC(y, m, 0)));
+    return Math.round((realisedToDateCents * (daysBetween(from, monthEnd) + 1)) / forecast.elapsedDays);
   };
   const months: MonthFigures[] = monthsOf(startYear).map((month) => {
     pledged += perMonth.get(month)?.pledged ?? 0;

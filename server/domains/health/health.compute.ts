@@ -44,19 +44,19 @@ const HEALTH_LOCK_KEY = 7_361_201;
  */
 export async function computeHealth(db: Database, target: RecomputeTarget, today: string, now: Date): Promise<HealthRun> {
   if ("organisationIds" in target && target.organisationIds.length === 0) return { organisations: 0, changed: 0, turnedCold: [], becameCold: [], recovered: [] };
-  const scopeFilter = targetFilter(target);
   const day = sql`${today}::date`;
 
   await sql`select pg_advisory_xact_lock(${HEALTH_LOCK_KEY})`.execute(db);
 
-  // Organisations in the target that are no longer watched lose their row (no stale warnings).
-  await sql`
-    delete from organisation_health h
-    using organisations o
-    where o.id = h.organisation_id and ${scopeFilter} and (o.archived_at is not null or o.status <> 'active')`.execute(db);
-
   const result = await sql<{ organisation_id: string; region_id: string; state: HealthState; previous_state: HealthState | null; reason_codes: string[]; turnover: boolean; watched: number | null; changed: number | null }>`
     with ${healthStateCtes(target, day)},
+    -- Organisations in the target that are no longer watched lose their row (no stale warnings).
+    -- In this statement, against \`watched\`, so the organisations are read once (decision 148); the
+    -- rows it removes are none of those the upsert below writes.
+    removed as (
+      delete from organisation_health h
+      where ${healthRowsOf(target)} and not exists (select 1 from watched w where w.id = h.organisation_id)
+    ),
     dated as (
       -- A troubled state dates from its earliest reason of that severity; healthy from when it became so.
       select cp.*, p.state as previous_state,
@@ -231,24 +231,18 @@ export function healthStateCtes(target: RecomputeTarget, day: RawBuilder<unknown
     school_year as (
       select school_year_start(${day}::date) as this_start
     ),
-    -- The target's links to activities. For a list of ids they are read first (materialized), so the
-    -- planner, which cannot estimate the school year's dates, looks their activities up by key
-    -- instead of reading the two school years' 130,000 activities of the country.
-    activity_links as ${"organisationIds" in target ? sql`materialized` : sql`not materialized`} (
-      select ao.organisation_id, ao.activity_id from activity_organisations ao where ${ofTarget("ao.organisation_id")}
-    ),
+    -- Activities last school year and this one, per organisation, from the table the triggers keep
+    -- (decision 148): a row per school year with any live done or planned activity.
     activity_years as (
-      select ao.organisation_id,
-        bool_or(a.status = 'done' and a.start_date < sy.this_start) as had_last_year,
-        bool_or(a.status in ('done', 'planned') and a.start_date >= sy.this_start) as has_this_year
-      from activity_links ao
-      join activities a on a.id = ao.activity_id
+      select y.organisation_id,
+        bool_or(y.school_year < sy.this_start and y.done > 0) as had_last_year,
+        bool_or(y.school_year = sy.this_start) as has_this_year
+      from organisation_activity_years y
       cross join school_year sy
-      where a.archived_at is null and a.status in ('done', 'planned')
-        and a.start_date >= (sy.this_start - interval '1 year')::date and a.start_date < (sy.this_start + interval '1 year')::date
+      where ${ofTarget("y.organisation_id")} and y.school_year in ((sy.this_start - interval '1 year')::date, sy.this_start)
         -- Read only when it can count (see activity_stopped below): not in August and September.
         and ${day} >= (sy.this_start + interval '2 months')::date
-      group by ao.organisation_id
+      group by y.organisation_id
     ),
     -- This school year's pledges: lapsed, or not yet realised with the year ending within 90 days.
     commitment_risk as (
@@ -394,6 +388,15 @@ export function healthStateCtes(target: RecomputeTarget, day: RawBuilder<unknown
       left join silence s on s.organisation_id = c.organisation_id
     )
   `;
+}
+
+/** The target's rows of organisation_health (`h`), found without reading the organisations for a list of ids or the whole country. */
+function healthRowsOf(target: RecomputeTarget) {
+  return "all" in target
+    ? sql`true`
+    : "regionId" in target
+      ? sql`h.organisation_id in (select o.id from organisations o where o.region_id = ${target.regionId}::uuid)`
+      : sql`h.organisation_id = any(${target.organisationIds}::uuid[])`;
 }
 
 /** The SQL filter of a recompute or forecast target, on `organisations o`. */

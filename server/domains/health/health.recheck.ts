@@ -27,7 +27,7 @@ export async function saveRecheckDates(db: Database, target: RecomputeTarget, to
       : "regionId" in target ? sql`${sql.ref(column)} in (select id from watched)` : sql`true`;
   await sql`
     with watched as (
-      select o.id, o.region_id, o.tier, ${local("o.created_at")} as created_on, h.silence_from, h.silence_paused_until
+      select o.id, o.region_id, o.tier, ${local("o.created_at")} as created_on, h.silence_from, h.silence_paused_until, h.recheck_on
       from organisations o
       left join organisation_health h on h.organisation_id = o.id
       where ${targetFilter(target)} and o.archived_at is null and o.status = 'active'
@@ -98,11 +98,16 @@ export async function saveRecheckDates(db: Database, target: RecomputeTarget, to
     due as (
       -- Every watched organisation has a silence row (its day may be empty), so each gets a day.
       select id, least(min(on_day), (select on_day from school_turn)) as on_day from candidates group by id
+    ),
+    -- Compared with the day already stored (read with \`watched\`, joined in one pass), so the update
+    -- looks up only the rows whose day moves: on a full run a few hundred of 34,000 (decision 148).
+    moved as (
+      select due.id, due.on_day from due join watched w on w.id = due.id where w.recheck_on is distinct from due.on_day
     )
     update organisation_health h
-    set recheck_on = due.on_day
-    from due
-    where h.organisation_id = due.id and h.recheck_on is distinct from due.on_day`.execute(db);
+    set recheck_on = moved.on_day
+    from moved
+    where h.organisation_id = moved.id`.execute(db);
 }
 
 /**

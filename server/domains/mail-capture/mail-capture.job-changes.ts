@@ -7,6 +7,7 @@ import { assertStillCurrent } from "../../db/versioned";
 import { notFound } from "../../errors";
 import { recordAudit } from "../audit/audit";
 import { startNewJob } from "../people/people.jobs";
+import { requirePerson, updatePerson } from "../people/people.service";
 import type { MailAddress } from "./mail-capture.forwards";
 import type { ConfirmJobChangeInput, DismissJobChangeInput } from "./mail-capture.schemas";
 
@@ -136,6 +137,11 @@ async function decide(trx: Tx, scope: Scope, id: string, version: number, decisi
  * Confirms a possible job change through the normal new-job flow (people.jobs.ts): the person's open
  * jobs end and, at an organisation of the region with exactly this name, the new one starts — else
  * the name is a new employer and the move a lead. Without a start day: the day of the mail.
+ *
+ * The address the mail came from becomes the person's email address: the old one was their previous
+ * employer's, and email capture finds people by address, so the next mail from the new address is
+ * logged with them at once. When another person of the region already has that address it is left
+ * as it is (one address names one person); `email` then says null.
  */
 export async function confirmJobChange(trx: Tx, scope: Scope, id: string, input: ConfirmJobChangeInput, meta: ChangeStamp) {
   assertCan(scope, "person.write");
@@ -144,8 +150,19 @@ export async function confirmJobChange(trx: Tx, scope: Scope, id: string, input:
     .where(sql`lower(btrim(name))`, "=", input.employerName.toLowerCase()).limit(2).execute();
   const where = known.length === 1 ? { organisationId: known[0]!.id } : { organisationName: input.employerName };
   const moved = await startNewJob(trx, scope.regionId, suggestion.person_id, { ...where, isPrimary: true, startDate: input.startDate ?? suggestion.seen_on }, meta);
-  await decide(trx, scope, id, input.version, "confirmed", meta, { personId: suggestion.person_id, leadId: moved.leadId });
-  return { personId: suggestion.person_id, leadId: moved.leadId, organisationId: moved.started?.organisationId ?? null };
+  const email = await takeOverAddress(trx, scope.regionId, suggestion.person_id, suggestion.email, meta);
+  await decide(trx, scope, id, input.version, "confirmed", meta, { personId: suggestion.person_id, leadId: moved.leadId, emailChanged: email !== null });
+  return { personId: suggestion.person_id, leadId: moved.leadId, organisationId: moved.started?.organisationId ?? null, email };
+}
+
+/** The person's address becomes the one seen in the mail, unless someone else of the region has it. */
+async function takeOverAddress(trx: Tx, regionId: string, personId: string, address: string, meta: ChangeStamp): Promise<string | null> {
+  const taken = await trx.selectFrom("people").select("id").where("region_id", "=", regionId).where("email", "=", address)
+    .where("id", "<>", personId).where("anonymised_at", "is", null).executeTakeFirst();
+  if (taken) return null;
+  const person = await requirePerson(trx, regionId, personId, { lock: true });
+  if (person.email !== address) await updatePerson(trx, regionId, personId, { version: person.version, email: address }, meta);
+  return address;
 }
 
 /** Dismisses a possible job change: it is kept with who and when, and this address never suggests one again. */

@@ -110,4 +110,10 @@ export const JobChangeSuggestionResponse = z.object({
   version: z.number().int(),
 });
 
-export const ConfirmedJobChangeResponse = z.object({ personId: z.uuid(), leadId: z.uuid().nullable(), organisationId: z.uuid().nullable() });
+export const ConfirmedJobChangeResponse = z.object({
+  personId: z.uuid(),
+  leadId: z.uuid().nullable(),
+  organisationId: z.uuid().nullable(),
+  /** The person's email address from now on (the one seen in the mail); null when another person of the region has it. */
+  email: z.string().nullable(),
+});

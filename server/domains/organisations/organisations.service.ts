@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import { ORGANISATION_KINDS, type OrganisationKind, type OrganisationStatus, type Tier } from "../../../db/schema";
 import type { ChangeStamp, Scope } from "../../auth/current-user";
 import type { Database, Tx } from "../../db/database";
-import { afterCursor, type ListOrder, orderByOf, orderedPage, sortKeysColumn } from "../../db/pagination";
+import { afterCursor, type ListOrder, noneLastKeys, orderByOf, orderedPage, sortKeysColumn } from "../../db/pagination";
 import { defaultDirection, type SortDirection } from "../lists/list-sorts";
 import { AppError, notFound } from "../../errors";
 import { validationFailed } from "../../validation";
@@ -161,35 +161,34 @@ export async function getOrganisation(db: Database, scope: Scope, id: string): P
 
 /** What a sort key's SQL is, once, so the orders below read as lists of keys. */
 const byName = { expr: sql`lower(organisations.name)`, kind: "text" } as const;
-const noneLast = (expr: RawBuilder<unknown>) => [
-  { expr: sql`((${expr}) is null)::int`, kind: "int" },
-  { expr: sql`coalesce(lower(${expr}), '')`, kind: "text" },
-] as const;
+/** A column that may be empty: empty values last in both directions (decision 143, `noneLastKeys`), case ignored. */
+const noneLast = (expr: RawBuilder<unknown>, descending: boolean) => noneLastKeys(sql`lower(${expr})`, descending);
 const HEALTH_RANK = sql`coalesce((select case h.state when 'cold' then 0 when 'cooling' then 1 when 'watch' then 2 else 3 end
   from organisation_health h where h.organisation_id = organisations.id and h.region_id = organisations.region_id), 4)`;
 
 /**
  * The orders of the list, each a tuple of keys ending in the id, so keyset pagination stays exact in
  * both directions and page 500 costs what page 1 does. Ascending is the natural reading: A–Z, the
- * kinds and tiers in their listed order, health worst first (cold … healthy, unwatched last), and
- * organisations without a city, subregion or owner after the others; descending turns all of it round.
+ * kinds and tiers in their listed order, health worst first (cold … healthy, unwatched last);
+ * descending turns that round. Organisations without a city, subregion or owner come after the
+ * others in both directions: someone who sorts Z–A wants the highest values, not a page of blanks.
  */
-const SORT_KEYS: Record<OrganisationSort, ListOrder["keys"]> = {
-  name: [byName],
-  kind: [{ expr: sql`array_position(${sql.val([...ORGANISATION_KINDS])}::text[], organisations.kind::text)`, kind: "int" }, byName],
-  city: [...noneLast(sql`organisations.city`), byName],
-  subregion: [...noneLast(sql`(select s.name from subregions s where s.id = organisations.subregion_id and s.region_id = organisations.region_id)`), byName],
-  tier: [{ expr: sql`case organisations.tier when 'strategic' then 0 when 'regular' then 1 else 2 end`, kind: "int" }, byName],
-  accountHolder: [...noneLast(sql`(select u.name from users u where u.id = organisations.account_holder_id and u.region_id = organisations.region_id)`), byName],
-  health: [{ expr: HEALTH_RANK, kind: "int" }, byName],
-  updated: [{ expr: sql`organisations.updated_at`, kind: "timestamp" }],
+const SORT_KEYS: Record<OrganisationSort, (descending: boolean) => ListOrder["keys"]> = {
+  name: () => [byName],
+  kind: () => [{ expr: sql`array_position(${sql.val([...ORGANISATION_KINDS])}::text[], organisations.kind::text)`, kind: "int" }, byName],
+  city: (descending) => [...noneLast(sql`organisations.city`, descending), byName],
+  subregion: (descending) => [...noneLast(sql`(select s.name from subregions s where s.id = organisations.subregion_id and s.region_id = organisations.region_id)`, descending), byName],
+  tier: () => [{ expr: sql`case organisations.tier when 'strategic' then 0 when 'regular' then 1 else 2 end`, kind: "int" }, byName],
+  accountHolder: (descending) => [...noneLast(sql`(select u.name from users u where u.id = organisations.account_holder_id and u.region_id = organisations.region_id)`, descending), byName],
+  health: () => [{ expr: HEALTH_RANK, kind: "int" }, byName],
+  updated: () => [{ expr: sql`organisations.updated_at`, kind: "timestamp" }],
 };
 
 /** The list order a sort and direction choose (a partner, who sees no health, gets health as name). */
 export function organisationOrder(scope: Scope, sort: OrganisationSort = "name", dir?: SortDirection): ListOrder {
   const column = sort === "health" && scope.role === "partner" ? "name" : sort;
   const direction = dir ?? defaultDirection(column);
-  return { name: `${column}.${direction}`, keys: SORT_KEYS[column], id: sql`organisations.id`, descending: direction === "desc" };
+  return { name: `${column}.${direction}`, keys: SORT_KEYS[column](direction === "desc"), id: sql`organisations.id`, descending: direction === "desc" };
 }
 
 /** A page of organisations, filtered, in the chosen order, with a keyset cursor so page 500 costs what page 1 does. */

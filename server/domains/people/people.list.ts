@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Database } from "../../db/database";
-import { afterCursor, type ListOrder, orderByOf, orderedPage, sortKeysColumn } from "../../db/pagination";
+import { afterCursor, type ListOrder, noneLastKeys, orderByOf, orderedPage, sortKeysColumn } from "../../db/pagination";
 import { containsPattern } from "../../db/like";
 import { defaultDirection, type PersonSort, type SortDirection } from "../lists/list-sorts";
 import { currentOrganisationName } from "./people.current-organisation";
@@ -13,22 +13,19 @@ const CURRENT_ORGANISATION = sql`(select o.name from affiliations a join organis
 
 /**
  * The orders of the people list: by name, by where they work now (people without a current job
- * after the others) or by email address (none last); each ends in the id so a keyset page is exact.
+ * after the others, in both directions) or by email address (none last, in both directions); each
+ * ends in the id so a keyset page is exact.
  * The organisation is the same one the list shows (`currentOrganisationName`: the primary job first).
  */
-const SORT_KEYS: Record<PersonSort, ListOrder["keys"]> = {
-  name: [byName],
-  organisation: [
-    { expr: sql`(${CURRENT_ORGANISATION} is null)::int`, kind: "int" },
-    { expr: sql`coalesce(lower(${CURRENT_ORGANISATION}), '')`, kind: "text" },
-    byName,
-  ],
-  email: [{ expr: sql`(people.email is null)::int`, kind: "int" }, { expr: sql`coalesce(people.email, '')`, kind: "text" }, byName],
+const SORT_KEYS: Record<PersonSort, (descending: boolean) => ListOrder["keys"]> = {
+  name: () => [byName],
+  organisation: (descending) => [...noneLastKeys(sql`lower(${CURRENT_ORGANISATION})`, descending), byName],
+  email: (descending) => [...noneLastKeys(sql`people.email`, descending), byName],
 };
 
 export function personOrder(sort: PersonSort = "name", dir?: SortDirection): ListOrder {
   const direction = dir ?? defaultDirection(sort);
-  return { name: `${sort}.${direction}`, keys: SORT_KEYS[sort], id: sql`people.id`, descending: direction === "desc" };
+  return { name: `${sort}.${direction}`, keys: SORT_KEYS[sort](direction === "desc"), id: sql`people.id`, descending: direction === "desc" };
 }
 
 export type PersonListItem = PersonSummary & { organisationName: string | null };
