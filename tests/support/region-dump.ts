@@ -11,6 +11,8 @@ import type { Database } from "../../server/db/database";
  */
 export const GLOBAL_TABLES = [
   "instance_settings", "sign_in_attempts", "rate_limit_buckets", "password_reset_requests", "sign_in_link_requests", "kysely_migration", "kysely_migration_lock",
+  // One row naming the database's SCHAKEL_SECRET_KEY (decision 152), for the whole instance.
+  "secret_key_check",
 ] as const;
 
 type ForeignKey = { table: string; columns: string[]; parent: string; parentColumns: string[] };
