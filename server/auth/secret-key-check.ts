@@ -1,5 +1,5 @@
 import type { Database } from "../db/database";
-import { SECRET_KEY_ENV, type SecretBox, SecretUnreadableError } from "./secret-key";
+import { isEncrypted, SECRET_KEY_ENV, type SecretBox, SecretUnreadableError } from "./secret-key";
 import { clientSecretContext } from "./oidc-settings";
 import { totpSecretContext } from "./two-factor";
 
@@ -70,7 +70,7 @@ async function assertOpensStoredSecrets(db: Database, box: SecretBox) {
 export async function adoptSecretKey(db: Database, box: SecretBox): Promise<{ unreadableTwoFactor: number; unreadableSingleSignOn: number }> {
   const unreadable = (rows: Array<{ stored: string | null; context: string }>) =>
     rows.filter((row) => {
-      if (!row.stored?.startsWith("v1:")) return false;
+      if (!row.stored || !isEncrypted(row.stored)) return false;
       try {
         box.decrypt(row.stored, row.context);
         return false;

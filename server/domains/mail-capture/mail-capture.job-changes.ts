@@ -7,7 +7,7 @@ import { assertStillCurrent } from "../../db/versioned";
 import { notFound } from "../../errors";
 import { recordAudit } from "../audit/audit";
 import { startNewJob } from "../people/people.jobs";
-import { requirePerson, updatePerson } from "../people/people.service";
+import { emailHolder, requirePerson, updatePerson } from "../people/people.service";
 import type { MailAddress } from "./mail-capture.forwards";
 import type { ConfirmJobChangeInput, DismissJobChangeInput } from "./mail-capture.schemas";
 
@@ -157,9 +157,7 @@ export async function confirmJobChange(trx: Tx, scope: Scope, id: string, input:
 
 /** The person's address becomes the one seen in the mail, unless someone else of the region has it. */
 async function takeOverAddress(trx: Tx, regionId: string, personId: string, address: string, meta: ChangeStamp): Promise<string | null> {
-  const taken = await trx.selectFrom("people").select("id").where("region_id", "=", regionId).where("email", "=", address)
-    .where("id", "<>", personId).where("anonymised_at", "is", null).executeTakeFirst();
-  if (taken) return null;
+  if (await emailHolder(trx, regionId, address, personId)) return null;
   const person = await requirePerson(trx, regionId, personId, { lock: true });
   if (person.email !== address) await updatePerson(trx, regionId, personId, { version: person.version, email: address }, meta);
   return address;

@@ -127,6 +127,12 @@ export async function getPerson(db: Database, regionId: string, personId: string
 }
 
 /** Changes the fields given; a stale `version` is a conflict and changes nothing. */
+/** Another person of the region (not erased) who has this address, if any: one address names one person. */
+export function emailHolder(db: Database, regionId: string, email: string, exceptPersonId: string) {
+  return db.selectFrom("people").select("id").where("region_id", "=", regionId).where("email", "=", email)
+    .where("id", "<>", exceptPersonId).where("anonymised_at", "is", null).executeTakeFirst();
+}
+
 export async function updatePerson(
   trx: Tx,
   regionId: string,
@@ -139,8 +145,7 @@ export async function updatePerson(
   // Email capture finds people by address, so one address names one person of the region (as when
   // a mail's sender is added as a contact): an address someone else has is refused.
   if (input.email && input.email !== before.email) {
-    const other = await trx.selectFrom("people").select("id").where("region_id", "=", regionId).where("email", "=", input.email)
-      .where("id", "<>", personId).where("anonymised_at", "is", null).executeTakeFirst();
+    const other = await emailHolder(trx, regionId, input.email, personId);
     if (other) throw validationFailed({ email: "people.emailTaken" }, "en", { details: { personId: other.id } });
   }
   const changes = {
